@@ -90,6 +90,62 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+thread_local! {
+    /// Code emitted as text for the file being built on this thread (see [`raw_text`]).
+    static RAW_TEXT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The marker macro a piece of raw text stands in for until the file is formatted.
+const RAW_TEXT_MARKER: &str = "__telnyx_codegen_raw_text";
+
+/// Items written as text, already laid out, for code too regular and too large to be worth
+/// parsing and printing (the serde impls of the structs): the tokens are a marker item, which
+/// [`format`] replaces with the text. Call only from an [`Emitter`].
+pub fn raw_text(text: String) -> TokenStream {
+    let index = RAW_TEXT.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(text);
+        t.len() - 1
+    });
+    let marker = quote::format_ident!("{}", RAW_TEXT_MARKER);
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    quote!(#marker!(#index);)
+}
+
+/// Swaps each marker line of `formatted` for its text, indented as the marker was.
+fn splice_raw_text(formatted: &str, texts: &[String]) -> String {
+    let mut out = String::with_capacity(formatted.len() + texts.iter().map(String::len).sum::<usize>());
+    for line in formatted.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let index = trimmed
+            .strip_prefix(RAW_TEXT_MARKER)
+            .and_then(|rest| rest.strip_prefix("!("))
+            .and_then(|rest| rest.trim_end().strip_suffix(");"))
+            .and_then(|n| n.parse::<usize>().ok());
+        match index.and_then(|i| texts.get(i)) {
+            Some(text) => {
+                let indent = &line[..line.len() - trimmed.len()];
+                for text_line in text.lines() {
+                    if !text_line.is_empty() {
+                        out.push_str(indent);
+                    }
+                    out.push_str(text_line);
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// A type as prettyplease prints it, for code written as text.
+pub fn type_text(ty: &TokenStream) -> String {
+    let file: syn::File = syn::parse_quote!(type T = #ty;);
+    let printed = prettyplease::unparse(&file);
+    printed.trim().trim_start_matches("type T = ").trim_end_matches(';').to_string()
+}
+
 /// Builds the token stream of one file; run on any thread.
 pub type Emitter<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
 
@@ -275,12 +331,40 @@ pub fn format(files: Vec<(String, Emitter<'_>)>, out_dir: &Path) -> Result<Vec<F
     files
         .into_par_iter()
         .map(|(path, emitter)| {
-            let file: syn::File = syn::parse2(emitter()).map_err(|e| {
+            RAW_TEXT.with(|t| t.borrow_mut().clear());
+            let tokens = emitter();
+            let texts = RAW_TEXT.with(|t| std::mem::take(&mut *t.borrow_mut()));
+            let file: syn::File = syn::parse2(tokens).map_err(|e| {
                 Error::new(&out_dir.join(&path), "", format!("generated code does not parse (a generator bug): {e}"))
             })?;
             let mut contents = String::from(HEADER);
-            contents.push_str(&prettyplease::unparse(&file));
+            contents.push_str(&splice_raw_text(&prettyplease::unparse(&file), &texts));
             Ok(File { path, contents })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod raw_text_tests {
+    use super::*;
+
+    #[test]
+    fn markers_become_their_text_indented_as_they_were() {
+        let texts = vec!["impl A {\n    fn a() {}\n}\n".to_string(), "struct B;\n\nstruct C;\n".to_string()];
+        let formatted = "struct X;\n__telnyx_codegen_raw_text!(0);\nmod m {\n    __telnyx_codegen_raw_text!(1);\n}\n";
+        let out = splice_raw_text(formatted, &texts);
+        assert_eq!(out, "struct X;\nimpl A {\n    fn a() {}\n}\nmod m {\n    struct B;\n\n    struct C;\n}\n");
+    }
+
+    #[test]
+    fn other_lines_are_kept_even_when_they_look_alike() {
+        let formatted = "// __telnyx_codegen_raw_text!(0);\n__telnyx_codegen_raw_text!(7);\n";
+        assert_eq!(splice_raw_text(formatted, &["x".to_string()]), formatted);
+    }
+
+    #[test]
+    fn types_print_as_prettyplease_prints_them() {
+        let ty = quote!(std::collections::BTreeMap<String, crate::types::Foo>);
+        assert_eq!(type_text(&ty), "std::collections::BTreeMap<String, crate::types::Foo>");
+    }
 }

@@ -86,8 +86,10 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             });
             let constructor =
                 (!all_optional).then(|| constructor(&name, fields, extra_ty.is_some(), def.deprecated, ctx));
-            let deserialize = struct_deserialize(&name, &def.name, fields, extra_ty.as_ref());
-            let serialize = struct_serialize(&name, &def.name, fields, extra_ty.is_some());
+            let extra_text = extra_ty.as_ref().map(super::type_text);
+            let serialize = struct_serialize(&def.name, &def.name, fields, extra_ty.is_some());
+            let deserialize = struct_deserialize(&def.name, &def.name, fields, extra_text.as_deref());
+            let serde = super::raw_text(serialize + &deserialize);
             let fields = fields.iter().map(|f| field(f, ctx));
             let extra = extra_ty.as_ref().map(|map| {
                 quote! {
@@ -104,8 +106,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 }
 
                 #constructor
-                #serialize
-                #deserialize
+                #serde
             }
         }
         TypeKind::IntEnum { values } => {
@@ -228,114 +229,111 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
+// The two serde impls of each struct are half of the generated code. They are written here
+// as text, already laid out, and spliced into the formatted file (see `super::raw_text`):
+// parsing them with syn and printing them with prettyplease took most of the generation time.
+
 /// `Serialize` for a struct, as serde's derive would with `skip_serializing_if =
 /// "Option::is_none"` on the optional fields and `flatten` on `extra`, in fewer lines: each
 /// field is written by its wire name, an absent optional one left out.
-fn struct_serialize(name: &Ident, rust_name: &str, fields: &[Field], keeps_extra: bool) -> TokenStream {
+fn struct_serialize(name: &str, rust_name: &str, fields: &[Field], keeps_extra: bool) -> String {
     let (begin, method, trait_) = if keeps_extra {
-        (quote!(serializer.serialize_map(None)?), quote!(serialize_entry), quote!(SerializeMap))
+        ("serializer.serialize_map(None)?".to_string(), "serialize_entry", "SerializeMap")
     } else {
-        let len = fields.len();
-        (quote!(serializer.serialize_struct(#rust_name, #len)?), quote!(serialize_field), quote!(SerializeStruct))
+        (format!("serializer.serialize_struct({rust_name:?}, {})?", fields.len()), "serialize_field", "SerializeStruct")
     };
-    let writes = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let wire = &f.name;
+    let mutable = if fields.is_empty() && !keeps_extra { "" } else { "mut " };
+    let mut t = String::new();
+    t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
+    t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
+    t.push_str(&format!("        use serde::ser::{trait_};\n"));
+    t.push_str(&format!("        let {mutable}out = {begin};\n"));
+    for f in fields {
+        let (field, wire) = (&f.rust_name, &f.name);
         if f.required {
-            quote!(out.#method(#wire, &self.#field)?;)
+            t.push_str(&format!("        out.{method}({wire:?}, &self.{field})?;\n"));
         } else {
-            quote!(if let Some(v) = &self.#field { out.#method(#wire, v)?; })
-        }
-    });
-    let extra = keeps_extra.then(|| {
-        quote!(for (k, v) in &self.extra {
-            out.serialize_entry(k, v)?;
-        })
-    });
-    let mutable = if fields.is_empty() && !keeps_extra { quote!() } else { quote!(mut) };
-    quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::#trait_;
-                let #mutable out = #begin;
-                #(#writes)*
-                #extra
-                out.end()
-            }
+            t.push_str(&format!("        if let Some(v) = &self.{field} {{\n"));
+            t.push_str(&format!("            out.{method}({wire:?}, v)?;\n"));
+            t.push_str("        }\n");
         }
     }
+    if keeps_extra {
+        t.push_str("        for (k, v) in &self.extra {\n            out.serialize_entry(k, v)?;\n        }\n");
+    }
+    t.push_str("        out.end()\n    }\n}\n");
+    t
 }
 
 /// `Deserialize` for a struct: one map visitor that matches each key by its index in the wire
 /// names and leaves the rest to `crate::de` (see there why it is not derived). A field that is
 /// an `Option` is `None` when absent, as with the derive; a required one is an error.
-fn struct_deserialize(name: &Ident, rust_name: &str, fields: &[Field], extra: Option<&TokenStream>) -> TokenStream {
-    let wire: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    let locals: Vec<Ident> = (0..fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
-    let index = 0..fields.len();
-    let arms = fields.iter().zip(&locals).map(|(f, local)| {
-        if is_optional(f) && !is_double_option(f) {
-            quote!(#local = map.next_value()?)
-        } else {
-            quote!(#local = Some(map.next_value()?))
+fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Option<&str>) -> String {
+    let mut t = String::new();
+    t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
+    t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
+    let wire: Vec<String> = fields.iter().map(|f| format!("{:?}", f.name)).collect();
+    let one_line = format!("        const FIELDS: &[&str] = &[{}];", wire.join(", "));
+    if one_line.len() <= 100 {
+        t.push_str(&one_line);
+        t.push('\n');
+    } else {
+        t.push_str("        const FIELDS: &[&str] = &[\n");
+        for w in &wire {
+            t.push_str(&format!("            {w},\n"));
         }
-    });
-    let inits = fields.iter().zip(&locals).map(|(f, local)| {
-        let field = ident(&f.rust_name);
-        if is_optional(f) {
-            quote!(#field: #local)
-        } else {
-            let wire = &f.name;
-            quote!(#field: crate::de::required(#local, #wire)?)
-        }
-    });
-    let expecting = format!("struct {rust_name}");
+        t.push_str("        ];\n");
+    }
+    t.push_str("        struct V;\n");
+    t.push_str("        impl<'de> serde::de::Visitor<'de> for V {\n");
+    t.push_str(&format!("            type Value = {name};\n"));
+    t.push_str("            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    t.push_str(&format!("                f.write_str({:?})\n", format!("struct {rust_name}")));
+    t.push_str("            }\n");
+    t.push_str(&format!(
+        "            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<{name}, A::Error> {{\n"
+    ));
+    for i in 0..fields.len() {
+        t.push_str(&format!("                let mut f{i} = None;\n"));
+    }
+    if let Some(map) = extra {
+        t.push_str(&format!("                let mut extra: {map} = Default::default();\n"));
+    }
     // With `extra`, keys come as a declared index or the name of another property.
-    let (next, patterns, other, extra_init, extra_field) = match extra {
-        Some(map) => (
-            quote!(crate::de::KeyOrName(FIELDS)),
-            index.map(|i| quote!(crate::de::Key::Declared(#i))).collect::<Vec<_>>(),
-            quote! {
-                crate::de::Key::Other(key) => { extra.insert(key, map.next_value()?); }
-                crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
-            },
-            quote!(let mut extra: #map = Default::default();),
-            quote!(extra,),
-        ),
-        None => (
-            quote!(crate::de::Field(FIELDS)),
-            index.map(|i| quote!(#i)).collect::<Vec<_>>(),
-            quote!(_ => crate::de::skip(&mut map)?,),
-            quote!(),
-            quote!(),
-        ),
-    };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wire),*];
-                struct V;
-                impl<'de> serde::de::Visitor<'de> for V {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #( let mut #locals = None; )*
-                        #extra_init
-                        while let Some(key) = map.next_key_seed(#next)? {
-                            match key {
-                                #( #patterns => #arms, )*
-                                #other
-                            }
-                        }
-                        Ok(#name { #(#inits,)* #extra_field })
-                    }
-                }
-                deserializer.deserialize_struct(#rust_name, FIELDS, V)
-            }
+    let next = if extra.is_some() { "crate::de::KeyOrName(FIELDS)" } else { "crate::de::Field(FIELDS)" };
+    t.push_str(&format!("                while let Some(key) = map.next_key_seed({next})? {{\n"));
+    t.push_str("                    match key {\n");
+    for (i, f) in fields.iter().enumerate() {
+        let pattern = if extra.is_some() { format!("crate::de::Key::Declared({i})") } else { i.to_string() };
+        let value =
+            if is_optional(f) && !is_double_option(f) { "map.next_value()?" } else { "Some(map.next_value()?)" };
+        t.push_str(&format!("                        {pattern} => f{i} = {value},\n"));
+    }
+    if extra.is_some() {
+        t.push_str("                        crate::de::Key::Other(key) => {\n");
+        t.push_str("                            extra.insert(key, map.next_value()?);\n");
+        t.push_str("                        }\n");
+        t.push_str("                        crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,\n");
+    } else {
+        t.push_str("                        _ => crate::de::skip(&mut map)?,\n");
+    }
+    t.push_str("                    }\n                }\n");
+    t.push_str(&format!("                Ok({name} {{\n"));
+    for (i, f) in fields.iter().enumerate() {
+        let field = &f.rust_name;
+        if is_optional(f) {
+            t.push_str(&format!("                    {field}: f{i},\n"));
+        } else {
+            t.push_str(&format!("                    {field}: crate::de::required(f{i}, {:?})?,\n", f.name));
         }
     }
+    if extra.is_some() {
+        t.push_str("                    extra,\n");
+    }
+    t.push_str("                })\n            }\n        }\n");
+    t.push_str(&format!("        deserializer.deserialize_struct({rust_name:?}, FIELDS, V)\n"));
+    t.push_str("    }\n}\n");
+    t
 }
 
 /// Where an untagged variant is tried: lower first (see the caller).

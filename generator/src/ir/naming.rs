@@ -96,14 +96,6 @@ impl NameFile {
         Ok(NameFile { file: path.to_path_buf(), entries })
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     fn error(&self, line: usize, message: String) -> Error {
         Error::new(&self.file, "", format!("line {line}: {message}"))
     }
@@ -280,9 +272,8 @@ const STANDARD_VERBS: &[&str] =
 
 fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
     let known: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
-    if let Some(((method, path), (line, ..))) =
-        names.entries.iter().find(|((m, p), _)| !known.contains(&(m.as_str(), p.as_str())))
-    {
+    let unknown = names.entries.iter().filter(|((m, p), _)| !known.contains(&(m.as_str(), p.as_str())));
+    if let Some(((method, path), (line, ..))) = unknown.min_by_key(|(_, (line, ..))| *line) {
         return Err(names.error(*line, format!("the spec has no operation {method} {path}; remove the line")));
     }
     // Static chains that have an item below them (`/a/b` when `/a/b/{id}` exists) are collections.

@@ -150,11 +150,7 @@ pub struct AccessIpAddressListFilterCreatedAtDateRangeFilter {
 impl serde::Serialize for AccessIpAddressListFilterCreatedAtDateRangeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "AccessIpAddressListFilterCreatedAtDateRangeFilter",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("AccessIpAddressListFilterCreatedAtDateRangeFilter", 4)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -171,9 +167,7 @@ impl serde::Serialize for AccessIpAddressListFilterCreatedAtDateRangeFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRangeFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -181,20 +175,17 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpAddressListFilterCreatedAtDateRangeFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpAddressListFilterCreatedAtDateRangeFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpAddressListFilterCreatedAtDateRangeFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -206,12 +197,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "AccessIpAddressListFilterCreatedAtDateRangeFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("AccessIpAddressListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -267,9 +253,7 @@ impl serde::Serialize for AccessIpAddressListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "ip_address", "ip_source"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -277,19 +261,16 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpAddressListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpAddressListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpAddressListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -315,7 +296,7 @@ pub struct AccessIpAddressListPage {
 impl serde::Serialize for AccessIpAddressListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AccessIpAddressListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AccessIpAddressListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -326,9 +307,7 @@ impl serde::Serialize for AccessIpAddressListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpAddressListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -336,16 +315,13 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpAddressListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpAddressListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpAddressListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

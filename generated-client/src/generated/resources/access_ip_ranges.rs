@@ -125,11 +125,7 @@ pub struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
 impl serde::Serialize for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter", 3)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -142,35 +138,24 @@ impl serde::Serialize for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilte
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "endswith", "startswith"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
-                )
+                f.write_str("struct AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -181,12 +166,7 @@ for AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -227,11 +207,7 @@ pub struct AccessIpRangesListFilterCreatedAtDateRangeFilter {
 impl serde::Serialize for AccessIpRangesListFilterCreatedAtDateRangeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "AccessIpRangesListFilterCreatedAtDateRangeFilter",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("AccessIpRangesListFilterCreatedAtDateRangeFilter", 4)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -248,9 +224,7 @@ impl serde::Serialize for AccessIpRangesListFilterCreatedAtDateRangeFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRangeFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -258,20 +232,17 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpRangesListFilterCreatedAtDateRangeFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpRangesListFilterCreatedAtDateRangeFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangesListFilterCreatedAtDateRangeFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -283,12 +254,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "AccessIpRangesListFilterCreatedAtDateRangeFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("AccessIpRangesListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -338,9 +304,7 @@ impl serde::Serialize for AccessIpRangesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cidr_block", "created_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -348,17 +312,14 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpRangesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpRangesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -383,7 +344,7 @@ pub struct AccessIpRangesListPage {
 impl serde::Serialize for AccessIpRangesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AccessIpRangesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AccessIpRangesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -394,9 +355,7 @@ impl serde::Serialize for AccessIpRangesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpRangesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -404,16 +363,13 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpRangesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpRangesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -107,8 +107,7 @@ pub struct ActionsPurchaseCreateResponse {
 impl serde::Serialize for ActionsPurchaseCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ActionsPurchaseCreateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ActionsPurchaseCreateResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -119,9 +118,7 @@ impl serde::Serialize for ActionsPurchaseCreateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionsPurchaseCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -129,16 +126,13 @@ impl<'de> serde::Deserialize<'de> for ActionsPurchaseCreateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActionsPurchaseCreateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActionsPurchaseCreateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ActionsPurchaseCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -160,8 +154,7 @@ pub struct ActionsRegisterCreateResponse {
 impl serde::Serialize for ActionsRegisterCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ActionsRegisterCreateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ActionsRegisterCreateResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -172,9 +165,7 @@ impl serde::Serialize for ActionsRegisterCreateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionsRegisterCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -182,16 +173,13 @@ impl<'de> serde::Deserialize<'de> for ActionsRegisterCreateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActionsRegisterCreateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActionsRegisterCreateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ActionsRegisterCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -253,7 +253,7 @@ pub struct AddressesListPage {
 impl serde::Serialize for AddressesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddressesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AddressesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -264,9 +264,7 @@ impl serde::Serialize for AddressesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -274,16 +272,13 @@ impl<'de> serde::Deserialize<'de> for AddressesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -304,8 +299,7 @@ pub struct AddressesListFilterAddressBook {
 impl serde::Serialize for AddressesListFilterAddressBook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AddressesListFilterAddressBook", 1usize)?;
+        let mut out = serializer.serialize_struct("AddressesListFilterAddressBook", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -313,9 +307,7 @@ impl serde::Serialize for AddressesListFilterAddressBook {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListFilterAddressBook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -323,14 +315,11 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterAddressBook {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListFilterAddressBook")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListFilterAddressBook, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListFilterAddressBook, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -352,8 +341,7 @@ pub struct AddressesListFilterCustomerReferenceObject2 {
 impl serde::Serialize for AddressesListFilterCustomerReferenceObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AddressesListFilterCustomerReferenceObject2", 2usize)?;
+        let mut out = serializer.serialize_struct("AddressesListFilterCustomerReferenceObject2", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -364,9 +352,7 @@ impl serde::Serialize for AddressesListFilterCustomerReferenceObject2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReferenceObject2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -374,16 +360,13 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReferenceObject
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListFilterCustomerReferenceObject2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListFilterCustomerReferenceObject2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListFilterCustomerReferenceObject2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -393,8 +376,7 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReferenceObject
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AddressesListFilterCustomerReferenceObject2", FIELDS, V)
+        deserializer.deserialize_struct("AddressesListFilterCustomerReferenceObject2", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -428,8 +410,7 @@ pub struct AddressesListFilterStreetAddress {
 impl serde::Serialize for AddressesListFilterStreetAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AddressesListFilterStreetAddress", 1usize)?;
+        let mut out = serializer.serialize_struct("AddressesListFilterStreetAddress", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -437,9 +418,7 @@ impl serde::Serialize for AddressesListFilterStreetAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListFilterStreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -447,14 +426,11 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterStreetAddress {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListFilterStreetAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListFilterStreetAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListFilterStreetAddress, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -477,7 +453,7 @@ pub struct AddressesListFilter {
 impl serde::Serialize for AddressesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddressesListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("AddressesListFilter", 4)?;
         if let Some(v) = &self.address_book {
             out.serialize_field("address_book", v)?;
         }
@@ -494,9 +470,7 @@ impl serde::Serialize for AddressesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "address_book",
             "customer_reference",
@@ -509,20 +483,17 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -587,7 +558,7 @@ pub struct AddressesListResponse {
 impl serde::Serialize for AddressesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddressesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("AddressesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -598,9 +569,7 @@ impl serde::Serialize for AddressesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -608,16 +577,13 @@ impl<'de> serde::Deserialize<'de> for AddressesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -5581,7 +5581,7 @@ pub struct AiAssistantsTestsListPage {
 impl serde::Serialize for AiAssistantsTestsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AiAssistantsTestsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantsTestsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5592,9 +5592,7 @@ impl serde::Serialize for AiAssistantsTestsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantsTestsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5602,16 +5600,13 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantsTestsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantsTestsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantsTestsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5634,8 +5629,7 @@ pub struct AiAssistantsTestsTestSuitesRunsListPage {
 impl serde::Serialize for AiAssistantsTestsTestSuitesRunsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AiAssistantsTestsTestSuitesRunsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantsTestsTestSuitesRunsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5646,9 +5640,7 @@ impl serde::Serialize for AiAssistantsTestsTestSuitesRunsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5656,16 +5648,13 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantsTestsTestSuitesRunsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantsTestsTestSuitesRunsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantsTestsTestSuitesRunsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5675,8 +5664,7 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsTestSuitesRunsListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AiAssistantsTestsTestSuitesRunsListPage", FIELDS, V)
+        deserializer.deserialize_struct("AiAssistantsTestsTestSuitesRunsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5689,8 +5677,7 @@ pub struct AiAssistantsTestsRunsListPage {
 impl serde::Serialize for AiAssistantsTestsRunsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AiAssistantsTestsRunsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantsTestsRunsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5701,9 +5688,7 @@ impl serde::Serialize for AiAssistantsTestsRunsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantsTestsRunsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5711,16 +5696,13 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsTestsRunsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantsTestsRunsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantsTestsRunsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantsTestsRunsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5741,8 +5723,7 @@ pub struct AiAssistantsScheduledEventsListPage {
 impl serde::Serialize for AiAssistantsScheduledEventsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AiAssistantsScheduledEventsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantsScheduledEventsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5753,9 +5734,7 @@ impl serde::Serialize for AiAssistantsScheduledEventsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantsScheduledEventsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5763,16 +5742,13 @@ impl<'de> serde::Deserialize<'de> for AiAssistantsScheduledEventsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantsScheduledEventsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantsScheduledEventsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantsScheduledEventsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5793,7 +5769,7 @@ pub struct AiClustersListPage {
 impl serde::Serialize for AiClustersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AiClustersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiClustersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5804,9 +5780,7 @@ impl serde::Serialize for AiClustersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiClustersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5814,16 +5788,13 @@ impl<'de> serde::Deserialize<'de> for AiClustersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiClustersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiClustersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiClustersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5884,11 +5855,7 @@ pub struct AiConversationsInsightGroupsRetrieveInsightGroupsPage {
 impl serde::Serialize for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "AiConversationsInsightGroupsRetrieveInsightGroupsPage",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("AiConversationsInsightGroupsRetrieveInsightGroupsPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5898,33 +5865,22 @@ impl serde::Serialize for AiConversationsInsightGroupsRetrieveInsightGroupsPage 
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = AiConversationsInsightGroupsRetrieveInsightGroupsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct AiConversationsInsightGroupsRetrieveInsightGroupsPage",
-                )
+                f.write_str("struct AiConversationsInsightGroupsRetrieveInsightGroupsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                AiConversationsInsightGroupsRetrieveInsightGroupsPage,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiConversationsInsightGroupsRetrieveInsightGroupsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5934,12 +5890,7 @@ for AiConversationsInsightGroupsRetrieveInsightGroupsPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "AiConversationsInsightGroupsRetrieveInsightGroupsPage",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("AiConversationsInsightGroupsRetrieveInsightGroupsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5952,8 +5903,7 @@ pub struct AiConversationsInsightsListPage {
 impl serde::Serialize for AiConversationsInsightsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AiConversationsInsightsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("AiConversationsInsightsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5964,9 +5914,7 @@ impl serde::Serialize for AiConversationsInsightsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5974,16 +5922,13 @@ impl<'de> serde::Deserialize<'de> for AiConversationsInsightsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiConversationsInsightsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiConversationsInsightsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiConversationsInsightsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6039,26 +5984,15 @@ impl serde::Serialize for AiOpenaiCreateResponseBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiOpenaiCreateResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "conversation",
-            "input",
-            "instructions",
-            "model",
-            "stream",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["conversation", "input", "instructions", "model", "stream"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = AiOpenaiCreateResponseBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiOpenaiCreateResponseBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiOpenaiCreateResponseBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiOpenaiCreateResponseBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -6067,11 +6001,11 @@ impl<'de> serde::Deserialize<'de> for AiOpenaiCreateResponseBody {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4) => f4 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -85,8 +85,7 @@ pub struct AvailablePhoneNumberBlocksListFilter {
 impl serde::Serialize for AvailablePhoneNumberBlocksListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumberBlocksListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumberBlocksListFilter", 4)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -103,9 +102,7 @@ impl serde::Serialize for AvailablePhoneNumberBlocksListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "country_code",
             "locality",
@@ -118,20 +115,17 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumberBlocksListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumberBlocksListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumberBlocksListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -143,8 +137,7 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AvailablePhoneNumberBlocksListFilter", FIELDS, V)
+        deserializer.deserialize_struct("AvailablePhoneNumberBlocksListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -155,8 +148,7 @@ pub struct AvailablePhoneNumberBlocksListResponse {
 impl serde::Serialize for AvailablePhoneNumberBlocksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumberBlocksListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumberBlocksListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -167,9 +159,7 @@ impl serde::Serialize for AvailablePhoneNumberBlocksListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -177,16 +167,13 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumberBlocksListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumberBlocksListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumberBlocksListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -196,7 +183,6 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumberBlocksListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AvailablePhoneNumberBlocksListResponse", FIELDS, V)
+        deserializer.deserialize_struct("AvailablePhoneNumberBlocksListResponse", FIELDS, V)
     }
 }

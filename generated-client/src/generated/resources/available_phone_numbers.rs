@@ -95,8 +95,7 @@ pub struct AvailablePhoneNumbersListFilterPhoneNumber {
 impl serde::Serialize for AvailablePhoneNumbersListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", 3usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", 3)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -110,9 +109,7 @@ impl serde::Serialize for AvailablePhoneNumbersListFilterPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -120,18 +117,15 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilterPhoneNumber
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumbersListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumbersListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumbersListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -142,8 +136,7 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilterPhoneNumber
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", FIELDS, V)
+        deserializer.deserialize_struct("AvailablePhoneNumbersListFilterPhoneNumber", FIELDS, V)
     }
 }
 /// Filter phone numbers by number type.
@@ -221,8 +214,7 @@ pub struct AvailablePhoneNumbersListFilter {
 impl serde::Serialize for AvailablePhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumbersListFilter", 13usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumbersListFilter", 13)?;
         if let Some(v) = &self.administrative_area {
             out.serialize_field("administrative_area", v)?;
         }
@@ -266,9 +258,7 @@ impl serde::Serialize for AvailablePhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "administrative_area",
             "best_effort",
@@ -290,10 +280,7 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -309,19 +296,19 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListFilter {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -354,8 +341,7 @@ pub struct AvailablePhoneNumbersListResponse {
 impl serde::Serialize for AvailablePhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumbersListResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumbersListResponse", 3)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -369,9 +355,7 @@ impl serde::Serialize for AvailablePhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta", "metadata"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -379,18 +363,15 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -359,8 +359,7 @@ pub struct BundlePricingBillingBundlesListFilter {
 impl serde::Serialize for BundlePricingBillingBundlesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BundlePricingBillingBundlesListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("BundlePricingBillingBundlesListFilter", 2)?;
         if let Some(v) = &self.country_iso {
             out.serialize_field("country_iso", v)?;
         }
@@ -371,9 +370,7 @@ impl serde::Serialize for BundlePricingBillingBundlesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_iso", "resource"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -381,16 +378,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundlePricingBillingBundlesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundlePricingBillingBundlesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingBillingBundlesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -400,8 +394,7 @@ impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("BundlePricingBillingBundlesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("BundlePricingBillingBundlesListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -414,8 +407,7 @@ pub struct BundlePricingBillingBundlesListPage {
 impl serde::Serialize for BundlePricingBillingBundlesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BundlePricingBillingBundlesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("BundlePricingBillingBundlesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -426,9 +418,7 @@ impl serde::Serialize for BundlePricingBillingBundlesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -436,16 +426,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundlePricingBillingBundlesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundlePricingBillingBundlesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingBillingBundlesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -468,8 +455,7 @@ pub struct BundlePricingUserBundlesListFilter {
 impl serde::Serialize for BundlePricingUserBundlesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BundlePricingUserBundlesListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListFilter", 2)?;
         if let Some(v) = &self.country_iso {
             out.serialize_field("country_iso", v)?;
         }
@@ -480,9 +466,7 @@ impl serde::Serialize for BundlePricingUserBundlesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_iso", "resource"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -490,16 +474,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundlePricingUserBundlesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundlePricingUserBundlesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -522,8 +503,7 @@ pub struct BundlePricingUserBundlesListPage {
 impl serde::Serialize for BundlePricingUserBundlesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BundlePricingUserBundlesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -534,9 +514,7 @@ impl serde::Serialize for BundlePricingUserBundlesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -544,16 +522,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundlePricingUserBundlesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundlePricingUserBundlesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -576,8 +551,7 @@ pub struct BundlePricingUserBundlesListUnusedFilter {
 impl serde::Serialize for BundlePricingUserBundlesListUnusedFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BundlePricingUserBundlesListUnusedFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListUnusedFilter", 2)?;
         if let Some(v) = &self.country_iso {
             out.serialize_field("country_iso", v)?;
         }
@@ -588,9 +562,7 @@ impl serde::Serialize for BundlePricingUserBundlesListUnusedFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListUnusedFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_iso", "resource"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -598,16 +570,13 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListUnusedFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundlePricingUserBundlesListUnusedFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundlePricingUserBundlesListUnusedFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListUnusedFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -617,7 +586,6 @@ impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListUnusedFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("BundlePricingUserBundlesListUnusedFilter", FIELDS, V)
+        deserializer.deserialize_struct("BundlePricingUserBundlesListUnusedFilter", FIELDS, V)
     }
 }

@@ -221,11 +221,7 @@ pub struct CallControlApplicationsListFilterApplicationName {
 impl serde::Serialize for CallControlApplicationsListFilterApplicationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CallControlApplicationsListFilterApplicationName",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("CallControlApplicationsListFilterApplicationName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -233,9 +229,7 @@ impl serde::Serialize for CallControlApplicationsListFilterApplicationName {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterApplicationName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -243,14 +237,11 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterApplicati
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlApplicationsListFilterApplicationName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlApplicationsListFilterApplicationName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlApplicationsListFilterApplicationName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -259,12 +250,7 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterApplicati
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallControlApplicationsListFilterApplicationName",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallControlApplicationsListFilterApplicationName", FIELDS, V)
     }
 }
 /// Event occurred_at filters
@@ -284,8 +270,7 @@ pub struct CallControlApplicationsListFilterOccurredAt {
 impl serde::Serialize for CallControlApplicationsListFilterOccurredAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlApplicationsListFilterOccurredAt", 5usize)?;
+        let mut out = serializer.serialize_struct("CallControlApplicationsListFilterOccurredAt", 5)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -305,9 +290,7 @@ impl serde::Serialize for CallControlApplicationsListFilterOccurredAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterOccurredAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gt", "gte", "lt", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -315,10 +298,7 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterOccurredA
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlApplicationsListFilterOccurredAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlApplicationsListFilterOccurredAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlApplicationsListFilterOccurredAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -326,11 +306,11 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterOccurredA
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -343,8 +323,7 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilterOccurredA
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlApplicationsListFilterOccurredAt", FIELDS, V)
+        deserializer.deserialize_struct("CallControlApplicationsListFilterOccurredAt", FIELDS, V)
     }
 }
 /// Filter by product.
@@ -480,8 +459,7 @@ pub struct CallControlApplicationsListFilter {
 impl serde::Serialize for CallControlApplicationsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlApplicationsListFilter", 13usize)?;
+        let mut out = serializer.serialize_struct("CallControlApplicationsListFilter", 13)?;
         if let Some(v) = &self.application_name {
             out.serialize_field("application_name", v)?;
         }
@@ -525,9 +503,7 @@ impl serde::Serialize for CallControlApplicationsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "application_name",
             "application_session_id",
@@ -549,10 +525,7 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlApplicationsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlApplicationsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlApplicationsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -568,19 +541,19 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListFilter {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -620,8 +593,7 @@ pub struct CallControlApplicationsListPage {
 impl serde::Serialize for CallControlApplicationsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlApplicationsListPage", 5usize)?;
+        let mut out = serializer.serialize_struct("CallControlApplicationsListPage", 5)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -641,9 +613,7 @@ impl serde::Serialize for CallControlApplicationsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlApplicationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -651,10 +621,7 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlApplicationsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlApplicationsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlApplicationsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -662,11 +629,11 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListPage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -724,8 +691,7 @@ pub struct CallControlApplicationsListResponse {
 impl serde::Serialize for CallControlApplicationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlApplicationsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("CallControlApplicationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -736,9 +702,7 @@ impl serde::Serialize for CallControlApplicationsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlApplicationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -746,16 +710,13 @@ impl<'de> serde::Deserialize<'de> for CallControlApplicationsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlApplicationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlApplicationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlApplicationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -1063,8 +1063,7 @@ pub struct ConferencesListFilterApplicationName {
 impl serde::Serialize for ConferencesListFilterApplicationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferencesListFilterApplicationName", 1usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListFilterApplicationName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1072,9 +1071,7 @@ impl serde::Serialize for ConferencesListFilterApplicationName {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListFilterApplicationName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1082,14 +1079,11 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilterApplicationName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListFilterApplicationName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListFilterApplicationName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListFilterApplicationName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1098,8 +1092,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilterApplicationName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferencesListFilterApplicationName", FIELDS, V)
+        deserializer.deserialize_struct("ConferencesListFilterApplicationName", FIELDS, V)
     }
 }
 /// Event occurred_at filters
@@ -1119,8 +1112,7 @@ pub struct ConferencesListFilterOccurredAt {
 impl serde::Serialize for ConferencesListFilterOccurredAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferencesListFilterOccurredAt", 5usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListFilterOccurredAt", 5)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1140,9 +1132,7 @@ impl serde::Serialize for ConferencesListFilterOccurredAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListFilterOccurredAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gt", "gte", "lt", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1150,10 +1140,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilterOccurredAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListFilterOccurredAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListFilterOccurredAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListFilterOccurredAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1161,11 +1148,11 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilterOccurredAt {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1314,7 +1301,7 @@ pub struct ConferencesListFilter {
 impl serde::Serialize for ConferencesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferencesListFilter", 13usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListFilter", 13)?;
         if let Some(v) = &self.application_name {
             out.serialize_field("application_name", v)?;
         }
@@ -1358,9 +1345,7 @@ impl serde::Serialize for ConferencesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "application_name",
             "application_session_id",
@@ -1382,10 +1367,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1401,19 +1383,19 @@ impl<'de> serde::Deserialize<'de> for ConferencesListFilter {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1453,7 +1435,7 @@ pub struct ConferencesListPage {
 impl serde::Serialize for ConferencesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferencesListPage", 5usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListPage", 5)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -1473,9 +1455,7 @@ impl serde::Serialize for ConferencesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1483,10 +1463,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1494,11 +1471,11 @@ impl<'de> serde::Deserialize<'de> for ConferencesListPage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1522,7 +1499,7 @@ pub struct ConferencesListResponse {
 impl serde::Serialize for ConferencesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferencesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1533,9 +1510,7 @@ impl serde::Serialize for ConferencesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1543,16 +1518,13 @@ impl<'de> serde::Deserialize<'de> for ConferencesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1620,8 +1592,7 @@ pub struct ConferencesListParticipantsPage {
 impl serde::Serialize for ConferencesListParticipantsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferencesListParticipantsPage", 5usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListParticipantsPage", 5)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -1641,9 +1612,7 @@ impl serde::Serialize for ConferencesListParticipantsPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1651,10 +1620,7 @@ impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListParticipantsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListParticipantsPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListParticipantsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1662,11 +1628,11 @@ impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsPage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1694,8 +1660,7 @@ pub struct ConferencesListParticipantsFilter {
 impl serde::Serialize for ConferencesListParticipantsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferencesListParticipantsFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListParticipantsFilter", 3)?;
         if let Some(v) = &self.muted {
             out.serialize_field("muted", v)?;
         }
@@ -1709,9 +1674,7 @@ impl serde::Serialize for ConferencesListParticipantsFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["muted", "on_hold", "whispering"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1719,18 +1682,15 @@ impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListParticipantsFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListParticipantsFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListParticipantsFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1752,8 +1712,7 @@ pub struct ConferencesListParticipantsResponse {
 impl serde::Serialize for ConferencesListParticipantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferencesListParticipantsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ConferencesListParticipantsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1764,9 +1723,7 @@ impl serde::Serialize for ConferencesListParticipantsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1774,16 +1731,13 @@ impl<'de> serde::Deserialize<'de> for ConferencesListParticipantsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferencesListParticipantsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferencesListParticipantsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferencesListParticipantsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

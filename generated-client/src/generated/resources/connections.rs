@@ -214,8 +214,7 @@ pub struct ConnectionsListFilterConnectionName {
 impl serde::Serialize for ConnectionsListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConnectionsListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -223,9 +222,7 @@ impl serde::Serialize for ConnectionsListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -233,14 +230,11 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListFilterConnectionName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -264,7 +258,7 @@ pub struct ConnectionsListFilter {
 impl serde::Serialize for ConnectionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListFilter", 3)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -278,32 +272,23 @@ impl serde::Serialize for ConnectionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connection_name",
-            "fqdn",
-            "outbound_voice_profile_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ConnectionsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -327,7 +312,7 @@ pub struct ConnectionsListPage {
 impl serde::Serialize for ConnectionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -338,9 +323,7 @@ impl serde::Serialize for ConnectionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -348,16 +331,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -412,7 +392,7 @@ pub struct ConnectionsListResponse {
 impl serde::Serialize for ConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -423,9 +403,7 @@ impl serde::Serialize for ConnectionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -433,16 +411,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -471,8 +446,7 @@ pub struct ConnectionsListActiveCallsPage {
 impl serde::Serialize for ConnectionsListActiveCallsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConnectionsListActiveCallsPage", 5usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListActiveCallsPage", 5)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -492,9 +466,7 @@ impl serde::Serialize for ConnectionsListActiveCallsPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -502,10 +474,7 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListActiveCallsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListActiveCallsPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListActiveCallsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -513,11 +482,11 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsPage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -541,8 +510,7 @@ pub struct ConnectionsListActiveCallsResponse {
 impl serde::Serialize for ConnectionsListActiveCallsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConnectionsListActiveCallsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ConnectionsListActiveCallsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -553,9 +521,7 @@ impl serde::Serialize for ConnectionsListActiveCallsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -563,16 +529,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionsListActiveCallsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionsListActiveCallsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListActiveCallsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

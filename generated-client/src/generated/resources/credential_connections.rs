@@ -259,8 +259,7 @@ pub struct CredentialConnectionsListFilterConnectionName {
 impl serde::Serialize for CredentialConnectionsListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CredentialConnectionsListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("CredentialConnectionsListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -268,9 +267,7 @@ impl serde::Serialize for CredentialConnectionsListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -278,14 +275,11 @@ impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilterConnectionN
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CredentialConnectionsListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CredentialConnectionsListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CredentialConnectionsListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -294,12 +288,7 @@ impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilterConnectionN
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CredentialConnectionsListFilterConnectionName",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CredentialConnectionsListFilterConnectionName", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -314,8 +303,7 @@ pub struct CredentialConnectionsListFilter {
 impl serde::Serialize for CredentialConnectionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CredentialConnectionsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("CredentialConnectionsListFilter", 3)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -329,32 +317,23 @@ impl serde::Serialize for CredentialConnectionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for CredentialConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connection_name",
-            "fqdn",
-            "outbound_voice_profile_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CredentialConnectionsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CredentialConnectionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CredentialConnectionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CredentialConnectionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -378,8 +357,7 @@ pub struct CredentialConnectionsListPage {
 impl serde::Serialize for CredentialConnectionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CredentialConnectionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("CredentialConnectionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -390,9 +368,7 @@ impl serde::Serialize for CredentialConnectionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CredentialConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -400,16 +376,13 @@ impl<'de> serde::Deserialize<'de> for CredentialConnectionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CredentialConnectionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CredentialConnectionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CredentialConnectionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -464,8 +437,7 @@ pub struct CredentialConnectionsListResponse {
 impl serde::Serialize for CredentialConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CredentialConnectionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("CredentialConnectionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -476,9 +448,7 @@ impl serde::Serialize for CredentialConnectionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CredentialConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -486,16 +456,13 @@ impl<'de> serde::Deserialize<'de> for CredentialConnectionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CredentialConnectionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CredentialConnectionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CredentialConnectionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -591,15 +558,10 @@ pub struct CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     /// The user agent of the SIP connection
     pub user_agent: Option<String>,
 }
-impl serde::Serialize
-for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
+impl serde::Serialize for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CredentialConnectionsActionsCheckRegistrationStatusResponseData",
-                8usize,
-            )?;
+        let mut out = serializer.serialize_struct("CredentialConnectionsActionsCheckRegistrationStatusResponseData", 8)?;
         if let Some(v) = &self.ip_address {
             out.serialize_field("ip_address", v)?;
         }
@@ -627,11 +589,8 @@ for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ip_address",
             "last_registration",
@@ -646,17 +605,9 @@ for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CredentialConnectionsActionsCheckRegistrationStatusResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct CredentialConnectionsActionsCheckRegistrationStatusResponseData",
-                )
+                f.write_str("struct CredentialConnectionsActionsCheckRegistrationStatusResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                CredentialConnectionsActionsCheckRegistrationStatusResponseData,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CredentialConnectionsActionsCheckRegistrationStatusResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -667,14 +618,14 @@ for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -690,12 +641,7 @@ for CredentialConnectionsActionsCheckRegistrationStatusResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CredentialConnectionsActionsCheckRegistrationStatusResponseData",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CredentialConnectionsActionsCheckRegistrationStatusResponseData", FIELDS, V)
     }
 }
 pub type CredentialConnectionsActionsCheckRegistrationStatusResponse = crate::Data<

@@ -191,8 +191,7 @@ pub struct CustomerServiceRecordsListPage {
 impl serde::Serialize for CustomerServiceRecordsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -203,9 +202,7 @@ impl serde::Serialize for CustomerServiceRecordsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -213,16 +210,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -245,8 +239,7 @@ pub struct CustomerServiceRecordsListFilterCreatedAt {
 impl serde::Serialize for CustomerServiceRecordsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListFilterCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterCreatedAt", 2)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -257,9 +250,7 @@ impl serde::Serialize for CustomerServiceRecordsListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "lt"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -267,16 +258,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterCreatedAt 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -286,8 +274,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterCreatedAt 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CustomerServiceRecordsListFilterCreatedAt", FIELDS, V)
+        deserializer.deserialize_struct("CustomerServiceRecordsListFilterCreatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -300,8 +287,7 @@ pub struct CustomerServiceRecordsListFilterPhoneNumber {
 impl serde::Serialize for CustomerServiceRecordsListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListFilterPhoneNumber", 2usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterPhoneNumber", 2)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -312,9 +298,7 @@ impl serde::Serialize for CustomerServiceRecordsListFilterPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -322,16 +306,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterPhoneNumbe
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -341,8 +322,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterPhoneNumbe
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CustomerServiceRecordsListFilterPhoneNumber", FIELDS, V)
+        deserializer.deserialize_struct("CustomerServiceRecordsListFilterPhoneNumber", FIELDS, V)
     }
 }
 /// Filters records to those with a specific status.
@@ -424,8 +404,7 @@ pub struct CustomerServiceRecordsListFilterStatus {
 impl serde::Serialize for CustomerServiceRecordsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListFilterStatus", 2usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterStatus", 2)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -436,9 +415,7 @@ impl serde::Serialize for CustomerServiceRecordsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -446,16 +423,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -465,8 +439,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterStatus {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CustomerServiceRecordsListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("CustomerServiceRecordsListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -478,8 +451,7 @@ pub struct CustomerServiceRecordsListFilter {
 impl serde::Serialize for CustomerServiceRecordsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilter", 3)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -493,9 +465,7 @@ impl serde::Serialize for CustomerServiceRecordsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -503,18 +473,15 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -567,8 +534,7 @@ pub struct CustomerServiceRecordsListSort {
 impl serde::Serialize for CustomerServiceRecordsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -576,9 +542,7 @@ impl serde::Serialize for CustomerServiceRecordsListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -586,14 +550,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -613,8 +574,7 @@ pub struct CustomerServiceRecordsListResponse {
 impl serde::Serialize for CustomerServiceRecordsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -625,9 +585,7 @@ impl serde::Serialize for CustomerServiceRecordsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -635,16 +593,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -680,8 +635,7 @@ impl CustomerServiceRecordsCreateBody {
 impl serde::Serialize for CustomerServiceRecordsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordsCreateBody", 3usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsCreateBody", 3)?;
         if let Some(v) = &self.additional_data {
             out.serialize_field("additional_data", v)?;
         }
@@ -693,9 +647,7 @@ impl serde::Serialize for CustomerServiceRecordsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["additional_data", "phone_number", "webhook_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -703,18 +655,15 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -749,20 +698,13 @@ impl CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
 impl serde::Serialize for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CustomerServiceRecordsVerifyPhoneNumberCoverageBody",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordsVerifyPhoneNumberCoverageBody", 1)?;
         out.serialize_field("phone_numbers", &self.phone_numbers)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -770,14 +712,11 @@ for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordsVerifyPhoneNumberCoverageBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordsVerifyPhoneNumberCoverageBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsVerifyPhoneNumberCoverageBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -786,12 +725,7 @@ for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordsVerifyPhoneNumberCoverageBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordsVerifyPhoneNumberCoverageBody", FIELDS, V)
     }
 }
 pub type CustomerServiceRecordsVerifyPhoneNumberCoverageResponse = crate::Data<

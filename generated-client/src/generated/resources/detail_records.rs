@@ -294,9 +294,7 @@ impl serde::Serialize for DetailRecordsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailRecordsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["date_range", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -304,17 +302,14 @@ impl<'de> serde::Deserialize<'de> for DetailRecordsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DetailRecordsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DetailRecordsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DetailRecordsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = Some(map.next_value()?),
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = Some(map.next_value()?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -341,7 +336,7 @@ pub struct DetailRecordsListPage {
 impl serde::Serialize for DetailRecordsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DetailRecordsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("DetailRecordsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -352,9 +347,7 @@ impl serde::Serialize for DetailRecordsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailRecordsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -362,16 +355,13 @@ impl<'de> serde::Deserialize<'de> for DetailRecordsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DetailRecordsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DetailRecordsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DetailRecordsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -239,8 +239,7 @@ pub struct DocumentsListFilterCreatedAt {
 impl serde::Serialize for DocumentsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocumentsListFilterCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListFilterCreatedAt", 2)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -251,9 +250,7 @@ impl serde::Serialize for DocumentsListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "lt"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -261,16 +258,13 @@ impl<'de> serde::Deserialize<'de> for DocumentsListFilterCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -293,8 +287,7 @@ pub struct DocumentsListFilterCustomerReference {
 impl serde::Serialize for DocumentsListFilterCustomerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocumentsListFilterCustomerReference", 2usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListFilterCustomerReference", 2)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -305,9 +298,7 @@ impl serde::Serialize for DocumentsListFilterCustomerReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListFilterCustomerReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -315,16 +306,13 @@ impl<'de> serde::Deserialize<'de> for DocumentsListFilterCustomerReference {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListFilterCustomerReference")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListFilterCustomerReference, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListFilterCustomerReference, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -334,8 +322,7 @@ impl<'de> serde::Deserialize<'de> for DocumentsListFilterCustomerReference {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DocumentsListFilterCustomerReference", FIELDS, V)
+        deserializer.deserialize_struct("DocumentsListFilterCustomerReference", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,8 +333,7 @@ pub struct DocumentsListFilterFilename {
 impl serde::Serialize for DocumentsListFilterFilename {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocumentsListFilterFilename", 1usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListFilterFilename", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -355,9 +341,7 @@ impl serde::Serialize for DocumentsListFilterFilename {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListFilterFilename {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -365,14 +349,11 @@ impl<'de> serde::Deserialize<'de> for DocumentsListFilterFilename {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListFilterFilename")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListFilterFilename, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListFilterFilename, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -393,7 +374,7 @@ pub struct DocumentsListFilter {
 impl serde::Serialize for DocumentsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DocumentsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListFilter", 3)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -407,9 +388,7 @@ impl serde::Serialize for DocumentsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "customer_reference", "filename"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -417,18 +396,15 @@ impl<'de> serde::Deserialize<'de> for DocumentsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -498,7 +474,7 @@ pub struct DocumentsListPage {
 impl serde::Serialize for DocumentsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DocumentsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -509,9 +485,7 @@ impl serde::Serialize for DocumentsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -519,16 +493,13 @@ impl<'de> serde::Deserialize<'de> for DocumentsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -549,7 +520,7 @@ pub struct DocumentsListResponse {
 impl serde::Serialize for DocumentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DocumentsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("DocumentsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -560,9 +531,7 @@ impl serde::Serialize for DocumentsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -570,16 +539,13 @@ impl<'de> serde::Deserialize<'de> for DocumentsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -604,8 +570,7 @@ pub struct DocumentsGenerateDownloadLinkResponseData {
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocumentsGenerateDownloadLinkResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("DocumentsGenerateDownloadLinkResponseData", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -613,9 +578,7 @@ impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -623,14 +586,11 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsGenerateDownloadLinkResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsGenerateDownloadLinkResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsGenerateDownloadLinkResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -639,8 +599,7 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DocumentsGenerateDownloadLinkResponseData", FIELDS, V)
+        deserializer.deserialize_struct("DocumentsGenerateDownloadLinkResponseData", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -658,16 +617,13 @@ impl DocumentsGenerateDownloadLinkResponse {
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocumentsGenerateDownloadLinkResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("DocumentsGenerateDownloadLinkResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -675,14 +631,11 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocumentsGenerateDownloadLinkResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocumentsGenerateDownloadLinkResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocumentsGenerateDownloadLinkResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -691,7 +644,6 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DocumentsGenerateDownloadLinkResponse", FIELDS, V)
+        deserializer.deserialize_struct("DocumentsGenerateDownloadLinkResponse", FIELDS, V)
     }
 }

@@ -187,8 +187,7 @@ pub struct DynamicEmergencyAddressesListFilter {
 impl serde::Serialize for DynamicEmergencyAddressesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyAddressesListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyAddressesListFilter", 2)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -199,9 +198,7 @@ impl serde::Serialize for DynamicEmergencyAddressesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -209,16 +206,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyAddressesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyAddressesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyAddressesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -241,8 +235,7 @@ pub struct DynamicEmergencyAddressesListPage {
 impl serde::Serialize for DynamicEmergencyAddressesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyAddressesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyAddressesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -253,9 +246,7 @@ impl serde::Serialize for DynamicEmergencyAddressesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -263,16 +254,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyAddressesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyAddressesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyAddressesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -293,8 +281,7 @@ pub struct DynamicEmergencyAddressesListResponse {
 impl serde::Serialize for DynamicEmergencyAddressesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyAddressesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyAddressesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -305,9 +292,7 @@ impl serde::Serialize for DynamicEmergencyAddressesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -315,16 +300,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyAddressesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyAddressesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyAddressesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -334,8 +316,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DynamicEmergencyAddressesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("DynamicEmergencyAddressesListResponse", FIELDS, V)
     }
 }
 pub type DynamicEmergencyAddressesCreateResponse = crate::Data<

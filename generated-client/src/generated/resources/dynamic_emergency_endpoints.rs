@@ -152,8 +152,7 @@ pub struct DynamicEmergencyEndpointsListPage {
 impl serde::Serialize for DynamicEmergencyEndpointsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyEndpointsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyEndpointsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -164,9 +163,7 @@ impl serde::Serialize for DynamicEmergencyEndpointsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -174,16 +171,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyEndpointsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyEndpointsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyEndpointsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -241,8 +235,7 @@ pub struct DynamicEmergencyEndpointsListFilter {
 impl serde::Serialize for DynamicEmergencyEndpointsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyEndpointsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyEndpointsListFilter", 2)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -253,9 +246,7 @@ impl serde::Serialize for DynamicEmergencyEndpointsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -263,16 +254,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyEndpointsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyEndpointsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyEndpointsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -293,8 +281,7 @@ pub struct DynamicEmergencyEndpointsListResponse {
 impl serde::Serialize for DynamicEmergencyEndpointsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DynamicEmergencyEndpointsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyEndpointsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -305,9 +292,7 @@ impl serde::Serialize for DynamicEmergencyEndpointsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -315,16 +300,13 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyEndpointsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyEndpointsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyEndpointsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -334,8 +316,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpointsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DynamicEmergencyEndpointsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("DynamicEmergencyEndpointsListResponse", FIELDS, V)
     }
 }
 pub type DynamicEmergencyEndpointsCreateResponse = crate::Data<

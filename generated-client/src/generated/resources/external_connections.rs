@@ -1004,8 +1004,7 @@ pub struct ExternalConnectionsListFilterConnectionName {
 impl serde::Serialize for ExternalConnectionsListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1013,9 +1012,7 @@ impl serde::Serialize for ExternalConnectionsListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1023,14 +1020,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterConnectionNam
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1039,8 +1033,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterConnectionNam
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsListFilterConnectionName", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsListFilterConnectionName", FIELDS, V)
     }
 }
 /// If present, connections with external_sip_connection matching the given value will be returned.
@@ -1083,8 +1076,7 @@ pub struct ExternalConnectionsListFilterPhoneNumber {
 impl serde::Serialize for ExternalConnectionsListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsListFilterPhoneNumber", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsListFilterPhoneNumber", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1092,9 +1084,7 @@ impl serde::Serialize for ExternalConnectionsListFilterPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1102,14 +1092,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterPhoneNumber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1118,8 +1105,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilterPhoneNumber {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsListFilterPhoneNumber", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsListFilterPhoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1139,8 +1125,7 @@ pub struct ExternalConnectionsListFilter {
 impl serde::Serialize for ExternalConnectionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsListFilter", 5usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsListFilter", 5)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -1160,9 +1145,7 @@ impl serde::Serialize for ExternalConnectionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "connection_name",
             "created_at",
@@ -1176,10 +1159,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1187,11 +1167,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1217,8 +1197,7 @@ pub struct ExternalConnectionsListPage {
 impl serde::Serialize for ExternalConnectionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1229,9 +1208,7 @@ impl serde::Serialize for ExternalConnectionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1239,16 +1216,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1269,8 +1243,7 @@ pub struct ExternalConnectionsListResponse {
 impl serde::Serialize for ExternalConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1281,9 +1254,7 @@ impl serde::Serialize for ExternalConnectionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1291,16 +1262,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1327,11 +1295,7 @@ pub struct ExternalConnectionsLogMessagesListFilterTelephoneNumber {
 impl serde::Serialize for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsLogMessagesListFilterTelephoneNumber",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesListFilterTelephoneNumber", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1341,33 +1305,22 @@ impl serde::Serialize for ExternalConnectionsLogMessagesListFilterTelephoneNumbe
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExternalConnectionsLogMessagesListFilterTelephoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct ExternalConnectionsLogMessagesListFilterTelephoneNumber",
-                )
+                f.write_str("struct ExternalConnectionsLogMessagesListFilterTelephoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                ExternalConnectionsLogMessagesListFilterTelephoneNumber,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesListFilterTelephoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1377,12 +1330,7 @@ for ExternalConnectionsLogMessagesListFilterTelephoneNumber {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsLogMessagesListFilterTelephoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesListFilterTelephoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1397,8 +1345,7 @@ pub struct ExternalConnectionsLogMessagesListFilter {
 impl serde::Serialize for ExternalConnectionsLogMessagesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesListFilter", 2)?;
         if let Some(v) = &self.external_connection_id {
             out.serialize_field("external_connection_id", v)?;
         }
@@ -1409,9 +1356,7 @@ impl serde::Serialize for ExternalConnectionsLogMessagesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["external_connection_id", "telephone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1419,16 +1364,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsLogMessagesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1438,8 +1380,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsLogMessagesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1452,8 +1393,7 @@ pub struct ExternalConnectionsLogMessagesListPage {
 impl serde::Serialize for ExternalConnectionsLogMessagesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1464,9 +1404,7 @@ impl serde::Serialize for ExternalConnectionsLogMessagesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1474,16 +1412,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsLogMessagesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1493,8 +1428,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsLogMessagesListPage", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1505,8 +1439,7 @@ pub struct ExternalConnectionsLogMessagesListResponse {
 impl serde::Serialize for ExternalConnectionsLogMessagesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesListResponse", 2)?;
         if let Some(v) = &self.log_messages {
             out.serialize_field("log_messages", v)?;
         }
@@ -1517,9 +1450,7 @@ impl serde::Serialize for ExternalConnectionsLogMessagesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["log_messages", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1527,16 +1458,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsLogMessagesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1546,8 +1474,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesListResponse
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsLogMessagesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1557,8 +1484,7 @@ pub struct ExternalConnectionsLogMessagesRetrieveResponse {
 impl serde::Serialize for ExternalConnectionsLogMessagesRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesRetrieveResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesRetrieveResponse", 1)?;
         if let Some(v) = &self.log_messages {
             out.serialize_field("log_messages", v)?;
         }
@@ -1566,9 +1492,7 @@ impl serde::Serialize for ExternalConnectionsLogMessagesRetrieveResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["log_messages"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1576,14 +1500,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResp
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsLogMessagesRetrieveResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesRetrieveResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1592,12 +1513,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesRetrieveResp
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsLogMessagesRetrieveResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesRetrieveResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1608,8 +1524,7 @@ pub struct ExternalConnectionsLogMessagesDismissResponse {
 impl serde::Serialize for ExternalConnectionsLogMessagesDismissResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsLogMessagesDismissResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsLogMessagesDismissResponse", 1)?;
         if let Some(v) = &self.success {
             out.serialize_field("success", v)?;
         }
@@ -1617,9 +1532,7 @@ impl serde::Serialize for ExternalConnectionsLogMessagesDismissResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDismissResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1627,14 +1540,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDismissRespo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsLogMessagesDismissResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsLogMessagesDismissResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsLogMessagesDismissResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1643,12 +1553,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsLogMessagesDismissRespo
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsLogMessagesDismissResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsLogMessagesDismissResponse", FIELDS, V)
     }
 }
 pub type ExternalConnectionsRetrieveResponse = crate::Data<
@@ -1668,8 +1573,7 @@ pub struct ExternalConnectionsCivicAddressesListFilter {
 impl serde::Serialize for ExternalConnectionsCivicAddressesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsCivicAddressesListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsCivicAddressesListFilter", 1)?;
         if let Some(v) = &self.country {
             out.serialize_field("country", v)?;
         }
@@ -1677,9 +1581,7 @@ impl serde::Serialize for ExternalConnectionsCivicAddressesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsCivicAddressesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1687,14 +1589,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsCivicAddressesListFilte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsCivicAddressesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsCivicAddressesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsCivicAddressesListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1703,8 +1602,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsCivicAddressesListFilte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsCivicAddressesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsCivicAddressesListFilter", FIELDS, V)
     }
 }
 pub type ExternalConnectionsCivicAddressesListResponse = crate::Data<
@@ -1731,19 +1629,13 @@ impl ExternalConnectionsUpdateLocationBody {
 impl serde::Serialize for ExternalConnectionsUpdateLocationBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUpdateLocationBody", 1usize)?;
-        out.serialize_field(
-            "static_emergency_address_id",
-            &self.static_emergency_address_id,
-        )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUpdateLocationBody", 1)?;
+        out.serialize_field("static_emergency_address_id", &self.static_emergency_address_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUpdateLocationBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["static_emergency_address_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1751,27 +1643,20 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUpdateLocationBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUpdateLocationBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUpdateLocationBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUpdateLocationBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(ExternalConnectionsUpdateLocationBody {
-                    static_emergency_address_id: crate::de::required(
-                        f0,
-                        "static_emergency_address_id",
-                    )?,
+                    static_emergency_address_id: crate::de::required(f0, "static_emergency_address_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsUpdateLocationBody", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsUpdateLocationBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1782,42 +1667,27 @@ pub struct ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListFilterCivicAddressId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExternalConnectionsPhoneNumbersListFilterCivicAddressId;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
-                )
+                f.write_str("struct ExternalConnectionsPhoneNumbersListFilterCivicAddressId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                ExternalConnectionsPhoneNumbersListFilterCivicAddressId,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListFilterCivicAddressId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1826,12 +1696,7 @@ for ExternalConnectionsPhoneNumbersListFilterCivicAddressId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterCivicAddressId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListFilterCivicAddressId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1842,22 +1707,15 @@ pub struct ExternalConnectionsPhoneNumbersListFilterLocationId {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterLocationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterLocationId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListFilterLocationId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsPhoneNumbersListFilterLocationId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilterLocationId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1865,14 +1723,11 @@ for ExternalConnectionsPhoneNumbersListFilterLocationId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsPhoneNumbersListFilterLocationId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsPhoneNumbersListFilterLocationId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListFilterLocationId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1881,12 +1736,7 @@ for ExternalConnectionsPhoneNumbersListFilterLocationId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterLocationId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListFilterLocationId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1899,11 +1749,7 @@ pub struct ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListFilterPhoneNumber", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1913,30 +1759,22 @@ impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExternalConnectionsPhoneNumbersListFilterPhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
-                )
+                f.write_str("struct ExternalConnectionsPhoneNumbersListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsPhoneNumbersListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1946,12 +1784,7 @@ for ExternalConnectionsPhoneNumbersListFilterPhoneNumber {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsPhoneNumbersListFilterPhoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListFilterPhoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1965,8 +1798,7 @@ pub struct ExternalConnectionsPhoneNumbersListFilter {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsPhoneNumbersListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListFilter", 3)?;
         if let Some(v) = &self.civic_address_id {
             out.serialize_field("civic_address_id", v)?;
         }
@@ -1980,9 +1812,7 @@ impl serde::Serialize for ExternalConnectionsPhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["civic_address_id", "location_id", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1990,18 +1820,15 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilter 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsPhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsPhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2012,8 +1839,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListFilter 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsPhoneNumbersListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2026,8 +1852,7 @@ pub struct ExternalConnectionsPhoneNumbersListPage {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsPhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2038,9 +1863,7 @@ impl serde::Serialize for ExternalConnectionsPhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2048,16 +1871,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsPhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsPhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2067,8 +1887,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsPhoneNumbersListPage", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2079,8 +1898,7 @@ pub struct ExternalConnectionsPhoneNumbersListResponse {
 impl serde::Serialize for ExternalConnectionsPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsPhoneNumbersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2091,9 +1909,7 @@ impl serde::Serialize for ExternalConnectionsPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2101,16 +1917,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListRespons
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2120,8 +1933,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsPhoneNumbersListRespons
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsPhoneNumbersListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsPhoneNumbersListResponse", FIELDS, V)
     }
 }
 pub type ExternalConnectionsPhoneNumbersRetrieveResponse = crate::Data<
@@ -2138,22 +1950,15 @@ pub struct ExternalConnectionsReleasesListFilterCivicAddressId {
 impl serde::Serialize for ExternalConnectionsReleasesListFilterCivicAddressId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsReleasesListFilterCivicAddressId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListFilterCivicAddressId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsReleasesListFilterCivicAddressId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2161,14 +1966,11 @@ for ExternalConnectionsReleasesListFilterCivicAddressId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListFilterCivicAddressId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListFilterCivicAddressId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListFilterCivicAddressId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2177,12 +1979,7 @@ for ExternalConnectionsReleasesListFilterCivicAddressId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsReleasesListFilterCivicAddressId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListFilterCivicAddressId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2193,11 +1990,7 @@ pub struct ExternalConnectionsReleasesListFilterLocationId {
 impl serde::Serialize for ExternalConnectionsReleasesListFilterLocationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsReleasesListFilterLocationId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListFilterLocationId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -2205,9 +1998,7 @@ impl serde::Serialize for ExternalConnectionsReleasesListFilterLocationId {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterLocationId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2215,14 +2006,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterLocat
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListFilterLocationId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListFilterLocationId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListFilterLocationId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2231,12 +2019,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterLocat
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsReleasesListFilterLocationId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListFilterLocationId", FIELDS, V)
     }
 }
 /// Phone number filter operations. Use 'eq' for exact matches or 'contains' for partial matches.
@@ -2250,11 +2033,7 @@ pub struct ExternalConnectionsReleasesListFilterPhoneNumber {
 impl serde::Serialize for ExternalConnectionsReleasesListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsReleasesListFilterPhoneNumber",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListFilterPhoneNumber", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -2265,9 +2044,7 @@ impl serde::Serialize for ExternalConnectionsReleasesListFilterPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2275,16 +2052,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterPhone
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2294,12 +2068,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterPhone
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsReleasesListFilterPhoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListFilterPhoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2360,8 +2129,7 @@ pub struct ExternalConnectionsReleasesListFilterStatus {
 impl serde::Serialize for ExternalConnectionsReleasesListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsReleasesListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -2369,9 +2137,7 @@ impl serde::Serialize for ExternalConnectionsReleasesListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2379,14 +2145,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterStatu
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2395,8 +2158,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilterStatu
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsReleasesListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2410,8 +2172,7 @@ pub struct ExternalConnectionsReleasesListFilter {
 impl serde::Serialize for ExternalConnectionsReleasesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsReleasesListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListFilter", 4)?;
         if let Some(v) = &self.civic_address_id {
             out.serialize_field("civic_address_id", v)?;
         }
@@ -2428,35 +2189,25 @@ impl serde::Serialize for ExternalConnectionsReleasesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "civic_address_id",
-            "location_id",
-            "phone_number",
-            "status",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["civic_address_id", "location_id", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExternalConnectionsReleasesListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2468,8 +2219,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsReleasesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2482,8 +2232,7 @@ pub struct ExternalConnectionsReleasesListPage {
 impl serde::Serialize for ExternalConnectionsReleasesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsReleasesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2494,9 +2243,7 @@ impl serde::Serialize for ExternalConnectionsReleasesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2504,16 +2251,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2534,8 +2278,7 @@ pub struct ExternalConnectionsReleasesListResponse {
 impl serde::Serialize for ExternalConnectionsReleasesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsReleasesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsReleasesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2546,9 +2289,7 @@ impl serde::Serialize for ExternalConnectionsReleasesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2556,16 +2297,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsReleasesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsReleasesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsReleasesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2575,8 +2313,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsReleasesListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsReleasesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsReleasesListResponse", FIELDS, V)
     }
 }
 pub type ExternalConnectionsReleasesRetrieveResponse = crate::Data<
@@ -2590,22 +2327,15 @@ pub struct ExternalConnectionsUploadsListFilterCivicAddressId {
 impl serde::Serialize for ExternalConnectionsUploadsListFilterCivicAddressId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsUploadsListFilterCivicAddressId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListFilterCivicAddressId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsUploadsListFilterCivicAddressId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterCivicAddressId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2613,14 +2343,11 @@ for ExternalConnectionsUploadsListFilterCivicAddressId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListFilterCivicAddressId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListFilterCivicAddressId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListFilterCivicAddressId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2629,12 +2356,7 @@ for ExternalConnectionsUploadsListFilterCivicAddressId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsUploadsListFilterCivicAddressId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListFilterCivicAddressId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2645,8 +2367,7 @@ pub struct ExternalConnectionsUploadsListFilterLocationId {
 impl serde::Serialize for ExternalConnectionsUploadsListFilterLocationId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsListFilterLocationId", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListFilterLocationId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -2654,9 +2375,7 @@ impl serde::Serialize for ExternalConnectionsUploadsListFilterLocationId {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterLocationId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2664,14 +2383,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterLocati
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListFilterLocationId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListFilterLocationId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListFilterLocationId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2680,12 +2396,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterLocati
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsUploadsListFilterLocationId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListFilterLocationId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2698,11 +2409,7 @@ pub struct ExternalConnectionsUploadsListFilterPhoneNumber {
 impl serde::Serialize for ExternalConnectionsUploadsListFilterPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsUploadsListFilterPhoneNumber",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListFilterPhoneNumber", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -2713,9 +2420,7 @@ impl serde::Serialize for ExternalConnectionsUploadsListFilterPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2723,16 +2428,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterPhoneN
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListFilterPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListFilterPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListFilterPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2742,12 +2444,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterPhoneN
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsUploadsListFilterPhoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListFilterPhoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2800,8 +2497,7 @@ pub struct ExternalConnectionsUploadsListFilterStatus {
 impl serde::Serialize for ExternalConnectionsUploadsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -2809,9 +2505,7 @@ impl serde::Serialize for ExternalConnectionsUploadsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2819,14 +2513,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterStatus
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2835,8 +2526,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilterStatus
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsUploadsListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2849,8 +2539,7 @@ pub struct ExternalConnectionsUploadsListFilter {
 impl serde::Serialize for ExternalConnectionsUploadsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListFilter", 4)?;
         if let Some(v) = &self.civic_address_id {
             out.serialize_field("civic_address_id", v)?;
         }
@@ -2867,35 +2556,25 @@ impl serde::Serialize for ExternalConnectionsUploadsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "civic_address_id",
-            "location_id",
-            "phone_number",
-            "status",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["civic_address_id", "location_id", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExternalConnectionsUploadsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2907,8 +2586,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsUploadsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2921,8 +2599,7 @@ pub struct ExternalConnectionsUploadsListPage {
 impl serde::Serialize for ExternalConnectionsUploadsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2933,9 +2610,7 @@ impl serde::Serialize for ExternalConnectionsUploadsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2943,16 +2618,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2973,8 +2645,7 @@ pub struct ExternalConnectionsUploadsListResponse {
 impl serde::Serialize for ExternalConnectionsUploadsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2985,9 +2656,7 @@ impl serde::Serialize for ExternalConnectionsUploadsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2995,16 +2664,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3014,8 +2680,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsUploadsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsUploadsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3028,8 +2693,7 @@ pub struct ExternalConnectionsUploadsCreateResponse {
 impl serde::Serialize for ExternalConnectionsUploadsCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExternalConnectionsUploadsCreateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsCreateResponse", 2)?;
         if let Some(v) = &self.success {
             out.serialize_field("success", v)?;
         }
@@ -3040,9 +2704,7 @@ impl serde::Serialize for ExternalConnectionsUploadsCreateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["success", "ticket_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3050,16 +2712,13 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsCreateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsCreateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3069,8 +2728,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsCreateResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ExternalConnectionsUploadsCreateResponse", FIELDS, V)
+        deserializer.deserialize_struct("ExternalConnectionsUploadsCreateResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3081,11 +2739,7 @@ pub struct ExternalConnectionsUploadsRefreshStatusResponse {
 impl serde::Serialize for ExternalConnectionsUploadsRefreshStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsUploadsRefreshStatusResponse",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsRefreshStatusResponse", 1)?;
         if let Some(v) = &self.success {
             out.serialize_field("success", v)?;
         }
@@ -3093,9 +2747,7 @@ impl serde::Serialize for ExternalConnectionsUploadsRefreshStatusResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3103,14 +2755,11 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshStatusRes
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsRefreshStatusResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsRefreshStatusResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsRefreshStatusResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3119,12 +2768,7 @@ impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsRefreshStatusRes
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsUploadsRefreshStatusResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsUploadsRefreshStatusResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3137,11 +2781,7 @@ pub struct ExternalConnectionsUploadsPendingCountResponseData {
 impl serde::Serialize for ExternalConnectionsUploadsPendingCountResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ExternalConnectionsUploadsPendingCountResponseData",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ExternalConnectionsUploadsPendingCountResponseData", 2)?;
         if let Some(v) = &self.pending_numbers_count {
             out.serialize_field("pending_numbers_count", v)?;
         }
@@ -3151,11 +2791,8 @@ impl serde::Serialize for ExternalConnectionsUploadsPendingCountResponseData {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ExternalConnectionsUploadsPendingCountResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ExternalConnectionsUploadsPendingCountResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pending_numbers_count", "pending_orders_count"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3163,16 +2800,13 @@ for ExternalConnectionsUploadsPendingCountResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalConnectionsUploadsPendingCountResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalConnectionsUploadsPendingCountResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExternalConnectionsUploadsPendingCountResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3182,12 +2816,7 @@ for ExternalConnectionsUploadsPendingCountResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ExternalConnectionsUploadsPendingCountResponseData",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ExternalConnectionsUploadsPendingCountResponseData", FIELDS, V)
     }
 }
 pub type ExternalConnectionsUploadsPendingCountResponse = crate::Data<

@@ -216,7 +216,7 @@ pub struct FaxApplicationsListPage {
 impl serde::Serialize for FaxApplicationsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -227,9 +227,7 @@ impl serde::Serialize for FaxApplicationsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -237,16 +235,13 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -268,8 +263,7 @@ pub struct FaxApplicationsListFilterApplicationName {
 impl serde::Serialize for FaxApplicationsListFilterApplicationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FaxApplicationsListFilterApplicationName", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationsListFilterApplicationName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -277,9 +271,7 @@ impl serde::Serialize for FaxApplicationsListFilterApplicationName {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilterApplicationName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -287,14 +279,11 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilterApplicationName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationsListFilterApplicationName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationsListFilterApplicationName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListFilterApplicationName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -303,8 +292,7 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilterApplicationName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("FaxApplicationsListFilterApplicationName", FIELDS, V)
+        deserializer.deserialize_struct("FaxApplicationsListFilterApplicationName", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -317,7 +305,7 @@ pub struct FaxApplicationsListFilter {
 impl serde::Serialize for FaxApplicationsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationsListFilter", 2)?;
         if let Some(v) = &self.application_name {
             out.serialize_field("application_name", v)?;
         }
@@ -328,9 +316,7 @@ impl serde::Serialize for FaxApplicationsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["application_name", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -338,16 +324,13 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -402,8 +385,7 @@ pub struct FaxApplicationsListResponse {
 impl serde::Serialize for FaxApplicationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FaxApplicationsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -414,9 +396,7 @@ impl serde::Serialize for FaxApplicationsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -424,16 +404,13 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -214,7 +214,7 @@ pub struct FaxesListFilterCreatedAt {
 impl serde::Serialize for FaxesListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListFilterCreatedAt", 4usize)?;
+        let mut out = serializer.serialize_struct("FaxesListFilterCreatedAt", 4)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -231,9 +231,7 @@ impl serde::Serialize for FaxesListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "gte", "lt", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -241,20 +239,17 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -278,7 +273,7 @@ pub struct FaxesListFilterDirection {
 impl serde::Serialize for FaxesListFilterDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListFilterDirection", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxesListFilterDirection", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -286,9 +281,7 @@ impl serde::Serialize for FaxesListFilterDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListFilterDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -296,18 +289,17 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterDirection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListFilterDirection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListFilterDirection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListFilterDirection, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(FaxesListFilterDirection { eq: f0 })
+                Ok(FaxesListFilterDirection {
+                    eq: f0,
+                })
             }
         }
         deserializer.deserialize_struct("FaxesListFilterDirection", FIELDS, V)
@@ -322,7 +314,7 @@ pub struct FaxesListFilterFrom {
 impl serde::Serialize for FaxesListFilterFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListFilterFrom", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxesListFilterFrom", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -330,9 +322,7 @@ impl serde::Serialize for FaxesListFilterFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListFilterFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -340,18 +330,17 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListFilterFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListFilterFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListFilterFrom, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(FaxesListFilterFrom { eq: f0 })
+                Ok(FaxesListFilterFrom {
+                    eq: f0,
+                })
             }
         }
         deserializer.deserialize_struct("FaxesListFilterFrom", FIELDS, V)
@@ -366,7 +355,7 @@ pub struct FaxesListFilterTo {
 impl serde::Serialize for FaxesListFilterTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListFilterTo", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxesListFilterTo", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -374,9 +363,7 @@ impl serde::Serialize for FaxesListFilterTo {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListFilterTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -384,18 +371,17 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilterTo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListFilterTo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListFilterTo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListFilterTo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(FaxesListFilterTo { eq: f0 })
+                Ok(FaxesListFilterTo {
+                    eq: f0,
+                })
             }
         }
         deserializer.deserialize_struct("FaxesListFilterTo", FIELDS, V)
@@ -415,7 +401,7 @@ pub struct FaxesListFilter {
 impl serde::Serialize for FaxesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("FaxesListFilter", 4)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -432,9 +418,7 @@ impl serde::Serialize for FaxesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "direction", "from", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -442,20 +426,17 @@ impl<'de> serde::Deserialize<'de> for FaxesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -480,7 +461,7 @@ pub struct FaxesListPage {
 impl serde::Serialize for FaxesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -491,9 +472,7 @@ impl serde::Serialize for FaxesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -501,16 +480,13 @@ impl<'de> serde::Deserialize<'de> for FaxesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -531,7 +507,7 @@ pub struct FaxesListResponse {
 impl serde::Serialize for FaxesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -542,9 +518,7 @@ impl serde::Serialize for FaxesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -552,16 +526,13 @@ impl<'de> serde::Deserialize<'de> for FaxesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -583,8 +554,7 @@ pub struct FaxesActionsCancelResponseData {
 impl serde::Serialize for FaxesActionsCancelResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FaxesActionsCancelResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxesActionsCancelResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -592,9 +562,7 @@ impl serde::Serialize for FaxesActionsCancelResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesActionsCancelResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -602,14 +570,11 @@ impl<'de> serde::Deserialize<'de> for FaxesActionsCancelResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesActionsCancelResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesActionsCancelResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesActionsCancelResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -629,8 +594,7 @@ pub struct FaxesActionsRefreshResponseData {
 impl serde::Serialize for FaxesActionsRefreshResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FaxesActionsRefreshResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("FaxesActionsRefreshResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -638,9 +602,7 @@ impl serde::Serialize for FaxesActionsRefreshResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxesActionsRefreshResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -648,14 +610,11 @@ impl<'de> serde::Deserialize<'de> for FaxesActionsRefreshResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxesActionsRefreshResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxesActionsRefreshResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxesActionsRefreshResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -215,8 +215,7 @@ pub struct FqdnConnectionsListFilterConnectionName {
 impl serde::Serialize for FqdnConnectionsListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FqdnConnectionsListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("FqdnConnectionsListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -224,9 +223,7 @@ impl serde::Serialize for FqdnConnectionsListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for FqdnConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -234,14 +231,11 @@ impl<'de> serde::Deserialize<'de> for FqdnConnectionsListFilterConnectionName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FqdnConnectionsListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FqdnConnectionsListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FqdnConnectionsListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -250,8 +244,7 @@ impl<'de> serde::Deserialize<'de> for FqdnConnectionsListFilterConnectionName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("FqdnConnectionsListFilterConnectionName", FIELDS, V)
+        deserializer.deserialize_struct("FqdnConnectionsListFilterConnectionName", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -266,7 +259,7 @@ pub struct FqdnConnectionsListFilter {
 impl serde::Serialize for FqdnConnectionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FqdnConnectionsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("FqdnConnectionsListFilter", 3)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -280,32 +273,23 @@ impl serde::Serialize for FqdnConnectionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for FqdnConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connection_name",
-            "fqdn",
-            "outbound_voice_profile_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = FqdnConnectionsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FqdnConnectionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FqdnConnectionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FqdnConnectionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -329,7 +313,7 @@ pub struct FqdnConnectionsListPage {
 impl serde::Serialize for FqdnConnectionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FqdnConnectionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("FqdnConnectionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -340,9 +324,7 @@ impl serde::Serialize for FqdnConnectionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for FqdnConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -350,16 +332,13 @@ impl<'de> serde::Deserialize<'de> for FqdnConnectionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FqdnConnectionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FqdnConnectionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FqdnConnectionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -414,8 +393,7 @@ pub struct FqdnConnectionsListResponse {
 impl serde::Serialize for FqdnConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FqdnConnectionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("FqdnConnectionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -426,9 +404,7 @@ impl serde::Serialize for FqdnConnectionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for FqdnConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -436,16 +412,13 @@ impl<'de> serde::Deserialize<'de> for FqdnConnectionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FqdnConnectionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FqdnConnectionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FqdnConnectionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

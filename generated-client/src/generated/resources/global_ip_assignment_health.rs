@@ -37,42 +37,27 @@ pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
-                )
+                f.write_str("struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -81,12 +66,7 @@ for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -125,22 +105,15 @@ pub struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -148,14 +121,11 @@ for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -164,12 +134,7 @@ for GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -205,8 +170,7 @@ pub struct GlobalIpAssignmentHealthRetrieveFilter {
 impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthRetrieveFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthRetrieveFilter", 2)?;
         if let Some(v) = &self.global_ip_assignment_id {
             out.serialize_field("global_ip_assignment_id", v)?;
         }
@@ -217,9 +181,7 @@ impl serde::Serialize for GlobalIpAssignmentHealthRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -227,16 +189,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -246,8 +205,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentHealthRetrieveFilter", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilter", FIELDS, V)
     }
 }
 pub type GlobalIpAssignmentHealthRetrieveResponse = crate::Data<

@@ -37,42 +37,27 @@ pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
-                )
+                f.write_str("struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -81,12 +66,7 @@ for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -125,22 +105,15 @@ pub struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -148,14 +121,11 @@ for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -164,12 +134,7 @@ for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -205,8 +170,7 @@ pub struct GlobalIpAssignmentsUsageRetrieveFilter {
 impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", 2)?;
         if let Some(v) = &self.global_ip_assignment_id {
             out.serialize_field("global_ip_assignment_id", v)?;
         }
@@ -217,9 +181,7 @@ impl serde::Serialize for GlobalIpAssignmentsUsageRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_assignment_id", "global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -227,16 +189,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentsUsageRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentsUsageRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentsUsageRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -246,8 +205,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilter", FIELDS, V)
     }
 }
 pub type GlobalIpAssignmentsUsageRetrieveResponse = crate::Data<

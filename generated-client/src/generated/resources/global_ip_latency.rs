@@ -35,8 +35,7 @@ pub struct GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
 impl serde::Serialize for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", 1usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
@@ -44,9 +43,7 @@ impl serde::Serialize for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,14 +51,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyRetrieveFilterGlobalIpIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyRetrieveFilterGlobalIpIdIn, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -70,8 +64,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -104,8 +97,7 @@ pub struct GlobalIpLatencyRetrieveFilter {
 impl serde::Serialize for GlobalIpLatencyRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyRetrieveFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyRetrieveFilter", 1)?;
         if let Some(v) = &self.global_ip_id {
             out.serialize_field("global_ip_id", v)?;
         }
@@ -113,9 +105,7 @@ impl serde::Serialize for GlobalIpLatencyRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -123,14 +113,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

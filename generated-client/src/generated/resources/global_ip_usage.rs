@@ -35,8 +35,7 @@ pub struct GlobalIpUsageRetrieveFilterGlobalIpIdIn {
 impl serde::Serialize for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", 1usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", 1)?;
         if let Some(v) = &self.r#in {
             out.serialize_field("in", v)?;
         }
@@ -44,9 +43,7 @@ impl serde::Serialize for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["in"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,14 +51,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageRetrieveFilterGlobalIpIdIn")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageRetrieveFilterGlobalIpIdIn, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageRetrieveFilterGlobalIpIdIn, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -70,8 +64,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -104,8 +97,7 @@ pub struct GlobalIpUsageRetrieveFilter {
 impl serde::Serialize for GlobalIpUsageRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpUsageRetrieveFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageRetrieveFilter", 1)?;
         if let Some(v) = &self.global_ip_id {
             out.serialize_field("global_ip_id", v)?;
         }
@@ -113,9 +105,7 @@ impl serde::Serialize for GlobalIpUsageRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -123,14 +113,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -154,7 +154,7 @@ pub struct GlobalIpsListPage {
 impl serde::Serialize for GlobalIpsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -165,9 +165,7 @@ impl serde::Serialize for GlobalIpsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -175,16 +173,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,7 +200,7 @@ pub struct GlobalIpsListResponse {
 impl serde::Serialize for GlobalIpsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -216,9 +211,7 @@ impl serde::Serialize for GlobalIpsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -226,16 +219,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -57,8 +57,7 @@ pub struct InboundChannelsListResponseData {
 impl serde::Serialize for InboundChannelsListResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundChannelsListResponseData", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundChannelsListResponseData", 2)?;
         if let Some(v) = &self.channels {
             out.serialize_field("channels", v)?;
         }
@@ -69,9 +68,7 @@ impl serde::Serialize for InboundChannelsListResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundChannelsListResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channels", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -79,16 +76,13 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsListResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundChannelsListResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundChannelsListResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundChannelsListResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -120,15 +114,13 @@ impl InboundChannelsUpdateBody {
 impl serde::Serialize for InboundChannelsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InboundChannelsUpdateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("InboundChannelsUpdateBody", 1)?;
         out.serialize_field("channels", &self.channels)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channels"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -136,14 +128,11 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundChannelsUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundChannelsUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundChannelsUpdateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -165,8 +154,7 @@ pub struct InboundChannelsUpdateResponseData {
 impl serde::Serialize for InboundChannelsUpdateResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundChannelsUpdateResponseData", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundChannelsUpdateResponseData", 2)?;
         if let Some(v) = &self.channels {
             out.serialize_field("channels", v)?;
         }
@@ -177,9 +165,7 @@ impl serde::Serialize for InboundChannelsUpdateResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channels", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -187,16 +173,13 @@ impl<'de> serde::Deserialize<'de> for InboundChannelsUpdateResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundChannelsUpdateResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundChannelsUpdateResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundChannelsUpdateResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -126,7 +126,7 @@ pub struct IntegrationSecretsListPage {
 impl serde::Serialize for IntegrationSecretsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntegrationSecretsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("IntegrationSecretsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -137,9 +137,7 @@ impl serde::Serialize for IntegrationSecretsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationSecretsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -147,16 +145,13 @@ impl<'de> serde::Deserialize<'de> for IntegrationSecretsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationSecretsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntegrationSecretsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntegrationSecretsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -206,8 +201,7 @@ pub struct IntegrationSecretsListFilter {
 impl serde::Serialize for IntegrationSecretsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("IntegrationSecretsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("IntegrationSecretsListFilter", 1)?;
         if let Some(v) = &self.r#type {
             out.serialize_field("type", v)?;
         }
@@ -215,9 +209,7 @@ impl serde::Serialize for IntegrationSecretsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationSecretsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -225,14 +217,11 @@ impl<'de> serde::Deserialize<'de> for IntegrationSecretsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationSecretsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntegrationSecretsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntegrationSecretsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

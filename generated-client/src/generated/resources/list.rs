@@ -47,8 +47,7 @@ pub struct ListRetrieveAllResponseDataItemNumbersItem {
 impl serde::Serialize for ListRetrieveAllResponseDataItemNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListRetrieveAllResponseDataItemNumbersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveAllResponseDataItemNumbersItem", 2)?;
         if let Some(v) = &self.country {
             out.serialize_field("country", v)?;
         }
@@ -59,9 +58,7 @@ impl serde::Serialize for ListRetrieveAllResponseDataItemNumbersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItemNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country", "number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -69,16 +66,13 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItemNumbersItem
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveAllResponseDataItemNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveAllResponseDataItemNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveAllResponseDataItemNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -88,8 +82,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItemNumbersItem
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ListRetrieveAllResponseDataItemNumbersItem", FIELDS, V)
+        deserializer.deserialize_struct("ListRetrieveAllResponseDataItemNumbersItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -102,8 +95,7 @@ pub struct ListRetrieveAllResponseDataItem {
 impl serde::Serialize for ListRetrieveAllResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListRetrieveAllResponseDataItem", 4usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveAllResponseDataItem", 4)?;
         if let Some(v) = &self.number_of_channels {
             out.serialize_field("number_of_channels", v)?;
         }
@@ -120,35 +112,25 @@ impl serde::Serialize for ListRetrieveAllResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "number_of_channels",
-            "numbers",
-            "zone_id",
-            "zone_name",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number_of_channels", "numbers", "zone_id", "zone_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ListRetrieveAllResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveAllResponseDataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveAllResponseDataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveAllResponseDataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -171,7 +153,7 @@ pub struct ListRetrieveAllResponse {
 impl serde::Serialize for ListRetrieveAllResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListRetrieveAllResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveAllResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -182,9 +164,7 @@ impl serde::Serialize for ListRetrieveAllResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -192,16 +172,13 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveAllResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveAllResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveAllResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveAllResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -222,8 +199,7 @@ pub struct ListRetrieveByZoneResponseDataItemNumbersItem {
 impl serde::Serialize for ListRetrieveByZoneResponseDataItemNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListRetrieveByZoneResponseDataItemNumbersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveByZoneResponseDataItemNumbersItem", 2)?;
         if let Some(v) = &self.country {
             out.serialize_field("country", v)?;
         }
@@ -234,9 +210,7 @@ impl serde::Serialize for ListRetrieveByZoneResponseDataItemNumbersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItemNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country", "number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -244,16 +218,13 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItemNumbersI
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveByZoneResponseDataItemNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveByZoneResponseDataItemNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveByZoneResponseDataItemNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -263,12 +234,7 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItemNumbersI
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ListRetrieveByZoneResponseDataItemNumbersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ListRetrieveByZoneResponseDataItemNumbersItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -281,8 +247,7 @@ pub struct ListRetrieveByZoneResponseDataItem {
 impl serde::Serialize for ListRetrieveByZoneResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListRetrieveByZoneResponseDataItem", 4usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveByZoneResponseDataItem", 4)?;
         if let Some(v) = &self.number_of_channels {
             out.serialize_field("number_of_channels", v)?;
         }
@@ -299,35 +264,25 @@ impl serde::Serialize for ListRetrieveByZoneResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "number_of_channels",
-            "numbers",
-            "zone_id",
-            "zone_name",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["number_of_channels", "numbers", "zone_id", "zone_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ListRetrieveByZoneResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveByZoneResponseDataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveByZoneResponseDataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveByZoneResponseDataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -350,7 +305,7 @@ pub struct ListRetrieveByZoneResponse {
 impl serde::Serialize for ListRetrieveByZoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListRetrieveByZoneResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ListRetrieveByZoneResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -361,9 +316,7 @@ impl serde::Serialize for ListRetrieveByZoneResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -371,16 +324,13 @@ impl<'de> serde::Deserialize<'de> for ListRetrieveByZoneResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListRetrieveByZoneResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRetrieveByZoneResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListRetrieveByZoneResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -337,8 +337,7 @@ pub struct ManagedAccountsListFilterEmail {
 impl serde::Serialize for ManagedAccountsListFilterEmail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ManagedAccountsListFilterEmail", 2usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListFilterEmail", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -349,9 +348,7 @@ impl serde::Serialize for ManagedAccountsListFilterEmail {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -359,16 +356,13 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterEmail {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListFilterEmail")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListFilterEmail, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListFilterEmail, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -391,8 +385,7 @@ pub struct ManagedAccountsListFilterOrganizationName {
 impl serde::Serialize for ManagedAccountsListFilterOrganizationName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ManagedAccountsListFilterOrganizationName", 2usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListFilterOrganizationName", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -403,9 +396,7 @@ impl serde::Serialize for ManagedAccountsListFilterOrganizationName {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterOrganizationName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -413,16 +404,13 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterOrganizationName 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListFilterOrganizationName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListFilterOrganizationName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListFilterOrganizationName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -432,8 +420,7 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterOrganizationName 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ManagedAccountsListFilterOrganizationName", FIELDS, V)
+        deserializer.deserialize_struct("ManagedAccountsListFilterOrganizationName", FIELDS, V)
     }
 }
 /// If present, only returns managed accounts with the status matching exactly the value given. Use enabled or disabled to filter accounts by whether they are currently able to use Telnyx services.
@@ -491,8 +478,7 @@ pub struct ManagedAccountsListFilterStatus {
 impl serde::Serialize for ManagedAccountsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ManagedAccountsListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -500,9 +486,7 @@ impl serde::Serialize for ManagedAccountsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -510,14 +494,11 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilterStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -538,7 +519,7 @@ pub struct ManagedAccountsListFilter {
 impl serde::Serialize for ManagedAccountsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ManagedAccountsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListFilter", 3)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -552,9 +533,7 @@ impl serde::Serialize for ManagedAccountsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "organization_name", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -562,18 +541,15 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -597,7 +573,7 @@ pub struct ManagedAccountsListPage {
 impl serde::Serialize for ManagedAccountsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ManagedAccountsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -608,9 +584,7 @@ impl serde::Serialize for ManagedAccountsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -618,16 +592,13 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -678,8 +649,7 @@ pub struct ManagedAccountsListResponse {
 impl serde::Serialize for ManagedAccountsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ManagedAccountsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -690,9 +660,7 @@ impl serde::Serialize for ManagedAccountsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -700,16 +668,13 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -739,8 +704,7 @@ pub struct ManagedAccountsActionsEnableBody {
 impl serde::Serialize for ManagedAccountsActionsEnableBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ManagedAccountsActionsEnableBody", 1usize)?;
+        let mut out = serializer.serialize_struct("ManagedAccountsActionsEnableBody", 1)?;
         if let Some(v) = &self.reenable_all_connections {
             out.serialize_field("reenable_all_connections", v)?;
         }
@@ -748,9 +712,7 @@ impl serde::Serialize for ManagedAccountsActionsEnableBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedAccountsActionsEnableBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["reenable_all_connections"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -758,14 +720,11 @@ impl<'de> serde::Deserialize<'de> for ManagedAccountsActionsEnableBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManagedAccountsActionsEnableBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ManagedAccountsActionsEnableBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ManagedAccountsActionsEnableBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

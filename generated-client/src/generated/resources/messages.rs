@@ -428,8 +428,7 @@ impl MessagesSendWithAlphanumericSenderBody {
 impl serde::Serialize for MessagesSendWithAlphanumericSenderBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagesSendWithAlphanumericSenderBody", 7usize)?;
+        let mut out = serializer.serialize_struct("MessagesSendWithAlphanumericSenderBody", 7)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
         out.serialize_field("text", &self.text)?;
@@ -447,9 +446,7 @@ impl serde::Serialize for MessagesSendWithAlphanumericSenderBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "from",
             "messaging_profile_id",
@@ -465,10 +462,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagesSendWithAlphanumericSenderBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagesSendWithAlphanumericSenderBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagesSendWithAlphanumericSenderBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -478,22 +472,19 @@ impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessagesSendWithAlphanumericSenderBody {
                     from: crate::de::required(f0, "from")?,
-                    messaging_profile_id: crate::de::required(
-                        f1,
-                        "messaging_profile_id",
-                    )?,
+                    messaging_profile_id: crate::de::required(f1, "messaging_profile_id")?,
                     text: crate::de::required(f2, "text")?,
                     to: crate::de::required(f3, "to")?,
                     use_profile_webhooks: f4,
@@ -502,8 +493,7 @@ impl<'de> serde::Deserialize<'de> for MessagesSendWithAlphanumericSenderBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MessagesSendWithAlphanumericSenderBody", FIELDS, V)
+        deserializer.deserialize_struct("MessagesSendWithAlphanumericSenderBody", FIELDS, V)
     }
 }
 pub type MessagesRetrieveGroupMessagesResponse = crate::Data<

@@ -1807,16 +1807,13 @@ impl Messaging10dlcCampaignSubmitAppealBody {
 impl serde::Serialize for Messaging10dlcCampaignSubmitAppealBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("Messaging10dlcCampaignSubmitAppealBody", 1usize)?;
+        let mut out = serializer.serialize_struct("Messaging10dlcCampaignSubmitAppealBody", 1)?;
         out.serialize_field("appeal_reason", &self.appeal_reason)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["appeal_reason"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1824,14 +1821,11 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Messaging10dlcCampaignSubmitAppealBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Messaging10dlcCampaignSubmitAppealBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Messaging10dlcCampaignSubmitAppealBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1840,8 +1834,7 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("Messaging10dlcCampaignSubmitAppealBody", FIELDS, V)
+        deserializer.deserialize_struct("Messaging10dlcCampaignSubmitAppealBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1852,8 +1845,7 @@ pub struct Messaging10dlcCampaignSubmitAppealResponse {
 impl serde::Serialize for Messaging10dlcCampaignSubmitAppealResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("Messaging10dlcCampaignSubmitAppealResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("Messaging10dlcCampaignSubmitAppealResponse", 1)?;
         if let Some(v) = &self.appealed_at {
             out.serialize_field("appealed_at", v)?;
         }
@@ -1861,9 +1853,7 @@ impl serde::Serialize for Messaging10dlcCampaignSubmitAppealResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["appealed_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1871,14 +1861,11 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealResponse
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Messaging10dlcCampaignSubmitAppealResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Messaging10dlcCampaignSubmitAppealResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Messaging10dlcCampaignSubmitAppealResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1887,8 +1874,7 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcCampaignSubmitAppealResponse
                 })
             }
         }
-        deserializer
-            .deserialize_struct("Messaging10dlcCampaignSubmitAppealResponse", FIELDS, V)
+        deserializer.deserialize_struct("Messaging10dlcCampaignSubmitAppealResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2087,8 +2073,7 @@ pub struct Messaging10dlcPhoneNumberCampaignsListFilter {
 impl serde::Serialize for Messaging10dlcPhoneNumberCampaignsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("Messaging10dlcPhoneNumberCampaignsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("Messaging10dlcPhoneNumberCampaignsListFilter", 4)?;
         if let Some(v) = &self.tcr_brand_id {
             out.serialize_field("tcr_brand_id", v)?;
         }
@@ -2105,9 +2090,7 @@ impl serde::Serialize for Messaging10dlcPhoneNumberCampaignsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for Messaging10dlcPhoneNumberCampaignsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "tcr_brand_id",
             "tcr_campaign_id",
@@ -2120,20 +2103,17 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcPhoneNumberCampaignsListFilt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Messaging10dlcPhoneNumberCampaignsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Messaging10dlcPhoneNumberCampaignsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Messaging10dlcPhoneNumberCampaignsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2145,12 +2125,7 @@ impl<'de> serde::Deserialize<'de> for Messaging10dlcPhoneNumberCampaignsListFilt
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "Messaging10dlcPhoneNumberCampaignsListFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("Messaging10dlcPhoneNumberCampaignsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.

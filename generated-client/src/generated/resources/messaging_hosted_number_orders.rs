@@ -340,8 +340,7 @@ pub struct MessagingHostedNumberOrdersListPage {
 impl serde::Serialize for MessagingHostedNumberOrdersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingHostedNumberOrdersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingHostedNumberOrdersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -352,9 +351,7 @@ impl serde::Serialize for MessagingHostedNumberOrdersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -362,16 +359,13 @@ impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingHostedNumberOrdersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingHostedNumberOrdersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingHostedNumberOrdersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -392,8 +386,7 @@ pub struct MessagingHostedNumberOrdersListResponse {
 impl serde::Serialize for MessagingHostedNumberOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingHostedNumberOrdersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingHostedNumberOrdersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -404,9 +397,7 @@ impl serde::Serialize for MessagingHostedNumberOrdersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -414,16 +405,13 @@ impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingHostedNumberOrdersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingHostedNumberOrdersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingHostedNumberOrdersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -433,8 +421,7 @@ impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MessagingHostedNumberOrdersListResponse", FIELDS, V)
+        deserializer.deserialize_struct("MessagingHostedNumberOrdersListResponse", FIELDS, V)
     }
 }
 pub type MessagingHostedNumberOrdersCreateResponse = crate::Data<

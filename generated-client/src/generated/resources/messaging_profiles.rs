@@ -685,8 +685,7 @@ pub struct MessagingProfilesListFilter {
 impl serde::Serialize for MessagingProfilesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListFilter", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -694,9 +693,7 @@ impl serde::Serialize for MessagingProfilesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -704,14 +701,11 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -733,7 +727,7 @@ pub struct MessagingProfilesListPage {
 impl serde::Serialize for MessagingProfilesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingProfilesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -744,9 +738,7 @@ impl serde::Serialize for MessagingProfilesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -754,16 +746,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -784,8 +773,7 @@ pub struct MessagingProfilesListResponse {
 impl serde::Serialize for MessagingProfilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -796,9 +784,7 @@ impl serde::Serialize for MessagingProfilesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -806,16 +792,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -843,11 +826,7 @@ pub struct MessagingProfilesListAlphanumericSenderIdsResponse {
 impl serde::Serialize for MessagingProfilesListAlphanumericSenderIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "MessagingProfilesListAlphanumericSenderIdsResponse",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListAlphanumericSenderIdsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -857,11 +836,8 @@ impl serde::Serialize for MessagingProfilesListAlphanumericSenderIdsResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for MessagingProfilesListAlphanumericSenderIdsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for MessagingProfilesListAlphanumericSenderIdsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -869,16 +845,13 @@ for MessagingProfilesListAlphanumericSenderIdsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListAlphanumericSenderIdsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListAlphanumericSenderIdsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListAlphanumericSenderIdsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -888,12 +861,7 @@ for MessagingProfilesListAlphanumericSenderIdsResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "MessagingProfilesListAlphanumericSenderIdsResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("MessagingProfilesListAlphanumericSenderIdsResponse", FIELDS, V)
     }
 }
 pub type MessagingProfilesRetrieveMetricsResponse = crate::Data<
@@ -909,8 +877,7 @@ pub struct MessagingProfilesListPhoneNumbersPage {
 impl serde::Serialize for MessagingProfilesListPhoneNumbersPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListPhoneNumbersPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListPhoneNumbersPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -921,9 +888,7 @@ impl serde::Serialize for MessagingProfilesListPhoneNumbersPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -931,16 +896,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListPhoneNumbersPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListPhoneNumbersPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListPhoneNumbersPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -950,8 +912,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MessagingProfilesListPhoneNumbersPage", FIELDS, V)
+        deserializer.deserialize_struct("MessagingProfilesListPhoneNumbersPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -962,8 +923,7 @@ pub struct MessagingProfilesListPhoneNumbersResponse {
 impl serde::Serialize for MessagingProfilesListPhoneNumbersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListPhoneNumbersResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListPhoneNumbersResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -974,9 +934,7 @@ impl serde::Serialize for MessagingProfilesListPhoneNumbersResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -984,16 +942,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListPhoneNumbersResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListPhoneNumbersResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListPhoneNumbersResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1003,8 +958,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MessagingProfilesListPhoneNumbersResponse", FIELDS, V)
+        deserializer.deserialize_struct("MessagingProfilesListPhoneNumbersResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1017,8 +971,7 @@ pub struct MessagingProfilesListShortCodesPage {
 impl serde::Serialize for MessagingProfilesListShortCodesPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListShortCodesPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListShortCodesPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1029,9 +982,7 @@ impl serde::Serialize for MessagingProfilesListShortCodesPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1039,16 +990,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListShortCodesPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListShortCodesPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListShortCodesPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1069,8 +1017,7 @@ pub struct MessagingProfilesListShortCodesResponse {
 impl serde::Serialize for MessagingProfilesListShortCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesListShortCodesResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesListShortCodesResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1081,9 +1028,7 @@ impl serde::Serialize for MessagingProfilesListShortCodesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1091,16 +1036,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesListShortCodesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesListShortCodesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListShortCodesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1110,8 +1052,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MessagingProfilesListShortCodesResponse", FIELDS, V)
+        deserializer.deserialize_struct("MessagingProfilesListShortCodesResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1122,8 +1063,7 @@ pub struct MessagingProfilesAutorespConfigsListCreatedAt {
 impl serde::Serialize for MessagingProfilesAutorespConfigsListCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesAutorespConfigsListCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesAutorespConfigsListCreatedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -1134,9 +1074,7 @@ impl serde::Serialize for MessagingProfilesAutorespConfigsListCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1144,16 +1082,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListCreate
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesAutorespConfigsListCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesAutorespConfigsListCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesAutorespConfigsListCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1163,12 +1098,7 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListCreate
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "MessagingProfilesAutorespConfigsListCreatedAt",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("MessagingProfilesAutorespConfigsListCreatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1179,8 +1109,7 @@ pub struct MessagingProfilesAutorespConfigsListUpdatedAt {
 impl serde::Serialize for MessagingProfilesAutorespConfigsListUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MessagingProfilesAutorespConfigsListUpdatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("MessagingProfilesAutorespConfigsListUpdatedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -1191,9 +1120,7 @@ impl serde::Serialize for MessagingProfilesAutorespConfigsListUpdatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListUpdatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1201,16 +1128,13 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListUpdate
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingProfilesAutorespConfigsListUpdatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingProfilesAutorespConfigsListUpdatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesAutorespConfigsListUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1220,11 +1144,6 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesAutorespConfigsListUpdate
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "MessagingProfilesAutorespConfigsListUpdatedAt",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("MessagingProfilesAutorespConfigsListUpdatedAt", FIELDS, V)
     }
 }

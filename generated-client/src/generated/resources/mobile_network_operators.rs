@@ -99,8 +99,7 @@ pub struct MobileNetworkOperatorsListFilterName {
 impl serde::Serialize for MobileNetworkOperatorsListFilterName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileNetworkOperatorsListFilterName", 3usize)?;
+        let mut out = serializer.serialize_struct("MobileNetworkOperatorsListFilterName", 3)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -114,9 +113,7 @@ impl serde::Serialize for MobileNetworkOperatorsListFilterName {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilterName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -124,18 +121,15 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilterName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileNetworkOperatorsListFilterName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileNetworkOperatorsListFilterName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileNetworkOperatorsListFilterName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -146,8 +140,7 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilterName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobileNetworkOperatorsListFilterName", FIELDS, V)
+        deserializer.deserialize_struct("MobileNetworkOperatorsListFilterName", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -168,8 +161,7 @@ pub struct MobileNetworkOperatorsListFilter {
 impl serde::Serialize for MobileNetworkOperatorsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileNetworkOperatorsListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("MobileNetworkOperatorsListFilter", 6)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -192,9 +184,7 @@ impl serde::Serialize for MobileNetworkOperatorsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "country_code",
             "mcc",
@@ -209,10 +199,7 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileNetworkOperatorsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileNetworkOperatorsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileNetworkOperatorsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -221,12 +208,12 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -253,8 +240,7 @@ pub struct MobileNetworkOperatorsListPage {
 impl serde::Serialize for MobileNetworkOperatorsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileNetworkOperatorsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MobileNetworkOperatorsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -265,9 +251,7 @@ impl serde::Serialize for MobileNetworkOperatorsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -275,16 +259,13 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileNetworkOperatorsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileNetworkOperatorsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileNetworkOperatorsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -305,8 +286,7 @@ pub struct MobileNetworkOperatorsListResponse {
 impl serde::Serialize for MobileNetworkOperatorsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileNetworkOperatorsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MobileNetworkOperatorsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -317,9 +297,7 @@ impl serde::Serialize for MobileNetworkOperatorsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -327,16 +305,13 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileNetworkOperatorsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileNetworkOperatorsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileNetworkOperatorsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -242,8 +242,7 @@ pub struct MobilePhoneNumbersMessagingListPage {
 impl serde::Serialize for MobilePhoneNumbersMessagingListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumbersMessagingListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumbersMessagingListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -254,9 +253,7 @@ impl serde::Serialize for MobilePhoneNumbersMessagingListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -264,16 +261,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumbersMessagingListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumbersMessagingListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumbersMessagingListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -294,8 +288,7 @@ pub struct MobilePhoneNumbersMessagingListResponse {
 impl serde::Serialize for MobilePhoneNumbersMessagingListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumbersMessagingListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumbersMessagingListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -306,9 +299,7 @@ impl serde::Serialize for MobilePhoneNumbersMessagingListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -316,16 +307,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumbersMessagingListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumbersMessagingListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumbersMessagingListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -335,8 +323,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobilePhoneNumbersMessagingListResponse", FIELDS, V)
+        deserializer.deserialize_struct("MobilePhoneNumbersMessagingListResponse", FIELDS, V)
     }
 }
 pub type MobilePhoneNumbersMessagingRetrieveResponse = crate::Data<
@@ -350,8 +337,7 @@ pub struct MobilePhoneNumbersListResponse {
 impl serde::Serialize for MobilePhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumbersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -362,9 +348,7 @@ impl serde::Serialize for MobilePhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -372,16 +356,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

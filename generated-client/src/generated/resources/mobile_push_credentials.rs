@@ -164,8 +164,7 @@ pub struct MobilePushCredentialsListPage {
 impl serde::Serialize for MobilePushCredentialsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePushCredentialsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePushCredentialsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -176,9 +175,7 @@ impl serde::Serialize for MobilePushCredentialsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -186,16 +183,13 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePushCredentialsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePushCredentialsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePushCredentialsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -249,8 +243,7 @@ pub struct MobilePushCredentialsListFilter {
 impl serde::Serialize for MobilePushCredentialsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePushCredentialsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePushCredentialsListFilter", 2)?;
         if let Some(v) = &self.alias {
             out.serialize_field("alias", v)?;
         }
@@ -261,9 +254,7 @@ impl serde::Serialize for MobilePushCredentialsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -271,16 +262,13 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePushCredentialsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePushCredentialsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePushCredentialsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -96,22 +96,15 @@ pub struct NetworkCoverageListFiltersAvailableServicesContains {
 impl serde::Serialize for NetworkCoverageListFiltersAvailableServicesContains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NetworkCoverageListFiltersAvailableServicesContains",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NetworkCoverageListFiltersAvailableServicesContains", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NetworkCoverageListFiltersAvailableServicesContains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableServicesContains {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -119,14 +112,11 @@ for NetworkCoverageListFiltersAvailableServicesContains {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkCoverageListFiltersAvailableServicesContains")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkCoverageListFiltersAvailableServicesContains, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListFiltersAvailableServicesContains, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -135,12 +125,7 @@ for NetworkCoverageListFiltersAvailableServicesContains {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NetworkCoverageListFiltersAvailableServicesContains",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NetworkCoverageListFiltersAvailableServicesContains", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -169,7 +154,7 @@ pub struct NetworkCoverageListFilters {
 impl serde::Serialize for NetworkCoverageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkCoverageListFilters", 1usize)?;
+        let mut out = serializer.serialize_struct("NetworkCoverageListFilters", 1)?;
         if let Some(v) = &self.available_services {
             out.serialize_field("available_services", v)?;
         }
@@ -177,9 +162,7 @@ impl serde::Serialize for NetworkCoverageListFilters {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["available_services"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -187,14 +170,11 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkCoverageListFilters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkCoverageListFilters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListFilters, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -220,7 +200,7 @@ pub struct NetworkCoverageListFilter {
 impl serde::Serialize for NetworkCoverageListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkCoverageListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("NetworkCoverageListFilter", 4)?;
         if let Some(v) = &self.location_code {
             out.serialize_field("location.code", v)?;
         }
@@ -237,9 +217,7 @@ impl serde::Serialize for NetworkCoverageListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "location.code",
             "location.pop",
@@ -252,20 +230,17 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkCoverageListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkCoverageListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -290,7 +265,7 @@ pub struct NetworkCoverageListPage {
 impl serde::Serialize for NetworkCoverageListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkCoverageListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworkCoverageListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -301,9 +276,7 @@ impl serde::Serialize for NetworkCoverageListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -311,16 +284,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkCoverageListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkCoverageListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -341,8 +311,7 @@ pub struct NetworkCoverageListResponse {
 impl serde::Serialize for NetworkCoverageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworkCoverageListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworkCoverageListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -353,9 +322,7 @@ impl serde::Serialize for NetworkCoverageListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkCoverageListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -363,16 +330,13 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkCoverageListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkCoverageListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

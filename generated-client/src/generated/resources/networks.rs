@@ -364,7 +364,7 @@ pub struct NetworksListFilter {
 impl serde::Serialize for NetworksListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("NetworksListFilter", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -372,9 +372,7 @@ impl serde::Serialize for NetworksListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -382,18 +380,17 @@ impl<'de> serde::Deserialize<'de> for NetworksListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NetworksListFilter { name: f0 })
+                Ok(NetworksListFilter {
+                    name: f0,
+                })
             }
         }
         deserializer.deserialize_struct("NetworksListFilter", FIELDS, V)
@@ -409,7 +406,7 @@ pub struct NetworksListPage {
 impl serde::Serialize for NetworksListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -420,9 +417,7 @@ impl serde::Serialize for NetworksListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -430,16 +425,13 @@ impl<'de> serde::Deserialize<'de> for NetworksListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -460,7 +452,7 @@ pub struct NetworksListResponse {
 impl serde::Serialize for NetworksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -471,9 +463,7 @@ impl serde::Serialize for NetworksListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -481,16 +471,13 @@ impl<'de> serde::Deserialize<'de> for NetworksListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -515,8 +502,7 @@ pub struct NetworksDefaultGatewayRetrieveResponse {
 impl serde::Serialize for NetworksDefaultGatewayRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksDefaultGatewayRetrieveResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksDefaultGatewayRetrieveResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -527,9 +513,7 @@ impl serde::Serialize for NetworksDefaultGatewayRetrieveResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayRetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -537,16 +521,13 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayRetrieveResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksDefaultGatewayRetrieveResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksDefaultGatewayRetrieveResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksDefaultGatewayRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -556,8 +537,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayRetrieveResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NetworksDefaultGatewayRetrieveResponse", FIELDS, V)
+        deserializer.deserialize_struct("NetworksDefaultGatewayRetrieveResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -568,8 +548,7 @@ pub struct NetworksDefaultGatewayCreateResponse {
 impl serde::Serialize for NetworksDefaultGatewayCreateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksDefaultGatewayCreateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksDefaultGatewayCreateResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -580,9 +559,7 @@ impl serde::Serialize for NetworksDefaultGatewayCreateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayCreateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -590,16 +567,13 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayCreateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksDefaultGatewayCreateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksDefaultGatewayCreateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksDefaultGatewayCreateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -609,8 +583,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayCreateResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NetworksDefaultGatewayCreateResponse", FIELDS, V)
+        deserializer.deserialize_struct("NetworksDefaultGatewayCreateResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -621,8 +594,7 @@ pub struct NetworksDefaultGatewayDeleteResponse {
 impl serde::Serialize for NetworksDefaultGatewayDeleteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksDefaultGatewayDeleteResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksDefaultGatewayDeleteResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -633,9 +605,7 @@ impl serde::Serialize for NetworksDefaultGatewayDeleteResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayDeleteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -643,16 +613,13 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayDeleteResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksDefaultGatewayDeleteResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksDefaultGatewayDeleteResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksDefaultGatewayDeleteResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -662,8 +629,7 @@ impl<'de> serde::Deserialize<'de> for NetworksDefaultGatewayDeleteResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NetworksDefaultGatewayDeleteResponse", FIELDS, V)
+        deserializer.deserialize_struct("NetworksDefaultGatewayDeleteResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -678,8 +644,7 @@ pub struct NetworksListInterfacesFilter {
 impl serde::Serialize for NetworksListInterfacesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksListInterfacesFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("NetworksListInterfacesFilter", 3)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -693,9 +658,7 @@ impl serde::Serialize for NetworksListInterfacesFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListInterfacesFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "status", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -703,18 +666,15 @@ impl<'de> serde::Deserialize<'de> for NetworksListInterfacesFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListInterfacesFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListInterfacesFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListInterfacesFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -738,7 +698,7 @@ pub struct NetworksListInterfacesPage {
 impl serde::Serialize for NetworksListInterfacesPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListInterfacesPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksListInterfacesPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -749,9 +709,7 @@ impl serde::Serialize for NetworksListInterfacesPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListInterfacesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -759,16 +717,13 @@ impl<'de> serde::Deserialize<'de> for NetworksListInterfacesPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListInterfacesPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListInterfacesPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListInterfacesPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -789,8 +744,7 @@ pub struct NetworksListInterfacesResponse {
 impl serde::Serialize for NetworksListInterfacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NetworksListInterfacesResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NetworksListInterfacesResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -801,9 +755,7 @@ impl serde::Serialize for NetworksListInterfacesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworksListInterfacesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -811,16 +763,13 @@ impl<'de> serde::Deserialize<'de> for NetworksListInterfacesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworksListInterfacesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworksListInterfacesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListInterfacesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -209,8 +209,7 @@ pub struct NotificationChannelsListPage {
 impl serde::Serialize for NotificationChannelsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationChannelsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -221,9 +220,7 @@ impl serde::Serialize for NotificationChannelsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -231,16 +228,13 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -292,22 +286,15 @@ pub struct NotificationChannelsListFilterAssociatedRecordType {
 impl serde::Serialize for NotificationChannelsListFilterAssociatedRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationChannelsListFilterAssociatedRecordType",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterAssociatedRecordType", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationChannelsListFilterAssociatedRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -315,14 +302,11 @@ for NotificationChannelsListFilterAssociatedRecordType {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilterAssociatedRecordType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilterAssociatedRecordType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterAssociatedRecordType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -331,12 +315,7 @@ for NotificationChannelsListFilterAssociatedRecordType {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationChannelsListFilterAssociatedRecordType",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationChannelsListFilterAssociatedRecordType", FIELDS, V)
     }
 }
 /// Filter by the id of a channel type
@@ -386,8 +365,7 @@ pub struct NotificationChannelsListFilterChannelTypeId {
 impl serde::Serialize for NotificationChannelsListFilterChannelTypeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationChannelsListFilterChannelTypeId", 1usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterChannelTypeId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -395,9 +373,7 @@ impl serde::Serialize for NotificationChannelsListFilterChannelTypeId {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterChannelTypeId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -405,14 +381,11 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterChannelTypeI
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilterChannelTypeId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilterChannelTypeId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterChannelTypeId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -421,8 +394,7 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterChannelTypeI
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationChannelsListFilterChannelTypeId", FIELDS, V)
+        deserializer.deserialize_struct("NotificationChannelsListFilterChannelTypeId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -433,11 +405,7 @@ pub struct NotificationChannelsListFilterNotificationChannel {
 impl serde::Serialize for NotificationChannelsListFilterNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationChannelsListFilterNotificationChannel",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterNotificationChannel", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -445,9 +413,7 @@ impl serde::Serialize for NotificationChannelsListFilterNotificationChannel {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotificationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -455,14 +421,11 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotification
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilterNotificationChannel")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilterNotificationChannel, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterNotificationChannel, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -471,12 +434,7 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotification
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationChannelsListFilterNotificationChannel",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationChannelsListFilterNotificationChannel", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -487,42 +445,27 @@ pub struct NotificationChannelsListFilterNotificationEventConditionId {
 impl serde::Serialize for NotificationChannelsListFilterNotificationEventConditionId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationChannelsListFilterNotificationEventConditionId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterNotificationEventConditionId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationChannelsListFilterNotificationEventConditionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationChannelsListFilterNotificationEventConditionId;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationChannelsListFilterNotificationEventConditionId",
-                )
+                f.write_str("struct NotificationChannelsListFilterNotificationEventConditionId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationChannelsListFilterNotificationEventConditionId,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterNotificationEventConditionId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -531,12 +474,7 @@ for NotificationChannelsListFilterNotificationEventConditionId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationChannelsListFilterNotificationEventConditionId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationChannelsListFilterNotificationEventConditionId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -547,22 +485,15 @@ pub struct NotificationChannelsListFilterNotificationProfileId {
 impl serde::Serialize for NotificationChannelsListFilterNotificationProfileId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationChannelsListFilterNotificationProfileId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterNotificationProfileId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationChannelsListFilterNotificationProfileId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -570,14 +501,11 @@ for NotificationChannelsListFilterNotificationProfileId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilterNotificationProfileId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilterNotificationProfileId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterNotificationProfileId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -586,12 +514,7 @@ for NotificationChannelsListFilterNotificationProfileId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationChannelsListFilterNotificationProfileId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationChannelsListFilterNotificationProfileId", FIELDS, V)
     }
 }
 /// The status of a notification setting
@@ -657,8 +580,7 @@ pub struct NotificationChannelsListFilterStatus {
 impl serde::Serialize for NotificationChannelsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationChannelsListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -666,9 +588,7 @@ impl serde::Serialize for NotificationChannelsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -676,14 +596,11 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -692,8 +609,7 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilterStatus {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationChannelsListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("NotificationChannelsListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -714,8 +630,7 @@ pub struct NotificationChannelsListFilter {
 impl serde::Serialize for NotificationChannelsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationChannelsListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListFilter", 6)?;
         if let Some(v) = &self.associated_record_type {
             out.serialize_field("associated_record_type", v)?;
         }
@@ -738,9 +653,7 @@ impl serde::Serialize for NotificationChannelsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "associated_record_type",
             "channel_type_id",
@@ -755,10 +668,7 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -767,12 +677,12 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -797,8 +707,7 @@ pub struct NotificationChannelsListResponse {
 impl serde::Serialize for NotificationChannelsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationChannelsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannelsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -809,9 +718,7 @@ impl serde::Serialize for NotificationChannelsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannelsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -819,16 +726,13 @@ impl<'de> serde::Deserialize<'de> for NotificationChannelsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannelsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannelsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannelsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

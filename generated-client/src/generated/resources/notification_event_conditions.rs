@@ -96,8 +96,7 @@ pub struct NotificationEventConditionsListPage {
 impl serde::Serialize for NotificationEventConditionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventConditionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -108,9 +107,7 @@ impl serde::Serialize for NotificationEventConditionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -118,16 +115,13 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -179,42 +173,27 @@ pub struct NotificationEventConditionsListFilterAssociatedRecordType {
 impl serde::Serialize for NotificationEventConditionsListFilterAssociatedRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationEventConditionsListFilterAssociatedRecordType",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterAssociatedRecordType", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationEventConditionsListFilterAssociatedRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationEventConditionsListFilterAssociatedRecordType;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationEventConditionsListFilterAssociatedRecordType",
-                )
+                f.write_str("struct NotificationEventConditionsListFilterAssociatedRecordType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationEventConditionsListFilterAssociatedRecordType,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterAssociatedRecordType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -223,12 +202,7 @@ for NotificationEventConditionsListFilterAssociatedRecordType {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationEventConditionsListFilterAssociatedRecordType",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterAssociatedRecordType", FIELDS, V)
     }
 }
 /// Filter by the id of a channel type
@@ -278,22 +252,15 @@ pub struct NotificationEventConditionsListFilterChannelTypeId {
 impl serde::Serialize for NotificationEventConditionsListFilterChannelTypeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationEventConditionsListFilterChannelTypeId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterChannelTypeId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationEventConditionsListFilterChannelTypeId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterChannelTypeId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -301,14 +268,11 @@ for NotificationEventConditionsListFilterChannelTypeId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionsListFilterChannelTypeId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionsListFilterChannelTypeId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterChannelTypeId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -317,12 +281,7 @@ for NotificationEventConditionsListFilterChannelTypeId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationEventConditionsListFilterChannelTypeId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterChannelTypeId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -333,42 +292,27 @@ pub struct NotificationEventConditionsListFilterNotificationChannel {
 impl serde::Serialize for NotificationEventConditionsListFilterNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationEventConditionsListFilterNotificationChannel",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterNotificationChannel", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationEventConditionsListFilterNotificationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterNotificationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationEventConditionsListFilterNotificationChannel;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationEventConditionsListFilterNotificationChannel",
-                )
+                f.write_str("struct NotificationEventConditionsListFilterNotificationChannel")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationEventConditionsListFilterNotificationChannel,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterNotificationChannel, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -377,12 +321,7 @@ for NotificationEventConditionsListFilterNotificationChannel {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationEventConditionsListFilterNotificationChannel",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterNotificationChannel", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -390,46 +329,30 @@ pub struct NotificationEventConditionsListFilterNotificationEventConditionId {
     /// Filter by the id of a notification channel
     pub eq: Option<String>,
 }
-impl serde::Serialize
-for NotificationEventConditionsListFilterNotificationEventConditionId {
+impl serde::Serialize for NotificationEventConditionsListFilterNotificationEventConditionId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationEventConditionsListFilterNotificationEventConditionId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterNotificationEventConditionId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationEventConditionsListFilterNotificationEventConditionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationEventConditionsListFilterNotificationEventConditionId;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationEventConditionsListFilterNotificationEventConditionId",
-                )
+                f.write_str("struct NotificationEventConditionsListFilterNotificationEventConditionId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationEventConditionsListFilterNotificationEventConditionId,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterNotificationEventConditionId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -438,12 +361,7 @@ for NotificationEventConditionsListFilterNotificationEventConditionId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationEventConditionsListFilterNotificationEventConditionId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterNotificationEventConditionId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -454,42 +372,27 @@ pub struct NotificationEventConditionsListFilterNotificationProfileId {
 impl serde::Serialize for NotificationEventConditionsListFilterNotificationProfileId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationEventConditionsListFilterNotificationProfileId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterNotificationProfileId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationEventConditionsListFilterNotificationProfileId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationEventConditionsListFilterNotificationProfileId;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationEventConditionsListFilterNotificationProfileId",
-                )
+                f.write_str("struct NotificationEventConditionsListFilterNotificationProfileId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationEventConditionsListFilterNotificationProfileId,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterNotificationProfileId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -498,12 +401,7 @@ for NotificationEventConditionsListFilterNotificationProfileId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationEventConditionsListFilterNotificationProfileId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterNotificationProfileId", FIELDS, V)
     }
 }
 /// The status of a notification setting
@@ -569,8 +467,7 @@ pub struct NotificationEventConditionsListFilterStatus {
 impl serde::Serialize for NotificationEventConditionsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventConditionsListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -578,9 +475,7 @@ impl serde::Serialize for NotificationEventConditionsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -588,14 +483,11 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterStatu
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -604,8 +496,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilterStatu
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationEventConditionsListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("NotificationEventConditionsListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -628,8 +519,7 @@ pub struct NotificationEventConditionsListFilter {
 impl serde::Serialize for NotificationEventConditionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventConditionsListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListFilter", 6)?;
         if let Some(v) = &self.associated_record_type {
             out.serialize_field("associated_record_type", v)?;
         }
@@ -652,9 +542,7 @@ impl serde::Serialize for NotificationEventConditionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "associated_record_type",
             "channel_type_id",
@@ -669,10 +557,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -681,12 +566,12 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -700,8 +585,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationEventConditionsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("NotificationEventConditionsListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -712,8 +596,7 @@ pub struct NotificationEventConditionsListResponse {
 impl serde::Serialize for NotificationEventConditionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventConditionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -724,9 +607,7 @@ impl serde::Serialize for NotificationEventConditionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -734,16 +615,13 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -753,7 +631,6 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationEventConditionsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("NotificationEventConditionsListResponse", FIELDS, V)
     }
 }

@@ -171,8 +171,7 @@ pub struct NotificationSettingsListPage {
 impl serde::Serialize for NotificationSettingsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationSettingsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -183,9 +182,7 @@ impl serde::Serialize for NotificationSettingsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -193,16 +190,13 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -254,22 +248,15 @@ pub struct NotificationSettingsListFilterAssociatedRecordType {
 impl serde::Serialize for NotificationSettingsListFilterAssociatedRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationSettingsListFilterAssociatedRecordType",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterAssociatedRecordType", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationSettingsListFilterAssociatedRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterAssociatedRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -277,14 +264,11 @@ for NotificationSettingsListFilterAssociatedRecordType {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilterAssociatedRecordType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilterAssociatedRecordType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterAssociatedRecordType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -293,12 +277,7 @@ for NotificationSettingsListFilterAssociatedRecordType {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationSettingsListFilterAssociatedRecordType",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationSettingsListFilterAssociatedRecordType", FIELDS, V)
     }
 }
 /// Filter by the id of a channel type
@@ -348,8 +327,7 @@ pub struct NotificationSettingsListFilterChannelTypeId {
 impl serde::Serialize for NotificationSettingsListFilterChannelTypeId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationSettingsListFilterChannelTypeId", 1usize)?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterChannelTypeId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -357,9 +335,7 @@ impl serde::Serialize for NotificationSettingsListFilterChannelTypeId {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterChannelTypeId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -367,14 +343,11 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterChannelTypeI
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilterChannelTypeId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilterChannelTypeId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterChannelTypeId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -383,8 +356,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterChannelTypeI
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationSettingsListFilterChannelTypeId", FIELDS, V)
+        deserializer.deserialize_struct("NotificationSettingsListFilterChannelTypeId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -395,11 +367,7 @@ pub struct NotificationSettingsListFilterNotificationChannel {
 impl serde::Serialize for NotificationSettingsListFilterNotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationSettingsListFilterNotificationChannel",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterNotificationChannel", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -407,9 +375,7 @@ impl serde::Serialize for NotificationSettingsListFilterNotificationChannel {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotificationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -417,14 +383,11 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotification
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilterNotificationChannel")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilterNotificationChannel, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterNotificationChannel, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -433,12 +396,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotification
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationSettingsListFilterNotificationChannel",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationSettingsListFilterNotificationChannel", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -449,42 +407,27 @@ pub struct NotificationSettingsListFilterNotificationEventConditionId {
 impl serde::Serialize for NotificationSettingsListFilterNotificationEventConditionId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationSettingsListFilterNotificationEventConditionId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterNotificationEventConditionId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationSettingsListFilterNotificationEventConditionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotificationEventConditionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NotificationSettingsListFilterNotificationEventConditionId;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NotificationSettingsListFilterNotificationEventConditionId",
-                )
+                f.write_str("struct NotificationSettingsListFilterNotificationEventConditionId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NotificationSettingsListFilterNotificationEventConditionId,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterNotificationEventConditionId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -493,12 +436,7 @@ for NotificationSettingsListFilterNotificationEventConditionId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationSettingsListFilterNotificationEventConditionId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationSettingsListFilterNotificationEventConditionId", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -509,22 +447,15 @@ pub struct NotificationSettingsListFilterNotificationProfileId {
 impl serde::Serialize for NotificationSettingsListFilterNotificationProfileId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NotificationSettingsListFilterNotificationProfileId",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterNotificationProfileId", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NotificationSettingsListFilterNotificationProfileId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterNotificationProfileId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -532,14 +463,11 @@ for NotificationSettingsListFilterNotificationProfileId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilterNotificationProfileId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilterNotificationProfileId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterNotificationProfileId, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -548,12 +476,7 @@ for NotificationSettingsListFilterNotificationProfileId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NotificationSettingsListFilterNotificationProfileId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NotificationSettingsListFilterNotificationProfileId", FIELDS, V)
     }
 }
 /// The status of a notification setting
@@ -619,8 +542,7 @@ pub struct NotificationSettingsListFilterStatus {
 impl serde::Serialize for NotificationSettingsListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationSettingsListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -628,9 +550,7 @@ impl serde::Serialize for NotificationSettingsListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -638,14 +558,11 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -654,8 +571,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilterStatus {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationSettingsListFilterStatus", FIELDS, V)
+        deserializer.deserialize_struct("NotificationSettingsListFilterStatus", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -676,8 +592,7 @@ pub struct NotificationSettingsListFilter {
 impl serde::Serialize for NotificationSettingsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationSettingsListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListFilter", 6)?;
         if let Some(v) = &self.associated_record_type {
             out.serialize_field("associated_record_type", v)?;
         }
@@ -700,9 +615,7 @@ impl serde::Serialize for NotificationSettingsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "associated_record_type",
             "channel_type_id",
@@ -717,10 +630,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -729,12 +639,12 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -759,8 +669,7 @@ pub struct NotificationSettingsListResponse {
 impl serde::Serialize for NotificationSettingsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationSettingsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationSettingsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -771,9 +680,7 @@ impl serde::Serialize for NotificationSettingsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationSettingsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -781,16 +688,13 @@ impl<'de> serde::Deserialize<'de> for NotificationSettingsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationSettingsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationSettingsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationSettingsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -148,8 +148,7 @@ pub struct NumberOrderPhoneNumbersListFilter {
 impl serde::Serialize for NumberOrderPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NumberOrderPhoneNumbersListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("NumberOrderPhoneNumbersListFilter", 1)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -157,9 +156,7 @@ impl serde::Serialize for NumberOrderPhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -167,14 +164,11 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderPhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderPhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderPhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -194,8 +188,7 @@ pub struct NumberOrderPhoneNumbersListResponse {
 impl serde::Serialize for NumberOrderPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NumberOrderPhoneNumbersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("NumberOrderPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -206,9 +199,7 @@ impl serde::Serialize for NumberOrderPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -216,16 +207,13 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -256,19 +244,13 @@ impl NumberOrderPhoneNumbersUpdateRequirementGroupBody {
 impl serde::Serialize for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NumberOrderPhoneNumbersUpdateRequirementGroupBody",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("NumberOrderPhoneNumbersUpdateRequirementGroupBody", 1)?;
         out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersUpdateRequirementGroupBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["requirement_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -276,31 +258,20 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumbersUpdateRequirementGr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderPhoneNumbersUpdateRequirementGroupBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderPhoneNumbersUpdateRequirementGroupBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderPhoneNumbersUpdateRequirementGroupBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(NumberOrderPhoneNumbersUpdateRequirementGroupBody {
-                    requirement_group_id: crate::de::required(
-                        f0,
-                        "requirement_group_id",
-                    )?,
+                    requirement_group_id: crate::de::required(f0, "requirement_group_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NumberOrderPhoneNumbersUpdateRequirementGroupBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NumberOrderPhoneNumbersUpdateRequirementGroupBody", FIELDS, V)
     }
 }
 pub type NumberOrderPhoneNumbersUpdateRequirementGroupResponse = crate::Data<

@@ -50,15 +50,13 @@ impl NumbersFeaturesCreateBody {
 impl serde::Serialize for NumbersFeaturesCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumbersFeaturesCreateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("NumbersFeaturesCreateBody", 1)?;
         out.serialize_field("phone_numbers", &self.phone_numbers)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -66,14 +64,11 @@ impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumbersFeaturesCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumbersFeaturesCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumbersFeaturesCreateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -102,17 +97,14 @@ impl NumbersFeaturesCreateResponseDataItem {
 impl serde::Serialize for NumbersFeaturesCreateResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NumbersFeaturesCreateResponseDataItem", 2usize)?;
+        let mut out = serializer.serialize_struct("NumbersFeaturesCreateResponseDataItem", 2)?;
         out.serialize_field("features", &self.features)?;
         out.serialize_field("phone_number", &self.phone_number)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["features", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -120,16 +112,13 @@ impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateResponseDataItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumbersFeaturesCreateResponseDataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumbersFeaturesCreateResponseDataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumbersFeaturesCreateResponseDataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -139,8 +128,7 @@ impl<'de> serde::Deserialize<'de> for NumbersFeaturesCreateResponseDataItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NumbersFeaturesCreateResponseDataItem", FIELDS, V)
+        deserializer.deserialize_struct("NumbersFeaturesCreateResponseDataItem", FIELDS, V)
     }
 }
 pub type NumbersFeaturesCreateResponse = crate::Data<

@@ -278,7 +278,7 @@ pub struct OauthRegisterError {
 impl serde::Serialize for OauthRegisterError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OauthRegisterError", 3usize)?;
+        let mut out = serializer.serialize_struct("OauthRegisterError", 3)?;
         if let Some(v) = &self.error {
             out.serialize_field("error", v)?;
         }
@@ -292,9 +292,7 @@ impl serde::Serialize for OauthRegisterError {
     }
 }
 impl<'de> serde::Deserialize<'de> for OauthRegisterError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["error", "error_description", "invalid_fields"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -302,18 +300,15 @@ impl<'de> serde::Deserialize<'de> for OauthRegisterError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OauthRegisterError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OauthRegisterError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OauthRegisterError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -44,8 +44,7 @@ pub struct OperatorConnectActionsRefreshResponse200 {
 impl serde::Serialize for OperatorConnectActionsRefreshResponse200 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OperatorConnectActionsRefreshResponse200", 2usize)?;
+        let mut out = serializer.serialize_struct("OperatorConnectActionsRefreshResponse200", 2)?;
         if let Some(v) = &self.message {
             out.serialize_field("message", v)?;
         }
@@ -56,9 +55,7 @@ impl serde::Serialize for OperatorConnectActionsRefreshResponse200 {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse200 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -66,16 +63,13 @@ impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse200 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OperatorConnectActionsRefreshResponse200")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OperatorConnectActionsRefreshResponse200, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OperatorConnectActionsRefreshResponse200, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -85,8 +79,7 @@ impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse200 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OperatorConnectActionsRefreshResponse200", FIELDS, V)
+        deserializer.deserialize_struct("OperatorConnectActionsRefreshResponse200", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,8 +92,7 @@ pub struct OperatorConnectActionsRefreshResponse202 {
 impl serde::Serialize for OperatorConnectActionsRefreshResponse202 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OperatorConnectActionsRefreshResponse202", 2usize)?;
+        let mut out = serializer.serialize_struct("OperatorConnectActionsRefreshResponse202", 2)?;
         if let Some(v) = &self.message {
             out.serialize_field("message", v)?;
         }
@@ -111,9 +103,7 @@ impl serde::Serialize for OperatorConnectActionsRefreshResponse202 {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse202 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -121,16 +111,13 @@ impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse202 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OperatorConnectActionsRefreshResponse202")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OperatorConnectActionsRefreshResponse202, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OperatorConnectActionsRefreshResponse202, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -140,7 +127,6 @@ impl<'de> serde::Deserialize<'de> for OperatorConnectActionsRefreshResponse202 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OperatorConnectActionsRefreshResponse202", FIELDS, V)
+        deserializer.deserialize_struct("OperatorConnectActionsRefreshResponse202", FIELDS, V)
     }
 }

@@ -218,8 +218,7 @@ pub struct OutboundVoiceProfilesListPage {
 impl serde::Serialize for OutboundVoiceProfilesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundVoiceProfilesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -230,9 +229,7 @@ impl serde::Serialize for OutboundVoiceProfilesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -240,16 +237,13 @@ impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundVoiceProfilesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundVoiceProfilesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -271,8 +265,7 @@ pub struct OutboundVoiceProfilesListFilterName {
 impl serde::Serialize for OutboundVoiceProfilesListFilterName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundVoiceProfilesListFilterName", 1usize)?;
+        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListFilterName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -280,9 +273,7 @@ impl serde::Serialize for OutboundVoiceProfilesListFilterName {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilterName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -290,14 +281,11 @@ impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilterName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundVoiceProfilesListFilterName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundVoiceProfilesListFilterName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListFilterName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -317,8 +305,7 @@ pub struct OutboundVoiceProfilesListFilter {
 impl serde::Serialize for OutboundVoiceProfilesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundVoiceProfilesListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListFilter", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -326,9 +313,7 @@ impl serde::Serialize for OutboundVoiceProfilesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -336,14 +321,11 @@ impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundVoiceProfilesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundVoiceProfilesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -433,8 +415,7 @@ pub struct OutboundVoiceProfilesListResponse {
 impl serde::Serialize for OutboundVoiceProfilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundVoiceProfilesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -445,9 +426,7 @@ impl serde::Serialize for OutboundVoiceProfilesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -455,16 +434,13 @@ impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundVoiceProfilesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundVoiceProfilesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

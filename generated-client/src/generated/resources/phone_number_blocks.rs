@@ -165,8 +165,7 @@ pub struct PhoneNumberBlocksJobsListPage {
 impl serde::Serialize for PhoneNumberBlocksJobsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberBlocksJobsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberBlocksJobsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -177,9 +176,7 @@ impl serde::Serialize for PhoneNumberBlocksJobsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -187,16 +184,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberBlocksJobsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberBlocksJobsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberBlocksJobsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -311,8 +305,7 @@ pub struct PhoneNumberBlocksJobsListFilter {
 impl serde::Serialize for PhoneNumberBlocksJobsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberBlocksJobsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberBlocksJobsListFilter", 2)?;
         if let Some(v) = &self.status {
             out.serialize_field("status", v)?;
         }
@@ -323,9 +316,7 @@ impl serde::Serialize for PhoneNumberBlocksJobsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["status", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -333,16 +324,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberBlocksJobsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberBlocksJobsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberBlocksJobsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -363,8 +351,7 @@ pub struct PhoneNumberBlocksJobsListResponse {
 impl serde::Serialize for PhoneNumberBlocksJobsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberBlocksJobsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberBlocksJobsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -375,9 +362,7 @@ impl serde::Serialize for PhoneNumberBlocksJobsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -385,16 +370,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberBlocksJobsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberBlocksJobsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberBlocksJobsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -1134,7 +1134,7 @@ pub struct PhoneNumbersListPage {
 impl serde::Serialize for PhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1145,9 +1145,7 @@ impl serde::Serialize for PhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1155,16 +1153,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1290,8 +1285,7 @@ pub struct PhoneNumbersListFilterNumberType {
 impl serde::Serialize for PhoneNumbersListFilterNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersListFilterNumberType", 1usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersListFilterNumberType", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1299,9 +1293,7 @@ impl serde::Serialize for PhoneNumbersListFilterNumberType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1309,14 +1301,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterNumberType {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersListFilterNumberType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersListFilterNumberType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListFilterNumberType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1433,8 +1422,7 @@ pub struct PhoneNumbersListFilterVoiceConnectionName {
 impl serde::Serialize for PhoneNumbersListFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersListFilterVoiceConnectionName", 4usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersListFilterVoiceConnectionName", 4)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -1451,9 +1439,7 @@ impl serde::Serialize for PhoneNumbersListFilterVoiceConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1461,20 +1447,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersListFilterVoiceConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersListFilterVoiceConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1486,8 +1469,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterVoiceConnectionName 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersListFilterVoiceConnectionName", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersListFilterVoiceConnectionName", FIELDS, V)
     }
 }
 /// Filter by usage_payment_method.
@@ -1587,7 +1569,7 @@ pub struct PhoneNumbersListFilter {
 impl serde::Serialize for PhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersListFilter", 13usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersListFilter", 13)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -1631,9 +1613,7 @@ impl serde::Serialize for PhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -1655,10 +1635,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1674,19 +1651,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilter {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1762,7 +1739,7 @@ impl PhoneNumbersListResponse {
 impl serde::Serialize for PhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersListResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersListResponse", 3)?;
         out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
@@ -1772,9 +1749,7 @@ impl serde::Serialize for PhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "errors", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1782,18 +1757,15 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1820,8 +1792,7 @@ pub struct PhoneNumbersCsvDownloadsListPage {
 impl serde::Serialize for PhoneNumbersCsvDownloadsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersCsvDownloadsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersCsvDownloadsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1832,9 +1803,7 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1842,16 +1811,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersCsvDownloadsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersCsvDownloadsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersCsvDownloadsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1872,8 +1838,7 @@ pub struct PhoneNumbersCsvDownloadsListResponse {
 impl serde::Serialize for PhoneNumbersCsvDownloadsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersCsvDownloadsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersCsvDownloadsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1884,9 +1849,7 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1894,16 +1857,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersCsvDownloadsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersCsvDownloadsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersCsvDownloadsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1913,8 +1873,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersCsvDownloadsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersCsvDownloadsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2021,11 +1980,7 @@ pub struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
 impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName", 4)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -2041,37 +1996,26 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionNam
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
-                )
+                f.write_str("struct PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2083,12 +2027,7 @@ for PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersCsvDownloadsCreateFilterVoiceConnectionName", FIELDS, V)
     }
 }
 /// Filter by usage_payment_method.
@@ -2153,8 +2092,7 @@ pub struct PhoneNumbersCsvDownloadsCreateFilter {
 impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersCsvDownloadsCreateFilter", 10usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersCsvDownloadsCreateFilter", 10)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -2189,9 +2127,7 @@ impl serde::Serialize for PhoneNumbersCsvDownloadsCreateFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -2210,10 +2146,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersCsvDownloadsCreateFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersCsvDownloadsCreateFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersCsvDownloadsCreateFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -2226,16 +2159,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2253,8 +2186,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsCreateFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersCsvDownloadsCreateFilter", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersCsvDownloadsCreateFilter", FIELDS, V)
     }
 }
 pub type PhoneNumbersCsvDownloadsCreateResponse = crate::Data<
@@ -2273,7 +2205,7 @@ pub struct PhoneNumbersJobsListPage {
 impl serde::Serialize for PhoneNumbersJobsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersJobsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2284,9 +2216,7 @@ impl serde::Serialize for PhoneNumbersJobsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2294,16 +2224,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2385,7 +2312,7 @@ pub struct PhoneNumbersJobsListFilter {
 impl serde::Serialize for PhoneNumbersJobsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersJobsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsListFilter", 1)?;
         if let Some(v) = &self.r#type {
             out.serialize_field("type", v)?;
         }
@@ -2393,9 +2320,7 @@ impl serde::Serialize for PhoneNumbersJobsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2403,14 +2328,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2430,8 +2352,7 @@ pub struct PhoneNumbersJobsListResponse {
 impl serde::Serialize for PhoneNumbersJobsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersJobsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2442,9 +2363,7 @@ impl serde::Serialize for PhoneNumbersJobsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2452,16 +2371,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2554,11 +2470,7 @@ pub struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
 impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName", 4)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -2574,34 +2486,26 @@ impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
-                )
+                f.write_str("struct PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2613,12 +2517,7 @@ for PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersJobsUpdateBatchFilterVoiceConnectionName", FIELDS, V)
     }
 }
 /// Filter by usage_payment_method.
@@ -2683,8 +2582,7 @@ pub struct PhoneNumbersJobsUpdateBatchFilter {
 impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersJobsUpdateBatchFilter", 10usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobsUpdateBatchFilter", 10)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -2719,9 +2617,7 @@ impl serde::Serialize for PhoneNumbersJobsUpdateBatchFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -2740,10 +2636,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobsUpdateBatchFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobsUpdateBatchFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsUpdateBatchFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -2756,16 +2649,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsUpdateBatchFilter {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2800,8 +2693,7 @@ pub struct PhoneNumbersMessagingListPage {
 impl serde::Serialize for PhoneNumbersMessagingListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersMessagingListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersMessagingListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2812,9 +2704,7 @@ impl serde::Serialize for PhoneNumbersMessagingListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2822,16 +2712,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersMessagingListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersMessagingListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersMessagingListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2916,8 +2803,7 @@ pub struct PhoneNumbersMessagingListResponse {
 impl serde::Serialize for PhoneNumbersMessagingListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersMessagingListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersMessagingListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2928,9 +2814,7 @@ impl serde::Serialize for PhoneNumbersMessagingListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2938,16 +2822,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersMessagingListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersMessagingListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersMessagingListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2970,7 +2851,7 @@ pub struct PhoneNumbersSlimListPage {
 impl serde::Serialize for PhoneNumbersSlimListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersSlimListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2981,9 +2862,7 @@ impl serde::Serialize for PhoneNumbersSlimListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2991,16 +2870,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersSlimListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersSlimListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3126,8 +3002,7 @@ pub struct PhoneNumbersSlimListFilterNumberType {
 impl serde::Serialize for PhoneNumbersSlimListFilterNumberType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimListFilterNumberType", 1usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListFilterNumberType", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -3135,9 +3010,7 @@ impl serde::Serialize for PhoneNumbersSlimListFilterNumberType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3145,14 +3018,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersSlimListFilterNumberType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersSlimListFilterNumberType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListFilterNumberType, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3161,8 +3031,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterNumberType {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersSlimListFilterNumberType", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersSlimListFilterNumberType", FIELDS, V)
     }
 }
 /// Filter phone numbers by their source. Use 'ported' for numbers ported from other carriers, or 'purchased' for numbers bought directly from Telnyx.
@@ -3270,8 +3139,7 @@ pub struct PhoneNumbersSlimListFilterVoiceConnectionName {
 impl serde::Serialize for PhoneNumbersSlimListFilterVoiceConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimListFilterVoiceConnectionName", 4usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListFilterVoiceConnectionName", 4)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -3288,9 +3156,7 @@ impl serde::Serialize for PhoneNumbersSlimListFilterVoiceConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "eq", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3298,20 +3164,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionN
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersSlimListFilterVoiceConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersSlimListFilterVoiceConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListFilterVoiceConnectionName, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3323,12 +3186,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterVoiceConnectionN
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersSlimListFilterVoiceConnectionName",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersSlimListFilterVoiceConnectionName", FIELDS, V)
     }
 }
 /// Filter by usage_payment_method.
@@ -3395,8 +3253,7 @@ pub struct PhoneNumbersSlimListFilter {
 impl serde::Serialize for PhoneNumbersSlimListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimListFilter", 12usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListFilter", 12)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -3437,9 +3294,7 @@ impl serde::Serialize for PhoneNumbersSlimListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -3460,10 +3315,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersSlimListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersSlimListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -3478,18 +3330,18 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilter {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3520,8 +3372,7 @@ pub struct PhoneNumbersSlimListResponse {
 impl serde::Serialize for PhoneNumbersSlimListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersSlimListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersSlimListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3532,9 +3383,7 @@ impl serde::Serialize for PhoneNumbersSlimListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3542,16 +3391,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersSlimListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersSlimListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3574,7 +3420,7 @@ pub struct PhoneNumbersVoiceListPage {
 impl serde::Serialize for PhoneNumbersVoiceListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -3585,9 +3431,7 @@ impl serde::Serialize for PhoneNumbersVoiceListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3595,16 +3439,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersVoiceListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersVoiceListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersVoiceListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3664,8 +3505,7 @@ pub struct PhoneNumbersVoiceListFilterConnectionName {
 impl serde::Serialize for PhoneNumbersVoiceListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersVoiceListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -3673,9 +3513,7 @@ impl serde::Serialize for PhoneNumbersVoiceListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3683,14 +3521,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersVoiceListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersVoiceListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersVoiceListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3699,8 +3534,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilterConnectionName 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersVoiceListFilterConnectionName", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersVoiceListFilterConnectionName", FIELDS, V)
     }
 }
 /// Filter by usage_payment_method.
@@ -3751,8 +3585,7 @@ pub struct PhoneNumbersVoiceListFilter {
 impl serde::Serialize for PhoneNumbersVoiceListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersVoiceListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListFilter", 4)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -3769,9 +3602,7 @@ impl serde::Serialize for PhoneNumbersVoiceListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "connection_name",
             "customer_reference",
@@ -3784,20 +3615,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersVoiceListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersVoiceListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersVoiceListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3820,8 +3648,7 @@ pub struct PhoneNumbersVoiceListResponse {
 impl serde::Serialize for PhoneNumbersVoiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersVoiceListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3832,9 +3659,7 @@ impl serde::Serialize for PhoneNumbersVoiceListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3842,16 +3667,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersVoiceListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersVoiceListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersVoiceListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -36,11 +36,7 @@ pub struct PhoneNumbersRegulatoryRequirementsRetrieveFilter {
 impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PhoneNumbersRegulatoryRequirementsRetrieveFilter",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("PhoneNumbersRegulatoryRequirementsRetrieveFilter", 1)?;
         if let Some(v) = &self.phone_number {
             out.serialize_field("phone_number", v)?;
         }
@@ -48,9 +44,7 @@ impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -58,14 +52,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieve
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersRegulatoryRequirementsRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -74,12 +65,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieve
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersRegulatoryRequirementsRetrieveFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersRegulatoryRequirementsRetrieveFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,11 +76,7 @@ pub struct PhoneNumbersRegulatoryRequirementsRetrieveResponse {
 impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PhoneNumbersRegulatoryRequirementsRetrieveResponse",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PhoneNumbersRegulatoryRequirementsRetrieveResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -104,11 +86,8 @@ impl serde::Serialize for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -116,16 +95,13 @@ for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersRegulatoryRequirementsRetrieveResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -135,11 +111,6 @@ for PhoneNumbersRegulatoryRequirementsRetrieveResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersRegulatoryRequirementsRetrieveResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersRegulatoryRequirementsRetrieveResponse", FIELDS, V)
     }
 }

@@ -43,7 +43,7 @@ pub struct PortabilityChecksRunBody {
 impl serde::Serialize for PortabilityChecksRunBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortabilityChecksRunBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortabilityChecksRunBody", 1)?;
         if let Some(v) = &self.phone_numbers {
             out.serialize_field("phone_numbers", v)?;
         }
@@ -51,9 +51,7 @@ impl serde::Serialize for PortabilityChecksRunBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortabilityChecksRunBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -61,14 +59,11 @@ impl<'de> serde::Deserialize<'de> for PortabilityChecksRunBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortabilityChecksRunBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortabilityChecksRunBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortabilityChecksRunBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -542,7 +542,7 @@ pub struct PortingEventsListPage {
 impl serde::Serialize for PortingEventsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingEventsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingEventsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -553,9 +553,7 @@ impl serde::Serialize for PortingEventsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -563,16 +561,13 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -596,8 +591,7 @@ pub struct PortingEventsListFilterCreatedAt {
 impl serde::Serialize for PortingEventsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventsListFilterCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingEventsListFilterCreatedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -608,9 +602,7 @@ impl serde::Serialize for PortingEventsListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -618,16 +610,13 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListFilterCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventsListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventsListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventsListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -707,7 +696,7 @@ pub struct PortingEventsListFilter {
 impl serde::Serialize for PortingEventsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingEventsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingEventsListFilter", 3)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -721,9 +710,7 @@ impl serde::Serialize for PortingEventsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "porting_order_id", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -731,18 +718,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -764,7 +748,7 @@ pub struct PortingEventsListResponse {
 impl serde::Serialize for PortingEventsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingEventsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingEventsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -775,9 +759,7 @@ impl serde::Serialize for PortingEventsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -785,16 +767,13 @@ impl<'de> serde::Deserialize<'de> for PortingEventsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -818,8 +797,7 @@ pub struct PortingLoaConfigurationsListPage {
 impl serde::Serialize for PortingLoaConfigurationsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -830,9 +808,7 @@ impl serde::Serialize for PortingLoaConfigurationsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -840,16 +816,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -870,8 +843,7 @@ pub struct PortingLoaConfigurationsListResponse {
 impl serde::Serialize for PortingLoaConfigurationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -882,9 +854,7 @@ impl serde::Serialize for PortingLoaConfigurationsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -892,16 +862,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -911,8 +878,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsListResponse", FIELDS, V)
     }
 }
 /// The address of the company.
@@ -934,8 +900,7 @@ pub struct PortingLoaConfigurationsCreateBodyAddress {
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsCreateBodyAddress", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyAddress", 6)?;
         if let Some(v) = &self.city {
             out.serialize_field("city", v)?;
         }
@@ -958,9 +923,7 @@ impl serde::Serialize for PortingLoaConfigurationsCreateBodyAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "city",
             "country_code",
@@ -975,10 +938,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsCreateBodyAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsCreateBodyAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsCreateBodyAddress, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -987,12 +947,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress 
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1006,8 +966,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsCreateBodyAddress", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsCreateBodyAddress", FIELDS, V)
     }
 }
 /// The contact information of the company.
@@ -1021,8 +980,7 @@ pub struct PortingLoaConfigurationsCreateBodyContact {
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsCreateBodyContact", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyContact", 2)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -1033,9 +991,7 @@ impl serde::Serialize for PortingLoaConfigurationsCreateBodyContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1043,16 +999,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsCreateBodyContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsCreateBodyContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsCreateBodyContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1062,8 +1015,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsCreateBodyContact", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsCreateBodyContact", FIELDS, V)
     }
 }
 /// The logo of the LOA configuration
@@ -1075,8 +1027,7 @@ pub struct PortingLoaConfigurationsCreateBodyLogo {
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsCreateBodyLogo", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyLogo", 1)?;
         if let Some(v) = &self.document_id {
             out.serialize_field("document_id", v)?;
         }
@@ -1084,9 +1035,7 @@ impl serde::Serialize for PortingLoaConfigurationsCreateBodyLogo {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1094,14 +1043,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyLogo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsCreateBodyLogo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsCreateBodyLogo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsCreateBodyLogo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1110,8 +1056,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyLogo {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsCreateBodyLogo", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsCreateBodyLogo", FIELDS, V)
     }
 }
 /// The parameters for creating a new LOA configuration.
@@ -1155,8 +1100,7 @@ impl PortingLoaConfigurationsCreateBody {
 impl serde::Serialize for PortingLoaConfigurationsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsCreateBody", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBody", 5)?;
         out.serialize_field("address", &self.address)?;
         out.serialize_field("company_name", &self.company_name)?;
         out.serialize_field("contact", &self.contact)?;
@@ -1166,9 +1110,7 @@ impl serde::Serialize for PortingLoaConfigurationsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1176,10 +1118,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1187,11 +1126,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1229,8 +1168,7 @@ pub struct PortingLoaConfigurationsPreviewBodyAddress {
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsPreviewBodyAddress", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyAddress", 6)?;
         if let Some(v) = &self.city {
             out.serialize_field("city", v)?;
         }
@@ -1253,9 +1191,7 @@ impl serde::Serialize for PortingLoaConfigurationsPreviewBodyAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "city",
             "country_code",
@@ -1270,10 +1206,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsPreviewBodyAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsPreviewBodyAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsPreviewBodyAddress, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1282,12 +1215,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1301,8 +1234,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsPreviewBodyAddress", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsPreviewBodyAddress", FIELDS, V)
     }
 }
 /// The contact information of the company.
@@ -1316,8 +1248,7 @@ pub struct PortingLoaConfigurationsPreviewBodyContact {
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsPreviewBodyContact", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyContact", 2)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -1328,9 +1259,7 @@ impl serde::Serialize for PortingLoaConfigurationsPreviewBodyContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1338,16 +1267,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsPreviewBodyContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsPreviewBodyContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsPreviewBodyContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1357,8 +1283,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsPreviewBodyContact", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsPreviewBodyContact", FIELDS, V)
     }
 }
 /// The logo of the LOA configuration
@@ -1370,8 +1295,7 @@ pub struct PortingLoaConfigurationsPreviewBodyLogo {
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsPreviewBodyLogo", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyLogo", 1)?;
         if let Some(v) = &self.document_id {
             out.serialize_field("document_id", v)?;
         }
@@ -1379,9 +1303,7 @@ impl serde::Serialize for PortingLoaConfigurationsPreviewBodyLogo {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1389,14 +1311,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyLogo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsPreviewBodyLogo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsPreviewBodyLogo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsPreviewBodyLogo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1405,8 +1324,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyLogo {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsPreviewBodyLogo", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsPreviewBodyLogo", FIELDS, V)
     }
 }
 /// The parameters for creating a new LOA configuration.
@@ -1450,8 +1368,7 @@ impl PortingLoaConfigurationsPreviewBody {
 impl serde::Serialize for PortingLoaConfigurationsPreviewBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsPreviewBody", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBody", 5)?;
         out.serialize_field("address", &self.address)?;
         out.serialize_field("company_name", &self.company_name)?;
         out.serialize_field("contact", &self.contact)?;
@@ -1461,9 +1378,7 @@ impl serde::Serialize for PortingLoaConfigurationsPreviewBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1471,10 +1386,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsPreviewBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsPreviewBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsPreviewBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1482,11 +1394,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1524,8 +1436,7 @@ pub struct PortingLoaConfigurationsUpdateBodyAddress {
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsUpdateBodyAddress", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyAddress", 6)?;
         if let Some(v) = &self.city {
             out.serialize_field("city", v)?;
         }
@@ -1548,9 +1459,7 @@ impl serde::Serialize for PortingLoaConfigurationsUpdateBodyAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "city",
             "country_code",
@@ -1565,10 +1474,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsUpdateBodyAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsUpdateBodyAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsUpdateBodyAddress, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1577,12 +1483,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress 
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1596,8 +1502,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsUpdateBodyAddress", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsUpdateBodyAddress", FIELDS, V)
     }
 }
 /// The contact information of the company.
@@ -1611,8 +1516,7 @@ pub struct PortingLoaConfigurationsUpdateBodyContact {
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsUpdateBodyContact", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyContact", 2)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -1623,9 +1527,7 @@ impl serde::Serialize for PortingLoaConfigurationsUpdateBodyContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1633,16 +1535,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsUpdateBodyContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsUpdateBodyContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsUpdateBodyContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1652,8 +1551,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsUpdateBodyContact", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsUpdateBodyContact", FIELDS, V)
     }
 }
 /// The logo of the LOA configuration
@@ -1665,8 +1563,7 @@ pub struct PortingLoaConfigurationsUpdateBodyLogo {
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsUpdateBodyLogo", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyLogo", 1)?;
         if let Some(v) = &self.document_id {
             out.serialize_field("document_id", v)?;
         }
@@ -1674,9 +1571,7 @@ impl serde::Serialize for PortingLoaConfigurationsUpdateBodyLogo {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1684,14 +1579,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyLogo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsUpdateBodyLogo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsUpdateBodyLogo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsUpdateBodyLogo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1700,8 +1592,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyLogo {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingLoaConfigurationsUpdateBodyLogo", FIELDS, V)
+        deserializer.deserialize_struct("PortingLoaConfigurationsUpdateBodyLogo", FIELDS, V)
     }
 }
 /// The parameters for creating a new LOA configuration.
@@ -1745,8 +1636,7 @@ impl PortingLoaConfigurationsUpdateBody {
 impl serde::Serialize for PortingLoaConfigurationsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationsUpdateBody", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBody", 5)?;
         out.serialize_field("address", &self.address)?;
         out.serialize_field("company_name", &self.company_name)?;
         out.serialize_field("contact", &self.contact)?;
@@ -1756,9 +1646,7 @@ impl serde::Serialize for PortingLoaConfigurationsUpdateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address", "company_name", "contact", "logo", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1766,10 +1654,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationsUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationsUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationsUpdateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1777,11 +1662,11 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1810,7 +1695,7 @@ pub struct PortingReportsListPage {
 impl serde::Serialize for PortingReportsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingReportsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingReportsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1821,9 +1706,7 @@ impl serde::Serialize for PortingReportsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingReportsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1831,16 +1714,13 @@ impl<'de> serde::Deserialize<'de> for PortingReportsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingReportsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingReportsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingReportsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1921,7 +1801,7 @@ pub struct PortingReportsListFilter {
 impl serde::Serialize for PortingReportsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingReportsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingReportsListFilter", 2)?;
         if let Some(v) = &self.report_type {
             out.serialize_field("report_type", v)?;
         }
@@ -1932,9 +1812,7 @@ impl serde::Serialize for PortingReportsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingReportsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["report_type", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1942,16 +1820,13 @@ impl<'de> serde::Deserialize<'de> for PortingReportsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingReportsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingReportsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingReportsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1972,7 +1847,7 @@ pub struct PortingReportsListResponse {
 impl serde::Serialize for PortingReportsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingReportsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingReportsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1983,9 +1858,7 @@ impl serde::Serialize for PortingReportsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingReportsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1993,16 +1866,13 @@ impl<'de> serde::Deserialize<'de> for PortingReportsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingReportsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingReportsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingReportsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2066,16 +1936,14 @@ impl PortingReportsCreateBody {
 impl serde::Serialize for PortingReportsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingReportsCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingReportsCreateBody", 2)?;
         out.serialize_field("params", &self.params)?;
         out.serialize_field("report_type", &self.report_type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingReportsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["params", "report_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2083,16 +1951,13 @@ impl<'de> serde::Deserialize<'de> for PortingReportsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingReportsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingReportsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingReportsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -2025,7 +2025,7 @@ pub struct PortingOrdersListPage {
 impl serde::Serialize for PortingOrdersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2036,9 +2036,7 @@ impl serde::Serialize for PortingOrdersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2046,16 +2044,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2079,11 +2074,7 @@ pub struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
 impl serde::Serialize for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterActivationSettingsFocDatetimeRequested", 2)?;
         if let Some(v) = &self.gt {
             out.serialize_field("gt", v)?;
         }
@@ -2093,33 +2084,22 @@ impl serde::Serialize for PortingOrdersListFilterActivationSettingsFocDatetimeRe
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gt", "lt"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersListFilterActivationSettingsFocDatetimeRequested;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
-                )
+                f.write_str("struct PortingOrdersListFilterActivationSettingsFocDatetimeRequested")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersListFilterActivationSettingsFocDatetimeRequested,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterActivationSettingsFocDatetimeRequested, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2129,12 +2109,7 @@ for PortingOrdersListFilterActivationSettingsFocDatetimeRequested {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersListFilterActivationSettingsFocDatetimeRequested",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersListFilterActivationSettingsFocDatetimeRequested", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2149,8 +2124,7 @@ pub struct PortingOrdersListFilterActivationSettings {
 impl serde::Serialize for PortingOrdersListFilterActivationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterActivationSettings", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterActivationSettings", 2)?;
         if let Some(v) = &self.fast_port_eligible {
             out.serialize_field("fast_port_eligible", v)?;
         }
@@ -2161,9 +2135,7 @@ impl serde::Serialize for PortingOrdersListFilterActivationSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["fast_port_eligible", "foc_datetime_requested"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2171,16 +2143,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterActivationSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterActivationSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterActivationSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2190,8 +2159,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterActivationSettings 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersListFilterActivationSettings", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersListFilterActivationSettings", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2204,8 +2172,7 @@ pub struct PortingOrdersListFilterEndUserAdmin {
 impl serde::Serialize for PortingOrdersListFilterEndUserAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterEndUserAdmin", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterEndUserAdmin", 2)?;
         if let Some(v) = &self.auth_person_name {
             out.serialize_field("auth_person_name", v)?;
         }
@@ -2216,9 +2183,7 @@ impl serde::Serialize for PortingOrdersListFilterEndUserAdmin {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUserAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["auth_person_name", "entity_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2226,16 +2191,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUserAdmin {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterEndUserAdmin")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterEndUserAdmin, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterEndUserAdmin, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2255,8 +2217,7 @@ pub struct PortingOrdersListFilterEndUser {
 impl serde::Serialize for PortingOrdersListFilterEndUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterEndUser", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterEndUser", 1)?;
         if let Some(v) = &self.admin {
             out.serialize_field("admin", v)?;
         }
@@ -2264,9 +2225,7 @@ impl serde::Serialize for PortingOrdersListFilterEndUser {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["admin"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2274,14 +2233,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterEndUser {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterEndUser")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterEndUser, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterEndUser, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2301,8 +2257,7 @@ pub struct PortingOrdersListFilterMisc {
 impl serde::Serialize for PortingOrdersListFilterMisc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterMisc", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterMisc", 1)?;
         if let Some(v) = &self.r#type {
             out.serialize_field("type", v)?;
         }
@@ -2310,9 +2265,7 @@ impl serde::Serialize for PortingOrdersListFilterMisc {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterMisc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2320,14 +2273,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterMisc {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterMisc")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterMisc, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterMisc, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2348,8 +2298,7 @@ pub struct PortingOrdersListFilterPhoneNumbersPhoneNumber {
 impl serde::Serialize for PortingOrdersListFilterPhoneNumbersPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterPhoneNumbersPhoneNumber", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterPhoneNumbersPhoneNumber", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -2357,9 +2306,7 @@ impl serde::Serialize for PortingOrdersListFilterPhoneNumbersPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2367,14 +2314,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNu
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterPhoneNumbersPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterPhoneNumbersPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterPhoneNumbersPhoneNumber, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2383,12 +2327,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbersPhoneNu
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersListFilterPhoneNumbersPhoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersListFilterPhoneNumbersPhoneNumber", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2403,8 +2342,7 @@ pub struct PortingOrdersListFilterPhoneNumbers {
 impl serde::Serialize for PortingOrdersListFilterPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersListFilterPhoneNumbers", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilterPhoneNumbers", 3)?;
         if let Some(v) = &self.carrier_name {
             out.serialize_field("carrier_name", v)?;
         }
@@ -2418,9 +2356,7 @@ impl serde::Serialize for PortingOrdersListFilterPhoneNumbers {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier_name", "country_code", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2428,18 +2364,15 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilterPhoneNumbers {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilterPhoneNumbers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilterPhoneNumbers, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilterPhoneNumbers, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2469,7 +2402,7 @@ pub struct PortingOrdersListFilter {
 impl serde::Serialize for PortingOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersListFilter", 7usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListFilter", 7)?;
         if let Some(v) = &self.activation_settings {
             out.serialize_field("activation_settings", v)?;
         }
@@ -2495,9 +2428,7 @@ impl serde::Serialize for PortingOrdersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_settings",
             "customer_group_reference",
@@ -2513,10 +2444,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -2526,13 +2454,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListFilter {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2605,7 +2533,7 @@ pub struct PortingOrdersListSort {
 impl serde::Serialize for PortingOrdersListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -2613,9 +2541,7 @@ impl serde::Serialize for PortingOrdersListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2623,18 +2549,17 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PortingOrdersListSort { value: f0 })
+                Ok(PortingOrdersListSort {
+                    value: f0,
+                })
             }
         }
         deserializer.deserialize_struct("PortingOrdersListSort", FIELDS, V)
@@ -2648,7 +2573,7 @@ pub struct PortingOrdersListResponse {
 impl serde::Serialize for PortingOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2659,9 +2584,7 @@ impl serde::Serialize for PortingOrdersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2669,16 +2592,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2705,8 +2625,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsListPage {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -2717,9 +2636,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2727,16 +2644,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberConfigurationsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberConfigurationsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2746,12 +2660,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListPage",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2825,42 +2734,27 @@ pub struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder", 1)?;
         if let Some(v) = &self.status {
             out.serialize_field("status", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2869,12 +2763,7 @@ for PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListFilterPortingOrder", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2890,11 +2779,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsListFilter {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListFilter",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListFilter", 3)?;
         if let Some(v) = &self.porting_order {
             out.serialize_field("porting_order", v)?;
         }
@@ -2908,32 +2793,23 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "porting_order",
-            "porting_phone_number",
-            "user_bundle_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["porting_order", "porting_phone_number", "user_bundle_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberConfigurationsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberConfigurationsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberConfigurationsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2944,12 +2820,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -2991,8 +2862,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsListSort {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberConfigurationsListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -3000,9 +2870,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3010,14 +2878,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberConfigurationsListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberConfigurationsListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3026,12 +2891,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListSort",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3042,11 +2902,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsListResponse {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListResponse",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3056,11 +2912,8 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListResponse {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberConfigurationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3068,16 +2921,13 @@ for PortingOrdersPhoneNumberConfigurationsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberConfigurationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberConfigurationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3087,12 +2937,7 @@ for PortingOrdersPhoneNumberConfigurationsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsListResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -3117,65 +2962,41 @@ impl PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsIt
         }
     }
 }
-impl serde::Serialize
-for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem", 2)?;
         out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
         out.serialize_field("user_bundle_id", &self.user_bundle_id)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["porting_phone_number_id", "user_bundle_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-                    porting_phone_number_id: crate::de::required(
-                        f0,
-                        "porting_phone_number_id",
-                    )?,
+                    porting_phone_number_id: crate::de::required(f0, "porting_phone_number_id")?,
                     user_bundle_id: crate::de::required(f1, "user_bundle_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3189,11 +3010,7 @@ pub struct PortingOrdersPhoneNumberConfigurationsCreateBody {
 impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsCreateBody",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBody", 1)?;
         if let Some(v) = &self.phone_number_configurations {
             out.serialize_field("phone_number_configurations", v)?;
         }
@@ -3201,9 +3018,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number_configurations"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3211,14 +3026,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCrea
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberConfigurationsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3227,12 +3039,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCrea
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberConfigurationsCreateBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersPhoneNumberConfigurationsCreateResponse = crate::Data<
@@ -3246,8 +3053,7 @@ pub struct PortingOrdersRetrieveResponseMeta {
 impl serde::Serialize for PortingOrdersRetrieveResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersRetrieveResponseMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersRetrieveResponseMeta", 1)?;
         if let Some(v) = &self.phone_numbers_url {
             out.serialize_field("phone_numbers_url", v)?;
         }
@@ -3255,9 +3061,7 @@ impl serde::Serialize for PortingOrdersRetrieveResponseMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3265,14 +3069,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponseMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersRetrieveResponseMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersRetrieveResponseMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveResponseMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3292,8 +3093,7 @@ pub struct PortingOrdersRetrieveResponse {
 impl serde::Serialize for PortingOrdersRetrieveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersRetrieveResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersRetrieveResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3304,9 +3104,7 @@ impl serde::Serialize for PortingOrdersRetrieveResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3314,16 +3112,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersRetrieveResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersRetrieveResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3344,8 +3139,7 @@ pub struct PortingOrdersUpdateResponseMeta {
 impl serde::Serialize for PortingOrdersUpdateResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersUpdateResponseMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersUpdateResponseMeta", 1)?;
         if let Some(v) = &self.phone_numbers_url {
             out.serialize_field("phone_numbers_url", v)?;
         }
@@ -3353,9 +3147,7 @@ impl serde::Serialize for PortingOrdersUpdateResponseMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3363,14 +3155,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponseMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersUpdateResponseMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersUpdateResponseMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersUpdateResponseMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3390,8 +3179,7 @@ pub struct PortingOrdersUpdateResponse {
 impl serde::Serialize for PortingOrdersUpdateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersUpdateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersUpdateResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3402,9 +3190,7 @@ impl serde::Serialize for PortingOrdersUpdateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3412,16 +3198,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersUpdateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersUpdateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersUpdateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersUpdateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3445,8 +3228,7 @@ pub struct PortingOrdersActionsCancelResponseMeta {
 impl serde::Serialize for PortingOrdersActionsCancelResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionsCancelResponseMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionsCancelResponseMeta", 1)?;
         if let Some(v) = &self.phone_numbers_url {
             out.serialize_field("phone_numbers_url", v)?;
         }
@@ -3454,9 +3236,7 @@ impl serde::Serialize for PortingOrdersActionsCancelResponseMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3464,14 +3244,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponseMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionsCancelResponseMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionsCancelResponseMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsCancelResponseMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3480,8 +3257,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponseMeta {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionsCancelResponseMeta", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionsCancelResponseMeta", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3492,8 +3268,7 @@ pub struct PortingOrdersActionsCancelResponse {
 impl serde::Serialize for PortingOrdersActionsCancelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionsCancelResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionsCancelResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3504,9 +3279,7 @@ impl serde::Serialize for PortingOrdersActionsCancelResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3514,16 +3287,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsCancelResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionsCancelResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionsCancelResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsCancelResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3544,8 +3314,7 @@ pub struct PortingOrdersActionsConfirmResponseMeta {
 impl serde::Serialize for PortingOrdersActionsConfirmResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionsConfirmResponseMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionsConfirmResponseMeta", 1)?;
         if let Some(v) = &self.phone_numbers_url {
             out.serialize_field("phone_numbers_url", v)?;
         }
@@ -3553,9 +3322,7 @@ impl serde::Serialize for PortingOrdersActionsConfirmResponseMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3563,14 +3330,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponseMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionsConfirmResponseMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionsConfirmResponseMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsConfirmResponseMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3579,8 +3343,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponseMeta {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionsConfirmResponseMeta", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionsConfirmResponseMeta", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3591,8 +3354,7 @@ pub struct PortingOrdersActionsConfirmResponse {
 impl serde::Serialize for PortingOrdersActionsConfirmResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionsConfirmResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionsConfirmResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3603,9 +3365,7 @@ impl serde::Serialize for PortingOrdersActionsConfirmResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3613,16 +3373,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionsConfirmResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionsConfirmResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsConfirmResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3676,8 +3433,7 @@ pub struct PortingOrdersActionsShareBody {
 impl serde::Serialize for PortingOrdersActionsShareBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionsShareBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionsShareBody", 2)?;
         if let Some(v) = &self.expires_in_seconds {
             out.serialize_field("expires_in_seconds", v)?;
         }
@@ -3688,9 +3444,7 @@ impl serde::Serialize for PortingOrdersActionsShareBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionsShareBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["expires_in_seconds", "permissions"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3698,16 +3452,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsShareBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionsShareBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionsShareBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsShareBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3733,8 +3484,7 @@ pub struct PortingOrdersActivationJobsListPage {
 impl serde::Serialize for PortingOrdersActivationJobsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActivationJobsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActivationJobsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -3745,9 +3495,7 @@ impl serde::Serialize for PortingOrdersActivationJobsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3755,16 +3503,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActivationJobsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActivationJobsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3785,8 +3530,7 @@ pub struct PortingOrdersActivationJobsListResponse {
 impl serde::Serialize for PortingOrdersActivationJobsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActivationJobsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActivationJobsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -3797,9 +3541,7 @@ impl serde::Serialize for PortingOrdersActivationJobsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3807,16 +3549,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActivationJobsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActivationJobsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3826,8 +3565,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActivationJobsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActivationJobsListResponse", FIELDS, V)
     }
 }
 pub type PortingOrdersActivationJobsRetrieveResponse = crate::Data<
@@ -3841,8 +3579,7 @@ pub struct PortingOrdersActivationJobsUpdateBody {
 impl serde::Serialize for PortingOrdersActivationJobsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActivationJobsUpdateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActivationJobsUpdateBody", 1)?;
         if let Some(v) = &self.activate_at {
             out.serialize_field("activate_at", v)?;
         }
@@ -3850,9 +3587,7 @@ impl serde::Serialize for PortingOrdersActivationJobsUpdateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["activate_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3860,14 +3595,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsUpdateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActivationJobsUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActivationJobsUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobsUpdateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3876,8 +3608,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsUpdateBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActivationJobsUpdateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActivationJobsUpdateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersActivationJobsUpdateResponse = crate::Data<
@@ -3893,8 +3624,7 @@ pub struct PortingOrdersAdditionalDocumentsListPage {
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAdditionalDocumentsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -3905,9 +3635,7 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -3915,16 +3643,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAdditionalDocumentsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAdditionalDocumentsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -3934,8 +3659,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAdditionalDocumentsListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3986,8 +3710,7 @@ pub struct PortingOrdersAdditionalDocumentsListFilter {
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAdditionalDocumentsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsListFilter", 1)?;
         if let Some(v) = &self.document_type {
             out.serialize_field("document_type", v)?;
         }
@@ -3995,9 +3718,7 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4005,14 +3726,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListFilter
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAdditionalDocumentsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAdditionalDocumentsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4021,8 +3739,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListFilter
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAdditionalDocumentsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -4064,8 +3781,7 @@ pub struct PortingOrdersAdditionalDocumentsListSort {
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAdditionalDocumentsListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -4073,9 +3789,7 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4083,14 +3797,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAdditionalDocumentsListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAdditionalDocumentsListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4099,8 +3810,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListSort {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAdditionalDocumentsListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4111,8 +3821,7 @@ pub struct PortingOrdersAdditionalDocumentsListResponse {
 impl serde::Serialize for PortingOrdersAdditionalDocumentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAdditionalDocumentsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4123,9 +3832,7 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4133,16 +3840,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListRespon
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAdditionalDocumentsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAdditionalDocumentsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4152,12 +3856,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListRespon
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAdditionalDocumentsListResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListResponse", FIELDS, V)
     }
 }
 /// The type of document being created.
@@ -4211,15 +3910,10 @@ pub struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
         PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType,
     >,
 }
-impl serde::Serialize
-for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
+impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem", 2)?;
         if let Some(v) = &self.document_id {
             out.serialize_field("document_id", v)?;
         }
@@ -4229,33 +3923,22 @@ for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id", "document_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
-                )
+                f.write_str("struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4265,12 +3948,7 @@ for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4282,8 +3960,7 @@ pub struct PortingOrdersAdditionalDocumentsCreateBody {
 impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAdditionalDocumentsCreateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsCreateBody", 1)?;
         if let Some(v) = &self.additional_documents {
             out.serialize_field("additional_documents", v)?;
         }
@@ -4291,9 +3968,7 @@ impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["additional_documents"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4301,14 +3976,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBody
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAdditionalDocumentsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAdditionalDocumentsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsCreateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4317,8 +3989,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBody
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAdditionalDocumentsCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersAdditionalDocumentsCreateResponse = crate::Data<
@@ -4332,8 +4003,7 @@ pub struct PortingOrdersRetrieveAllowedFocWindowsResponse {
 impl serde::Serialize for PortingOrdersRetrieveAllowedFocWindowsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersRetrieveAllowedFocWindowsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersRetrieveAllowedFocWindowsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4344,9 +4014,7 @@ impl serde::Serialize for PortingOrdersRetrieveAllowedFocWindowsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4354,16 +4022,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResp
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersRetrieveAllowedFocWindowsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersRetrieveAllowedFocWindowsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveAllowedFocWindowsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4373,12 +4038,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResp
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersRetrieveAllowedFocWindowsResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersRetrieveAllowedFocWindowsResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4391,8 +4051,7 @@ pub struct PortingOrdersCommentsListPage {
 impl serde::Serialize for PortingOrdersCommentsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersCommentsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersCommentsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -4403,9 +4062,7 @@ impl serde::Serialize for PortingOrdersCommentsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4413,16 +4070,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersCommentsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersCommentsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersCommentsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4443,8 +4097,7 @@ pub struct PortingOrdersCommentsListResponse {
 impl serde::Serialize for PortingOrdersCommentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersCommentsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersCommentsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4455,9 +4108,7 @@ impl serde::Serialize for PortingOrdersCommentsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4465,16 +4116,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersCommentsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersCommentsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersCommentsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4500,8 +4148,7 @@ pub struct PortingOrdersRetrieveRequirementsPage {
 impl serde::Serialize for PortingOrdersRetrieveRequirementsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersRetrieveRequirementsPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersRetrieveRequirementsPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -4512,9 +4159,7 @@ impl serde::Serialize for PortingOrdersRetrieveRequirementsPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4522,16 +4167,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersRetrieveRequirementsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersRetrieveRequirementsPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveRequirementsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4541,8 +4183,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersRetrieveRequirementsPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersRetrieveRequirementsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4553,8 +4194,7 @@ pub struct PortingOrdersRetrieveRequirementsResponse {
 impl serde::Serialize for PortingOrdersRetrieveRequirementsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersRetrieveRequirementsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersRetrieveRequirementsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4565,9 +4205,7 @@ impl serde::Serialize for PortingOrdersRetrieveRequirementsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4575,16 +4213,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersRetrieveRequirementsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersRetrieveRequirementsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveRequirementsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4594,8 +4229,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersRetrieveRequirementsResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersRetrieveRequirementsResponse", FIELDS, V)
     }
 }
 pub type PortingOrdersRetrieveSubRequestResponse = crate::Data<
@@ -4611,8 +4245,7 @@ pub struct PortingOrdersVerificationCodesListPage {
 impl serde::Serialize for PortingOrdersVerificationCodesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -4623,9 +4256,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4633,16 +4264,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4652,8 +4280,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4664,8 +4291,7 @@ pub struct PortingOrdersVerificationCodesListFilter {
 impl serde::Serialize for PortingOrdersVerificationCodesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesListFilter", 1)?;
         if let Some(v) = &self.verified {
             out.serialize_field("verified", v)?;
         }
@@ -4673,9 +4299,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verified"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4683,14 +4307,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4699,8 +4320,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesListFilter", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -4742,8 +4362,7 @@ pub struct PortingOrdersVerificationCodesListSort {
 impl serde::Serialize for PortingOrdersVerificationCodesListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -4751,9 +4370,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4761,14 +4378,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4777,8 +4391,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListSort {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4789,8 +4402,7 @@ pub struct PortingOrdersVerificationCodesListResponse {
 impl serde::Serialize for PortingOrdersVerificationCodesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -4801,9 +4413,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4811,16 +4421,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListResponse
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4830,8 +4437,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListResponse
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4874,8 +4480,7 @@ pub struct PortingOrdersVerificationCodesSendBody {
 impl serde::Serialize for PortingOrdersVerificationCodesSendBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesSendBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesSendBody", 2)?;
         if let Some(v) = &self.phone_numbers {
             out.serialize_field("phone_numbers", v)?;
         }
@@ -4886,9 +4491,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesSendBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesSendBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_numbers", "verification_method"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -4896,16 +4499,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesSendBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesSendBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesSendBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesSendBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4915,8 +4515,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesSendBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesSendBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesSendBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4927,11 +4526,7 @@ pub struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
 impl serde::Serialize for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem", 2)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -4941,33 +4536,22 @@ impl serde::Serialize for PortingOrdersVerificationCodesVerifyBodyVerificationCo
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
-                )
+                f.write_str("struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -4977,12 +4561,7 @@ for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4994,8 +4573,7 @@ pub struct PortingOrdersVerificationCodesVerifyBody {
 impl serde::Serialize for PortingOrdersVerificationCodesVerifyBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersVerificationCodesVerifyBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesVerifyBody", 1)?;
         if let Some(v) = &self.verification_codes {
             out.serialize_field("verification_codes", v)?;
         }
@@ -5003,9 +4581,7 @@ impl serde::Serialize for PortingOrdersVerificationCodesVerifyBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verification_codes"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5013,14 +4589,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersVerificationCodesVerifyBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersVerificationCodesVerifyBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesVerifyBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5029,8 +4602,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersVerificationCodesVerifyBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersVerificationCodesVerifyBody", FIELDS, V)
     }
 }
 pub type PortingOrdersVerificationCodesVerifyResponse = crate::Data<
@@ -5046,8 +4618,7 @@ pub struct PortingOrdersActionRequirementsListPage {
 impl serde::Serialize for PortingOrdersActionRequirementsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionRequirementsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5058,9 +4629,7 @@ impl serde::Serialize for PortingOrdersActionRequirementsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5068,16 +4637,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionRequirementsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionRequirementsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5087,8 +4653,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionRequirementsListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionRequirementsListPage", FIELDS, V)
     }
 }
 /// Filter action requirements by action type
@@ -5175,8 +4740,7 @@ pub struct PortingOrdersActionRequirementsListFilter {
 impl serde::Serialize for PortingOrdersActionRequirementsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionRequirementsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsListFilter", 4)?;
         if let Some(v) = &self.action_type {
             out.serialize_field("action_type", v)?;
         }
@@ -5193,9 +4757,7 @@ impl serde::Serialize for PortingOrdersActionRequirementsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action_type", "id", "requirement_type_id", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5203,20 +4765,17 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListFilter 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionRequirementsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionRequirementsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5228,8 +4787,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListFilter 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionRequirementsListFilter", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionRequirementsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -5279,8 +4837,7 @@ pub struct PortingOrdersActionRequirementsListSort {
 impl serde::Serialize for PortingOrdersActionRequirementsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionRequirementsListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -5288,9 +4845,7 @@ impl serde::Serialize for PortingOrdersActionRequirementsListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5298,14 +4853,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionRequirementsListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionRequirementsListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5314,8 +4866,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListSort {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionRequirementsListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionRequirementsListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5326,8 +4877,7 @@ pub struct PortingOrdersActionRequirementsListResponse {
 impl serde::Serialize for PortingOrdersActionRequirementsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionRequirementsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -5338,9 +4888,7 @@ impl serde::Serialize for PortingOrdersActionRequirementsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5348,16 +4896,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListRespons
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionRequirementsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionRequirementsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5367,8 +4912,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListRespons
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionRequirementsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionRequirementsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -5386,16 +4930,13 @@ impl PortingOrdersActionRequirementsInitiateBody {
 impl serde::Serialize for PortingOrdersActionRequirementsInitiateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersActionRequirementsInitiateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsInitiateBody", 1)?;
         out.serialize_field("params", &self.params)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsInitiateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["params"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5403,14 +4944,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsInitiateBod
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActionRequirementsInitiateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActionRequirementsInitiateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsInitiateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5419,8 +4957,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsInitiateBod
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersActionRequirementsInitiateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersActionRequirementsInitiateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersActionRequirementsInitiateResponse = crate::Data<
@@ -5436,8 +4973,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersListPage {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -5448,9 +4984,7 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5458,16 +4992,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListPag
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAssociatedPhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAssociatedPhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5477,8 +5008,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListPag
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", FIELDS, V)
     }
 }
 /// Filter results by action type
@@ -5522,8 +5052,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersListFilter {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersListFilter", 2)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -5534,9 +5063,7 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5544,16 +5071,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListFil
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAssociatedPhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAssociatedPhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5563,12 +5087,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListFil
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersListFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
@@ -5610,8 +5129,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersListSort {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -5619,9 +5137,7 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5629,14 +5145,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSor
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAssociatedPhoneNumbersListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAssociatedPhoneNumbersListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5645,8 +5158,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListSor
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5657,11 +5169,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersListResponse {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersListResponse",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -5672,9 +5180,7 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5682,16 +5188,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListRes
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAssociatedPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAssociatedPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5701,12 +5204,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListRes
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersListResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListResponse", FIELDS, V)
     }
 }
 /// Specifies the action to take with this phone number during partial porting.
@@ -5750,11 +5248,7 @@ pub struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -5764,33 +5258,22 @@ impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumb
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
-                )
+                f.write_str("struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5800,12 +5283,7 @@ for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -5831,17 +5309,14 @@ impl PortingOrdersAssociatedPhoneNumbersCreateBody {
 impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", 2)?;
         out.serialize_field("action", &self.action)?;
         out.serialize_field("phone_number_range", &self.phone_number_range)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "phone_number_range"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -5849,16 +5324,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateB
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAssociatedPhoneNumbersCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -5868,12 +5340,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateB
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersAssociatedPhoneNumbersCreateBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersAssociatedPhoneNumbersCreateResponse = crate::Data<
@@ -6052,8 +5519,7 @@ pub struct PortingOrdersPhoneNumberBlocksListFilter {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberBlocksListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListFilter", 6)?;
         if let Some(v) = &self.activation_status {
             out.serialize_field("activation_status", v)?;
         }
@@ -6076,9 +5542,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_status",
             "phone_number",
@@ -6093,10 +5557,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberBlocksListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberBlocksListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -6105,12 +5566,12 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6124,8 +5585,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberBlocksListFilter", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6138,8 +5598,7 @@ pub struct PortingOrdersPhoneNumberBlocksListPage {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberBlocksListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -6150,9 +5609,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6160,16 +5617,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberBlocksListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberBlocksListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6179,8 +5633,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberBlocksListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListPage", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
@@ -6222,8 +5675,7 @@ pub struct PortingOrdersPhoneNumberBlocksListSort {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberBlocksListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -6231,9 +5683,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6241,14 +5691,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberBlocksListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberBlocksListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6257,8 +5704,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListSort {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberBlocksListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6269,8 +5715,7 @@ pub struct PortingOrdersPhoneNumberBlocksListResponse {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberBlocksListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -6281,9 +5726,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6291,16 +5734,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListResponse
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberBlocksListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberBlocksListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6310,8 +5750,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListResponse
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberBlocksListResponse", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -6336,43 +5775,28 @@ impl PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem", 2)?;
         out.serialize_field("end_at", &self.end_at)?;
         out.serialize_field("start_at", &self.start_at)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6382,12 +5806,7 @@ for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6400,11 +5819,7 @@ pub struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -6414,33 +5829,22 @@ impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRan
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6450,12 +5854,7 @@ for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -6485,17 +5884,14 @@ impl PortingOrdersPhoneNumberBlocksCreateBody {
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", 2)?;
         out.serialize_field("activation_ranges", &self.activation_ranges)?;
         out.serialize_field("phone_number_range", &self.phone_number_range)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["activation_ranges", "phone_number_range"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6503,16 +5899,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberBlocksCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6522,8 +5915,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersPhoneNumberBlocksCreateResponse = crate::Data<
@@ -6542,8 +5934,7 @@ pub struct PortingOrdersPhoneNumberExtensionsListPage {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberExtensionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -6554,9 +5945,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6564,16 +5953,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListPage
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberExtensionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberExtensionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6583,8 +5969,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListPage
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberExtensionsListPage", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6595,8 +5980,7 @@ pub struct PortingOrdersPhoneNumberExtensionsListFilter {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberExtensionsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsListFilter", 1)?;
         if let Some(v) = &self.porting_phone_number_id {
             out.serialize_field("porting_phone_number_id", v)?;
         }
@@ -6604,9 +5988,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["porting_phone_number_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6614,14 +5996,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListFilt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberExtensionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberExtensionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6630,12 +6009,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListFilt
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberExtensionsListFilter",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
@@ -6677,8 +6051,7 @@ pub struct PortingOrdersPhoneNumberExtensionsListSort {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberExtensionsListSort", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsListSort", 1)?;
         if let Some(v) = &self.value {
             out.serialize_field("value", v)?;
         }
@@ -6686,9 +6059,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListSort {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6696,14 +6067,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberExtensionsListSort")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberExtensionsListSort, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsListSort, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6712,8 +6080,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListSort
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrdersPhoneNumberExtensionsListSort", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListSort", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6724,8 +6091,7 @@ pub struct PortingOrdersPhoneNumberExtensionsListResponse {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberExtensionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -6736,9 +6102,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -6746,16 +6110,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListResp
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberExtensionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberExtensionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6765,12 +6126,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListResp
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberExtensionsListResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -6792,47 +6148,31 @@ impl PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
         }
     }
 }
-impl serde::Serialize
-for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem", 2)?;
         out.serialize_field("end_at", &self.end_at)?;
         out.serialize_field("start_at", &self.start_at)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6842,12 +6182,7 @@ for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6860,11 +6195,7 @@ pub struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -6874,33 +6205,22 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionR
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
-                )
+                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -6910,12 +6230,7 @@ for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -6950,8 +6265,7 @@ impl PortingOrdersPhoneNumberExtensionsCreateBody {
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", 3)?;
         out.serialize_field("activation_ranges", &self.activation_ranges)?;
         out.serialize_field("extension_range", &self.extension_range)?;
         out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
@@ -6959,9 +6273,7 @@ impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_ranges",
             "extension_range",
@@ -6973,37 +6285,26 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersPhoneNumberExtensionsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingOrdersPhoneNumberExtensionsCreateBody {
                     activation_ranges: crate::de::required(f0, "activation_ranges")?,
                     extension_range: crate::de::required(f1, "extension_range")?,
-                    porting_phone_number_id: crate::de::required(
-                        f2,
-                        "porting_phone_number_id",
-                    )?,
+                    porting_phone_number_id: crate::de::required(f2, "porting_phone_number_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersPhoneNumberExtensionsCreateBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersPhoneNumberExtensionsCreateResponse = crate::Data<

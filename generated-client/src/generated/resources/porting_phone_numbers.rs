@@ -96,8 +96,7 @@ pub struct PortingPhoneNumbersListPage {
 impl serde::Serialize for PortingPhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -108,9 +107,7 @@ impl serde::Serialize for PortingPhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -118,16 +115,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -203,8 +197,7 @@ pub struct PortingPhoneNumbersListFilter {
 impl serde::Serialize for PortingPhoneNumbersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumbersListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumbersListFilter", 1)?;
         if let Some(v) = &self.porting_order_status {
             out.serialize_field("porting_order_status", v)?;
         }
@@ -212,9 +205,7 @@ impl serde::Serialize for PortingPhoneNumbersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["porting_order_status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -222,14 +213,11 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumbersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumbersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumbersListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -249,8 +237,7 @@ pub struct PortingPhoneNumbersListResponse {
 impl serde::Serialize for PortingPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumbersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -261,9 +248,7 @@ impl serde::Serialize for PortingPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -271,16 +256,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -567,7 +567,7 @@ pub struct PortoutsListPage {
 impl serde::Serialize for PortoutsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -578,9 +578,7 @@ impl serde::Serialize for PortoutsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -588,16 +586,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -621,8 +616,7 @@ pub struct PortoutsListFilterInsertedAt {
 impl serde::Serialize for PortoutsListFilterInsertedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsListFilterInsertedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListFilterInsertedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -633,9 +627,7 @@ impl serde::Serialize for PortoutsListFilterInsertedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListFilterInsertedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -643,16 +635,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilterInsertedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListFilterInsertedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListFilterInsertedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListFilterInsertedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -676,8 +665,7 @@ pub struct PortoutsListFilterPortedOutAt {
 impl serde::Serialize for PortoutsListFilterPortedOutAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsListFilterPortedOutAt", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListFilterPortedOutAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -688,9 +676,7 @@ impl serde::Serialize for PortoutsListFilterPortedOutAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListFilterPortedOutAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -698,16 +684,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilterPortedOutAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListFilterPortedOutAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListFilterPortedOutAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListFilterPortedOutAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -843,7 +826,7 @@ pub struct PortoutsListFilter {
 impl serde::Serialize for PortoutsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsListFilter", 12usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListFilter", 12)?;
         if let Some(v) = &self.carrier_name {
             out.serialize_field("carrier_name", v)?;
         }
@@ -884,9 +867,7 @@ impl serde::Serialize for PortoutsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "carrier_name",
             "country_code",
@@ -907,10 +888,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -925,18 +903,18 @@ impl<'de> serde::Deserialize<'de> for PortoutsListFilter {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -967,7 +945,7 @@ pub struct PortoutsListResponse {
 impl serde::Serialize for PortoutsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -978,9 +956,7 @@ impl serde::Serialize for PortoutsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -988,16 +964,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1020,7 +993,7 @@ pub struct PortoutsEventsListPage {
 impl serde::Serialize for PortoutsEventsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsEventsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsEventsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1031,9 +1004,7 @@ impl serde::Serialize for PortoutsEventsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsEventsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1041,16 +1012,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsEventsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsEventsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsEventsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1074,8 +1042,7 @@ pub struct PortoutsEventsListFilterCreatedAt {
 impl serde::Serialize for PortoutsEventsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsEventsListFilterCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsEventsListFilterCreatedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -1086,9 +1053,7 @@ impl serde::Serialize for PortoutsEventsListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1096,16 +1061,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilterCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsEventsListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsEventsListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsEventsListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1165,7 +1127,7 @@ pub struct PortoutsEventsListFilter {
 impl serde::Serialize for PortoutsEventsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsEventsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("PortoutsEventsListFilter", 3)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -1179,9 +1141,7 @@ impl serde::Serialize for PortoutsEventsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "event_type", "portout_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1189,18 +1149,15 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsEventsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsEventsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsEventsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1222,7 +1179,7 @@ pub struct PortoutsEventsListResponse {
 impl serde::Serialize for PortoutsEventsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsEventsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsEventsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1233,9 +1190,7 @@ impl serde::Serialize for PortoutsEventsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsEventsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1243,16 +1198,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsEventsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsEventsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsEventsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1290,8 +1242,7 @@ pub struct PortoutsListRejectionCodesFilter {
 impl serde::Serialize for PortoutsListRejectionCodesFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsListRejectionCodesFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PortoutsListRejectionCodesFilter", 1)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -1299,9 +1250,7 @@ impl serde::Serialize for PortoutsListRejectionCodesFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsListRejectionCodesFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1309,14 +1258,11 @@ impl<'de> serde::Deserialize<'de> for PortoutsListRejectionCodesFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsListRejectionCodesFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsListRejectionCodesFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListRejectionCodesFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1341,7 +1287,7 @@ pub struct PortoutsReportsListPage {
 impl serde::Serialize for PortoutsReportsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsReportsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsReportsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1352,9 +1298,7 @@ impl serde::Serialize for PortoutsReportsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsReportsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1362,16 +1306,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsReportsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsReportsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1452,7 +1393,7 @@ pub struct PortoutsReportsListFilter {
 impl serde::Serialize for PortoutsReportsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsReportsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsReportsListFilter", 2)?;
         if let Some(v) = &self.report_type {
             out.serialize_field("report_type", v)?;
         }
@@ -1463,9 +1404,7 @@ impl serde::Serialize for PortoutsReportsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsReportsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["report_type", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1473,16 +1412,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsReportsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsReportsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1503,8 +1439,7 @@ pub struct PortoutsReportsListResponse {
 impl serde::Serialize for PortoutsReportsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsReportsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsReportsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1515,9 +1450,7 @@ impl serde::Serialize for PortoutsReportsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsReportsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1525,16 +1458,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsReportsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsReportsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1598,16 +1528,14 @@ impl PortoutsReportsCreateBody {
 impl serde::Serialize for PortoutsReportsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsReportsCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsReportsCreateBody", 2)?;
         out.serialize_field("params", &self.params)?;
         out.serialize_field("report_type", &self.report_type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsReportsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["params", "report_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1615,16 +1543,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsReportsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsReportsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1648,8 +1573,7 @@ pub struct PortoutsCommentsListResponse {
 impl serde::Serialize for PortoutsCommentsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsCommentsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsCommentsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1660,9 +1584,7 @@ impl serde::Serialize for PortoutsCommentsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsCommentsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1670,16 +1592,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsCommentsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsCommentsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsCommentsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsCommentsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1700,7 +1619,7 @@ pub struct PortoutsCommentsCreateBody {
 impl serde::Serialize for PortoutsCommentsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsCommentsCreateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortoutsCommentsCreateBody", 1)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -1708,9 +1627,7 @@ impl serde::Serialize for PortoutsCommentsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsCommentsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1718,14 +1635,11 @@ impl<'de> serde::Deserialize<'de> for PortoutsCommentsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsCommentsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsCommentsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsCommentsCreateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1797,21 +1711,14 @@ impl PortoutsSupportingDocumentsCreateBodyDocumentsItem {
 impl serde::Serialize for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortoutsSupportingDocumentsCreateBodyDocumentsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortoutsSupportingDocumentsCreateBodyDocumentsItem", 2)?;
         out.serialize_field("document_id", &self.document_id)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_id", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1819,16 +1726,13 @@ for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsSupportingDocumentsCreateBodyDocumentsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsSupportingDocumentsCreateBodyDocumentsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsSupportingDocumentsCreateBodyDocumentsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1838,12 +1742,7 @@ for PortoutsSupportingDocumentsCreateBodyDocumentsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortoutsSupportingDocumentsCreateBodyDocumentsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortoutsSupportingDocumentsCreateBodyDocumentsItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1854,8 +1753,7 @@ pub struct PortoutsSupportingDocumentsCreateBody {
 impl serde::Serialize for PortoutsSupportingDocumentsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortoutsSupportingDocumentsCreateBody", 1usize)?;
+        let mut out = serializer.serialize_struct("PortoutsSupportingDocumentsCreateBody", 1)?;
         if let Some(v) = &self.documents {
             out.serialize_field("documents", v)?;
         }
@@ -1863,9 +1761,7 @@ impl serde::Serialize for PortoutsSupportingDocumentsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["documents"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1873,14 +1769,11 @@ impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsSupportingDocumentsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsSupportingDocumentsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsSupportingDocumentsCreateBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1889,8 +1782,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsSupportingDocumentsCreateBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortoutsSupportingDocumentsCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("PortoutsSupportingDocumentsCreateBody", FIELDS, V)
     }
 }
 pub type PortoutsSupportingDocumentsCreateResponse = crate::Data<
@@ -1947,7 +1839,7 @@ impl PortoutsUpdateStatusBody {
 impl serde::Serialize for PortoutsUpdateStatusBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsUpdateStatusBody", 2usize)?;
+        let mut out = serializer.serialize_struct("PortoutsUpdateStatusBody", 2)?;
         if let Some(v) = &self.host_messaging {
             out.serialize_field("host_messaging", v)?;
         }
@@ -1956,9 +1848,7 @@ impl serde::Serialize for PortoutsUpdateStatusBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutsUpdateStatusBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["host_messaging", "reason"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1966,16 +1856,13 @@ impl<'de> serde::Deserialize<'de> for PortoutsUpdateStatusBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutsUpdateStatusBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutsUpdateStatusBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsUpdateStatusBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

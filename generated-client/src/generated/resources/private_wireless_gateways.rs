@@ -202,8 +202,7 @@ pub struct PrivateWirelessGatewaysListResponse {
 impl serde::Serialize for PrivateWirelessGatewaysListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PrivateWirelessGatewaysListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PrivateWirelessGatewaysListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -214,9 +213,7 @@ impl serde::Serialize for PrivateWirelessGatewaysListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -224,16 +221,13 @@ impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrivateWirelessGatewaysListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PrivateWirelessGatewaysListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PrivateWirelessGatewaysListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -271,8 +265,7 @@ impl PrivateWirelessGatewaysCreateBody {
 impl serde::Serialize for PrivateWirelessGatewaysCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PrivateWirelessGatewaysCreateBody", 3usize)?;
+        let mut out = serializer.serialize_struct("PrivateWirelessGatewaysCreateBody", 3)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("network_id", &self.network_id)?;
         if let Some(v) = &self.region_code {
@@ -282,9 +275,7 @@ impl serde::Serialize for PrivateWirelessGatewaysCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "network_id", "region_code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -292,18 +283,15 @@ impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewaysCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrivateWirelessGatewaysCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PrivateWirelessGatewaysCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PrivateWirelessGatewaysCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

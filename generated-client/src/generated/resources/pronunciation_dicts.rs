@@ -219,17 +219,14 @@ impl PronunciationDictsCreateBodyMultipart {
 impl serde::Serialize for PronunciationDictsCreateBodyMultipart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PronunciationDictsCreateBodyMultipart", 2usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictsCreateBodyMultipart", 2)?;
         out.serialize_field("file", &self.file)?;
         out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictsCreateBodyMultipart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["file", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -237,16 +234,13 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsCreateBodyMultipart {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictsCreateBodyMultipart")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictsCreateBodyMultipart, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictsCreateBodyMultipart, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -256,7 +250,6 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsCreateBodyMultipart {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PronunciationDictsCreateBodyMultipart", FIELDS, V)
+        deserializer.deserialize_struct("PronunciationDictsCreateBodyMultipart", FIELDS, V)
     }
 }

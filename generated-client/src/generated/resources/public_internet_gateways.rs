@@ -168,8 +168,7 @@ pub struct PublicInternetGatewaysListFilter {
 impl serde::Serialize for PublicInternetGatewaysListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PublicInternetGatewaysListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("PublicInternetGatewaysListFilter", 1)?;
         if let Some(v) = &self.network_id {
             out.serialize_field("network_id", v)?;
         }
@@ -177,9 +176,7 @@ impl serde::Serialize for PublicInternetGatewaysListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["network_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -187,14 +184,11 @@ impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PublicInternetGatewaysListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PublicInternetGatewaysListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PublicInternetGatewaysListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -216,8 +210,7 @@ pub struct PublicInternetGatewaysListPage {
 impl serde::Serialize for PublicInternetGatewaysListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PublicInternetGatewaysListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("PublicInternetGatewaysListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -228,9 +221,7 @@ impl serde::Serialize for PublicInternetGatewaysListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -238,16 +229,13 @@ impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PublicInternetGatewaysListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PublicInternetGatewaysListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PublicInternetGatewaysListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -268,8 +256,7 @@ pub struct PublicInternetGatewaysListResponse {
 impl serde::Serialize for PublicInternetGatewaysListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PublicInternetGatewaysListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("PublicInternetGatewaysListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -280,9 +267,7 @@ impl serde::Serialize for PublicInternetGatewaysListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -290,16 +275,13 @@ impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PublicInternetGatewaysListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PublicInternetGatewaysListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PublicInternetGatewaysListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -128,8 +128,7 @@ pub struct RecordingTranscriptionsListPage {
 impl serde::Serialize for RecordingTranscriptionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecordingTranscriptionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RecordingTranscriptionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -140,9 +139,7 @@ impl serde::Serialize for RecordingTranscriptionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -150,16 +147,13 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingTranscriptionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingTranscriptionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingTranscriptionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -182,8 +176,7 @@ pub struct RecordingTranscriptionsListFilterCreatedAt {
 impl serde::Serialize for RecordingTranscriptionsListFilterCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecordingTranscriptionsListFilterCreatedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("RecordingTranscriptionsListFilterCreatedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -194,9 +187,7 @@ impl serde::Serialize for RecordingTranscriptionsListFilterCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -204,16 +195,13 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilterCreatedAt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingTranscriptionsListFilterCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingTranscriptionsListFilterCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingTranscriptionsListFilterCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -223,8 +211,7 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilterCreatedAt
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RecordingTranscriptionsListFilterCreatedAt", FIELDS, V)
+        deserializer.deserialize_struct("RecordingTranscriptionsListFilterCreatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -236,8 +223,7 @@ pub struct RecordingTranscriptionsListFilter {
 impl serde::Serialize for RecordingTranscriptionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecordingTranscriptionsListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("RecordingTranscriptionsListFilter", 2)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -248,9 +234,7 @@ impl serde::Serialize for RecordingTranscriptionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "recording_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -258,16 +242,13 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingTranscriptionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingTranscriptionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingTranscriptionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -288,8 +269,7 @@ pub struct RecordingTranscriptionsListResponse {
 impl serde::Serialize for RecordingTranscriptionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecordingTranscriptionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RecordingTranscriptionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -300,9 +280,7 @@ impl serde::Serialize for RecordingTranscriptionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -310,16 +288,13 @@ impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingTranscriptionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingTranscriptionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingTranscriptionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

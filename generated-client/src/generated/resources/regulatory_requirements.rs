@@ -122,8 +122,7 @@ pub struct RegulatoryRequirementsRetrieveFilter {
 impl serde::Serialize for RegulatoryRequirementsRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RegulatoryRequirementsRetrieveFilter", 5usize)?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsRetrieveFilter", 5)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -143,9 +142,7 @@ impl serde::Serialize for RegulatoryRequirementsRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action",
             "country_code",
@@ -159,10 +156,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegulatoryRequirementsRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegulatoryRequirementsRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -170,11 +164,11 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRetrieveFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -187,8 +181,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRetrieveFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RegulatoryRequirementsRetrieveFilter", FIELDS, V)
+        deserializer.deserialize_struct("RegulatoryRequirementsRetrieveFilter", FIELDS, V)
     }
 }
 pub type RegulatoryRequirementsRetrieveResponse = crate::Data<

@@ -284,8 +284,7 @@ pub struct RequirementGroupsListFilter {
 impl serde::Serialize for RequirementGroupsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RequirementGroupsListFilter", 5usize)?;
+        let mut out = serializer.serialize_struct("RequirementGroupsListFilter", 5)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -305,9 +304,7 @@ impl serde::Serialize for RequirementGroupsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementGroupsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action",
             "country_code",
@@ -321,10 +318,7 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementGroupsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementGroupsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementGroupsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -332,11 +326,11 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsListFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -432,11 +426,7 @@ pub struct RequirementGroupsCreateBodyRegulatoryRequirementsItem {
 impl serde::Serialize for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RequirementGroupsCreateBodyRegulatoryRequirementsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("RequirementGroupsCreateBodyRegulatoryRequirementsItem", 2)?;
         if let Some(v) = &self.field_value {
             out.serialize_field("field_value", v)?;
         }
@@ -446,33 +436,22 @@ impl serde::Serialize for RequirementGroupsCreateBodyRegulatoryRequirementsItem 
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_value", "requirement_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RequirementGroupsCreateBodyRegulatoryRequirementsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RequirementGroupsCreateBodyRegulatoryRequirementsItem",
-                )
+                f.write_str("struct RequirementGroupsCreateBodyRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RequirementGroupsCreateBodyRegulatoryRequirementsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementGroupsCreateBodyRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -482,12 +461,7 @@ for RequirementGroupsCreateBodyRegulatoryRequirementsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RequirementGroupsCreateBodyRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RequirementGroupsCreateBodyRegulatoryRequirementsItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -522,8 +496,7 @@ impl RequirementGroupsCreateBody {
 impl serde::Serialize for RequirementGroupsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RequirementGroupsCreateBody", 5usize)?;
+        let mut out = serializer.serialize_struct("RequirementGroupsCreateBody", 5)?;
         out.serialize_field("action", &self.action)?;
         out.serialize_field("country_code", &self.country_code)?;
         if let Some(v) = &self.customer_reference {
@@ -537,9 +510,7 @@ impl serde::Serialize for RequirementGroupsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action",
             "country_code",
@@ -553,10 +524,7 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementGroupsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementGroupsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementGroupsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -564,11 +532,11 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsCreateBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -594,11 +562,7 @@ pub struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
 impl serde::Serialize for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("RequirementGroupsUpdateBodyRegulatoryRequirementsItem", 2)?;
         if let Some(v) = &self.field_value {
             out.serialize_field("field_value", v)?;
         }
@@ -608,33 +572,22 @@ impl serde::Serialize for RequirementGroupsUpdateBodyRegulatoryRequirementsItem 
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_value", "requirement_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RequirementGroupsUpdateBodyRegulatoryRequirementsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
-                )
+                f.write_str("struct RequirementGroupsUpdateBodyRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RequirementGroupsUpdateBodyRegulatoryRequirementsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementGroupsUpdateBodyRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -644,12 +597,7 @@ for RequirementGroupsUpdateBodyRegulatoryRequirementsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RequirementGroupsUpdateBodyRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RequirementGroupsUpdateBodyRegulatoryRequirementsItem", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -663,8 +611,7 @@ pub struct RequirementGroupsUpdateBody {
 impl serde::Serialize for RequirementGroupsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RequirementGroupsUpdateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("RequirementGroupsUpdateBody", 2)?;
         if let Some(v) = &self.customer_reference {
             out.serialize_field("customer_reference", v)?;
         }
@@ -675,9 +622,7 @@ impl serde::Serialize for RequirementGroupsUpdateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["customer_reference", "regulatory_requirements"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -685,16 +630,13 @@ impl<'de> serde::Deserialize<'de> for RequirementGroupsUpdateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementGroupsUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementGroupsUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementGroupsUpdateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -60,8 +60,7 @@ pub struct RequirementTypesListFilterName {
 impl serde::Serialize for RequirementTypesListFilterName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RequirementTypesListFilterName", 1usize)?;
+        let mut out = serializer.serialize_struct("RequirementTypesListFilterName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -69,9 +68,7 @@ impl serde::Serialize for RequirementTypesListFilterName {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementTypesListFilterName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -79,14 +76,11 @@ impl<'de> serde::Deserialize<'de> for RequirementTypesListFilterName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementTypesListFilterName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementTypesListFilterName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementTypesListFilterName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -105,7 +99,7 @@ pub struct RequirementTypesListFilter {
 impl serde::Serialize for RequirementTypesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RequirementTypesListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("RequirementTypesListFilter", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -113,9 +107,7 @@ impl serde::Serialize for RequirementTypesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementTypesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -123,14 +115,11 @@ impl<'de> serde::Deserialize<'de> for RequirementTypesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementTypesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementTypesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementTypesListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -196,8 +185,7 @@ pub struct RequirementTypesListResponse {
 impl serde::Serialize for RequirementTypesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RequirementTypesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RequirementTypesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -208,9 +196,7 @@ impl serde::Serialize for RequirementTypesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequirementTypesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -218,16 +204,13 @@ impl<'de> serde::Deserialize<'de> for RequirementTypesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RequirementTypesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RequirementTypesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RequirementTypesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

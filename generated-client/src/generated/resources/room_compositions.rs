@@ -162,8 +162,7 @@ pub struct RoomCompositionsListFilterDateCreatedAt {
 impl serde::Serialize for RoomCompositionsListFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomCompositionsListFilterDateCreatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomCompositionsListFilterDateCreatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -177,9 +176,7 @@ impl serde::Serialize for RoomCompositionsListFilterDateCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilterDateCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -187,18 +184,15 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilterDateCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomCompositionsListFilterDateCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomCompositionsListFilterDateCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomCompositionsListFilterDateCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -209,8 +203,7 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilterDateCreatedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomCompositionsListFilterDateCreatedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomCompositionsListFilterDateCreatedAt", FIELDS, V)
     }
 }
 /// The status for filtering room compositions.
@@ -259,7 +252,7 @@ pub struct RoomCompositionsListFilter {
 impl serde::Serialize for RoomCompositionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomCompositionsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomCompositionsListFilter", 3)?;
         if let Some(v) = &self.date_created_at {
             out.serialize_field("date_created_at", v)?;
         }
@@ -273,9 +266,7 @@ impl serde::Serialize for RoomCompositionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["date_created_at", "session_id", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -283,18 +274,15 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomCompositionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomCompositionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomCompositionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -318,7 +306,7 @@ pub struct RoomCompositionsListPage {
 impl serde::Serialize for RoomCompositionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomCompositionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomCompositionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -329,9 +317,7 @@ impl serde::Serialize for RoomCompositionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomCompositionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -339,16 +325,13 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomCompositionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomCompositionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomCompositionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -369,8 +352,7 @@ pub struct RoomCompositionsListResponse {
 impl serde::Serialize for RoomCompositionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomCompositionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomCompositionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -381,9 +363,7 @@ impl serde::Serialize for RoomCompositionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomCompositionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -391,16 +371,13 @@ impl<'de> serde::Deserialize<'de> for RoomCompositionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomCompositionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomCompositionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomCompositionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

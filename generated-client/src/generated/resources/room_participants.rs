@@ -114,8 +114,7 @@ pub struct RoomParticipantsListFilterDateJoinedAt {
 impl serde::Serialize for RoomParticipantsListFilterDateJoinedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomParticipantsListFilterDateJoinedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListFilterDateJoinedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -129,9 +128,7 @@ impl serde::Serialize for RoomParticipantsListFilterDateJoinedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateJoinedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -139,18 +136,15 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateJoinedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListFilterDateJoinedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListFilterDateJoinedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListFilterDateJoinedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -161,8 +155,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateJoinedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomParticipantsListFilterDateJoinedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomParticipantsListFilterDateJoinedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,8 +170,7 @@ pub struct RoomParticipantsListFilterDateLeftAt {
 impl serde::Serialize for RoomParticipantsListFilterDateLeftAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomParticipantsListFilterDateLeftAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListFilterDateLeftAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -192,9 +184,7 @@ impl serde::Serialize for RoomParticipantsListFilterDateLeftAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateLeftAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -202,18 +192,15 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateLeftAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListFilterDateLeftAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListFilterDateLeftAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListFilterDateLeftAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -224,8 +211,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateLeftAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomParticipantsListFilterDateLeftAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomParticipantsListFilterDateLeftAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -240,8 +226,7 @@ pub struct RoomParticipantsListFilterDateUpdatedAt {
 impl serde::Serialize for RoomParticipantsListFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomParticipantsListFilterDateUpdatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListFilterDateUpdatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -255,9 +240,7 @@ impl serde::Serialize for RoomParticipantsListFilterDateUpdatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateUpdatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -265,18 +248,15 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateUpdatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListFilterDateUpdatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListFilterDateUpdatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListFilterDateUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -287,8 +267,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilterDateUpdatedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomParticipantsListFilterDateUpdatedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomParticipantsListFilterDateUpdatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -304,7 +283,7 @@ pub struct RoomParticipantsListFilter {
 impl serde::Serialize for RoomParticipantsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomParticipantsListFilter", 5usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListFilter", 5)?;
         if let Some(v) = &self.context {
             out.serialize_field("context", v)?;
         }
@@ -324,9 +303,7 @@ impl serde::Serialize for RoomParticipantsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "context",
             "date_joined_at",
@@ -340,10 +317,7 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -351,11 +325,11 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -381,7 +355,7 @@ pub struct RoomParticipantsListPage {
 impl serde::Serialize for RoomParticipantsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomParticipantsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -392,9 +366,7 @@ impl serde::Serialize for RoomParticipantsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -402,16 +374,13 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -432,8 +401,7 @@ pub struct RoomParticipantsListResponse {
 impl serde::Serialize for RoomParticipantsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomParticipantsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomParticipantsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -444,9 +412,7 @@ impl serde::Serialize for RoomParticipantsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomParticipantsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -454,16 +420,13 @@ impl<'de> serde::Deserialize<'de> for RoomParticipantsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomParticipantsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomParticipantsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomParticipantsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -152,8 +152,7 @@ pub struct RoomRecordingsListFilterDateEndedAt {
 impl serde::Serialize for RoomRecordingsListFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsListFilterDateEndedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsListFilterDateEndedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -167,9 +166,7 @@ impl serde::Serialize for RoomRecordingsListFilterDateEndedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateEndedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -177,18 +174,15 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateEndedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsListFilterDateEndedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsListFilterDateEndedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListFilterDateEndedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -214,8 +208,7 @@ pub struct RoomRecordingsListFilterDateStartedAt {
 impl serde::Serialize for RoomRecordingsListFilterDateStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsListFilterDateStartedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsListFilterDateStartedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -229,9 +222,7 @@ impl serde::Serialize for RoomRecordingsListFilterDateStartedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -239,18 +230,15 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsListFilterDateStartedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsListFilterDateStartedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListFilterDateStartedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -261,8 +249,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilterDateStartedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomRecordingsListFilterDateStartedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsListFilterDateStartedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -285,7 +272,7 @@ pub struct RoomRecordingsListFilter {
 impl serde::Serialize for RoomRecordingsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsListFilter", 8usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsListFilter", 8)?;
         if let Some(v) = &self.date_ended_at {
             out.serialize_field("date_ended_at", v)?;
         }
@@ -314,9 +301,7 @@ impl serde::Serialize for RoomRecordingsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "date_ended_at",
             "date_started_at",
@@ -333,10 +318,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -347,14 +329,14 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -383,7 +365,7 @@ pub struct RoomRecordingsListPage {
 impl serde::Serialize for RoomRecordingsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -394,9 +376,7 @@ impl serde::Serialize for RoomRecordingsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -404,16 +384,13 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -434,7 +411,7 @@ pub struct RoomRecordingsListResponse {
 impl serde::Serialize for RoomRecordingsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -445,9 +422,7 @@ impl serde::Serialize for RoomRecordingsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -455,16 +430,13 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -489,8 +461,7 @@ pub struct RoomRecordingsDeleteBulkFilterDateEndedAt {
 impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -504,9 +475,7 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateEndedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -514,18 +483,15 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsDeleteBulkFilterDateEndedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsDeleteBulkFilterDateEndedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkFilterDateEndedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -536,8 +502,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateEndedAt 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsDeleteBulkFilterDateEndedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -552,8 +517,7 @@ pub struct RoomRecordingsDeleteBulkFilterDateStartedAt {
 impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -567,9 +531,7 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilterDateStartedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -577,18 +539,15 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedA
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsDeleteBulkFilterDateStartedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsDeleteBulkFilterDateStartedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkFilterDateStartedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -599,8 +558,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilterDateStartedA
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsDeleteBulkFilterDateStartedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -623,8 +581,7 @@ pub struct RoomRecordingsDeleteBulkFilter {
 impl serde::Serialize for RoomRecordingsDeleteBulkFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteBulkFilter", 8usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkFilter", 8)?;
         if let Some(v) = &self.date_ended_at {
             out.serialize_field("date_ended_at", v)?;
         }
@@ -653,9 +610,7 @@ impl serde::Serialize for RoomRecordingsDeleteBulkFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "date_ended_at",
             "date_started_at",
@@ -672,10 +627,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsDeleteBulkFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsDeleteBulkFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -686,14 +638,14 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -722,8 +674,7 @@ pub struct RoomRecordingsDeleteBulkPage {
 impl serde::Serialize for RoomRecordingsDeleteBulkPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteBulkPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -734,9 +685,7 @@ impl serde::Serialize for RoomRecordingsDeleteBulkPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -744,16 +693,13 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsDeleteBulkPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsDeleteBulkPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -774,8 +720,7 @@ pub struct RoomRecordingsDeleteBulkResponseData {
 impl serde::Serialize for RoomRecordingsDeleteBulkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomRecordingsDeleteBulkResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkResponseData", 1)?;
         if let Some(v) = &self.room_recordings {
             out.serialize_field("room_recordings", v)?;
         }
@@ -783,9 +728,7 @@ impl serde::Serialize for RoomRecordingsDeleteBulkResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["room_recordings"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -793,14 +736,11 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomRecordingsDeleteBulkResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomRecordingsDeleteBulkResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -809,8 +749,7 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomRecordingsDeleteBulkResponseData", FIELDS, V)
+        deserializer.deserialize_struct("RoomRecordingsDeleteBulkResponseData", FIELDS, V)
     }
 }
 pub type RoomRecordingsDeleteBulkResponse = crate::Data<

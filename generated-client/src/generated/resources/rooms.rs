@@ -697,8 +697,7 @@ pub struct RoomsSessionsActionsEndResponseData {
 impl serde::Serialize for RoomsSessionsActionsEndResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsActionsEndResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsActionsEndResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -706,9 +705,7 @@ impl serde::Serialize for RoomsSessionsActionsEndResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsEndResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -716,14 +713,11 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsEndResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsActionsEndResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsActionsEndResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsActionsEndResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -745,8 +739,7 @@ pub struct RoomsSessionsActionsKickResponseData {
 impl serde::Serialize for RoomsSessionsActionsKickResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsActionsKickResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsActionsKickResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -754,9 +747,7 @@ impl serde::Serialize for RoomsSessionsActionsKickResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsKickResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -764,14 +755,11 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsKickResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsActionsKickResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsActionsKickResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsActionsKickResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -780,8 +768,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsKickResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsActionsKickResponseData", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsActionsKickResponseData", FIELDS, V)
     }
 }
 pub type RoomsSessionsActionsKickResponse = crate::Data<
@@ -794,8 +781,7 @@ pub struct RoomsSessionsActionsMuteResponseData {
 impl serde::Serialize for RoomsSessionsActionsMuteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsActionsMuteResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsActionsMuteResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -803,9 +789,7 @@ impl serde::Serialize for RoomsSessionsActionsMuteResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsMuteResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -813,14 +797,11 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsMuteResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsActionsMuteResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsActionsMuteResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsActionsMuteResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -829,8 +810,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsMuteResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsActionsMuteResponseData", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsActionsMuteResponseData", FIELDS, V)
     }
 }
 pub type RoomsSessionsActionsMuteResponse = crate::Data<
@@ -843,8 +823,7 @@ pub struct RoomsSessionsActionsUnmuteResponseData {
 impl serde::Serialize for RoomsSessionsActionsUnmuteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsActionsUnmuteResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsActionsUnmuteResponseData", 1)?;
         if let Some(v) = &self.result {
             out.serialize_field("result", v)?;
         }
@@ -852,9 +831,7 @@ impl serde::Serialize for RoomsSessionsActionsUnmuteResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsUnmuteResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -862,14 +839,11 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsUnmuteResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsActionsUnmuteResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsActionsUnmuteResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsActionsUnmuteResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -878,8 +852,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsActionsUnmuteResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsActionsUnmuteResponseData", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsActionsUnmuteResponseData", FIELDS, V)
     }
 }
 pub type RoomsSessionsActionsUnmuteResponse = crate::Data<
@@ -897,11 +870,7 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateJoinedAt",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsFilterDateJoinedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -914,11 +883,8 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -926,18 +892,15 @@ for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsRetrieveParticipantsFilterDateJoinedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsFilterDateJoinedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -948,12 +911,7 @@ for RoomsSessionsRetrieveParticipantsFilterDateJoinedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateJoinedAt",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsFilterDateJoinedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -968,11 +926,7 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateLeftAt",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsFilterDateLeftAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -986,9 +940,7 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateLeftAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -996,18 +948,15 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDat
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsRetrieveParticipantsFilterDateLeftAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateLeftAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsFilterDateLeftAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1018,12 +967,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDat
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateLeftAt",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsFilterDateLeftAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1038,11 +982,7 @@ pub struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1055,32 +995,24 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
-                )
+                f.write_str("struct RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1091,12 +1023,7 @@ for RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsFilterDateUpdatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1110,8 +1037,7 @@ pub struct RoomsSessionsRetrieveParticipantsFilter {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsRetrieveParticipantsFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsFilter", 4)?;
         if let Some(v) = &self.context {
             out.serialize_field("context", v)?;
         }
@@ -1128,35 +1054,25 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "context",
-            "date_joined_at",
-            "date_left_at",
-            "date_updated_at",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["context", "date_joined_at", "date_left_at", "date_updated_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RoomsSessionsRetrieveParticipantsFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsRetrieveParticipantsFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1168,8 +1084,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsRetrieveParticipantsFilter", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1182,8 +1097,7 @@ pub struct RoomsSessionsRetrieveParticipantsPage {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsRetrieveParticipantsPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1194,9 +1108,7 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1204,16 +1116,13 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsRetrieveParticipantsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1223,8 +1132,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsRetrieveParticipantsPage", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1235,8 +1143,7 @@ pub struct RoomsSessionsRetrieveParticipantsResponse {
 impl serde::Serialize for RoomsSessionsRetrieveParticipantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsSessionsRetrieveParticipantsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1247,9 +1154,7 @@ impl serde::Serialize for RoomsSessionsRetrieveParticipantsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1257,16 +1162,13 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsSessionsRetrieveParticipantsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsSessionsRetrieveParticipantsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1276,8 +1178,7 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsSessionsRetrieveParticipantsResponse", FIELDS, V)
+        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1292,8 +1193,7 @@ pub struct RoomsListFilterDateCreatedAt {
 impl serde::Serialize for RoomsListFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsListFilterDateCreatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListFilterDateCreatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1307,9 +1207,7 @@ impl serde::Serialize for RoomsListFilterDateCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListFilterDateCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1317,18 +1215,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilterDateCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListFilterDateCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListFilterDateCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListFilterDateCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1354,8 +1249,7 @@ pub struct RoomsListFilterDateUpdatedAt {
 impl serde::Serialize for RoomsListFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsListFilterDateUpdatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListFilterDateUpdatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1369,9 +1263,7 @@ impl serde::Serialize for RoomsListFilterDateUpdatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListFilterDateUpdatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1379,18 +1271,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilterDateUpdatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListFilterDateUpdatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListFilterDateUpdatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListFilterDateUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1414,7 +1303,7 @@ pub struct RoomsListFilter {
 impl serde::Serialize for RoomsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListFilter", 3)?;
         if let Some(v) = &self.date_created_at {
             out.serialize_field("date_created_at", v)?;
         }
@@ -1428,9 +1317,7 @@ impl serde::Serialize for RoomsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["date_created_at", "date_updated_at", "unique_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1438,18 +1325,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1473,7 +1357,7 @@ pub struct RoomsListPage {
 impl serde::Serialize for RoomsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1484,9 +1368,7 @@ impl serde::Serialize for RoomsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1494,16 +1376,13 @@ impl<'de> serde::Deserialize<'de> for RoomsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1524,7 +1403,7 @@ pub struct RoomsListResponse {
 impl serde::Serialize for RoomsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1535,9 +1414,7 @@ impl serde::Serialize for RoomsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1545,16 +1422,13 @@ impl<'de> serde::Deserialize<'de> for RoomsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1582,11 +1456,7 @@ pub struct RoomsActionsGenerateJoinClientTokenResponseData {
 impl serde::Serialize for RoomsActionsGenerateJoinClientTokenResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RoomsActionsGenerateJoinClientTokenResponseData",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("RoomsActionsGenerateJoinClientTokenResponseData", 4)?;
         if let Some(v) = &self.refresh_token {
             out.serialize_field("refresh_token", v)?;
         }
@@ -1603,9 +1473,7 @@ impl serde::Serialize for RoomsActionsGenerateJoinClientTokenResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsActionsGenerateJoinClientTokenResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "refresh_token",
             "refresh_token_expires_at",
@@ -1618,20 +1486,17 @@ impl<'de> serde::Deserialize<'de> for RoomsActionsGenerateJoinClientTokenRespons
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsActionsGenerateJoinClientTokenResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsActionsGenerateJoinClientTokenResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsActionsGenerateJoinClientTokenResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1643,12 +1508,7 @@ impl<'de> serde::Deserialize<'de> for RoomsActionsGenerateJoinClientTokenRespons
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RoomsActionsGenerateJoinClientTokenResponseData",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RoomsActionsGenerateJoinClientTokenResponseData", FIELDS, V)
     }
 }
 pub type RoomsActionsGenerateJoinClientTokenResponse = crate::Data<
@@ -1663,8 +1523,7 @@ pub struct RoomsActionsRefreshClientTokenResponseData {
 impl serde::Serialize for RoomsActionsRefreshClientTokenResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsActionsRefreshClientTokenResponseData", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsActionsRefreshClientTokenResponseData", 2)?;
         if let Some(v) = &self.token {
             out.serialize_field("token", v)?;
         }
@@ -1675,9 +1534,7 @@ impl serde::Serialize for RoomsActionsRefreshClientTokenResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsActionsRefreshClientTokenResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["token", "token_expires_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1685,16 +1542,13 @@ impl<'de> serde::Deserialize<'de> for RoomsActionsRefreshClientTokenResponseData
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsActionsRefreshClientTokenResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsActionsRefreshClientTokenResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsActionsRefreshClientTokenResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1704,8 +1558,7 @@ impl<'de> serde::Deserialize<'de> for RoomsActionsRefreshClientTokenResponseData
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsActionsRefreshClientTokenResponseData", FIELDS, V)
+        deserializer.deserialize_struct("RoomsActionsRefreshClientTokenResponseData", FIELDS, V)
     }
 }
 pub type RoomsActionsRefreshClientTokenResponse = crate::Data<
@@ -1723,8 +1576,7 @@ pub struct RoomsListSessionsFilterDateCreatedAt {
 impl serde::Serialize for RoomsListSessionsFilterDateCreatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsListSessionsFilterDateCreatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsFilterDateCreatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1738,9 +1590,7 @@ impl serde::Serialize for RoomsListSessionsFilterDateCreatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1748,18 +1598,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsFilterDateCreatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsFilterDateCreatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsFilterDateCreatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1770,8 +1617,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateCreatedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsListSessionsFilterDateCreatedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsFilterDateCreatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1786,8 +1632,7 @@ pub struct RoomsListSessionsFilterDateEndedAt {
 impl serde::Serialize for RoomsListSessionsFilterDateEndedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsListSessionsFilterDateEndedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsFilterDateEndedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1801,9 +1646,7 @@ impl serde::Serialize for RoomsListSessionsFilterDateEndedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateEndedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1811,18 +1654,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateEndedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsFilterDateEndedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsFilterDateEndedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsFilterDateEndedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1848,8 +1688,7 @@ pub struct RoomsListSessionsFilterDateUpdatedAt {
 impl serde::Serialize for RoomsListSessionsFilterDateUpdatedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RoomsListSessionsFilterDateUpdatedAt", 3usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsFilterDateUpdatedAt", 3)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -1863,9 +1702,7 @@ impl serde::Serialize for RoomsListSessionsFilterDateUpdatedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq", "gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1873,18 +1710,15 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsFilterDateUpdatedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsFilterDateUpdatedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsFilterDateUpdatedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1895,8 +1729,7 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilterDateUpdatedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RoomsListSessionsFilterDateUpdatedAt", FIELDS, V)
+        deserializer.deserialize_struct("RoomsListSessionsFilterDateUpdatedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1910,7 +1743,7 @@ pub struct RoomsListSessionsFilter {
 impl serde::Serialize for RoomsListSessionsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListSessionsFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsFilter", 4)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -1927,35 +1760,25 @@ impl serde::Serialize for RoomsListSessionsFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "active",
-            "date_created_at",
-            "date_ended_at",
-            "date_updated_at",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["active", "date_created_at", "date_ended_at", "date_updated_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RoomsListSessionsFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1980,7 +1803,7 @@ pub struct RoomsListSessionsPage {
 impl serde::Serialize for RoomsListSessionsPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListSessionsPage", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1991,9 +1814,7 @@ impl serde::Serialize for RoomsListSessionsPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2001,16 +1822,13 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -2031,7 +1849,7 @@ pub struct RoomsListSessionsResponse {
 impl serde::Serialize for RoomsListSessionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListSessionsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("RoomsListSessionsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -2042,9 +1860,7 @@ impl serde::Serialize for RoomsListSessionsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RoomsListSessionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -2052,16 +1868,13 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoomsListSessionsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoomsListSessionsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

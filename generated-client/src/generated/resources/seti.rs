@@ -38,8 +38,7 @@ pub struct SetiRetrieveBlackBoxTestResultsFilter {
 impl serde::Serialize for SetiRetrieveBlackBoxTestResultsFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SetiRetrieveBlackBoxTestResultsFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("SetiRetrieveBlackBoxTestResultsFilter", 1)?;
         if let Some(v) = &self.product {
             out.serialize_field("product", v)?;
         }
@@ -47,9 +46,7 @@ impl serde::Serialize for SetiRetrieveBlackBoxTestResultsFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for SetiRetrieveBlackBoxTestResultsFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["product"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -57,14 +54,11 @@ impl<'de> serde::Deserialize<'de> for SetiRetrieveBlackBoxTestResultsFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SetiRetrieveBlackBoxTestResultsFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetiRetrieveBlackBoxTestResultsFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SetiRetrieveBlackBoxTestResultsFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -73,8 +67,7 @@ impl<'de> serde::Deserialize<'de> for SetiRetrieveBlackBoxTestResultsFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SetiRetrieveBlackBoxTestResultsFilter", FIELDS, V)
+        deserializer.deserialize_struct("SetiRetrieveBlackBoxTestResultsFilter", FIELDS, V)
     }
 }
 pub type SetiRetrieveBlackBoxTestResultsResponse = crate::Data<

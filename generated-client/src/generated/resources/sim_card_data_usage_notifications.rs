@@ -215,8 +215,7 @@ pub struct SimCardDataUsageNotificationsListResponse {
 impl serde::Serialize for SimCardDataUsageNotificationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardDataUsageNotificationsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardDataUsageNotificationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -227,9 +226,7 @@ impl serde::Serialize for SimCardDataUsageNotificationsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -237,16 +234,13 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsListResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDataUsageNotificationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDataUsageNotificationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDataUsageNotificationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -256,8 +250,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsListResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SimCardDataUsageNotificationsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("SimCardDataUsageNotificationsListResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -299,11 +292,7 @@ pub struct SimCardDataUsageNotificationsCreateBodyThreshold {
 impl serde::Serialize for SimCardDataUsageNotificationsCreateBodyThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "SimCardDataUsageNotificationsCreateBodyThreshold",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("SimCardDataUsageNotificationsCreateBodyThreshold", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -314,9 +303,7 @@ impl serde::Serialize for SimCardDataUsageNotificationsCreateBodyThreshold {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -324,16 +311,13 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDataUsageNotificationsCreateBodyThreshold")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDataUsageNotificationsCreateBodyThreshold, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDataUsageNotificationsCreateBodyThreshold, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -343,12 +327,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBodyThr
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimCardDataUsageNotificationsCreateBodyThreshold",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimCardDataUsageNotificationsCreateBodyThreshold", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq)]
@@ -376,17 +355,14 @@ impl SimCardDataUsageNotificationsCreateBody {
 impl serde::Serialize for SimCardDataUsageNotificationsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardDataUsageNotificationsCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardDataUsageNotificationsCreateBody", 2)?;
         out.serialize_field("sim_card_id", &self.sim_card_id)?;
         out.serialize_field("threshold", &self.threshold)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_id", "threshold"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -394,16 +370,13 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDataUsageNotificationsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDataUsageNotificationsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDataUsageNotificationsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -413,8 +386,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationsCreateBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SimCardDataUsageNotificationsCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("SimCardDataUsageNotificationsCreateBody", FIELDS, V)
     }
 }
 pub type SimCardDataUsageNotificationsCreateResponse = crate::Data<

@@ -568,8 +568,7 @@ pub struct SimCardGroupsActionsListResponse {
 impl serde::Serialize for SimCardGroupsActionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardGroupsActionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardGroupsActionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -580,9 +579,7 @@ impl serde::Serialize for SimCardGroupsActionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -590,16 +587,13 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardGroupsActionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardGroupsActionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardGroupsActionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -623,7 +617,7 @@ pub struct SimCardGroupsListResponse {
 impl serde::Serialize for SimCardGroupsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardGroupsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardGroupsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -634,9 +628,7 @@ impl serde::Serialize for SimCardGroupsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardGroupsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -644,16 +636,13 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardGroupsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardGroupsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardGroupsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -694,22 +683,13 @@ impl SimCardGroupsActionsSetPrivateWirelessGatewayBody {
 impl serde::Serialize for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "SimCardGroupsActionsSetPrivateWirelessGatewayBody",
-                1usize,
-            )?;
-        out.serialize_field(
-            "private_wireless_gateway_id",
-            &self.private_wireless_gateway_id,
-        )?;
+        let mut out = serializer.serialize_struct("SimCardGroupsActionsSetPrivateWirelessGatewayBody", 1)?;
+        out.serialize_field("private_wireless_gateway_id", &self.private_wireless_gateway_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetPrivateWirelessGatewayBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["private_wireless_gateway_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -717,31 +697,20 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetPrivateWirelessGate
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardGroupsActionsSetPrivateWirelessGatewayBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardGroupsActionsSetPrivateWirelessGatewayBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardGroupsActionsSetPrivateWirelessGatewayBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(SimCardGroupsActionsSetPrivateWirelessGatewayBody {
-                    private_wireless_gateway_id: crate::de::required(
-                        f0,
-                        "private_wireless_gateway_id",
-                    )?,
+                    private_wireless_gateway_id: crate::de::required(f0, "private_wireless_gateway_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimCardGroupsActionsSetPrivateWirelessGatewayBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimCardGroupsActionsSetPrivateWirelessGatewayBody", FIELDS, V)
     }
 }
 pub type SimCardGroupsActionsSetPrivateWirelessGatewayResponse = crate::Data<
@@ -765,16 +734,13 @@ impl SimCardGroupsActionsSetWirelessBlocklistBody {
 impl serde::Serialize for SimCardGroupsActionsSetWirelessBlocklistBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardGroupsActionsSetWirelessBlocklistBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SimCardGroupsActionsSetWirelessBlocklistBody", 1)?;
         out.serialize_field("wireless_blocklist_id", &self.wireless_blocklist_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetWirelessBlocklistBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["wireless_blocklist_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -782,31 +748,20 @@ impl<'de> serde::Deserialize<'de> for SimCardGroupsActionsSetWirelessBlocklistBo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardGroupsActionsSetWirelessBlocklistBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardGroupsActionsSetWirelessBlocklistBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardGroupsActionsSetWirelessBlocklistBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(SimCardGroupsActionsSetWirelessBlocklistBody {
-                    wireless_blocklist_id: crate::de::required(
-                        f0,
-                        "wireless_blocklist_id",
-                    )?,
+                    wireless_blocklist_id: crate::de::required(f0, "wireless_blocklist_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimCardGroupsActionsSetWirelessBlocklistBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimCardGroupsActionsSetWirelessBlocklistBody", FIELDS, V)
     }
 }
 pub type SimCardGroupsActionsSetWirelessBlocklistResponse = crate::Data<

@@ -63,17 +63,14 @@ impl SimCardOrderPreviewPreviewBody {
 impl serde::Serialize for SimCardOrderPreviewPreviewBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardOrderPreviewPreviewBody", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardOrderPreviewPreviewBody", 2)?;
         out.serialize_field("address_id", &self.address_id)?;
         out.serialize_field("quantity", &self.quantity)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewPreviewBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["address_id", "quantity"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -81,16 +78,13 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewPreviewBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardOrderPreviewPreviewBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardOrderPreviewPreviewBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardOrderPreviewPreviewBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

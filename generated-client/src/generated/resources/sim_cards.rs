@@ -854,7 +854,7 @@ pub struct SimCardsActionsListFilter {
 impl serde::Serialize for SimCardsActionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardsActionsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsListFilter", 4)?;
         if let Some(v) = &self.action_type {
             out.serialize_field("action_type", v)?;
         }
@@ -871,9 +871,7 @@ impl serde::Serialize for SimCardsActionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action_type",
             "bulk_sim_card_action_id",
@@ -886,20 +884,17 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -924,7 +919,7 @@ pub struct SimCardsActionsListPage {
 impl serde::Serialize for SimCardsActionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardsActionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -935,9 +930,7 @@ impl serde::Serialize for SimCardsActionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -945,16 +938,13 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -975,8 +965,7 @@ pub struct SimCardsActionsListResponse {
 impl serde::Serialize for SimCardsActionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsActionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -987,9 +976,7 @@ impl serde::Serialize for SimCardsActionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -997,16 +984,13 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1090,7 +1074,7 @@ pub struct SimCardsListFilter {
 impl serde::Serialize for SimCardsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardsListFilter", 4usize)?;
+        let mut out = serializer.serialize_struct("SimCardsListFilter", 4)?;
         if let Some(v) = &self.iccid {
             out.serialize_field("iccid", v)?;
         }
@@ -1107,9 +1091,7 @@ impl serde::Serialize for SimCardsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["iccid", "msisdn", "status", "tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1117,20 +1099,17 @@ impl<'de> serde::Deserialize<'de> for SimCardsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1155,7 +1134,7 @@ pub struct SimCardsListPage {
 impl serde::Serialize for SimCardsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1166,9 +1145,7 @@ impl serde::Serialize for SimCardsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1176,16 +1153,13 @@ impl<'de> serde::Deserialize<'de> for SimCardsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1244,7 +1218,7 @@ pub struct SimCardsListResponse {
 impl serde::Serialize for SimCardsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1255,9 +1229,7 @@ impl serde::Serialize for SimCardsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1265,16 +1237,13 @@ impl<'de> serde::Deserialize<'de> for SimCardsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1302,16 +1271,13 @@ impl SimCardsActionsBulkDisableVoiceBody {
 impl serde::Serialize for SimCardsActionsBulkDisableVoiceBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsActionsBulkDisableVoiceBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsBulkDisableVoiceBody", 1)?;
         out.serialize_field("sim_card_group_id", &self.sim_card_group_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkDisableVoiceBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1319,14 +1285,11 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkDisableVoiceBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsBulkDisableVoiceBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsBulkDisableVoiceBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsBulkDisableVoiceBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1356,16 +1319,13 @@ impl SimCardsActionsBulkEnableVoiceBody {
 impl serde::Serialize for SimCardsActionsBulkEnableVoiceBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsActionsBulkEnableVoiceBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsBulkEnableVoiceBody", 1)?;
         out.serialize_field("sim_card_group_id", &self.sim_card_group_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkEnableVoiceBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1373,14 +1333,11 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkEnableVoiceBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsBulkEnableVoiceBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsBulkEnableVoiceBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsBulkEnableVoiceBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1410,16 +1367,13 @@ impl SimCardsActionsBulkSetPublicIpsBody {
 impl serde::Serialize for SimCardsActionsBulkSetPublicIpsBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsActionsBulkSetPublicIpsBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsBulkSetPublicIpsBody", 1)?;
         out.serialize_field("sim_card_ids", &self.sim_card_ids)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkSetPublicIpsBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sim_card_ids"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1427,14 +1381,11 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsBulkSetPublicIpsBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsBulkSetPublicIpsBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsBulkSetPublicIpsBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsBulkSetPublicIpsBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1457,8 +1408,7 @@ pub struct SimCardsActionsValidateRegistrationCodesBody {
 impl serde::Serialize for SimCardsActionsValidateRegistrationCodesBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsActionsValidateRegistrationCodesBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SimCardsActionsValidateRegistrationCodesBody", 1)?;
         if let Some(v) = &self.registration_codes {
             out.serialize_field("registration_codes", v)?;
         }
@@ -1466,9 +1416,7 @@ impl serde::Serialize for SimCardsActionsValidateRegistrationCodesBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsActionsValidateRegistrationCodesBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["registration_codes"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1476,14 +1424,11 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsValidateRegistrationCodesBo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsActionsValidateRegistrationCodesBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsActionsValidateRegistrationCodesBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsActionsValidateRegistrationCodesBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1492,12 +1437,7 @@ impl<'de> serde::Deserialize<'de> for SimCardsActionsValidateRegistrationCodesBo
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimCardsActionsValidateRegistrationCodesBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimCardsActionsValidateRegistrationCodesBody", FIELDS, V)
     }
 }
 pub type SimCardsRetrieveResponse = crate::Data<crate::types::SimCard>;
@@ -1525,8 +1465,7 @@ pub struct SimCardsListWirelessConnectivityLogsResponse {
 impl serde::Serialize for SimCardsListWirelessConnectivityLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardsListWirelessConnectivityLogsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardsListWirelessConnectivityLogsResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1537,9 +1476,7 @@ impl serde::Serialize for SimCardsListWirelessConnectivityLogsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardsListWirelessConnectivityLogsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1547,16 +1484,13 @@ impl<'de> serde::Deserialize<'de> for SimCardsListWirelessConnectivityLogsRespon
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardsListWirelessConnectivityLogsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardsListWirelessConnectivityLogsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardsListWirelessConnectivityLogsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1566,11 +1500,6 @@ impl<'de> serde::Deserialize<'de> for SimCardsListWirelessConnectivityLogsRespon
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimCardsListWirelessConnectivityLogsResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimCardsListWirelessConnectivityLogsResponse", FIELDS, V)
     }
 }

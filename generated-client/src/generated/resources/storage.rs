@@ -1107,8 +1107,7 @@ pub struct StorageBucketsSslCertificateCreateBody {
 impl serde::Serialize for StorageBucketsSslCertificateCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageBucketsSslCertificateCreateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageBucketsSslCertificateCreateBody", 2)?;
         if let Some(v) = &self.certificate {
             out.serialize_field("certificate", v)?;
         }
@@ -1119,9 +1118,7 @@ impl serde::Serialize for StorageBucketsSslCertificateCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["certificate", "private_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1129,16 +1126,13 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageBucketsSslCertificateCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageBucketsSslCertificateCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageBucketsSslCertificateCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1148,8 +1142,7 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsSslCertificateCreateBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StorageBucketsSslCertificateCreateBody", FIELDS, V)
+        deserializer.deserialize_struct("StorageBucketsSslCertificateCreateBody", FIELDS, V)
     }
 }
 pub type StorageBucketsSslCertificateCreateResponse = crate::Data<
@@ -1180,17 +1173,14 @@ impl StorageBucketsUsageGetApiUsageFilter {
 impl serde::Serialize for StorageBucketsUsageGetApiUsageFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageBucketsUsageGetApiUsageFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageBucketsUsageGetApiUsageFilter", 2)?;
         out.serialize_field("end_time", &self.end_time)?;
         out.serialize_field("start_time", &self.start_time)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetApiUsageFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_time", "start_time"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1198,16 +1188,13 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetApiUsageFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageBucketsUsageGetApiUsageFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageBucketsUsageGetApiUsageFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageBucketsUsageGetApiUsageFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1217,8 +1204,7 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetApiUsageFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StorageBucketsUsageGetApiUsageFilter", FIELDS, V)
+        deserializer.deserialize_struct("StorageBucketsUsageGetApiUsageFilter", FIELDS, V)
     }
 }
 pub type StorageBucketsUsageGetApiUsageResponse = crate::Data<
@@ -1232,8 +1218,7 @@ pub struct StorageBucketsUsageGetBucketUsageResponse {
 impl serde::Serialize for StorageBucketsUsageGetBucketUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageBucketsUsageGetBucketUsageResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageBucketsUsageGetBucketUsageResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1244,9 +1229,7 @@ impl serde::Serialize for StorageBucketsUsageGetBucketUsageResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetBucketUsageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1254,16 +1237,13 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetBucketUsageResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageBucketsUsageGetBucketUsageResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageBucketsUsageGetBucketUsageResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageBucketsUsageGetBucketUsageResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1273,8 +1253,7 @@ impl<'de> serde::Deserialize<'de> for StorageBucketsUsageGetBucketUsageResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StorageBucketsUsageGetBucketUsageResponse", FIELDS, V)
+        deserializer.deserialize_struct("StorageBucketsUsageGetBucketUsageResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1373,8 +1352,7 @@ pub struct StorageListMigrationSourceCoverageResponse {
 impl serde::Serialize for StorageListMigrationSourceCoverageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageListMigrationSourceCoverageResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageListMigrationSourceCoverageResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1385,9 +1363,7 @@ impl serde::Serialize for StorageListMigrationSourceCoverageResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageListMigrationSourceCoverageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1395,16 +1371,13 @@ impl<'de> serde::Deserialize<'de> for StorageListMigrationSourceCoverageResponse
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageListMigrationSourceCoverageResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageListMigrationSourceCoverageResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageListMigrationSourceCoverageResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1414,8 +1387,7 @@ impl<'de> serde::Deserialize<'de> for StorageListMigrationSourceCoverageResponse
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StorageListMigrationSourceCoverageResponse", FIELDS, V)
+        deserializer.deserialize_struct("StorageListMigrationSourceCoverageResponse", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1426,8 +1398,7 @@ pub struct StorageMigrationSourcesListResponse {
 impl serde::Serialize for StorageMigrationSourcesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageMigrationSourcesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageMigrationSourcesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1438,9 +1409,7 @@ impl serde::Serialize for StorageMigrationSourcesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageMigrationSourcesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1448,16 +1417,13 @@ impl<'de> serde::Deserialize<'de> for StorageMigrationSourcesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageMigrationSourcesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageMigrationSourcesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageMigrationSourcesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1487,8 +1453,7 @@ pub struct StorageMigrationsListResponse {
 impl serde::Serialize for StorageMigrationsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StorageMigrationsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("StorageMigrationsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1499,9 +1464,7 @@ impl serde::Serialize for StorageMigrationsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageMigrationsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1509,16 +1472,13 @@ impl<'de> serde::Deserialize<'de> for StorageMigrationsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StorageMigrationsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageMigrationsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StorageMigrationsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

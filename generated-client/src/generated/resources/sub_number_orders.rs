@@ -177,7 +177,7 @@ pub struct SubNumberOrdersListFilter {
 impl serde::Serialize for SubNumberOrdersListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SubNumberOrdersListFilter", 5usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrdersListFilter", 5)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -197,9 +197,7 @@ impl serde::Serialize for SubNumberOrdersListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrdersListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "country_code",
             "order_request_id",
@@ -213,10 +211,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrdersListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrdersListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrdersListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -224,11 +219,11 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListFilter {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -252,8 +247,7 @@ pub struct SubNumberOrdersListResponse {
 impl serde::Serialize for SubNumberOrdersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SubNumberOrdersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrdersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -264,9 +258,7 @@ impl serde::Serialize for SubNumberOrdersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrdersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -274,16 +266,13 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrdersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrdersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrdersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -314,16 +303,13 @@ impl SubNumberOrdersUpdateRequirementGroupBody {
 impl serde::Serialize for SubNumberOrdersUpdateRequirementGroupBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SubNumberOrdersUpdateRequirementGroupBody", 1usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrdersUpdateRequirementGroupBody", 1)?;
         out.serialize_field("requirement_group_id", &self.requirement_group_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrdersUpdateRequirementGroupBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["requirement_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -331,27 +317,20 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersUpdateRequirementGroupBody 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrdersUpdateRequirementGroupBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrdersUpdateRequirementGroupBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrdersUpdateRequirementGroupBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(SubNumberOrdersUpdateRequirementGroupBody {
-                    requirement_group_id: crate::de::required(
-                        f0,
-                        "requirement_group_id",
-                    )?,
+                    requirement_group_id: crate::de::required(f0, "requirement_group_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SubNumberOrdersUpdateRequirementGroupBody", FIELDS, V)
+        deserializer.deserialize_struct("SubNumberOrdersUpdateRequirementGroupBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -362,8 +341,7 @@ pub struct SubNumberOrdersRetrieveFilter {
 impl serde::Serialize for SubNumberOrdersRetrieveFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SubNumberOrdersRetrieveFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrdersRetrieveFilter", 1)?;
         if let Some(v) = &self.include_phone_numbers {
             out.serialize_field("include_phone_numbers", v)?;
         }
@@ -371,9 +349,7 @@ impl serde::Serialize for SubNumberOrdersRetrieveFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrdersRetrieveFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["include_phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -381,14 +357,11 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrdersRetrieveFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrdersRetrieveFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrdersRetrieveFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrdersRetrieveFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

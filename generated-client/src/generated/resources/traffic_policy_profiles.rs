@@ -376,8 +376,7 @@ pub struct TrafficPolicyProfilesListResponse {
 impl serde::Serialize for TrafficPolicyProfilesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("TrafficPolicyProfilesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -388,9 +387,7 @@ impl serde::Serialize for TrafficPolicyProfilesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -398,16 +395,13 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrafficPolicyProfilesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrafficPolicyProfilesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrafficPolicyProfilesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -533,8 +527,7 @@ impl TrafficPolicyProfilesCreateBody {
 impl serde::Serialize for TrafficPolicyProfilesCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesCreateBody", 5usize)?;
+        let mut out = serializer.serialize_struct("TrafficPolicyProfilesCreateBody", 5)?;
         if let Some(v) = &self.domains {
             out.serialize_field("domains", v)?;
         }
@@ -552,26 +545,15 @@ impl serde::Serialize for TrafficPolicyProfilesCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "domains",
-            "ip_ranges",
-            "limit_bw_kbps",
-            "services",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["domains", "ip_ranges", "limit_bw_kbps", "services", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TrafficPolicyProfilesCreateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrafficPolicyProfilesCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrafficPolicyProfilesCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrafficPolicyProfilesCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -579,11 +561,11 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesCreateBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -610,8 +592,7 @@ pub struct TrafficPolicyProfilesListServicesResponse {
 impl serde::Serialize for TrafficPolicyProfilesListServicesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesListServicesResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("TrafficPolicyProfilesListServicesResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -622,9 +603,7 @@ impl serde::Serialize for TrafficPolicyProfilesListServicesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListServicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -632,16 +611,13 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListServicesResponse 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrafficPolicyProfilesListServicesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrafficPolicyProfilesListServicesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrafficPolicyProfilesListServicesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -651,8 +627,7 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListServicesResponse 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TrafficPolicyProfilesListServicesResponse", FIELDS, V)
+        deserializer.deserialize_struct("TrafficPolicyProfilesListServicesResponse", FIELDS, V)
     }
 }
 pub type TrafficPolicyProfilesRetrieveResponse = crate::Data<
@@ -761,8 +736,7 @@ pub struct TrafficPolicyProfilesUpdateBody {
 impl serde::Serialize for TrafficPolicyProfilesUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesUpdateBody", 5usize)?;
+        let mut out = serializer.serialize_struct("TrafficPolicyProfilesUpdateBody", 5)?;
         if let Some(v) = &self.domains {
             out.serialize_field("domains", v)?;
         }
@@ -782,26 +756,15 @@ impl serde::Serialize for TrafficPolicyProfilesUpdateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "domains",
-            "ip_ranges",
-            "limit_bw_kbps",
-            "services",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["domains", "ip_ranges", "limit_bw_kbps", "services", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TrafficPolicyProfilesUpdateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrafficPolicyProfilesUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrafficPolicyProfilesUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrafficPolicyProfilesUpdateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -809,11 +772,11 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesUpdateBody {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -840,8 +803,7 @@ pub struct TrafficPolicyProfilesDeleteResponseData {
 impl serde::Serialize for TrafficPolicyProfilesDeleteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TrafficPolicyProfilesDeleteResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("TrafficPolicyProfilesDeleteResponseData", 1)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -849,9 +811,7 @@ impl serde::Serialize for TrafficPolicyProfilesDeleteResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesDeleteResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -859,14 +819,11 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesDeleteResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrafficPolicyProfilesDeleteResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrafficPolicyProfilesDeleteResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrafficPolicyProfilesDeleteResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -875,8 +832,7 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesDeleteResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TrafficPolicyProfilesDeleteResponseData", FIELDS, V)
+        deserializer.deserialize_struct("TrafficPolicyProfilesDeleteResponseData", FIELDS, V)
     }
 }
 pub type TrafficPolicyProfilesDeleteResponse = crate::Data<

@@ -246,8 +246,7 @@ pub struct UacConnectionsListFilterConnectionName {
 impl serde::Serialize for UacConnectionsListFilterConnectionName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UacConnectionsListFilterConnectionName", 1usize)?;
+        let mut out = serializer.serialize_struct("UacConnectionsListFilterConnectionName", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -255,9 +254,7 @@ impl serde::Serialize for UacConnectionsListFilterConnectionName {
     }
 }
 impl<'de> serde::Deserialize<'de> for UacConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -265,14 +262,11 @@ impl<'de> serde::Deserialize<'de> for UacConnectionsListFilterConnectionName {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UacConnectionsListFilterConnectionName")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UacConnectionsListFilterConnectionName, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacConnectionsListFilterConnectionName, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -281,8 +275,7 @@ impl<'de> serde::Deserialize<'de> for UacConnectionsListFilterConnectionName {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UacConnectionsListFilterConnectionName", FIELDS, V)
+        deserializer.deserialize_struct("UacConnectionsListFilterConnectionName", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -297,7 +290,7 @@ pub struct UacConnectionsListFilter {
 impl serde::Serialize for UacConnectionsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UacConnectionsListFilter", 3usize)?;
+        let mut out = serializer.serialize_struct("UacConnectionsListFilter", 3)?;
         if let Some(v) = &self.connection_name {
             out.serialize_field("connection_name", v)?;
         }
@@ -311,32 +304,23 @@ impl serde::Serialize for UacConnectionsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UacConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connection_name",
-            "fqdn",
-            "outbound_voice_profile_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UacConnectionsListFilter;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UacConnectionsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UacConnectionsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacConnectionsListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -360,7 +344,7 @@ pub struct UacConnectionsListPage {
 impl serde::Serialize for UacConnectionsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UacConnectionsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("UacConnectionsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -371,9 +355,7 @@ impl serde::Serialize for UacConnectionsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for UacConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -381,16 +363,13 @@ impl<'de> serde::Deserialize<'de> for UacConnectionsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UacConnectionsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UacConnectionsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacConnectionsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -445,7 +424,7 @@ pub struct UacConnectionsListResponse {
 impl serde::Serialize for UacConnectionsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UacConnectionsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("UacConnectionsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -456,9 +435,7 @@ impl serde::Serialize for UacConnectionsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UacConnectionsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -466,16 +443,13 @@ impl<'de> serde::Deserialize<'de> for UacConnectionsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UacConnectionsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UacConnectionsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacConnectionsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -561,11 +535,7 @@ pub struct UacConnectionsActionsCheckRegistrationStatusResponseData {
 impl serde::Serialize for UacConnectionsActionsCheckRegistrationStatusResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "UacConnectionsActionsCheckRegistrationStatusResponseData",
-                8usize,
-            )?;
+        let mut out = serializer.serialize_struct("UacConnectionsActionsCheckRegistrationStatusResponseData", 8)?;
         if let Some(v) = &self.ip_address {
             out.serialize_field("ip_address", v)?;
         }
@@ -593,11 +563,8 @@ impl serde::Serialize for UacConnectionsActionsCheckRegistrationStatusResponseDa
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for UacConnectionsActionsCheckRegistrationStatusResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for UacConnectionsActionsCheckRegistrationStatusResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ip_address",
             "last_registration",
@@ -612,17 +579,9 @@ for UacConnectionsActionsCheckRegistrationStatusResponseData {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UacConnectionsActionsCheckRegistrationStatusResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct UacConnectionsActionsCheckRegistrationStatusResponseData",
-                )
+                f.write_str("struct UacConnectionsActionsCheckRegistrationStatusResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                UacConnectionsActionsCheckRegistrationStatusResponseData,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacConnectionsActionsCheckRegistrationStatusResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -633,14 +592,14 @@ for UacConnectionsActionsCheckRegistrationStatusResponseData {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -656,12 +615,7 @@ for UacConnectionsActionsCheckRegistrationStatusResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "UacConnectionsActionsCheckRegistrationStatusResponseData",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("UacConnectionsActionsCheckRegistrationStatusResponseData", FIELDS, V)
     }
 }
 pub type UacConnectionsActionsCheckRegistrationStatusResponse = crate::Data<

@@ -155,7 +155,7 @@ pub struct UserAddressesListPage {
 impl serde::Serialize for UserAddressesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserAddressesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("UserAddressesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -166,9 +166,7 @@ impl serde::Serialize for UserAddressesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAddressesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -176,16 +174,13 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserAddressesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAddressesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserAddressesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -209,8 +204,7 @@ pub struct UserAddressesListFilterCustomerReference {
 impl serde::Serialize for UserAddressesListFilterCustomerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UserAddressesListFilterCustomerReference", 2usize)?;
+        let mut out = serializer.serialize_struct("UserAddressesListFilterCustomerReference", 2)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -221,9 +215,7 @@ impl serde::Serialize for UserAddressesListFilterCustomerReference {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAddressesListFilterCustomerReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -231,16 +223,13 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListFilterCustomerReference {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserAddressesListFilterCustomerReference")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAddressesListFilterCustomerReference, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserAddressesListFilterCustomerReference, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -250,8 +239,7 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListFilterCustomerReference {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UserAddressesListFilterCustomerReference", FIELDS, V)
+        deserializer.deserialize_struct("UserAddressesListFilterCustomerReference", FIELDS, V)
     }
 }
 /// Filter user addresses via street address. Supports partial matching (contains). Matching is not case-sensitive.
@@ -263,8 +251,7 @@ pub struct UserAddressesListFilterStreetAddress {
 impl serde::Serialize for UserAddressesListFilterStreetAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UserAddressesListFilterStreetAddress", 1usize)?;
+        let mut out = serializer.serialize_struct("UserAddressesListFilterStreetAddress", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -272,9 +259,7 @@ impl serde::Serialize for UserAddressesListFilterStreetAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAddressesListFilterStreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -282,14 +267,11 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListFilterStreetAddress {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserAddressesListFilterStreetAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAddressesListFilterStreetAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserAddressesListFilterStreetAddress, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -298,8 +280,7 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListFilterStreetAddress {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UserAddressesListFilterStreetAddress", FIELDS, V)
+        deserializer.deserialize_struct("UserAddressesListFilterStreetAddress", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -312,7 +293,7 @@ pub struct UserAddressesListFilter {
 impl serde::Serialize for UserAddressesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserAddressesListFilter", 2usize)?;
+        let mut out = serializer.serialize_struct("UserAddressesListFilter", 2)?;
         if let Some(v) = &self.customer_reference {
             out.serialize_field("customer_reference", v)?;
         }
@@ -323,9 +304,7 @@ impl serde::Serialize for UserAddressesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAddressesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["customer_reference", "street_address"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -333,16 +312,13 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserAddressesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAddressesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserAddressesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -405,7 +381,7 @@ pub struct UserAddressesListResponse {
 impl serde::Serialize for UserAddressesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserAddressesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("UserAddressesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -416,9 +392,7 @@ impl serde::Serialize for UserAddressesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserAddressesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -426,16 +400,13 @@ impl<'de> serde::Deserialize<'de> for UserAddressesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserAddressesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserAddressesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserAddressesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -36,7 +36,7 @@ pub struct UserTagsListFilter {
 impl serde::Serialize for UserTagsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserTagsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("UserTagsListFilter", 1)?;
         if let Some(v) = &self.starts_with {
             out.serialize_field("starts_with", v)?;
         }
@@ -44,9 +44,7 @@ impl serde::Serialize for UserTagsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserTagsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,14 +52,11 @@ impl<'de> serde::Deserialize<'de> for UserTagsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserTagsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserTagsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserTagsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -81,7 +76,7 @@ pub struct UserTagsListResponseData {
 impl serde::Serialize for UserTagsListResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserTagsListResponseData", 2usize)?;
+        let mut out = serializer.serialize_struct("UserTagsListResponseData", 2)?;
         if let Some(v) = &self.number_tags {
             out.serialize_field("number_tags", v)?;
         }
@@ -92,9 +87,7 @@ impl serde::Serialize for UserTagsListResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserTagsListResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number_tags", "outbound_profile_tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -102,16 +95,13 @@ impl<'de> serde::Deserialize<'de> for UserTagsListResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserTagsListResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserTagsListResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserTagsListResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

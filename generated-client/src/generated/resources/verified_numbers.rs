@@ -196,7 +196,7 @@ pub struct VerifiedNumbersListPage {
 impl serde::Serialize for VerifiedNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifiedNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("VerifiedNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -207,9 +207,7 @@ impl serde::Serialize for VerifiedNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifiedNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -217,16 +215,13 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifiedNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifiedNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifiedNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -296,7 +291,7 @@ impl VerifiedNumbersCreateBody {
 impl serde::Serialize for VerifiedNumbersCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifiedNumbersCreateBody", 3usize)?;
+        let mut out = serializer.serialize_struct("VerifiedNumbersCreateBody", 3)?;
         if let Some(v) = &self.extension {
             out.serialize_field("extension", v)?;
         }
@@ -306,9 +301,7 @@ impl serde::Serialize for VerifiedNumbersCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifiedNumbersCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["extension", "phone_number", "verification_method"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -316,18 +309,15 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifiedNumbersCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifiedNumbersCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifiedNumbersCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -356,19 +346,13 @@ impl VerifiedNumbersActionsSubmitVerificationCodeBody {
 impl serde::Serialize for VerifiedNumbersActionsSubmitVerificationCodeBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "VerifiedNumbersActionsSubmitVerificationCodeBody",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("VerifiedNumbersActionsSubmitVerificationCodeBody", 1)?;
         out.serialize_field("verification_code", &self.verification_code)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsSubmitVerificationCodeBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verification_code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -376,14 +360,11 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsSubmitVerificationCo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifiedNumbersActionsSubmitVerificationCodeBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifiedNumbersActionsSubmitVerificationCodeBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifiedNumbersActionsSubmitVerificationCodeBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -392,11 +373,6 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumbersActionsSubmitVerificationCo
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "VerifiedNumbersActionsSubmitVerificationCodeBody",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("VerifiedNumbersActionsSubmitVerificationCodeBody", FIELDS, V)
     }
 }

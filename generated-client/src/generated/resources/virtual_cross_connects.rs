@@ -211,8 +211,7 @@ pub struct VirtualCrossConnectsListFilter {
 impl serde::Serialize for VirtualCrossConnectsListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsListFilter", 1usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsListFilter", 1)?;
         if let Some(v) = &self.network_id {
             out.serialize_field("network_id", v)?;
         }
@@ -220,9 +219,7 @@ impl serde::Serialize for VirtualCrossConnectsListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["network_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -230,14 +227,11 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsListFilter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -259,8 +253,7 @@ pub struct VirtualCrossConnectsListPage {
 impl serde::Serialize for VirtualCrossConnectsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -271,9 +264,7 @@ impl serde::Serialize for VirtualCrossConnectsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -281,16 +272,13 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -311,8 +299,7 @@ pub struct VirtualCrossConnectsListResponse {
 impl serde::Serialize for VirtualCrossConnectsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -323,9 +310,7 @@ impl serde::Serialize for VirtualCrossConnectsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -333,16 +318,13 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

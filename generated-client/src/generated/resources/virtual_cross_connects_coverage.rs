@@ -97,46 +97,30 @@ pub struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     /// Filter by available bandwidth containing the specified value
     pub contains: Option<i64>,
 }
-impl serde::Serialize
-for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+impl serde::Serialize for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
-                )
+                f.write_str("struct VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -145,12 +129,7 @@ for VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -182,8 +161,7 @@ pub struct VirtualCrossConnectsCoverageListFilters {
 impl serde::Serialize for VirtualCrossConnectsCoverageListFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsCoverageListFilters", 1usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListFilters", 1)?;
         if let Some(v) = &self.available_bandwidth {
             out.serialize_field("available_bandwidth", v)?;
         }
@@ -191,9 +169,7 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListFilters {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["available_bandwidth"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -201,14 +177,11 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsCoverageListFilters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsCoverageListFilters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListFilters, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -217,8 +190,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilters {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VirtualCrossConnectsCoverageListFilters", FIELDS, V)
+        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFilters", FIELDS, V)
     }
 }
 /// The Virtual Private Cloud provider.
@@ -274,8 +246,7 @@ pub struct VirtualCrossConnectsCoverageListFilter {
 impl serde::Serialize for VirtualCrossConnectsCoverageListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsCoverageListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListFilter", 6)?;
         if let Some(v) = &self.cloud_provider {
             out.serialize_field("cloud_provider", v)?;
         }
@@ -298,9 +269,7 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "cloud_provider",
             "cloud_provider_region",
@@ -315,10 +284,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsCoverageListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsCoverageListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -327,12 +293,12 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -346,8 +312,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VirtualCrossConnectsCoverageListFilter", FIELDS, V)
+        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -360,8 +325,7 @@ pub struct VirtualCrossConnectsCoverageListPage {
 impl serde::Serialize for VirtualCrossConnectsCoverageListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsCoverageListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -372,9 +336,7 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -382,16 +344,13 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsCoverageListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsCoverageListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -401,8 +360,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListPage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VirtualCrossConnectsCoverageListPage", FIELDS, V)
+        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -413,8 +371,7 @@ pub struct VirtualCrossConnectsCoverageListResponse {
 impl serde::Serialize for VirtualCrossConnectsCoverageListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectsCoverageListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -425,9 +382,7 @@ impl serde::Serialize for VirtualCrossConnectsCoverageListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -435,16 +390,13 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectsCoverageListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectsCoverageListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -454,7 +406,6 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VirtualCrossConnectsCoverageListResponse", FIELDS, V)
+        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListResponse", FIELDS, V)
     }
 }

@@ -115,7 +115,7 @@ pub struct WebhookDeliveriesListPage {
 impl serde::Serialize for WebhookDeliveriesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WebhookDeliveriesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -126,9 +126,7 @@ impl serde::Serialize for WebhookDeliveriesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -136,16 +134,13 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -166,8 +161,7 @@ pub struct WebhookDeliveriesListFilterAttempts {
 impl serde::Serialize for WebhookDeliveriesListFilterAttempts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilterAttempts", 1usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilterAttempts", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -175,9 +169,7 @@ impl serde::Serialize for WebhookDeliveriesListFilterAttempts {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterAttempts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -185,14 +177,11 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterAttempts {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilterAttempts")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilterAttempts, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilterAttempts, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -214,8 +203,7 @@ pub struct WebhookDeliveriesListFilterFinishedAt {
 impl serde::Serialize for WebhookDeliveriesListFilterFinishedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilterFinishedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilterFinishedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -226,9 +214,7 @@ impl serde::Serialize for WebhookDeliveriesListFilterFinishedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterFinishedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -236,16 +222,13 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterFinishedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilterFinishedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilterFinishedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilterFinishedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -255,8 +238,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterFinishedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WebhookDeliveriesListFilterFinishedAt", FIELDS, V)
+        deserializer.deserialize_struct("WebhookDeliveriesListFilterFinishedAt", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -269,8 +251,7 @@ pub struct WebhookDeliveriesListFilterStartedAt {
 impl serde::Serialize for WebhookDeliveriesListFilterStartedAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilterStartedAt", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilterStartedAt", 2)?;
         if let Some(v) = &self.gte {
             out.serialize_field("gte", v)?;
         }
@@ -281,9 +262,7 @@ impl serde::Serialize for WebhookDeliveriesListFilterStartedAt {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStartedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gte", "lte"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -291,16 +270,13 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStartedAt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilterStartedAt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilterStartedAt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilterStartedAt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -310,8 +286,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStartedAt {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WebhookDeliveriesListFilterStartedAt", FIELDS, V)
+        deserializer.deserialize_struct("WebhookDeliveriesListFilterStartedAt", FIELDS, V)
     }
 }
 /// Return only webhook_deliveries matching the given `status`
@@ -353,8 +328,7 @@ pub struct WebhookDeliveriesListFilterStatus {
 impl serde::Serialize for WebhookDeliveriesListFilterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilterStatus", 1usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilterStatus", 1)?;
         if let Some(v) = &self.eq {
             out.serialize_field("eq", v)?;
         }
@@ -362,9 +336,7 @@ impl serde::Serialize for WebhookDeliveriesListFilterStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["eq"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -372,14 +344,11 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilterStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilterStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilterStatus, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -399,8 +368,7 @@ pub struct WebhookDeliveriesListFilterWebhook {
 impl serde::Serialize for WebhookDeliveriesListFilterWebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilterWebhook", 1usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilterWebhook", 1)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -408,9 +376,7 @@ impl serde::Serialize for WebhookDeliveriesListFilterWebhook {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterWebhook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -418,14 +384,11 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilterWebhook {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilterWebhook")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilterWebhook, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilterWebhook, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -450,8 +413,7 @@ pub struct WebhookDeliveriesListFilter {
 impl serde::Serialize for WebhookDeliveriesListFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListFilter", 6usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListFilter", 6)?;
         if let Some(v) = &self.attempts {
             out.serialize_field("attempts", v)?;
         }
@@ -474,9 +436,7 @@ impl serde::Serialize for WebhookDeliveriesListFilter {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "attempts",
             "event_type",
@@ -491,10 +451,7 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListFilter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListFilter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListFilter, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -503,12 +460,12 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListFilter {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -533,8 +490,7 @@ pub struct WebhookDeliveriesListResponse {
 impl serde::Serialize for WebhookDeliveriesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookDeliveriesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookDeliveriesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -545,9 +501,7 @@ impl serde::Serialize for WebhookDeliveriesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -555,16 +509,13 @@ impl<'de> serde::Deserialize<'de> for WebhookDeliveriesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookDeliveriesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookDeliveriesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookDeliveriesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

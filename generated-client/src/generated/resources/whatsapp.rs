@@ -994,8 +994,7 @@ pub struct WhatsappBusinessAccountsListPage {
 impl serde::Serialize for WhatsappBusinessAccountsListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappBusinessAccountsListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1006,9 +1005,7 @@ impl serde::Serialize for WhatsappBusinessAccountsListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1016,16 +1013,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappBusinessAccountsListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappBusinessAccountsListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1046,8 +1040,7 @@ pub struct WhatsappBusinessAccountsListResponse {
 impl serde::Serialize for WhatsappBusinessAccountsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappBusinessAccountsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1058,9 +1051,7 @@ impl serde::Serialize for WhatsappBusinessAccountsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1068,16 +1059,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappBusinessAccountsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappBusinessAccountsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1087,8 +1075,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappBusinessAccountsListResponse", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappBusinessAccountsListResponse", FIELDS, V)
     }
 }
 pub type WhatsappBusinessAccountsRetrieveResponse = crate::Data<
@@ -1104,8 +1091,7 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListPage {
 impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1116,9 +1102,7 @@ impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1126,16 +1110,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListPa
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappBusinessAccountsPhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappBusinessAccountsPhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsPhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1145,12 +1126,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListPa
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappBusinessAccountsPhoneNumbersListPage",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1161,11 +1137,7 @@ pub struct WhatsappBusinessAccountsPhoneNumbersListResponse {
 impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "WhatsappBusinessAccountsPhoneNumbersListResponse",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1176,9 +1148,7 @@ impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1186,16 +1156,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListRe
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappBusinessAccountsPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappBusinessAccountsPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1205,12 +1172,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListRe
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappBusinessAccountsPhoneNumbersListResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappBusinessAccountsPhoneNumbersListResponse", FIELDS, V)
     }
 }
 pub type WhatsappBusinessAccountsSettingsRetrieveResponse = crate::Data<
@@ -1229,7 +1191,7 @@ pub struct WhatsappTemplatesListPage {
 impl serde::Serialize for WhatsappTemplatesListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappTemplatesListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplatesListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1240,9 +1202,7 @@ impl serde::Serialize for WhatsappTemplatesListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1250,16 +1210,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplatesListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplatesListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplatesListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1314,8 +1271,7 @@ pub struct WhatsappTemplatesListResponse {
 impl serde::Serialize for WhatsappTemplatesListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplatesListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplatesListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1326,9 +1282,7 @@ impl serde::Serialize for WhatsappTemplatesListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1336,16 +1290,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplatesListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplatesListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplatesListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1371,8 +1322,7 @@ pub struct WhatsappPhoneNumbersListPage {
 impl serde::Serialize for WhatsappPhoneNumbersListPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappPhoneNumbersListPage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappPhoneNumbersListPage", 2)?;
         if let Some(v) = &self.number {
             out.serialize_field("number", v)?;
         }
@@ -1383,9 +1333,7 @@ impl serde::Serialize for WhatsappPhoneNumbersListPage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number", "size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1393,16 +1341,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappPhoneNumbersListPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappPhoneNumbersListPage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappPhoneNumbersListPage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1423,8 +1368,7 @@ pub struct WhatsappPhoneNumbersListResponse {
 impl serde::Serialize for WhatsappPhoneNumbersListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappPhoneNumbersListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappPhoneNumbersListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -1435,9 +1379,7 @@ impl serde::Serialize for WhatsappPhoneNumbersListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1445,16 +1387,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappPhoneNumbersListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappPhoneNumbersListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappPhoneNumbersListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1500,16 +1439,13 @@ impl WhatsappPhoneNumbersProfilePhotoUploadBody {
 impl serde::Serialize for WhatsappPhoneNumbersProfilePhotoUploadBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", 1)?;
         out.serialize_field("file", &self.file)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoUploadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["file"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1517,14 +1453,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoUploadBody
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappPhoneNumbersProfilePhotoUploadBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappPhoneNumbersProfilePhotoUploadBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappPhoneNumbersProfilePhotoUploadBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1533,8 +1466,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersProfilePhotoUploadBody
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappPhoneNumbersProfilePhotoUploadBody", FIELDS, V)
     }
 }
 pub type WhatsappPhoneNumbersProfilePhotoUploadResponse = crate::Data<

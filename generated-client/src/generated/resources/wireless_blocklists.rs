@@ -215,8 +215,7 @@ pub struct WirelessBlocklistsListResponse {
 impl serde::Serialize for WirelessBlocklistsListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WirelessBlocklistsListResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("WirelessBlocklistsListResponse", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -227,9 +226,7 @@ impl serde::Serialize for WirelessBlocklistsListResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -237,16 +234,13 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistsListResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WirelessBlocklistsListResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WirelessBlocklistsListResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WirelessBlocklistsListResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -332,8 +326,7 @@ impl WirelessBlocklistsCreateBody {
 impl serde::Serialize for WirelessBlocklistsCreateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WirelessBlocklistsCreateBody", 3usize)?;
+        let mut out = serializer.serialize_struct("WirelessBlocklistsCreateBody", 3)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("type", &self.r#type)?;
         out.serialize_field("values", &self.values)?;
@@ -341,9 +334,7 @@ impl serde::Serialize for WirelessBlocklistsCreateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "type", "values"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -351,18 +342,15 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WirelessBlocklistsCreateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WirelessBlocklistsCreateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WirelessBlocklistsCreateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -398,8 +386,7 @@ pub struct WirelessBlocklistsUpdateBody {
 impl serde::Serialize for WirelessBlocklistsUpdateBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WirelessBlocklistsUpdateBody", 2usize)?;
+        let mut out = serializer.serialize_struct("WirelessBlocklistsUpdateBody", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -410,9 +397,7 @@ impl serde::Serialize for WirelessBlocklistsUpdateBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "values"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -420,16 +405,13 @@ impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WirelessBlocklistsUpdateBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WirelessBlocklistsUpdateBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WirelessBlocklistsUpdateBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -19,7 +19,7 @@ impl AccessIpRangePost {
 impl serde::Serialize for AccessIpRangePost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AccessIpRangePost", 2usize)?;
+        let mut out = serializer.serialize_struct("AccessIpRangePost", 2)?;
         out.serialize_field("cidr_block", &self.cidr_block)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
@@ -28,9 +28,7 @@ impl serde::Serialize for AccessIpRangePost {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpRangePost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cidr_block", "description"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,16 +36,13 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangePost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpRangePost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpRangePost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangePost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -34,8 +34,7 @@ impl AccessIpRangeResponseSchema {
 impl serde::Serialize for AccessIpRangeResponseSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AccessIpRangeResponseSchema", 7usize)?;
+        let mut out = serializer.serialize_struct("AccessIpRangeResponseSchema", 7)?;
         out.serialize_field("cidr_block", &self.cidr_block)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
@@ -53,9 +52,7 @@ impl serde::Serialize for AccessIpRangeResponseSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for AccessIpRangeResponseSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "cidr_block",
             "created_at",
@@ -71,10 +68,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangeResponseSchema {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessIpRangeResponseSchema")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessIpRangeResponseSchema, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AccessIpRangeResponseSchema, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -84,13 +78,13 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangeResponseSchema {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -45,7 +45,7 @@ impl ActiveCall {
 impl serde::Serialize for ActiveCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ActiveCall", 6usize)?;
+        let mut out = serializer.serialize_struct("ActiveCall", 6)?;
         out.serialize_field("call_control_id", &self.call_control_id)?;
         out.serialize_field("call_duration", &self.call_duration)?;
         out.serialize_field("call_leg_id", &self.call_leg_id)?;
@@ -56,9 +56,7 @@ impl serde::Serialize for ActiveCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ActiveCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_duration",
@@ -73,10 +71,7 @@ impl<'de> serde::Deserialize<'de> for ActiveCall {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActiveCall")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ActiveCall, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ActiveCall, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,12 +80,12 @@ impl<'de> serde::Deserialize<'de> for ActiveCall {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

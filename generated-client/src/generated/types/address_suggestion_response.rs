@@ -42,8 +42,7 @@ pub struct AddressSuggestionResponseData {
 impl serde::Serialize for AddressSuggestionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AddressSuggestionResponseData", 3usize)?;
+        let mut out = serializer.serialize_struct("AddressSuggestionResponseData", 3)?;
         if let Some(v) = &self.accepted {
             out.serialize_field("accepted", v)?;
         }
@@ -57,9 +56,7 @@ impl serde::Serialize for AddressSuggestionResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for AddressSuggestionResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["accepted", "id", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -67,18 +64,15 @@ impl<'de> serde::Deserialize<'de> for AddressSuggestionResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddressSuggestionResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddressSuggestionResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AddressSuggestionResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -32,7 +32,7 @@ impl AdjustmentLine {
 impl serde::Serialize for AdjustmentLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AdjustmentLine", 3usize)?;
+        let mut out = serializer.serialize_struct("AdjustmentLine", 3)?;
         out.serialize_field("amount", &self.amount)?;
         out.serialize_field("description", &self.description)?;
         out.serialize_field("event_date", &self.event_date)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for AdjustmentLine {
     }
 }
 impl<'de> serde::Deserialize<'de> for AdjustmentLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "description", "event_date"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for AdjustmentLine {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AdjustmentLine")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AdjustmentLine, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AdjustmentLine, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

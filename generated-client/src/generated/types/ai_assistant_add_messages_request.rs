@@ -14,8 +14,7 @@ pub struct AiAssistantAddMessagesRequest {
 impl serde::Serialize for AiAssistantAddMessagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AiAssistantAddMessagesRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantAddMessagesRequest", 3)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for AiAssistantAddMessagesRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["client_state", "command_id", "messages"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +36,15 @@ impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantAddMessagesRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantAddMessagesRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantAddMessagesRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ impl AiAssistantJoinParticipant {
 impl serde::Serialize for AiAssistantJoinParticipant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AiAssistantJoinParticipant", 4usize)?;
+        let mut out = serializer.serialize_struct("AiAssistantJoinParticipant", 4)?;
         out.serialize_field("id", &self.id)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
@@ -43,9 +43,7 @@ impl serde::Serialize for AiAssistantJoinParticipant {
     }
 }
 impl<'de> serde::Deserialize<'de> for AiAssistantJoinParticipant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name", "on_hangup", "role"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -53,20 +51,17 @@ impl<'de> serde::Deserialize<'de> for AiAssistantJoinParticipant {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AiAssistantJoinParticipant")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AiAssistantJoinParticipant, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AiAssistantJoinParticipant, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

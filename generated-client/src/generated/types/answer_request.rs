@@ -66,7 +66,7 @@ pub struct AnswerRequest {
 impl serde::Serialize for AnswerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AnswerRequest", 32usize)?;
+        let mut out = serializer.serialize_struct("AnswerRequest", 32)?;
         if let Some(v) = &self.assistant {
             out.serialize_field("assistant", v)?;
         }
@@ -167,9 +167,7 @@ impl serde::Serialize for AnswerRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnswerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "assistant",
             "billing_group_id",
@@ -210,10 +208,7 @@ impl<'de> serde::Deserialize<'de> for AnswerRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AnswerRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnswerRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AnswerRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -248,38 +243,38 @@ impl<'de> serde::Deserialize<'de> for AnswerRequest {
                 let mut f31 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -336,8 +331,7 @@ pub struct AnswerRequestDeepfakeDetection {
 impl serde::Serialize for AnswerRequestDeepfakeDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AnswerRequestDeepfakeDetection", 3usize)?;
+        let mut out = serializer.serialize_struct("AnswerRequestDeepfakeDetection", 3)?;
         if let Some(v) = &self.enabled {
             out.serialize_field("enabled", v)?;
         }
@@ -351,9 +345,7 @@ impl serde::Serialize for AnswerRequestDeepfakeDetection {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnswerRequestDeepfakeDetection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enabled", "rtp_timeout", "timeout"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -361,18 +353,15 @@ impl<'de> serde::Deserialize<'de> for AnswerRequestDeepfakeDetection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AnswerRequestDeepfakeDetection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnswerRequestDeepfakeDetection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AnswerRequestDeepfakeDetection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -615,8 +604,7 @@ pub struct AnswerRequestWebhookRetriesPoliciesValue {
 impl serde::Serialize for AnswerRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AnswerRequestWebhookRetriesPoliciesValue", 1usize)?;
+        let mut out = serializer.serialize_struct("AnswerRequestWebhookRetriesPoliciesValue", 1)?;
         if let Some(v) = &self.retries_ms {
             out.serialize_field("retries_ms", v)?;
         }
@@ -624,9 +612,7 @@ impl serde::Serialize for AnswerRequestWebhookRetriesPoliciesValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for AnswerRequestWebhookRetriesPoliciesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["retries_ms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -634,14 +620,11 @@ impl<'de> serde::Deserialize<'de> for AnswerRequestWebhookRetriesPoliciesValue {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AnswerRequestWebhookRetriesPoliciesValue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AnswerRequestWebhookRetriesPoliciesValue, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AnswerRequestWebhookRetriesPoliciesValue, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -650,8 +633,7 @@ impl<'de> serde::Deserialize<'de> for AnswerRequestWebhookRetriesPoliciesValue {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("AnswerRequestWebhookRetriesPoliciesValue", FIELDS, V)
+        deserializer.deserialize_struct("AnswerRequestWebhookRetriesPoliciesValue", FIELDS, V)
     }
 }
 /// HTTP request type used for `webhook_url`.

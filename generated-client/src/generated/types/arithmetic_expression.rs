@@ -35,7 +35,7 @@ impl ArithmeticExpression {
 impl serde::Serialize for ArithmeticExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ArithmeticExpression", 4usize)?;
+        let mut out = serializer.serialize_struct("ArithmeticExpression", 4)?;
         out.serialize_field("left", &self.left)?;
         out.serialize_field("op", &self.op)?;
         out.serialize_field("right", &self.right)?;
@@ -44,9 +44,7 @@ impl serde::Serialize for ArithmeticExpression {
     }
 }
 impl<'de> serde::Deserialize<'de> for ArithmeticExpression {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["left", "op", "right", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,20 +52,17 @@ impl<'de> serde::Deserialize<'de> for ArithmeticExpression {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ArithmeticExpression")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ArithmeticExpression, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ArithmeticExpression, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

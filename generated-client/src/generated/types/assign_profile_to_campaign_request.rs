@@ -26,8 +26,7 @@ impl AssignProfileToCampaignRequest {
 impl serde::Serialize for AssignProfileToCampaignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AssignProfileToCampaignRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("AssignProfileToCampaignRequest", 3)?;
         if let Some(v) = &self.campaign_id {
             out.serialize_field("campaignId", v)?;
         }
@@ -39,9 +38,7 @@ impl serde::Serialize for AssignProfileToCampaignRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssignProfileToCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["campaignId", "messagingProfileId", "tcrCampaignId"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for AssignProfileToCampaignRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssignProfileToCampaignRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssignProfileToCampaignRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssignProfileToCampaignRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

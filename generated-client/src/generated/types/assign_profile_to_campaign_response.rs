@@ -33,8 +33,7 @@ impl AssignProfileToCampaignResponse {
 impl serde::Serialize for AssignProfileToCampaignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AssignProfileToCampaignResponse", 4usize)?;
+        let mut out = serializer.serialize_struct("AssignProfileToCampaignResponse", 4)?;
         if let Some(v) = &self.campaign_id {
             out.serialize_field("campaignId", v)?;
         }
@@ -47,35 +46,25 @@ impl serde::Serialize for AssignProfileToCampaignResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssignProfileToCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "campaignId",
-            "messagingProfileId",
-            "taskId",
-            "tcrCampaignId",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["campaignId", "messagingProfileId", "taskId", "tcrCampaignId"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = AssignProfileToCampaignResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssignProfileToCampaignResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssignProfileToCampaignResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssignProfileToCampaignResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

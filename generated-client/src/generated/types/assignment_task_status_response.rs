@@ -26,8 +26,7 @@ impl AssignmentTaskStatusResponse {
 impl serde::Serialize for AssignmentTaskStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AssignmentTaskStatusResponse", 4usize)?;
+        let mut out = serializer.serialize_struct("AssignmentTaskStatusResponse", 4)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("createdAt", v)?;
         }
@@ -40,9 +39,7 @@ impl serde::Serialize for AssignmentTaskStatusResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssignmentTaskStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["createdAt", "status", "taskId", "updatedAt"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,20 +47,17 @@ impl<'de> serde::Deserialize<'de> for AssignmentTaskStatusResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssignmentTaskStatusResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssignmentTaskStatusResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssignmentTaskStatusResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

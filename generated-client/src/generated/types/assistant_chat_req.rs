@@ -27,7 +27,7 @@ impl AssistantChatReq {
 impl serde::Serialize for AssistantChatReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AssistantChatReq", 3usize)?;
+        let mut out = serializer.serialize_struct("AssistantChatReq", 3)?;
         out.serialize_field("content", &self.content)?;
         out.serialize_field("conversation_id", &self.conversation_id)?;
         if let Some(v) = &self.name {
@@ -37,9 +37,7 @@ impl serde::Serialize for AssistantChatReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantChatReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "conversation_id", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,18 +45,15 @@ impl<'de> serde::Deserialize<'de> for AssistantChatReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantChatReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantChatReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantChatReq, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

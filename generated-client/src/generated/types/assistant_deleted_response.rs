@@ -23,7 +23,7 @@ impl AssistantDeletedResponse {
 impl serde::Serialize for AssistantDeletedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AssistantDeletedResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("AssistantDeletedResponse", 3)?;
         out.serialize_field("deleted", &self.deleted)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("object", &self.object)?;
@@ -31,9 +31,7 @@ impl serde::Serialize for AssistantDeletedResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantDeletedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["deleted", "id", "object"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,18 +39,15 @@ impl<'de> serde::Deserialize<'de> for AssistantDeletedResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantDeletedResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantDeletedResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantDeletedResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

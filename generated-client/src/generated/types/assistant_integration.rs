@@ -24,7 +24,7 @@ impl AssistantIntegration {
 impl serde::Serialize for AssistantIntegration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AssistantIntegration", 2usize)?;
+        let mut out = serializer.serialize_struct("AssistantIntegration", 2)?;
         if let Some(v) = &self.allowed_list {
             out.serialize_field("allowed_list", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for AssistantIntegration {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantIntegration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["allowed_list", "integration_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,16 +41,13 @@ impl<'de> serde::Deserialize<'de> for AssistantIntegration {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantIntegration")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantIntegration, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantIntegration, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

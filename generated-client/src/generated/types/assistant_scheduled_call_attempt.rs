@@ -34,8 +34,7 @@ impl AssistantScheduledCallAttempt {
 impl serde::Serialize for AssistantScheduledCallAttempt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AssistantScheduledCallAttempt", 5usize)?;
+        let mut out = serializer.serialize_struct("AssistantScheduledCallAttempt", 5)?;
         out.serialize_field("attempt_number", &self.attempt_number)?;
         out.serialize_field("attempted_at", &self.attempted_at)?;
         if let Some(v) = &self.call_duration {
@@ -49,9 +48,7 @@ impl serde::Serialize for AssistantScheduledCallAttempt {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantScheduledCallAttempt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "attempt_number",
             "attempted_at",
@@ -65,10 +62,7 @@ impl<'de> serde::Deserialize<'de> for AssistantScheduledCallAttempt {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantScheduledCallAttempt")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantScheduledCallAttempt, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantScheduledCallAttempt, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -76,11 +70,11 @@ impl<'de> serde::Deserialize<'de> for AssistantScheduledCallAttempt {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

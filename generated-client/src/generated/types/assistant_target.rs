@@ -35,7 +35,7 @@ impl AssistantTarget {
 impl serde::Serialize for AssistantTarget {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AssistantTarget", 4usize)?;
+        let mut out = serializer.serialize_struct("AssistantTarget", 4)?;
         out.serialize_field("assistant_id", &self.assistant_id)?;
         if let Some(v) = &self.position {
             out.serialize_field("position", v)?;
@@ -48,9 +48,7 @@ impl serde::Serialize for AssistantTarget {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["assistant_id", "position", "type", "voice_mode"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -58,20 +56,17 @@ impl<'de> serde::Deserialize<'de> for AssistantTarget {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantTarget")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantTarget, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantTarget, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

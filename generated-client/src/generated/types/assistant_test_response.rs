@@ -62,7 +62,7 @@ impl AssistantTestResponse {
 impl serde::Serialize for AssistantTestResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AssistantTestResponse", 10usize)?;
+        let mut out = serializer.serialize_struct("AssistantTestResponse", 10)?;
         out.serialize_field("created_at", &self.created_at)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
@@ -78,10 +78,7 @@ impl serde::Serialize for AssistantTestResponse {
         }
         out.serialize_field("name", &self.name)?;
         out.serialize_field("rubric", &self.rubric)?;
-        out.serialize_field(
-            "telnyx_conversation_channel",
-            &self.telnyx_conversation_channel,
-        )?;
+        out.serialize_field("telnyx_conversation_channel", &self.telnyx_conversation_channel)?;
         out.serialize_field("test_id", &self.test_id)?;
         if let Some(v) = &self.test_suite {
             out.serialize_field("test_suite", v)?;
@@ -90,9 +87,7 @@ impl serde::Serialize for AssistantTestResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "description",
@@ -111,10 +106,7 @@ impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantTestResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantTestResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantTestResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -127,16 +119,16 @@ impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -148,10 +140,7 @@ impl<'de> serde::Deserialize<'de> for AssistantTestResponse {
                     max_duration_seconds: f4,
                     name: crate::de::required(f5, "name")?,
                     rubric: crate::de::required(f6, "rubric")?,
-                    telnyx_conversation_channel: crate::de::required(
-                        f7,
-                        "telnyx_conversation_channel",
-                    )?,
+                    telnyx_conversation_channel: crate::de::required(f7, "telnyx_conversation_channel")?,
                     test_id: crate::de::required(f8, "test_id")?,
                     test_suite: f9,
                 })
@@ -183,17 +172,14 @@ impl AssistantTestResponseRubricItem {
 impl serde::Serialize for AssistantTestResponseRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AssistantTestResponseRubricItem", 2usize)?;
+        let mut out = serializer.serialize_struct("AssistantTestResponseRubricItem", 2)?;
         out.serialize_field("criteria", &self.criteria)?;
         out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistantTestResponseRubricItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["criteria", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -201,16 +187,13 @@ impl<'de> serde::Deserialize<'de> for AssistantTestResponseRubricItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AssistantTestResponseRubricItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssistantTestResponseRubricItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AssistantTestResponseRubricItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

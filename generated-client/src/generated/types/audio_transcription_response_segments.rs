@@ -32,8 +32,7 @@ impl AudioTranscriptionResponseSegments {
 impl serde::Serialize for AudioTranscriptionResponseSegments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AudioTranscriptionResponseSegments", 4usize)?;
+        let mut out = serializer.serialize_struct("AudioTranscriptionResponseSegments", 4)?;
         out.serialize_field("end", &self.end)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("start", &self.start)?;
@@ -42,9 +41,7 @@ impl serde::Serialize for AudioTranscriptionResponseSegments {
     }
 }
 impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseSegments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end", "id", "start", "text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -52,20 +49,17 @@ impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseSegments {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AudioTranscriptionResponseSegments")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioTranscriptionResponseSegments, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AudioTranscriptionResponseSegments, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

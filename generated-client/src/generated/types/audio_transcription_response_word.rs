@@ -35,8 +35,7 @@ impl AudioTranscriptionResponseWord {
 impl serde::Serialize for AudioTranscriptionResponseWord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AudioTranscriptionResponseWord", 5usize)?;
+        let mut out = serializer.serialize_struct("AudioTranscriptionResponseWord", 5)?;
         if let Some(v) = &self.confidence {
             out.serialize_field("confidence", v)?;
         }
@@ -50,9 +49,7 @@ impl serde::Serialize for AudioTranscriptionResponseWord {
     }
 }
 impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseWord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["confidence", "end", "speaker", "start", "word"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -60,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseWord {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AudioTranscriptionResponseWord")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AudioTranscriptionResponseWord, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AudioTranscriptionResponseWord, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -71,11 +65,11 @@ impl<'de> serde::Deserialize<'de> for AudioTranscriptionResponseWord {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

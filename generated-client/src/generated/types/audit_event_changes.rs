@@ -15,7 +15,7 @@ pub struct AuditEventChanges {
 impl serde::Serialize for AuditEventChanges {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AuditEventChanges", 3usize)?;
+        let mut out = serializer.serialize_struct("AuditEventChanges", 3)?;
         if let Some(v) = &self.field {
             out.serialize_field("field", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for AuditEventChanges {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditEventChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field", "from", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +37,15 @@ impl<'de> serde::Deserialize<'de> for AuditEventChanges {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuditEventChanges")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuditEventChanges, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AuditEventChanges, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,8 +30,7 @@ pub struct AuthorizationServerMetadata {
 impl serde::Serialize for AuthorizationServerMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AuthorizationServerMetadata", 11usize)?;
+        let mut out = serializer.serialize_struct("AuthorizationServerMetadata", 11)?;
         if let Some(v) = &self.authorization_endpoint {
             out.serialize_field("authorization_endpoint", v)?;
         }
@@ -69,9 +68,7 @@ impl serde::Serialize for AuthorizationServerMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthorizationServerMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "authorization_endpoint",
             "code_challenge_methods_supported",
@@ -91,10 +88,7 @@ impl<'de> serde::Deserialize<'de> for AuthorizationServerMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuthorizationServerMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuthorizationServerMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AuthorizationServerMetadata, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,17 +102,17 @@ impl<'de> serde::Deserialize<'de> for AuthorizationServerMetadata {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,7 +17,7 @@ pub struct AutoRechargePrefRequest {
 impl serde::Serialize for AutoRechargePrefRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AutoRechargePrefRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("AutoRechargePrefRequest", 5)?;
         if let Some(v) = &self.enabled {
             out.serialize_field("enabled", v)?;
         }
@@ -37,9 +37,7 @@ impl serde::Serialize for AutoRechargePrefRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for AutoRechargePrefRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enabled",
             "invoice_enabled",
@@ -53,10 +51,7 @@ impl<'de> serde::Deserialize<'de> for AutoRechargePrefRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AutoRechargePrefRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AutoRechargePrefRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AutoRechargePrefRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for AutoRechargePrefRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,7 +27,7 @@ impl AutoRespConfigCreateSchema {
 impl serde::Serialize for AutoRespConfigCreateSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AutoRespConfigCreateSchema", 4usize)?;
+        let mut out = serializer.serialize_struct("AutoRespConfigCreateSchema", 4)?;
         out.serialize_field("country_code", &self.country_code)?;
         out.serialize_field("keywords", &self.keywords)?;
         out.serialize_field("op", &self.op)?;
@@ -38,9 +38,7 @@ impl serde::Serialize for AutoRespConfigCreateSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for AutoRespConfigCreateSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["country_code", "keywords", "op", "resp_text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,20 +46,17 @@ impl<'de> serde::Deserialize<'de> for AutoRespConfigCreateSchema {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AutoRespConfigCreateSchema")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AutoRespConfigCreateSchema, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AutoRespConfigCreateSchema, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

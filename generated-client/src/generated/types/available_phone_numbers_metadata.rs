@@ -20,8 +20,7 @@ pub struct AvailablePhoneNumbersMetadata {
 impl serde::Serialize for AvailablePhoneNumbersMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("AvailablePhoneNumbersMetadata", 2usize)?;
+        let mut out = serializer.serialize_struct("AvailablePhoneNumbersMetadata", 2)?;
         if let Some(v) = &self.best_effort_results {
             out.serialize_field("best_effort_results", v)?;
         }
@@ -32,9 +31,7 @@ impl serde::Serialize for AvailablePhoneNumbersMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["best_effort_results", "total_results"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for AvailablePhoneNumbersMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AvailablePhoneNumbersMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AvailablePhoneNumbersMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AvailablePhoneNumbersMetadata, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -26,7 +26,7 @@ impl AzureConfigurationData {
 impl serde::Serialize for AzureConfigurationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AzureConfigurationData", 4usize)?;
+        let mut out = serializer.serialize_struct("AzureConfigurationData", 4)?;
         if let Some(v) = &self.account_key {
             out.serialize_field("account_key", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for AzureConfigurationData {
     }
 }
 impl<'de> serde::Deserialize<'de> for AzureConfigurationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["account_key", "account_name", "backend", "bucket"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,20 +49,17 @@ impl<'de> serde::Deserialize<'de> for AzureConfigurationData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AzureConfigurationData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AzureConfigurationData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AzureConfigurationData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -35,8 +35,7 @@ impl BackgroundTasksQueryResponse {
 impl serde::Serialize for BackgroundTasksQueryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BackgroundTasksQueryResponse", 7usize)?;
+        let mut out = serializer.serialize_struct("BackgroundTasksQueryResponse", 7)?;
         if let Some(v) = &self.bucket {
             out.serialize_field("bucket", v)?;
         }
@@ -52,9 +51,7 @@ impl serde::Serialize for BackgroundTasksQueryResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for BackgroundTasksQueryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bucket",
             "created_at",
@@ -70,10 +67,7 @@ impl<'de> serde::Deserialize<'de> for BackgroundTasksQueryResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BackgroundTasksQueryResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BackgroundTasksQueryResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BackgroundTasksQueryResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -83,13 +77,13 @@ impl<'de> serde::Deserialize<'de> for BackgroundTasksQueryResponse {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,7 +11,7 @@ pub struct Base64AudioResponse {
 impl serde::Serialize for Base64AudioResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Base64AudioResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("Base64AudioResponse", 1)?;
         if let Some(v) = &self.base64_audio {
             out.serialize_field("base64_audio", v)?;
         }
@@ -19,9 +19,7 @@ impl serde::Serialize for Base64AudioResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for Base64AudioResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["base64_audio"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +27,11 @@ impl<'de> serde::Deserialize<'de> for Base64AudioResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Base64AudioResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base64AudioResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Base64AudioResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl BillingContact {
 impl serde::Serialize for BillingContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BillingContact", 4usize)?;
+        let mut out = serializer.serialize_struct("BillingContact", 4)?;
         out.serialize_field("email", &self.email)?;
         out.serialize_field("first_name", &self.first_name)?;
         out.serialize_field("last_name", &self.last_name)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for BillingContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for BillingContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "first_name", "last_name", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,20 +48,17 @@ impl<'de> serde::Deserialize<'de> for BillingContact {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BillingContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -33,7 +33,7 @@ impl BlocksErrorObject {
 impl serde::Serialize for BlocksErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BlocksErrorObject", 4usize)?;
+        let mut out = serializer.serialize_struct("BlocksErrorObject", 4)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("detail", &self.detail)?;
         if let Some(v) = &self.source {
@@ -44,9 +44,7 @@ impl serde::Serialize for BlocksErrorObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for BlocksErrorObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,20 +52,17 @@ impl<'de> serde::Deserialize<'de> for BlocksErrorObject {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocksErrorObject")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BlocksErrorObject, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BlocksErrorObject, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -91,7 +86,7 @@ pub struct BlocksErrorObjectSource {
 impl serde::Serialize for BlocksErrorObjectSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BlocksErrorObjectSource", 1usize)?;
+        let mut out = serializer.serialize_struct("BlocksErrorObjectSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -99,9 +94,7 @@ impl serde::Serialize for BlocksErrorObjectSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for BlocksErrorObjectSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -109,14 +102,11 @@ impl<'de> serde::Deserialize<'de> for BlocksErrorObjectSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocksErrorObjectSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BlocksErrorObjectSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BlocksErrorObjectSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ impl BookAppointmentToolParams {
 impl serde::Serialize for BookAppointmentToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BookAppointmentToolParams", 4usize)?;
+        let mut out = serializer.serialize_struct("BookAppointmentToolParams", 4)?;
         out.serialize_field("api_key_ref", &self.api_key_ref)?;
         if let Some(v) = &self.attendee_name {
             out.serialize_field("attendee_name", v)?;
@@ -43,9 +43,7 @@ impl serde::Serialize for BookAppointmentToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for BookAppointmentToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "api_key_ref",
             "attendee_name",
@@ -58,20 +56,17 @@ impl<'de> serde::Deserialize<'de> for BookAppointmentToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BookAppointmentToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BookAppointmentToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BookAppointmentToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -33,7 +33,7 @@ impl BooleanOpExpression {
 impl serde::Serialize for BooleanOpExpression {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BooleanOpExpression", 3usize)?;
+        let mut out = serializer.serialize_struct("BooleanOpExpression", 3)?;
         out.serialize_field("op", &self.op)?;
         out.serialize_field("operands", &self.operands)?;
         out.serialize_field("type", &self.r#type)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for BooleanOpExpression {
     }
 }
 impl<'de> serde::Deserialize<'de> for BooleanOpExpression {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["op", "operands", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +49,15 @@ impl<'de> serde::Deserialize<'de> for BooleanOpExpression {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BooleanOpExpression")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BooleanOpExpression, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BooleanOpExpression, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -26,7 +26,7 @@ impl BrandLoaRenderRequest {
 impl serde::Serialize for BrandLoaRenderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BrandLoaRenderRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("BrandLoaRenderRequest", 3)?;
         if let Some(v) = &self.agent {
             out.serialize_field("agent", v)?;
         }
@@ -38,9 +38,7 @@ impl serde::Serialize for BrandLoaRenderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for BrandLoaRenderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["agent", "phone_numbers", "signature"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for BrandLoaRenderRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BrandLoaRenderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BrandLoaRenderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BrandLoaRenderRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

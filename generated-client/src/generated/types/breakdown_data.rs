@@ -47,7 +47,7 @@ impl BreakdownData {
 impl serde::Serialize for BreakdownData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BreakdownData", 6usize)?;
+        let mut out = serializer.serialize_struct("BreakdownData", 6)?;
         out.serialize_field("currency", &self.currency)?;
         out.serialize_field("end_date", &self.end_date)?;
         out.serialize_field("results", &self.results)?;
@@ -58,9 +58,7 @@ impl serde::Serialize for BreakdownData {
     }
 }
 impl<'de> serde::Deserialize<'de> for BreakdownData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "currency",
             "end_date",
@@ -75,10 +73,7 @@ impl<'de> serde::Deserialize<'de> for BreakdownData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BreakdownData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BreakdownData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BreakdownData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -87,12 +82,12 @@ impl<'de> serde::Deserialize<'de> for BreakdownData {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -9,7 +9,7 @@ pub struct BucketNotFoundError {
 impl serde::Serialize for BucketNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BucketNotFoundError", 1usize)?;
+        let mut out = serializer.serialize_struct("BucketNotFoundError", 1)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for BucketNotFoundError {
     }
 }
 impl<'de> serde::Deserialize<'de> for BucketNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["detail"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,18 +25,17 @@ impl<'de> serde::Deserialize<'de> for BucketNotFoundError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BucketNotFoundError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BucketNotFoundError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BucketNotFoundError, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(BucketNotFoundError { detail: f0 })
+                Ok(BucketNotFoundError {
+                    detail: f0,
+                })
             }
         }
         deserializer.deserialize_struct("BucketNotFoundError", FIELDS, V)

@@ -16,7 +16,7 @@ pub struct BucketOpsTotal {
 impl serde::Serialize for BucketOpsTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BucketOpsTotal", 4usize)?;
+        let mut out = serializer.serialize_struct("BucketOpsTotal", 4)?;
         if let Some(v) = &self.bytes_received {
             out.serialize_field("bytes_received", v)?;
         }
@@ -33,35 +33,25 @@ impl serde::Serialize for BucketOpsTotal {
     }
 }
 impl<'de> serde::Deserialize<'de> for BucketOpsTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "bytes_received",
-            "bytes_sent",
-            "ops",
-            "successful_ops",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["bytes_received", "bytes_sent", "ops", "successful_ops"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = BucketOpsTotal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BucketOpsTotal")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BucketOpsTotal, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BucketOpsTotal, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -16,7 +16,7 @@ pub struct BucketUsage {
 impl serde::Serialize for BucketUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BucketUsage", 4usize)?;
+        let mut out = serializer.serialize_struct("BucketUsage", 4)?;
         if let Some(v) = &self.num_objects {
             out.serialize_field("num_objects", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for BucketUsage {
     }
 }
 impl<'de> serde::Deserialize<'de> for BucketUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["num_objects", "size", "size_kb", "timestamp"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +41,17 @@ impl<'de> serde::Deserialize<'de> for BucketUsage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BucketUsage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BucketUsage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BucketUsage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

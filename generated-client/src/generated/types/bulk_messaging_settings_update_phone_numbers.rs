@@ -18,8 +18,7 @@ pub struct BulkMessagingSettingsUpdatePhoneNumbers {
 impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BulkMessagingSettingsUpdatePhoneNumbers", 5usize)?;
+        let mut out = serializer.serialize_struct("BulkMessagingSettingsUpdatePhoneNumbers", 5)?;
         if let Some(v) = &self.failed {
             out.serialize_field("failed", v)?;
         }
@@ -39,26 +38,15 @@ impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbers {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkMessagingSettingsUpdatePhoneNumbers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "failed",
-            "order_id",
-            "pending",
-            "record_type",
-            "success",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["failed", "order_id", "pending", "record_type", "success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = BulkMessagingSettingsUpdatePhoneNumbers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BulkMessagingSettingsUpdatePhoneNumbers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkMessagingSettingsUpdatePhoneNumbers, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BulkMessagingSettingsUpdatePhoneNumbers, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,11 +54,11 @@ impl<'de> serde::Deserialize<'de> for BulkMessagingSettingsUpdatePhoneNumbers {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -83,8 +71,7 @@ impl<'de> serde::Deserialize<'de> for BulkMessagingSettingsUpdatePhoneNumbers {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("BulkMessagingSettingsUpdatePhoneNumbers", FIELDS, V)
+        deserializer.deserialize_struct("BulkMessagingSettingsUpdatePhoneNumbers", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

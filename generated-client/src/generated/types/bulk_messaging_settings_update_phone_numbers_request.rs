@@ -30,8 +30,7 @@ impl BulkMessagingSettingsUpdatePhoneNumbersRequest {
 impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("BulkMessagingSettingsUpdatePhoneNumbersRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("BulkMessagingSettingsUpdatePhoneNumbersRequest", 3)?;
         if let Some(v) = &self.assign_only {
             out.serialize_field("assign_only", v)?;
         }
@@ -41,9 +40,7 @@ impl serde::Serialize for BulkMessagingSettingsUpdatePhoneNumbersRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkMessagingSettingsUpdatePhoneNumbersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["assign_only", "messaging_profile_id", "numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,36 +48,25 @@ impl<'de> serde::Deserialize<'de> for BulkMessagingSettingsUpdatePhoneNumbersReq
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BulkMessagingSettingsUpdatePhoneNumbersRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkMessagingSettingsUpdatePhoneNumbersRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BulkMessagingSettingsUpdatePhoneNumbersRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(BulkMessagingSettingsUpdatePhoneNumbersRequest {
                     assign_only: f0,
-                    messaging_profile_id: crate::de::required(
-                        f1,
-                        "messaging_profile_id",
-                    )?,
+                    messaging_profile_id: crate::de::required(f1, "messaging_profile_id")?,
                     numbers: crate::de::required(f2, "numbers")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "BulkMessagingSettingsUpdatePhoneNumbersRequest",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("BulkMessagingSettingsUpdatePhoneNumbersRequest", FIELDS, V)
     }
 }

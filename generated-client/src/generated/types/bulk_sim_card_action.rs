@@ -23,7 +23,7 @@ pub struct BulkSimCardAction {
 impl serde::Serialize for BulkSimCardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BulkSimCardAction", 6usize)?;
+        let mut out = serializer.serialize_struct("BulkSimCardAction", 6)?;
         if let Some(v) = &self.action_type {
             out.serialize_field("action_type", v)?;
         }
@@ -46,9 +46,7 @@ impl serde::Serialize for BulkSimCardAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for BulkSimCardAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action_type",
             "created_at",
@@ -63,10 +61,7 @@ impl<'de> serde::Deserialize<'de> for BulkSimCardAction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BulkSimCardAction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BulkSimCardAction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BulkSimCardAction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -75,12 +70,12 @@ impl<'de> serde::Deserialize<'de> for BulkSimCardAction {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

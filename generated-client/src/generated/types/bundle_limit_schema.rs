@@ -50,7 +50,7 @@ impl BundleLimitSchema {
 impl serde::Serialize for BundleLimitSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundleLimitSchema", 13usize)?;
+        let mut out = serializer.serialize_struct("BundleLimitSchema", 13)?;
         if let Some(v) = &self.billing_service {
             out.serialize_field("billing_service", v)?;
         }
@@ -84,9 +84,7 @@ impl serde::Serialize for BundleLimitSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for BundleLimitSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_service",
             "country",
@@ -108,10 +106,7 @@ impl<'de> serde::Deserialize<'de> for BundleLimitSchema {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BundleLimitSchema")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BundleLimitSchema, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundleLimitSchema, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -127,19 +122,19 @@ impl<'de> serde::Deserialize<'de> for BundleLimitSchema {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -52,7 +52,7 @@ impl Call {
 impl serde::Serialize for Call {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Call", 9usize)?;
+        let mut out = serializer.serialize_struct("Call", 9)?;
         out.serialize_field("call_control_id", &self.call_control_id)?;
         if let Some(v) = &self.call_duration {
             out.serialize_field("call_duration", v)?;
@@ -74,9 +74,7 @@ impl serde::Serialize for Call {
     }
 }
 impl<'de> serde::Deserialize<'de> for Call {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_duration",
@@ -94,10 +92,7 @@ impl<'de> serde::Deserialize<'de> for Call {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Call")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Call, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Call, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -109,15 +104,15 @@ impl<'de> serde::Deserialize<'de> for Call {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

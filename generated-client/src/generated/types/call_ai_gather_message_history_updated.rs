@@ -17,8 +17,7 @@ pub struct CallAiGatherMessageHistoryUpdated {
 impl serde::Serialize for CallAiGatherMessageHistoryUpdated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAiGatherMessageHistoryUpdated", 5usize)?;
+        let mut out = serializer.serialize_struct("CallAiGatherMessageHistoryUpdated", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -38,26 +37,15 @@ impl serde::Serialize for CallAiGatherMessageHistoryUpdated {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallAiGatherMessageHistoryUpdated;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAiGatherMessageHistoryUpdated")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAiGatherMessageHistoryUpdated, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherMessageHistoryUpdated, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdated {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -160,11 +148,7 @@ pub struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
 impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem", 2)?;
         if let Some(v) = &self.content {
             out.serialize_field("content", v)?;
         }
@@ -174,33 +158,22 @@ impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayloadMessageHistory
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem",
-                )
+                f.write_str("struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -210,12 +183,7 @@ for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
@@ -243,8 +211,7 @@ pub struct CallAiGatherMessageHistoryUpdatedPayload {
 impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAiGatherMessageHistoryUpdatedPayload", 8usize)?;
+        let mut out = serializer.serialize_struct("CallAiGatherMessageHistoryUpdatedPayload", 8)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -273,9 +240,7 @@ impl serde::Serialize for CallAiGatherMessageHistoryUpdatedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -292,10 +257,7 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAiGatherMessageHistoryUpdatedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAiGatherMessageHistoryUpdatedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherMessageHistoryUpdatedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -306,14 +268,14 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -329,8 +291,7 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallAiGatherMessageHistoryUpdatedPayload", FIELDS, V)
+        deserializer.deserialize_struct("CallAiGatherMessageHistoryUpdatedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -17,7 +17,7 @@ pub struct CallAiGatherPartialResults {
 impl serde::Serialize for CallAiGatherPartialResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallAiGatherPartialResults", 5usize)?;
+        let mut out = serializer.serialize_struct("CallAiGatherPartialResults", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -37,26 +37,15 @@ impl serde::Serialize for CallAiGatherPartialResults {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallAiGatherPartialResults;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAiGatherPartialResults")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAiGatherPartialResults, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherPartialResults, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResults {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -155,11 +144,7 @@ pub struct CallAiGatherPartialResultsPayloadMessageHistoryItem {
 impl serde::Serialize for CallAiGatherPartialResultsPayloadMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CallAiGatherPartialResultsPayloadMessageHistoryItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("CallAiGatherPartialResultsPayloadMessageHistoryItem", 2)?;
         if let Some(v) = &self.content {
             out.serialize_field("content", v)?;
         }
@@ -169,11 +154,8 @@ impl serde::Serialize for CallAiGatherPartialResultsPayloadMessageHistoryItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CallAiGatherPartialResultsPayloadMessageHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResultsPayloadMessageHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -181,16 +163,13 @@ for CallAiGatherPartialResultsPayloadMessageHistoryItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAiGatherPartialResultsPayloadMessageHistoryItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAiGatherPartialResultsPayloadMessageHistoryItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherPartialResultsPayloadMessageHistoryItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -200,12 +179,7 @@ for CallAiGatherPartialResultsPayloadMessageHistoryItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallAiGatherPartialResultsPayloadMessageHistoryItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallAiGatherPartialResultsPayloadMessageHistoryItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
@@ -235,8 +209,7 @@ pub struct CallAiGatherPartialResultsPayload {
 impl serde::Serialize for CallAiGatherPartialResultsPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAiGatherPartialResultsPayload", 9usize)?;
+        let mut out = serializer.serialize_struct("CallAiGatherPartialResultsPayload", 9)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -268,9 +241,7 @@ impl serde::Serialize for CallAiGatherPartialResultsPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResultsPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -288,10 +259,7 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResultsPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAiGatherPartialResultsPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAiGatherPartialResultsPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAiGatherPartialResultsPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -303,15 +271,15 @@ impl<'de> serde::Deserialize<'de> for CallAiGatherPartialResultsPayload {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

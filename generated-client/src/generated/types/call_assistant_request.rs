@@ -61,7 +61,7 @@ impl CallAssistantRequest {
 impl serde::Serialize for CallAssistantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallAssistantRequest", 13usize)?;
+        let mut out = serializer.serialize_struct("CallAssistantRequest", 13)?;
         if let Some(v) = &self.dynamic_variables {
             out.serialize_field("dynamic_variables", v)?;
         }
@@ -103,9 +103,7 @@ impl serde::Serialize for CallAssistantRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "dynamic_variables",
             "external_llm",
@@ -127,10 +125,7 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAssistantRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssistantRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAssistantRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -146,19 +141,19 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -267,8 +262,7 @@ pub struct CallAssistantRequestExternalLlm {
 impl serde::Serialize for CallAssistantRequestExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAssistantRequestExternalLlm", 7usize)?;
+        let mut out = serializer.serialize_struct("CallAssistantRequestExternalLlm", 7)?;
         if let Some(v) = &self.authentication_method {
             out.serialize_field("authentication_method", v)?;
         }
@@ -294,9 +288,7 @@ impl serde::Serialize for CallAssistantRequestExternalLlm {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestExternalLlm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "authentication_method",
             "base_url",
@@ -312,10 +304,7 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestExternalLlm {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAssistantRequestExternalLlm")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssistantRequestExternalLlm, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAssistantRequestExternalLlm, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -325,13 +314,13 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestExternalLlm {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -405,8 +394,7 @@ pub struct CallAssistantRequestFallbackConfigExternalLlm {
 impl serde::Serialize for CallAssistantRequestFallbackConfigExternalLlm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAssistantRequestFallbackConfigExternalLlm", 7usize)?;
+        let mut out = serializer.serialize_struct("CallAssistantRequestFallbackConfigExternalLlm", 7)?;
         if let Some(v) = &self.authentication_method {
             out.serialize_field("authentication_method", v)?;
         }
@@ -432,9 +420,7 @@ impl serde::Serialize for CallAssistantRequestFallbackConfigExternalLlm {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternalLlm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "authentication_method",
             "base_url",
@@ -450,10 +436,7 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternal
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAssistantRequestFallbackConfigExternalLlm")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssistantRequestFallbackConfigExternalLlm, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAssistantRequestFallbackConfigExternalLlm, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -463,13 +446,13 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternal
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -484,12 +467,7 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfigExternal
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallAssistantRequestFallbackConfigExternalLlm",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallAssistantRequestFallbackConfigExternalLlm", FIELDS, V)
     }
 }
 /// Fallback LLM configuration used when the primary LLM provider is unavailable.
@@ -506,8 +484,7 @@ pub struct CallAssistantRequestFallbackConfig {
 impl serde::Serialize for CallAssistantRequestFallbackConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallAssistantRequestFallbackConfig", 3usize)?;
+        let mut out = serializer.serialize_struct("CallAssistantRequestFallbackConfig", 3)?;
         if let Some(v) = &self.external_llm {
             out.serialize_field("external_llm", v)?;
         }
@@ -521,9 +498,7 @@ impl serde::Serialize for CallAssistantRequestFallbackConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["external_llm", "llm_api_key_ref", "model"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -531,18 +506,15 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestFallbackConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallAssistantRequestFallbackConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssistantRequestFallbackConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallAssistantRequestFallbackConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,11 +11,7 @@ pub struct CallControlCommandResultWithConversationRelayId {
 impl serde::Serialize for CallControlCommandResultWithConversationRelayId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CallControlCommandResultWithConversationRelayId",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("CallControlCommandResultWithConversationRelayId", 2)?;
         if let Some(v) = &self.conversation_relay_id {
             out.serialize_field("conversation_relay_id", v)?;
         }
@@ -26,9 +22,7 @@ impl serde::Serialize for CallControlCommandResultWithConversationRelayId {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithConversationRelayId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["conversation_relay_id", "result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithConversationRe
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlCommandResultWithConversationRelayId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlCommandResultWithConversationRelayId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlCommandResultWithConversationRelayId, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -55,11 +46,6 @@ impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithConversationRe
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallControlCommandResultWithConversationRelayId",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallControlCommandResultWithConversationRelayId", FIELDS, V)
     }
 }

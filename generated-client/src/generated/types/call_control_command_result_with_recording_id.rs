@@ -11,8 +11,7 @@ pub struct CallControlCommandResultWithRecordingId {
 impl serde::Serialize for CallControlCommandResultWithRecordingId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlCommandResultWithRecordingId", 2usize)?;
+        let mut out = serializer.serialize_struct("CallControlCommandResultWithRecordingId", 2)?;
         if let Some(v) = &self.recording_id {
             out.serialize_field("recording_id", v)?;
         }
@@ -23,9 +22,7 @@ impl serde::Serialize for CallControlCommandResultWithRecordingId {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithRecordingId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["recording_id", "result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithRecordingId {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlCommandResultWithRecordingId")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlCommandResultWithRecordingId, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlCommandResultWithRecordingId, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -52,7 +46,6 @@ impl<'de> serde::Deserialize<'de> for CallControlCommandResultWithRecordingId {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlCommandResultWithRecordingId", FIELDS, V)
+        deserializer.deserialize_struct("CallControlCommandResultWithRecordingId", FIELDS, V)
     }
 }

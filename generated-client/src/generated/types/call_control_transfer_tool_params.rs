@@ -27,17 +27,14 @@ impl CallControlTransferToolParams {
 impl serde::Serialize for CallControlTransferToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlTransferToolParams", 2usize)?;
+        let mut out = serializer.serialize_struct("CallControlTransferToolParams", 2)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("targets", &self.targets)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlTransferToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["from", "targets"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,16 +42,13 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlTransferToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlTransferToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlTransferToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -89,8 +83,7 @@ impl CallControlTransferToolParamsTargetsListItem {
 impl serde::Serialize for CallControlTransferToolParamsTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlTransferToolParamsTargetsListItem", 2usize)?;
+        let mut out = serializer.serialize_struct("CallControlTransferToolParamsTargetsListItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -99,9 +92,7 @@ impl serde::Serialize for CallControlTransferToolParamsTargetsListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlTransferToolParamsTargetsListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -109,16 +100,13 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParamsTargetsListIt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlTransferToolParamsTargetsListItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlTransferToolParamsTargetsListItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlTransferToolParamsTargetsListItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -128,12 +116,7 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParamsTargetsListIt
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallControlTransferToolParamsTargetsListItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallControlTransferToolParamsTargetsListItem", FIELDS, V)
     }
 }
 /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.

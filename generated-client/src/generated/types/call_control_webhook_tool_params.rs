@@ -47,8 +47,7 @@ impl CallControlWebhookToolParams {
 impl serde::Serialize for CallControlWebhookToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlWebhookToolParams", 8usize)?;
+        let mut out = serializer.serialize_struct("CallControlWebhookToolParams", 8)?;
         if let Some(v) = &self.body_parameters {
             out.serialize_field("body_parameters", v)?;
         }
@@ -71,9 +70,7 @@ impl serde::Serialize for CallControlWebhookToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "body_parameters",
             "description",
@@ -90,10 +87,7 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlWebhookToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlWebhookToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlWebhookToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -104,14 +98,14 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParams {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -170,8 +164,7 @@ pub struct CallControlWebhookToolParamsBodyParameters {
 impl serde::Serialize for CallControlWebhookToolParamsBodyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlWebhookToolParamsBodyParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("CallControlWebhookToolParamsBodyParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -185,9 +178,7 @@ impl serde::Serialize for CallControlWebhookToolParamsBodyParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsBodyParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -195,18 +186,15 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsBodyParameters
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlWebhookToolParamsBodyParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlWebhookToolParamsBodyParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlWebhookToolParamsBodyParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -217,8 +205,7 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsBodyParameters
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlWebhookToolParamsBodyParameters", FIELDS, V)
+        deserializer.deserialize_struct("CallControlWebhookToolParamsBodyParameters", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
@@ -231,8 +218,7 @@ pub struct CallControlWebhookToolParamsHeadersItem {
 impl serde::Serialize for CallControlWebhookToolParamsHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlWebhookToolParamsHeadersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("CallControlWebhookToolParamsHeadersItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -243,9 +229,7 @@ impl serde::Serialize for CallControlWebhookToolParamsHeadersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -253,16 +237,13 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsHeadersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlWebhookToolParamsHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlWebhookToolParamsHeadersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlWebhookToolParamsHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -272,8 +253,7 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsHeadersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlWebhookToolParamsHeadersItem", FIELDS, V)
+        deserializer.deserialize_struct("CallControlWebhookToolParamsHeadersItem", FIELDS, V)
     }
 }
 /// The HTTP method to be used when calling the external tool.
@@ -360,8 +340,7 @@ pub struct CallControlWebhookToolParamsPathParameters {
 impl serde::Serialize for CallControlWebhookToolParamsPathParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlWebhookToolParamsPathParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("CallControlWebhookToolParamsPathParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -375,9 +354,7 @@ impl serde::Serialize for CallControlWebhookToolParamsPathParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsPathParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -385,18 +362,15 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsPathParameters
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlWebhookToolParamsPathParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlWebhookToolParamsPathParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlWebhookToolParamsPathParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -407,8 +381,7 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsPathParameters
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlWebhookToolParamsPathParameters", FIELDS, V)
+        deserializer.deserialize_struct("CallControlWebhookToolParamsPathParameters", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
@@ -451,8 +424,7 @@ pub struct CallControlWebhookToolParamsQueryParameters {
 impl serde::Serialize for CallControlWebhookToolParamsQueryParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallControlWebhookToolParamsQueryParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("CallControlWebhookToolParamsQueryParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -466,9 +438,7 @@ impl serde::Serialize for CallControlWebhookToolParamsQueryParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsQueryParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -476,18 +446,15 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsQueryParameter
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallControlWebhookToolParamsQueryParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallControlWebhookToolParamsQueryParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallControlWebhookToolParamsQueryParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -498,7 +465,6 @@ impl<'de> serde::Deserialize<'de> for CallControlWebhookToolParamsQueryParameter
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallControlWebhookToolParamsQueryParameters", FIELDS, V)
+        deserializer.deserialize_struct("CallControlWebhookToolParamsQueryParameters", FIELDS, V)
     }
 }

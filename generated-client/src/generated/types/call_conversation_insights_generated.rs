@@ -17,8 +17,7 @@ pub struct CallConversationInsightsGenerated {
 impl serde::Serialize for CallConversationInsightsGenerated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallConversationInsightsGenerated", 5usize)?;
+        let mut out = serializer.serialize_struct("CallConversationInsightsGenerated", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -38,26 +37,15 @@ impl serde::Serialize for CallConversationInsightsGenerated {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallConversationInsightsGenerated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallConversationInsightsGenerated;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallConversationInsightsGenerated")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallConversationInsightsGenerated, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallConversationInsightsGenerated, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGenerated {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -185,11 +173,7 @@ pub struct CallConversationInsightsGeneratedPayloadResultsItem {
 impl serde::Serialize for CallConversationInsightsGeneratedPayloadResultsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CallConversationInsightsGeneratedPayloadResultsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("CallConversationInsightsGeneratedPayloadResultsItem", 2)?;
         if let Some(v) = &self.insight_id {
             out.serialize_field("insight_id", v)?;
         }
@@ -199,11 +183,8 @@ impl serde::Serialize for CallConversationInsightsGeneratedPayloadResultsItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CallConversationInsightsGeneratedPayloadResultsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayloadResultsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["insight_id", "result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -211,16 +192,13 @@ for CallConversationInsightsGeneratedPayloadResultsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallConversationInsightsGeneratedPayloadResultsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallConversationInsightsGeneratedPayloadResultsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallConversationInsightsGeneratedPayloadResultsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -230,12 +208,7 @@ for CallConversationInsightsGeneratedPayloadResultsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallConversationInsightsGeneratedPayloadResultsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallConversationInsightsGeneratedPayloadResultsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
@@ -263,8 +236,7 @@ pub struct CallConversationInsightsGeneratedPayload {
 impl serde::Serialize for CallConversationInsightsGeneratedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallConversationInsightsGeneratedPayload", 8usize)?;
+        let mut out = serializer.serialize_struct("CallConversationInsightsGeneratedPayload", 8)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -293,9 +265,7 @@ impl serde::Serialize for CallConversationInsightsGeneratedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -312,10 +282,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallConversationInsightsGeneratedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallConversationInsightsGeneratedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallConversationInsightsGeneratedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -326,14 +293,14 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -349,8 +316,7 @@ impl<'de> serde::Deserialize<'de> for CallConversationInsightsGeneratedPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallConversationInsightsGeneratedPayload", FIELDS, V)
+        deserializer.deserialize_struct("CallConversationInsightsGeneratedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

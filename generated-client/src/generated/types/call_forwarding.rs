@@ -15,7 +15,7 @@ pub struct CallForwarding {
 impl serde::Serialize for CallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallForwarding", 3usize)?;
+        let mut out = serializer.serialize_struct("CallForwarding", 3)?;
         if let Some(v) = &self.call_forwarding_enabled {
             out.serialize_field("call_forwarding_enabled", v)?;
         }
@@ -29,32 +29,23 @@ impl serde::Serialize for CallForwarding {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallForwarding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "call_forwarding_enabled",
-            "forwarding_type",
-            "forwards_to",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_forwarding_enabled", "forwarding_type", "forwards_to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallForwarding;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallForwarding")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallForwarding, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallForwarding, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

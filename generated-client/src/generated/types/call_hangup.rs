@@ -17,7 +17,7 @@ pub struct CallHangup {
 impl serde::Serialize for CallHangup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallHangup", 5usize)?;
+        let mut out = serializer.serialize_struct("CallHangup", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -37,26 +37,15 @@ impl serde::Serialize for CallHangup {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallHangup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallHangup;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallHangup")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallHangup, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallHangup, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallHangup {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -130,8 +119,7 @@ pub struct CallHangupPayloadCallQualityStatsInbound {
 impl serde::Serialize for CallHangupPayloadCallQualityStatsInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallHangupPayloadCallQualityStatsInbound", 5usize)?;
+        let mut out = serializer.serialize_struct("CallHangupPayloadCallQualityStatsInbound", 5)?;
         if let Some(v) = &self.jitter_max_variance {
             out.serialize_field("jitter_max_variance", v)?;
         }
@@ -151,9 +139,7 @@ impl serde::Serialize for CallHangupPayloadCallQualityStatsInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "jitter_max_variance",
             "jitter_packet_count",
@@ -167,10 +153,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallHangupPayloadCallQualityStatsInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallHangupPayloadCallQualityStatsInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallHangupPayloadCallQualityStatsInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -178,11 +161,11 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -195,8 +178,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallHangupPayloadCallQualityStatsInbound", FIELDS, V)
+        deserializer.deserialize_struct("CallHangupPayloadCallQualityStatsInbound", FIELDS, V)
     }
 }
 /// Outbound call quality statistics.
@@ -211,8 +193,7 @@ pub struct CallHangupPayloadCallQualityStatsOutbound {
 impl serde::Serialize for CallHangupPayloadCallQualityStatsOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallHangupPayloadCallQualityStatsOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("CallHangupPayloadCallQualityStatsOutbound", 2)?;
         if let Some(v) = &self.packet_count {
             out.serialize_field("packet_count", v)?;
         }
@@ -223,9 +204,7 @@ impl serde::Serialize for CallHangupPayloadCallQualityStatsOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["packet_count", "skip_packet_count"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -233,16 +212,13 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsOutbound 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallHangupPayloadCallQualityStatsOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallHangupPayloadCallQualityStatsOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallHangupPayloadCallQualityStatsOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -252,8 +228,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStatsOutbound 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallHangupPayloadCallQualityStatsOutbound", FIELDS, V)
+        deserializer.deserialize_struct("CallHangupPayloadCallQualityStatsOutbound", FIELDS, V)
     }
 }
 /// Call quality statistics aggregated from the CHANNEL_HANGUP_COMPLETE event. Only includes metrics that are available (filters out nil values). Returns nil if no metrics are available.
@@ -268,8 +243,7 @@ pub struct CallHangupPayloadCallQualityStats {
 impl serde::Serialize for CallHangupPayloadCallQualityStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallHangupPayloadCallQualityStats", 2usize)?;
+        let mut out = serializer.serialize_struct("CallHangupPayloadCallQualityStats", 2)?;
         if let Some(v) = &self.inbound {
             out.serialize_field("inbound", v)?;
         }
@@ -280,9 +254,7 @@ impl serde::Serialize for CallHangupPayloadCallQualityStats {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["inbound", "outbound"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -290,16 +262,13 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayloadCallQualityStats {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallHangupPayloadCallQualityStats")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallHangupPayloadCallQualityStats, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallHangupPayloadCallQualityStats, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -475,7 +444,7 @@ pub struct CallHangupPayload {
 impl serde::Serialize for CallHangupPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallHangupPayload", 16usize)?;
+        let mut out = serializer.serialize_struct("CallHangupPayload", 16)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -528,9 +497,7 @@ impl serde::Serialize for CallHangupPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallHangupPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -555,10 +522,7 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallHangupPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallHangupPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallHangupPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -577,22 +541,22 @@ impl<'de> serde::Deserialize<'de> for CallHangupPayload {
                 let mut f15 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,8 +17,7 @@ pub struct CallMachinePremiumDetectionEnded {
 impl serde::Serialize for CallMachinePremiumDetectionEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallMachinePremiumDetectionEnded", 5usize)?;
+        let mut out = serializer.serialize_struct("CallMachinePremiumDetectionEnded", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -38,26 +37,15 @@ impl serde::Serialize for CallMachinePremiumDetectionEnded {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEnded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallMachinePremiumDetectionEnded;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallMachinePremiumDetectionEnded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallMachinePremiumDetectionEnded, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallMachinePremiumDetectionEnded, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEnded {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -188,8 +176,7 @@ pub struct CallMachinePremiumDetectionEndedPayload {
 impl serde::Serialize for CallMachinePremiumDetectionEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallMachinePremiumDetectionEndedPayload", 8usize)?;
+        let mut out = serializer.serialize_struct("CallMachinePremiumDetectionEndedPayload", 8)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -218,9 +205,7 @@ impl serde::Serialize for CallMachinePremiumDetectionEndedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEndedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -237,10 +222,7 @@ impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEndedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallMachinePremiumDetectionEndedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallMachinePremiumDetectionEndedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallMachinePremiumDetectionEndedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -251,14 +233,14 @@ impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEndedPayload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -274,8 +256,7 @@ impl<'de> serde::Deserialize<'de> for CallMachinePremiumDetectionEndedPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallMachinePremiumDetectionEndedPayload", FIELDS, V)
+        deserializer.deserialize_struct("CallMachinePremiumDetectionEndedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -17,7 +17,7 @@ pub struct CallRecording {
 impl serde::Serialize for CallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRecording", 3usize)?;
+        let mut out = serializer.serialize_struct("CallRecording", 3)?;
         if let Some(v) = &self.inbound_call_recording_channels {
             out.serialize_field("inbound_call_recording_channels", v)?;
         }
@@ -31,9 +31,7 @@ impl serde::Serialize for CallRecording {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecording {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "inbound_call_recording_channels",
             "inbound_call_recording_enabled",
@@ -45,18 +43,15 @@ impl<'de> serde::Deserialize<'de> for CallRecording {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecording")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecording, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecording, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,7 +17,7 @@ pub struct CallRecordingSaved {
 impl serde::Serialize for CallRecordingSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRecordingSaved", 5usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingSaved", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -37,26 +37,15 @@ impl serde::Serialize for CallRecordingSaved {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingSaved {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallRecordingSaved;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingSaved")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingSaved, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingSaved, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSaved {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -156,8 +145,7 @@ pub struct CallRecordingSavedPayloadPublicRecordingUrls {
 impl serde::Serialize for CallRecordingSavedPayloadPublicRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRecordingSavedPayloadPublicRecordingUrls", 2usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingSavedPayloadPublicRecordingUrls", 2)?;
         if let Some(v) = &self.mp3 {
             out.serialize_field("mp3", v)?;
         }
@@ -168,9 +156,7 @@ impl serde::Serialize for CallRecordingSavedPayloadPublicRecordingUrls {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadPublicRecordingUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mp3", "wav"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -178,16 +164,13 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadPublicRecordingUr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingSavedPayloadPublicRecordingUrls")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingSavedPayloadPublicRecordingUrls, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingSavedPayloadPublicRecordingUrls, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -197,12 +180,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadPublicRecordingUr
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallRecordingSavedPayloadPublicRecordingUrls",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallRecordingSavedPayloadPublicRecordingUrls", FIELDS, V)
     }
 }
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
@@ -217,8 +195,7 @@ pub struct CallRecordingSavedPayloadRecordingUrls {
 impl serde::Serialize for CallRecordingSavedPayloadRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRecordingSavedPayloadRecordingUrls", 2usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingSavedPayloadRecordingUrls", 2)?;
         if let Some(v) = &self.mp3 {
             out.serialize_field("mp3", v)?;
         }
@@ -229,9 +206,7 @@ impl serde::Serialize for CallRecordingSavedPayloadRecordingUrls {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadRecordingUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mp3", "wav"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -239,16 +214,13 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadRecordingUrls {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingSavedPayloadRecordingUrls")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingSavedPayloadRecordingUrls, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingSavedPayloadRecordingUrls, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -258,8 +230,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayloadRecordingUrls {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallRecordingSavedPayloadRecordingUrls", FIELDS, V)
+        deserializer.deserialize_struct("CallRecordingSavedPayloadRecordingUrls", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
@@ -287,7 +258,7 @@ pub struct CallRecordingSavedPayload {
 impl serde::Serialize for CallRecordingSavedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRecordingSavedPayload", 9usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingSavedPayload", 9)?;
         if let Some(v) = &self.call_leg_id {
             out.serialize_field("call_leg_id", v)?;
         }
@@ -319,9 +290,7 @@ impl serde::Serialize for CallRecordingSavedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_leg_id",
             "call_session_id",
@@ -339,10 +308,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingSavedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingSavedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingSavedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -354,15 +320,15 @@ impl<'de> serde::Deserialize<'de> for CallRecordingSavedPayload {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

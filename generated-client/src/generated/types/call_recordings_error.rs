@@ -28,7 +28,7 @@ impl CallRecordingsError {
 impl serde::Serialize for CallRecordingsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRecordingsError", 5usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingsError", 5)?;
         out.serialize_field("code", &self.code)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
@@ -44,9 +44,7 @@ impl serde::Serialize for CallRecordingsError {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for CallRecordingsError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingsError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingsError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingsError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for CallRecordingsError {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -96,7 +91,7 @@ pub struct CallRecordingsErrorSource {
 impl serde::Serialize for CallRecordingsErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRecordingsErrorSource", 2usize)?;
+        let mut out = serializer.serialize_struct("CallRecordingsErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -107,9 +102,7 @@ impl serde::Serialize for CallRecordingsErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRecordingsErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -117,16 +110,13 @@ impl<'de> serde::Deserialize<'de> for CallRecordingsErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRecordingsErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRecordingsErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRecordingsErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -208,7 +208,7 @@ impl CallRequest {
 impl serde::Serialize for CallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallRequest", 63usize)?;
+        let mut out = serializer.serialize_struct("CallRequest", 63)?;
         if let Some(v) = &self.answering_machine_detection {
             out.serialize_field("answering_machine_detection", v)?;
         }
@@ -396,9 +396,7 @@ impl serde::Serialize for CallRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "answering_machine_detection",
             "answering_machine_detection_config",
@@ -470,10 +468,7 @@ impl<'de> serde::Deserialize<'de> for CallRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -539,69 +534,69 @@ impl<'de> serde::Deserialize<'de> for CallRequest {
                 let mut f62 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = map.next_value()?,
-                        34usize => f34 = map.next_value()?,
-                        35usize => f35 = map.next_value()?,
-                        36usize => f36 = map.next_value()?,
-                        37usize => f37 = map.next_value()?,
-                        38usize => f38 = map.next_value()?,
-                        39usize => f39 = map.next_value()?,
-                        40usize => f40 = map.next_value()?,
-                        41usize => f41 = map.next_value()?,
-                        42usize => f42 = map.next_value()?,
-                        43usize => f43 = map.next_value()?,
-                        44usize => f44 = map.next_value()?,
-                        45usize => f45 = map.next_value()?,
-                        46usize => f46 = map.next_value()?,
-                        47usize => f47 = map.next_value()?,
-                        48usize => f48 = map.next_value()?,
-                        49usize => f49 = map.next_value()?,
-                        50usize => f50 = map.next_value()?,
-                        51usize => f51 = map.next_value()?,
-                        52usize => f52 = map.next_value()?,
-                        53usize => f53 = map.next_value()?,
-                        54usize => f54 = map.next_value()?,
-                        55usize => f55 = Some(map.next_value()?),
-                        56usize => f56 = map.next_value()?,
-                        57usize => f57 = map.next_value()?,
-                        58usize => f58 = map.next_value()?,
-                        59usize => f59 = map.next_value()?,
-                        60usize => f60 = map.next_value()?,
-                        61usize => f61 = map.next_value()?,
-                        62usize => f62 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = map.next_value()?,
+                        34 => f34 = map.next_value()?,
+                        35 => f35 = map.next_value()?,
+                        36 => f36 = map.next_value()?,
+                        37 => f37 = map.next_value()?,
+                        38 => f38 = map.next_value()?,
+                        39 => f39 = map.next_value()?,
+                        40 => f40 = map.next_value()?,
+                        41 => f41 = map.next_value()?,
+                        42 => f42 = map.next_value()?,
+                        43 => f43 = map.next_value()?,
+                        44 => f44 = map.next_value()?,
+                        45 => f45 = map.next_value()?,
+                        46 => f46 = map.next_value()?,
+                        47 => f47 = map.next_value()?,
+                        48 => f48 = map.next_value()?,
+                        49 => f49 = map.next_value()?,
+                        50 => f50 = map.next_value()?,
+                        51 => f51 = map.next_value()?,
+                        52 => f52 = map.next_value()?,
+                        53 => f53 = map.next_value()?,
+                        54 => f54 = map.next_value()?,
+                        55 => f55 = Some(map.next_value()?),
+                        56 => f56 = map.next_value()?,
+                        57 => f57 = map.next_value()?,
+                        58 => f58 = map.next_value()?,
+                        59 => f59 = map.next_value()?,
+                        60 => f60 = map.next_value()?,
+                        61 => f61 = map.next_value()?,
+                        62 => f62 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -751,8 +746,7 @@ pub struct CallRequestAnsweringMachineDetectionConfig {
 impl serde::Serialize for CallRequestAnsweringMachineDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRequestAnsweringMachineDetectionConfig", 10usize)?;
+        let mut out = serializer.serialize_struct("CallRequestAnsweringMachineDetectionConfig", 10)?;
         if let Some(v) = &self.after_greeting_silence_millis {
             out.serialize_field("after_greeting_silence_millis", v)?;
         }
@@ -787,9 +781,7 @@ impl serde::Serialize for CallRequestAnsweringMachineDetectionConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "after_greeting_silence_millis",
             "between_words_silence_millis",
@@ -808,10 +800,7 @@ impl<'de> serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConfig
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRequestAnsweringMachineDetectionConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRequestAnsweringMachineDetectionConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRequestAnsweringMachineDetectionConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -824,16 +813,16 @@ impl<'de> serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConfig
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -851,8 +840,7 @@ impl<'de> serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConfig
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallRequestAnsweringMachineDetectionConfig", FIELDS, V)
+        deserializer.deserialize_struct("CallRequestAnsweringMachineDetectionConfig", FIELDS, V)
     }
 }
 /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
@@ -971,8 +959,7 @@ pub struct CallRequestConferenceConfig {
 impl serde::Serialize for CallRequestConferenceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRequestConferenceConfig", 14usize)?;
+        let mut out = serializer.serialize_struct("CallRequestConferenceConfig", 14)?;
         if let Some(v) = &self.beep_enabled {
             out.serialize_field("beep_enabled", v)?;
         }
@@ -1019,9 +1006,7 @@ impl serde::Serialize for CallRequestConferenceConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "beep_enabled",
             "conference_name",
@@ -1044,10 +1029,7 @@ impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRequestConferenceConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRequestConferenceConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRequestConferenceConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1064,20 +1046,20 @@ impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
                 let mut f13 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1116,8 +1098,7 @@ pub struct CallRequestDeepfakeDetection {
 impl serde::Serialize for CallRequestDeepfakeDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRequestDeepfakeDetection", 3usize)?;
+        let mut out = serializer.serialize_struct("CallRequestDeepfakeDetection", 3)?;
         if let Some(v) = &self.enabled {
             out.serialize_field("enabled", v)?;
         }
@@ -1131,9 +1112,7 @@ impl serde::Serialize for CallRequestDeepfakeDetection {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRequestDeepfakeDetection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enabled", "rtp_timeout", "timeout"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1141,18 +1120,15 @@ impl<'de> serde::Deserialize<'de> for CallRequestDeepfakeDetection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRequestDeepfakeDetection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRequestDeepfakeDetection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRequestDeepfakeDetection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1575,8 +1551,7 @@ pub struct CallRequestWebhookRetriesPoliciesValue {
 impl serde::Serialize for CallRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallRequestWebhookRetriesPoliciesValue", 1usize)?;
+        let mut out = serializer.serialize_struct("CallRequestWebhookRetriesPoliciesValue", 1)?;
         if let Some(v) = &self.retries_ms {
             out.serialize_field("retries_ms", v)?;
         }
@@ -1584,9 +1559,7 @@ impl serde::Serialize for CallRequestWebhookRetriesPoliciesValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallRequestWebhookRetriesPoliciesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["retries_ms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1594,14 +1567,11 @@ impl<'de> serde::Deserialize<'de> for CallRequestWebhookRetriesPoliciesValue {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallRequestWebhookRetriesPoliciesValue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallRequestWebhookRetriesPoliciesValue, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallRequestWebhookRetriesPoliciesValue, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1610,8 +1580,7 @@ impl<'de> serde::Deserialize<'de> for CallRequestWebhookRetriesPoliciesValue {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallRequestWebhookRetriesPoliciesValue", FIELDS, V)
+        deserializer.deserialize_struct("CallRequestWebhookRetriesPoliciesValue", FIELDS, V)
     }
 }
 /// HTTP request type used for `webhook_url`.

@@ -9,8 +9,7 @@ pub struct CallScriptingResourceNotFoundError {
 impl serde::Serialize for CallScriptingResourceNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallScriptingResourceNotFoundError", 1usize)?;
+        let mut out = serializer.serialize_struct("CallScriptingResourceNotFoundError", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -18,9 +17,7 @@ impl serde::Serialize for CallScriptingResourceNotFoundError {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallScriptingResourceNotFoundError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallScriptingResourceNotFoundError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallScriptingResourceNotFoundError, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -55,8 +49,7 @@ pub struct CallScriptingResourceNotFoundErrorErrorsItem {
 impl serde::Serialize for CallScriptingResourceNotFoundErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallScriptingResourceNotFoundErrorErrorsItem", 1usize)?;
+        let mut out = serializer.serialize_struct("CallScriptingResourceNotFoundErrorErrorsItem", 1)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
         }
@@ -64,9 +57,7 @@ impl serde::Serialize for CallScriptingResourceNotFoundErrorErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundErrorErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["detail"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -74,14 +65,11 @@ impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundErrorErrorsIt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallScriptingResourceNotFoundErrorErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallScriptingResourceNotFoundErrorErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallScriptingResourceNotFoundErrorErrorsItem, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -90,11 +78,6 @@ impl<'de> serde::Deserialize<'de> for CallScriptingResourceNotFoundErrorErrorsIt
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CallScriptingResourceNotFoundErrorErrorsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CallScriptingResourceNotFoundErrorErrorsItem", FIELDS, V)
     }
 }

@@ -14,8 +14,7 @@ pub struct CallScriptingUpdateConferenceRequest {
 impl serde::Serialize for CallScriptingUpdateConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallScriptingUpdateConferenceRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("CallScriptingUpdateConferenceRequest", 3)?;
         if let Some(v) = &self.announce_method {
             out.serialize_field("AnnounceMethod", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for CallScriptingUpdateConferenceRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallScriptingUpdateConferenceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["AnnounceMethod", "AnnounceUrl", "Status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +36,15 @@ impl<'de> serde::Deserialize<'de> for CallScriptingUpdateConferenceRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallScriptingUpdateConferenceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallScriptingUpdateConferenceRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallScriptingUpdateConferenceRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -61,8 +55,7 @@ impl<'de> serde::Deserialize<'de> for CallScriptingUpdateConferenceRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallScriptingUpdateConferenceRequest", FIELDS, V)
+        deserializer.deserialize_struct("CallScriptingUpdateConferenceRequest", FIELDS, V)
     }
 }
 /// The HTTP method used to call the `AnnounceUrl`. Defaults to `POST`.

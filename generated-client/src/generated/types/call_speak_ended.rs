@@ -17,7 +17,7 @@ pub struct CallSpeakEnded {
 impl serde::Serialize for CallSpeakEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallSpeakEnded", 5usize)?;
+        let mut out = serializer.serialize_struct("CallSpeakEnded", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -37,26 +37,15 @@ impl serde::Serialize for CallSpeakEnded {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallSpeakEnded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallSpeakEnded;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallSpeakEnded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallSpeakEnded, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallSpeakEnded, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallSpeakEnded {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -167,7 +156,7 @@ pub struct CallSpeakEndedPayload {
 impl serde::Serialize for CallSpeakEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallSpeakEndedPayload", 6usize)?;
+        let mut out = serializer.serialize_struct("CallSpeakEndedPayload", 6)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -190,9 +179,7 @@ impl serde::Serialize for CallSpeakEndedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallSpeakEndedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -207,10 +194,7 @@ impl<'de> serde::Deserialize<'de> for CallSpeakEndedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallSpeakEndedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallSpeakEndedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallSpeakEndedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -219,12 +203,12 @@ impl<'de> serde::Deserialize<'de> for CallSpeakEndedPayload {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

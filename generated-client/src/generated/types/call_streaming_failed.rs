@@ -17,7 +17,7 @@ pub struct CallStreamingFailed {
 impl serde::Serialize for CallStreamingFailed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallStreamingFailed", 5usize)?;
+        let mut out = serializer.serialize_struct("CallStreamingFailed", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -37,26 +37,15 @@ impl serde::Serialize for CallStreamingFailed {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallStreamingFailed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CallStreamingFailed;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallStreamingFailed")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallStreamingFailed, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallStreamingFailed, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +53,11 @@ impl<'de> serde::Deserialize<'de> for CallStreamingFailed {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -160,8 +149,7 @@ pub struct CallStreamingFailedPayloadStreamParams {
 impl serde::Serialize for CallStreamingFailedPayloadStreamParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CallStreamingFailedPayloadStreamParams", 2usize)?;
+        let mut out = serializer.serialize_struct("CallStreamingFailedPayloadStreamParams", 2)?;
         if let Some(v) = &self.stream_url {
             out.serialize_field("stream_url", v)?;
         }
@@ -172,9 +160,7 @@ impl serde::Serialize for CallStreamingFailedPayloadStreamParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayloadStreamParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["stream_url", "track"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -182,16 +168,13 @@ impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayloadStreamParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallStreamingFailedPayloadStreamParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallStreamingFailedPayloadStreamParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallStreamingFailedPayloadStreamParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -201,8 +184,7 @@ impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayloadStreamParams {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CallStreamingFailedPayloadStreamParams", FIELDS, V)
+        deserializer.deserialize_struct("CallStreamingFailedPayloadStreamParams", FIELDS, V)
     }
 }
 /// The type of stream connection the stream is performing.
@@ -262,7 +244,7 @@ pub struct CallStreamingFailedPayload {
 impl serde::Serialize for CallStreamingFailedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CallStreamingFailedPayload", 9usize)?;
+        let mut out = serializer.serialize_struct("CallStreamingFailedPayload", 9)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -294,9 +276,7 @@ impl serde::Serialize for CallStreamingFailedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -314,10 +294,7 @@ impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CallStreamingFailedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallStreamingFailedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CallStreamingFailedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -329,15 +306,15 @@ impl<'de> serde::Deserialize<'de> for CallStreamingFailedPayload {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,7 +28,7 @@ impl CampaignCost {
 impl serde::Serialize for CampaignCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CampaignCost", 4usize)?;
+        let mut out = serializer.serialize_struct("CampaignCost", 4)?;
         out.serialize_field("campaignUsecase", &self.campaign_usecase)?;
         out.serialize_field("description", &self.description)?;
         out.serialize_field("monthlyCost", &self.monthly_cost)?;
@@ -37,35 +37,25 @@ impl serde::Serialize for CampaignCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for CampaignCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "campaignUsecase",
-            "description",
-            "monthlyCost",
-            "upFrontCost",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["campaignUsecase", "description", "monthlyCost", "upFrontCost"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CampaignCost;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CampaignCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CampaignCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CampaignCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -21,7 +21,7 @@ impl CampaignDeletionResponse {
 impl serde::Serialize for CampaignDeletionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CampaignDeletionResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("CampaignDeletionResponse", 3)?;
         if let Some(v) = &self.message {
             out.serialize_field("message", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for CampaignDeletionResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for CampaignDeletionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "record_type", "time"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for CampaignDeletionResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CampaignDeletionResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CampaignDeletionResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CampaignDeletionResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

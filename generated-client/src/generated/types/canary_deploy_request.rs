@@ -11,7 +11,7 @@ pub struct CanaryDeployRequest {
 impl serde::Serialize for CanaryDeployRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CanaryDeployRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("CanaryDeployRequest", 1)?;
         if let Some(v) = &self.rules {
             out.serialize_field("rules", v)?;
         }
@@ -19,9 +19,7 @@ impl serde::Serialize for CanaryDeployRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CanaryDeployRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["rules"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,18 +27,17 @@ impl<'de> serde::Deserialize<'de> for CanaryDeployRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CanaryDeployRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CanaryDeployRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CanaryDeployRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(CanaryDeployRequest { rules: f0 })
+                Ok(CanaryDeployRequest {
+                    rules: f0,
+                })
             }
         }
         deserializer.deserialize_struct("CanaryDeployRequest", FIELDS, V)

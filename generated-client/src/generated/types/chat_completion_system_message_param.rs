@@ -22,17 +22,14 @@ impl ChatCompletionSystemMessageParam {
 impl serde::Serialize for ChatCompletionSystemMessageParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ChatCompletionSystemMessageParam", 2usize)?;
+        let mut out = serializer.serialize_struct("ChatCompletionSystemMessageParam", 2)?;
         out.serialize_field("content", &self.content)?;
         out.serialize_field("role", &self.role)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -40,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParam {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ChatCompletionSystemMessageParam")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChatCompletionSystemMessageParam, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ChatCompletionSystemMessageParam, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,11 +109,7 @@ impl ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
 impl serde::Serialize for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ChatCompletionSystemMessageParamContentTextAndImageArrayItem",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("ChatCompletionSystemMessageParamContentTextAndImageArrayItem", 3)?;
         if let Some(v) = &self.image_url {
             out.serialize_field("image_url", v)?;
         }
@@ -130,35 +120,24 @@ impl serde::Serialize for ChatCompletionSystemMessageParamContentTextAndImageArr
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["image_url", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ChatCompletionSystemMessageParamContentTextAndImageArrayItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct ChatCompletionSystemMessageParamContentTextAndImageArrayItem",
-                )
+                f.write_str("struct ChatCompletionSystemMessageParamContentTextAndImageArrayItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                ChatCompletionSystemMessageParamContentTextAndImageArrayItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ChatCompletionSystemMessageParamContentTextAndImageArrayItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -169,12 +148,7 @@ for ChatCompletionSystemMessageParamContentTextAndImageArrayItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ChatCompletionSystemMessageParamContentTextAndImageArrayItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ChatCompletionSystemMessageParamContentTextAndImageArrayItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]

@@ -24,17 +24,14 @@ impl CheckAvailabilityToolParams {
 impl serde::Serialize for CheckAvailabilityToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CheckAvailabilityToolParams", 2usize)?;
+        let mut out = serializer.serialize_struct("CheckAvailabilityToolParams", 2)?;
         out.serialize_field("api_key_ref", &self.api_key_ref)?;
         out.serialize_field("event_type_id", &self.event_type_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CheckAvailabilityToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["api_key_ref", "event_type_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for CheckAvailabilityToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CheckAvailabilityToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CheckAvailabilityToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CheckAvailabilityToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

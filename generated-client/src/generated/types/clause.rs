@@ -34,7 +34,7 @@ impl Clause {
 impl serde::Serialize for Clause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Clause", 3usize)?;
+        let mut out = serializer.serialize_struct("Clause", 3)?;
         out.serialize_field("attribute", &self.attribute)?;
         out.serialize_field("operator", &self.operator)?;
         out.serialize_field("values", &self.values)?;
@@ -42,9 +42,7 @@ impl serde::Serialize for Clause {
     }
 }
 impl<'de> serde::Deserialize<'de> for Clause {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["attribute", "operator", "values"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -52,18 +50,15 @@ impl<'de> serde::Deserialize<'de> for Clause {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Clause")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Clause, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Clause, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

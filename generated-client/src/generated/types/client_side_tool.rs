@@ -22,16 +22,14 @@ impl ClientSideTool {
 impl serde::Serialize for ClientSideTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ClientSideTool", 2usize)?;
+        let mut out = serializer.serialize_struct("ClientSideTool", 2)?;
         out.serialize_field("client_side_tool", &self.client_side_tool)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientSideTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["client_side_tool", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for ClientSideTool {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClientSideTool")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClientSideTool, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ClientSideTool, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -32,7 +32,7 @@ impl ClientSideToolParams {
 impl serde::Serialize for ClientSideToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ClientSideToolParams", 3usize)?;
+        let mut out = serializer.serialize_struct("ClientSideToolParams", 3)?;
         out.serialize_field("description", &self.description)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("parameters", &self.parameters)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for ClientSideToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientSideToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "name", "parameters"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for ClientSideToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClientSideToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClientSideToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ClientSideToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,8 +110,7 @@ pub struct ClientSideToolParamsParameters {
 impl serde::Serialize for ClientSideToolParamsParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ClientSideToolParamsParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("ClientSideToolParamsParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -130,9 +124,7 @@ impl serde::Serialize for ClientSideToolParamsParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientSideToolParamsParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -140,18 +132,15 @@ impl<'de> serde::Deserialize<'de> for ClientSideToolParamsParameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClientSideToolParamsParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClientSideToolParamsParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ClientSideToolParamsParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

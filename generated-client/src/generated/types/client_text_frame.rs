@@ -27,7 +27,7 @@ impl ClientTextFrame {
 impl serde::Serialize for ClientTextFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ClientTextFrame", 3usize)?;
+        let mut out = serializer.serialize_struct("ClientTextFrame", 3)?;
         if let Some(v) = &self.force {
             out.serialize_field("force", v)?;
         }
@@ -39,9 +39,7 @@ impl serde::Serialize for ClientTextFrame {
     }
 }
 impl<'de> serde::Deserialize<'de> for ClientTextFrame {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["force", "text", "voice_settings"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,18 +47,15 @@ impl<'de> serde::Deserialize<'de> for ClientTextFrame {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClientTextFrame")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClientTextFrame, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ClientTextFrame, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,16 +24,14 @@ impl ClusterNode {
 impl serde::Serialize for ClusterNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ClusterNode", 2usize)?;
+        let mut out = serializer.serialize_struct("ClusterNode", 2)?;
         out.serialize_field("filename", &self.filename)?;
         out.serialize_field("text", &self.text)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["filename", "text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for ClusterNode {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterNode")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClusterNode, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ClusterNode, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

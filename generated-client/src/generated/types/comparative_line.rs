@@ -36,7 +36,7 @@ impl ComparativeLine {
 impl serde::Serialize for ComparativeLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ComparativeLine", 5usize)?;
+        let mut out = serializer.serialize_struct("ComparativeLine", 5)?;
         out.serialize_field("alias", &self.alias)?;
         out.serialize_field("existing_this_month", &self.existing_this_month)?;
         out.serialize_field("name", &self.name)?;
@@ -46,26 +46,15 @@ impl serde::Serialize for ComparativeLine {
     }
 }
 impl<'de> serde::Deserialize<'de> for ComparativeLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "alias",
-            "existing_this_month",
-            "name",
-            "new_this_month",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["alias", "existing_this_month", "name", "new_this_month", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ComparativeLine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ComparativeLine")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComparativeLine, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ComparativeLine, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,11 +62,11 @@ impl<'de> serde::Deserialize<'de> for ComparativeLine {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

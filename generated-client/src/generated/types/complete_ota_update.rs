@@ -23,7 +23,7 @@ pub struct CompleteOtaUpdate {
 impl serde::Serialize for CompleteOtaUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CompleteOtaUpdate", 8usize)?;
+        let mut out = serializer.serialize_struct("CompleteOtaUpdate", 8)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -52,9 +52,7 @@ impl serde::Serialize for CompleteOtaUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteOtaUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -71,10 +69,7 @@ impl<'de> serde::Deserialize<'de> for CompleteOtaUpdate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CompleteOtaUpdate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompleteOtaUpdate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CompleteOtaUpdate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,14 +80,14 @@ impl<'de> serde::Deserialize<'de> for CompleteOtaUpdate {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -122,7 +117,7 @@ pub struct CompleteOtaUpdateSettings {
 impl serde::Serialize for CompleteOtaUpdateSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CompleteOtaUpdateSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("CompleteOtaUpdateSettings", 1)?;
         if let Some(v) = &self.mobile_network_operators_preferences {
             out.serialize_field("mobile_network_operators_preferences", v)?;
         }
@@ -130,9 +125,7 @@ impl serde::Serialize for CompleteOtaUpdateSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteOtaUpdateSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mobile_network_operators_preferences"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -140,14 +133,11 @@ impl<'de> serde::Deserialize<'de> for CompleteOtaUpdateSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CompleteOtaUpdateSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompleteOtaUpdateSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CompleteOtaUpdateSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,15 +17,13 @@ impl ConferenceCommandResult {
 impl serde::Serialize for ConferenceCommandResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceCommandResult", 1usize)?;
+        let mut out = serializer.serialize_struct("ConferenceCommandResult", 1)?;
         out.serialize_field("result", &self.result)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceCommandResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,14 +31,11 @@ impl<'de> serde::Deserialize<'de> for ConferenceCommandResult {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceCommandResult")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceCommandResult, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceCommandResult, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

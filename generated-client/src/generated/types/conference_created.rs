@@ -15,7 +15,7 @@ pub struct ConferenceCreated {
 impl serde::Serialize for ConferenceCreated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceCreated", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceCreated", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -32,9 +32,7 @@ impl serde::Serialize for ConferenceCreated {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceCreated {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceCreated")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceCreated, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceCreated, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -119,7 +114,7 @@ pub struct ConferenceCreatedPayload {
 impl serde::Serialize for ConferenceCreatedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceCreatedPayload", 7usize)?;
+        let mut out = serializer.serialize_struct("ConferenceCreatedPayload", 7)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -145,9 +140,7 @@ impl serde::Serialize for ConferenceCreatedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceCreatedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -163,10 +156,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceCreatedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceCreatedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceCreatedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceCreatedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -176,13 +166,13 @@ impl<'de> serde::Deserialize<'de> for ConferenceCreatedPayload {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -15,8 +15,7 @@ pub struct ConferenceFloorChangedEvent {
 impl serde::Serialize for ConferenceFloorChangedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceFloorChangedEvent", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceFloorChangedEvent", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for ConferenceFloorChangedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceFloorChangedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceFloorChangedEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceFloorChangedEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceFloorChangedEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceFloorChangedEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -120,8 +114,7 @@ pub struct ConferenceFloorChangedEventPayload {
 impl serde::Serialize for ConferenceFloorChangedEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceFloorChangedEventPayload", 7usize)?;
+        let mut out = serializer.serialize_struct("ConferenceFloorChangedEventPayload", 7)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -147,9 +140,7 @@ impl serde::Serialize for ConferenceFloorChangedEventPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceFloorChangedEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -165,10 +156,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceFloorChangedEventPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceFloorChangedEventPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceFloorChangedEventPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceFloorChangedEventPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -178,13 +166,13 @@ impl<'de> serde::Deserialize<'de> for ConferenceFloorChangedEventPayload {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

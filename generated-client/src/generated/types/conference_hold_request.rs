@@ -15,7 +15,7 @@ pub struct ConferenceHoldRequest {
 impl serde::Serialize for ConferenceHoldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceHoldRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceHoldRequest", 4)?;
         if let Some(v) = &self.audio_url {
             out.serialize_field("audio_url", v)?;
         }
@@ -32,35 +32,25 @@ impl serde::Serialize for ConferenceHoldRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceHoldRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "audio_url",
-            "call_control_ids",
-            "media_name",
-            "region",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["audio_url", "call_control_ids", "media_name", "region"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ConferenceHoldRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceHoldRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceHoldRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceHoldRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -65,8 +65,7 @@ impl ConferenceParticipantDetailRecord {
 impl serde::Serialize for ConferenceParticipantDetailRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantDetailRecord", 17usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantDetailRecord", 17)?;
         if let Some(v) = &self.billed_sec {
             out.serialize_field("billed_sec", v)?;
         }
@@ -120,9 +119,7 @@ impl serde::Serialize for ConferenceParticipantDetailRecord {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantDetailRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billed_sec",
             "call_leg_id",
@@ -148,10 +145,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantDetailRecord {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantDetailRecord")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantDetailRecord, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantDetailRecord, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -171,23 +165,23 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantDetailRecord {
                 let mut f16 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -15,8 +15,7 @@ pub struct ConferenceParticipantPlaybackEnded {
 impl serde::Serialize for ConferenceParticipantPlaybackEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantPlaybackEnded", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantPlaybackEnded", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for ConferenceParticipantPlaybackEnded {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEnded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEnded {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantPlaybackEnded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantPlaybackEnded, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantPlaybackEnded, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -130,8 +124,7 @@ pub struct ConferenceParticipantPlaybackEndedPayload {
 impl serde::Serialize for ConferenceParticipantPlaybackEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantPlaybackEndedPayload", 10usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantPlaybackEndedPayload", 10)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -166,9 +159,7 @@ impl serde::Serialize for ConferenceParticipantPlaybackEndedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEndedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -187,10 +178,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEndedPayload 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantPlaybackEndedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantPlaybackEndedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantPlaybackEndedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -203,16 +191,16 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEndedPayload 
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -230,8 +218,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackEndedPayload 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferenceParticipantPlaybackEndedPayload", FIELDS, V)
+        deserializer.deserialize_struct("ConferenceParticipantPlaybackEndedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -15,8 +15,7 @@ pub struct ConferenceParticipantPlaybackStarted {
 impl serde::Serialize for ConferenceParticipantPlaybackStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantPlaybackStarted", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantPlaybackStarted", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for ConferenceParticipantPlaybackStarted {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStarted {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantPlaybackStarted")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantPlaybackStarted, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantPlaybackStarted, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -68,8 +62,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStarted {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferenceParticipantPlaybackStarted", FIELDS, V)
+        deserializer.deserialize_struct("ConferenceParticipantPlaybackStarted", FIELDS, V)
     }
 }
 /// The type of event being delivered.
@@ -131,8 +124,7 @@ pub struct ConferenceParticipantPlaybackStartedPayload {
 impl serde::Serialize for ConferenceParticipantPlaybackStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantPlaybackStartedPayload", 10usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantPlaybackStartedPayload", 10)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -167,9 +159,7 @@ impl serde::Serialize for ConferenceParticipantPlaybackStartedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStartedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -188,10 +178,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStartedPayloa
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantPlaybackStartedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantPlaybackStartedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantPlaybackStartedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -204,16 +191,16 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStartedPayloa
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -231,8 +218,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantPlaybackStartedPayloa
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferenceParticipantPlaybackStartedPayload", FIELDS, V)
+        deserializer.deserialize_struct("ConferenceParticipantPlaybackStartedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

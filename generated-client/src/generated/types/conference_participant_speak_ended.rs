@@ -15,8 +15,7 @@ pub struct ConferenceParticipantSpeakEnded {
 impl serde::Serialize for ConferenceParticipantSpeakEnded {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantSpeakEnded", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantSpeakEnded", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for ConferenceParticipantSpeakEnded {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEnded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEnded {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantSpeakEnded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantSpeakEnded, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantSpeakEnded, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -122,8 +116,7 @@ pub struct ConferenceParticipantSpeakEndedPayload {
 impl serde::Serialize for ConferenceParticipantSpeakEndedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantSpeakEndedPayload", 8usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantSpeakEndedPayload", 8)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -152,9 +145,7 @@ impl serde::Serialize for ConferenceParticipantSpeakEndedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEndedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -171,10 +162,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEndedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantSpeakEndedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantSpeakEndedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantSpeakEndedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -185,14 +173,14 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEndedPayload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -208,8 +196,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakEndedPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferenceParticipantSpeakEndedPayload", FIELDS, V)
+        deserializer.deserialize_struct("ConferenceParticipantSpeakEndedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

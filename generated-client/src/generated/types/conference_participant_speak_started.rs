@@ -15,8 +15,7 @@ pub struct ConferenceParticipantSpeakStarted {
 impl serde::Serialize for ConferenceParticipantSpeakStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantSpeakStarted", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantSpeakStarted", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for ConferenceParticipantSpeakStarted {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStarted {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantSpeakStarted")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantSpeakStarted, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantSpeakStarted, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -126,8 +120,7 @@ pub struct ConferenceParticipantSpeakStartedPayload {
 impl serde::Serialize for ConferenceParticipantSpeakStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceParticipantSpeakStartedPayload", 8usize)?;
+        let mut out = serializer.serialize_struct("ConferenceParticipantSpeakStartedPayload", 8)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -156,9 +149,7 @@ impl serde::Serialize for ConferenceParticipantSpeakStartedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStartedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -175,10 +166,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStartedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceParticipantSpeakStartedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceParticipantSpeakStartedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceParticipantSpeakStartedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -189,14 +177,14 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStartedPayload {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -212,8 +200,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceParticipantSpeakStartedPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConferenceParticipantSpeakStartedPayload", FIELDS, V)
+        deserializer.deserialize_struct("ConferenceParticipantSpeakStartedPayload", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -15,7 +15,7 @@ pub struct ConferenceRecordingSaved {
 impl serde::Serialize for ConferenceRecordingSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceRecordingSaved", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceRecordingSaved", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -32,9 +32,7 @@ impl serde::Serialize for ConferenceRecordingSaved {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceRecordingSaved {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSaved {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceRecordingSaved")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceRecordingSaved, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceRecordingSaved, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -174,11 +169,7 @@ pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
 impl serde::Serialize for ConferenceRecordingSavedPayloadPublicRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "ConferenceRecordingSavedPayloadPublicRecordingUrls",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("ConferenceRecordingSavedPayloadPublicRecordingUrls", 2)?;
         if let Some(v) = &self.mp3 {
             out.serialize_field("mp3", v)?;
         }
@@ -188,11 +179,8 @@ impl serde::Serialize for ConferenceRecordingSavedPayloadPublicRecordingUrls {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for ConferenceRecordingSavedPayloadPublicRecordingUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadPublicRecordingUrls {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mp3", "wav"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -200,16 +188,13 @@ for ConferenceRecordingSavedPayloadPublicRecordingUrls {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceRecordingSavedPayloadPublicRecordingUrls")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceRecordingSavedPayloadPublicRecordingUrls, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceRecordingSavedPayloadPublicRecordingUrls, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -219,12 +204,7 @@ for ConferenceRecordingSavedPayloadPublicRecordingUrls {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ConferenceRecordingSavedPayloadPublicRecordingUrls",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ConferenceRecordingSavedPayloadPublicRecordingUrls", FIELDS, V)
     }
 }
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -&gt; Call Recordings documentation, or via Mission Control under Reporting -&gt; Recordings.
@@ -239,8 +219,7 @@ pub struct ConferenceRecordingSavedPayloadRecordingUrls {
 impl serde::Serialize for ConferenceRecordingSavedPayloadRecordingUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceRecordingSavedPayloadRecordingUrls", 2usize)?;
+        let mut out = serializer.serialize_struct("ConferenceRecordingSavedPayloadRecordingUrls", 2)?;
         if let Some(v) = &self.mp3 {
             out.serialize_field("mp3", v)?;
         }
@@ -251,9 +230,7 @@ impl serde::Serialize for ConferenceRecordingSavedPayloadRecordingUrls {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadRecordingUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mp3", "wav"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -261,16 +238,13 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadRecordingUr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceRecordingSavedPayloadRecordingUrls")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceRecordingSavedPayloadRecordingUrls, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceRecordingSavedPayloadRecordingUrls, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -280,12 +254,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayloadRecordingUr
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "ConferenceRecordingSavedPayloadRecordingUrls",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("ConferenceRecordingSavedPayloadRecordingUrls", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
@@ -321,8 +290,7 @@ pub struct ConferenceRecordingSavedPayload {
 impl serde::Serialize for ConferenceRecordingSavedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceRecordingSavedPayload", 12usize)?;
+        let mut out = serializer.serialize_struct("ConferenceRecordingSavedPayload", 12)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -363,9 +331,7 @@ impl serde::Serialize for ConferenceRecordingSavedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_session_id",
@@ -386,10 +352,7 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceRecordingSavedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceRecordingSavedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceRecordingSavedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -404,18 +367,18 @@ impl<'de> serde::Deserialize<'de> for ConferenceRecordingSavedPayload {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

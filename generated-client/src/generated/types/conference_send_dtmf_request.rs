@@ -29,7 +29,7 @@ impl ConferenceSendDtmfRequest {
 impl serde::Serialize for ConferenceSendDtmfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceSendDtmfRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceSendDtmfRequest", 4)?;
         if let Some(v) = &self.call_control_ids {
             out.serialize_field("call_control_ids", v)?;
         }
@@ -44,35 +44,25 @@ impl serde::Serialize for ConferenceSendDtmfRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceSendDtmfRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "call_control_ids",
-            "client_state",
-            "digits",
-            "duration_millis",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_control_ids", "client_state", "digits", "duration_millis"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ConferenceSendDtmfRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceSendDtmfRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceSendDtmfRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceSendDtmfRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -15,7 +15,7 @@ pub struct ConferenceSpeakStarted {
 impl serde::Serialize for ConferenceSpeakStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConferenceSpeakStarted", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceSpeakStarted", 4)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -32,9 +32,7 @@ impl serde::Serialize for ConferenceSpeakStarted {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceSpeakStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type", "id", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceSpeakStarted {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceSpeakStarted")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceSpeakStarted, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceSpeakStarted, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -113,8 +108,7 @@ pub struct ConferenceSpeakStartedPayload {
 impl serde::Serialize for ConferenceSpeakStartedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConferenceSpeakStartedPayload", 4usize)?;
+        let mut out = serializer.serialize_struct("ConferenceSpeakStartedPayload", 4)?;
         if let Some(v) = &self.conference_id {
             out.serialize_field("conference_id", v)?;
         }
@@ -131,9 +125,7 @@ impl serde::Serialize for ConferenceSpeakStartedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConferenceSpeakStartedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "conference_id",
             "connection_id",
@@ -146,20 +138,17 @@ impl<'de> serde::Deserialize<'de> for ConferenceSpeakStartedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConferenceSpeakStartedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConferenceSpeakStartedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConferenceSpeakStartedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,7 +27,7 @@ pub struct ConnectionJitterBuffer {
 impl serde::Serialize for ConnectionJitterBuffer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionJitterBuffer", 3usize)?;
+        let mut out = serializer.serialize_struct("ConnectionJitterBuffer", 3)?;
         if let Some(v) = &self.enable_jitter_buffer {
             out.serialize_field("enable_jitter_buffer", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for ConnectionJitterBuffer {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionJitterBuffer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable_jitter_buffer",
             "jitterbuffer_msec_max",
@@ -55,18 +53,15 @@ impl<'de> serde::Deserialize<'de> for ConnectionJitterBuffer {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionJitterBuffer")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionJitterBuffer, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionJitterBuffer, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,8 +25,7 @@ pub struct ConnectionNoiseSuppressionDetails {
 impl serde::Serialize for ConnectionNoiseSuppressionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConnectionNoiseSuppressionDetails", 2usize)?;
+        let mut out = serializer.serialize_struct("ConnectionNoiseSuppressionDetails", 2)?;
         if let Some(v) = &self.attenuation_limit {
             out.serialize_field("attenuation_limit", v)?;
         }
@@ -37,9 +36,7 @@ impl serde::Serialize for ConnectionNoiseSuppressionDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionNoiseSuppressionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["attenuation_limit", "engine"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,16 +44,13 @@ impl<'de> serde::Deserialize<'de> for ConnectionNoiseSuppressionDetails {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionNoiseSuppressionDetails")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionNoiseSuppressionDetails, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionNoiseSuppressionDetails, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

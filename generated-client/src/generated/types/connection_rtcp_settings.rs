@@ -26,7 +26,7 @@ pub struct ConnectionRtcpSettings {
 impl serde::Serialize for ConnectionRtcpSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionRtcpSettings", 3usize)?;
+        let mut out = serializer.serialize_struct("ConnectionRtcpSettings", 3)?;
         if let Some(v) = &self.capture_enabled {
             out.serialize_field("capture_enabled", v)?;
         }
@@ -40,9 +40,7 @@ impl serde::Serialize for ConnectionRtcpSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConnectionRtcpSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["capture_enabled", "port", "report_frequency_secs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for ConnectionRtcpSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectionRtcpSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectionRtcpSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionRtcpSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -16,8 +16,7 @@ pub struct ConsentTokenResponseDataRequestedScopesItem {
 impl serde::Serialize for ConsentTokenResponseDataRequestedScopesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConsentTokenResponseDataRequestedScopesItem", 3usize)?;
+        let mut out = serializer.serialize_struct("ConsentTokenResponseDataRequestedScopesItem", 3)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -31,9 +30,7 @@ impl serde::Serialize for ConsentTokenResponseDataRequestedScopesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConsentTokenResponseDataRequestedScopesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "id", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,18 +38,15 @@ impl<'de> serde::Deserialize<'de> for ConsentTokenResponseDataRequestedScopesIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConsentTokenResponseDataRequestedScopesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConsentTokenResponseDataRequestedScopesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConsentTokenResponseDataRequestedScopesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -63,8 +57,7 @@ impl<'de> serde::Deserialize<'de> for ConsentTokenResponseDataRequestedScopesIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConsentTokenResponseDataRequestedScopesItem", FIELDS, V)
+        deserializer.deserialize_struct("ConsentTokenResponseDataRequestedScopesItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
@@ -89,7 +82,7 @@ pub struct ConsentTokenResponseData {
 impl serde::Serialize for ConsentTokenResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConsentTokenResponseData", 8usize)?;
+        let mut out = serializer.serialize_struct("ConsentTokenResponseData", 8)?;
         if let Some(v) = &self.client_id {
             out.serialize_field("client_id", v)?;
         }
@@ -118,9 +111,7 @@ impl serde::Serialize for ConsentTokenResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConsentTokenResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_id",
             "logo_uri",
@@ -137,10 +128,7 @@ impl<'de> serde::Deserialize<'de> for ConsentTokenResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConsentTokenResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConsentTokenResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConsentTokenResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -151,14 +139,14 @@ impl<'de> serde::Deserialize<'de> for ConsentTokenResponseData {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

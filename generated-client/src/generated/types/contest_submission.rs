@@ -12,7 +12,7 @@ pub struct ContestSubmission {
 impl serde::Serialize for ContestSubmission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ContestSubmission", 3usize)?;
+        let mut out = serializer.serialize_struct("ContestSubmission", 3)?;
         if let Some(v) = &self.document_count {
             out.serialize_field("document_count", v)?;
         }
@@ -26,9 +26,7 @@ impl serde::Serialize for ContestSubmission {
     }
 }
 impl<'de> serde::Deserialize<'de> for ContestSubmission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document_count", "notes", "submitted_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,18 +34,15 @@ impl<'de> serde::Deserialize<'de> for ContestSubmission {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContestSubmission")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContestSubmission, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ContestSubmission, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl ConversationFlow {
 impl serde::Serialize for ConversationFlow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationFlow", 3usize)?;
+        let mut out = serializer.serialize_struct("ConversationFlow", 3)?;
         if let Some(v) = &self.edges {
             out.serialize_field("edges", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for ConversationFlow {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationFlow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["edges", "nodes", "start_node_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +49,15 @@ impl<'de> serde::Deserialize<'de> for ConversationFlow {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationFlow")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationFlow, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationFlow, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -35,7 +35,7 @@ impl ConversationFlowReq {
 impl serde::Serialize for ConversationFlowReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationFlowReq", 3usize)?;
+        let mut out = serializer.serialize_struct("ConversationFlowReq", 3)?;
         if let Some(v) = &self.edges {
             out.serialize_field("edges", v)?;
         }
@@ -45,9 +45,7 @@ impl serde::Serialize for ConversationFlowReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationFlowReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["edges", "nodes", "start_node_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -55,18 +53,15 @@ impl<'de> serde::Deserialize<'de> for ConversationFlowReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationFlowReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationFlowReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationFlowReq, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

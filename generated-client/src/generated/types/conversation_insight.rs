@@ -37,7 +37,7 @@ impl ConversationInsight {
 impl serde::Serialize for ConversationInsight {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationInsight", 4usize)?;
+        let mut out = serializer.serialize_struct("ConversationInsight", 4)?;
         out.serialize_field("conversation_insights", &self.conversation_insights)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("id", &self.id)?;
@@ -46,9 +46,7 @@ impl serde::Serialize for ConversationInsight {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationInsight {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["conversation_insights", "created_at", "id", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -56,28 +54,22 @@ impl<'de> serde::Deserialize<'de> for ConversationInsight {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationInsight")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationInsight, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationInsight, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(ConversationInsight {
-                    conversation_insights: crate::de::required(
-                        f0,
-                        "conversation_insights",
-                    )?,
+                    conversation_insights: crate::de::required(f0, "conversation_insights")?,
                     created_at: crate::de::required(f1, "created_at")?,
                     id: crate::de::required(f2, "id")?,
                     status: crate::de::required(f3, "status")?,
@@ -110,17 +102,14 @@ impl ConversationInsightConversationInsightsItem {
 impl serde::Serialize for ConversationInsightConversationInsightsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConversationInsightConversationInsightsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("ConversationInsightConversationInsightsItem", 2)?;
         out.serialize_field("insight_id", &self.insight_id)?;
         out.serialize_field("result", &self.result)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationInsightConversationInsightsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["insight_id", "result"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -128,16 +117,13 @@ impl<'de> serde::Deserialize<'de> for ConversationInsightConversationInsightsIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationInsightConversationInsightsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationInsightConversationInsightsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationInsightConversationInsightsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -147,8 +133,7 @@ impl<'de> serde::Deserialize<'de> for ConversationInsightConversationInsightsIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConversationInsightConversationInsightsItem", FIELDS, V)
+        deserializer.deserialize_struct("ConversationInsightConversationInsightsItem", FIELDS, V)
     }
 }
 /// Current status of the insight generation for the conversation.

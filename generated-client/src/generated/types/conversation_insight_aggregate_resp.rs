@@ -21,16 +21,13 @@ impl ConversationInsightAggregateResp {
 impl serde::Serialize for ConversationInsightAggregateResp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConversationInsightAggregateResp", 1usize)?;
+        let mut out = serializer.serialize_struct("ConversationInsightAggregateResp", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateResp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,14 +35,11 @@ impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateResp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationInsightAggregateResp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationInsightAggregateResp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationInsightAggregateResp, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -89,9 +83,7 @@ impl serde::Serialize for ConversationInsightAggregateRespDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateRespDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["record_count"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -99,15 +91,12 @@ impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateRespDataItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationInsightAggregateRespDataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationInsightAggregateRespDataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationInsightAggregateRespDataItem, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = Some(map.next_value()?),
+                        crate::de::Key::Declared(0) => f0 = Some(map.next_value()?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -120,7 +109,6 @@ impl<'de> serde::Deserialize<'de> for ConversationInsightAggregateRespDataItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConversationInsightAggregateRespDataItem", FIELDS, V)
+        deserializer.deserialize_struct("ConversationInsightAggregateRespDataItem", FIELDS, V)
     }
 }

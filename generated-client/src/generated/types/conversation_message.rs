@@ -33,7 +33,7 @@ impl ConversationMessage {
 impl serde::Serialize for ConversationMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationMessage", 5usize)?;
+        let mut out = serializer.serialize_struct("ConversationMessage", 5)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -49,9 +49,7 @@ impl serde::Serialize for ConversationMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created_at", "role", "sent_at", "text", "tool_calls"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -59,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for ConversationMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationMessage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationMessage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -70,11 +65,11 @@ impl<'de> serde::Deserialize<'de> for ConversationMessage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -137,8 +132,7 @@ pub struct ConversationMessageToolCallsItemFunction {
 impl serde::Serialize for ConversationMessageToolCallsItemFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConversationMessageToolCallsItemFunction", 2usize)?;
+        let mut out = serializer.serialize_struct("ConversationMessageToolCallsItemFunction", 2)?;
         if let Some(v) = &self.arguments {
             out.serialize_field("arguments", v)?;
         }
@@ -149,9 +143,7 @@ impl serde::Serialize for ConversationMessageToolCallsItemFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItemFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["arguments", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -159,16 +151,13 @@ impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItemFunction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationMessageToolCallsItemFunction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationMessageToolCallsItemFunction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationMessageToolCallsItemFunction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -178,8 +167,7 @@ impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItemFunction {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConversationMessageToolCallsItemFunction", FIELDS, V)
+        deserializer.deserialize_struct("ConversationMessageToolCallsItemFunction", FIELDS, V)
     }
 }
 /// Type of the tool call.
@@ -239,8 +227,7 @@ impl ConversationMessageToolCallsItem {
 impl serde::Serialize for ConversationMessageToolCallsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConversationMessageToolCallsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("ConversationMessageToolCallsItem", 3)?;
         out.serialize_field("function", &self.function)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("type", &self.r#type)?;
@@ -248,9 +235,7 @@ impl serde::Serialize for ConversationMessageToolCallsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["function", "id", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -258,18 +243,15 @@ impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationMessageToolCallsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationMessageToolCallsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationMessageToolCallsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,9 +24,7 @@ impl serde::Serialize for ConversationRelayAssistant {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationRelayAssistant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["dynamic_variables"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,15 +32,12 @@ impl<'de> serde::Deserialize<'de> for ConversationRelayAssistant {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationRelayAssistant")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationRelayAssistant, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationRelayAssistant, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -14,8 +14,7 @@ pub struct ConversationRelayInterruptionSettings {
 impl serde::Serialize for ConversationRelayInterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ConversationRelayInterruptionSettings", 4usize)?;
+        let mut out = serializer.serialize_struct("ConversationRelayInterruptionSettings", 4)?;
         if let Some(v) = &self.enable {
             out.serialize_field("enable", v)?;
         }
@@ -32,9 +31,7 @@ impl serde::Serialize for ConversationRelayInterruptionSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationRelayInterruptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable",
             "interruptible",
@@ -47,20 +44,17 @@ impl<'de> serde::Deserialize<'de> for ConversationRelayInterruptionSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationRelayInterruptionSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationRelayInterruptionSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationRelayInterruptionSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -72,7 +66,6 @@ impl<'de> serde::Deserialize<'de> for ConversationRelayInterruptionSettings {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ConversationRelayInterruptionSettings", FIELDS, V)
+        deserializer.deserialize_struct("ConversationRelayInterruptionSettings", FIELDS, V)
     }
 }

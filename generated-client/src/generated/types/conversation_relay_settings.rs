@@ -31,7 +31,7 @@ impl ConversationRelaySettings {
 impl serde::Serialize for ConversationRelaySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConversationRelaySettings", 5usize)?;
+        let mut out = serializer.serialize_struct("ConversationRelaySettings", 5)?;
         if let Some(v) = &self.dtmf_detection {
             out.serialize_field("dtmf_detection", v)?;
         }
@@ -49,9 +49,7 @@ impl serde::Serialize for ConversationRelaySettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for ConversationRelaySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "dtmf_detection",
             "interruptible",
@@ -65,10 +63,7 @@ impl<'de> serde::Deserialize<'de> for ConversationRelaySettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConversationRelaySettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConversationRelaySettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConversationRelaySettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -76,11 +71,11 @@ impl<'de> serde::Deserialize<'de> for ConversationRelaySettings {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

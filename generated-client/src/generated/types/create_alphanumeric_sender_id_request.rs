@@ -30,8 +30,7 @@ impl CreateAlphanumericSenderIdRequest {
 impl serde::Serialize for CreateAlphanumericSenderIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateAlphanumericSenderIdRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("CreateAlphanumericSenderIdRequest", 3)?;
         out.serialize_field("alphanumeric_sender_id", &self.alphanumeric_sender_id)?;
         out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
         if let Some(v) = &self.us_long_code_fallback {
@@ -41,9 +40,7 @@ impl serde::Serialize for CreateAlphanumericSenderIdRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAlphanumericSenderIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "alphanumeric_sender_id",
             "messaging_profile_id",
@@ -55,30 +52,21 @@ impl<'de> serde::Deserialize<'de> for CreateAlphanumericSenderIdRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAlphanumericSenderIdRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAlphanumericSenderIdRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateAlphanumericSenderIdRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateAlphanumericSenderIdRequest {
-                    alphanumeric_sender_id: crate::de::required(
-                        f0,
-                        "alphanumeric_sender_id",
-                    )?,
-                    messaging_profile_id: crate::de::required(
-                        f1,
-                        "messaging_profile_id",
-                    )?,
+                    alphanumeric_sender_id: crate::de::required(f0, "alphanumeric_sender_id")?,
+                    messaging_profile_id: crate::de::required(f1, "messaging_profile_id")?,
                     us_long_code_fallback: f2,
                 })
             }

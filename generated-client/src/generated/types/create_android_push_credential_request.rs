@@ -32,21 +32,15 @@ impl CreateAndroidPushCredentialRequest {
 impl serde::Serialize for CreateAndroidPushCredentialRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateAndroidPushCredentialRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("CreateAndroidPushCredentialRequest", 3)?;
         out.serialize_field("alias", &self.alias)?;
-        out.serialize_field(
-            "project_account_json_file",
-            &self.project_account_json_file,
-        )?;
+        out.serialize_field("project_account_json_file", &self.project_account_json_file)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndroidPushCredentialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "project_account_json_file", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,27 +48,21 @@ impl<'de> serde::Deserialize<'de> for CreateAndroidPushCredentialRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAndroidPushCredentialRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAndroidPushCredentialRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateAndroidPushCredentialRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateAndroidPushCredentialRequest {
                     alias: crate::de::required(f0, "alias")?,
-                    project_account_json_file: crate::de::required(
-                        f1,
-                        "project_account_json_file",
-                    )?,
+                    project_account_json_file: crate::de::required(f1, "project_account_json_file")?,
                     r#type: crate::de::required(f2, "type")?,
                 })
             }

@@ -54,7 +54,7 @@ impl CreateAssistantTestRequest {
 impl serde::Serialize for CreateAssistantTestRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateAssistantTestRequest", 8usize)?;
+        let mut out = serializer.serialize_struct("CreateAssistantTestRequest", 8)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -75,9 +75,7 @@ impl serde::Serialize for CreateAssistantTestRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "description",
             "destination",
@@ -94,10 +92,7 @@ impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAssistantTestRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAssistantTestRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateAssistantTestRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,14 +103,14 @@ impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequest {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -157,17 +152,14 @@ impl CreateAssistantTestRequestRubricItem {
 impl serde::Serialize for CreateAssistantTestRequestRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateAssistantTestRequestRubricItem", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateAssistantTestRequestRubricItem", 2)?;
         out.serialize_field("criteria", &self.criteria)?;
         out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequestRubricItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["criteria", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -175,16 +167,13 @@ impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequestRubricItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAssistantTestRequestRubricItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAssistantTestRequestRubricItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateAssistantTestRequestRubricItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -194,7 +183,6 @@ impl<'de> serde::Deserialize<'de> for CreateAssistantTestRequestRubricItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateAssistantTestRequestRubricItem", FIELDS, V)
+        deserializer.deserialize_struct("CreateAssistantTestRequestRubricItem", FIELDS, V)
     }
 }

@@ -27,17 +27,14 @@ impl CreateCloudfsFilesystemRequest {
 impl serde::Serialize for CreateCloudfsFilesystemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateCloudfsFilesystemRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateCloudfsFilesystemRequest", 2)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("region", &self.region)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCloudfsFilesystemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "region"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,16 +42,13 @@ impl<'de> serde::Deserialize<'de> for CreateCloudfsFilesystemRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateCloudfsFilesystemRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateCloudfsFilesystemRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateCloudfsFilesystemRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -20,7 +20,7 @@ impl CreateEmailBatchRequest {
 impl serde::Serialize for CreateEmailBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateEmailBatchRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateEmailBatchRequest", 2)?;
         out.serialize_field("messages", &self.messages)?;
         if let Some(v) = &self.sandbox_mode {
             out.serialize_field("sandbox_mode", v)?;
@@ -29,9 +29,7 @@ impl serde::Serialize for CreateEmailBatchRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmailBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messages", "sandbox_mode"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for CreateEmailBatchRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailBatchRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEmailBatchRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateEmailBatchRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl CreateEmailBlockRequest {
 impl serde::Serialize for CreateEmailBlockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateEmailBlockRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateEmailBlockRequest", 4)?;
         if let Some(v) = &self.domain_id {
             out.serialize_field("domain_id", v)?;
         }
@@ -46,9 +46,7 @@ impl serde::Serialize for CreateEmailBlockRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmailBlockRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["domain_id", "expires_at", "from", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -56,20 +54,17 @@ impl<'de> serde::Deserialize<'de> for CreateEmailBlockRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailBlockRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEmailBlockRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateEmailBlockRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,7 +25,7 @@ impl CreateEmailDomainRequest {
 impl serde::Serialize for CreateEmailDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateEmailDomainRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateEmailDomainRequest", 4)?;
         if let Some(v) = &self.dmarc_policy {
             out.serialize_field("dmarc_policy", v)?;
         }
@@ -40,35 +40,25 @@ impl serde::Serialize for CreateEmailDomainRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmailDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "dmarc_policy",
-            "domain",
-            "inbound_enabled",
-            "tracking",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["dmarc_policy", "domain", "inbound_enabled", "tracking"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CreateEmailDomainRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailDomainRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEmailDomainRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateEmailDomainRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -38,8 +38,7 @@ impl CreateExternalConnectionRequest {
 impl serde::Serialize for CreateExternalConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateExternalConnectionRequest", 8usize)?;
+        let mut out = serializer.serialize_struct("CreateExternalConnectionRequest", 8)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -64,9 +63,7 @@ impl serde::Serialize for CreateExternalConnectionRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "external_sip_connection",
@@ -83,10 +80,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateExternalConnectionRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateExternalConnectionRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateExternalConnectionRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -97,23 +91,20 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequest {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateExternalConnectionRequest {
                     active: f0,
-                    external_sip_connection: crate::de::required(
-                        f1,
-                        "external_sip_connection",
-                    )?,
+                    external_sip_connection: crate::de::required(f1, "external_sip_connection")?,
                     inbound: f2,
                     outbound: crate::de::required(f3, "outbound")?,
                     tags: f4,
@@ -137,8 +128,7 @@ pub struct CreateExternalConnectionRequestInbound {
 impl serde::Serialize for CreateExternalConnectionRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateExternalConnectionRequestInbound", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateExternalConnectionRequestInbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -149,9 +139,7 @@ impl serde::Serialize for CreateExternalConnectionRequestInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -159,16 +147,13 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateExternalConnectionRequestInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateExternalConnectionRequestInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateExternalConnectionRequestInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -178,8 +163,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestInbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateExternalConnectionRequestInbound", FIELDS, V)
+        deserializer.deserialize_struct("CreateExternalConnectionRequestInbound", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
@@ -194,8 +178,7 @@ pub struct CreateExternalConnectionRequestOutbound {
 impl serde::Serialize for CreateExternalConnectionRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateExternalConnectionRequestOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateExternalConnectionRequestOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -206,9 +189,7 @@ impl serde::Serialize for CreateExternalConnectionRequestOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -216,16 +197,13 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateExternalConnectionRequestOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateExternalConnectionRequestOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateExternalConnectionRequestOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -235,7 +213,6 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestOutbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateExternalConnectionRequestOutbound", FIELDS, V)
+        deserializer.deserialize_struct("CreateExternalConnectionRequestOutbound", FIELDS, V)
     }
 }

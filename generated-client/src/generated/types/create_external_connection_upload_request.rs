@@ -30,8 +30,7 @@ impl CreateExternalConnectionUploadRequest {
 impl serde::Serialize for CreateExternalConnectionUploadRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateExternalConnectionUploadRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateExternalConnectionUploadRequest", 5)?;
         if let Some(v) = &self.additional_usages {
             out.serialize_field("additional_usages", v)?;
         }
@@ -49,9 +48,7 @@ impl serde::Serialize for CreateExternalConnectionUploadRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateExternalConnectionUploadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "additional_usages",
             "civic_address_id",
@@ -65,10 +62,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionUploadRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateExternalConnectionUploadRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateExternalConnectionUploadRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateExternalConnectionUploadRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -76,11 +70,11 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionUploadRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -93,8 +87,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionUploadRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateExternalConnectionUploadRequest", FIELDS, V)
+        deserializer.deserialize_struct("CreateExternalConnectionUploadRequest", FIELDS, V)
     }
 }
 /// Additional use cases of the upload request. If not provided, all supported usages will be used.

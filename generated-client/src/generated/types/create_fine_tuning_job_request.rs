@@ -30,7 +30,7 @@ impl CreateFineTuningJobRequest {
 impl serde::Serialize for CreateFineTuningJobRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateFineTuningJobRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateFineTuningJobRequest", 4)?;
         if let Some(v) = &self.hyperparameters {
             out.serialize_field("hyperparameters", v)?;
         }
@@ -43,9 +43,7 @@ impl serde::Serialize for CreateFineTuningJobRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["hyperparameters", "model", "suffix", "training_file"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -53,20 +51,17 @@ impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateFineTuningJobRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateFineTuningJobRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateFineTuningJobRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -91,8 +86,7 @@ pub struct CreateFineTuningJobRequestHyperparameters {
 impl serde::Serialize for CreateFineTuningJobRequestHyperparameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateFineTuningJobRequestHyperparameters", 1usize)?;
+        let mut out = serializer.serialize_struct("CreateFineTuningJobRequestHyperparameters", 1)?;
         if let Some(v) = &self.n_epochs {
             out.serialize_field("n_epochs", v)?;
         }
@@ -100,9 +94,7 @@ impl serde::Serialize for CreateFineTuningJobRequestHyperparameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequestHyperparameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["n_epochs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -110,14 +102,11 @@ impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequestHyperparameters 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateFineTuningJobRequestHyperparameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateFineTuningJobRequestHyperparameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateFineTuningJobRequestHyperparameters, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -126,7 +115,6 @@ impl<'de> serde::Deserialize<'de> for CreateFineTuningJobRequestHyperparameters 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateFineTuningJobRequestHyperparameters", FIELDS, V)
+        deserializer.deserialize_struct("CreateFineTuningJobRequestHyperparameters", FIELDS, V)
     }
 }

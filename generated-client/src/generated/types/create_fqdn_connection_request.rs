@@ -72,8 +72,7 @@ impl CreateFqdnConnectionRequest {
 impl serde::Serialize for CreateFqdnConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateFqdnConnectionRequest", 24usize)?;
+        let mut out = serializer.serialize_struct("CreateFqdnConnectionRequest", 24)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -148,9 +147,7 @@ impl serde::Serialize for CreateFqdnConnectionRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFqdnConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -183,10 +180,7 @@ impl<'de> serde::Deserialize<'de> for CreateFqdnConnectionRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateFqdnConnectionRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateFqdnConnectionRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateFqdnConnectionRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -213,30 +207,30 @@ impl<'de> serde::Deserialize<'de> for CreateFqdnConnectionRequest {
                 let mut f23 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -35,7 +35,7 @@ impl CreateFqdnRequest {
 impl serde::Serialize for CreateFqdnRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateFqdnRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateFqdnRequest", 4)?;
         out.serialize_field("connection_id", &self.connection_id)?;
         out.serialize_field("dns_record_type", &self.dns_record_type)?;
         out.serialize_field("fqdn", &self.fqdn)?;
@@ -46,9 +46,7 @@ impl serde::Serialize for CreateFqdnRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFqdnRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "dns_record_type", "fqdn", "port"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -56,20 +54,17 @@ impl<'de> serde::Deserialize<'de> for CreateFqdnRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateFqdnRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateFqdnRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateFqdnRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

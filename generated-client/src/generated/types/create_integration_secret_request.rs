@@ -36,8 +36,7 @@ impl CreateIntegrationSecretRequest {
 impl serde::Serialize for CreateIntegrationSecretRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateIntegrationSecretRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateIntegrationSecretRequest", 5)?;
         out.serialize_field("identifier", &self.identifier)?;
         if let Some(v) = &self.password {
             out.serialize_field("password", v)?;
@@ -53,9 +52,7 @@ impl serde::Serialize for CreateIntegrationSecretRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateIntegrationSecretRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["identifier", "password", "token", "type", "username"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -63,10 +60,7 @@ impl<'de> serde::Deserialize<'de> for CreateIntegrationSecretRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateIntegrationSecretRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateIntegrationSecretRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateIntegrationSecretRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -74,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for CreateIntegrationSecretRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -37,8 +37,7 @@ impl CreateIosPushCredentialRequest {
 impl serde::Serialize for CreateIosPushCredentialRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateIosPushCredentialRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateIosPushCredentialRequest", 4)?;
         out.serialize_field("alias", &self.alias)?;
         out.serialize_field("certificate", &self.certificate)?;
         out.serialize_field("private_key", &self.private_key)?;
@@ -47,9 +46,7 @@ impl serde::Serialize for CreateIosPushCredentialRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateIosPushCredentialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "certificate", "private_key", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -57,20 +54,17 @@ impl<'de> serde::Deserialize<'de> for CreateIosPushCredentialRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateIosPushCredentialRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateIosPushCredentialRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateIosPushCredentialRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

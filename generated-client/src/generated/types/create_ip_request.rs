@@ -26,7 +26,7 @@ impl CreateIpRequest {
 impl serde::Serialize for CreateIpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateIpRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("CreateIpRequest", 3)?;
         if let Some(v) = &self.connection_id {
             out.serialize_field("connection_id", v)?;
         }
@@ -38,9 +38,7 @@ impl serde::Serialize for CreateIpRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateIpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "ip_address", "port"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for CreateIpRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateIpRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateIpRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateIpRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -32,8 +32,7 @@ impl CreateManagedAccountRequest {
 impl serde::Serialize for CreateManagedAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateManagedAccountRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateManagedAccountRequest", 5)?;
         out.serialize_field("business_name", &self.business_name)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
@@ -51,9 +50,7 @@ impl serde::Serialize for CreateManagedAccountRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateManagedAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "business_name",
             "email",
@@ -67,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for CreateManagedAccountRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateManagedAccountRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateManagedAccountRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateManagedAccountRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -78,11 +72,11 @@ impl<'de> serde::Deserialize<'de> for CreateManagedAccountRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

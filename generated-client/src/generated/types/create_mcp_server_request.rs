@@ -29,7 +29,7 @@ impl CreateMcpServerRequest {
 impl serde::Serialize for CreateMcpServerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateMcpServerRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateMcpServerRequest", 5)?;
         if let Some(v) = &self.allowed_tools {
             out.serialize_field("allowed_tools", v)?;
         }
@@ -43,9 +43,7 @@ impl serde::Serialize for CreateMcpServerRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMcpServerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["allowed_tools", "api_key_ref", "name", "type", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -53,10 +51,7 @@ impl<'de> serde::Deserialize<'de> for CreateMcpServerRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMcpServerRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateMcpServerRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateMcpServerRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for CreateMcpServerRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -70,8 +70,7 @@ impl CreateMessagingProfileRequest {
 impl serde::Serialize for CreateMessagingProfileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateMessagingProfileRequest", 18usize)?;
+        let mut out = serializer.serialize_struct("CreateMessagingProfileRequest", 18)?;
         if let Some(v) = &self.ai_assistant_id {
             out.serialize_field("ai_assistant_id", v)?;
         }
@@ -126,9 +125,7 @@ impl serde::Serialize for CreateMessagingProfileRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMessagingProfileRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ai_assistant_id",
             "alpha_sender",
@@ -155,10 +152,7 @@ impl<'de> serde::Deserialize<'de> for CreateMessagingProfileRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMessagingProfileRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateMessagingProfileRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateMessagingProfileRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -179,24 +173,24 @@ impl<'de> serde::Deserialize<'de> for CreateMessagingProfileRequest {
                 let mut f17 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -218,10 +212,7 @@ impl<'de> serde::Deserialize<'de> for CreateMessagingProfileRequest {
                     webhook_api_version: f14,
                     webhook_failover_url: f15,
                     webhook_url: f16,
-                    whitelisted_destinations: crate::de::required(
-                        f17,
-                        "whitelisted_destinations",
-                    )?,
+                    whitelisted_destinations: crate::de::required(f17, "whitelisted_destinations")?,
                 })
             }
         }

@@ -17,7 +17,7 @@ pub struct CreateNumberOrderRequest {
 impl serde::Serialize for CreateNumberOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateNumberOrderRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateNumberOrderRequest", 5)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -37,9 +37,7 @@ impl serde::Serialize for CreateNumberOrderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -53,10 +51,7 @@ impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateNumberOrderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateNumberOrderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateNumberOrderRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -64,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -109,8 +104,7 @@ impl CreateNumberOrderRequestPhoneNumbersItem {
 impl serde::Serialize for CreateNumberOrderRequestPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateNumberOrderRequestPhoneNumbersItem", 3usize)?;
+        let mut out = serializer.serialize_struct("CreateNumberOrderRequestPhoneNumbersItem", 3)?;
         if let Some(v) = &self.bundle_id {
             out.serialize_field("bundle_id", v)?;
         }
@@ -122,9 +116,7 @@ impl serde::Serialize for CreateNumberOrderRequestPhoneNumbersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequestPhoneNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["bundle_id", "phone_number", "requirement_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -132,18 +124,15 @@ impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequestPhoneNumbersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateNumberOrderRequestPhoneNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateNumberOrderRequestPhoneNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateNumberOrderRequestPhoneNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -154,7 +143,6 @@ impl<'de> serde::Deserialize<'de> for CreateNumberOrderRequestPhoneNumbersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateNumberOrderRequestPhoneNumbersItem", FIELDS, V)
+        deserializer.deserialize_struct("CreateNumberOrderRequestPhoneNumbersItem", FIELDS, V)
     }
 }

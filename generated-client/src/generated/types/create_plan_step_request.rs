@@ -29,7 +29,7 @@ impl CreatePlanStepRequest {
 impl serde::Serialize for CreatePlanStepRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatePlanStepRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("CreatePlanStepRequest", 5)?;
         out.serialize_field("description", &self.description)?;
         if let Some(v) = &self.metadata {
             out.serialize_field("metadata", v)?;
@@ -43,9 +43,7 @@ impl serde::Serialize for CreatePlanStepRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePlanStepRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "description",
             "metadata",
@@ -59,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for CreatePlanStepRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePlanStepRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePlanStepRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatePlanStepRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -70,11 +65,11 @@ impl<'de> serde::Deserialize<'de> for CreatePlanStepRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

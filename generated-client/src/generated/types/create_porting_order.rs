@@ -26,7 +26,7 @@ impl CreatePortingOrder {
 impl serde::Serialize for CreatePortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatePortingOrder", 3usize)?;
+        let mut out = serializer.serialize_struct("CreatePortingOrder", 3)?;
         if let Some(v) = &self.customer_group_reference {
             out.serialize_field("customer_group_reference", v)?;
         }
@@ -38,9 +38,7 @@ impl serde::Serialize for CreatePortingOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePortingOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "customer_group_reference",
             "customer_reference",
@@ -52,18 +50,15 @@ impl<'de> serde::Deserialize<'de> for CreatePortingOrder {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePortingOrder")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePortingOrder, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatePortingOrder, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

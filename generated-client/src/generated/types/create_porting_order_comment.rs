@@ -9,7 +9,7 @@ pub struct CreatePortingOrderComment {
 impl serde::Serialize for CreatePortingOrderComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatePortingOrderComment", 1usize)?;
+        let mut out = serializer.serialize_struct("CreatePortingOrderComment", 1)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for CreatePortingOrderComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePortingOrderComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for CreatePortingOrderComment {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePortingOrderComment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePortingOrderComment, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatePortingOrderComment, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

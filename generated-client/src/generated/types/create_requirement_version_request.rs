@@ -27,17 +27,14 @@ impl CreateRequirementVersionRequest {
 impl serde::Serialize for CreateRequirementVersionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateRequirementVersionRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateRequirementVersionRequest", 2)?;
         out.serialize_field("effective_start_at", &self.effective_start_at)?;
         out.serialize_field("requirement_type_ids", &self.requirement_type_ids)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRequirementVersionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["effective_start_at", "requirement_type_ids"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,25 +42,19 @@ impl<'de> serde::Deserialize<'de> for CreateRequirementVersionRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRequirementVersionRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRequirementVersionRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateRequirementVersionRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateRequirementVersionRequest {
                     effective_start_at: crate::de::required(f0, "effective_start_at")?,
-                    requirement_type_ids: crate::de::required(
-                        f1,
-                        "requirement_type_ids",
-                    )?,
+                    requirement_type_ids: crate::de::required(f1, "requirement_type_ids")?,
                 })
             }
         }

@@ -56,8 +56,7 @@ impl CreateScheduledEventRequest {
 impl serde::Serialize for CreateScheduledEventRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateScheduledEventRequest", 10usize)?;
+        let mut out = serializer.serialize_struct("CreateScheduledEventRequest", 10)?;
         if let Some(v) = &self.call_settings {
             out.serialize_field("call_settings", v)?;
         }
@@ -73,15 +72,9 @@ impl serde::Serialize for CreateScheduledEventRequest {
         if let Some(v) = &self.retry_interval_secs {
             out.serialize_field("retry_interval_secs", v)?;
         }
-        out.serialize_field(
-            "scheduled_at_fixed_datetime",
-            &self.scheduled_at_fixed_datetime,
-        )?;
+        out.serialize_field("scheduled_at_fixed_datetime", &self.scheduled_at_fixed_datetime)?;
         out.serialize_field("telnyx_agent_target", &self.telnyx_agent_target)?;
-        out.serialize_field(
-            "telnyx_conversation_channel",
-            &self.telnyx_conversation_channel,
-        )?;
+        out.serialize_field("telnyx_conversation_channel", &self.telnyx_conversation_channel)?;
         out.serialize_field("telnyx_end_user_target", &self.telnyx_end_user_target)?;
         if let Some(v) = &self.text {
             out.serialize_field("text", v)?;
@@ -90,9 +83,7 @@ impl serde::Serialize for CreateScheduledEventRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_settings",
             "conversation_metadata",
@@ -111,10 +102,7 @@ impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateScheduledEventRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateScheduledEventRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateScheduledEventRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -127,16 +115,16 @@ impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -146,19 +134,10 @@ impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
                     dynamic_variables: f2,
                     max_retries_client_errors: f3,
                     retry_interval_secs: f4,
-                    scheduled_at_fixed_datetime: crate::de::required(
-                        f5,
-                        "scheduled_at_fixed_datetime",
-                    )?,
+                    scheduled_at_fixed_datetime: crate::de::required(f5, "scheduled_at_fixed_datetime")?,
                     telnyx_agent_target: crate::de::required(f6, "telnyx_agent_target")?,
-                    telnyx_conversation_channel: crate::de::required(
-                        f7,
-                        "telnyx_conversation_channel",
-                    )?,
-                    telnyx_end_user_target: crate::de::required(
-                        f8,
-                        "telnyx_end_user_target",
-                    )?,
+                    telnyx_conversation_channel: crate::de::required(f7, "telnyx_conversation_channel")?,
+                    telnyx_end_user_target: crate::de::required(f8, "telnyx_end_user_target")?,
                     text: f9,
                 })
             }

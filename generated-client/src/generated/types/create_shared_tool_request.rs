@@ -73,9 +73,7 @@ impl serde::Serialize for CreateSharedToolRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSharedToolRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_side_tool",
             "display_name",
@@ -94,10 +92,7 @@ impl<'de> serde::Deserialize<'de> for CreateSharedToolRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSharedToolRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSharedToolRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateSharedToolRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -111,16 +106,16 @@ impl<'de> serde::Deserialize<'de> for CreateSharedToolRequest {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = Some(map.next_value()?),
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
-                        crate::de::Key::Declared(5usize) => f5 = map.next_value()?,
-                        crate::de::Key::Declared(6usize) => f6 = map.next_value()?,
-                        crate::de::Key::Declared(7usize) => f7 = map.next_value()?,
-                        crate::de::Key::Declared(8usize) => f8 = Some(map.next_value()?),
-                        crate::de::Key::Declared(9usize) => f9 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = Some(map.next_value()?),
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(5) => f5 = map.next_value()?,
+                        crate::de::Key::Declared(6) => f6 = map.next_value()?,
+                        crate::de::Key::Declared(7) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(8) => f8 = Some(map.next_value()?),
+                        crate::de::Key::Declared(9) => f9 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -19,8 +19,7 @@ impl CreateUnsubscribeGroupRequest {
 impl serde::Serialize for CreateUnsubscribeGroupRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateUnsubscribeGroupRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateUnsubscribeGroupRequest", 2)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for CreateUnsubscribeGroupRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUnsubscribeGroupRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +36,13 @@ impl<'de> serde::Deserialize<'de> for CreateUnsubscribeGroupRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUnsubscribeGroupRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUnsubscribeGroupRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateUnsubscribeGroupRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

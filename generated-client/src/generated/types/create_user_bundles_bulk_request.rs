@@ -11,8 +11,7 @@ pub struct CreateUserBundlesBulkRequest {
 impl serde::Serialize for CreateUserBundlesBulkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateUserBundlesBulkRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateUserBundlesBulkRequest", 2)?;
         if let Some(v) = &self.idempotency_key {
             out.serialize_field("idempotency_key", v)?;
         }
@@ -23,9 +22,7 @@ impl serde::Serialize for CreateUserBundlesBulkRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["idempotency_key", "items"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBundlesBulkRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUserBundlesBulkRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateUserBundlesBulkRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -78,17 +72,14 @@ impl CreateUserBundlesBulkRequestItemsItem {
 impl serde::Serialize for CreateUserBundlesBulkRequestItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateUserBundlesBulkRequestItemsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("CreateUserBundlesBulkRequestItemsItem", 2)?;
         out.serialize_field("billing_bundle_id", &self.billing_bundle_id)?;
         out.serialize_field("quantity", &self.quantity)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequestItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["billing_bundle_id", "quantity"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -96,16 +87,13 @@ impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequestItemsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBundlesBulkRequestItemsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUserBundlesBulkRequestItemsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateUserBundlesBulkRequestItemsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,7 +103,6 @@ impl<'de> serde::Deserialize<'de> for CreateUserBundlesBulkRequestItemsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreateUserBundlesBulkRequestItemsItem", FIELDS, V)
+        deserializer.deserialize_struct("CreateUserBundlesBulkRequestItemsItem", FIELDS, V)
     }
 }

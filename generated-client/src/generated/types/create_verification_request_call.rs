@@ -37,8 +37,7 @@ impl CreateVerificationRequestCall {
 impl serde::Serialize for CreateVerificationRequestCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateVerificationRequestCall", 5usize)?;
+        let mut out = serializer.serialize_struct("CreateVerificationRequestCall", 5)?;
         if let Some(v) = &self.custom_code {
             out.serialize_field("custom_code", v)?;
         }
@@ -54,9 +53,7 @@ impl serde::Serialize for CreateVerificationRequestCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateVerificationRequestCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "custom_code",
             "extension",
@@ -70,10 +67,7 @@ impl<'de> serde::Deserialize<'de> for CreateVerificationRequestCall {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateVerificationRequestCall")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVerificationRequestCall, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateVerificationRequestCall, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -81,11 +75,11 @@ impl<'de> serde::Deserialize<'de> for CreateVerificationRequestCall {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

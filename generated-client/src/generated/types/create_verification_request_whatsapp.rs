@@ -34,8 +34,7 @@ impl CreateVerificationRequestWhatsapp {
 impl serde::Serialize for CreateVerificationRequestWhatsapp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreateVerificationRequestWhatsapp", 4usize)?;
+        let mut out = serializer.serialize_struct("CreateVerificationRequestWhatsapp", 4)?;
         if let Some(v) = &self.custom_code {
             out.serialize_field("custom_code", v)?;
         }
@@ -48,9 +47,7 @@ impl serde::Serialize for CreateVerificationRequestWhatsapp {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateVerificationRequestWhatsapp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "custom_code",
             "phone_number",
@@ -63,20 +60,17 @@ impl<'de> serde::Deserialize<'de> for CreateVerificationRequestWhatsapp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateVerificationRequestWhatsapp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVerificationRequestWhatsapp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreateVerificationRequestWhatsapp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,16 +17,13 @@ impl CreatedVerificationCodesResponse {
 impl serde::Serialize for CreatedVerificationCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreatedVerificationCodesResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("CreatedVerificationCodesResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatedVerificationCodesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,14 +31,11 @@ impl<'de> serde::Deserialize<'de> for CreatedVerificationCodesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatedVerificationCodesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatedVerificationCodesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatedVerificationCodesResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -114,8 +108,7 @@ impl CreatedVerificationCodesResponseDataItem {
 impl serde::Serialize for CreatedVerificationCodesResponseDataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CreatedVerificationCodesResponseDataItem", 4usize)?;
+        let mut out = serializer.serialize_struct("CreatedVerificationCodesResponseDataItem", 4)?;
         if let Some(v) = &self.error {
             out.serialize_field("error", v)?;
         }
@@ -130,35 +123,25 @@ impl serde::Serialize for CreatedVerificationCodesResponseDataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatedVerificationCodesResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "error",
-            "phone_number",
-            "type",
-            "verification_code_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["error", "phone_number", "type", "verification_code_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = CreatedVerificationCodesResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatedVerificationCodesResponseDataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatedVerificationCodesResponseDataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CreatedVerificationCodesResponseDataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -170,7 +153,6 @@ impl<'de> serde::Deserialize<'de> for CreatedVerificationCodesResponseDataItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CreatedVerificationCodesResponseDataItem", FIELDS, V)
+        deserializer.deserialize_struct("CreatedVerificationCodesResponseDataItem", FIELDS, V)
     }
 }

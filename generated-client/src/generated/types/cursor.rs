@@ -15,7 +15,7 @@ pub struct Cursor {
 impl serde::Serialize for Cursor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Cursor", 2usize)?;
+        let mut out = serializer.serialize_struct("Cursor", 2)?;
         if let Some(v) = &self.after {
             out.serialize_field("after", v)?;
         }
@@ -26,9 +26,7 @@ impl serde::Serialize for Cursor {
     }
 }
 impl<'de> serde::Deserialize<'de> for Cursor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["after", "before"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,20 +34,20 @@ impl<'de> serde::Deserialize<'de> for Cursor {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cursor")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cursor, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Cursor, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(Cursor { after: f0, before: f1 })
+                Ok(Cursor {
+                    after: f0,
+                    before: f1,
+                })
             }
         }
         deserializer.deserialize_struct("Cursor", FIELDS, V)

@@ -20,8 +20,7 @@ pub struct CustomerServiceRecordPhoneNumberCoverage {
 impl serde::Serialize for CustomerServiceRecordPhoneNumberCoverage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordPhoneNumberCoverage", 5usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordPhoneNumberCoverage", 5)?;
         if let Some(v) = &self.additional_data_required {
             out.serialize_field("additional_data_required", v)?;
         }
@@ -41,9 +40,7 @@ impl serde::Serialize for CustomerServiceRecordPhoneNumberCoverage {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordPhoneNumberCoverage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "additional_data_required",
             "has_csr_coverage",
@@ -57,10 +54,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordPhoneNumberCoverage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordPhoneNumberCoverage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordPhoneNumberCoverage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordPhoneNumberCoverage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -68,11 +62,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordPhoneNumberCoverage {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -85,8 +79,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordPhoneNumberCoverage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CustomerServiceRecordPhoneNumberCoverage", FIELDS, V)
+        deserializer.deserialize_struct("CustomerServiceRecordPhoneNumberCoverage", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "customer_service_records")))]

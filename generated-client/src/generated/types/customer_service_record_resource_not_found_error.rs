@@ -13,8 +13,7 @@ pub struct CustomerServiceRecordResourceNotFoundError {
 impl serde::Serialize for CustomerServiceRecordResourceNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordResourceNotFoundError", 5usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordResourceNotFoundError", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -34,9 +33,7 @@ impl serde::Serialize for CustomerServiceRecordResourceNotFoundError {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,10 +41,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordResourceNotFoundError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordResourceNotFoundError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordResourceNotFoundError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -55,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -72,8 +66,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
                 })
             }
         }
-        deserializer
-            .deserialize_struct("CustomerServiceRecordResourceNotFoundError", FIELDS, V)
+        deserializer.deserialize_struct("CustomerServiceRecordResourceNotFoundError", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -84,8 +77,7 @@ pub struct CustomerServiceRecordResourceNotFoundErrorMeta {
 impl serde::Serialize for CustomerServiceRecordResourceNotFoundErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordResourceNotFoundErrorMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordResourceNotFoundErrorMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -93,9 +85,7 @@ impl serde::Serialize for CustomerServiceRecordResourceNotFoundErrorMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundErrorMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -103,14 +93,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordResourceNotFoundErrorMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordResourceNotFoundErrorMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordResourceNotFoundErrorMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -119,12 +106,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordResourceNotFoundErrorMeta",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordResourceNotFoundErrorMeta", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -138,11 +120,7 @@ pub struct CustomerServiceRecordResourceNotFoundErrorSource {
 impl serde::Serialize for CustomerServiceRecordResourceNotFoundErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CustomerServiceRecordResourceNotFoundErrorSource",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordResourceNotFoundErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -153,9 +131,7 @@ impl serde::Serialize for CustomerServiceRecordResourceNotFoundErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -163,16 +139,13 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordResourceNotFoundErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordResourceNotFoundErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordResourceNotFoundErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -182,11 +155,6 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordResourceNotFoundError
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordResourceNotFoundErrorSource",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordResourceNotFoundErrorSource", FIELDS, V)
     }
 }

@@ -13,8 +13,7 @@ pub struct CustomerServiceRecordUnprocessableEntityError {
 impl serde::Serialize for CustomerServiceRecordUnprocessableEntityError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CustomerServiceRecordUnprocessableEntityError", 5usize)?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordUnprocessableEntityError", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -34,9 +33,7 @@ impl serde::Serialize for CustomerServiceRecordUnprocessableEntityError {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,10 +41,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityEr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordUnprocessableEntityError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordUnprocessableEntityError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordUnprocessableEntityError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -55,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityEr
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -72,12 +66,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityEr
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordUnprocessableEntityError",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordUnprocessableEntityError", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -88,11 +77,7 @@ pub struct CustomerServiceRecordUnprocessableEntityErrorMeta {
 impl serde::Serialize for CustomerServiceRecordUnprocessableEntityErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CustomerServiceRecordUnprocessableEntityErrorMeta",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordUnprocessableEntityErrorMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -100,9 +85,7 @@ impl serde::Serialize for CustomerServiceRecordUnprocessableEntityErrorMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityErrorMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -110,14 +93,11 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityEr
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordUnprocessableEntityErrorMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordUnprocessableEntityErrorMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordUnprocessableEntityErrorMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -126,12 +106,7 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityEr
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordUnprocessableEntityErrorMeta",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordUnprocessableEntityErrorMeta", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -142,22 +117,15 @@ pub struct CustomerServiceRecordUnprocessableEntityErrorSource {
 impl serde::Serialize for CustomerServiceRecordUnprocessableEntityErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "CustomerServiceRecordUnprocessableEntityErrorSource",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("CustomerServiceRecordUnprocessableEntityErrorSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for CustomerServiceRecordUnprocessableEntityErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CustomerServiceRecordUnprocessableEntityErrorSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -165,14 +133,11 @@ for CustomerServiceRecordUnprocessableEntityErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerServiceRecordUnprocessableEntityErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerServiceRecordUnprocessableEntityErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordUnprocessableEntityErrorSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -181,11 +146,6 @@ for CustomerServiceRecordUnprocessableEntityErrorSource {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "CustomerServiceRecordUnprocessableEntityErrorSource",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("CustomerServiceRecordUnprocessableEntityErrorSource", FIELDS, V)
     }
 }

@@ -39,7 +39,7 @@ impl DeepgramNova2Config {
 impl serde::Serialize for DeepgramNova2Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DeepgramNova2Config", 8usize)?;
+        let mut out = serializer.serialize_struct("DeepgramNova2Config", 8)?;
         if let Some(v) = &self.hints {
             out.serialize_field("hints", v)?;
         }
@@ -64,9 +64,7 @@ impl serde::Serialize for DeepgramNova2Config {
     }
 }
 impl<'de> serde::Deserialize<'de> for DeepgramNova2Config {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "hints",
             "interim_results",
@@ -83,10 +81,7 @@ impl<'de> serde::Deserialize<'de> for DeepgramNova2Config {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeepgramNova2Config")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeepgramNova2Config, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DeepgramNova2Config, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -97,14 +92,14 @@ impl<'de> serde::Deserialize<'de> for DeepgramNova2Config {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -114,10 +109,7 @@ impl<'de> serde::Deserialize<'de> for DeepgramNova2Config {
                     keywords_boosting: f2,
                     language: f3,
                     smart_format: f4,
-                    transcription_engine: crate::de::required(
-                        f5,
-                        "transcription_engine",
-                    )?,
+                    transcription_engine: crate::de::required(f5, "transcription_engine")?,
                     transcription_model: crate::de::required(f6, "transcription_model")?,
                     utterance_end_ms: f7,
                 })

@@ -114,8 +114,7 @@ pub struct DialConferenceParticipantRequest {
 impl serde::Serialize for DialConferenceParticipantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DialConferenceParticipantRequest", 48usize)?;
+        let mut out = serializer.serialize_struct("DialConferenceParticipantRequest", 48)?;
         if let Some(v) = &self.amd_status_callback {
             out.serialize_field("AmdStatusCallback", v)?;
         }
@@ -264,9 +263,7 @@ impl serde::Serialize for DialConferenceParticipantRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "AmdStatusCallback",
             "AmdStatusCallbackMethod",
@@ -323,10 +320,7 @@ impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DialConferenceParticipantRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DialConferenceParticipantRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DialConferenceParticipantRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -377,54 +371,54 @@ impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequest {
                 let mut f47 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = map.next_value()?,
-                        34usize => f34 = map.next_value()?,
-                        35usize => f35 = map.next_value()?,
-                        36usize => f36 = map.next_value()?,
-                        37usize => f37 = map.next_value()?,
-                        38usize => f38 = map.next_value()?,
-                        39usize => f39 = map.next_value()?,
-                        40usize => f40 = map.next_value()?,
-                        41usize => f41 = map.next_value()?,
-                        42usize => f42 = map.next_value()?,
-                        43usize => f43 = map.next_value()?,
-                        44usize => f44 = map.next_value()?,
-                        45usize => f45 = map.next_value()?,
-                        46usize => f46 = map.next_value()?,
-                        47usize => f47 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = map.next_value()?,
+                        34 => f34 = map.next_value()?,
+                        35 => f35 = map.next_value()?,
+                        36 => f36 = map.next_value()?,
+                        37 => f37 = map.next_value()?,
+                        38 => f38 = map.next_value()?,
+                        39 => f39 = map.next_value()?,
+                        40 => f40 = map.next_value()?,
+                        41 => f41 = map.next_value()?,
+                        42 => f42 = map.next_value()?,
+                        43 => f43 = map.next_value()?,
+                        44 => f44 = map.next_value()?,
+                        45 => f45 = map.next_value()?,
+                        46 => f46 = map.next_value()?,
+                        47 => f47 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -717,20 +711,14 @@ impl DialConferenceParticipantRequestCustomHeadersItem {
 impl serde::Serialize for DialConferenceParticipantRequestCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "DialConferenceParticipantRequestCustomHeadersItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("DialConferenceParticipantRequestCustomHeadersItem", 2)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("value", &self.value)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequestCustomHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -738,16 +726,13 @@ impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequestCustomHead
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DialConferenceParticipantRequestCustomHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DialConferenceParticipantRequestCustomHeadersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DialConferenceParticipantRequestCustomHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -757,12 +742,7 @@ impl<'de> serde::Deserialize<'de> for DialConferenceParticipantRequestCustomHead
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "DialConferenceParticipantRequestCustomHeadersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("DialConferenceParticipantRequestCustomHeadersItem", FIELDS, V)
     }
 }
 /// Whether to detect if a human or an answering machine picked up the call. Use `Enable` if you would like to ne notified as soon as the called party is identified. Use `DetectMessageEnd`, if you would like to leave a message on an answering machine.

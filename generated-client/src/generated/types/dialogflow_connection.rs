@@ -32,7 +32,7 @@ impl DialogflowConnection {
 impl serde::Serialize for DialogflowConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DialogflowConnection", 5usize)?;
+        let mut out = serializer.serialize_struct("DialogflowConnection", 5)?;
         if let Some(v) = &self.conversation_profile_id {
             out.serialize_field("conversation_profile_id", v)?;
         }
@@ -50,9 +50,7 @@ impl serde::Serialize for DialogflowConnection {
     }
 }
 impl<'de> serde::Deserialize<'de> for DialogflowConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "conversation_profile_id",
             "dialogflow_api",
@@ -66,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for DialogflowConnection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DialogflowConnection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DialogflowConnection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DialogflowConnection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -77,11 +72,11 @@ impl<'de> serde::Deserialize<'de> for DialogflowConnection {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -61,14 +61,11 @@ impl DirCreateRequest {
 impl serde::Serialize for DirCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DirCreateRequest", 10usize)?;
+        let mut out = serializer.serialize_struct("DirCreateRequest", 10)?;
         out.serialize_field("authorizer_email", &self.authorizer_email)?;
         out.serialize_field("authorizer_name", &self.authorizer_name)?;
         out.serialize_field("call_reasons", &self.call_reasons)?;
-        out.serialize_field(
-            "certify_brand_is_accurate",
-            &self.certify_brand_is_accurate,
-        )?;
+        out.serialize_field("certify_brand_is_accurate", &self.certify_brand_is_accurate)?;
         out.serialize_field("certify_ip_ownership", &self.certify_ip_ownership)?;
         out.serialize_field("certify_no_shaft_content", &self.certify_no_shaft_content)?;
         out.serialize_field("display_name", &self.display_name)?;
@@ -85,9 +82,7 @@ impl serde::Serialize for DirCreateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DirCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "authorizer_email",
             "authorizer_name",
@@ -106,10 +101,7 @@ impl<'de> serde::Deserialize<'de> for DirCreateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DirCreateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirCreateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DirCreateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -122,16 +114,16 @@ impl<'de> serde::Deserialize<'de> for DirCreateRequest {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -139,18 +131,9 @@ impl<'de> serde::Deserialize<'de> for DirCreateRequest {
                     authorizer_email: crate::de::required(f0, "authorizer_email")?,
                     authorizer_name: crate::de::required(f1, "authorizer_name")?,
                     call_reasons: crate::de::required(f2, "call_reasons")?,
-                    certify_brand_is_accurate: crate::de::required(
-                        f3,
-                        "certify_brand_is_accurate",
-                    )?,
-                    certify_ip_ownership: crate::de::required(
-                        f4,
-                        "certify_ip_ownership",
-                    )?,
-                    certify_no_shaft_content: crate::de::required(
-                        f5,
-                        "certify_no_shaft_content",
-                    )?,
+                    certify_brand_is_accurate: crate::de::required(f3, "certify_brand_is_accurate")?,
+                    certify_ip_ownership: crate::de::required(f4, "certify_ip_ownership")?,
+                    certify_no_shaft_content: crate::de::required(f5, "certify_no_shaft_content")?,
                     display_name: crate::de::required(f6, "display_name")?,
                     documents: f7,
                     logo_url: f8,

@@ -52,15 +52,11 @@ impl DirInfringementUpdateRequest {
 impl serde::Serialize for DirInfringementUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DirInfringementUpdateRequest", 9usize)?;
+        let mut out = serializer.serialize_struct("DirInfringementUpdateRequest", 9)?;
         if let Some(v) = &self.call_reasons {
             out.serialize_field("call_reasons", v)?;
         }
-        out.serialize_field(
-            "certify_brand_is_accurate",
-            &self.certify_brand_is_accurate,
-        )?;
+        out.serialize_field("certify_brand_is_accurate", &self.certify_brand_is_accurate)?;
         out.serialize_field("certify_ip_ownership", &self.certify_ip_ownership)?;
         out.serialize_field("certify_no_infringement", &self.certify_no_infringement)?;
         out.serialize_field("certify_no_shaft_content", &self.certify_no_shaft_content)?;
@@ -70,10 +66,7 @@ impl serde::Serialize for DirInfringementUpdateRequest {
         if let Some(v) = &self.documents {
             out.serialize_field("documents", v)?;
         }
-        out.serialize_field(
-            "infringement_resolution_notes",
-            &self.infringement_resolution_notes,
-        )?;
+        out.serialize_field("infringement_resolution_notes", &self.infringement_resolution_notes)?;
         if let Some(v) = &self.logo_url {
             out.serialize_field("logo_url", v)?;
         }
@@ -81,9 +74,7 @@ impl serde::Serialize for DirInfringementUpdateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for DirInfringementUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_reasons",
             "certify_brand_is_accurate",
@@ -101,10 +92,7 @@ impl<'de> serde::Deserialize<'de> for DirInfringementUpdateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DirInfringementUpdateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirInfringementUpdateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DirInfringementUpdateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -116,42 +104,27 @@ impl<'de> serde::Deserialize<'de> for DirInfringementUpdateRequest {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(DirInfringementUpdateRequest {
                     call_reasons: f0,
-                    certify_brand_is_accurate: crate::de::required(
-                        f1,
-                        "certify_brand_is_accurate",
-                    )?,
-                    certify_ip_ownership: crate::de::required(
-                        f2,
-                        "certify_ip_ownership",
-                    )?,
-                    certify_no_infringement: crate::de::required(
-                        f3,
-                        "certify_no_infringement",
-                    )?,
-                    certify_no_shaft_content: crate::de::required(
-                        f4,
-                        "certify_no_shaft_content",
-                    )?,
+                    certify_brand_is_accurate: crate::de::required(f1, "certify_brand_is_accurate")?,
+                    certify_ip_ownership: crate::de::required(f2, "certify_ip_ownership")?,
+                    certify_no_infringement: crate::de::required(f3, "certify_no_infringement")?,
+                    certify_no_shaft_content: crate::de::required(f4, "certify_no_shaft_content")?,
                     display_name: f5,
                     documents: f6,
-                    infringement_resolution_notes: crate::de::required(
-                        f7,
-                        "infringement_resolution_notes",
-                    )?,
+                    infringement_resolution_notes: crate::de::required(f7, "infringement_resolution_notes")?,
                     logo_url: f8,
                 })
             }

@@ -25,7 +25,7 @@ impl DkimStatus {
 impl serde::Serialize for DkimStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DkimStatus", 5usize)?;
+        let mut out = serializer.serialize_struct("DkimStatus", 5)?;
         out.serialize_field("active", &self.active)?;
         out.serialize_field("algorithm", &self.algorithm)?;
         out.serialize_field("key_length", &self.key_length)?;
@@ -35,26 +35,15 @@ impl serde::Serialize for DkimStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for DkimStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "active",
-            "algorithm",
-            "key_length",
-            "rotated_at",
-            "selector",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["active", "algorithm", "key_length", "rotated_at", "selector"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = DkimStatus;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DkimStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DkimStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DkimStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +51,11 @@ impl<'de> serde::Deserialize<'de> for DkimStatus {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -29,7 +29,7 @@ pub struct DocReqsRequirementType {
 impl serde::Serialize for DocReqsRequirementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DocReqsRequirementType", 9usize)?;
+        let mut out = serializer.serialize_struct("DocReqsRequirementType", 9)?;
         if let Some(v) = &self.acceptance_criteria {
             out.serialize_field("acceptance_criteria", v)?;
         }
@@ -61,9 +61,7 @@ impl serde::Serialize for DocReqsRequirementType {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocReqsRequirementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptance_criteria",
             "created_at",
@@ -81,10 +79,7 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementType {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocReqsRequirementType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocReqsRequirementType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocReqsRequirementType, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +91,15 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementType {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -147,8 +142,7 @@ pub struct DocReqsRequirementTypeAcceptanceCriteria {
 impl serde::Serialize for DocReqsRequirementTypeAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("DocReqsRequirementTypeAcceptanceCriteria", 6usize)?;
+        let mut out = serializer.serialize_struct("DocReqsRequirementTypeAcceptanceCriteria", 6)?;
         if let Some(v) = &self.acceptable_characters {
             out.serialize_field("acceptable_characters", v)?;
         }
@@ -171,9 +165,7 @@ impl serde::Serialize for DocReqsRequirementTypeAcceptanceCriteria {
     }
 }
 impl<'de> serde::Deserialize<'de> for DocReqsRequirementTypeAcceptanceCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptable_characters",
             "acceptable_values",
@@ -188,10 +180,7 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementTypeAcceptanceCriteria {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DocReqsRequirementTypeAcceptanceCriteria")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DocReqsRequirementTypeAcceptanceCriteria, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DocReqsRequirementTypeAcceptanceCriteria, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -200,12 +189,12 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementTypeAcceptanceCriteria {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -219,8 +208,7 @@ impl<'de> serde::Deserialize<'de> for DocReqsRequirementTypeAcceptanceCriteria {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("DocReqsRequirementTypeAcceptanceCriteria", FIELDS, V)
+        deserializer.deserialize_struct("DocReqsRequirementTypeAcceptanceCriteria", FIELDS, V)
     }
 }
 /// Defines the type of this requirement type

@@ -44,16 +44,13 @@ impl DynamicEmergencyEndpoint {
 impl serde::Serialize for DynamicEmergencyEndpoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DynamicEmergencyEndpoint", 9usize)?;
+        let mut out = serializer.serialize_struct("DynamicEmergencyEndpoint", 9)?;
         out.serialize_field("callback_number", &self.callback_number)?;
         out.serialize_field("caller_name", &self.caller_name)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
-        out.serialize_field(
-            "dynamic_emergency_address_id",
-            &self.dynamic_emergency_address_id,
-        )?;
+        out.serialize_field("dynamic_emergency_address_id", &self.dynamic_emergency_address_id)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -73,9 +70,7 @@ impl serde::Serialize for DynamicEmergencyEndpoint {
     }
 }
 impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "callback_number",
             "caller_name",
@@ -93,10 +88,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpoint {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DynamicEmergencyEndpoint")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DynamicEmergencyEndpoint, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyEndpoint, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,15 +100,15 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpoint {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -124,10 +116,7 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyEndpoint {
                     callback_number: crate::de::required(f0, "callback_number")?,
                     caller_name: crate::de::required(f1, "caller_name")?,
                     created_at: f2,
-                    dynamic_emergency_address_id: crate::de::required(
-                        f3,
-                        "dynamic_emergency_address_id",
-                    )?,
+                    dynamic_emergency_address_id: crate::de::required(f3, "dynamic_emergency_address_id")?,
                     id: f4,
                     record_type: f5,
                     sip_from_id: f6,

@@ -30,7 +30,7 @@ impl EmailBatchItemError {
 impl serde::Serialize for EmailBatchItemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailBatchItemError", 3usize)?;
+        let mut out = serializer.serialize_struct("EmailBatchItemError", 3)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("index", &self.index)?;
         out.serialize_field("message", &self.message)?;
@@ -38,9 +38,7 @@ impl serde::Serialize for EmailBatchItemError {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailBatchItemError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "index", "message"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for EmailBatchItemError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailBatchItemError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailBatchItemError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailBatchItemError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

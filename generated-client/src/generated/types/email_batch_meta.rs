@@ -21,7 +21,7 @@ impl EmailBatchMeta {
 impl serde::Serialize for EmailBatchMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailBatchMeta", 3usize)?;
+        let mut out = serializer.serialize_struct("EmailBatchMeta", 3)?;
         out.serialize_field("failed", &self.failed)?;
         out.serialize_field("succeeded", &self.succeeded)?;
         out.serialize_field("total", &self.total)?;
@@ -29,9 +29,7 @@ impl serde::Serialize for EmailBatchMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailBatchMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["failed", "succeeded", "total"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +37,15 @@ impl<'de> serde::Deserialize<'de> for EmailBatchMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailBatchMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailBatchMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailBatchMeta, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -70,7 +70,7 @@ impl EmailDomain {
 impl serde::Serialize for EmailDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailDomain", 17usize)?;
+        let mut out = serializer.serialize_struct("EmailDomain", 17)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("dkim", &self.dkim)?;
         out.serialize_field("dmarc_policy", &self.dmarc_policy)?;
@@ -96,9 +96,7 @@ impl serde::Serialize for EmailDomain {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "dkim",
@@ -124,10 +122,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailDomain")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailDomain, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailDomain, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -147,23 +142,23 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                 let mut f16 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = Some(map.next_value()?),
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = Some(map.next_value()?),
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -230,7 +225,7 @@ pub struct EmailDomainReputation {
 impl serde::Serialize for EmailDomainReputation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailDomainReputation", 3usize)?;
+        let mut out = serializer.serialize_struct("EmailDomainReputation", 3)?;
         if let Some(v) = &self.band {
             out.serialize_field("band", v)?;
         }
@@ -244,9 +239,7 @@ impl serde::Serialize for EmailDomainReputation {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailDomainReputation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["band", "breakdown", "computed_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -254,18 +247,15 @@ impl<'de> serde::Deserialize<'de> for EmailDomainReputation {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailDomainReputation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailDomainReputation, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailDomainReputation, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl EmailDomainVerification {
 impl serde::Serialize for EmailDomainVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailDomainVerification", 5usize)?;
+        let mut out = serializer.serialize_struct("EmailDomainVerification", 5)?;
         out.serialize_field("dkim", &self.dkim)?;
         out.serialize_field("dmarc", &self.dmarc)?;
         out.serialize_field("mx", &self.mx)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for EmailDomainVerification {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailDomainVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["dkim", "dmarc", "mx", "ownership", "spf"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,10 +49,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomainVerification {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailDomainVerification")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailDomainVerification, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailDomainVerification, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +57,11 @@ impl<'de> serde::Deserialize<'de> for EmailDomainVerification {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,7 +27,7 @@ impl EmailError {
 impl serde::Serialize for EmailError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailError", 4usize)?;
+        let mut out = serializer.serialize_struct("EmailError", 4)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("detail", &self.detail)?;
         if let Some(v) = &self.source {
@@ -38,9 +38,7 @@ impl serde::Serialize for EmailError {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,20 +46,17 @@ impl<'de> serde::Deserialize<'de> for EmailError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -131,7 +126,7 @@ pub struct EmailErrorSource {
 impl serde::Serialize for EmailErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailErrorSource", 1usize)?;
+        let mut out = serializer.serialize_struct("EmailErrorSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -139,9 +134,7 @@ impl serde::Serialize for EmailErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -149,18 +142,17 @@ impl<'de> serde::Deserialize<'de> for EmailErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailErrorSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(EmailErrorSource { pointer: f0 })
+                Ok(EmailErrorSource {
+                    pointer: f0,
+                })
             }
         }
         deserializer.deserialize_struct("EmailErrorSource", FIELDS, V)

@@ -48,7 +48,7 @@ impl EmailEventRates {
 impl serde::Serialize for EmailEventRates {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailEventRates", 6usize)?;
+        let mut out = serializer.serialize_struct("EmailEventRates", 6)?;
         out.serialize_field("bounce_rate", &self.bounce_rate)?;
         out.serialize_field("click_rate", &self.click_rate)?;
         out.serialize_field("complaint_rate", &self.complaint_rate)?;
@@ -59,9 +59,7 @@ impl serde::Serialize for EmailEventRates {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailEventRates {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bounce_rate",
             "click_rate",
@@ -76,10 +74,7 @@ impl<'de> serde::Deserialize<'de> for EmailEventRates {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailEventRates")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailEventRates, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailEventRates, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -88,12 +83,12 @@ impl<'de> serde::Deserialize<'de> for EmailEventRates {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,7 +28,7 @@ impl EmailEventStats {
 impl serde::Serialize for EmailEventStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailEventStats", 4usize)?;
+        let mut out = serializer.serialize_struct("EmailEventStats", 4)?;
         out.serialize_field("counts", &self.counts)?;
         out.serialize_field("rates", &self.rates)?;
         out.serialize_field("record_type", &self.record_type)?;
@@ -37,9 +37,7 @@ impl serde::Serialize for EmailEventStats {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailEventStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["counts", "rates", "record_type", "time_range"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,20 +45,17 @@ impl<'de> serde::Deserialize<'de> for EmailEventStats {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailEventStats")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailEventStats, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailEventStats, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -35,7 +35,7 @@ impl EmailValidationBatch {
 impl serde::Serialize for EmailValidationBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailValidationBatch", 6usize)?;
+        let mut out = serializer.serialize_struct("EmailValidationBatch", 6)?;
         out.serialize_field("duplicates_removed", &self.duplicates_removed)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("record_type", &self.record_type)?;
@@ -48,9 +48,7 @@ impl serde::Serialize for EmailValidationBatch {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailValidationBatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "duplicates_removed",
             "id",
@@ -65,10 +63,7 @@ impl<'de> serde::Deserialize<'de> for EmailValidationBatch {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailValidationBatch")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailValidationBatch, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailValidationBatch, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -77,12 +72,12 @@ impl<'de> serde::Deserialize<'de> for EmailValidationBatch {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

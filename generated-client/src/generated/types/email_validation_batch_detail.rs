@@ -68,8 +68,7 @@ impl EmailValidationBatchDetail2 {
 impl serde::Serialize for EmailValidationBatchDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("EmailValidationBatchDetail2", 7usize)?;
+        let mut out = serializer.serialize_struct("EmailValidationBatchDetail2", 7)?;
         if let Some(v) = &self.completed_at {
             out.serialize_field("completed_at", v)?;
         }
@@ -87,9 +86,7 @@ impl serde::Serialize for EmailValidationBatchDetail2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailValidationBatchDetail2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "completed_at",
             "id",
@@ -105,10 +102,7 @@ impl<'de> serde::Deserialize<'de> for EmailValidationBatchDetail2 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailValidationBatchDetail2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailValidationBatchDetail2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailValidationBatchDetail2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -118,13 +112,13 @@ impl<'de> serde::Deserialize<'de> for EmailValidationBatchDetail2 {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -20,7 +20,7 @@ impl EmailValidationCheck {
 impl serde::Serialize for EmailValidationCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailValidationCheck", 2usize)?;
+        let mut out = serializer.serialize_struct("EmailValidationCheck", 2)?;
         if let Some(v) = &self.details {
             out.serialize_field("details", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for EmailValidationCheck {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailValidationCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["details", "pass"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for EmailValidationCheck {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailValidationCheck")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailValidationCheck, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailValidationCheck, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl EmailValidationResult {
 impl serde::Serialize for EmailValidationResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailValidationResult", 5usize)?;
+        let mut out = serializer.serialize_struct("EmailValidationResult", 5)?;
         out.serialize_field("checks", &self.checks)?;
         if let Some(v) = &self.did_you_mean {
             out.serialize_field("did_you_mean", v)?;
@@ -43,26 +43,15 @@ impl serde::Serialize for EmailValidationResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailValidationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "checks",
-            "did_you_mean",
-            "email",
-            "risk_score",
-            "valid",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["checks", "did_you_mean", "email", "risk_score", "valid"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = EmailValidationResult;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailValidationResult")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailValidationResult, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailValidationResult, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -70,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for EmailValidationResult {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

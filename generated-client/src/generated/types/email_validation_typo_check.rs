@@ -23,7 +23,7 @@ impl EmailValidationTypoCheck {
 impl serde::Serialize for EmailValidationTypoCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmailValidationTypoCheck", 3usize)?;
+        let mut out = serializer.serialize_struct("EmailValidationTypoCheck", 3)?;
         if let Some(v) = &self.details {
             out.serialize_field("details", v)?;
         }
@@ -35,9 +35,7 @@ impl serde::Serialize for EmailValidationTypoCheck {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmailValidationTypoCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["details", "pass", "suggestion"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,18 +43,15 @@ impl<'de> serde::Deserialize<'de> for EmailValidationTypoCheck {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailValidationTypoCheck")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailValidationTypoCheck, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmailValidationTypoCheck, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,7 +25,7 @@ impl EmbeddingBucketRequest {
 impl serde::Serialize for EmbeddingBucketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmbeddingBucketRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("EmbeddingBucketRequest", 5)?;
         out.serialize_field("bucket_name", &self.bucket_name)?;
         if let Some(v) = &self.document_chunk_overlap_size {
             out.serialize_field("document_chunk_overlap_size", v)?;
@@ -43,9 +43,7 @@ impl serde::Serialize for EmbeddingBucketRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmbeddingBucketRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bucket_name",
             "document_chunk_overlap_size",
@@ -59,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for EmbeddingBucketRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmbeddingBucketRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmbeddingBucketRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmbeddingBucketRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -70,11 +65,11 @@ impl<'de> serde::Deserialize<'de> for EmbeddingBucketRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -38,8 +38,7 @@ impl EmbeddingSimilaritySearchDocument {
 impl serde::Serialize for EmbeddingSimilaritySearchDocument {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("EmbeddingSimilaritySearchDocument", 3usize)?;
+        let mut out = serializer.serialize_struct("EmbeddingSimilaritySearchDocument", 3)?;
         out.serialize_field("distance", &self.distance)?;
         out.serialize_field("document_chunk", &self.document_chunk)?;
         out.serialize_field("metadata", &self.metadata)?;
@@ -47,9 +46,7 @@ impl serde::Serialize for EmbeddingSimilaritySearchDocument {
     }
 }
 impl<'de> serde::Deserialize<'de> for EmbeddingSimilaritySearchDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["distance", "document_chunk", "metadata"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -57,18 +54,15 @@ impl<'de> serde::Deserialize<'de> for EmbeddingSimilaritySearchDocument {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmbeddingSimilaritySearchDocument")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmbeddingSimilaritySearchDocument, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmbeddingSimilaritySearchDocument, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,16 +24,14 @@ impl EmbeddingUrlRequest {
 impl serde::Serialize for EmbeddingUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EmbeddingUrlRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("EmbeddingUrlRequest", 2)?;
         out.serialize_field("bucket_name", &self.bucket_name)?;
         out.serialize_field("url", &self.url)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for EmbeddingUrlRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["bucket_name", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for EmbeddingUrlRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmbeddingUrlRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmbeddingUrlRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EmbeddingUrlRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

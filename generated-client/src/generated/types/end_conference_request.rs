@@ -10,7 +10,7 @@ pub struct EndConferenceRequest {
 impl serde::Serialize for EndConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EndConferenceRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("EndConferenceRequest", 1)?;
         if let Some(v) = &self.command_id {
             out.serialize_field("command_id", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for EndConferenceRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for EndConferenceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["command_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for EndConferenceRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EndConferenceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EndConferenceRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EndConferenceRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -100,7 +100,7 @@ impl EnterpriseCreate {
 impl serde::Serialize for EnterpriseCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EnterpriseCreate", 20usize)?;
+        let mut out = serializer.serialize_struct("EnterpriseCreate", 20)?;
         out.serialize_field("billing_address", &self.billing_address)?;
         out.serialize_field("billing_contact", &self.billing_contact)?;
         if let Some(v) = &self.corporate_registration_number {
@@ -116,18 +116,12 @@ impl serde::Serialize for EnterpriseCreate {
         }
         out.serialize_field("fein", &self.fein)?;
         out.serialize_field("industry", &self.industry)?;
-        out.serialize_field(
-            "jurisdiction_of_incorporation",
-            &self.jurisdiction_of_incorporation,
-        )?;
+        out.serialize_field("jurisdiction_of_incorporation", &self.jurisdiction_of_incorporation)?;
         out.serialize_field("legal_name", &self.legal_name)?;
         out.serialize_field("number_of_employees", &self.number_of_employees)?;
         out.serialize_field("organization_contact", &self.organization_contact)?;
         out.serialize_field("organization_legal_type", &self.organization_legal_type)?;
-        out.serialize_field(
-            "organization_physical_address",
-            &self.organization_physical_address,
-        )?;
+        out.serialize_field("organization_physical_address", &self.organization_physical_address)?;
         out.serialize_field("organization_type", &self.organization_type)?;
         if let Some(v) = &self.primary_business_domain_sic_code {
             out.serialize_field("primary_business_domain_sic_code", v)?;
@@ -143,9 +137,7 @@ impl serde::Serialize for EnterpriseCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_address",
             "billing_contact",
@@ -174,10 +166,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseCreate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -200,26 +189,26 @@ impl<'de> serde::Deserialize<'de> for EnterpriseCreate {
                 let mut f19 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = Some(map.next_value()?),
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = Some(map.next_value()?),
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = Some(map.next_value()?),
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = Some(map.next_value()?),
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -233,27 +222,12 @@ impl<'de> serde::Deserialize<'de> for EnterpriseCreate {
                     dun_bradstreet_number: f6,
                     fein: crate::de::required(f7, "fein")?,
                     industry: crate::de::required(f8, "industry")?,
-                    jurisdiction_of_incorporation: crate::de::required(
-                        f9,
-                        "jurisdiction_of_incorporation",
-                    )?,
+                    jurisdiction_of_incorporation: crate::de::required(f9, "jurisdiction_of_incorporation")?,
                     legal_name: crate::de::required(f10, "legal_name")?,
-                    number_of_employees: crate::de::required(
-                        f11,
-                        "number_of_employees",
-                    )?,
-                    organization_contact: crate::de::required(
-                        f12,
-                        "organization_contact",
-                    )?,
-                    organization_legal_type: crate::de::required(
-                        f13,
-                        "organization_legal_type",
-                    )?,
-                    organization_physical_address: crate::de::required(
-                        f14,
-                        "organization_physical_address",
-                    )?,
+                    number_of_employees: crate::de::required(f11, "number_of_employees")?,
+                    organization_contact: crate::de::required(f12, "organization_contact")?,
+                    organization_legal_type: crate::de::required(f13, "organization_legal_type")?,
+                    organization_physical_address: crate::de::required(f14, "organization_physical_address")?,
                     organization_type: crate::de::required(f15, "organization_type")?,
                     primary_business_domain_sic_code: f16,
                     professional_license_number: f17,

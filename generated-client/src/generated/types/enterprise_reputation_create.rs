@@ -23,7 +23,7 @@ impl EnterpriseReputationCreate {
 impl serde::Serialize for EnterpriseReputationCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EnterpriseReputationCreate", 2usize)?;
+        let mut out = serializer.serialize_struct("EnterpriseReputationCreate", 2)?;
         if let Some(v) = &self.check_frequency {
             out.serialize_field("check_frequency", v)?;
         }
@@ -32,9 +32,7 @@ impl serde::Serialize for EnterpriseReputationCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseReputationCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["check_frequency", "loa_document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +40,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseReputationCreate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseReputationCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseReputationCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseReputationCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

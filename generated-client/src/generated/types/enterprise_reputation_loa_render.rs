@@ -11,8 +11,7 @@ pub struct EnterpriseReputationLoaRender {
 impl serde::Serialize for EnterpriseReputationLoaRender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("EnterpriseReputationLoaRender", 2usize)?;
+        let mut out = serializer.serialize_struct("EnterpriseReputationLoaRender", 2)?;
         if let Some(v) = &self.agent {
             out.serialize_field("agent", v)?;
         }
@@ -23,9 +22,7 @@ impl serde::Serialize for EnterpriseReputationLoaRender {
     }
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseReputationLoaRender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["agent", "signature"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseReputationLoaRender {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseReputationLoaRender")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseReputationLoaRender, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseReputationLoaRender, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -20,16 +20,13 @@ impl EnterpriseReputationLoaUpdate {
 impl serde::Serialize for EnterpriseReputationLoaUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("EnterpriseReputationLoaUpdate", 1usize)?;
+        let mut out = serializer.serialize_struct("EnterpriseReputationLoaUpdate", 1)?;
         out.serialize_field("loa_document_id", &self.loa_document_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseReputationLoaUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["loa_document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -37,14 +34,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseReputationLoaUpdate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseReputationLoaUpdate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseReputationLoaUpdate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseReputationLoaUpdate, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

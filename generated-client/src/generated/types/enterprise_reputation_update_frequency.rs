@@ -17,16 +17,13 @@ impl EnterpriseReputationUpdateFrequency {
 impl serde::Serialize for EnterpriseReputationUpdateFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("EnterpriseReputationUpdateFrequency", 1usize)?;
+        let mut out = serializer.serialize_struct("EnterpriseReputationUpdateFrequency", 1)?;
         out.serialize_field("check_frequency", &self.check_frequency)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseReputationUpdateFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["check_frequency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,14 +31,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseReputationUpdateFrequency {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseReputationUpdateFrequency")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseReputationUpdateFrequency, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EnterpriseReputationUpdateFrequency, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct ErrorFrame {
 impl serde::Serialize for ErrorFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ErrorFrame", 2usize)?;
+        let mut out = serializer.serialize_struct("ErrorFrame", 2)?;
         if let Some(v) = &self.error {
             out.serialize_field("error", v)?;
         }
@@ -24,9 +24,7 @@ impl serde::Serialize for ErrorFrame {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorFrame {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["error", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,16 +32,13 @@ impl<'de> serde::Deserialize<'de> for ErrorFrame {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorFrame")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorFrame, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorFrame, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

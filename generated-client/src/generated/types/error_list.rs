@@ -15,15 +15,13 @@ impl ErrorList {
 impl serde::Serialize for ErrorList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ErrorList", 1usize)?;
+        let mut out = serializer.serialize_struct("ErrorList", 1)?;
         out.serialize_field("errors", &self.errors)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -31,14 +29,11 @@ impl<'de> serde::Deserialize<'de> for ErrorList {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorList")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorList, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorList, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

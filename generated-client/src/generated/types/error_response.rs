@@ -9,7 +9,7 @@ pub struct ErrorResponse {
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ErrorResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("ErrorResponse", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for ErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,18 +25,17 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ErrorResponse { errors: f0 })
+                Ok(ErrorResponse {
+                    errors: f0,
+                })
             }
         }
         deserializer.deserialize_struct("ErrorResponse", FIELDS, V)
@@ -52,8 +49,7 @@ pub struct ErrorResponseErrorsItemMeta {
 impl serde::Serialize for ErrorResponseErrorsItemMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ErrorResponseErrorsItemMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("ErrorResponseErrorsItemMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -61,9 +57,7 @@ impl serde::Serialize for ErrorResponseErrorsItemMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -71,14 +65,11 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorResponseErrorsItemMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponseErrorsItemMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorResponseErrorsItemMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -98,8 +89,7 @@ pub struct ErrorResponseErrorsItemSource {
 impl serde::Serialize for ErrorResponseErrorsItemSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ErrorResponseErrorsItemSource", 1usize)?;
+        let mut out = serializer.serialize_struct("ErrorResponseErrorsItemSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -107,9 +97,7 @@ impl serde::Serialize for ErrorResponseErrorsItemSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -117,14 +105,11 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItemSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorResponseErrorsItemSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponseErrorsItemSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorResponseErrorsItemSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -148,7 +133,7 @@ pub struct ErrorResponseErrorsItem {
 impl serde::Serialize for ErrorResponseErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ErrorResponseErrorsItem", 5usize)?;
+        let mut out = serializer.serialize_struct("ErrorResponseErrorsItem", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -168,9 +153,7 @@ impl serde::Serialize for ErrorResponseErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -178,10 +161,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorResponseErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorResponseErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorResponseErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -189,11 +169,11 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseErrorsItem {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

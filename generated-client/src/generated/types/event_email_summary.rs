@@ -28,7 +28,7 @@ impl EventEmailSummary {
 impl serde::Serialize for EventEmailSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EventEmailSummary", 4usize)?;
+        let mut out = serializer.serialize_struct("EventEmailSummary", 4)?;
         out.serialize_field("cc", &self.cc)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("subject", &self.subject)?;
@@ -37,9 +37,7 @@ impl serde::Serialize for EventEmailSummary {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventEmailSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cc", "from", "subject", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,20 +45,17 @@ impl<'de> serde::Deserialize<'de> for EventEmailSummary {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EventEmailSummary")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventEmailSummary, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EventEmailSummary, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -51,7 +51,7 @@ impl EventNode {
 impl serde::Serialize for EventNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("EventNode", 8usize)?;
+        let mut out = serializer.serialize_struct("EventNode", 8)?;
         out.serialize_field("children", &self.children)?;
         out.serialize_field("cost", &self.cost)?;
         out.serialize_field("event_name", &self.event_name)?;
@@ -66,9 +66,7 @@ impl serde::Serialize for EventNode {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "children",
             "cost",
@@ -85,10 +83,7 @@ impl<'de> serde::Deserialize<'de> for EventNode {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EventNode")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventNode, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<EventNode, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -99,14 +94,14 @@ impl<'de> serde::Deserialize<'de> for EventNode {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -21,16 +21,13 @@ impl ExportPortingOrdersCsvReport {
 impl serde::Serialize for ExportPortingOrdersCsvReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExportPortingOrdersCsvReport", 1usize)?;
+        let mut out = serializer.serialize_struct("ExportPortingOrdersCsvReport", 1)?;
         out.serialize_field("filters", &self.filters)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["filters"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,14 +35,11 @@ impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReport {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExportPortingOrdersCsvReport")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportPortingOrdersCsvReport, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExportPortingOrdersCsvReport, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -128,8 +122,7 @@ pub struct ExportPortingOrdersCsvReportFilters {
 impl serde::Serialize for ExportPortingOrdersCsvReportFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExportPortingOrdersCsvReportFilters", 4usize)?;
+        let mut out = serializer.serialize_struct("ExportPortingOrdersCsvReportFilters", 4)?;
         if let Some(v) = &self.created_at_gt {
             out.serialize_field("created_at__gt", v)?;
         }
@@ -146,9 +139,7 @@ impl serde::Serialize for ExportPortingOrdersCsvReportFilters {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReportFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at__gt",
             "created_at__lt",
@@ -161,20 +152,17 @@ impl<'de> serde::Deserialize<'de> for ExportPortingOrdersCsvReportFilters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExportPortingOrdersCsvReportFilters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportPortingOrdersCsvReportFilters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExportPortingOrdersCsvReportFilters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

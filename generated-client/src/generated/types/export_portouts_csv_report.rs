@@ -19,15 +19,13 @@ impl ExportPortoutsCsvReport {
 impl serde::Serialize for ExportPortoutsCsvReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ExportPortoutsCsvReport", 1usize)?;
+        let mut out = serializer.serialize_struct("ExportPortoutsCsvReport", 1)?;
         out.serialize_field("filters", &self.filters)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["filters"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,14 +33,11 @@ impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReport {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExportPortoutsCsvReport")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportPortoutsCsvReport, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExportPortoutsCsvReport, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -121,8 +116,7 @@ pub struct ExportPortoutsCsvReportFilters {
 impl serde::Serialize for ExportPortoutsCsvReportFilters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ExportPortoutsCsvReportFilters", 6usize)?;
+        let mut out = serializer.serialize_struct("ExportPortoutsCsvReportFilters", 6)?;
         if let Some(v) = &self.created_at_gt {
             out.serialize_field("created_at__gt", v)?;
         }
@@ -145,9 +139,7 @@ impl serde::Serialize for ExportPortoutsCsvReportFilters {
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReportFilters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at__gt",
             "created_at__lt",
@@ -162,10 +154,7 @@ impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReportFilters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExportPortoutsCsvReportFilters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportPortoutsCsvReportFilters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ExportPortoutsCsvReportFilters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -174,12 +163,12 @@ impl<'de> serde::Deserialize<'de> for ExportPortoutsCsvReportFilters {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,7 +25,7 @@ pub struct FaxApplication {
 impl serde::Serialize for FaxApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplication", 13usize)?;
+        let mut out = serializer.serialize_struct("FaxApplication", 13)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -69,9 +69,7 @@ impl serde::Serialize for FaxApplication {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -93,10 +91,7 @@ impl<'de> serde::Deserialize<'de> for FaxApplication {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplication")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplication, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplication, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -112,19 +107,19 @@ impl<'de> serde::Deserialize<'de> for FaxApplication {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -195,7 +190,7 @@ pub struct FaxApplicationInbound {
 impl serde::Serialize for FaxApplicationInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationInbound", 3usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationInbound", 3)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -209,9 +204,7 @@ impl serde::Serialize for FaxApplicationInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_limit",
             "sip_subdomain",
@@ -223,18 +216,15 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -258,7 +248,7 @@ pub struct FaxApplicationOutbound {
 impl serde::Serialize for FaxApplicationOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxApplicationOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -269,9 +259,7 @@ impl serde::Serialize for FaxApplicationOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxApplicationOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -279,16 +267,13 @@ impl<'de> serde::Deserialize<'de> for FaxApplicationOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxApplicationOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxApplicationOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,7 +11,7 @@ pub struct FaxMediaProcessed {
 impl serde::Serialize for FaxMediaProcessed {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxMediaProcessed", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxMediaProcessed", 2)?;
         if let Some(v) = &self.data {
             out.serialize_field("data", v)?;
         }
@@ -22,9 +22,7 @@ impl serde::Serialize for FaxMediaProcessed {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxMediaProcessed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for FaxMediaProcessed {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxMediaProcessed")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxMediaProcessed, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxMediaProcessed, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -129,8 +124,7 @@ pub struct FaxMediaProcessedDataPayload {
 impl serde::Serialize for FaxMediaProcessedDataPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FaxMediaProcessedDataPayload", 10usize)?;
+        let mut out = serializer.serialize_struct("FaxMediaProcessedDataPayload", 10)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -165,9 +159,7 @@ impl serde::Serialize for FaxMediaProcessedDataPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxMediaProcessedDataPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_state",
             "connection_id",
@@ -186,10 +178,7 @@ impl<'de> serde::Deserialize<'de> for FaxMediaProcessedDataPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxMediaProcessedDataPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxMediaProcessedDataPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxMediaProcessedDataPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -202,16 +191,16 @@ impl<'de> serde::Deserialize<'de> for FaxMediaProcessedDataPayload {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -246,7 +235,7 @@ pub struct FaxMediaProcessedData {
 impl serde::Serialize for FaxMediaProcessedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxMediaProcessedData", 5usize)?;
+        let mut out = serializer.serialize_struct("FaxMediaProcessedData", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -266,26 +255,15 @@ impl serde::Serialize for FaxMediaProcessedData {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxMediaProcessedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = FaxMediaProcessedData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxMediaProcessedData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxMediaProcessedData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxMediaProcessedData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -293,11 +271,11 @@ impl<'de> serde::Deserialize<'de> for FaxMediaProcessedData {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -325,7 +303,7 @@ pub struct FaxMediaProcessedMeta {
 impl serde::Serialize for FaxMediaProcessedMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxMediaProcessedMeta", 2usize)?;
+        let mut out = serializer.serialize_struct("FaxMediaProcessedMeta", 2)?;
         if let Some(v) = &self.attempt {
             out.serialize_field("attempt", v)?;
         }
@@ -336,9 +314,7 @@ impl serde::Serialize for FaxMediaProcessedMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for FaxMediaProcessedMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["attempt", "delivered_to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -346,16 +322,13 @@ impl<'de> serde::Deserialize<'de> for FaxMediaProcessedMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FaxMediaProcessedMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FaxMediaProcessedMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxMediaProcessedMeta, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

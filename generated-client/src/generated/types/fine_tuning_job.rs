@@ -59,7 +59,7 @@ impl FineTuningJob {
 impl serde::Serialize for FineTuningJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FineTuningJob", 9usize)?;
+        let mut out = serializer.serialize_struct("FineTuningJob", 9)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("finished_at", &self.finished_at)?;
         out.serialize_field("hyperparameters", &self.hyperparameters)?;
@@ -73,9 +73,7 @@ impl serde::Serialize for FineTuningJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for FineTuningJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "finished_at",
@@ -93,10 +91,7 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FineTuningJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FineTuningJob, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FineTuningJob, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,15 +103,15 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -146,8 +141,7 @@ pub struct FineTuningJobHyperparameters {
 impl serde::Serialize for FineTuningJobHyperparameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("FineTuningJobHyperparameters", 1usize)?;
+        let mut out = serializer.serialize_struct("FineTuningJobHyperparameters", 1)?;
         if let Some(v) = &self.n_epochs {
             out.serialize_field("n_epochs", v)?;
         }
@@ -155,9 +149,7 @@ impl serde::Serialize for FineTuningJobHyperparameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for FineTuningJobHyperparameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["n_epochs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -165,14 +157,11 @@ impl<'de> serde::Deserialize<'de> for FineTuningJobHyperparameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FineTuningJobHyperparameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FineTuningJobHyperparameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FineTuningJobHyperparameters, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

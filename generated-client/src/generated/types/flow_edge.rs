@@ -43,7 +43,7 @@ impl FlowEdge {
 impl serde::Serialize for FlowEdge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FlowEdge", 4usize)?;
+        let mut out = serializer.serialize_struct("FlowEdge", 4)?;
         out.serialize_field("condition", &self.condition)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("start_node_id", &self.start_node_id)?;
@@ -52,9 +52,7 @@ impl serde::Serialize for FlowEdge {
     }
 }
 impl<'de> serde::Deserialize<'de> for FlowEdge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["condition", "id", "start_node_id", "target"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -62,20 +60,17 @@ impl<'de> serde::Deserialize<'de> for FlowEdge {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FlowEdge")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FlowEdge, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FlowEdge, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct ForbiddenError {
 impl serde::Serialize for ForbiddenError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ForbiddenError", 5usize)?;
+        let mut out = serializer.serialize_struct("ForbiddenError", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for ForbiddenError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ForbiddenError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,10 +41,7 @@ impl<'de> serde::Deserialize<'de> for ForbiddenError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ForbiddenError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForbiddenError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ForbiddenError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -54,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for ForbiddenError {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,7 +77,7 @@ pub struct ForbiddenErrorMeta {
 impl serde::Serialize for ForbiddenErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ForbiddenErrorMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("ForbiddenErrorMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -90,9 +85,7 @@ impl serde::Serialize for ForbiddenErrorMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for ForbiddenErrorMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -100,18 +93,17 @@ impl<'de> serde::Deserialize<'de> for ForbiddenErrorMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ForbiddenErrorMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForbiddenErrorMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ForbiddenErrorMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ForbiddenErrorMeta { url: f0 })
+                Ok(ForbiddenErrorMeta {
+                    url: f0,
+                })
             }
         }
         deserializer.deserialize_struct("ForbiddenErrorMeta", FIELDS, V)
@@ -128,7 +120,7 @@ pub struct ForbiddenErrorSource {
 impl serde::Serialize for ForbiddenErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ForbiddenErrorSource", 2usize)?;
+        let mut out = serializer.serialize_struct("ForbiddenErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -139,9 +131,7 @@ impl serde::Serialize for ForbiddenErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for ForbiddenErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -149,16 +139,13 @@ impl<'de> serde::Deserialize<'de> for ForbiddenErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ForbiddenErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForbiddenErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ForbiddenErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -57,7 +57,7 @@ impl GatherUsingAiRequest {
 impl serde::Serialize for GatherUsingAiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GatherUsingAiRequest", 15usize)?;
+        let mut out = serializer.serialize_struct("GatherUsingAiRequest", 15)?;
         if let Some(v) = &self.assistant {
             out.serialize_field("assistant", v)?;
         }
@@ -105,9 +105,7 @@ impl serde::Serialize for GatherUsingAiRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for GatherUsingAiRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "assistant",
             "client_state",
@@ -131,10 +129,7 @@ impl<'de> serde::Deserialize<'de> for GatherUsingAiRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GatherUsingAiRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GatherUsingAiRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GatherUsingAiRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -152,21 +147,21 @@ impl<'de> serde::Deserialize<'de> for GatherUsingAiRequest {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -235,8 +230,7 @@ pub struct GatherUsingAiRequestMessageHistoryItem {
 impl serde::Serialize for GatherUsingAiRequestMessageHistoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GatherUsingAiRequestMessageHistoryItem", 2usize)?;
+        let mut out = serializer.serialize_struct("GatherUsingAiRequestMessageHistoryItem", 2)?;
         if let Some(v) = &self.content {
             out.serialize_field("content", v)?;
         }
@@ -247,9 +241,7 @@ impl serde::Serialize for GatherUsingAiRequestMessageHistoryItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestMessageHistoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content", "role"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -257,16 +249,13 @@ impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestMessageHistoryItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GatherUsingAiRequestMessageHistoryItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GatherUsingAiRequestMessageHistoryItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GatherUsingAiRequestMessageHistoryItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -276,8 +265,7 @@ impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestMessageHistoryItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GatherUsingAiRequestMessageHistoryItem", FIELDS, V)
+        deserializer.deserialize_struct("GatherUsingAiRequestMessageHistoryItem", FIELDS, V)
     }
 }
 /// The settings associated with the voice selected

@@ -13,8 +13,7 @@ pub struct GlobalIpAssignmentHealthMetric {
 impl serde::Serialize for GlobalIpAssignmentHealthMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthMetric", 4usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthMetric", 4)?;
         if let Some(v) = &self.global_ip {
             out.serialize_field("global_ip", v)?;
         }
@@ -31,35 +30,25 @@ impl serde::Serialize for GlobalIpAssignmentHealthMetric {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "global_ip",
-            "global_ip_assignment",
-            "health",
-            "timestamp",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["global_ip", "global_ip_assignment", "health", "timestamp"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpAssignmentHealthMetric;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthMetric")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthMetric, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthMetric, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -85,8 +74,7 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIp {
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthMetricGlobalIp", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthMetricGlobalIp", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -97,9 +85,7 @@ impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIp {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "ip_address"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -107,16 +93,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthMetricGlobalIp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthMetricGlobalIp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthMetricGlobalIp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -126,8 +109,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIp {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentHealthMetricGlobalIp", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthMetricGlobalIp", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
@@ -141,11 +123,7 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer", 2)?;
         if let Some(v) = &self.ip_address {
             out.serialize_field("ip_address", v)?;
         }
@@ -155,33 +133,22 @@ impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWiregu
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["ip_address", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer",
-                )
+                f.write_str("struct GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -191,12 +158,7 @@ for GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthMetricGlobalIpAssignmentWireguardPeer", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
@@ -213,11 +175,7 @@ pub struct GlobalIpAssignmentHealthMetricGlobalIpAssignment {
 impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentHealthMetricGlobalIpAssignment",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthMetricGlobalIpAssignment", 3)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -231,9 +189,7 @@ impl serde::Serialize for GlobalIpAssignmentHealthMetricGlobalIpAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "wireguard_peer", "wireguard_peer_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -241,18 +197,15 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssi
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthMetricGlobalIpAssignment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthMetricGlobalIpAssignment, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthMetricGlobalIpAssignment, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -263,12 +216,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricGlobalIpAssi
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentHealthMetricGlobalIpAssignment",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthMetricGlobalIpAssignment", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignment_health")))]
@@ -282,8 +230,7 @@ pub struct GlobalIpAssignmentHealthMetricHealth {
 impl serde::Serialize for GlobalIpAssignmentHealthMetricHealth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentHealthMetricHealth", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentHealthMetricHealth", 2)?;
         if let Some(v) = &self.fail {
             out.serialize_field("fail", v)?;
         }
@@ -294,9 +241,7 @@ impl serde::Serialize for GlobalIpAssignmentHealthMetricHealth {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricHealth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["fail", "pass"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -304,16 +249,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricHealth {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentHealthMetricHealth")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentHealthMetricHealth, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentHealthMetricHealth, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -323,7 +265,6 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthMetricHealth {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentHealthMetricHealth", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentHealthMetricHealth", FIELDS, V)
     }
 }

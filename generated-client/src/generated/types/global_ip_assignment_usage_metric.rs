@@ -14,8 +14,7 @@ pub struct GlobalIpAssignmentUsageMetric {
 impl serde::Serialize for GlobalIpAssignmentUsageMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentUsageMetric", 5usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetric", 5)?;
         if let Some(v) = &self.global_ip {
             out.serialize_field("global_ip", v)?;
         }
@@ -35,9 +34,7 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetric {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "global_ip",
             "global_ip_assignment",
@@ -51,10 +48,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetric {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentUsageMetric")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentUsageMetric, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetric, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +56,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetric {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -93,8 +87,7 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIp {
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentUsageMetricGlobalIp", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetricGlobalIp", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -105,9 +98,7 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIp {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "ip_address"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -115,16 +106,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentUsageMetricGlobalIp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentUsageMetricGlobalIp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetricGlobalIp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -134,8 +122,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIp {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentUsageMetricGlobalIp", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentUsageMetricGlobalIp", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
@@ -149,11 +136,7 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer", 2)?;
         if let Some(v) = &self.ip_address {
             out.serialize_field("ip_address", v)?;
         }
@@ -163,33 +146,22 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWiregua
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["ip_address", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer",
-                )
+                f.write_str("struct GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -199,12 +171,7 @@ for GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentUsageMetricGlobalIpAssignmentWireguardPeer", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
@@ -221,11 +188,7 @@ pub struct GlobalIpAssignmentUsageMetricGlobalIpAssignment {
 impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "GlobalIpAssignmentUsageMetricGlobalIpAssignment",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetricGlobalIpAssignment", 3)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -239,9 +202,7 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetricGlobalIpAssignment {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "wireguard_peer", "wireguard_peer_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -249,18 +210,15 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssig
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentUsageMetricGlobalIpAssignment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentUsageMetricGlobalIpAssignment, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetricGlobalIpAssignment, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -271,12 +229,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricGlobalIpAssig
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "GlobalIpAssignmentUsageMetricGlobalIpAssignment",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("GlobalIpAssignmentUsageMetricGlobalIpAssignment", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
@@ -290,8 +243,7 @@ pub struct GlobalIpAssignmentUsageMetricReceived {
 impl serde::Serialize for GlobalIpAssignmentUsageMetricReceived {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentUsageMetricReceived", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetricReceived", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -302,9 +254,7 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetricReceived {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricReceived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -312,16 +262,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricReceived {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentUsageMetricReceived")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentUsageMetricReceived, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetricReceived, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -331,8 +278,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricReceived {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentUsageMetricReceived", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentUsageMetricReceived", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_assignments_usage")))]
@@ -346,8 +292,7 @@ pub struct GlobalIpAssignmentUsageMetricTransmitted {
 impl serde::Serialize for GlobalIpAssignmentUsageMetricTransmitted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpAssignmentUsageMetricTransmitted", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpAssignmentUsageMetricTransmitted", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -358,9 +303,7 @@ impl serde::Serialize for GlobalIpAssignmentUsageMetricTransmitted {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricTransmitted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -368,16 +311,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricTransmitted {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpAssignmentUsageMetricTransmitted")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpAssignmentUsageMetricTransmitted, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpAssignmentUsageMetricTransmitted, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -387,7 +327,6 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentUsageMetricTransmitted {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpAssignmentUsageMetricTransmitted", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpAssignmentUsageMetricTransmitted", FIELDS, V)
     }
 }

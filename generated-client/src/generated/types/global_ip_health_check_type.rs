@@ -16,7 +16,7 @@ pub struct GlobalIpHealthCheckType2 {
 impl serde::Serialize for GlobalIpHealthCheckType2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpHealthCheckType2", 3usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpHealthCheckType2", 3)?;
         if let Some(v) = &self.health_check_params {
             out.serialize_field("health_check_params", v)?;
         }
@@ -30,32 +30,23 @@ impl serde::Serialize for GlobalIpHealthCheckType2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpHealthCheckType2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "health_check_params",
-            "health_check_type",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["health_check_params", "health_check_type", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = GlobalIpHealthCheckType2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpHealthCheckType2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpHealthCheckType2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpHealthCheckType2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

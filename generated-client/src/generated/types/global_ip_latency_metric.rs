@@ -14,7 +14,7 @@ pub struct GlobalIpLatencyMetric {
 impl serde::Serialize for GlobalIpLatencyMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpLatencyMetric", 5usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetric", 5)?;
         if let Some(v) = &self.global_ip {
             out.serialize_field("global_ip", v)?;
         }
@@ -34,9 +34,7 @@ impl serde::Serialize for GlobalIpLatencyMetric {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "global_ip",
             "mean_latency",
@@ -50,10 +48,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetric {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetric")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetric, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetric, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -61,11 +56,11 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetric {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -92,8 +87,7 @@ pub struct GlobalIpLatencyMetricGlobalIp {
 impl serde::Serialize for GlobalIpLatencyMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricGlobalIp", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricGlobalIp", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -104,9 +98,7 @@ impl serde::Serialize for GlobalIpLatencyMetricGlobalIp {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricGlobalIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "ip_address"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -114,16 +106,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricGlobalIp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricGlobalIp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricGlobalIp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricGlobalIp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -147,8 +136,7 @@ pub struct GlobalIpLatencyMetricMeanLatency {
 impl serde::Serialize for GlobalIpLatencyMetricMeanLatency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricMeanLatency", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricMeanLatency", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -159,9 +147,7 @@ impl serde::Serialize for GlobalIpLatencyMetricMeanLatency {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricMeanLatency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -169,16 +155,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricMeanLatency {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricMeanLatency")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricMeanLatency, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricMeanLatency, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -202,8 +185,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency0 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency0 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency0", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency0", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -214,9 +196,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency0 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency0 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -224,16 +204,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency0 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency0")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency0, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency0, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -243,8 +220,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency0 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency0", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency0", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -258,8 +234,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency100 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency100 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency100", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency100", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -270,9 +245,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency100 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency100 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -280,16 +253,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency100 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency100")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency100, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency100, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -299,8 +269,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency100 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency100", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency100", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -314,8 +283,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency25 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency25 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency25", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency25", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -326,9 +294,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency25 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency25 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -336,16 +302,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency25 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency25")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency25, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency25, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -355,8 +318,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency25 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency25", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency25", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -370,8 +332,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency50 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency50 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency50", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency50", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -382,9 +343,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency50 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency50 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -392,16 +351,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency50 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency50")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency50, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency50, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -411,8 +367,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency50 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency50", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency50", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -426,8 +381,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency75 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency75 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency75", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency75", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -438,9 +392,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency75 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency75 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -448,16 +400,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency75 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency75")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency75, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency75, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -467,8 +416,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency75 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency75", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency75", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -482,8 +430,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency90 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency90 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency90", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency90", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -494,9 +441,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency90 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency90 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -504,16 +449,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency90 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency90")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency90, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency90, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -523,8 +465,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency90 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency90", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency90", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -538,8 +479,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency99 {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency99 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency99", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency99", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -550,9 +490,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency99 {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency99 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -560,16 +498,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency99 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency99")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency99, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency99, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -579,8 +514,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency99 {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency99", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency99", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -597,8 +531,7 @@ pub struct GlobalIpLatencyMetricPercentileLatency {
 impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricPercentileLatency", 7usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricPercentileLatency", 7)?;
         if let Some(v) = &self.n0 {
             out.serialize_field("0", v)?;
         }
@@ -624,9 +557,7 @@ impl serde::Serialize for GlobalIpLatencyMetricPercentileLatency {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["0", "100", "25", "50", "75", "90", "99"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -634,10 +565,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricPercentileLatency")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricPercentileLatency, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricPercentileLatency, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -647,13 +575,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -668,8 +596,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricPercentileLatency {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("GlobalIpLatencyMetricPercentileLatency", FIELDS, V)
+        deserializer.deserialize_struct("GlobalIpLatencyMetricPercentileLatency", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "global_ip_latency")))]
@@ -687,8 +614,7 @@ pub struct GlobalIpLatencyMetricProberLocation {
 impl serde::Serialize for GlobalIpLatencyMetricProberLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpLatencyMetricProberLocation", 4usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpLatencyMetricProberLocation", 4)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -705,9 +631,7 @@ impl serde::Serialize for GlobalIpLatencyMetricProberLocation {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricProberLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "lat", "lon", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -715,20 +639,17 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyMetricProberLocation {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpLatencyMetricProberLocation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpLatencyMetricProberLocation, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpLatencyMetricProberLocation, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

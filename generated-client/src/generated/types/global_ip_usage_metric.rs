@@ -13,7 +13,7 @@ pub struct GlobalIpUsageMetric {
 impl serde::Serialize for GlobalIpUsageMetric {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpUsageMetric", 4usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageMetric", 4)?;
         if let Some(v) = &self.global_ip {
             out.serialize_field("global_ip", v)?;
         }
@@ -30,9 +30,7 @@ impl serde::Serialize for GlobalIpUsageMetric {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetric {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["global_ip", "received", "timestamp", "transmitted"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -40,20 +38,17 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetric {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageMetric")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageMetric, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageMetric, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -79,8 +74,7 @@ pub struct GlobalIpUsageMetricGlobalIp {
 impl serde::Serialize for GlobalIpUsageMetricGlobalIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpUsageMetricGlobalIp", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageMetricGlobalIp", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -91,9 +85,7 @@ impl serde::Serialize for GlobalIpUsageMetricGlobalIp {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricGlobalIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "ip_address"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -101,16 +93,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricGlobalIp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageMetricGlobalIp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageMetricGlobalIp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageMetricGlobalIp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -134,8 +123,7 @@ pub struct GlobalIpUsageMetricReceived {
 impl serde::Serialize for GlobalIpUsageMetricReceived {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpUsageMetricReceived", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageMetricReceived", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -146,9 +134,7 @@ impl serde::Serialize for GlobalIpUsageMetricReceived {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricReceived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -156,16 +142,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricReceived {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageMetricReceived")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageMetricReceived, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageMetricReceived, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -189,8 +172,7 @@ pub struct GlobalIpUsageMetricTransmitted {
 impl serde::Serialize for GlobalIpUsageMetricTransmitted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GlobalIpUsageMetricTransmitted", 2usize)?;
+        let mut out = serializer.serialize_struct("GlobalIpUsageMetricTransmitted", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -201,9 +183,7 @@ impl serde::Serialize for GlobalIpUsageMetricTransmitted {
     }
 }
 impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricTransmitted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -211,16 +191,13 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageMetricTransmitted {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GlobalIpUsageMetricTransmitted")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GlobalIpUsageMetricTransmitted, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpUsageMetricTransmitted, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -23,7 +23,7 @@ impl HandoffToolParams {
 impl serde::Serialize for HandoffToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HandoffToolParams", 2usize)?;
+        let mut out = serializer.serialize_struct("HandoffToolParams", 2)?;
         out.serialize_field("ai_assistants", &self.ai_assistants)?;
         if let Some(v) = &self.voice_mode {
             out.serialize_field("voice_mode", v)?;
@@ -32,9 +32,7 @@ impl serde::Serialize for HandoffToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for HandoffToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["ai_assistants", "voice_mode"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +40,13 @@ impl<'de> serde::Deserialize<'de> for HandoffToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HandoffToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HandoffToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HandoffToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -87,17 +82,14 @@ impl HandoffToolParamsAiAssistantsItem {
 impl serde::Serialize for HandoffToolParamsAiAssistantsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("HandoffToolParamsAiAssistantsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("HandoffToolParamsAiAssistantsItem", 2)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for HandoffToolParamsAiAssistantsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -105,16 +97,13 @@ impl<'de> serde::Deserialize<'de> for HandoffToolParamsAiAssistantsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HandoffToolParamsAiAssistantsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HandoffToolParamsAiAssistantsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HandoffToolParamsAiAssistantsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

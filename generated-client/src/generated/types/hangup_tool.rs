@@ -16,16 +16,14 @@ impl HangupTool {
 impl serde::Serialize for HangupTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HangupTool", 2usize)?;
+        let mut out = serializer.serialize_struct("HangupTool", 2)?;
         out.serialize_field("hangup", &self.hangup)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for HangupTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["hangup", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +31,13 @@ impl<'de> serde::Deserialize<'de> for HangupTool {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HangupTool")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HangupTool, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HangupTool, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

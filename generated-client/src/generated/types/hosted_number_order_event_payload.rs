@@ -22,8 +22,7 @@ pub struct HostedNumberOrderEventPayload {
 impl serde::Serialize for HostedNumberOrderEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("HostedNumberOrderEventPayload", 7usize)?;
+        let mut out = serializer.serialize_struct("HostedNumberOrderEventPayload", 7)?;
         if let Some(v) = &self.approval_deadline {
             out.serialize_field("approval_deadline", v)?;
         }
@@ -49,9 +48,7 @@ impl serde::Serialize for HostedNumberOrderEventPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "approval_deadline",
             "decision",
@@ -67,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HostedNumberOrderEventPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostedNumberOrderEventPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HostedNumberOrderEventPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,13 +74,13 @@ impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayload {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -227,8 +221,7 @@ pub struct HostedNumberOrderEventPayloadNumbersItem {
 impl serde::Serialize for HostedNumberOrderEventPayloadNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("HostedNumberOrderEventPayloadNumbersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("HostedNumberOrderEventPayloadNumbersItem", 2)?;
         if let Some(v) = &self.status {
             out.serialize_field("status", v)?;
         }
@@ -239,9 +232,7 @@ impl serde::Serialize for HostedNumberOrderEventPayloadNumbersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayloadNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["status", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -249,16 +240,13 @@ impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayloadNumbersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HostedNumberOrderEventPayloadNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HostedNumberOrderEventPayloadNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HostedNumberOrderEventPayloadNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -268,8 +256,7 @@ impl<'de> serde::Deserialize<'de> for HostedNumberOrderEventPayloadNumbersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("HostedNumberOrderEventPayloadNumbersItem", FIELDS, V)
+        deserializer.deserialize_struct("HostedNumberOrderEventPayloadNumbersItem", FIELDS, V)
     }
 }
 /// Current status of the order.

@@ -13,7 +13,7 @@ pub struct Http {
 impl serde::Serialize for Http {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Http", 2usize)?;
+        let mut out = serializer.serialize_struct("Http", 2)?;
         if let Some(v) = &self.request {
             out.serialize_field("request", v)?;
         }
@@ -24,9 +24,7 @@ impl serde::Serialize for Http {
     }
 }
 impl<'de> serde::Deserialize<'de> for Http {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["request", "response"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,20 +32,20 @@ impl<'de> serde::Deserialize<'de> for Http {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Http")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Http, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Http, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(Http { request: f0, response: f1 })
+                Ok(Http {
+                    request: f0,
+                    response: f1,
+                })
             }
         }
         deserializer.deserialize_struct("Http", FIELDS, V)
@@ -63,7 +61,7 @@ pub struct HttpRequest {
 impl serde::Serialize for HttpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HttpRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("HttpRequest", 2)?;
         if let Some(v) = &self.headers {
             out.serialize_field("headers", v)?;
         }
@@ -74,9 +72,7 @@ impl serde::Serialize for HttpRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["headers", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -84,16 +80,13 @@ impl<'de> serde::Deserialize<'de> for HttpRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HttpRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HttpRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HttpRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -118,7 +111,7 @@ pub struct HttpResponse {
 impl serde::Serialize for HttpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HttpResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("HttpResponse", 3)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -132,9 +125,7 @@ impl serde::Serialize for HttpResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for HttpResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body", "headers", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -142,18 +133,15 @@ impl<'de> serde::Deserialize<'de> for HttpResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HttpResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HttpResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<HttpResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ impl ImportAssistantsRequest {
 impl serde::Serialize for ImportAssistantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ImportAssistantsRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("ImportAssistantsRequest", 3)?;
         out.serialize_field("api_key_ref", &self.api_key_ref)?;
         if let Some(v) = &self.import_ids {
             out.serialize_field("import_ids", v)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for ImportAssistantsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportAssistantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["api_key_ref", "import_ids", "provider"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for ImportAssistantsRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ImportAssistantsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportAssistantsRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ImportAssistantsRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -12,7 +12,7 @@ pub struct ImportMetadata {
 impl serde::Serialize for ImportMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ImportMetadata", 2usize)?;
+        let mut out = serializer.serialize_struct("ImportMetadata", 2)?;
         if let Some(v) = &self.import_id {
             out.serialize_field("import_id", v)?;
         }
@@ -23,9 +23,7 @@ impl serde::Serialize for ImportMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["import_id", "import_provider"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +31,13 @@ impl<'de> serde::Deserialize<'de> for ImportMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ImportMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ImportMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ImportMetadata, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

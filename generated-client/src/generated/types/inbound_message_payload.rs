@@ -61,7 +61,7 @@ pub struct InboundMessagePayload {
 impl serde::Serialize for InboundMessagePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InboundMessagePayload", 28usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayload", 28)?;
         if let Some(v) = &self.cc {
             out.serialize_field("cc", v)?;
         }
@@ -150,9 +150,7 @@ impl serde::Serialize for InboundMessagePayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "cc",
             "completed_at",
@@ -189,10 +187,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -223,34 +218,34 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayload {
                 let mut f27 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = Some(map.next_value()?),
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = Some(map.next_value()?),
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = Some(map.next_value()?),
-                        26usize => f26 = Some(map.next_value()?),
-                        27usize => f27 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = Some(map.next_value()?),
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = Some(map.next_value()?),
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = Some(map.next_value()?),
+                        26 => f26 = Some(map.next_value()?),
+                        27 => f27 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -402,8 +397,7 @@ pub struct InboundMessagePayloadCcItem {
 impl serde::Serialize for InboundMessagePayloadCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadCcItem", 4usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadCcItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -420,9 +414,7 @@ impl serde::Serialize for InboundMessagePayloadCcItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCcItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -430,20 +422,17 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCcItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadCcItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadCcItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadCcItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -469,7 +458,7 @@ pub struct InboundMessagePayloadCost {
 impl serde::Serialize for InboundMessagePayloadCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InboundMessagePayloadCost", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -480,9 +469,7 @@ impl serde::Serialize for InboundMessagePayloadCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -490,16 +477,13 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -523,8 +507,7 @@ pub struct InboundMessagePayloadCostBreakdownCarrierFee {
 impl serde::Serialize for InboundMessagePayloadCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadCostBreakdownCarrierFee", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadCostBreakdownCarrierFee", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -535,9 +518,7 @@ impl serde::Serialize for InboundMessagePayloadCostBreakdownCarrierFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownCarrierFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -545,16 +526,13 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownCarrierF
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadCostBreakdownCarrierFee")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadCostBreakdownCarrierFee, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadCostBreakdownCarrierFee, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -564,12 +542,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownCarrierF
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InboundMessagePayloadCostBreakdownCarrierFee",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InboundMessagePayloadCostBreakdownCarrierFee", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
@@ -583,8 +556,7 @@ pub struct InboundMessagePayloadCostBreakdownRate {
 impl serde::Serialize for InboundMessagePayloadCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadCostBreakdownRate", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadCostBreakdownRate", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -595,9 +567,7 @@ impl serde::Serialize for InboundMessagePayloadCostBreakdownRate {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -605,16 +575,13 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownRate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadCostBreakdownRate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadCostBreakdownRate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadCostBreakdownRate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -624,8 +591,7 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdownRate {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("InboundMessagePayloadCostBreakdownRate", FIELDS, V)
+        deserializer.deserialize_struct("InboundMessagePayloadCostBreakdownRate", FIELDS, V)
     }
 }
 /// Detailed breakdown of the message cost components.
@@ -638,8 +604,7 @@ pub struct InboundMessagePayloadCostBreakdown {
 impl serde::Serialize for InboundMessagePayloadCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadCostBreakdown", 2usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadCostBreakdown", 2)?;
         if let Some(v) = &self.carrier_fee {
             out.serialize_field("carrier_fee", v)?;
         }
@@ -650,9 +615,7 @@ impl serde::Serialize for InboundMessagePayloadCostBreakdown {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier_fee", "rate"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -660,16 +623,13 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadCostBreakdown {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadCostBreakdown")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadCostBreakdown, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadCostBreakdown, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -803,7 +763,7 @@ pub struct InboundMessagePayloadFrom {
 impl serde::Serialize for InboundMessagePayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InboundMessagePayloadFrom", 4usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadFrom", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -820,9 +780,7 @@ impl serde::Serialize for InboundMessagePayloadFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -830,20 +788,17 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadFrom, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -873,8 +828,7 @@ pub struct InboundMessagePayloadMediaItem {
 impl serde::Serialize for InboundMessagePayloadMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadMediaItem", 4usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadMediaItem", 4)?;
         if let Some(v) = &self.content_type {
             out.serialize_field("content_type", v)?;
         }
@@ -891,9 +845,7 @@ impl serde::Serialize for InboundMessagePayloadMediaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadMediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content_type", "hash_sha256", "size", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -901,20 +853,17 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadMediaItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadMediaItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadMediaItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadMediaItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1074,8 +1023,7 @@ pub struct InboundMessagePayloadToItem {
 impl serde::Serialize for InboundMessagePayloadToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InboundMessagePayloadToItem", 4usize)?;
+        let mut out = serializer.serialize_struct("InboundMessagePayloadToItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -1092,9 +1040,7 @@ impl serde::Serialize for InboundMessagePayloadToItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InboundMessagePayloadToItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1102,20 +1048,17 @@ impl<'de> serde::Deserialize<'de> for InboundMessagePayloadToItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InboundMessagePayloadToItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InboundMessagePayloadToItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InboundMessagePayloadToItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

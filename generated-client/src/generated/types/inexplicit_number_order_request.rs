@@ -34,8 +34,7 @@ impl InexplicitNumberOrderRequest {
 impl serde::Serialize for InexplicitNumberOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InexplicitNumberOrderRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderRequest", 5)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -53,9 +52,7 @@ impl serde::Serialize for InexplicitNumberOrderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -69,10 +66,7 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InexplicitNumberOrderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InexplicitNumberOrderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,11 +74,11 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -146,11 +140,7 @@ pub struct InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
 impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber", 3)?;
         if let Some(v) = &self.contains {
             out.serialize_field("contains", v)?;
         }
@@ -163,35 +153,24 @@ impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNum
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["contains", "ends_with", "starts_with"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber",
-                )
+                f.write_str("struct InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -202,12 +181,7 @@ for InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InexplicitNumberOrderRequestOrderingGroupsItemPhoneNumber", FIELDS, V)
     }
 }
 /// Ordering strategy. Define what action should be taken if we don't have enough phone numbers to fulfill your request. Allowable values are: always = proceed with ordering phone numbers, regardless of current inventory levels; never = do not place any orders unless there are enough phone numbers to satisfy the request. If not specified, the always strategy will be enforced.
@@ -297,11 +271,7 @@ impl InexplicitNumberOrderRequestOrderingGroupsItem {
 impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InexplicitNumberOrderRequestOrderingGroupsItem",
-                11usize,
-            )?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderRequestOrderingGroupsItem", 11)?;
         if let Some(v) = &self.administrative_area {
             out.serialize_field("administrative_area", v)?;
         }
@@ -333,9 +303,7 @@ impl serde::Serialize for InexplicitNumberOrderRequestOrderingGroupsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroupsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "administrative_area",
             "count_requested",
@@ -355,10 +323,7 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroups
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InexplicitNumberOrderRequestOrderingGroupsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InexplicitNumberOrderRequestOrderingGroupsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderRequestOrderingGroupsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -372,17 +337,17 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroups
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -401,11 +366,6 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderRequestOrderingGroups
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InexplicitNumberOrderRequestOrderingGroupsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InexplicitNumberOrderRequestOrderingGroupsItem", FIELDS, V)
     }
 }

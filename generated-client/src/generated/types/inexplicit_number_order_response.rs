@@ -23,8 +23,7 @@ pub struct InexplicitNumberOrderResponse {
 impl serde::Serialize for InexplicitNumberOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InexplicitNumberOrderResponse", 8usize)?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderResponse", 8)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -53,9 +52,7 @@ impl serde::Serialize for InexplicitNumberOrderResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -72,10 +69,7 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InexplicitNumberOrderResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InexplicitNumberOrderResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -86,14 +80,14 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponse {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -138,61 +132,38 @@ impl InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem", 2)?;
         out.serialize_field("number_order_id", &self.number_order_id)?;
         out.serialize_field("sub_number_order_ids", &self.sub_number_order_ids)?;
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["number_order_id", "sub_number_order_ids"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem",
-                )
+                f.write_str("struct InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem {
                     number_order_id: crate::de::required(f0, "number_order_id")?,
-                    sub_number_order_ids: crate::de::required(
-                        f1,
-                        "sub_number_order_ids",
-                    )?,
+                    sub_number_order_ids: crate::de::required(f1, "sub_number_order_ids")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InexplicitNumberOrderResponseOrderingGroupsItemOrdersItem", FIELDS, V)
     }
 }
 /// Status of the ordering group
@@ -312,11 +283,7 @@ pub struct InexplicitNumberOrderResponseOrderingGroupsItem {
 impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InexplicitNumberOrderResponseOrderingGroupsItem",
-                17usize,
-            )?;
+        let mut out = serializer.serialize_struct("InexplicitNumberOrderResponseOrderingGroupsItem", 17)?;
         if let Some(v) = &self.administrative_area {
             out.serialize_field("administrative_area", v)?;
         }
@@ -372,9 +339,7 @@ impl serde::Serialize for InexplicitNumberOrderResponseOrderingGroupsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponseOrderingGroupsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "administrative_area",
             "count_allocated",
@@ -400,10 +365,7 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponseOrderingGroup
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InexplicitNumberOrderResponseOrderingGroupsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InexplicitNumberOrderResponseOrderingGroupsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InexplicitNumberOrderResponseOrderingGroupsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -423,23 +385,23 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponseOrderingGroup
                 let mut f16 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -464,11 +426,6 @@ impl<'de> serde::Deserialize<'de> for InexplicitNumberOrderResponseOrderingGroup
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InexplicitNumberOrderResponseOrderingGroupsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InexplicitNumberOrderResponseOrderingGroupsItem", FIELDS, V)
     }
 }

@@ -14,8 +14,7 @@ pub struct InferenceEmbeddingInterruptionSettings {
 impl serde::Serialize for InferenceEmbeddingInterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InferenceEmbeddingInterruptionSettings", 3usize)?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingInterruptionSettings", 3)?;
         if let Some(v) = &self.disable_greeting_interruption {
             out.serialize_field("disable_greeting_interruption", v)?;
         }
@@ -29,32 +28,23 @@ impl serde::Serialize for InferenceEmbeddingInterruptionSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for InferenceEmbeddingInterruptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "disable_greeting_interruption",
-            "enable",
-            "start_speaking_plan",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["disable_greeting_interruption", "enable", "start_speaking_plan"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingInterruptionSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InferenceEmbeddingInterruptionSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferenceEmbeddingInterruptionSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingInterruptionSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -65,7 +55,6 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingInterruptionSettings {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("InferenceEmbeddingInterruptionSettings", FIELDS, V)
+        deserializer.deserialize_struct("InferenceEmbeddingInterruptionSettings", FIELDS, V)
     }
 }

@@ -46,8 +46,7 @@ impl InferenceEmbeddingTransferToolParams {
 impl serde::Serialize for InferenceEmbeddingTransferToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InferenceEmbeddingTransferToolParams", 7usize)?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParams", 7)?;
         if let Some(v) = &self.custom_headers {
             out.serialize_field("custom_headers", v)?;
         }
@@ -69,9 +68,7 @@ impl serde::Serialize for InferenceEmbeddingTransferToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "custom_headers",
             "description",
@@ -87,10 +84,7 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InferenceEmbeddingTransferToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferenceEmbeddingTransferToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -100,13 +94,13 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParams {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -121,8 +115,7 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParams {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("InferenceEmbeddingTransferToolParams", FIELDS, V)
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParams", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
@@ -135,11 +128,7 @@ pub struct InferenceEmbeddingTransferToolParamsCustomHeadersItem {
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsCustomHeadersItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsCustomHeadersItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -149,33 +138,22 @@ impl serde::Serialize for InferenceEmbeddingTransferToolParamsCustomHeadersItem 
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsCustomHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsCustomHeadersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingTransferToolParamsCustomHeadersItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InferenceEmbeddingTransferToolParamsCustomHeadersItem",
-                )
+                f.write_str("struct InferenceEmbeddingTransferToolParamsCustomHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InferenceEmbeddingTransferToolParamsCustomHeadersItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsCustomHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -185,12 +163,7 @@ for InferenceEmbeddingTransferToolParamsCustomHeadersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsCustomHeadersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsCustomHeadersItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
@@ -215,11 +188,7 @@ impl InferenceEmbeddingTransferToolParamsTargetsListItem {
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsTargetsListItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsTargetsListItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -227,11 +196,8 @@ impl serde::Serialize for InferenceEmbeddingTransferToolParamsTargetsListItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsTargetsListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsTargetsListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -239,16 +205,13 @@ for InferenceEmbeddingTransferToolParamsTargetsListItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InferenceEmbeddingTransferToolParamsTargetsListItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferenceEmbeddingTransferToolParamsTargetsListItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsTargetsListItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -258,12 +221,7 @@ for InferenceEmbeddingTransferToolParamsTargetsListItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsTargetsListItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsTargetsListItem", FIELDS, V)
     }
 }
 /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
@@ -318,15 +276,10 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig
     /// Total time allowed for AMD analysis.
     pub total_analysis_time_millis: Option<i64>,
 }
-impl serde::Serialize
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
+impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig",
-                11usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig", 11)?;
         if let Some(v) = &self.after_greeting_silence_millis {
             out.serialize_field("after_greeting_silence_millis", v)?;
         }
@@ -363,11 +316,8 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "after_greeting_silence_millis",
             "between_words_silence_millis",
@@ -385,17 +335,9 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig",
-                )
+                f.write_str("struct InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -409,17 +351,17 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -438,12 +380,7 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionDetectionConfig", FIELDS, V)
     }
 }
 /// The AMD detection mode to use. 'premium' enables premium answering machine detection. 'disabled' turns off AMD detection.
@@ -559,15 +496,10 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDete
         InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
     >,
 }
-impl serde::Serialize
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage", 2)?;
         if let Some(v) = &self.message {
             out.serialize_field("message", v)?;
         }
@@ -577,33 +509,22 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoi
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                )
+                f.write_str("struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -613,12 +534,7 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoi
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage", FIELDS, V)
     }
 }
 /// Action to take when voicemail is detected on the transferred call.
@@ -634,15 +550,10 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDete
         InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
     >,
 }
-impl serde::Serialize
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
+impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected", 2)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -652,33 +563,22 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "voicemail_message"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected",
-                )
+                f.write_str("struct InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -688,12 +588,7 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetectionOnVoicemailDetected", FIELDS, V)
     }
 }
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the transferred call. Allows the assistant to detect when a voicemail system answers the transferred call and take appropriate action.
@@ -716,11 +611,7 @@ pub struct InferenceEmbeddingTransferToolParamsVoicemailDetection {
 impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetection",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetection", 3)?;
         if let Some(v) = &self.detection_config {
             out.serialize_field("detection_config", v)?;
         }
@@ -733,39 +624,24 @@ impl serde::Serialize for InferenceEmbeddingTransferToolParamsVoicemailDetection
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InferenceEmbeddingTransferToolParamsVoicemailDetection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "detection_config",
-            "detection_mode",
-            "on_voicemail_detected",
-        ];
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsVoicemailDetection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["detection_config", "detection_mode", "on_voicemail_detected"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InferenceEmbeddingTransferToolParamsVoicemailDetection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InferenceEmbeddingTransferToolParamsVoicemailDetection",
-                )
+                f.write_str("struct InferenceEmbeddingTransferToolParamsVoicemailDetection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InferenceEmbeddingTransferToolParamsVoicemailDetection,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InferenceEmbeddingTransferToolParamsVoicemailDetection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -776,11 +652,6 @@ for InferenceEmbeddingTransferToolParamsVoicemailDetection {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InferenceEmbeddingTransferToolParamsVoicemailDetection",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InferenceEmbeddingTransferToolParamsVoicemailDetection", FIELDS, V)
     }
 }

@@ -12,7 +12,7 @@ pub struct InitiateAiCallResult {
 impl serde::Serialize for InitiateAiCallResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InitiateAiCallResult", 4usize)?;
+        let mut out = serializer.serialize_struct("InitiateAiCallResult", 4)?;
         if let Some(v) = &self.call_sid {
             out.serialize_field("call_sid", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for InitiateAiCallResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateAiCallResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["call_sid", "from", "status", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,20 +37,17 @@ impl<'de> serde::Deserialize<'de> for InitiateAiCallResult {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InitiateAiCallResult")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitiateAiCallResult, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InitiateAiCallResult, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -163,7 +163,7 @@ impl InitiateCallRequest {
 impl serde::Serialize for InitiateCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InitiateCallRequest", 45usize)?;
+        let mut out = serializer.serialize_struct("InitiateCallRequest", 45)?;
         out.serialize_field("ApplicationSid", &self.application_sid)?;
         if let Some(v) = &self.async_amd {
             out.serialize_field("AsyncAmd", v)?;
@@ -297,9 +297,7 @@ impl serde::Serialize for InitiateCallRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateCallRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ApplicationSid",
             "AsyncAmd",
@@ -353,10 +351,7 @@ impl<'de> serde::Deserialize<'de> for InitiateCallRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InitiateCallRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitiateCallRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InitiateCallRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -404,51 +399,51 @@ impl<'de> serde::Deserialize<'de> for InitiateCallRequest {
                 let mut f44 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = map.next_value()?,
-                        34usize => f34 = map.next_value()?,
-                        35usize => f35 = map.next_value()?,
-                        36usize => f36 = map.next_value()?,
-                        37usize => f37 = map.next_value()?,
-                        38usize => f38 = map.next_value()?,
-                        39usize => f39 = map.next_value()?,
-                        40usize => f40 = map.next_value()?,
-                        41usize => f41 = Some(map.next_value()?),
-                        42usize => f42 = map.next_value()?,
-                        43usize => f43 = map.next_value()?,
-                        44usize => f44 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = map.next_value()?,
+                        34 => f34 = map.next_value()?,
+                        35 => f35 = map.next_value()?,
+                        36 => f36 = map.next_value()?,
+                        37 => f37 = map.next_value()?,
+                        38 => f38 = map.next_value()?,
+                        39 => f39 = map.next_value()?,
+                        40 => f40 = map.next_value()?,
+                        41 => f41 = Some(map.next_value()?),
+                        42 => f42 = map.next_value()?,
+                        43 => f43 = map.next_value()?,
+                        44 => f44 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -559,17 +554,14 @@ impl InitiateCallRequestCustomHeadersItem {
 impl serde::Serialize for InitiateCallRequestCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InitiateCallRequestCustomHeadersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("InitiateCallRequestCustomHeadersItem", 2)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("value", &self.value)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateCallRequestCustomHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -577,16 +569,13 @@ impl<'de> serde::Deserialize<'de> for InitiateCallRequestCustomHeadersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InitiateCallRequestCustomHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitiateCallRequestCustomHeadersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InitiateCallRequestCustomHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -596,8 +585,7 @@ impl<'de> serde::Deserialize<'de> for InitiateCallRequestCustomHeadersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("InitiateCallRequestCustomHeadersItem", FIELDS, V)
+        deserializer.deserialize_struct("InitiateCallRequestCustomHeadersItem", FIELDS, V)
     }
 }
 /// Enables Deepfake Detection on the dialed call. When enabled, audio from the remote party is analyzed to determine whether the voice is AI-generated. Results are delivered asynchronously via a callback.

@@ -10,7 +10,7 @@ pub struct InsightSettings {
 impl serde::Serialize for InsightSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsightSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("InsightSettings", 1)?;
         if let Some(v) = &self.insight_group_id {
             out.serialize_field("insight_group_id", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for InsightSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for InsightSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["insight_group_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for InsightSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InsightSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InsightSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InsightSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

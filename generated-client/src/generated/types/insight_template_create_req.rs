@@ -24,7 +24,7 @@ impl InsightTemplateCreateReq {
 impl serde::Serialize for InsightTemplateCreateReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsightTemplateCreateReq", 4usize)?;
+        let mut out = serializer.serialize_struct("InsightTemplateCreateReq", 4)?;
         out.serialize_field("instructions", &self.instructions)?;
         if let Some(v) = &self.json_schema {
             out.serialize_field("json_schema", v)?;
@@ -37,9 +37,7 @@ impl serde::Serialize for InsightTemplateCreateReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["instructions", "json_schema", "name", "webhook"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,20 +45,17 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InsightTemplateCreateReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InsightTemplateCreateReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InsightTemplateCreateReq, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

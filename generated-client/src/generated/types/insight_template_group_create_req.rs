@@ -21,8 +21,7 @@ impl InsightTemplateGroupCreateReq {
 impl serde::Serialize for InsightTemplateGroupCreateReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InsightTemplateGroupCreateReq", 3usize)?;
+        let mut out = serializer.serialize_struct("InsightTemplateGroupCreateReq", 3)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -34,9 +33,7 @@ impl serde::Serialize for InsightTemplateGroupCreateReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for InsightTemplateGroupCreateReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "name", "webhook"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateGroupCreateReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InsightTemplateGroupCreateReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InsightTemplateGroupCreateReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InsightTemplateGroupCreateReq, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,7 +25,7 @@ impl IntegrationConnection {
 impl serde::Serialize for IntegrationConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntegrationConnection", 3usize)?;
+        let mut out = serializer.serialize_struct("IntegrationConnection", 3)?;
         out.serialize_field("allowed_tools", &self.allowed_tools)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("integration_id", &self.integration_id)?;
@@ -33,9 +33,7 @@ impl serde::Serialize for IntegrationConnection {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["allowed_tools", "id", "integration_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for IntegrationConnection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationConnection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntegrationConnection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntegrationConnection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ impl IntegrationSecret {
 impl serde::Serialize for IntegrationSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntegrationSecret", 5usize)?;
+        let mut out = serializer.serialize_struct("IntegrationSecret", 5)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("identifier", &self.identifier)?;
@@ -42,26 +42,15 @@ impl serde::Serialize for IntegrationSecret {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationSecret {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "id",
-            "identifier",
-            "record_type",
-            "updated_at",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "id", "identifier", "record_type", "updated_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = IntegrationSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationSecret")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntegrationSecret, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntegrationSecret, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -69,11 +58,11 @@ impl<'de> serde::Deserialize<'de> for IntegrationSecret {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,7 +11,7 @@ pub struct InterruptionSettings {
 impl serde::Serialize for InterruptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InterruptionSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("InterruptionSettings", 1)?;
         if let Some(v) = &self.enable {
             out.serialize_field("enable", v)?;
         }
@@ -19,9 +19,7 @@ impl serde::Serialize for InterruptionSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for InterruptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enable"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,18 +27,17 @@ impl<'de> serde::Deserialize<'de> for InterruptionSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InterruptionSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InterruptionSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InterruptionSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(InterruptionSettings { enable: f0 })
+                Ok(InterruptionSettings {
+                    enable: f0,
+                })
             }
         }
         deserializer.deserialize_struct("InterruptionSettings", FIELDS, V)

@@ -20,15 +20,13 @@ impl IntrospectRequest {
 impl serde::Serialize for IntrospectRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntrospectRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("IntrospectRequest", 1)?;
         out.serialize_field("token", &self.token)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for IntrospectRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,14 +34,11 @@ impl<'de> serde::Deserialize<'de> for IntrospectRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntrospectRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntrospectRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntrospectRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -38,7 +38,7 @@ impl IntrospectResponse {
 impl serde::Serialize for IntrospectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IntrospectResponse", 7usize)?;
+        let mut out = serializer.serialize_struct("IntrospectResponse", 7)?;
         out.serialize_field("active", &self.active)?;
         if let Some(v) = &self.aud {
             out.serialize_field("aud", v)?;
@@ -62,28 +62,15 @@ impl serde::Serialize for IntrospectResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntrospectResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "active",
-            "aud",
-            "client_id",
-            "exp",
-            "iat",
-            "iss",
-            "scope",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["active", "aud", "client_id", "exp", "iat", "iss", "scope"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = IntrospectResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntrospectResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IntrospectResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IntrospectResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -93,13 +80,13 @@ impl<'de> serde::Deserialize<'de> for IntrospectResponse {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

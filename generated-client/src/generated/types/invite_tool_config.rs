@@ -29,7 +29,7 @@ impl InviteToolConfig {
 impl serde::Serialize for InviteToolConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InviteToolConfig", 4usize)?;
+        let mut out = serializer.serialize_struct("InviteToolConfig", 4)?;
         if let Some(v) = &self.custom_headers {
             out.serialize_field("custom_headers", v)?;
         }
@@ -44,35 +44,25 @@ impl serde::Serialize for InviteToolConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for InviteToolConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "custom_headers",
-            "from",
-            "targets",
-            "voicemail_detection",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["custom_headers", "from", "targets", "voicemail_detection"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InviteToolConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteToolConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteToolConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InviteToolConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -97,8 +87,7 @@ pub struct InviteToolConfigCustomHeadersItem {
 impl serde::Serialize for InviteToolConfigCustomHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InviteToolConfigCustomHeadersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("InviteToolConfigCustomHeadersItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -109,9 +98,7 @@ impl serde::Serialize for InviteToolConfigCustomHeadersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InviteToolConfigCustomHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -119,16 +106,13 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigCustomHeadersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteToolConfigCustomHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteToolConfigCustomHeadersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InviteToolConfigCustomHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -163,8 +147,7 @@ impl InviteToolConfigTargetsListItem {
 impl serde::Serialize for InviteToolConfigTargetsListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InviteToolConfigTargetsListItem", 2usize)?;
+        let mut out = serializer.serialize_struct("InviteToolConfigTargetsListItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -173,9 +156,7 @@ impl serde::Serialize for InviteToolConfigTargetsListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for InviteToolConfigTargetsListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -183,16 +164,13 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigTargetsListItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteToolConfigTargetsListItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteToolConfigTargetsListItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InviteToolConfigTargetsListItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -299,42 +277,27 @@ pub struct InviteToolConfigVoicemailDetectionOnVoicemailDetected {
 impl serde::Serialize for InviteToolConfigVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "InviteToolConfigVoicemailDetectionOnVoicemailDetected",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("InviteToolConfigVoicemailDetectionOnVoicemailDetected", 1)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for InviteToolConfigVoicemailDetectionOnVoicemailDetected {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for InviteToolConfigVoicemailDetectionOnVoicemailDetected {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = InviteToolConfigVoicemailDetectionOnVoicemailDetected;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct InviteToolConfigVoicemailDetectionOnVoicemailDetected",
-                )
+                f.write_str("struct InviteToolConfigVoicemailDetectionOnVoicemailDetected")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                InviteToolConfigVoicemailDetectionOnVoicemailDetected,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InviteToolConfigVoicemailDetectionOnVoicemailDetected, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -343,12 +306,7 @@ for InviteToolConfigVoicemailDetectionOnVoicemailDetected {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "InviteToolConfigVoicemailDetectionOnVoicemailDetected",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("InviteToolConfigVoicemailDetectionOnVoicemailDetected", FIELDS, V)
     }
 }
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on the invited call.
@@ -365,8 +323,7 @@ pub struct InviteToolConfigVoicemailDetection {
 impl serde::Serialize for InviteToolConfigVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("InviteToolConfigVoicemailDetection", 2usize)?;
+        let mut out = serializer.serialize_struct("InviteToolConfigVoicemailDetection", 2)?;
         if let Some(v) = &self.detection_mode {
             out.serialize_field("detection_mode", v)?;
         }
@@ -377,9 +334,7 @@ impl serde::Serialize for InviteToolConfigVoicemailDetection {
     }
 }
 impl<'de> serde::Deserialize<'de> for InviteToolConfigVoicemailDetection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["detection_mode", "on_voicemail_detected"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -387,16 +342,13 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigVoicemailDetection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteToolConfigVoicemailDetection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteToolConfigVoicemailDetection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InviteToolConfigVoicemailDetection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -9,7 +9,7 @@ pub struct JwkSet {
 impl serde::Serialize for JwkSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("JwkSet", 1usize)?;
+        let mut out = serializer.serialize_struct("JwkSet", 1)?;
         if let Some(v) = &self.keys {
             out.serialize_field("keys", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for JwkSet {
     }
 }
 impl<'de> serde::Deserialize<'de> for JwkSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["keys"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,18 +25,17 @@ impl<'de> serde::Deserialize<'de> for JwkSet {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwkSet")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwkSet, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JwkSet, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(JwkSet { keys: f0 })
+                Ok(JwkSet {
+                    keys: f0,
+                })
             }
         }
         deserializer.deserialize_struct("JwkSet", FIELDS, V)
@@ -59,7 +56,7 @@ pub struct JwkSetKeysItem {
 impl serde::Serialize for JwkSetKeysItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("JwkSetKeysItem", 4usize)?;
+        let mut out = serializer.serialize_struct("JwkSetKeysItem", 4)?;
         if let Some(v) = &self.alg {
             out.serialize_field("alg", v)?;
         }
@@ -76,9 +73,7 @@ impl serde::Serialize for JwkSetKeysItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for JwkSetKeysItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alg", "kid", "kty", "use"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -86,20 +81,17 @@ impl<'de> serde::Deserialize<'de> for JwkSetKeysItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwkSetKeysItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwkSetKeysItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JwkSetKeysItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,7 +28,7 @@ impl LeaveConferenceRequest {
 impl serde::Serialize for LeaveConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("LeaveConferenceRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("LeaveConferenceRequest", 4)?;
         if let Some(v) = &self.beep_enabled {
             out.serialize_field("beep_enabled", v)?;
         }
@@ -43,35 +43,25 @@ impl serde::Serialize for LeaveConferenceRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for LeaveConferenceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "beep_enabled",
-            "call_control_id",
-            "command_id",
-            "region",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["beep_enabled", "call_control_id", "command_id", "region"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = LeaveConferenceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct LeaveConferenceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeaveConferenceRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LeaveConferenceRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -18,16 +18,13 @@ impl ListVerifyProfileMessageTemplateResponse {
 impl serde::Serialize for ListVerifyProfileMessageTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ListVerifyProfileMessageTemplateResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("ListVerifyProfileMessageTemplateResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListVerifyProfileMessageTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,14 +32,11 @@ impl<'de> serde::Deserialize<'de> for ListVerifyProfileMessageTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListVerifyProfileMessageTemplateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListVerifyProfileMessageTemplateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListVerifyProfileMessageTemplateResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -51,7 +45,6 @@ impl<'de> serde::Deserialize<'de> for ListVerifyProfileMessageTemplateResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ListVerifyProfileMessageTemplateResponse", FIELDS, V)
+        deserializer.deserialize_struct("ListVerifyProfileMessageTemplateResponse", FIELDS, V)
     }
 }

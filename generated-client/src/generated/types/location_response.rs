@@ -13,7 +13,7 @@ pub struct LocationResponseData {
 impl serde::Serialize for LocationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("LocationResponseData", 3usize)?;
+        let mut out = serializer.serialize_struct("LocationResponseData", 3)?;
         if let Some(v) = &self.accepted_address_suggestions {
             out.serialize_field("accepted_address_suggestions", v)?;
         }
@@ -27,9 +27,7 @@ impl serde::Serialize for LocationResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for LocationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "accepted_address_suggestions",
             "location_id",
@@ -41,18 +39,15 @@ impl<'de> serde::Deserialize<'de> for LocationResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct LocationResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LocationResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LocationResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

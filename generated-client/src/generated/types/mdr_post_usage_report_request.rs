@@ -27,7 +27,7 @@ impl MdrPostUsageReportRequest {
 impl serde::Serialize for MdrPostUsageReportRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MdrPostUsageReportRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("MdrPostUsageReportRequest", 4)?;
         out.serialize_field("aggregation_type", &self.aggregation_type)?;
         out.serialize_field("end_date", &self.end_date)?;
         if let Some(v) = &self.profiles {
@@ -38,35 +38,25 @@ impl serde::Serialize for MdrPostUsageReportRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for MdrPostUsageReportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "aggregation_type",
-            "end_date",
-            "profiles",
-            "start_date",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["aggregation_type", "end_date", "profiles", "start_date"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = MdrPostUsageReportRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MdrPostUsageReportRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MdrPostUsageReportRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MdrPostUsageReportRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,8 +25,7 @@ pub struct MdrUsageReportResponseLegacy {
 impl serde::Serialize for MdrUsageReportResponseLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MdrUsageReportResponseLegacy", 12usize)?;
+        let mut out = serializer.serialize_struct("MdrUsageReportResponseLegacy", 12)?;
         if let Some(v) = &self.aggregation_type {
             out.serialize_field("aggregation_type", v)?;
         }
@@ -67,9 +66,7 @@ impl serde::Serialize for MdrUsageReportResponseLegacy {
     }
 }
 impl<'de> serde::Deserialize<'de> for MdrUsageReportResponseLegacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "aggregation_type",
             "connections",
@@ -90,10 +87,7 @@ impl<'de> serde::Deserialize<'de> for MdrUsageReportResponseLegacy {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MdrUsageReportResponseLegacy")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MdrUsageReportResponseLegacy, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MdrUsageReportResponseLegacy, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,18 +102,18 @@ impl<'de> serde::Deserialize<'de> for MdrUsageReportResponseLegacy {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -33,7 +33,7 @@ impl MdrUsageRequestLegacy {
 impl serde::Serialize for MdrUsageRequestLegacy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MdrUsageRequestLegacy", 6usize)?;
+        let mut out = serializer.serialize_struct("MdrUsageRequestLegacy", 6)?;
         out.serialize_field("aggregation_type", &self.aggregation_type)?;
         if let Some(v) = &self.end_time {
             out.serialize_field("end_time", v)?;
@@ -54,9 +54,7 @@ impl serde::Serialize for MdrUsageRequestLegacy {
     }
 }
 impl<'de> serde::Deserialize<'de> for MdrUsageRequestLegacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "aggregation_type",
             "end_time",
@@ -71,10 +69,7 @@ impl<'de> serde::Deserialize<'de> for MdrUsageRequestLegacy {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MdrUsageRequestLegacy")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MdrUsageRequestLegacy, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MdrUsageRequestLegacy, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -83,12 +78,12 @@ impl<'de> serde::Deserialize<'de> for MdrUsageRequestLegacy {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

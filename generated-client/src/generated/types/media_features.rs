@@ -15,7 +15,7 @@ pub struct MediaFeatures {
 impl serde::Serialize for MediaFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MediaFeatures", 3usize)?;
+        let mut out = serializer.serialize_struct("MediaFeatures", 3)?;
         if let Some(v) = &self.accept_any_rtp_packets_enabled {
             out.serialize_field("accept_any_rtp_packets_enabled", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for MediaFeatures {
     }
 }
 impl<'de> serde::Deserialize<'de> for MediaFeatures {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "accept_any_rtp_packets_enabled",
             "rtp_auto_adjust_enabled",
@@ -43,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for MediaFeatures {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MediaFeatures")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MediaFeatures, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MediaFeatures, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

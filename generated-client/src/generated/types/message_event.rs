@@ -21,7 +21,7 @@ impl MessageEvent {
 impl serde::Serialize for MessageEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessageEvent", 3usize)?;
+        let mut out = serializer.serialize_struct("MessageEvent", 3)?;
         out.serialize_field("occurred_at", &self.occurred_at)?;
         if let Some(v) = &self.payload {
             out.serialize_field("payload", v)?;
@@ -31,9 +31,7 @@ impl serde::Serialize for MessageEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["occurred_at", "payload", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,18 +39,15 @@ impl<'de> serde::Deserialize<'de> for MessageEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessageEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessageEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessageEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

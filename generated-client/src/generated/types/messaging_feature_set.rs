@@ -47,7 +47,7 @@ impl MessagingFeatureSet {
 impl serde::Serialize for MessagingFeatureSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingFeatureSet", 3usize)?;
+        let mut out = serializer.serialize_struct("MessagingFeatureSet", 3)?;
         out.serialize_field("domestic_two_way", &self.domestic_two_way)?;
         out.serialize_field("international_inbound", &self.international_inbound)?;
         out.serialize_field("international_outbound", &self.international_outbound)?;
@@ -55,9 +55,7 @@ impl serde::Serialize for MessagingFeatureSet {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingFeatureSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "domestic_two_way",
             "international_inbound",
@@ -69,31 +67,22 @@ impl<'de> serde::Deserialize<'de> for MessagingFeatureSet {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingFeatureSet")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingFeatureSet, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingFeatureSet, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(MessagingFeatureSet {
                     domestic_two_way: crate::de::required(f0, "domestic_two_way")?,
-                    international_inbound: crate::de::required(
-                        f1,
-                        "international_inbound",
-                    )?,
-                    international_outbound: crate::de::required(
-                        f2,
-                        "international_outbound",
-                    )?,
+                    international_inbound: crate::de::required(f1, "international_inbound")?,
+                    international_outbound: crate::de::required(f2, "international_outbound")?,
                 })
             }
         }

@@ -26,7 +26,7 @@ pub struct MessagingHostedNumberOrder {
 impl serde::Serialize for MessagingHostedNumberOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingHostedNumberOrder", 5usize)?;
+        let mut out = serializer.serialize_struct("MessagingHostedNumberOrder", 5)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -46,9 +46,7 @@ impl serde::Serialize for MessagingHostedNumberOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "messaging_profile_id",
@@ -62,10 +60,7 @@ impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrder {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingHostedNumberOrder")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingHostedNumberOrder, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingHostedNumberOrder, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrder {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -12,7 +12,7 @@ pub struct MessagingUrlDomain {
 impl serde::Serialize for MessagingUrlDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingUrlDomain", 4usize)?;
+        let mut out = serializer.serialize_struct("MessagingUrlDomain", 4)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for MessagingUrlDomain {
     }
 }
 impl<'de> serde::Deserialize<'de> for MessagingUrlDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "record_type", "url_domain", "use_case"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,20 +37,17 @@ impl<'de> serde::Deserialize<'de> for MessagingUrlDomain {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MessagingUrlDomain")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MessagingUrlDomain, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingUrlDomain, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

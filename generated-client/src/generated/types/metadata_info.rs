@@ -19,16 +19,14 @@ impl MetadataInfo {
 impl serde::Serialize for MetadataInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MetadataInfo", 2usize)?;
+        let mut out = serializer.serialize_struct("MetadataInfo", 2)?;
         out.serialize_field("last_updated", &self.last_updated)?;
         out.serialize_field("total_record_types", &self.total_record_types)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for MetadataInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["last_updated", "total_record_types"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,16 +34,13 @@ impl<'de> serde::Deserialize<'de> for MetadataInfo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MetadataInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetadataInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MetadataInfo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

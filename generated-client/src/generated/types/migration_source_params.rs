@@ -36,7 +36,7 @@ impl MigrationSourceParams {
 impl serde::Serialize for MigrationSourceParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MigrationSourceParams", 5usize)?;
+        let mut out = serializer.serialize_struct("MigrationSourceParams", 5)?;
         out.serialize_field("bucket_name", &self.bucket_name)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
@@ -50,9 +50,7 @@ impl serde::Serialize for MigrationSourceParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for MigrationSourceParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bucket_name",
             "id",
@@ -66,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for MigrationSourceParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MigrationSourceParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MigrationSourceParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MigrationSourceParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -77,11 +72,11 @@ impl<'de> serde::Deserialize<'de> for MigrationSourceParams {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -140,8 +135,7 @@ pub struct MigrationSourceParamsProviderAuth {
 impl serde::Serialize for MigrationSourceParamsProviderAuth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MigrationSourceParamsProviderAuth", 2usize)?;
+        let mut out = serializer.serialize_struct("MigrationSourceParamsProviderAuth", 2)?;
         if let Some(v) = &self.access_key {
             out.serialize_field("access_key", v)?;
         }
@@ -152,9 +146,7 @@ impl serde::Serialize for MigrationSourceParamsProviderAuth {
     }
 }
 impl<'de> serde::Deserialize<'de> for MigrationSourceParamsProviderAuth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["access_key", "secret_access_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -162,16 +154,13 @@ impl<'de> serde::Deserialize<'de> for MigrationSourceParamsProviderAuth {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MigrationSourceParamsProviderAuth")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MigrationSourceParamsProviderAuth, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MigrationSourceParamsProviderAuth, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

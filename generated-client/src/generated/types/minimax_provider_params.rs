@@ -19,7 +19,7 @@ pub struct MinimaxProviderParams {
 impl serde::Serialize for MinimaxProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MinimaxProviderParams", 5usize)?;
+        let mut out = serializer.serialize_struct("MinimaxProviderParams", 5)?;
         if let Some(v) = &self.language_boost {
             out.serialize_field("language_boost", v)?;
         }
@@ -39,26 +39,15 @@ impl serde::Serialize for MinimaxProviderParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for MinimaxProviderParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "language_boost",
-            "pitch",
-            "response_format",
-            "speed",
-            "vol",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["language_boost", "pitch", "response_format", "speed", "vol"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = MinimaxProviderParams;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MinimaxProviderParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MinimaxProviderParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MinimaxProviderParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,11 +55,11 @@ impl<'de> serde::Deserialize<'de> for MinimaxProviderParams {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -32,7 +32,7 @@ impl MinimaxVoiceSettings {
 impl serde::Serialize for MinimaxVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MinimaxVoiceSettings", 5usize)?;
+        let mut out = serializer.serialize_struct("MinimaxVoiceSettings", 5)?;
         if let Some(v) = &self.language_boost {
             out.serialize_field("language_boost", v)?;
         }
@@ -50,9 +50,7 @@ impl serde::Serialize for MinimaxVoiceSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for MinimaxVoiceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["language_boost", "pitch", "speed", "type", "vol"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -60,10 +58,7 @@ impl<'de> serde::Deserialize<'de> for MinimaxVoiceSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MinimaxVoiceSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MinimaxVoiceSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MinimaxVoiceSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -71,11 +66,11 @@ impl<'de> serde::Deserialize<'de> for MinimaxVoiceSettings {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -39,7 +39,7 @@ impl MissionData {
 impl serde::Serialize for MissionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MissionData", 9usize)?;
+        let mut out = serializer.serialize_struct("MissionData", 9)?;
         out.serialize_field("created_at", &self.created_at)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
@@ -61,9 +61,7 @@ impl serde::Serialize for MissionData {
     }
 }
 impl<'de> serde::Deserialize<'de> for MissionData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "description",
@@ -81,10 +79,7 @@ impl<'de> serde::Deserialize<'de> for MissionData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MissionData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MissionData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MissionData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +91,15 @@ impl<'de> serde::Deserialize<'de> for MissionData {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

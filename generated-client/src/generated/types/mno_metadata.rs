@@ -22,9 +22,7 @@ impl serde::Serialize for MnoMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for MnoMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["10999"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,22 +30,22 @@ impl<'de> serde::Deserialize<'de> for MnoMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MnoMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MnoMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MnoMetadata, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
                         crate::de::Key::Declared(_) => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(MnoMetadata { n10999: f0, extra })
+                Ok(MnoMetadata {
+                    n10999: f0,
+                    extra,
+                })
             }
         }
         deserializer.deserialize_struct("MnoMetadata", FIELDS, V)

@@ -47,7 +47,7 @@ impl MnoMetadataItem {
 impl serde::Serialize for MnoMetadataItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MnoMetadataItem", 10usize)?;
+        let mut out = serializer.serialize_struct("MnoMetadataItem", 10)?;
         out.serialize_field("minMsgSamples", &self.min_msg_samples)?;
         out.serialize_field("mno", &self.mno)?;
         out.serialize_field("mnoReview", &self.mno_review)?;
@@ -62,9 +62,7 @@ impl serde::Serialize for MnoMetadataItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for MnoMetadataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "minMsgSamples",
             "mno",
@@ -83,10 +81,7 @@ impl<'de> serde::Deserialize<'de> for MnoMetadataItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MnoMetadataItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MnoMetadataItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MnoMetadataItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -99,16 +94,16 @@ impl<'de> serde::Deserialize<'de> for MnoMetadataItem {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -122,10 +117,7 @@ impl<'de> serde::Deserialize<'de> for MnoMetadataItem {
                     qualify: crate::de::required(f6, "qualify")?,
                     req_subscriber_help: crate::de::required(f7, "reqSubscriberHelp")?,
                     req_subscriber_optin: crate::de::required(f8, "reqSubscriberOptin")?,
-                    req_subscriber_optout: crate::de::required(
-                        f9,
-                        "reqSubscriberOptout",
-                    )?,
+                    req_subscriber_optout: crate::de::required(f9, "reqSubscriberOptout")?,
                 })
             }
         }

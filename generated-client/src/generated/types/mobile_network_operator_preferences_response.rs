@@ -14,8 +14,7 @@ pub struct MobileNetworkOperatorPreferencesResponse {
 impl serde::Serialize for MobileNetworkOperatorPreferencesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileNetworkOperatorPreferencesResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("MobileNetworkOperatorPreferencesResponse", 3)?;
         if let Some(v) = &self.mobile_network_operator_id {
             out.serialize_field("mobile_network_operator_id", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for MobileNetworkOperatorPreferencesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "mobile_network_operator_id",
             "mobile_network_operator_name",
@@ -43,18 +40,15 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorPreferencesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileNetworkOperatorPreferencesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileNetworkOperatorPreferencesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileNetworkOperatorPreferencesResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -65,7 +59,6 @@ impl<'de> serde::Deserialize<'de> for MobileNetworkOperatorPreferencesResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobileNetworkOperatorPreferencesResponse", FIELDS, V)
+        deserializer.deserialize_struct("MobileNetworkOperatorPreferencesResponse", FIELDS, V)
     }
 }

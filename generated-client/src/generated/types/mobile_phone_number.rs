@@ -47,7 +47,7 @@ pub struct MobilePhoneNumber {
 impl serde::Serialize for MobilePhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePhoneNumber", 22usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumber", 22)?;
         if let Some(v) = &self.call_forwarding {
             out.serialize_field("call_forwarding", v)?;
         }
@@ -118,9 +118,7 @@ impl serde::Serialize for MobilePhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_forwarding",
             "call_recording",
@@ -151,10 +149,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -179,28 +174,28 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumber {
                 let mut f21 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -274,8 +269,7 @@ pub struct MobilePhoneNumberCallForwarding {
 impl serde::Serialize for MobilePhoneNumberCallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberCallForwarding", 3usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberCallForwarding", 3)?;
         if let Some(v) = &self.call_forwarding_enabled {
             out.serialize_field("call_forwarding_enabled", v)?;
         }
@@ -289,32 +283,23 @@ impl serde::Serialize for MobilePhoneNumberCallForwarding {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCallForwarding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "call_forwarding_enabled",
-            "forwarding_type",
-            "forwards_to",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_forwarding_enabled", "forwarding_type", "forwards_to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = MobilePhoneNumberCallForwarding;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberCallForwarding")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberCallForwarding, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberCallForwarding, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -404,8 +389,7 @@ pub struct MobilePhoneNumberCallRecording {
 impl serde::Serialize for MobilePhoneNumberCallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberCallRecording", 3usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberCallRecording", 3)?;
         if let Some(v) = &self.inbound_call_recording_channels {
             out.serialize_field("inbound_call_recording_channels", v)?;
         }
@@ -419,9 +403,7 @@ impl serde::Serialize for MobilePhoneNumberCallRecording {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCallRecording {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "inbound_call_recording_channels",
             "inbound_call_recording_enabled",
@@ -433,18 +415,15 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCallRecording {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberCallRecording")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberCallRecording, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberCallRecording, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -467,8 +446,7 @@ pub struct MobilePhoneNumberCnamListing {
 impl serde::Serialize for MobilePhoneNumberCnamListing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberCnamListing", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberCnamListing", 2)?;
         if let Some(v) = &self.cnam_listing_details {
             out.serialize_field("cnam_listing_details", v)?;
         }
@@ -479,9 +457,7 @@ impl serde::Serialize for MobilePhoneNumberCnamListing {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCnamListing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cnam_listing_details", "cnam_listing_enabled"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -489,16 +465,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberCnamListing {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberCnamListing")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberCnamListing, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberCnamListing, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -522,7 +495,7 @@ pub struct MobilePhoneNumberInbound {
 impl serde::Serialize for MobilePhoneNumberInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePhoneNumberInbound", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberInbound", 2)?;
         if let Some(v) = &self.interception_app_id {
             out.serialize_field("interception_app_id", v)?;
         }
@@ -533,9 +506,7 @@ impl serde::Serialize for MobilePhoneNumberInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id", "interception_app_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -543,16 +514,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -652,7 +620,7 @@ pub struct MobilePhoneNumberOutbound {
 impl serde::Serialize for MobilePhoneNumberOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePhoneNumberOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberOutbound", 2)?;
         if let Some(v) = &self.interception_app_id {
             out.serialize_field("interception_app_id", v)?;
         }
@@ -663,9 +631,7 @@ impl serde::Serialize for MobilePhoneNumberOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id", "interception_app_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -673,16 +639,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -19,7 +19,7 @@ pub struct MobilePhoneNumberUpdate {
 impl serde::Serialize for MobilePhoneNumberUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdate", 11usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdate", 11)?;
         if let Some(v) = &self.call_forwarding {
             out.serialize_field("call_forwarding", v)?;
         }
@@ -57,9 +57,7 @@ impl serde::Serialize for MobilePhoneNumberUpdate {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_forwarding",
             "call_recording",
@@ -79,10 +77,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,17 +91,17 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdate {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -171,8 +166,7 @@ pub struct MobilePhoneNumberUpdateCallForwarding {
 impl serde::Serialize for MobilePhoneNumberUpdateCallForwarding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberUpdateCallForwarding", 3usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdateCallForwarding", 3)?;
         if let Some(v) = &self.call_forwarding_enabled {
             out.serialize_field("call_forwarding_enabled", v)?;
         }
@@ -186,32 +180,23 @@ impl serde::Serialize for MobilePhoneNumberUpdateCallForwarding {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallForwarding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "call_forwarding_enabled",
-            "forwarding_type",
-            "forwards_to",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_forwarding_enabled", "forwarding_type", "forwards_to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = MobilePhoneNumberUpdateCallForwarding;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdateCallForwarding")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdateCallForwarding, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdateCallForwarding, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -222,8 +207,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallForwarding {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobilePhoneNumberUpdateCallForwarding", FIELDS, V)
+        deserializer.deserialize_struct("MobilePhoneNumberUpdateCallForwarding", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
@@ -302,8 +286,7 @@ pub struct MobilePhoneNumberUpdateCallRecording {
 impl serde::Serialize for MobilePhoneNumberUpdateCallRecording {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberUpdateCallRecording", 3usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdateCallRecording", 3)?;
         if let Some(v) = &self.inbound_call_recording_channels {
             out.serialize_field("inbound_call_recording_channels", v)?;
         }
@@ -317,9 +300,7 @@ impl serde::Serialize for MobilePhoneNumberUpdateCallRecording {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallRecording {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "inbound_call_recording_channels",
             "inbound_call_recording_enabled",
@@ -331,18 +312,15 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallRecording {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdateCallRecording")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdateCallRecording, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdateCallRecording, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -353,8 +331,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCallRecording {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobilePhoneNumberUpdateCallRecording", FIELDS, V)
+        deserializer.deserialize_struct("MobilePhoneNumberUpdateCallRecording", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
@@ -366,8 +343,7 @@ pub struct MobilePhoneNumberUpdateCnamListing {
 impl serde::Serialize for MobilePhoneNumberUpdateCnamListing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberUpdateCnamListing", 2usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdateCnamListing", 2)?;
         if let Some(v) = &self.cnam_listing_details {
             out.serialize_field("cnam_listing_details", v)?;
         }
@@ -378,9 +354,7 @@ impl serde::Serialize for MobilePhoneNumberUpdateCnamListing {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCnamListing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cnam_listing_details", "cnam_listing_enabled"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -388,16 +362,13 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateCnamListing {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdateCnamListing")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdateCnamListing, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdateCnamListing, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -419,8 +390,7 @@ pub struct MobilePhoneNumberUpdateInbound {
 impl serde::Serialize for MobilePhoneNumberUpdateInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberUpdateInbound", 1usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdateInbound", 1)?;
         if let Some(v) = &self.interception_app_id {
             out.serialize_field("interception_app_id", v)?;
         }
@@ -428,9 +398,7 @@ impl serde::Serialize for MobilePhoneNumberUpdateInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -438,14 +406,11 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdateInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdateInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdateInbound, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -501,8 +466,7 @@ pub struct MobilePhoneNumberUpdateOutbound {
 impl serde::Serialize for MobilePhoneNumberUpdateOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberUpdateOutbound", 1usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberUpdateOutbound", 1)?;
         if let Some(v) = &self.interception_app_id {
             out.serialize_field("interception_app_id", v)?;
         }
@@ -510,9 +474,7 @@ impl serde::Serialize for MobilePhoneNumberUpdateOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["interception_app_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -520,14 +482,11 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberUpdateOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberUpdateOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberUpdateOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberUpdateOutbound, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -33,8 +33,7 @@ pub struct MobilePhoneNumberWithMessagingSettings {
 impl serde::Serialize for MobilePhoneNumberWithMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberWithMessagingSettings", 13usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberWithMessagingSettings", 13)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -78,9 +77,7 @@ impl serde::Serialize for MobilePhoneNumberWithMessagingSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "country_code",
             "created_at",
@@ -102,10 +99,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberWithMessagingSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberWithMessagingSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberWithMessagingSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -121,19 +115,19 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -154,8 +148,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettings {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("MobilePhoneNumberWithMessagingSettings", FIELDS, V)
+        deserializer.deserialize_struct("MobilePhoneNumberWithMessagingSettings", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "mobile_phone_numbers")))]
@@ -166,8 +159,7 @@ pub struct MobilePhoneNumberWithMessagingSettingsFeatures {
 impl serde::Serialize for MobilePhoneNumberWithMessagingSettingsFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobilePhoneNumberWithMessagingSettingsFeatures", 1usize)?;
+        let mut out = serializer.serialize_struct("MobilePhoneNumberWithMessagingSettingsFeatures", 1)?;
         if let Some(v) = &self.sms {
             out.serialize_field("sms", v)?;
         }
@@ -175,9 +167,7 @@ impl serde::Serialize for MobilePhoneNumberWithMessagingSettingsFeatures {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettingsFeatures {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -185,14 +175,11 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettingsFeat
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobilePhoneNumberWithMessagingSettingsFeatures")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobilePhoneNumberWithMessagingSettingsFeatures, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumberWithMessagingSettingsFeatures, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -201,12 +188,7 @@ impl<'de> serde::Deserialize<'de> for MobilePhoneNumberWithMessagingSettingsFeat
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "MobilePhoneNumberWithMessagingSettingsFeatures",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("MobilePhoneNumberWithMessagingSettingsFeatures", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -17,8 +17,7 @@ pub struct MobileVoiceConnectionCreate {
 impl serde::Serialize for MobileVoiceConnectionCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileVoiceConnectionCreate", 9usize)?;
+        let mut out = serializer.serialize_struct("MobileVoiceConnectionCreate", 9)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -50,9 +49,7 @@ impl serde::Serialize for MobileVoiceConnectionCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "connection_name",
@@ -70,10 +67,7 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileVoiceConnectionCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileVoiceConnectionCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileVoiceConnectionCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,15 +79,15 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreate {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -121,8 +115,7 @@ pub struct MobileVoiceConnectionCreateInbound {
 impl serde::Serialize for MobileVoiceConnectionCreateInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileVoiceConnectionCreateInbound", 1usize)?;
+        let mut out = serializer.serialize_struct("MobileVoiceConnectionCreateInbound", 1)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -130,9 +123,7 @@ impl serde::Serialize for MobileVoiceConnectionCreateInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreateInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -140,14 +131,11 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreateInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileVoiceConnectionCreateInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileVoiceConnectionCreateInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileVoiceConnectionCreateInbound, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -168,8 +156,7 @@ pub struct MobileVoiceConnectionCreateOutbound {
 impl serde::Serialize for MobileVoiceConnectionCreateOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("MobileVoiceConnectionCreateOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("MobileVoiceConnectionCreateOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -180,9 +167,7 @@ impl serde::Serialize for MobileVoiceConnectionCreateOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreateOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -190,16 +175,13 @@ impl<'de> serde::Deserialize<'de> for MobileVoiceConnectionCreateOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MobileVoiceConnectionCreateOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MobileVoiceConnectionCreateOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobileVoiceConnectionCreateOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

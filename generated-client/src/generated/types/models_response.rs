@@ -19,7 +19,7 @@ impl ModelsResponse {
 impl serde::Serialize for ModelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ModelsResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("ModelsResponse", 2)?;
         out.serialize_field("data", &self.data)?;
         if let Some(v) = &self.object {
             out.serialize_field("object", v)?;
@@ -28,9 +28,7 @@ impl serde::Serialize for ModelsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for ModelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "object"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,16 +36,13 @@ impl<'de> serde::Deserialize<'de> for ModelsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ModelsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModelsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ModelsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -26,7 +26,7 @@ pub struct NetworkInterface {
 impl serde::Serialize for NetworkInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkInterface", 10usize)?;
+        let mut out = serializer.serialize_struct("NetworkInterface", 10)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -61,9 +61,7 @@ impl serde::Serialize for NetworkInterface {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkInterface {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -82,10 +80,7 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkInterface")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkInterface, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkInterface, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -98,16 +93,16 @@ impl<'de> serde::Deserialize<'de> for NetworkInterface {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -141,7 +136,7 @@ pub struct NetworkInterfaceRegion {
 impl serde::Serialize for NetworkInterfaceRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkInterfaceRegion", 3usize)?;
+        let mut out = serializer.serialize_struct("NetworkInterfaceRegion", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -155,9 +150,7 @@ impl serde::Serialize for NetworkInterfaceRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkInterfaceRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "name", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -165,18 +158,15 @@ impl<'de> serde::Deserialize<'de> for NetworkInterfaceRegion {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkInterfaceRegion")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NetworkInterfaceRegion, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkInterfaceRegion, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -10,7 +10,7 @@ pub struct NewBillingGroup {
 impl serde::Serialize for NewBillingGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NewBillingGroup", 1usize)?;
+        let mut out = serializer.serialize_struct("NewBillingGroup", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for NewBillingGroup {
     }
 }
 impl<'de> serde::Deserialize<'de> for NewBillingGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,18 +26,17 @@ impl<'de> serde::Deserialize<'de> for NewBillingGroup {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NewBillingGroup")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewBillingGroup, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NewBillingGroup, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(NewBillingGroup { name: f0 })
+                Ok(NewBillingGroup {
+                    name: f0,
+                })
             }
         }
         deserializer.deserialize_struct("NewBillingGroup", FIELDS, V)

@@ -25,8 +25,7 @@ pub struct NoiseSuppressionEngineConfig {
 impl serde::Serialize for NoiseSuppressionEngineConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NoiseSuppressionEngineConfig", 8usize)?;
+        let mut out = serializer.serialize_struct("NoiseSuppressionEngineConfig", 8)?;
         if let Some(v) = &self.attenuation_limit {
             out.serialize_field("attenuation_limit", v)?;
         }
@@ -55,9 +54,7 @@ impl serde::Serialize for NoiseSuppressionEngineConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for NoiseSuppressionEngineConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "attenuation_limit",
             "enhancement_level",
@@ -74,10 +71,7 @@ impl<'de> serde::Deserialize<'de> for NoiseSuppressionEngineConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NoiseSuppressionEngineConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NoiseSuppressionEngineConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NoiseSuppressionEngineConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -88,14 +82,14 @@ impl<'de> serde::Deserialize<'de> for NoiseSuppressionEngineConfig {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

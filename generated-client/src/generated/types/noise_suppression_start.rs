@@ -15,7 +15,7 @@ pub struct NoiseSuppressionStart {
 impl serde::Serialize for NoiseSuppressionStart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NoiseSuppressionStart", 5usize)?;
+        let mut out = serializer.serialize_struct("NoiseSuppressionStart", 5)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -35,9 +35,7 @@ impl serde::Serialize for NoiseSuppressionStart {
     }
 }
 impl<'de> serde::Deserialize<'de> for NoiseSuppressionStart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_state",
             "command_id",
@@ -51,10 +49,7 @@ impl<'de> serde::Deserialize<'de> for NoiseSuppressionStart {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NoiseSuppressionStart")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NoiseSuppressionStart, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NoiseSuppressionStart, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +57,11 @@ impl<'de> serde::Deserialize<'de> for NoiseSuppressionStart {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

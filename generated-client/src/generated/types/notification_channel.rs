@@ -21,7 +21,7 @@ pub struct NotificationChannel {
 impl serde::Serialize for NotificationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotificationChannel", 6usize)?;
+        let mut out = serializer.serialize_struct("NotificationChannel", 6)?;
         if let Some(v) = &self.channel_destination {
             out.serialize_field("channel_destination", v)?;
         }
@@ -44,9 +44,7 @@ impl serde::Serialize for NotificationChannel {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_destination",
             "channel_type_id",
@@ -61,10 +59,7 @@ impl<'de> serde::Deserialize<'de> for NotificationChannel {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationChannel")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationChannel, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationChannel, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,12 +68,12 @@ impl<'de> serde::Deserialize<'de> for NotificationChannel {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

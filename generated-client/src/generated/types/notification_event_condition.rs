@@ -26,8 +26,7 @@ pub struct NotificationEventCondition {
 impl serde::Serialize for NotificationEventCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventCondition", 12usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventCondition", 12)?;
         if let Some(v) = &self.allow_multiple_channels {
             out.serialize_field("allow_multiple_channels", v)?;
         }
@@ -68,9 +67,7 @@ impl serde::Serialize for NotificationEventCondition {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventCondition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "allow_multiple_channels",
             "associated_record_type",
@@ -91,10 +88,7 @@ impl<'de> serde::Deserialize<'de> for NotificationEventCondition {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventCondition")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventCondition, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventCondition, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -109,18 +103,18 @@ impl<'de> serde::Deserialize<'de> for NotificationEventCondition {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -184,8 +178,7 @@ pub struct NotificationEventConditionParametersItem {
 impl serde::Serialize for NotificationEventConditionParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NotificationEventConditionParametersItem", 3usize)?;
+        let mut out = serializer.serialize_struct("NotificationEventConditionParametersItem", 3)?;
         if let Some(v) = &self.data_type {
             out.serialize_field("data_type", v)?;
         }
@@ -199,9 +192,7 @@ impl serde::Serialize for NotificationEventConditionParametersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventConditionParametersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data_type", "name", "optional"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -209,18 +200,15 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionParametersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationEventConditionParametersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationEventConditionParametersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationEventConditionParametersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -231,7 +219,6 @@ impl<'de> serde::Deserialize<'de> for NotificationEventConditionParametersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("NotificationEventConditionParametersItem", FIELDS, V)
+        deserializer.deserialize_struct("NotificationEventConditionParametersItem", FIELDS, V)
     }
 }

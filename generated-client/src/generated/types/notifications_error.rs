@@ -25,7 +25,7 @@ impl NotificationsError {
 impl serde::Serialize for NotificationsError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotificationsError", 5usize)?;
+        let mut out = serializer.serialize_struct("NotificationsError", 5)?;
         out.serialize_field("code", &self.code)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for NotificationsError {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationsError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,10 +49,7 @@ impl<'de> serde::Deserialize<'de> for NotificationsError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationsError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationsError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationsError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +57,11 @@ impl<'de> serde::Deserialize<'de> for NotificationsError {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -93,7 +88,7 @@ pub struct NotificationsErrorSource {
 impl serde::Serialize for NotificationsErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotificationsErrorSource", 2usize)?;
+        let mut out = serializer.serialize_struct("NotificationsErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -104,9 +99,7 @@ impl serde::Serialize for NotificationsErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationsErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -114,16 +107,13 @@ impl<'de> serde::Deserialize<'de> for NotificationsErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationsErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NotificationsErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationsErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -42,7 +42,7 @@ impl NumberBreakdownResult {
 impl serde::Serialize for NumberBreakdownResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberBreakdownResult", 5usize)?;
+        let mut out = serializer.serialize_struct("NumberBreakdownResult", 5)?;
         out.serialize_field("charge_type", &self.charge_type)?;
         out.serialize_field("service_owner_email", &self.service_owner_email)?;
         out.serialize_field("service_owner_user_id", &self.service_owner_user_id)?;
@@ -52,9 +52,7 @@ impl serde::Serialize for NumberBreakdownResult {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberBreakdownResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "charge_type",
             "service_owner_email",
@@ -68,10 +66,7 @@ impl<'de> serde::Deserialize<'de> for NumberBreakdownResult {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberBreakdownResult")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberBreakdownResult, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberBreakdownResult, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -79,21 +74,18 @@ impl<'de> serde::Deserialize<'de> for NumberBreakdownResult {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(NumberBreakdownResult {
                     charge_type: crate::de::required(f0, "charge_type")?,
                     service_owner_email: crate::de::required(f1, "service_owner_email")?,
-                    service_owner_user_id: crate::de::required(
-                        f2,
-                        "service_owner_user_id",
-                    )?,
+                    service_owner_user_id: crate::de::required(f2, "service_owner_user_id")?,
                     services: crate::de::required(f3, "services")?,
                     tn: crate::de::required(f4, "tn")?,
                 })

@@ -49,7 +49,7 @@ impl NumberHealthMetrics {
 impl serde::Serialize for NumberHealthMetrics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberHealthMetrics", 4usize)?;
+        let mut out = serializer.serialize_struct("NumberHealthMetrics", 4)?;
         out.serialize_field("inbound_outbound_ratio", &self.inbound_outbound_ratio)?;
         out.serialize_field("message_count", &self.message_count)?;
         out.serialize_field("spam_ratio", &self.spam_ratio)?;
@@ -58,9 +58,7 @@ impl serde::Serialize for NumberHealthMetrics {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberHealthMetrics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "inbound_outbound_ratio",
             "message_count",
@@ -73,28 +71,22 @@ impl<'de> serde::Deserialize<'de> for NumberHealthMetrics {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberHealthMetrics")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberHealthMetrics, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberHealthMetrics, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(NumberHealthMetrics {
-                    inbound_outbound_ratio: crate::de::required(
-                        f0,
-                        "inbound_outbound_ratio",
-                    )?,
+                    inbound_outbound_ratio: crate::de::required(f0, "inbound_outbound_ratio")?,
                     message_count: crate::de::required(f1, "message_count")?,
                     spam_ratio: crate::de::required(f2, "spam_ratio")?,
                     success_ratio: crate::de::required(f3, "success_ratio")?,

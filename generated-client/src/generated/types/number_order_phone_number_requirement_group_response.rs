@@ -25,11 +25,7 @@ pub struct NumberOrderPhoneNumberRequirementGroupResponse {
 impl serde::Serialize for NumberOrderPhoneNumberRequirementGroupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NumberOrderPhoneNumberRequirementGroupResponse",
-                15usize,
-            )?;
+        let mut out = serializer.serialize_struct("NumberOrderPhoneNumberRequirementGroupResponse", 15)?;
         if let Some(v) = &self.bundle_id {
             out.serialize_field("bundle_id", v)?;
         }
@@ -79,9 +75,7 @@ impl serde::Serialize for NumberOrderPhoneNumberRequirementGroupResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bundle_id",
             "country_code",
@@ -105,10 +99,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResp
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderPhoneNumberRequirementGroupResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderPhoneNumberRequirementGroupResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderPhoneNumberRequirementGroupResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -126,21 +117,21 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResp
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -163,12 +154,7 @@ impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResp
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NumberOrderPhoneNumberRequirementGroupResponse",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NumberOrderPhoneNumberRequirementGroupResponse", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "number_order_phone_numbers")))]
@@ -179,15 +165,10 @@ pub struct NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsI
     pub requirement_id: Option<String>,
     pub status: Option<String>,
 }
-impl serde::Serialize
-for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
+impl serde::Serialize for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem", 4)?;
         if let Some(v) = &self.field_type {
             out.serialize_field("field_type", v)?;
         }
@@ -203,42 +184,26 @@ for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "field_type",
-            "field_value",
-            "requirement_id",
-            "status",
-        ];
+impl<'de> serde::Deserialize<'de> for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_type", "field_value", "requirement_id", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem",
-                )
+                f.write_str("struct NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -250,11 +215,6 @@ for NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("NumberOrderPhoneNumberRequirementGroupResponseRegulatoryRequirementsItem", FIELDS, V)
     }
 }

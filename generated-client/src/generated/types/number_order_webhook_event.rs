@@ -22,16 +22,14 @@ impl NumberOrderWebhookEvent {
 impl serde::Serialize for NumberOrderWebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberOrderWebhookEvent", 2usize)?;
+        let mut out = serializer.serialize_struct("NumberOrderWebhookEvent", 2)?;
         out.serialize_field("data", &self.data)?;
         out.serialize_field("meta", &self.meta)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "meta"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderWebhookEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderWebhookEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderWebhookEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -77,8 +72,7 @@ pub struct NumberOrderWebhookEventData {
 impl serde::Serialize for NumberOrderWebhookEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NumberOrderWebhookEventData", 5usize)?;
+        let mut out = serializer.serialize_struct("NumberOrderWebhookEventData", 5)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -98,26 +92,15 @@ impl serde::Serialize for NumberOrderWebhookEventData {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "event_type",
-            "id",
-            "occurred_at",
-            "payload",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "id", "occurred_at", "payload", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = NumberOrderWebhookEventData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderWebhookEventData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderWebhookEventData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderWebhookEventData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -125,11 +108,11 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventData {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -156,8 +139,7 @@ pub struct NumberOrderWebhookEventMeta {
 impl serde::Serialize for NumberOrderWebhookEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("NumberOrderWebhookEventMeta", 2usize)?;
+        let mut out = serializer.serialize_struct("NumberOrderWebhookEventMeta", 2)?;
         if let Some(v) = &self.attempt {
             out.serialize_field("attempt", v)?;
         }
@@ -168,9 +150,7 @@ impl serde::Serialize for NumberOrderWebhookEventMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["attempt", "delivered_to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -178,16 +158,13 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberOrderWebhookEventMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberOrderWebhookEventMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrderWebhookEventMeta, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

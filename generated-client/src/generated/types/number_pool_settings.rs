@@ -56,7 +56,7 @@ impl NumberPoolSettings {
 impl serde::Serialize for NumberPoolSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberPoolSettings", 5usize)?;
+        let mut out = serializer.serialize_struct("NumberPoolSettings", 5)?;
         if let Some(v) = &self.geomatch {
             out.serialize_field("geomatch", v)?;
         }
@@ -70,9 +70,7 @@ impl serde::Serialize for NumberPoolSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for NumberPoolSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "geomatch",
             "long_code_weight",
@@ -86,10 +84,7 @@ impl<'de> serde::Deserialize<'de> for NumberPoolSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NumberPoolSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NumberPoolSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberPoolSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -97,11 +92,11 @@ impl<'de> serde::Deserialize<'de> for NumberPoolSettings {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,7 +28,7 @@ impl OpenAiEmbeddingData {
 impl serde::Serialize for OpenAiEmbeddingData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OpenAiEmbeddingData", 3usize)?;
+        let mut out = serializer.serialize_struct("OpenAiEmbeddingData", 3)?;
         out.serialize_field("embedding", &self.embedding)?;
         out.serialize_field("index", &self.index)?;
         out.serialize_field("object", &self.object)?;
@@ -36,9 +36,7 @@ impl serde::Serialize for OpenAiEmbeddingData {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["embedding", "index", "object"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -46,18 +44,15 @@ impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OpenAiEmbeddingData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenAiEmbeddingData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OpenAiEmbeddingData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

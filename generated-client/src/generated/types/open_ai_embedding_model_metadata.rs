@@ -37,8 +37,7 @@ impl OpenAiEmbeddingModelMetadata {
 impl serde::Serialize for OpenAiEmbeddingModelMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OpenAiEmbeddingModelMetadata", 4usize)?;
+        let mut out = serializer.serialize_struct("OpenAiEmbeddingModelMetadata", 4)?;
         out.serialize_field("created", &self.created)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("object", &self.object)?;
@@ -47,9 +46,7 @@ impl serde::Serialize for OpenAiEmbeddingModelMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingModelMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["created", "id", "object", "owned_by"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -57,20 +54,17 @@ impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingModelMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OpenAiEmbeddingModelMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenAiEmbeddingModelMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OpenAiEmbeddingModelMetadata, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

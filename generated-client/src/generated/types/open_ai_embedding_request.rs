@@ -36,7 +36,7 @@ impl OpenAiEmbeddingRequest {
 impl serde::Serialize for OpenAiEmbeddingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OpenAiEmbeddingRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("OpenAiEmbeddingRequest", 5)?;
         if let Some(v) = &self.dimensions {
             out.serialize_field("dimensions", v)?;
         }
@@ -52,26 +52,15 @@ impl serde::Serialize for OpenAiEmbeddingRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "dimensions",
-            "encoding_format",
-            "input",
-            "model",
-            "user",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["dimensions", "encoding_format", "input", "model", "user"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = OpenAiEmbeddingRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OpenAiEmbeddingRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenAiEmbeddingRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OpenAiEmbeddingRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -79,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

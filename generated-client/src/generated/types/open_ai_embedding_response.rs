@@ -35,7 +35,7 @@ impl OpenAiEmbeddingResponse {
 impl serde::Serialize for OpenAiEmbeddingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OpenAiEmbeddingResponse", 4usize)?;
+        let mut out = serializer.serialize_struct("OpenAiEmbeddingResponse", 4)?;
         out.serialize_field("data", &self.data)?;
         out.serialize_field("model", &self.model)?;
         out.serialize_field("object", &self.object)?;
@@ -44,9 +44,7 @@ impl serde::Serialize for OpenAiEmbeddingResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data", "model", "object", "usage"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,20 +52,17 @@ impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OpenAiEmbeddingResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenAiEmbeddingResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OpenAiEmbeddingResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

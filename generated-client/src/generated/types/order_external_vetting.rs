@@ -24,16 +24,14 @@ impl OrderExternalVetting {
 impl serde::Serialize for OrderExternalVetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OrderExternalVetting", 2usize)?;
+        let mut out = serializer.serialize_struct("OrderExternalVetting", 2)?;
         out.serialize_field("evpId", &self.evp_id)?;
         out.serialize_field("vettingClass", &self.vetting_class)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderExternalVetting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["evpId", "vettingClass"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for OrderExternalVetting {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrderExternalVetting")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderExternalVetting, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OrderExternalVetting, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -34,7 +34,7 @@ impl OrganizationContact {
 impl serde::Serialize for OrganizationContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OrganizationContact", 5usize)?;
+        let mut out = serializer.serialize_struct("OrganizationContact", 5)?;
         out.serialize_field("email", &self.email)?;
         out.serialize_field("first_name", &self.first_name)?;
         out.serialize_field("job_title", &self.job_title)?;
@@ -44,26 +44,15 @@ impl serde::Serialize for OrganizationContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for OrganizationContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "email",
-            "first_name",
-            "job_title",
-            "last_name",
-            "phone_number",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "first_name", "job_title", "last_name", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = OrganizationContact;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OrganizationContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -71,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationContact {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -65,7 +65,7 @@ pub struct OutboundMessagePayload {
 impl serde::Serialize for OutboundMessagePayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundMessagePayload", 30usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayload", 30)?;
         if let Some(v) = &self.cc {
             out.serialize_field("cc", v)?;
         }
@@ -160,9 +160,7 @@ impl serde::Serialize for OutboundMessagePayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "cc",
             "completed_at",
@@ -201,10 +199,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -237,36 +232,36 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayload {
                 let mut f29 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = Some(map.next_value()?),
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = Some(map.next_value()?),
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = Some(map.next_value()?),
-                        27usize => f27 = Some(map.next_value()?),
-                        28usize => f28 = Some(map.next_value()?),
-                        29usize => f29 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = Some(map.next_value()?),
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = Some(map.next_value()?),
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = Some(map.next_value()?),
+                        27 => f27 = Some(map.next_value()?),
+                        28 => f28 = Some(map.next_value()?),
+                        29 => f29 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -420,8 +415,7 @@ pub struct OutboundMessagePayloadCcItem {
 impl serde::Serialize for OutboundMessagePayloadCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCcItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCcItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -438,9 +432,7 @@ impl serde::Serialize for OutboundMessagePayloadCcItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCcItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -448,20 +440,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCcItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCcItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCcItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCcItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -487,7 +476,7 @@ pub struct OutboundMessagePayloadCost {
 impl serde::Serialize for OutboundMessagePayloadCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundMessagePayloadCost", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -498,9 +487,7 @@ impl serde::Serialize for OutboundMessagePayloadCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -508,16 +495,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -541,8 +525,7 @@ pub struct OutboundMessagePayloadCostBreakdownCarrierFee {
 impl serde::Serialize for OutboundMessagePayloadCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCostBreakdownCarrierFee", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCostBreakdownCarrierFee", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -553,9 +536,7 @@ impl serde::Serialize for OutboundMessagePayloadCostBreakdownCarrierFee {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownCarrierFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -563,16 +544,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownCarrier
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCostBreakdownCarrierFee")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCostBreakdownCarrierFee, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCostBreakdownCarrierFee, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -582,12 +560,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownCarrier
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "OutboundMessagePayloadCostBreakdownCarrierFee",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("OutboundMessagePayloadCostBreakdownCarrierFee", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "messages", feature = "webhooks"))))]
@@ -601,8 +574,7 @@ pub struct OutboundMessagePayloadCostBreakdownRate {
 impl serde::Serialize for OutboundMessagePayloadCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCostBreakdownRate", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCostBreakdownRate", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -613,9 +585,7 @@ impl serde::Serialize for OutboundMessagePayloadCostBreakdownRate {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -623,16 +593,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownRate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCostBreakdownRate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCostBreakdownRate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCostBreakdownRate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -642,8 +609,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdownRate {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OutboundMessagePayloadCostBreakdownRate", FIELDS, V)
+        deserializer.deserialize_struct("OutboundMessagePayloadCostBreakdownRate", FIELDS, V)
     }
 }
 /// Detailed breakdown of the message cost components.
@@ -656,8 +622,7 @@ pub struct OutboundMessagePayloadCostBreakdown {
 impl serde::Serialize for OutboundMessagePayloadCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCostBreakdown", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCostBreakdown", 2)?;
         if let Some(v) = &self.carrier_fee {
             out.serialize_field("carrier_fee", v)?;
         }
@@ -668,9 +633,7 @@ impl serde::Serialize for OutboundMessagePayloadCostBreakdown {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier_fee", "rate"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -678,16 +641,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCostBreakdown {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCostBreakdown")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCostBreakdown, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCostBreakdown, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -789,7 +749,7 @@ pub struct OutboundMessagePayloadFrom {
 impl serde::Serialize for OutboundMessagePayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundMessagePayloadFrom", 3usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadFrom", 3)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -803,9 +763,7 @@ impl serde::Serialize for OutboundMessagePayloadFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -813,18 +771,15 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadFrom, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -853,8 +808,7 @@ pub struct OutboundMessagePayloadMediaItem {
 impl serde::Serialize for OutboundMessagePayloadMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadMediaItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadMediaItem", 4)?;
         if let Some(v) = &self.content_type {
             out.serialize_field("content_type", v)?;
         }
@@ -871,9 +825,7 @@ impl serde::Serialize for OutboundMessagePayloadMediaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadMediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content_type", "sha256", "size", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -881,20 +833,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadMediaItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadMediaItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadMediaItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadMediaItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1056,8 +1005,7 @@ pub struct OutboundMessagePayloadToItem {
 impl serde::Serialize for OutboundMessagePayloadToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadToItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadToItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -1074,9 +1022,7 @@ impl serde::Serialize for OutboundMessagePayloadToItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadToItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1084,20 +1030,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadToItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadToItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadToItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadToItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -63,8 +63,7 @@ pub struct OutboundMessagePayloadCancelled {
 impl serde::Serialize for OutboundMessagePayloadCancelled {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelled", 29usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelled", 29)?;
         if let Some(v) = &self.cc {
             out.serialize_field("cc", v)?;
         }
@@ -156,9 +155,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelled {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "cc",
             "completed_at",
@@ -196,10 +193,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelled {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelled")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelled, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelled, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -231,35 +225,35 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelled {
                 let mut f28 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = Some(map.next_value()?),
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = Some(map.next_value()?),
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = Some(map.next_value()?),
-                        27usize => f27 = Some(map.next_value()?),
-                        28usize => f28 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = Some(map.next_value()?),
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = Some(map.next_value()?),
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = Some(map.next_value()?),
+                        27 => f27 = Some(map.next_value()?),
+                        28 => f28 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -426,8 +420,7 @@ pub struct OutboundMessagePayloadCancelledCcItem {
 impl serde::Serialize for OutboundMessagePayloadCancelledCcItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledCcItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledCcItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -444,9 +437,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledCcItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCcItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -454,20 +445,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCcItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledCcItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledCcItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledCcItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -479,8 +467,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCcItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OutboundMessagePayloadCancelledCcItem", FIELDS, V)
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledCcItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -494,8 +481,7 @@ pub struct OutboundMessagePayloadCancelledCost {
 impl serde::Serialize for OutboundMessagePayloadCancelledCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledCost", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -506,9 +492,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -516,16 +500,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -549,11 +530,7 @@ pub struct OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "OutboundMessagePayloadCancelledCostBreakdownCarrierFee",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledCostBreakdownCarrierFee", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -563,33 +540,22 @@ impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownCarrierFee
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = OutboundMessagePayloadCancelledCostBreakdownCarrierFee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct OutboundMessagePayloadCancelledCostBreakdownCarrierFee",
-                )
+                f.write_str("struct OutboundMessagePayloadCancelledCostBreakdownCarrierFee")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                OutboundMessagePayloadCancelledCostBreakdownCarrierFee,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledCostBreakdownCarrierFee, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -599,12 +565,7 @@ for OutboundMessagePayloadCancelledCostBreakdownCarrierFee {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "OutboundMessagePayloadCancelledCostBreakdownCarrierFee",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledCostBreakdownCarrierFee", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -618,11 +579,7 @@ pub struct OutboundMessagePayloadCancelledCostBreakdownRate {
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "OutboundMessagePayloadCancelledCostBreakdownRate",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledCostBreakdownRate", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -633,9 +590,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdownRate {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdownRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -643,16 +598,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledCostBreakdownRate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledCostBreakdownRate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledCostBreakdownRate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -662,12 +614,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "OutboundMessagePayloadCancelledCostBreakdownRate",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledCostBreakdownRate", FIELDS, V)
     }
 }
 /// Detailed breakdown of the message cost components.
@@ -680,8 +627,7 @@ pub struct OutboundMessagePayloadCancelledCostBreakdown {
 impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledCostBreakdown", 2usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledCostBreakdown", 2)?;
         if let Some(v) = &self.carrier_fee {
             out.serialize_field("carrier_fee", v)?;
         }
@@ -692,9 +638,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledCostBreakdown {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier_fee", "rate"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -702,16 +646,13 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledCostBreakdown")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledCostBreakdown, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledCostBreakdown, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -721,12 +662,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledCostBreakdo
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "OutboundMessagePayloadCancelledCostBreakdown",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledCostBreakdown", FIELDS, V)
     }
 }
 /// The direction of the message. Inbound messages are sent to you whereas outbound messages are sent from you.
@@ -818,8 +754,7 @@ pub struct OutboundMessagePayloadCancelledFrom {
 impl serde::Serialize for OutboundMessagePayloadCancelledFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledFrom", 3usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledFrom", 3)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -833,9 +768,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -843,18 +776,15 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledFrom, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -883,8 +813,7 @@ pub struct OutboundMessagePayloadCancelledMediaItem {
 impl serde::Serialize for OutboundMessagePayloadCancelledMediaItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledMediaItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledMediaItem", 4)?;
         if let Some(v) = &self.content_type {
             out.serialize_field("content_type", v)?;
         }
@@ -901,9 +830,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledMediaItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledMediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content_type", "sha256", "size", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -911,20 +838,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledMediaItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledMediaItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledMediaItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledMediaItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -936,8 +860,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledMediaItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OutboundMessagePayloadCancelledMediaItem", FIELDS, V)
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledMediaItem", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.
@@ -1095,8 +1018,7 @@ pub struct OutboundMessagePayloadCancelledToItem {
 impl serde::Serialize for OutboundMessagePayloadCancelledToItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("OutboundMessagePayloadCancelledToItem", 4usize)?;
+        let mut out = serializer.serialize_struct("OutboundMessagePayloadCancelledToItem", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -1113,9 +1035,7 @@ impl serde::Serialize for OutboundMessagePayloadCancelledToItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledToItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1123,20 +1043,17 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledToItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OutboundMessagePayloadCancelledToItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OutboundMessagePayloadCancelledToItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundMessagePayloadCancelledToItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1148,8 +1065,7 @@ impl<'de> serde::Deserialize<'de> for OutboundMessagePayloadCancelledToItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("OutboundMessagePayloadCancelledToItem", FIELDS, V)
+        deserializer.deserialize_struct("OutboundMessagePayloadCancelledToItem", FIELDS, V)
     }
 }
 /// The type of message.

@@ -28,17 +28,14 @@ impl PaginatedVerificationStatusHistoryEntry {
 impl serde::Serialize for PaginatedVerificationStatusHistoryEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PaginatedVerificationStatusHistoryEntry", 2usize)?;
+        let mut out = serializer.serialize_struct("PaginatedVerificationStatusHistoryEntry", 2)?;
         out.serialize_field("records", &self.records)?;
         out.serialize_field("total_records", &self.total_records)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PaginatedVerificationStatusHistoryEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["records", "total_records"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -46,16 +43,13 @@ impl<'de> serde::Deserialize<'de> for PaginatedVerificationStatusHistoryEntry {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedVerificationStatusHistoryEntry")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedVerificationStatusHistoryEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PaginatedVerificationStatusHistoryEntry, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -65,7 +59,6 @@ impl<'de> serde::Deserialize<'de> for PaginatedVerificationStatusHistoryEntry {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PaginatedVerificationStatusHistoryEntry", FIELDS, V)
+        deserializer.deserialize_struct("PaginatedVerificationStatusHistoryEntry", FIELDS, V)
     }
 }

@@ -81,7 +81,7 @@ impl Participant {
 impl serde::Serialize for Participant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Participant", 13usize)?;
+        let mut out = serializer.serialize_struct("Participant", 13)?;
         out.serialize_field("call_control_id", &self.call_control_id)?;
         out.serialize_field("call_leg_id", &self.call_leg_id)?;
         out.serialize_field("conference", &self.conference)?;
@@ -91,10 +91,7 @@ impl serde::Serialize for Participant {
         out.serialize_field("muted", &self.muted)?;
         out.serialize_field("on_hold", &self.on_hold)?;
         out.serialize_field("record_type", &self.record_type)?;
-        out.serialize_field(
-            "soft_end_conference_on_exit",
-            &self.soft_end_conference_on_exit,
-        )?;
+        out.serialize_field("soft_end_conference_on_exit", &self.soft_end_conference_on_exit)?;
         out.serialize_field("status", &self.status)?;
         out.serialize_field("updated_at", &self.updated_at)?;
         out.serialize_field("whisper_call_control_ids", &self.whisper_call_control_ids)?;
@@ -102,9 +99,7 @@ impl serde::Serialize for Participant {
     }
 }
 impl<'de> serde::Deserialize<'de> for Participant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -126,10 +121,7 @@ impl<'de> serde::Deserialize<'de> for Participant {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Participant")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Participant, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Participant, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -145,19 +137,19 @@ impl<'de> serde::Deserialize<'de> for Participant {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -166,24 +158,15 @@ impl<'de> serde::Deserialize<'de> for Participant {
                     call_leg_id: crate::de::required(f1, "call_leg_id")?,
                     conference: crate::de::required(f2, "conference")?,
                     created_at: crate::de::required(f3, "created_at")?,
-                    end_conference_on_exit: crate::de::required(
-                        f4,
-                        "end_conference_on_exit",
-                    )?,
+                    end_conference_on_exit: crate::de::required(f4, "end_conference_on_exit")?,
                     id: crate::de::required(f5, "id")?,
                     muted: crate::de::required(f6, "muted")?,
                     on_hold: crate::de::required(f7, "on_hold")?,
                     record_type: crate::de::required(f8, "record_type")?,
-                    soft_end_conference_on_exit: crate::de::required(
-                        f9,
-                        "soft_end_conference_on_exit",
-                    )?,
+                    soft_end_conference_on_exit: crate::de::required(f9, "soft_end_conference_on_exit")?,
                     status: crate::de::required(f10, "status")?,
                     updated_at: crate::de::required(f11, "updated_at")?,
-                    whisper_call_control_ids: crate::de::required(
-                        f12,
-                        "whisper_call_control_ids",
-                    )?,
+                    whisper_call_control_ids: crate::de::required(f12, "whisper_call_control_ids")?,
                 })
             }
         }
@@ -202,7 +185,7 @@ pub struct ParticipantConference {
 impl serde::Serialize for ParticipantConference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ParticipantConference", 2usize)?;
+        let mut out = serializer.serialize_struct("ParticipantConference", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -213,9 +196,7 @@ impl serde::Serialize for ParticipantConference {
     }
 }
 impl<'de> serde::Deserialize<'de> for ParticipantConference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -223,16 +204,13 @@ impl<'de> serde::Deserialize<'de> for ParticipantConference {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ParticipantConference")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ParticipantConference, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ParticipantConference, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -29,7 +29,7 @@ impl PayToolParams {
 impl serde::Serialize for PayToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PayToolParams", 4usize)?;
+        let mut out = serializer.serialize_struct("PayToolParams", 4)?;
         out.serialize_field("connector_name", &self.connector_name)?;
         if let Some(v) = &self.currency {
             out.serialize_field("currency", v)?;
@@ -44,35 +44,25 @@ impl serde::Serialize for PayToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for PayToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connector_name",
-            "currency",
-            "description",
-            "payment_method",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connector_name", "currency", "description", "payment_method"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PayToolParams;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PayToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PayToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PayToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

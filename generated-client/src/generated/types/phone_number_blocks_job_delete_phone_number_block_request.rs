@@ -17,19 +17,13 @@ impl PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
 impl serde::Serialize for PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PhoneNumberBlocksJobDeletePhoneNumberBlockRequest",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("PhoneNumberBlocksJobDeletePhoneNumberBlockRequest", 1)?;
         out.serialize_field("phone_number_block_id", &self.phone_number_block_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number_block_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -37,30 +31,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobDeletePhoneNumberBlock
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberBlocksJobDeletePhoneNumberBlockRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberBlocksJobDeletePhoneNumberBlockRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberBlocksJobDeletePhoneNumberBlockRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
-                    phone_number_block_id: crate::de::required(
-                        f0,
-                        "phone_number_block_id",
-                    )?,
+                    phone_number_block_id: crate::de::required(f0, "phone_number_block_id")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumberBlocksJobDeletePhoneNumberBlockRequest",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumberBlocksJobDeletePhoneNumberBlockRequest", FIELDS, V)
     }
 }

@@ -49,7 +49,7 @@ impl PhoneNumberCampaign {
 impl serde::Serialize for PhoneNumberCampaign {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumberCampaign", 10usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberCampaign", 10)?;
         if let Some(v) = &self.assignment_status {
             out.serialize_field("assignmentStatus", v)?;
         }
@@ -76,9 +76,7 @@ impl serde::Serialize for PhoneNumberCampaign {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberCampaign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "assignmentStatus",
             "brandId",
@@ -97,10 +95,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberCampaign {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberCampaign")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberCampaign, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberCampaign, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -113,16 +108,16 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberCampaign {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,8 +25,7 @@ impl PhoneNumberCampaignPaginated {
 impl serde::Serialize for PhoneNumberCampaignPaginated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberCampaignPaginated", 3usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberCampaignPaginated", 3)?;
         out.serialize_field("page", &self.page)?;
         out.serialize_field("records", &self.records)?;
         out.serialize_field("totalRecords", &self.total_records)?;
@@ -34,9 +33,7 @@ impl serde::Serialize for PhoneNumberCampaignPaginated {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberCampaignPaginated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["page", "records", "totalRecords"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberCampaignPaginated {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberCampaignPaginated")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberCampaignPaginated, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberCampaignPaginated, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,17 +27,14 @@ impl PhoneNumberEnableEmergencyRequest {
 impl serde::Serialize for PhoneNumberEnableEmergencyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberEnableEmergencyRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberEnableEmergencyRequest", 2)?;
         out.serialize_field("emergency_address_id", &self.emergency_address_id)?;
         out.serialize_field("emergency_enabled", &self.emergency_enabled)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberEnableEmergencyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["emergency_address_id", "emergency_enabled"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,24 +42,18 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberEnableEmergencyRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberEnableEmergencyRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberEnableEmergencyRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberEnableEmergencyRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PhoneNumberEnableEmergencyRequest {
-                    emergency_address_id: crate::de::required(
-                        f0,
-                        "emergency_address_id",
-                    )?,
+                    emergency_address_id: crate::de::required(f0, "emergency_address_id")?,
                     emergency_enabled: crate::de::required(f1, "emergency_enabled")?,
                 })
             }

@@ -32,7 +32,7 @@ impl PhoneNumberItemError {
 impl serde::Serialize for PhoneNumberItemError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumberItemError", 4usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberItemError", 4)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("detail", &self.detail)?;
         out.serialize_field("phone_number", &self.phone_number)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for PhoneNumberItemError {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberItemError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "phone_number", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,20 +49,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberItemError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberItemError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberItemError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberItemError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

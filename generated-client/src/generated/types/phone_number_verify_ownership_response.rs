@@ -14,8 +14,7 @@ pub struct PhoneNumberVerifyOwnershipResponse {
 impl serde::Serialize for PhoneNumberVerifyOwnershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberVerifyOwnershipResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberVerifyOwnershipResponse", 3)?;
         if let Some(v) = &self.found {
             out.serialize_field("found", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for PhoneNumberVerifyOwnershipResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["found", "not_found", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +36,15 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberVerifyOwnershipResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberVerifyOwnershipResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberVerifyOwnershipResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -74,8 +68,7 @@ pub struct PhoneNumberVerifyOwnershipResponseFoundItem {
 impl serde::Serialize for PhoneNumberVerifyOwnershipResponseFoundItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberVerifyOwnershipResponseFoundItem", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberVerifyOwnershipResponseFoundItem", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -86,9 +79,7 @@ impl serde::Serialize for PhoneNumberVerifyOwnershipResponseFoundItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponseFoundItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "number_val_e164"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -96,16 +87,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponseFoundIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberVerifyOwnershipResponseFoundItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberVerifyOwnershipResponseFoundItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberVerifyOwnershipResponseFoundItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,7 +103,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerifyOwnershipResponseFoundIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumberVerifyOwnershipResponseFoundItem", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumberVerifyOwnershipResponseFoundItem", FIELDS, V)
     }
 }

@@ -47,8 +47,7 @@ pub struct PhoneNumberWithMessagingSettings {
 impl serde::Serialize for PhoneNumberWithMessagingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberWithMessagingSettings", 15usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberWithMessagingSettings", 15)?;
         if let Some(v) = &self.country_code {
             out.serialize_field("country_code", v)?;
         }
@@ -98,9 +97,7 @@ impl serde::Serialize for PhoneNumberWithMessagingSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "country_code",
             "created_at",
@@ -124,10 +121,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberWithMessagingSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberWithMessagingSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberWithMessagingSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -145,21 +139,21 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettings {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,8 +199,7 @@ pub struct PhoneNumberWithMessagingSettingsFeatures {
 impl serde::Serialize for PhoneNumberWithMessagingSettingsFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumberWithMessagingSettingsFeatures", 2usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumberWithMessagingSettingsFeatures", 2)?;
         if let Some(v) = &self.mms {
             out.serialize_field("mms", v)?;
         }
@@ -217,9 +210,7 @@ impl serde::Serialize for PhoneNumberWithMessagingSettingsFeatures {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettingsFeatures {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mms", "sms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -227,16 +218,13 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettingsFeatures {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumberWithMessagingSettingsFeatures")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumberWithMessagingSettingsFeatures, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberWithMessagingSettingsFeatures, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -246,8 +234,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberWithMessagingSettingsFeatures {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumberWithMessagingSettingsFeatures", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumberWithMessagingSettingsFeatures", FIELDS, V)
     }
 }
 /// Identifies the type of the resource.

@@ -25,8 +25,7 @@ impl PhoneNumbersJobUpdateEmergencySettingsRequest {
 impl serde::Serialize for PhoneNumbersJobUpdateEmergencySettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersJobUpdateEmergencySettingsRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobUpdateEmergencySettingsRequest", 3)?;
         if let Some(v) = &self.emergency_address_id {
             out.serialize_field("emergency_address_id", v)?;
         }
@@ -36,32 +35,23 @@ impl serde::Serialize for PhoneNumbersJobUpdateEmergencySettingsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdateEmergencySettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "emergency_address_id",
-            "emergency_enabled",
-            "phone_numbers",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["emergency_address_id", "emergency_enabled", "phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PhoneNumbersJobUpdateEmergencySettingsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobUpdateEmergencySettingsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobUpdateEmergencySettingsRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobUpdateEmergencySettingsRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -72,11 +62,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdateEmergencySettingsRequ
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PhoneNumbersJobUpdateEmergencySettingsRequest",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PhoneNumbersJobUpdateEmergencySettingsRequest", FIELDS, V)
     }
 }

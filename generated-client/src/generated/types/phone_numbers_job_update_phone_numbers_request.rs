@@ -43,8 +43,7 @@ impl PhoneNumbersJobUpdatePhoneNumbersRequest {
 impl serde::Serialize for PhoneNumbersJobUpdatePhoneNumbersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PhoneNumbersJobUpdatePhoneNumbersRequest", 9usize)?;
+        let mut out = serializer.serialize_struct("PhoneNumbersJobUpdatePhoneNumbersRequest", 9)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -74,9 +73,7 @@ impl serde::Serialize for PhoneNumbersJobUpdatePhoneNumbersRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdatePhoneNumbersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -94,10 +91,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdatePhoneNumbersRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumbersJobUpdatePhoneNumbersRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumbersJobUpdatePhoneNumbersRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobUpdatePhoneNumbersRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -109,15 +103,15 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdatePhoneNumbersRequest {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -134,7 +128,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersJobUpdatePhoneNumbersRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PhoneNumbersJobUpdatePhoneNumbersRequest", FIELDS, V)
+        deserializer.deserialize_struct("PhoneNumbersJobUpdatePhoneNumbersRequest", FIELDS, V)
     }
 }

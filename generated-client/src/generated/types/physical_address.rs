@@ -38,7 +38,7 @@ impl PhysicalAddress {
 impl serde::Serialize for PhysicalAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhysicalAddress", 6usize)?;
+        let mut out = serializer.serialize_struct("PhysicalAddress", 6)?;
         out.serialize_field("administrative_area", &self.administrative_area)?;
         out.serialize_field("city", &self.city)?;
         out.serialize_field("country", &self.country)?;
@@ -51,9 +51,7 @@ impl serde::Serialize for PhysicalAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for PhysicalAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "administrative_area",
             "city",
@@ -68,10 +66,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalAddress {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhysicalAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhysicalAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhysicalAddress, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,12 +75,12 @@ impl<'de> serde::Deserialize<'de> for PhysicalAddress {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

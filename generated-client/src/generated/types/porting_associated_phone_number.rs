@@ -26,8 +26,7 @@ pub struct PortingAssociatedPhoneNumber {
 impl serde::Serialize for PortingAssociatedPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingAssociatedPhoneNumber", 9usize)?;
+        let mut out = serializer.serialize_struct("PortingAssociatedPhoneNumber", 9)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -59,9 +58,7 @@ impl serde::Serialize for PortingAssociatedPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action",
             "country_code",
@@ -79,10 +76,7 @@ impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingAssociatedPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingAssociatedPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingAssociatedPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -94,15 +88,15 @@ impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumber {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -166,8 +160,7 @@ pub struct PortingAssociatedPhoneNumberPhoneNumberRange {
 impl serde::Serialize for PortingAssociatedPhoneNumberPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingAssociatedPhoneNumberPhoneNumberRange", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingAssociatedPhoneNumberPhoneNumberRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -178,9 +171,7 @@ impl serde::Serialize for PortingAssociatedPhoneNumberPhoneNumberRange {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumberPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -188,16 +179,13 @@ impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumberPhoneNumberRan
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingAssociatedPhoneNumberPhoneNumberRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingAssociatedPhoneNumberPhoneNumberRange, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingAssociatedPhoneNumberPhoneNumberRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -207,12 +195,7 @@ impl<'de> serde::Deserialize<'de> for PortingAssociatedPhoneNumberPhoneNumberRan
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingAssociatedPhoneNumberPhoneNumberRange",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingAssociatedPhoneNumberPhoneNumberRange", FIELDS, V)
     }
 }
 /// Specifies the phone number type for this associated phone number.

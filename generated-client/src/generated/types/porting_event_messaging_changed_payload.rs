@@ -28,8 +28,7 @@ pub struct PortingEventMessagingChangedPayload {
 impl serde::Serialize for PortingEventMessagingChangedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventMessagingChangedPayload", 9usize)?;
+        let mut out = serializer.serialize_struct("PortingEventMessagingChangedPayload", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -61,9 +60,7 @@ impl serde::Serialize for PortingEventMessagingChangedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -81,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventMessagingChangedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventMessagingChangedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventMessagingChangedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayload {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -260,11 +254,7 @@ pub struct PortingEventMessagingChangedPayloadPayloadMessaging {
 impl serde::Serialize for PortingEventMessagingChangedPayloadPayloadMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingEventMessagingChangedPayloadPayloadMessaging",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingEventMessagingChangedPayloadPayloadMessaging", 4)?;
         if let Some(v) = &self.enable_messaging {
             out.serialize_field("enable_messaging", v)?;
         }
@@ -280,11 +270,8 @@ impl serde::Serialize for PortingEventMessagingChangedPayloadPayloadMessaging {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingEventMessagingChangedPayloadPayloadMessaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayloadPayloadMessaging {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable_messaging",
             "messaging_capable",
@@ -297,20 +284,17 @@ for PortingEventMessagingChangedPayloadPayloadMessaging {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventMessagingChangedPayloadPayloadMessaging")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventMessagingChangedPayloadPayloadMessaging, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventMessagingChangedPayloadPayloadMessaging, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -322,12 +306,7 @@ for PortingEventMessagingChangedPayloadPayloadMessaging {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingEventMessagingChangedPayloadPayloadMessaging",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingEventMessagingChangedPayloadPayloadMessaging", FIELDS, V)
     }
 }
 /// The webhook payload for the porting_order.messaging_changed event
@@ -346,8 +325,7 @@ pub struct PortingEventMessagingChangedPayloadPayload {
 impl serde::Serialize for PortingEventMessagingChangedPayloadPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventMessagingChangedPayloadPayload", 4usize)?;
+        let mut out = serializer.serialize_struct("PortingEventMessagingChangedPayloadPayload", 4)?;
         if let Some(v) = &self.customer_reference {
             out.serialize_field("customer_reference", v)?;
         }
@@ -364,35 +342,25 @@ impl serde::Serialize for PortingEventMessagingChangedPayloadPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayloadPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "customer_reference",
-            "id",
-            "messaging",
-            "support_key",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["customer_reference", "id", "messaging", "support_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingEventMessagingChangedPayloadPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventMessagingChangedPayloadPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventMessagingChangedPayloadPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventMessagingChangedPayloadPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -404,8 +372,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventMessagingChangedPayloadPayload
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingEventMessagingChangedPayloadPayload", FIELDS, V)
+        deserializer.deserialize_struct("PortingEventMessagingChangedPayloadPayload", FIELDS, V)
     }
 }
 /// The status of the payload generation.

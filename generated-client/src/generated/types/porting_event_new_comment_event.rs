@@ -28,8 +28,7 @@ pub struct PortingEventNewCommentEvent {
 impl serde::Serialize for PortingEventNewCommentEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventNewCommentEvent", 9usize)?;
+        let mut out = serializer.serialize_struct("PortingEventNewCommentEvent", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -61,9 +60,7 @@ impl serde::Serialize for PortingEventNewCommentEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -81,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventNewCommentEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventNewCommentEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventNewCommentEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEvent {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -241,8 +235,7 @@ pub struct PortingEventNewCommentEventPayloadComment {
 impl serde::Serialize for PortingEventNewCommentEventPayloadComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventNewCommentEventPayloadComment", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingEventNewCommentEventPayloadComment", 5)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -262,9 +255,7 @@ impl serde::Serialize for PortingEventNewCommentEventPayloadComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayloadComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body", "id", "inserted_at", "user_id", "user_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -272,10 +263,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayloadComment 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventNewCommentEventPayloadComment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventNewCommentEventPayloadComment, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventNewCommentEventPayloadComment, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -283,11 +271,11 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayloadComment 
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -300,8 +288,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayloadComment 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingEventNewCommentEventPayloadComment", FIELDS, V)
+        deserializer.deserialize_struct("PortingEventNewCommentEventPayloadComment", FIELDS, V)
     }
 }
 /// The webhook payload for the porting_order.new_comment event
@@ -318,8 +305,7 @@ pub struct PortingEventNewCommentEventPayload {
 impl serde::Serialize for PortingEventNewCommentEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventNewCommentEventPayload", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingEventNewCommentEventPayload", 3)?;
         if let Some(v) = &self.comment {
             out.serialize_field("comment", v)?;
         }
@@ -333,9 +319,7 @@ impl serde::Serialize for PortingEventNewCommentEventPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["comment", "porting_order_id", "support_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -343,18 +327,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventNewCommentEventPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventNewCommentEventPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventNewCommentEventPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventNewCommentEventPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

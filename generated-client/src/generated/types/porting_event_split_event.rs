@@ -28,7 +28,7 @@ pub struct PortingEventSplitEvent {
 impl serde::Serialize for PortingEventSplitEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingEventSplitEvent", 9usize)?;
+        let mut out = serializer.serialize_struct("PortingEventSplitEvent", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -60,9 +60,7 @@ impl serde::Serialize for PortingEventSplitEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventSplitEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -80,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventSplitEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventSplitEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventSplitEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -95,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEvent {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -196,8 +191,7 @@ pub struct PortingEventSplitEventPayloadFrom {
 impl serde::Serialize for PortingEventSplitEventPayloadFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventSplitEventPayloadFrom", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingEventSplitEventPayloadFrom", 1)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -205,9 +199,7 @@ impl serde::Serialize for PortingEventSplitEventPayloadFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -215,14 +207,11 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventSplitEventPayloadFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventSplitEventPayloadFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventSplitEventPayloadFrom, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -243,39 +232,27 @@ pub struct PortingEventSplitEventPayloadPortingPhoneNumbersItem {
 impl serde::Serialize for PortingEventSplitEventPayloadPortingPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingEventSplitEventPayloadPortingPhoneNumbersItem",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingEventSplitEventPayloadPortingPhoneNumbersItem", 1)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for PortingEventSplitEventPayloadPortingPhoneNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadPortingPhoneNumbersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingEventSplitEventPayloadPortingPhoneNumbersItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PortingEventSplitEventPayloadPortingPhoneNumbersItem",
-                )
+                f.write_str("struct PortingEventSplitEventPayloadPortingPhoneNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventSplitEventPayloadPortingPhoneNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventSplitEventPayloadPortingPhoneNumbersItem, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -284,12 +261,7 @@ for PortingEventSplitEventPayloadPortingPhoneNumbersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingEventSplitEventPayloadPortingPhoneNumbersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingEventSplitEventPayloadPortingPhoneNumbersItem", FIELDS, V)
     }
 }
 /// The new porting order that the phone numbers was moved to.
@@ -302,8 +274,7 @@ pub struct PortingEventSplitEventPayloadTo {
 impl serde::Serialize for PortingEventSplitEventPayloadTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventSplitEventPayloadTo", 1usize)?;
+        let mut out = serializer.serialize_struct("PortingEventSplitEventPayloadTo", 1)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -311,9 +282,7 @@ impl serde::Serialize for PortingEventSplitEventPayloadTo {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -321,14 +290,11 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayloadTo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventSplitEventPayloadTo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventSplitEventPayloadTo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventSplitEventPayloadTo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -356,8 +322,7 @@ pub struct PortingEventSplitEventPayload {
 impl serde::Serialize for PortingEventSplitEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventSplitEventPayload", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingEventSplitEventPayload", 3)?;
         if let Some(v) = &self.from {
             out.serialize_field("from", v)?;
         }
@@ -371,9 +336,7 @@ impl serde::Serialize for PortingEventSplitEventPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["from", "porting_phone_numbers", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -381,18 +344,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventSplitEventPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventSplitEventPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventSplitEventPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventSplitEventPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

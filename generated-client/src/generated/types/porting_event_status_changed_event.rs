@@ -28,8 +28,7 @@ pub struct PortingEventStatusChangedEvent {
 impl serde::Serialize for PortingEventStatusChangedEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventStatusChangedEvent", 9usize)?;
+        let mut out = serializer.serialize_struct("PortingEventStatusChangedEvent", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -61,9 +60,7 @@ impl serde::Serialize for PortingEventStatusChangedEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -81,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventStatusChangedEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventStatusChangedEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventStatusChangedEvent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEvent {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -206,8 +200,7 @@ pub struct PortingEventStatusChangedEventPayload {
 impl serde::Serialize for PortingEventStatusChangedEventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingEventStatusChangedEventPayload", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingEventStatusChangedEventPayload", 6)?;
         if let Some(v) = &self.customer_reference {
             out.serialize_field("customer_reference", v)?;
         }
@@ -230,9 +223,7 @@ impl serde::Serialize for PortingEventStatusChangedEventPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "customer_reference",
             "id",
@@ -247,10 +238,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEventPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingEventStatusChangedEventPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingEventStatusChangedEventPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingEventStatusChangedEventPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -259,12 +247,12 @@ impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEventPayload {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -278,8 +266,7 @@ impl<'de> serde::Deserialize<'de> for PortingEventStatusChangedEventPayload {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingEventStatusChangedEventPayload", FIELDS, V)
+        deserializer.deserialize_struct("PortingEventStatusChangedEventPayload", FIELDS, V)
     }
 }
 /// The status of the payload generation.

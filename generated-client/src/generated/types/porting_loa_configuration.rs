@@ -28,7 +28,7 @@ pub struct PortingLoaConfiguration {
 impl serde::Serialize for PortingLoaConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingLoaConfiguration", 10usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfiguration", 10)?;
         if let Some(v) = &self.address {
             out.serialize_field("address", v)?;
         }
@@ -63,9 +63,7 @@ impl serde::Serialize for PortingLoaConfiguration {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "address",
             "company_name",
@@ -84,10 +82,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfiguration {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfiguration")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfiguration, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfiguration, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -100,16 +95,16 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfiguration {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -150,8 +145,7 @@ pub struct PortingLoaConfigurationAddress {
 impl serde::Serialize for PortingLoaConfigurationAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationAddress", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationAddress", 6)?;
         if let Some(v) = &self.city {
             out.serialize_field("city", v)?;
         }
@@ -174,9 +168,7 @@ impl serde::Serialize for PortingLoaConfigurationAddress {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "city",
             "country_code",
@@ -191,10 +183,7 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationAddress {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationAddress")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationAddress, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationAddress, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -203,12 +192,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationAddress {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -237,8 +226,7 @@ pub struct PortingLoaConfigurationContact {
 impl serde::Serialize for PortingLoaConfigurationContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationContact", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationContact", 2)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -249,9 +237,7 @@ impl serde::Serialize for PortingLoaConfigurationContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -259,16 +245,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationContact {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -321,8 +304,7 @@ pub struct PortingLoaConfigurationLogo {
 impl serde::Serialize for PortingLoaConfigurationLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingLoaConfigurationLogo", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingLoaConfigurationLogo", 2)?;
         if let Some(v) = &self.content_type {
             out.serialize_field("content_type", v)?;
         }
@@ -333,9 +315,7 @@ impl serde::Serialize for PortingLoaConfigurationLogo {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content_type", "document_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -343,16 +323,13 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationLogo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingLoaConfigurationLogo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingLoaConfigurationLogo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingLoaConfigurationLogo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct PortingOrderDocuments {
 impl serde::Serialize for PortingOrderDocuments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrderDocuments", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderDocuments", 2)?;
         if let Some(v) = &self.invoice {
             out.serialize_field("invoice", v)?;
         }
@@ -24,9 +24,7 @@ impl serde::Serialize for PortingOrderDocuments {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderDocuments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["invoice", "loa"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,16 +32,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrderDocuments {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderDocuments")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderDocuments, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderDocuments, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

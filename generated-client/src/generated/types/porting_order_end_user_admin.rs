@@ -22,7 +22,7 @@ pub struct PortingOrderEndUserAdmin {
 impl serde::Serialize for PortingOrderEndUserAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrderEndUserAdmin", 7usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderEndUserAdmin", 7)?;
         if let Some(v) = &self.account_number {
             out.serialize_field("account_number", v)?;
         }
@@ -48,9 +48,7 @@ impl serde::Serialize for PortingOrderEndUserAdmin {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderEndUserAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "account_number",
             "auth_person_name",
@@ -66,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrderEndUserAdmin {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderEndUserAdmin")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderEndUserAdmin, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderEndUserAdmin, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -79,13 +74,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrderEndUserAdmin {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct PortingOrderMisc {
 impl serde::Serialize for PortingOrderMisc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrderMisc", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderMisc", 3)?;
         if let Some(v) = &self.new_billing_phone_number {
             out.serialize_field("new_billing_phone_number", v)?;
         }
@@ -27,32 +27,23 @@ impl serde::Serialize for PortingOrderMisc {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderMisc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "new_billing_phone_number",
-            "remaining_numbers_action",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["new_billing_phone_number", "remaining_numbers_action", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = PortingOrderMisc;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderMisc")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderMisc, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderMisc, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,8 +17,7 @@ pub struct PortingOrderPhoneNumberConfiguration {
 impl serde::Serialize for PortingOrderPhoneNumberConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrderPhoneNumberConfiguration", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderPhoneNumberConfiguration", 5)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -38,9 +37,7 @@ impl serde::Serialize for PortingOrderPhoneNumberConfiguration {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderPhoneNumberConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "connection_id",
@@ -54,10 +51,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrderPhoneNumberConfiguration {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderPhoneNumberConfiguration")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderPhoneNumberConfiguration, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderPhoneNumberConfiguration, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrderPhoneNumberConfiguration {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,7 +76,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrderPhoneNumberConfiguration {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingOrderPhoneNumberConfiguration", FIELDS, V)
+        deserializer.deserialize_struct("PortingOrderPhoneNumberConfiguration", FIELDS, V)
     }
 }

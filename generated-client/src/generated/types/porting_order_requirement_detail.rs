@@ -18,8 +18,7 @@ pub struct PortingOrderRequirementDetail {
 impl serde::Serialize for PortingOrderRequirementDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrderRequirementDetail", 5usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderRequirementDetail", 5)?;
         if let Some(v) = &self.field_type {
             out.serialize_field("field_type", v)?;
         }
@@ -39,9 +38,7 @@ impl serde::Serialize for PortingOrderRequirementDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "field_type",
             "field_value",
@@ -55,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetail {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderRequirementDetail")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderRequirementDetail, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderRequirementDetail, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetail {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -138,8 +132,7 @@ pub struct PortingOrderRequirementDetailRequirementType {
 impl serde::Serialize for PortingOrderRequirementDetailRequirementType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrderRequirementDetailRequirementType", 6usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderRequirementDetailRequirementType", 6)?;
         if let Some(v) = &self.acceptance_criteria {
             out.serialize_field("acceptance_criteria", v)?;
         }
@@ -162,9 +155,7 @@ impl serde::Serialize for PortingOrderRequirementDetailRequirementType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetailRequirementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptance_criteria",
             "description",
@@ -179,10 +170,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetailRequirementTy
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderRequirementDetailRequirementType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderRequirementDetailRequirementType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderRequirementDetailRequirementType, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -191,12 +179,12 @@ impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetailRequirementTy
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -210,11 +198,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrderRequirementDetailRequirementTy
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrderRequirementDetailRequirementType",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrderRequirementDetailRequirementType", FIELDS, V)
     }
 }

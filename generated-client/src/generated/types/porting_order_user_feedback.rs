@@ -12,7 +12,7 @@ pub struct PortingOrderUserFeedback {
 impl serde::Serialize for PortingOrderUserFeedback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrderUserFeedback", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingOrderUserFeedback", 2)?;
         if let Some(v) = &self.user_comment {
             out.serialize_field("user_comment", v)?;
         }
@@ -23,9 +23,7 @@ impl serde::Serialize for PortingOrderUserFeedback {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrderUserFeedback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["user_comment", "user_rating"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +31,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrderUserFeedback {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrderUserFeedback")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrderUserFeedback, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrderUserFeedback, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,7 +24,7 @@ pub struct PortingOrdersActivationJob {
 impl serde::Serialize for PortingOrdersActivationJob {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActivationJob", 8usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersActivationJob", 8)?;
         if let Some(v) = &self.activate_at {
             out.serialize_field("activate_at", v)?;
         }
@@ -53,9 +53,7 @@ impl serde::Serialize for PortingOrdersActivationJob {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activate_at",
             "activation_type",
@@ -72,10 +70,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJob {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActivationJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActivationJob, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJob, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -86,14 +81,14 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJob {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -155,11 +150,7 @@ pub struct PortingOrdersActivationJobActivationWindowsItem {
 impl serde::Serialize for PortingOrdersActivationJobActivationWindowsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingOrdersActivationJobActivationWindowsItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingOrdersActivationJobActivationWindowsItem", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -170,9 +161,7 @@ impl serde::Serialize for PortingOrdersActivationJobActivationWindowsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobActivationWindowsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -180,16 +169,13 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobActivationWindow
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersActivationJobActivationWindowsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersActivationJobActivationWindowsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobActivationWindowsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -199,12 +185,7 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobActivationWindow
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingOrdersActivationJobActivationWindowsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingOrdersActivationJobActivationWindowsItem", FIELDS, V)
     }
 }
 /// Specifies the status of this activation job

@@ -14,8 +14,7 @@ pub struct PortingOrdersAllowedFocWindow {
 impl serde::Serialize for PortingOrdersAllowedFocWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingOrdersAllowedFocWindow", 3usize)?;
+        let mut out = serializer.serialize_struct("PortingOrdersAllowedFocWindow", 3)?;
         if let Some(v) = &self.ended_at {
             out.serialize_field("ended_at", v)?;
         }
@@ -29,9 +28,7 @@ impl serde::Serialize for PortingOrdersAllowedFocWindow {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingOrdersAllowedFocWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["ended_at", "record_type", "started_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +36,15 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAllowedFocWindow {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingOrdersAllowedFocWindow")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingOrdersAllowedFocWindow, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAllowedFocWindow, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

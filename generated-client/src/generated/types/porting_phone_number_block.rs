@@ -24,7 +24,7 @@ pub struct PortingPhoneNumberBlock {
 impl serde::Serialize for PortingPhoneNumberBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingPhoneNumberBlock", 8usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberBlock", 8)?;
         if let Some(v) = &self.activation_ranges {
             out.serialize_field("activation_ranges", v)?;
         }
@@ -53,9 +53,7 @@ impl serde::Serialize for PortingPhoneNumberBlock {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_ranges",
             "country_code",
@@ -72,10 +70,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlock {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberBlock")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberBlock, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberBlock, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -86,14 +81,14 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlock {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -123,8 +118,7 @@ pub struct PortingPhoneNumberBlockActivationRangesItem {
 impl serde::Serialize for PortingPhoneNumberBlockActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumberBlockActivationRangesItem", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberBlockActivationRangesItem", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -135,9 +129,7 @@ impl serde::Serialize for PortingPhoneNumberBlockActivationRangesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -145,16 +137,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockActivationRangesIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberBlockActivationRangesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberBlockActivationRangesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberBlockActivationRangesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -164,8 +153,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockActivationRangesIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingPhoneNumberBlockActivationRangesItem", FIELDS, V)
+        deserializer.deserialize_struct("PortingPhoneNumberBlockActivationRangesItem", FIELDS, V)
     }
 }
 /// Specifies the phone number range for this porting phone number block.
@@ -180,8 +168,7 @@ pub struct PortingPhoneNumberBlockPhoneNumberRange {
 impl serde::Serialize for PortingPhoneNumberBlockPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumberBlockPhoneNumberRange", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberBlockPhoneNumberRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -192,9 +179,7 @@ impl serde::Serialize for PortingPhoneNumberBlockPhoneNumberRange {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -202,16 +187,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockPhoneNumberRange {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberBlockPhoneNumberRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberBlockPhoneNumberRange, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberBlockPhoneNumberRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -221,8 +203,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberBlockPhoneNumberRange {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingPhoneNumberBlockPhoneNumberRange", FIELDS, V)
+        deserializer.deserialize_struct("PortingPhoneNumberBlockPhoneNumberRange", FIELDS, V)
     }
 }
 /// Specifies the phone number type for this porting phone number block.

@@ -22,8 +22,7 @@ pub struct PortingPhoneNumberExtension {
 impl serde::Serialize for PortingPhoneNumberExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumberExtension", 7usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberExtension", 7)?;
         if let Some(v) = &self.activation_ranges {
             out.serialize_field("activation_ranges", v)?;
         }
@@ -49,9 +48,7 @@ impl serde::Serialize for PortingPhoneNumberExtension {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_ranges",
             "created_at",
@@ -67,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtension {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberExtension")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberExtension, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberExtension, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,13 +74,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtension {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,11 +109,7 @@ pub struct PortingPhoneNumberExtensionActivationRangesItem {
 impl serde::Serialize for PortingPhoneNumberExtensionActivationRangesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "PortingPhoneNumberExtensionActivationRangesItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberExtensionActivationRangesItem", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -130,9 +120,7 @@ impl serde::Serialize for PortingPhoneNumberExtensionActivationRangesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -140,16 +128,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionActivationRange
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberExtensionActivationRangesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberExtensionActivationRangesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberExtensionActivationRangesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -159,12 +144,7 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionActivationRange
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "PortingPhoneNumberExtensionActivationRangesItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("PortingPhoneNumberExtensionActivationRangesItem", FIELDS, V)
     }
 }
 /// Specifies the extension range for this porting phone number extension.
@@ -179,8 +159,7 @@ pub struct PortingPhoneNumberExtensionExtensionRange {
 impl serde::Serialize for PortingPhoneNumberExtensionExtensionRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PortingPhoneNumberExtensionExtensionRange", 2usize)?;
+        let mut out = serializer.serialize_struct("PortingPhoneNumberExtensionExtensionRange", 2)?;
         if let Some(v) = &self.end_at {
             out.serialize_field("end_at", v)?;
         }
@@ -191,9 +170,7 @@ impl serde::Serialize for PortingPhoneNumberExtensionExtensionRange {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionExtensionRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["end_at", "start_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -201,16 +178,13 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionExtensionRange 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortingPhoneNumberExtensionExtensionRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortingPhoneNumberExtensionExtensionRange, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumberExtensionExtensionRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -220,7 +194,6 @@ impl<'de> serde::Deserialize<'de> for PortingPhoneNumberExtensionExtensionRange 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("PortingPhoneNumberExtensionExtensionRange", FIELDS, V)
+        deserializer.deserialize_struct("PortingPhoneNumberExtensionExtensionRange", FIELDS, V)
     }
 }

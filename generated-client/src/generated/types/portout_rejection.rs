@@ -11,7 +11,7 @@ pub struct PortoutRejection {
 impl serde::Serialize for PortoutRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutRejection", 3usize)?;
+        let mut out = serializer.serialize_struct("PortoutRejection", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -25,9 +25,7 @@ impl serde::Serialize for PortoutRejection {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortoutRejection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "description", "reason_required"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,18 +33,15 @@ impl<'de> serde::Deserialize<'de> for PortoutRejection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PortoutRejection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortoutRejection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutRejection, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

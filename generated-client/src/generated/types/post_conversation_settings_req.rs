@@ -11,8 +11,7 @@ pub struct PostConversationSettingsReq {
 impl serde::Serialize for PostConversationSettingsReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PostConversationSettingsReq", 1usize)?;
+        let mut out = serializer.serialize_struct("PostConversationSettingsReq", 1)?;
         if let Some(v) = &self.enabled {
             out.serialize_field("enabled", v)?;
         }
@@ -20,9 +19,7 @@ impl serde::Serialize for PostConversationSettingsReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for PostConversationSettingsReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enabled"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -30,14 +27,11 @@ impl<'de> serde::Deserialize<'de> for PostConversationSettingsReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PostConversationSettingsReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PostConversationSettingsReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PostConversationSettingsReq, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

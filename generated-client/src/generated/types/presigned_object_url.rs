@@ -9,7 +9,7 @@ pub struct PresignedObjectUrl {
 impl serde::Serialize for PresignedObjectUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PresignedObjectUrl", 1usize)?;
+        let mut out = serializer.serialize_struct("PresignedObjectUrl", 1)?;
         if let Some(v) = &self.content {
             out.serialize_field("content", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for PresignedObjectUrl {
     }
 }
 impl<'de> serde::Deserialize<'de> for PresignedObjectUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["content"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,18 +25,17 @@ impl<'de> serde::Deserialize<'de> for PresignedObjectUrl {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PresignedObjectUrl")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PresignedObjectUrl, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PresignedObjectUrl, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(PresignedObjectUrl { content: f0 })
+                Ok(PresignedObjectUrl {
+                    content: f0,
+                })
             }
         }
         deserializer.deserialize_struct("PresignedObjectUrl", FIELDS, V)
@@ -57,7 +54,7 @@ pub struct PresignedObjectUrlContent {
 impl serde::Serialize for PresignedObjectUrlContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PresignedObjectUrlContent", 3usize)?;
+        let mut out = serializer.serialize_struct("PresignedObjectUrlContent", 3)?;
         if let Some(v) = &self.expires_at {
             out.serialize_field("expires_at", v)?;
         }
@@ -71,9 +68,7 @@ impl serde::Serialize for PresignedObjectUrlContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for PresignedObjectUrlContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["expires_at", "presigned_url", "token"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -81,18 +76,15 @@ impl<'de> serde::Deserialize<'de> for PresignedObjectUrlContent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PresignedObjectUrlContent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PresignedObjectUrlContent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PresignedObjectUrlContent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -10,7 +10,7 @@ pub struct PrivacySettings {
 impl serde::Serialize for PrivacySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PrivacySettings", 1usize)?;
+        let mut out = serializer.serialize_struct("PrivacySettings", 1)?;
         if let Some(v) = &self.data_retention {
             out.serialize_field("data_retention", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for PrivacySettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrivacySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data_retention"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for PrivacySettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrivacySettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PrivacySettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PrivacySettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

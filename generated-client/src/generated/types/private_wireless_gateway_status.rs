@@ -25,8 +25,7 @@ pub struct PrivateWirelessGatewayStatus {
 impl serde::Serialize for PrivateWirelessGatewayStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PrivateWirelessGatewayStatus", 3usize)?;
+        let mut out = serializer.serialize_struct("PrivateWirelessGatewayStatus", 3)?;
         if let Some(v) = &self.error_code {
             out.serialize_field("error_code", v)?;
         }
@@ -40,9 +39,7 @@ impl serde::Serialize for PrivateWirelessGatewayStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewayStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["error_code", "error_description", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +47,15 @@ impl<'de> serde::Deserialize<'de> for PrivateWirelessGatewayStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrivateWirelessGatewayStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PrivateWirelessGatewayStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PrivateWirelessGatewayStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -32,8 +32,7 @@ impl ProfileAssignmentPhoneNumbers {
 impl serde::Serialize for ProfileAssignmentPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ProfileAssignmentPhoneNumbers", 3usize)?;
+        let mut out = serializer.serialize_struct("ProfileAssignmentPhoneNumbers", 3)?;
         out.serialize_field("phoneNumber", &self.phone_number)?;
         out.serialize_field("status", &self.status)?;
         out.serialize_field("taskId", &self.task_id)?;
@@ -41,9 +40,7 @@ impl serde::Serialize for ProfileAssignmentPhoneNumbers {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProfileAssignmentPhoneNumbers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phoneNumber", "status", "taskId"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for ProfileAssignmentPhoneNumbers {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProfileAssignmentPhoneNumbers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProfileAssignmentPhoneNumbers, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ProfileAssignmentPhoneNumbers, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

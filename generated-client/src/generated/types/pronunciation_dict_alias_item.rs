@@ -33,7 +33,7 @@ impl PronunciationDictAliasItem {
 impl serde::Serialize for PronunciationDictAliasItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PronunciationDictAliasItem", 3usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictAliasItem", 3)?;
         out.serialize_field("alias", &self.alias)?;
         out.serialize_field("text", &self.text)?;
         out.serialize_field("type", &self.r#type)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for PronunciationDictAliasItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictAliasItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +49,15 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictAliasItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictAliasItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictAliasItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictAliasItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -38,8 +38,7 @@ impl PronunciationDictPhonemeItem {
 impl serde::Serialize for PronunciationDictPhonemeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PronunciationDictPhonemeItem", 4usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictPhonemeItem", 4)?;
         out.serialize_field("alphabet", &self.alphabet)?;
         out.serialize_field("phoneme", &self.phoneme)?;
         out.serialize_field("text", &self.text)?;
@@ -48,9 +47,7 @@ impl serde::Serialize for PronunciationDictPhonemeItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictPhonemeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alphabet", "phoneme", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -58,20 +55,17 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictPhonemeItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictPhonemeItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictPhonemeItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictPhonemeItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

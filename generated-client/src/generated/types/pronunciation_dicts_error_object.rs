@@ -16,8 +16,7 @@ pub struct PronunciationDictsErrorObject {
 impl serde::Serialize for PronunciationDictsErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PronunciationDictsErrorObject", 4usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictsErrorObject", 4)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -34,9 +33,7 @@ impl serde::Serialize for PronunciationDictsErrorObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,20 +41,17 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorObject {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictsErrorObject")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictsErrorObject, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictsErrorObject, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,8 +76,7 @@ pub struct PronunciationDictsErrorObjectSource {
 impl serde::Serialize for PronunciationDictsErrorObjectSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PronunciationDictsErrorObjectSource", 1usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictsErrorObjectSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -91,9 +84,7 @@ impl serde::Serialize for PronunciationDictsErrorObjectSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorObjectSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -101,14 +92,11 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorObjectSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictsErrorObjectSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictsErrorObjectSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictsErrorObjectSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

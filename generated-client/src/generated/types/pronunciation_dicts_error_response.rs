@@ -10,8 +10,7 @@ pub struct PronunciationDictsErrorResponse {
 impl serde::Serialize for PronunciationDictsErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PronunciationDictsErrorResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("PronunciationDictsErrorResponse", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -19,9 +18,7 @@ impl serde::Serialize for PronunciationDictsErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictsErrorResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PronunciationDictsErrorResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PronunciationDictsErrorResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PronunciationDictsErrorResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

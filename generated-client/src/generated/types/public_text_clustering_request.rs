@@ -32,8 +32,7 @@ impl PublicTextClusteringRequest {
 impl serde::Serialize for PublicTextClusteringRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("PublicTextClusteringRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("PublicTextClusteringRequest", 5)?;
         out.serialize_field("bucket", &self.bucket)?;
         if let Some(v) = &self.files {
             out.serialize_field("files", v)?;
@@ -51,9 +50,7 @@ impl serde::Serialize for PublicTextClusteringRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for PublicTextClusteringRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bucket",
             "files",
@@ -67,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for PublicTextClusteringRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PublicTextClusteringRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PublicTextClusteringRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PublicTextClusteringRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -78,11 +72,11 @@ impl<'de> serde::Deserialize<'de> for PublicTextClusteringRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -60,16 +60,13 @@ impl PushCredential {
 impl serde::Serialize for PushCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PushCredential", 9usize)?;
+        let mut out = serializer.serialize_struct("PushCredential", 9)?;
         out.serialize_field("alias", &self.alias)?;
         out.serialize_field("certificate", &self.certificate)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("private_key", &self.private_key)?;
-        out.serialize_field(
-            "project_account_json_file",
-            &self.project_account_json_file,
-        )?;
+        out.serialize_field("project_account_json_file", &self.project_account_json_file)?;
         if let Some(v) = &self.record_type {
             out.serialize_field("record_type", v)?;
         }
@@ -79,9 +76,7 @@ impl serde::Serialize for PushCredential {
     }
 }
 impl<'de> serde::Deserialize<'de> for PushCredential {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "alias",
             "certificate",
@@ -99,10 +94,7 @@ impl<'de> serde::Deserialize<'de> for PushCredential {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PushCredential")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PushCredential, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PushCredential, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -114,15 +106,15 @@ impl<'de> serde::Deserialize<'de> for PushCredential {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -132,10 +124,7 @@ impl<'de> serde::Deserialize<'de> for PushCredential {
                     created_at: crate::de::required(f2, "created_at")?,
                     id: crate::de::required(f3, "id")?,
                     private_key: crate::de::required(f4, "private_key")?,
-                    project_account_json_file: crate::de::required(
-                        f5,
-                        "project_account_json_file",
-                    )?,
+                    project_account_json_file: crate::de::required(f5, "project_account_json_file")?,
                     record_type: f6,
                     r#type: crate::de::required(f7, "type")?,
                     updated_at: crate::de::required(f8, "updated_at")?,

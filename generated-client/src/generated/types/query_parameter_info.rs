@@ -31,7 +31,7 @@ impl QueryParameterInfo {
 impl serde::Serialize for QueryParameterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("QueryParameterInfo", 6usize)?;
+        let mut out = serializer.serialize_struct("QueryParameterInfo", 6)?;
         out.serialize_field("default", &self.default)?;
         out.serialize_field("description", &self.description)?;
         if let Some(v) = &self.enum_values {
@@ -48,27 +48,15 @@ impl serde::Serialize for QueryParameterInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParameterInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "default",
-            "description",
-            "enum_values",
-            "max",
-            "min",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["default", "description", "enum_values", "max", "min", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = QueryParameterInfo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct QueryParameterInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QueryParameterInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QueryParameterInfo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -77,12 +65,12 @@ impl<'de> serde::Deserialize<'de> for QueryParameterInfo {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -56,7 +56,7 @@ impl Queue {
 impl serde::Serialize for Queue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Queue", 8usize)?;
+        let mut out = serializer.serialize_struct("Queue", 8)?;
         out.serialize_field("average_wait_time_secs", &self.average_wait_time_secs)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("current_size", &self.current_size)?;
@@ -69,9 +69,7 @@ impl serde::Serialize for Queue {
     }
 }
 impl<'de> serde::Deserialize<'de> for Queue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "average_wait_time_secs",
             "created_at",
@@ -88,10 +86,7 @@ impl<'de> serde::Deserialize<'de> for Queue {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Queue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Queue, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Queue, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -102,22 +97,19 @@ impl<'de> serde::Deserialize<'de> for Queue {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(Queue {
-                    average_wait_time_secs: crate::de::required(
-                        f0,
-                        "average_wait_time_secs",
-                    )?,
+                    average_wait_time_secs: crate::de::required(f0, "average_wait_time_secs")?,
                     created_at: crate::de::required(f1, "created_at")?,
                     current_size: crate::de::required(f2, "current_size")?,
                     id: crate::de::required(f3, "id")?,

@@ -15,7 +15,7 @@ pub struct RcsCardContent {
 impl serde::Serialize for RcsCardContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsCardContent", 4usize)?;
+        let mut out = serializer.serialize_struct("RcsCardContent", 4)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -32,9 +32,7 @@ impl serde::Serialize for RcsCardContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsCardContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "media", "suggestions", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for RcsCardContent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsCardContent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsCardContent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsCardContent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

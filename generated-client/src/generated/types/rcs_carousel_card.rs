@@ -28,16 +28,14 @@ impl RcsCarouselCard {
 impl serde::Serialize for RcsCarouselCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsCarouselCard", 2usize)?;
+        let mut out = serializer.serialize_struct("RcsCarouselCard", 2)?;
         out.serialize_field("card_contents", &self.card_contents)?;
         out.serialize_field("card_width", &self.card_width)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsCarouselCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["card_contents", "card_width"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,16 +43,13 @@ impl<'de> serde::Deserialize<'de> for RcsCarouselCard {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsCarouselCard")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsCarouselCard, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsCarouselCard, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -26,7 +26,7 @@ impl RcsContentInfo {
 impl serde::Serialize for RcsContentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsContentInfo", 3usize)?;
+        let mut out = serializer.serialize_struct("RcsContentInfo", 3)?;
         out.serialize_field("file_url", &self.file_url)?;
         if let Some(v) = &self.force_refresh {
             out.serialize_field("force_refresh", v)?;
@@ -38,9 +38,7 @@ impl serde::Serialize for RcsContentInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsContentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["file_url", "force_refresh", "thumbnail_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for RcsContentInfo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsContentInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsContentInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsContentInfo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

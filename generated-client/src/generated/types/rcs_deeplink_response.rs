@@ -15,15 +15,13 @@ impl RcsDeeplinkResponse {
 impl serde::Serialize for RcsDeeplinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsDeeplinkResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("RcsDeeplinkResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -31,14 +29,11 @@ impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsDeeplinkResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsDeeplinkResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsDeeplinkResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -59,7 +54,7 @@ pub struct RcsDeeplinkResponseData {
 impl serde::Serialize for RcsDeeplinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsDeeplinkResponseData", 1usize)?;
+        let mut out = serializer.serialize_struct("RcsDeeplinkResponseData", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -67,9 +62,7 @@ impl serde::Serialize for RcsDeeplinkResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -77,18 +70,17 @@ impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsDeeplinkResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsDeeplinkResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsDeeplinkResponseData, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RcsDeeplinkResponseData { url: f0 })
+                Ok(RcsDeeplinkResponseData {
+                    url: f0,
+                })
             }
         }
         deserializer.deserialize_struct("RcsDeeplinkResponseData", FIELDS, V)

@@ -10,7 +10,7 @@ pub struct RcsEvent {
 impl serde::Serialize for RcsEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsEvent", 1usize)?;
+        let mut out = serializer.serialize_struct("RcsEvent", 1)?;
         if let Some(v) = &self.event_type {
             out.serialize_field("event_type", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for RcsEvent {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["event_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,18 +26,17 @@ impl<'de> serde::Deserialize<'de> for RcsEvent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsEvent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsEvent, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(RcsEvent { event_type: f0 })
+                Ok(RcsEvent {
+                    event_type: f0,
+                })
             }
         }
         deserializer.deserialize_struct("RcsEvent", FIELDS, V)

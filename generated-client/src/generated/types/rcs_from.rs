@@ -12,7 +12,7 @@ pub struct RcsFrom {
 impl serde::Serialize for RcsFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsFrom", 3usize)?;
+        let mut out = serializer.serialize_struct("RcsFrom", 3)?;
         if let Some(v) = &self.agent_id {
             out.serialize_field("agent_id", v)?;
         }
@@ -26,9 +26,7 @@ impl serde::Serialize for RcsFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["agent_id", "agent_name", "carrier"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,18 +34,15 @@ impl<'de> serde::Deserialize<'de> for RcsFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsFrom, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -45,7 +45,7 @@ impl RcsMessage {
 impl serde::Serialize for RcsMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsMessage", 8usize)?;
+        let mut out = serializer.serialize_struct("RcsMessage", 8)?;
         out.serialize_field("agent_id", &self.agent_id)?;
         out.serialize_field("agent_message", &self.agent_message)?;
         out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
@@ -66,9 +66,7 @@ impl serde::Serialize for RcsMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "agent_id",
             "agent_message",
@@ -85,10 +83,7 @@ impl<'de> serde::Deserialize<'de> for RcsMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsMessage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsMessage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -99,24 +94,21 @@ impl<'de> serde::Deserialize<'de> for RcsMessage {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(RcsMessage {
                     agent_id: crate::de::required(f0, "agent_id")?,
                     agent_message: crate::de::required(f1, "agent_message")?,
-                    messaging_profile_id: crate::de::required(
-                        f2,
-                        "messaging_profile_id",
-                    )?,
+                    messaging_profile_id: crate::de::required(f2, "messaging_profile_id")?,
                     mms_fallback: f3,
                     sms_fallback: f4,
                     to: crate::de::required(f5, "to")?,

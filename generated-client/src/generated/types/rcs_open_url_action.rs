@@ -32,7 +32,7 @@ impl RcsOpenUrlAction {
 impl serde::Serialize for RcsOpenUrlAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsOpenUrlAction", 4usize)?;
+        let mut out = serializer.serialize_struct("RcsOpenUrlAction", 4)?;
         out.serialize_field("application", &self.application)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
@@ -43,35 +43,25 @@ impl serde::Serialize for RcsOpenUrlAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsOpenUrlAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "application",
-            "description",
-            "url",
-            "webview_view_mode",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["application", "description", "url", "webview_view_mode"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RcsOpenUrlAction;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsOpenUrlAction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsOpenUrlAction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsOpenUrlAction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

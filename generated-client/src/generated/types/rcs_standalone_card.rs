@@ -31,53 +31,38 @@ impl RcsStandaloneCard {
 impl serde::Serialize for RcsStandaloneCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RcsStandaloneCard", 3usize)?;
+        let mut out = serializer.serialize_struct("RcsStandaloneCard", 3)?;
         out.serialize_field("card_content", &self.card_content)?;
         out.serialize_field("card_orientation", &self.card_orientation)?;
-        out.serialize_field(
-            "thumbnail_image_alignment",
-            &self.thumbnail_image_alignment,
-        )?;
+        out.serialize_field("thumbnail_image_alignment", &self.thumbnail_image_alignment)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsStandaloneCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "card_content",
-            "card_orientation",
-            "thumbnail_image_alignment",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["card_content", "card_orientation", "thumbnail_image_alignment"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RcsStandaloneCard;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsStandaloneCard")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsStandaloneCard, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsStandaloneCard, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(RcsStandaloneCard {
                     card_content: crate::de::required(f0, "card_content")?,
                     card_orientation: crate::de::required(f1, "card_orientation")?,
-                    thumbnail_image_alignment: crate::de::required(
-                        f2,
-                        "thumbnail_image_alignment",
-                    )?,
+                    thumbnail_image_alignment: crate::de::required(f2, "thumbnail_image_alignment")?,
                 })
             }
         }

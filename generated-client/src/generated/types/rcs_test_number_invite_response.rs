@@ -17,16 +17,13 @@ impl RcsTestNumberInviteResponse {
 impl serde::Serialize for RcsTestNumberInviteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RcsTestNumberInviteResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("RcsTestNumberInviteResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsTestNumberInviteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,14 +31,11 @@ impl<'de> serde::Deserialize<'de> for RcsTestNumberInviteResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsTestNumberInviteResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsTestNumberInviteResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsTestNumberInviteResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -96,8 +90,7 @@ pub struct RcsTestNumberInviteResponseData {
 impl serde::Serialize for RcsTestNumberInviteResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RcsTestNumberInviteResponseData", 4usize)?;
+        let mut out = serializer.serialize_struct("RcsTestNumberInviteResponseData", 4)?;
         if let Some(v) = &self.agent_id {
             out.serialize_field("agent_id", v)?;
         }
@@ -114,9 +107,7 @@ impl serde::Serialize for RcsTestNumberInviteResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RcsTestNumberInviteResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["agent_id", "phone_number", "record_type", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -124,20 +115,17 @@ impl<'de> serde::Deserialize<'de> for RcsTestNumberInviteResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RcsTestNumberInviteResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RcsTestNumberInviteResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RcsTestNumberInviteResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

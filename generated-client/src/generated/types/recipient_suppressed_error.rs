@@ -11,7 +11,7 @@ pub struct RecipientSuppressedError {
 impl serde::Serialize for RecipientSuppressedError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecipientSuppressedError", 2usize)?;
+        let mut out = serializer.serialize_struct("RecipientSuppressedError", 2)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -22,9 +22,7 @@ impl serde::Serialize for RecipientSuppressedError {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecipientSuppressedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors", "suppressed"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for RecipientSuppressedError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecipientSuppressedError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecipientSuppressedError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecipientSuppressedError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -91,8 +86,7 @@ pub struct RecipientSuppressedErrorErrorsItem {
 impl serde::Serialize for RecipientSuppressedErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecipientSuppressedErrorErrorsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("RecipientSuppressedErrorErrorsItem", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -106,9 +100,7 @@ impl serde::Serialize for RecipientSuppressedErrorErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -116,18 +108,15 @@ impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecipientSuppressedErrorErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecipientSuppressedErrorErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecipientSuppressedErrorErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -152,8 +141,7 @@ pub struct RecipientSuppressedErrorSuppressedItem {
 impl serde::Serialize for RecipientSuppressedErrorSuppressedItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecipientSuppressedErrorSuppressedItem", 4usize)?;
+        let mut out = serializer.serialize_struct("RecipientSuppressedErrorSuppressedItem", 4)?;
         if let Some(v) = &self.override_allowed {
             out.serialize_field("override_allowed", v)?;
         }
@@ -170,9 +158,7 @@ impl serde::Serialize for RecipientSuppressedErrorSuppressedItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorSuppressedItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["override_allowed", "reason", "scope", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -180,20 +166,17 @@ impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorSuppressedItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecipientSuppressedErrorSuppressedItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecipientSuppressedErrorSuppressedItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecipientSuppressedErrorSuppressedItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,7 +188,6 @@ impl<'de> serde::Deserialize<'de> for RecipientSuppressedErrorSuppressedItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RecipientSuppressedErrorSuppressedItem", FIELDS, V)
+        deserializer.deserialize_struct("RecipientSuppressedErrorSuppressedItem", FIELDS, V)
     }
 }

@@ -37,7 +37,7 @@ impl RecordTypeInfo {
 impl serde::Serialize for RecordTypeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordTypeInfo", 7usize)?;
+        let mut out = serializer.serialize_struct("RecordTypeInfo", 7)?;
         out.serialize_field("aliases", &self.aliases)?;
         out.serialize_field("child_relationships", &self.child_relationships)?;
         out.serialize_field("description", &self.description)?;
@@ -49,9 +49,7 @@ impl serde::Serialize for RecordTypeInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordTypeInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "aliases",
             "child_relationships",
@@ -67,10 +65,7 @@ impl<'de> serde::Deserialize<'de> for RecordTypeInfo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordTypeInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordTypeInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordTypeInfo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,13 +75,13 @@ impl<'de> serde::Deserialize<'de> for RecordTypeInfo {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -95,10 +90,7 @@ impl<'de> serde::Deserialize<'de> for RecordTypeInfo {
                     child_relationships: crate::de::required(f1, "child_relationships")?,
                     description: crate::de::required(f2, "description")?,
                     event: crate::de::required(f3, "event")?,
-                    parent_relationships: crate::de::required(
-                        f4,
-                        "parent_relationships",
-                    )?,
+                    parent_relationships: crate::de::required(f4, "parent_relationships")?,
                     product: crate::de::required(f5, "product")?,
                     record_type: crate::de::required(f6, "record_type")?,
                 })

@@ -44,7 +44,7 @@ impl RecordTypeMetadataResponse {
 impl serde::Serialize for RecordTypeMetadataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordTypeMetadataResponse", 8usize)?;
+        let mut out = serializer.serialize_struct("RecordTypeMetadataResponse", 8)?;
         out.serialize_field("aliases", &self.aliases)?;
         out.serialize_field("child_relationships", &self.child_relationships)?;
         out.serialize_field("event", &self.event)?;
@@ -57,9 +57,7 @@ impl serde::Serialize for RecordTypeMetadataResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordTypeMetadataResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "aliases",
             "child_relationships",
@@ -76,10 +74,7 @@ impl<'de> serde::Deserialize<'de> for RecordTypeMetadataResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordTypeMetadataResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordTypeMetadataResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordTypeMetadataResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -90,14 +85,14 @@ impl<'de> serde::Deserialize<'de> for RecordTypeMetadataResponse {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -107,10 +102,7 @@ impl<'de> serde::Deserialize<'de> for RecordTypeMetadataResponse {
                     event: crate::de::required(f2, "event")?,
                     examples: crate::de::required(f3, "examples")?,
                     meta: crate::de::required(f4, "meta")?,
-                    parent_relationships: crate::de::required(
-                        f5,
-                        "parent_relationships",
-                    )?,
+                    parent_relationships: crate::de::required(f5, "parent_relationships")?,
                     product: crate::de::required(f6, "product")?,
                     record_type: crate::de::required(f7, "record_type")?,
                 })

@@ -45,7 +45,7 @@ pub struct RecordingResponseData {
 impl serde::Serialize for RecordingResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordingResponseData", 19usize)?;
+        let mut out = serializer.serialize_struct("RecordingResponseData", 19)?;
         if let Some(v) = &self.call_control_id {
             out.serialize_field("call_control_id", v)?;
         }
@@ -107,9 +107,7 @@ impl serde::Serialize for RecordingResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "call_leg_id",
@@ -137,10 +135,7 @@ impl<'de> serde::Deserialize<'de> for RecordingResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -162,25 +157,25 @@ impl<'de> serde::Deserialize<'de> for RecordingResponseData {
                 let mut f18 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -254,8 +249,7 @@ pub struct RecordingResponseDataDownloadUrls {
 impl serde::Serialize for RecordingResponseDataDownloadUrls {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RecordingResponseDataDownloadUrls", 2usize)?;
+        let mut out = serializer.serialize_struct("RecordingResponseDataDownloadUrls", 2)?;
         if let Some(v) = &self.mp3 {
             out.serialize_field("mp3", v)?;
         }
@@ -266,9 +260,7 @@ impl serde::Serialize for RecordingResponseDataDownloadUrls {
     }
 }
 impl<'de> serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["mp3", "wav"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -276,16 +268,13 @@ impl<'de> serde::Deserialize<'de> for RecordingResponseDataDownloadUrls {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RecordingResponseDataDownloadUrls")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordingResponseDataDownloadUrls, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingResponseDataDownloadUrls, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -47,7 +47,7 @@ impl ReferenceInput {
 impl serde::Serialize for ReferenceInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ReferenceInput", 7usize)?;
+        let mut out = serializer.serialize_struct("ReferenceInput", 7)?;
         out.serialize_field("email", &self.email)?;
         out.serialize_field("full_name", &self.full_name)?;
         if let Some(v) = &self.job_title {
@@ -65,9 +65,7 @@ impl serde::Serialize for ReferenceInput {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReferenceInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "email",
             "full_name",
@@ -83,10 +81,7 @@ impl<'de> serde::Deserialize<'de> for ReferenceInput {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReferenceInput")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReferenceInput, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ReferenceInput, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,13 +91,13 @@ impl<'de> serde::Deserialize<'de> for ReferenceInput {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

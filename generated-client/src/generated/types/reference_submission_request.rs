@@ -26,16 +26,14 @@ impl ReferenceSubmissionRequest {
 impl serde::Serialize for ReferenceSubmissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ReferenceSubmissionRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("ReferenceSubmissionRequest", 2)?;
         out.serialize_field("business_references", &self.business_references)?;
         out.serialize_field("financial_reference", &self.financial_reference)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ReferenceSubmissionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["business_references", "financial_reference"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,16 +41,13 @@ impl<'de> serde::Deserialize<'de> for ReferenceSubmissionRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReferenceSubmissionRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReferenceSubmissionRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ReferenceSubmissionRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

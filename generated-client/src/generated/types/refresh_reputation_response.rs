@@ -15,15 +15,13 @@ impl RefreshReputationResponse {
 impl serde::Serialize for RefreshReputationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RefreshReputationResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("RefreshReputationResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for RefreshReputationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -31,14 +29,11 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshReputationResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefreshReputationResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RefreshReputationResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -71,8 +66,7 @@ impl RefreshReputationResponseDataResultsItem {
 impl serde::Serialize for RefreshReputationResponseDataResultsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RefreshReputationResponseDataResultsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("RefreshReputationResponseDataResultsItem", 3)?;
         if let Some(v) = &self.error {
             out.serialize_field("error", v)?;
         }
@@ -82,9 +76,7 @@ impl serde::Serialize for RefreshReputationResponseDataResultsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefreshReputationResponseDataResultsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["error", "phone_number", "success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -92,18 +84,15 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponseDataResultsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshReputationResponseDataResultsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefreshReputationResponseDataResultsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RefreshReputationResponseDataResultsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -114,8 +103,7 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponseDataResultsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("RefreshReputationResponseDataResultsItem", FIELDS, V)
+        deserializer.deserialize_struct("RefreshReputationResponseDataResultsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
@@ -130,8 +118,7 @@ pub struct RefreshReputationResponseData {
 impl serde::Serialize for RefreshReputationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RefreshReputationResponseData", 4usize)?;
+        let mut out = serializer.serialize_struct("RefreshReputationResponseData", 4)?;
         if let Some(v) = &self.results {
             out.serialize_field("results", v)?;
         }
@@ -148,35 +135,25 @@ impl serde::Serialize for RefreshReputationResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefreshReputationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "results",
-            "total_failed",
-            "total_requested",
-            "total_successful",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["results", "total_failed", "total_requested", "total_successful"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RefreshReputationResponseData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshReputationResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefreshReputationResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RefreshReputationResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

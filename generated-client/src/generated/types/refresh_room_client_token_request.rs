@@ -20,8 +20,7 @@ impl RefreshRoomClientTokenRequest {
 impl serde::Serialize for RefreshRoomClientTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RefreshRoomClientTokenRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("RefreshRoomClientTokenRequest", 2)?;
         out.serialize_field("refresh_token", &self.refresh_token)?;
         if let Some(v) = &self.token_ttl_secs {
             out.serialize_field("token_ttl_secs", v)?;
@@ -30,9 +29,7 @@ impl serde::Serialize for RefreshRoomClientTokenRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RefreshRoomClientTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["refresh_token", "token_ttl_secs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -40,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for RefreshRoomClientTokenRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshRoomClientTokenRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefreshRoomClientTokenRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RefreshRoomClientTokenRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,7 +11,7 @@ pub struct RegionOut {
 impl serde::Serialize for RegionOut {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RegionOut", 2usize)?;
+        let mut out = serializer.serialize_struct("RegionOut", 2)?;
         if let Some(v) = &self.region {
             out.serialize_field("region", v)?;
         }
@@ -22,9 +22,7 @@ impl serde::Serialize for RegionOut {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegionOut {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["region", "region_code"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for RegionOut {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegionOut")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegionOut, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegionOut, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -67,7 +62,7 @@ pub struct RegionOutRegion {
 impl serde::Serialize for RegionOutRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RegionOutRegion", 3usize)?;
+        let mut out = serializer.serialize_struct("RegionOutRegion", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -81,9 +76,7 @@ impl serde::Serialize for RegionOutRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegionOutRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "name", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -91,18 +84,15 @@ impl<'de> serde::Deserialize<'de> for RegionOutRegion {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegionOutRegion")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegionOutRegion, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegionOutRegion, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -14,7 +14,7 @@ pub struct RegulatoryRequirements {
 impl serde::Serialize for RegulatoryRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RegulatoryRequirements", 4usize)?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirements", 4)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -31,9 +31,7 @@ impl serde::Serialize for RegulatoryRequirements {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegulatoryRequirements {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action",
             "country_code",
@@ -46,20 +44,17 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirements {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegulatoryRequirements")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegulatoryRequirements, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirements, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -86,15 +81,10 @@ pub struct RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
     pub regex: Option<String>,
     pub time_limit: Option<String>,
 }
-impl serde::Serialize
-for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
+impl serde::Serialize for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria",
-                8usize,
-            )?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria", 8)?;
         if let Some(v) = &self.acceptable_characters {
             out.serialize_field("acceptable_characters", v)?;
         }
@@ -122,11 +112,8 @@ for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptable_characters",
             "acceptable_values",
@@ -141,17 +128,9 @@ for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria",
-                )
+                f.write_str("struct RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -162,14 +141,14 @@ for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -185,12 +164,7 @@ for RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RegulatoryRequirementsRegulatoryRequirementsItemAcceptanceCriteria", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "regulatory_requirements")))]
@@ -208,11 +182,7 @@ pub struct RegulatoryRequirementsRegulatoryRequirementsItem {
 impl serde::Serialize for RegulatoryRequirementsRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RegulatoryRequirementsRegulatoryRequirementsItem",
-                6usize,
-            )?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsRegulatoryRequirementsItem", 6)?;
         if let Some(v) = &self.acceptance_criteria {
             out.serialize_field("acceptance_criteria", v)?;
         }
@@ -235,9 +205,7 @@ impl serde::Serialize for RegulatoryRequirementsRegulatoryRequirementsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptance_criteria",
             "description",
@@ -252,10 +220,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequiremen
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegulatoryRequirementsRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegulatoryRequirementsRegulatoryRequirementsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -264,12 +229,12 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequiremen
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -283,11 +248,6 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsRegulatoryRequiremen
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RegulatoryRequirementsRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RegulatoryRequirementsRegulatoryRequirementsItem", FIELDS, V)
     }
 }

@@ -17,8 +17,7 @@ pub struct RegulatoryRequirementsPhoneNumbers {
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RegulatoryRequirementsPhoneNumbers", 5usize)?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsPhoneNumbers", 5)?;
         if let Some(v) = &self.phone_number {
             out.serialize_field("phone_number", v)?;
         }
@@ -38,9 +37,7 @@ impl serde::Serialize for RegulatoryRequirementsPhoneNumbers {
     }
 }
 impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "phone_number",
             "phone_number_type",
@@ -54,10 +51,7 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbers {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegulatoryRequirementsPhoneNumbers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegulatoryRequirementsPhoneNumbers, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsPhoneNumbers, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +59,11 @@ impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbers {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -94,11 +88,7 @@ pub struct RegulatoryRequirementsPhoneNumbersRegionInformationItem {
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegionInformationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegionInformationItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsPhoneNumbersRegionInformationItem", 2)?;
         if let Some(v) = &self.region_name {
             out.serialize_field("region_name", v)?;
         }
@@ -108,33 +98,22 @@ impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegionInformationIte
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RegulatoryRequirementsPhoneNumbersRegionInformationItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbersRegionInformationItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["region_name", "region_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RegulatoryRequirementsPhoneNumbersRegionInformationItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RegulatoryRequirementsPhoneNumbersRegionInformationItem",
-                )
+                f.write_str("struct RegulatoryRequirementsPhoneNumbersRegionInformationItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RegulatoryRequirementsPhoneNumbersRegionInformationItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsPhoneNumbersRegionInformationItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -144,12 +123,7 @@ for RegulatoryRequirementsPhoneNumbersRegionInformationItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegionInformationItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RegulatoryRequirementsPhoneNumbersRegionInformationItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
@@ -159,15 +133,10 @@ pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanc
     pub field_value: Option<String>,
     pub locality_limit: Option<String>,
 }
-impl serde::Serialize
-for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
+impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria", 3)?;
         if let Some(v) = &self.field_type {
             out.serialize_field("field_type", v)?;
         }
@@ -180,35 +149,24 @@ for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriter
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_type", "field_value", "locality_limit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria",
-                )
+                f.write_str("struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -219,12 +177,7 @@ for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriter
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItemAcceptanceCriteria", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "phone_numbers_regulatory_requirements")))]
@@ -243,11 +196,7 @@ pub struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
 impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem",
-                7usize,
-            )?;
+        let mut out = serializer.serialize_struct("RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem", 7)?;
         if let Some(v) = &self.acceptance_criteria {
             out.serialize_field("acceptance_criteria", v)?;
         }
@@ -272,11 +221,8 @@ impl serde::Serialize for RegulatoryRequirementsPhoneNumbersRegulatoryRequiremen
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "acceptance_criteria",
             "description",
@@ -290,17 +236,9 @@ for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem",
-                )
+                f.write_str("struct RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -310,13 +248,13 @@ for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -331,11 +269,6 @@ for RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("RegulatoryRequirementsPhoneNumbersRegulatoryRequirementsItem", FIELDS, V)
     }
 }

@@ -30,7 +30,7 @@ impl RelationshipInfo {
 impl serde::Serialize for RelationshipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RelationshipInfo", 3usize)?;
+        let mut out = serializer.serialize_struct("RelationshipInfo", 3)?;
         out.serialize_field("parent_id", &self.parent_id)?;
         out.serialize_field("type", &self.r#type)?;
         out.serialize_field("via", &self.via)?;
@@ -38,9 +38,7 @@ impl serde::Serialize for RelationshipInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for RelationshipInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parent_id", "type", "via"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -48,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for RelationshipInfo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RelationshipInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RelationshipInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RelationshipInfo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,7 +28,7 @@ impl RelationshipMetadata {
 impl serde::Serialize for RelationshipMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RelationshipMetadata", 4usize)?;
+        let mut out = serializer.serialize_struct("RelationshipMetadata", 4)?;
         out.serialize_field("max_recommended_depth", &self.max_recommended_depth)?;
         out.serialize_field("total_children", &self.total_children)?;
         out.serialize_field("total_parents", &self.total_parents)?;
@@ -37,9 +37,7 @@ impl serde::Serialize for RelationshipMetadata {
     }
 }
 impl<'de> serde::Deserialize<'de> for RelationshipMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "max_recommended_depth",
             "total_children",
@@ -52,28 +50,22 @@ impl<'de> serde::Deserialize<'de> for RelationshipMetadata {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RelationshipMetadata")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RelationshipMetadata, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RelationshipMetadata, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(RelationshipMetadata {
-                    max_recommended_depth: crate::de::required(
-                        f0,
-                        "max_recommended_depth",
-                    )?,
+                    max_recommended_depth: crate::de::required(f0, "max_recommended_depth")?,
                     total_children: crate::de::required(f1, "total_children")?,
                     total_parents: crate::de::required(f2, "total_parents")?,
                     total_siblings: crate::de::required(f3, "total_siblings")?,

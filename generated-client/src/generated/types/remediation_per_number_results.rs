@@ -14,8 +14,7 @@ pub struct RemediationPerNumberResults {
 impl serde::Serialize for RemediationPerNumberResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("RemediationPerNumberResults", 5usize)?;
+        let mut out = serializer.serialize_struct("RemediationPerNumberResults", 5)?;
         if let Some(v) = &self.ineligible {
             out.serialize_field("ineligible", v)?;
         }
@@ -35,9 +34,7 @@ impl serde::Serialize for RemediationPerNumberResults {
     }
 }
 impl<'de> serde::Deserialize<'de> for RemediationPerNumberResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ineligible",
             "not_flagged",
@@ -51,10 +48,7 @@ impl<'de> serde::Deserialize<'de> for RemediationPerNumberResults {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemediationPerNumberResults")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemediationPerNumberResults, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RemediationPerNumberResults, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +56,11 @@ impl<'de> serde::Deserialize<'de> for RemediationPerNumberResults {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

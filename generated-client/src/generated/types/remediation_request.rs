@@ -60,7 +60,7 @@ impl RemediationRequest {
 impl serde::Serialize for RemediationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RemediationRequest", 13usize)?;
+        let mut out = serializer.serialize_struct("RemediationRequest", 13)?;
         out.serialize_field("call_purpose", &self.call_purpose)?;
         if let Some(v) = &self.contact_email {
             out.serialize_field("contact_email", v)?;
@@ -88,9 +88,7 @@ impl serde::Serialize for RemediationRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RemediationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_purpose",
             "contact_email",
@@ -112,10 +110,7 @@ impl<'de> serde::Deserialize<'de> for RemediationRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemediationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemediationRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RemediationRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -131,19 +126,19 @@ impl<'de> serde::Deserialize<'de> for RemediationRequest {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -153,14 +148,8 @@ impl<'de> serde::Deserialize<'de> for RemediationRequest {
                     created_at: crate::de::required(f2, "created_at")?,
                     id: crate::de::required(f3, "id")?,
                     phone_numbers_count: crate::de::required(f4, "phone_numbers_count")?,
-                    phone_numbers_ineligible: crate::de::required(
-                        f5,
-                        "phone_numbers_ineligible",
-                    )?,
-                    phone_numbers_submitted: crate::de::required(
-                        f6,
-                        "phone_numbers_submitted",
-                    )?,
+                    phone_numbers_ineligible: crate::de::required(f5, "phone_numbers_ineligible")?,
+                    phone_numbers_submitted: crate::de::required(f6, "phone_numbers_submitted")?,
                     results: f7,
                     status: crate::de::required(f8, "status")?,
                     tier1_completed_at: f9,

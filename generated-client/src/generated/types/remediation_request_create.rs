@@ -30,7 +30,7 @@ impl RemediationRequestCreate {
 impl serde::Serialize for RemediationRequestCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RemediationRequestCreate", 4usize)?;
+        let mut out = serializer.serialize_struct("RemediationRequestCreate", 4)?;
         out.serialize_field("call_purpose", &self.call_purpose)?;
         if let Some(v) = &self.contact_email {
             out.serialize_field("contact_email", v)?;
@@ -43,35 +43,25 @@ impl serde::Serialize for RemediationRequestCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for RemediationRequestCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "call_purpose",
-            "contact_email",
-            "phone_numbers",
-            "webhook_url",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_purpose", "contact_email", "phone_numbers", "webhook_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RemediationRequestCreate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemediationRequestCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemediationRequestCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RemediationRequestCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -39,7 +39,7 @@ impl RemediationRequestListItem {
 impl serde::Serialize for RemediationRequestListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RemediationRequestListItem", 8usize)?;
+        let mut out = serializer.serialize_struct("RemediationRequestListItem", 8)?;
         out.serialize_field("call_purpose", &self.call_purpose)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("id", &self.id)?;
@@ -56,9 +56,7 @@ impl serde::Serialize for RemediationRequestListItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for RemediationRequestListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_purpose",
             "created_at",
@@ -75,10 +73,7 @@ impl<'de> serde::Deserialize<'de> for RemediationRequestListItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemediationRequestListItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemediationRequestListItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RemediationRequestListItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -89,14 +84,14 @@ impl<'de> serde::Deserialize<'de> for RemediationRequestListItem {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

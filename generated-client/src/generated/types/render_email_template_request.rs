@@ -10,7 +10,7 @@ pub struct RenderEmailTemplateRequest {
 impl serde::Serialize for RenderEmailTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RenderEmailTemplateRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("RenderEmailTemplateRequest", 1)?;
         if let Some(v) = &self.template_variables {
             out.serialize_field("template_variables", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for RenderEmailTemplateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for RenderEmailTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["template_variables"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for RenderEmailTemplateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RenderEmailTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RenderEmailTemplateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RenderEmailTemplateRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -18,7 +18,7 @@ pub struct ReplacedLinkClick {
 impl serde::Serialize for ReplacedLinkClick {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ReplacedLinkClick", 5usize)?;
+        let mut out = serializer.serialize_struct("ReplacedLinkClick", 5)?;
         if let Some(v) = &self.message_id {
             out.serialize_field("message_id", v)?;
         }
@@ -38,26 +38,15 @@ impl serde::Serialize for ReplacedLinkClick {
     }
 }
 impl<'de> serde::Deserialize<'de> for ReplacedLinkClick {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "message_id",
-            "record_type",
-            "time_clicked",
-            "to",
-            "url",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message_id", "record_type", "time_clicked", "to", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ReplacedLinkClick;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplacedLinkClick")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplacedLinkClick, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ReplacedLinkClick, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +54,11 @@ impl<'de> serde::Deserialize<'de> for ReplacedLinkClick {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -9,7 +9,7 @@ pub struct ResourceNotFoundError {
 impl serde::Serialize for ResourceNotFoundError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ResourceNotFoundError", 1usize)?;
+        let mut out = serializer.serialize_struct("ResourceNotFoundError", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for ResourceNotFoundError {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ResourceNotFoundError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResourceNotFoundError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ResourceNotFoundError, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -55,8 +50,7 @@ pub struct ResourceNotFoundErrorErrorsItemMeta {
 impl serde::Serialize for ResourceNotFoundErrorErrorsItemMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ResourceNotFoundErrorErrorsItemMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("ResourceNotFoundErrorErrorsItemMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -64,9 +58,7 @@ impl serde::Serialize for ResourceNotFoundErrorErrorsItemMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceNotFoundErrorErrorsItemMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -74,14 +66,11 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundErrorErrorsItemMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ResourceNotFoundErrorErrorsItemMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResourceNotFoundErrorErrorsItemMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ResourceNotFoundErrorErrorsItemMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -107,8 +96,7 @@ pub struct ResourceNotFoundErrorErrorsItem {
 impl serde::Serialize for ResourceNotFoundErrorErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ResourceNotFoundErrorErrorsItem", 4usize)?;
+        let mut out = serializer.serialize_struct("ResourceNotFoundErrorErrorsItem", 4)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -125,9 +113,7 @@ impl serde::Serialize for ResourceNotFoundErrorErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceNotFoundErrorErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -135,20 +121,17 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundErrorErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ResourceNotFoundErrorErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResourceNotFoundErrorErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ResourceNotFoundErrorErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,8 +13,7 @@ pub struct ResumeConferenceRecordingRequest {
 impl serde::Serialize for ResumeConferenceRecordingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ResumeConferenceRecordingRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("ResumeConferenceRecordingRequest", 3)?;
         if let Some(v) = &self.command_id {
             out.serialize_field("command_id", v)?;
         }
@@ -28,9 +27,7 @@ impl serde::Serialize for ResumeConferenceRecordingRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResumeConferenceRecordingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["command_id", "recording_id", "region"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,18 +35,15 @@ impl<'de> serde::Deserialize<'de> for ResumeConferenceRecordingRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ResumeConferenceRecordingRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResumeConferenceRecordingRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ResumeConferenceRecordingRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

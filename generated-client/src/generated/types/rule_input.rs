@@ -19,7 +19,7 @@ impl RuleInput {
 impl serde::Serialize for RuleInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RuleInput", 2usize)?;
+        let mut out = serializer.serialize_struct("RuleInput", 2)?;
         if let Some(v) = &self.r#match {
             out.serialize_field("match", v)?;
         }
@@ -28,9 +28,7 @@ impl serde::Serialize for RuleInput {
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["match", "serve"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,16 +36,13 @@ impl<'de> serde::Deserialize<'de> for RuleInput {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RuleInput")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RuleInput, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RuleInput, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

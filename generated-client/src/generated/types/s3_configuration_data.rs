@@ -28,7 +28,7 @@ impl S3ConfigurationData {
 impl serde::Serialize for S3ConfigurationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("S3ConfigurationData", 5usize)?;
+        let mut out = serializer.serialize_struct("S3ConfigurationData", 5)?;
         if let Some(v) = &self.aws_access_key_id {
             out.serialize_field("aws_access_key_id", v)?;
         }
@@ -46,9 +46,7 @@ impl serde::Serialize for S3ConfigurationData {
     }
 }
 impl<'de> serde::Deserialize<'de> for S3ConfigurationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "aws_access_key_id",
             "aws_secret_access_key",
@@ -62,10 +60,7 @@ impl<'de> serde::Deserialize<'de> for S3ConfigurationData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct S3ConfigurationData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<S3ConfigurationData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<S3ConfigurationData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for S3ConfigurationData {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

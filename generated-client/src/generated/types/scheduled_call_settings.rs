@@ -12,7 +12,7 @@ pub struct ScheduledCallSettings {
 impl serde::Serialize for ScheduledCallSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ScheduledCallSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("ScheduledCallSettings", 1)?;
         if let Some(v) = &self.sip_region {
             out.serialize_field("sip_region", v)?;
         }
@@ -20,9 +20,7 @@ impl serde::Serialize for ScheduledCallSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduledCallSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["sip_region"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -30,14 +28,11 @@ impl<'de> serde::Deserialize<'de> for ScheduledCallSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScheduledCallSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScheduledCallSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ScheduledCallSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

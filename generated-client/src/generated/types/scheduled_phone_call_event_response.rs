@@ -73,8 +73,7 @@ impl ScheduledPhoneCallEventResponse {
 impl serde::Serialize for ScheduledPhoneCallEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ScheduledPhoneCallEventResponse", 21usize)?;
+        let mut out = serializer.serialize_struct("ScheduledPhoneCallEventResponse", 21)?;
         out.serialize_field("assistant_id", &self.assistant_id)?;
         if let Some(v) = &self.call_attempts {
             out.serialize_field("call_attempts", v)?;
@@ -118,10 +117,7 @@ impl serde::Serialize for ScheduledPhoneCallEventResponse {
         if let Some(v) = &self.retry_interval_secs {
             out.serialize_field("retry_interval_secs", v)?;
         }
-        out.serialize_field(
-            "scheduled_at_fixed_datetime",
-            &self.scheduled_at_fixed_datetime,
-        )?;
+        out.serialize_field("scheduled_at_fixed_datetime", &self.scheduled_at_fixed_datetime)?;
         if let Some(v) = &self.scheduled_event_id {
             out.serialize_field("scheduled_event_id", v)?;
         }
@@ -129,18 +125,13 @@ impl serde::Serialize for ScheduledPhoneCallEventResponse {
             out.serialize_field("status", v)?;
         }
         out.serialize_field("telnyx_agent_target", &self.telnyx_agent_target)?;
-        out.serialize_field(
-            "telnyx_conversation_channel",
-            &self.telnyx_conversation_channel,
-        )?;
+        out.serialize_field("telnyx_conversation_channel", &self.telnyx_conversation_channel)?;
         out.serialize_field("telnyx_end_user_target", &self.telnyx_end_user_target)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "assistant_id",
             "call_attempts",
@@ -170,10 +161,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScheduledPhoneCallEventResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScheduledPhoneCallEventResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ScheduledPhoneCallEventResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -197,27 +185,27 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
                 let mut f20 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = Some(map.next_value()?),
-                        19usize => f19 = Some(map.next_value()?),
-                        20usize => f20 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = Some(map.next_value()?),
+                        19 => f19 = Some(map.next_value()?),
+                        20 => f20 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -237,24 +225,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
                     retry_attempts: f12,
                     retry_count: f13,
                     retry_interval_secs: f14,
-                    scheduled_at_fixed_datetime: crate::de::required(
-                        f15,
-                        "scheduled_at_fixed_datetime",
-                    )?,
+                    scheduled_at_fixed_datetime: crate::de::required(f15, "scheduled_at_fixed_datetime")?,
                     scheduled_event_id: f16,
                     status: f17,
-                    telnyx_agent_target: crate::de::required(
-                        f18,
-                        "telnyx_agent_target",
-                    )?,
-                    telnyx_conversation_channel: crate::de::required(
-                        f19,
-                        "telnyx_conversation_channel",
-                    )?,
-                    telnyx_end_user_target: crate::de::required(
-                        f20,
-                        "telnyx_end_user_target",
-                    )?,
+                    telnyx_agent_target: crate::de::required(f18, "telnyx_agent_target")?,
+                    telnyx_conversation_channel: crate::de::required(f19, "telnyx_conversation_channel")?,
+                    telnyx_end_user_target: crate::de::required(f20, "telnyx_end_user_target")?,
                 })
             }
         }

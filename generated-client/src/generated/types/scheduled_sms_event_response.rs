@@ -56,7 +56,7 @@ impl ScheduledSmsEventResponse {
 impl serde::Serialize for ScheduledSmsEventResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ScheduledSmsEventResponse", 14usize)?;
+        let mut out = serializer.serialize_struct("ScheduledSmsEventResponse", 14)?;
         out.serialize_field("assistant_id", &self.assistant_id)?;
         if let Some(v) = &self.conversation_id {
             out.serialize_field("conversation_id", v)?;
@@ -76,10 +76,7 @@ impl serde::Serialize for ScheduledSmsEventResponse {
         if let Some(v) = &self.retry_count {
             out.serialize_field("retry_count", v)?;
         }
-        out.serialize_field(
-            "scheduled_at_fixed_datetime",
-            &self.scheduled_at_fixed_datetime,
-        )?;
+        out.serialize_field("scheduled_at_fixed_datetime", &self.scheduled_at_fixed_datetime)?;
         if let Some(v) = &self.scheduled_event_id {
             out.serialize_field("scheduled_event_id", v)?;
         }
@@ -87,19 +84,14 @@ impl serde::Serialize for ScheduledSmsEventResponse {
             out.serialize_field("status", v)?;
         }
         out.serialize_field("telnyx_agent_target", &self.telnyx_agent_target)?;
-        out.serialize_field(
-            "telnyx_conversation_channel",
-            &self.telnyx_conversation_channel,
-        )?;
+        out.serialize_field("telnyx_conversation_channel", &self.telnyx_conversation_channel)?;
         out.serialize_field("telnyx_end_user_target", &self.telnyx_end_user_target)?;
         out.serialize_field("text", &self.text)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "assistant_id",
             "conversation_id",
@@ -122,10 +114,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScheduledSmsEventResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScheduledSmsEventResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ScheduledSmsEventResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -142,20 +131,20 @@ impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
                 let mut f13 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -167,24 +156,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
                     dynamic_variables: f4,
                     errors: f5,
                     retry_count: f6,
-                    scheduled_at_fixed_datetime: crate::de::required(
-                        f7,
-                        "scheduled_at_fixed_datetime",
-                    )?,
+                    scheduled_at_fixed_datetime: crate::de::required(f7, "scheduled_at_fixed_datetime")?,
                     scheduled_event_id: f8,
                     status: f9,
-                    telnyx_agent_target: crate::de::required(
-                        f10,
-                        "telnyx_agent_target",
-                    )?,
-                    telnyx_conversation_channel: crate::de::required(
-                        f11,
-                        "telnyx_conversation_channel",
-                    )?,
-                    telnyx_end_user_target: crate::de::required(
-                        f12,
-                        "telnyx_end_user_target",
-                    )?,
+                    telnyx_agent_target: crate::de::required(f10, "telnyx_agent_target")?,
+                    telnyx_conversation_channel: crate::de::required(f11, "telnyx_conversation_channel")?,
+                    telnyx_end_user_target: crate::de::required(f12, "telnyx_end_user_target")?,
                     text: crate::de::required(f13, "text")?,
                 })
             }

@@ -29,7 +29,7 @@ impl SendDtmfRequest {
 impl serde::Serialize for SendDtmfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SendDtmfRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("SendDtmfRequest", 4)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -44,35 +44,25 @@ impl serde::Serialize for SendDtmfRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for SendDtmfRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "client_state",
-            "command_id",
-            "digits",
-            "duration_millis",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["client_state", "command_id", "digits", "duration_millis"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SendDtmfRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SendDtmfRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendDtmfRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SendDtmfRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -41,7 +41,7 @@ impl SendFaxMultipartRequest {
 impl serde::Serialize for SendFaxMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SendFaxMultipartRequest", 9usize)?;
+        let mut out = serializer.serialize_struct("SendFaxMultipartRequest", 9)?;
         out.serialize_field("connection_id", &self.connection_id)?;
         out.serialize_field("contents", &self.contents)?;
         out.serialize_field("from", &self.from)?;
@@ -65,9 +65,7 @@ impl serde::Serialize for SendFaxMultipartRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for SendFaxMultipartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "connection_id",
             "contents",
@@ -85,10 +83,7 @@ impl<'de> serde::Deserialize<'de> for SendFaxMultipartRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SendFaxMultipartRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendFaxMultipartRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SendFaxMultipartRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -100,15 +95,15 @@ impl<'de> serde::Deserialize<'de> for SendFaxMultipartRequest {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

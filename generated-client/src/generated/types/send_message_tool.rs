@@ -23,16 +23,14 @@ impl SendMessageTool {
 impl serde::Serialize for SendMessageTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SendMessageTool", 2usize)?;
+        let mut out = serializer.serialize_struct("SendMessageTool", 2)?;
         out.serialize_field("send_message", &self.send_message)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SendMessageTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["send_message", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -40,16 +38,13 @@ impl<'de> serde::Deserialize<'de> for SendMessageTool {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SendMessageTool")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendMessageTool, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SendMessageTool, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -84,9 +79,7 @@ impl serde::Serialize for SendMessageToolSendMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for SendMessageToolSendMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message_template"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -94,15 +87,12 @@ impl<'de> serde::Deserialize<'de> for SendMessageToolSendMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SendMessageToolSendMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendMessageToolSendMessage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SendMessageToolSendMessage, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = Some(map.next_value()?),
+                        crate::de::Key::Declared(0) => f0 = Some(map.next_value()?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

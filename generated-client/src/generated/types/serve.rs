@@ -17,7 +17,7 @@ pub struct Serve {
 impl serde::Serialize for Serve {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Serve", 2usize)?;
+        let mut out = serializer.serialize_struct("Serve", 2)?;
         if let Some(v) = &self.rollout {
             out.serialize_field("rollout", v)?;
         }
@@ -28,9 +28,7 @@ impl serde::Serialize for Serve {
     }
 }
 impl<'de> serde::Deserialize<'de> for Serve {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["rollout", "version_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,16 +36,13 @@ impl<'de> serde::Deserialize<'de> for Serve {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Serve")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Serve, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Serve, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

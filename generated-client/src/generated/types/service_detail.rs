@@ -32,7 +32,7 @@ impl ServiceDetail {
 impl serde::Serialize for ServiceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ServiceDetail", 3usize)?;
+        let mut out = serializer.serialize_struct("ServiceDetail", 3)?;
         out.serialize_field("cost", &self.cost)?;
         out.serialize_field("cost_type", &self.cost_type)?;
         out.serialize_field("name", &self.name)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for ServiceDetail {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cost", "cost_type", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +48,15 @@ impl<'de> serde::Deserialize<'de> for ServiceDetail {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ServiceDetail")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServiceDetail, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ServiceDetail, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -21,7 +21,7 @@ impl SessionAnalysisError {
 impl serde::Serialize for SessionAnalysisError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SessionAnalysisError", 3usize)?;
+        let mut out = serializer.serialize_struct("SessionAnalysisError", 3)?;
         out.serialize_field("code", &self.code)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
@@ -31,9 +31,7 @@ impl serde::Serialize for SessionAnalysisError {
     }
 }
 impl<'de> serde::Deserialize<'de> for SessionAnalysisError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "message"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,18 +39,15 @@ impl<'de> serde::Deserialize<'de> for SessionAnalysisError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionAnalysisError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionAnalysisError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SessionAnalysisError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl SessionAnalysisResponse {
 impl serde::Serialize for SessionAnalysisResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SessionAnalysisResponse", 4usize)?;
+        let mut out = serializer.serialize_struct("SessionAnalysisResponse", 4)?;
         out.serialize_field("cost", &self.cost)?;
         out.serialize_field("meta", &self.meta)?;
         out.serialize_field("root", &self.root)?;
@@ -40,9 +40,7 @@ impl serde::Serialize for SessionAnalysisResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for SessionAnalysisResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cost", "meta", "root", "session_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,20 +48,17 @@ impl<'de> serde::Deserialize<'de> for SessionAnalysisResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionAnalysisResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionAnalysisResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SessionAnalysisResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -36,7 +36,7 @@ impl Settings {
 impl serde::Serialize for Settings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Settings", 4usize)?;
+        let mut out = serializer.serialize_struct("Settings", 4)?;
         out.serialize_field("idp_cert_fingerprint", &self.idp_cert_fingerprint)?;
         if let Some(v) = &self.idp_cert_fingerprint_algorithm {
             out.serialize_field("idp_cert_fingerprint_algorithm", v)?;
@@ -47,9 +47,7 @@ impl serde::Serialize for Settings {
     }
 }
 impl<'de> serde::Deserialize<'de> for Settings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "idp_cert_fingerprint",
             "idp_cert_fingerprint_algorithm",
@@ -62,28 +60,22 @@ impl<'de> serde::Deserialize<'de> for Settings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Settings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Settings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Settings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(Settings {
-                    idp_cert_fingerprint: crate::de::required(
-                        f0,
-                        "idp_cert_fingerprint",
-                    )?,
+                    idp_cert_fingerprint: crate::de::required(f0, "idp_cert_fingerprint")?,
                     idp_cert_fingerprint_algorithm: f1,
                     idp_entity_id: crate::de::required(f2, "idp_entity_id")?,
                     idp_sso_target_url: crate::de::required(f3, "idp_sso_target_url")?,

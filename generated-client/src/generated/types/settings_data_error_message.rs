@@ -17,15 +17,13 @@ impl SettingsDataErrorMessage {
 impl serde::Serialize for SettingsDataErrorMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SettingsDataErrorMessage", 1usize)?;
+        let mut out = serializer.serialize_struct("SettingsDataErrorMessage", 1)?;
         out.serialize_field("message", &self.message)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SettingsDataErrorMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,14 +31,11 @@ impl<'de> serde::Deserialize<'de> for SettingsDataErrorMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SettingsDataErrorMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SettingsDataErrorMessage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SettingsDataErrorMessage, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

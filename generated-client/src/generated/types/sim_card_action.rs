@@ -28,7 +28,7 @@ pub struct SimCardAction {
 impl serde::Serialize for SimCardAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardAction", 8usize)?;
+        let mut out = serializer.serialize_struct("SimCardAction", 8)?;
         if let Some(v) = &self.action_type {
             out.serialize_field("action_type", v)?;
         }
@@ -57,9 +57,7 @@ impl serde::Serialize for SimCardAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "action_type",
             "created_at",
@@ -76,10 +74,7 @@ impl<'de> serde::Deserialize<'de> for SimCardAction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardAction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardAction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardAction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -90,14 +85,14 @@ impl<'de> serde::Deserialize<'de> for SimCardAction {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -215,7 +210,7 @@ pub struct SimCardActionStatus {
 impl serde::Serialize for SimCardActionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardActionStatus", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardActionStatus", 2)?;
         if let Some(v) = &self.reason {
             out.serialize_field("reason", v)?;
         }
@@ -226,9 +221,7 @@ impl serde::Serialize for SimCardActionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardActionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["reason", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -236,16 +229,13 @@ impl<'de> serde::Deserialize<'de> for SimCardActionStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardActionStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardActionStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardActionStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

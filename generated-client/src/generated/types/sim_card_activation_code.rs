@@ -11,7 +11,7 @@ pub struct SimCardActivationCode {
 impl serde::Serialize for SimCardActivationCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardActivationCode", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardActivationCode", 2)?;
         if let Some(v) = &self.activation_code {
             out.serialize_field("activation_code", v)?;
         }
@@ -22,9 +22,7 @@ impl serde::Serialize for SimCardActivationCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardActivationCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["activation_code", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for SimCardActivationCode {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardActivationCode")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardActivationCode, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardActivationCode, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

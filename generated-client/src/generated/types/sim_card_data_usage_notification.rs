@@ -20,8 +20,7 @@ pub struct SimCardDataUsageNotification {
 impl serde::Serialize for SimCardDataUsageNotification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardDataUsageNotification", 6usize)?;
+        let mut out = serializer.serialize_struct("SimCardDataUsageNotification", 6)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -44,9 +43,7 @@ impl serde::Serialize for SimCardDataUsageNotification {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -61,10 +58,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotification {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDataUsageNotification")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDataUsageNotification, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDataUsageNotification, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,12 +67,12 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotification {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -136,8 +130,7 @@ pub struct SimCardDataUsageNotificationThreshold {
 impl serde::Serialize for SimCardDataUsageNotificationThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardDataUsageNotificationThreshold", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardDataUsageNotificationThreshold", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -148,9 +141,7 @@ impl serde::Serialize for SimCardDataUsageNotificationThreshold {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -158,16 +149,13 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationThreshold {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDataUsageNotificationThreshold")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDataUsageNotificationThreshold, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDataUsageNotificationThreshold, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -177,7 +165,6 @@ impl<'de> serde::Deserialize<'de> for SimCardDataUsageNotificationThreshold {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SimCardDataUsageNotificationThreshold", FIELDS, V)
+        deserializer.deserialize_struct("SimCardDataUsageNotificationThreshold", FIELDS, V)
     }
 }

@@ -19,7 +19,7 @@ pub struct SimCardDeviceDetails {
 impl serde::Serialize for SimCardDeviceDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardDeviceDetails", 6usize)?;
+        let mut out = serializer.serialize_struct("SimCardDeviceDetails", 6)?;
         if let Some(v) = &self.brand_name {
             out.serialize_field("brand_name", v)?;
         }
@@ -42,9 +42,7 @@ impl serde::Serialize for SimCardDeviceDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardDeviceDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "brand_name",
             "device_type",
@@ -59,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for SimCardDeviceDetails {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardDeviceDetails")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardDeviceDetails, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardDeviceDetails, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -71,12 +66,12 @@ impl<'de> serde::Deserialize<'de> for SimCardDeviceDetails {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

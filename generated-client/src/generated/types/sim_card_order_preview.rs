@@ -15,7 +15,7 @@ pub struct SimCardOrderPreview {
 impl serde::Serialize for SimCardOrderPreview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardOrderPreview", 5usize)?;
+        let mut out = serializer.serialize_struct("SimCardOrderPreview", 5)?;
         if let Some(v) = &self.quantity {
             out.serialize_field("quantity", v)?;
         }
@@ -35,9 +35,7 @@ impl serde::Serialize for SimCardOrderPreview {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "quantity",
             "record_type",
@@ -51,10 +49,7 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreview {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardOrderPreview")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardOrderPreview, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardOrderPreview, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -62,11 +57,11 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreview {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -93,8 +88,7 @@ pub struct SimCardOrderPreviewShippingCost {
 impl serde::Serialize for SimCardOrderPreviewShippingCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardOrderPreviewShippingCost", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardOrderPreviewShippingCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -105,9 +99,7 @@ impl serde::Serialize for SimCardOrderPreviewShippingCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewShippingCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -115,16 +107,13 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewShippingCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardOrderPreviewShippingCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardOrderPreviewShippingCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardOrderPreviewShippingCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -148,8 +137,7 @@ pub struct SimCardOrderPreviewSimCardsCost {
 impl serde::Serialize for SimCardOrderPreviewSimCardsCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardOrderPreviewSimCardsCost", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardOrderPreviewSimCardsCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -160,9 +148,7 @@ impl serde::Serialize for SimCardOrderPreviewSimCardsCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewSimCardsCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -170,16 +156,13 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewSimCardsCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardOrderPreviewSimCardsCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardOrderPreviewSimCardsCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardOrderPreviewSimCardsCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -203,8 +186,7 @@ pub struct SimCardOrderPreviewTotalCost {
 impl serde::Serialize for SimCardOrderPreviewTotalCost {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardOrderPreviewTotalCost", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardOrderPreviewTotalCost", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -215,9 +197,7 @@ impl serde::Serialize for SimCardOrderPreviewTotalCost {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewTotalCost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "currency"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -225,16 +205,13 @@ impl<'de> serde::Deserialize<'de> for SimCardOrderPreviewTotalCost {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardOrderPreviewTotalCost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardOrderPreviewTotalCost, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardOrderPreviewTotalCost, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

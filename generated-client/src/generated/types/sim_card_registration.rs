@@ -26,7 +26,7 @@ impl SimCardRegistration {
 impl serde::Serialize for SimCardRegistration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardRegistration", 4usize)?;
+        let mut out = serializer.serialize_struct("SimCardRegistration", 4)?;
         out.serialize_field("registration_codes", &self.registration_codes)?;
         if let Some(v) = &self.sim_card_group_id {
             out.serialize_field("sim_card_group_id", v)?;
@@ -41,35 +41,25 @@ impl serde::Serialize for SimCardRegistration {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "registration_codes",
-            "sim_card_group_id",
-            "status",
-            "tags",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["registration_codes", "sim_card_group_id", "status", "tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SimCardRegistration;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardRegistration")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardRegistration, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardRegistration, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

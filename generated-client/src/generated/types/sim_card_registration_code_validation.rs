@@ -15,8 +15,7 @@ pub struct SimCardRegistrationCodeValidation {
 impl serde::Serialize for SimCardRegistrationCodeValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimCardRegistrationCodeValidation", 4usize)?;
+        let mut out = serializer.serialize_struct("SimCardRegistrationCodeValidation", 4)?;
         if let Some(v) = &self.invalid_detail {
             out.serialize_field("invalid_detail", v)?;
         }
@@ -33,35 +32,25 @@ impl serde::Serialize for SimCardRegistrationCodeValidation {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardRegistrationCodeValidation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "invalid_detail",
-            "record_type",
-            "registration_code",
-            "valid",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["invalid_detail", "record_type", "registration_code", "valid"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SimCardRegistrationCodeValidation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardRegistrationCodeValidation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardRegistrationCodeValidation, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardRegistrationCodeValidation, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -30,7 +30,7 @@ pub struct SimCardStatus {
 impl serde::Serialize for SimCardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimCardStatus", 2usize)?;
+        let mut out = serializer.serialize_struct("SimCardStatus", 2)?;
         if let Some(v) = &self.reason {
             out.serialize_field("reason", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for SimCardStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimCardStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["reason", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,16 +49,13 @@ impl<'de> serde::Deserialize<'de> for SimCardStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimCardStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimCardStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimCardStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -40,7 +40,7 @@ impl SimpleLine {
 impl serde::Serialize for SimpleLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimpleLine", 5usize)?;
+        let mut out = serializer.serialize_struct("SimpleLine", 5)?;
         out.serialize_field("alias", &self.alias)?;
         out.serialize_field("amount", &self.amount)?;
         out.serialize_field("name", &self.name)?;
@@ -50,9 +50,7 @@ impl serde::Serialize for SimpleLine {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimpleLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["alias", "amount", "name", "quantity", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -60,10 +58,7 @@ impl<'de> serde::Deserialize<'de> for SimpleLine {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimpleLine")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimpleLine, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimpleLine, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -71,11 +66,11 @@ impl<'de> serde::Deserialize<'de> for SimpleLine {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -54,7 +54,7 @@ pub struct SimpleSimCard {
 impl serde::Serialize for SimpleSimCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimpleSimCard", 20usize)?;
+        let mut out = serializer.serialize_struct("SimpleSimCard", 20)?;
         if let Some(v) = &self.actions_in_progress {
             out.serialize_field("actions_in_progress", v)?;
         }
@@ -119,9 +119,7 @@ impl serde::Serialize for SimpleSimCard {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimpleSimCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "actions_in_progress",
             "authorized_imeis",
@@ -150,10 +148,7 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCard {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimpleSimCard")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimpleSimCard, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimpleSimCard, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -176,26 +171,26 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCard {
                 let mut f19 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -236,8 +231,7 @@ pub struct SimpleSimCardCurrentBillingPeriodConsumedData {
 impl serde::Serialize for SimpleSimCardCurrentBillingPeriodConsumedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SimpleSimCardCurrentBillingPeriodConsumedData", 2usize)?;
+        let mut out = serializer.serialize_struct("SimpleSimCardCurrentBillingPeriodConsumedData", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -248,9 +242,7 @@ impl serde::Serialize for SimpleSimCardCurrentBillingPeriodConsumedData {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimpleSimCardCurrentBillingPeriodConsumedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -258,16 +250,13 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCardCurrentBillingPeriodConsumedD
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimpleSimCardCurrentBillingPeriodConsumedData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimpleSimCardCurrentBillingPeriodConsumedData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimpleSimCardCurrentBillingPeriodConsumedData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -277,12 +266,7 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCardCurrentBillingPeriodConsumedD
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SimpleSimCardCurrentBillingPeriodConsumedData",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SimpleSimCardCurrentBillingPeriodConsumedData", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(any(feature = "actions", feature = "sim_cards"))))]
@@ -326,7 +310,7 @@ pub struct SimpleSimCardDataLimit {
 impl serde::Serialize for SimpleSimCardDataLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SimpleSimCardDataLimit", 2usize)?;
+        let mut out = serializer.serialize_struct("SimpleSimCardDataLimit", 2)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -337,9 +321,7 @@ impl serde::Serialize for SimpleSimCardDataLimit {
     }
 }
 impl<'de> serde::Deserialize<'de> for SimpleSimCardDataLimit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["amount", "unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -347,16 +329,13 @@ impl<'de> serde::Deserialize<'de> for SimpleSimCardDataLimit {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SimpleSimCardDataLimit")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SimpleSimCardDataLimit, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SimpleSimCardDataLimit, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -18,8 +18,7 @@ pub struct SingleManagedAccountGlobalOutboundChannels {
 impl serde::Serialize for SingleManagedAccountGlobalOutboundChannels {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SingleManagedAccountGlobalOutboundChannels", 5usize)?;
+        let mut out = serializer.serialize_struct("SingleManagedAccountGlobalOutboundChannels", 5)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -39,9 +38,7 @@ impl serde::Serialize for SingleManagedAccountGlobalOutboundChannels {
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleManagedAccountGlobalOutboundChannels {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_limit",
             "email",
@@ -55,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for SingleManagedAccountGlobalOutboundChannels
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SingleManagedAccountGlobalOutboundChannels")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SingleManagedAccountGlobalOutboundChannels, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SingleManagedAccountGlobalOutboundChannels, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for SingleManagedAccountGlobalOutboundChannels
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -83,7 +77,6 @@ impl<'de> serde::Deserialize<'de> for SingleManagedAccountGlobalOutboundChannels
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SingleManagedAccountGlobalOutboundChannels", FIELDS, V)
+        deserializer.deserialize_struct("SingleManagedAccountGlobalOutboundChannels", FIELDS, V)
     }
 }

@@ -16,16 +16,14 @@ impl SipReferTool {
 impl serde::Serialize for SipReferTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SipReferTool", 2usize)?;
+        let mut out = serializer.serialize_struct("SipReferTool", 2)?;
         out.serialize_field("refer", &self.refer)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SipReferTool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["refer", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +31,13 @@ impl<'de> serde::Deserialize<'de> for SipReferTool {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SipReferTool")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SipReferTool, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SipReferTool, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

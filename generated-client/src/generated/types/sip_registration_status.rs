@@ -24,7 +24,7 @@ pub struct SipRegistrationStatus {
 impl serde::Serialize for SipRegistrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SipRegistrationStatus", 8usize)?;
+        let mut out = serializer.serialize_struct("SipRegistrationStatus", 8)?;
         if let Some(v) = &self.connection_id {
             out.serialize_field("connection_id", v)?;
         }
@@ -53,9 +53,7 @@ impl serde::Serialize for SipRegistrationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for SipRegistrationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "connection_id",
             "connection_name",
@@ -72,10 +70,7 @@ impl<'de> serde::Deserialize<'de> for SipRegistrationStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SipRegistrationStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SipRegistrationStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SipRegistrationStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -86,14 +81,14 @@ impl<'de> serde::Deserialize<'de> for SipRegistrationStatus {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -174,8 +169,7 @@ pub struct SipRegistrationStatusSipRegistrationDetails {
 impl serde::Serialize for SipRegistrationStatusSipRegistrationDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SipRegistrationStatusSipRegistrationDetails", 11usize)?;
+        let mut out = serializer.serialize_struct("SipRegistrationStatusSipRegistrationDetails", 11)?;
         if let Some(v) = &self.auth_retries {
             out.serialize_field("auth_retries", v)?;
         }
@@ -213,9 +207,7 @@ impl serde::Serialize for SipRegistrationStatusSipRegistrationDetails {
     }
 }
 impl<'de> serde::Deserialize<'de> for SipRegistrationStatusSipRegistrationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "auth_retries",
             "expires",
@@ -235,10 +227,7 @@ impl<'de> serde::Deserialize<'de> for SipRegistrationStatusSipRegistrationDetail
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SipRegistrationStatusSipRegistrationDetails")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SipRegistrationStatusSipRegistrationDetails, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SipRegistrationStatusSipRegistrationDetails, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -252,17 +241,17 @@ impl<'de> serde::Deserialize<'de> for SipRegistrationStatusSipRegistrationDetail
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -281,8 +270,7 @@ impl<'de> serde::Deserialize<'de> for SipRegistrationStatusSipRegistrationDetail
                 })
             }
         }
-        deserializer
-            .deserialize_struct("SipRegistrationStatusSipRegistrationDetails", FIELDS, V)
+        deserializer.deserialize_struct("SipRegistrationStatusSipRegistrationDetails", FIELDS, V)
     }
 }
 /// Human-readable registration status derived from the registrar state.

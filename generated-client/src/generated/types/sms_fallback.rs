@@ -12,7 +12,7 @@ pub struct SmsFallback {
 impl serde::Serialize for SmsFallback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SmsFallback", 2usize)?;
+        let mut out = serializer.serialize_struct("SmsFallback", 2)?;
         if let Some(v) = &self.from {
             out.serialize_field("from", v)?;
         }
@@ -23,9 +23,7 @@ impl serde::Serialize for SmsFallback {
     }
 }
 impl<'de> serde::Deserialize<'de> for SmsFallback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["from", "text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,20 +31,20 @@ impl<'de> serde::Deserialize<'de> for SmsFallback {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsFallback")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SmsFallback, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SmsFallback, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(SmsFallback { from: f0, text: f1 })
+                Ok(SmsFallback {
+                    from: f0,
+                    text: f1,
+                })
             }
         }
         deserializer.deserialize_struct("SmsFallback", FIELDS, V)

@@ -39,7 +39,7 @@ impl SpeakNodeReq {
 impl serde::Serialize for SpeakNodeReq {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SpeakNodeReq", 5usize)?;
+        let mut out = serializer.serialize_struct("SpeakNodeReq", 5)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("message", &self.message)?;
         if let Some(v) = &self.name {
@@ -55,9 +55,7 @@ impl serde::Serialize for SpeakNodeReq {
     }
 }
 impl<'de> serde::Deserialize<'de> for SpeakNodeReq {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "message", "name", "position", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -65,10 +63,7 @@ impl<'de> serde::Deserialize<'de> for SpeakNodeReq {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SpeakNodeReq")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SpeakNodeReq, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SpeakNodeReq, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -76,11 +71,11 @@ impl<'de> serde::Deserialize<'de> for SpeakNodeReq {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

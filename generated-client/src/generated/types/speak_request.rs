@@ -57,7 +57,7 @@ impl SpeakRequest {
 impl serde::Serialize for SpeakRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SpeakRequest", 11usize)?;
+        let mut out = serializer.serialize_struct("SpeakRequest", 11)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -91,9 +91,7 @@ impl serde::Serialize for SpeakRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for SpeakRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_state",
             "command_id",
@@ -113,10 +111,7 @@ impl<'de> serde::Deserialize<'de> for SpeakRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SpeakRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SpeakRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SpeakRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -130,17 +125,17 @@ impl<'de> serde::Deserialize<'de> for SpeakRequest {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

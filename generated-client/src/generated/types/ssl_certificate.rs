@@ -18,7 +18,7 @@ pub struct SslCertificate {
 impl serde::Serialize for SslCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SslCertificate", 6usize)?;
+        let mut out = serializer.serialize_struct("SslCertificate", 6)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for SslCertificate {
     }
 }
 impl<'de> serde::Deserialize<'de> for SslCertificate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -58,10 +56,7 @@ impl<'de> serde::Deserialize<'de> for SslCertificate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SslCertificate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SslCertificate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SslCertificate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -70,12 +65,12 @@ impl<'de> serde::Deserialize<'de> for SslCertificate {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -105,7 +100,7 @@ pub struct SslCertificateIssuedBy {
 impl serde::Serialize for SslCertificateIssuedBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SslCertificateIssuedBy", 3usize)?;
+        let mut out = serializer.serialize_struct("SslCertificateIssuedBy", 3)?;
         if let Some(v) = &self.common_name {
             out.serialize_field("common_name", v)?;
         }
@@ -119,9 +114,7 @@ impl serde::Serialize for SslCertificateIssuedBy {
     }
 }
 impl<'de> serde::Deserialize<'de> for SslCertificateIssuedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["common_name", "organization", "organization_unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -129,18 +122,15 @@ impl<'de> serde::Deserialize<'de> for SslCertificateIssuedBy {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SslCertificateIssuedBy")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SslCertificateIssuedBy, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SslCertificateIssuedBy, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -167,7 +157,7 @@ pub struct SslCertificateIssuedTo {
 impl serde::Serialize for SslCertificateIssuedTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SslCertificateIssuedTo", 3usize)?;
+        let mut out = serializer.serialize_struct("SslCertificateIssuedTo", 3)?;
         if let Some(v) = &self.common_name {
             out.serialize_field("common_name", v)?;
         }
@@ -181,9 +171,7 @@ impl serde::Serialize for SslCertificateIssuedTo {
     }
 }
 impl<'de> serde::Deserialize<'de> for SslCertificateIssuedTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["common_name", "organization", "organization_unit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -191,18 +179,15 @@ impl<'de> serde::Deserialize<'de> for SslCertificateIssuedTo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SslCertificateIssuedTo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SslCertificateIssuedTo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SslCertificateIssuedTo, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

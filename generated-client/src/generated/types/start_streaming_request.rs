@@ -30,7 +30,7 @@ pub struct StartStreamingRequest {
 impl serde::Serialize for StartStreamingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("StartStreamingRequest", 13usize)?;
+        let mut out = serializer.serialize_struct("StartStreamingRequest", 13)?;
         if let Some(v) = &self.client_state {
             out.serialize_field("client_state", v)?;
         }
@@ -74,9 +74,7 @@ impl serde::Serialize for StartStreamingRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStreamingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "client_state",
             "command_id",
@@ -98,10 +96,7 @@ impl<'de> serde::Deserialize<'de> for StartStreamingRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StartStreamingRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StartStreamingRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StartStreamingRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -117,19 +112,19 @@ impl<'de> serde::Deserialize<'de> for StartStreamingRequest {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -164,8 +159,7 @@ pub struct StartStreamingRequestCustomParametersItem {
 impl serde::Serialize for StartStreamingRequestCustomParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StartStreamingRequestCustomParametersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("StartStreamingRequestCustomParametersItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -176,9 +170,7 @@ impl serde::Serialize for StartStreamingRequestCustomParametersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStreamingRequestCustomParametersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -186,16 +178,13 @@ impl<'de> serde::Deserialize<'de> for StartStreamingRequestCustomParametersItem 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StartStreamingRequestCustomParametersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StartStreamingRequestCustomParametersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StartStreamingRequestCustomParametersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,8 +194,7 @@ impl<'de> serde::Deserialize<'de> for StartStreamingRequestCustomParametersItem 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StartStreamingRequestCustomParametersItem", FIELDS, V)
+        deserializer.deserialize_struct("StartStreamingRequestCustomParametersItem", FIELDS, V)
     }
 }
 /// Specifies which track should be streamed.

@@ -76,8 +76,7 @@ pub struct StoredPaymentTransactionResponseData {
 impl serde::Serialize for StoredPaymentTransactionResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("StoredPaymentTransactionResponseData", 8usize)?;
+        let mut out = serializer.serialize_struct("StoredPaymentTransactionResponseData", 8)?;
         if let Some(v) = &self.amount_cents {
             out.serialize_field("amount_cents", v)?;
         }
@@ -106,9 +105,7 @@ impl serde::Serialize for StoredPaymentTransactionResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for StoredPaymentTransactionResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "amount_cents",
             "amount_currency",
@@ -125,10 +122,7 @@ impl<'de> serde::Deserialize<'de> for StoredPaymentTransactionResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StoredPaymentTransactionResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoredPaymentTransactionResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<StoredPaymentTransactionResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -139,14 +133,14 @@ impl<'de> serde::Deserialize<'de> for StoredPaymentTransactionResponseData {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -162,7 +156,6 @@ impl<'de> serde::Deserialize<'de> for StoredPaymentTransactionResponseData {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("StoredPaymentTransactionResponseData", FIELDS, V)
+        deserializer.deserialize_struct("StoredPaymentTransactionResponseData", FIELDS, V)
     }
 }

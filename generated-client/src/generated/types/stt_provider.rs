@@ -33,7 +33,7 @@ impl SttProvider {
 impl serde::Serialize for SttProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SttProvider", 3usize)?;
+        let mut out = serializer.serialize_struct("SttProvider", 3)?;
         out.serialize_field("model", &self.model)?;
         out.serialize_field("provider", &self.provider)?;
         out.serialize_field("service_types", &self.service_types)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for SttProvider {
     }
 }
 impl<'de> serde::Deserialize<'de> for SttProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["model", "provider", "service_types"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +49,15 @@ impl<'de> serde::Deserialize<'de> for SttProvider {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SttProvider")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SttProvider, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SttProvider, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -20,7 +20,7 @@ pub struct SubNumberOrderPhoneNumber {
 impl serde::Serialize for SubNumberOrderPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SubNumberOrderPhoneNumber", 10usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrderPhoneNumber", 10)?;
         if let Some(v) = &self.bundle_id {
             out.serialize_field("bundle_id", v)?;
         }
@@ -55,9 +55,7 @@ impl serde::Serialize for SubNumberOrderPhoneNumber {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrderPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "bundle_id",
             "country_code",
@@ -76,10 +74,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrderPhoneNumber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrderPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrderPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrderPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -92,16 +87,16 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrderPhoneNumber {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -133,11 +128,7 @@ pub struct SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
 impl serde::Serialize for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "SubNumberOrderPhoneNumberRegulatoryRequirementsItem",
-                4usize,
-            )?;
+        let mut out = serializer.serialize_struct("SubNumberOrderPhoneNumberRegulatoryRequirementsItem", 4)?;
         if let Some(v) = &self.field_type {
             out.serialize_field("field_type", v)?;
         }
@@ -153,37 +144,26 @@ impl serde::Serialize for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "field_type",
-            "field_value",
-            "requirement_id",
-            "status",
-        ];
+impl<'de> serde::Deserialize<'de> for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_type", "field_value", "requirement_id", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SubNumberOrderPhoneNumberRegulatoryRequirementsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrderPhoneNumberRegulatoryRequirementsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrderPhoneNumberRegulatoryRequirementsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrderPhoneNumberRegulatoryRequirementsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -195,11 +175,6 @@ for SubNumberOrderPhoneNumberRegulatoryRequirementsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SubNumberOrderPhoneNumberRegulatoryRequirementsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SubNumberOrderPhoneNumberRegulatoryRequirementsItem", FIELDS, V)
     }
 }

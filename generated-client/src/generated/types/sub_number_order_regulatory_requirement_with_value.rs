@@ -25,8 +25,7 @@ pub struct SubNumberOrderRegulatoryRequirementWithValue {
 impl serde::Serialize for SubNumberOrderRegulatoryRequirementWithValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("SubNumberOrderRegulatoryRequirementWithValue", 4usize)?;
+        let mut out = serializer.serialize_struct("SubNumberOrderRegulatoryRequirementWithValue", 4)?;
         if let Some(v) = &self.field_type {
             out.serialize_field("field_type", v)?;
         }
@@ -43,35 +42,25 @@ impl serde::Serialize for SubNumberOrderRegulatoryRequirementWithValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for SubNumberOrderRegulatoryRequirementWithValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "field_type",
-            "field_value",
-            "record_type",
-            "requirement_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["field_type", "field_value", "record_type", "requirement_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = SubNumberOrderRegulatoryRequirementWithValue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubNumberOrderRegulatoryRequirementWithValue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubNumberOrderRegulatoryRequirementWithValue, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SubNumberOrderRegulatoryRequirementWithValue, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -83,12 +72,7 @@ impl<'de> serde::Deserialize<'de> for SubNumberOrderRegulatoryRequirementWithVal
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "SubNumberOrderRegulatoryRequirementWithValue",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("SubNumberOrderRegulatoryRequirementWithValue", FIELDS, V)
     }
 }
 #[cfg_attr(

@@ -48,7 +48,7 @@ impl SummaryAndTotal {
 impl serde::Serialize for SummaryAndTotal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SummaryAndTotal", 7usize)?;
+        let mut out = serializer.serialize_struct("SummaryAndTotal", 7)?;
         out.serialize_field("currency", &self.currency)?;
         out.serialize_field("end_date", &self.end_date)?;
         out.serialize_field("start_date", &self.start_date)?;
@@ -60,9 +60,7 @@ impl serde::Serialize for SummaryAndTotal {
     }
 }
 impl<'de> serde::Deserialize<'de> for SummaryAndTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "currency",
             "end_date",
@@ -78,10 +76,7 @@ impl<'de> serde::Deserialize<'de> for SummaryAndTotal {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SummaryAndTotal")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SummaryAndTotal, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SummaryAndTotal, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -91,13 +86,13 @@ impl<'de> serde::Deserialize<'de> for SummaryAndTotal {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -16,7 +16,7 @@ pub struct TelcoDataAggregation {
 impl serde::Serialize for TelcoDataAggregation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelcoDataAggregation", 4usize)?;
+        let mut out = serializer.serialize_struct("TelcoDataAggregation", 4)?;
         if let Some(v) = &self.currency {
             out.serialize_field("currency", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for TelcoDataAggregation {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelcoDataAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["currency", "total_cost", "total_dips", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +41,17 @@ impl<'de> serde::Deserialize<'de> for TelcoDataAggregation {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelcoDataAggregation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelcoDataAggregation, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelcoDataAggregation, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -28,8 +28,7 @@ impl TelephonyCredentialCreateRequest {
 impl serde::Serialize for TelephonyCredentialCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelephonyCredentialCreateRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("TelephonyCredentialCreateRequest", 4)?;
         out.serialize_field("connection_id", &self.connection_id)?;
         if let Some(v) = &self.expires_at {
             out.serialize_field("expires_at", v)?;
@@ -44,9 +43,7 @@ impl serde::Serialize for TelephonyCredentialCreateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonyCredentialCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "expires_at", "name", "tag"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,20 +51,17 @@ impl<'de> serde::Deserialize<'de> for TelephonyCredentialCreateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonyCredentialCreateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonyCredentialCreateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonyCredentialCreateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -15,8 +15,7 @@ pub struct TelephonyCredentialUpdateRequest {
 impl serde::Serialize for TelephonyCredentialUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelephonyCredentialUpdateRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("TelephonyCredentialUpdateRequest", 4)?;
         if let Some(v) = &self.connection_id {
             out.serialize_field("connection_id", v)?;
         }
@@ -33,9 +32,7 @@ impl serde::Serialize for TelephonyCredentialUpdateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonyCredentialUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["connection_id", "expires_at", "name", "tag"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,20 +40,17 @@ impl<'de> serde::Deserialize<'de> for TelephonyCredentialUpdateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonyCredentialUpdateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonyCredentialUpdateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonyCredentialUpdateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -26,7 +26,7 @@ pub struct TelephonySettings {
 impl serde::Serialize for TelephonySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelephonySettings", 9usize)?;
+        let mut out = serializer.serialize_struct("TelephonySettings", 9)?;
         if let Some(v) = &self.default_texml_app_id {
             out.serialize_field("default_texml_app_id", v)?;
         }
@@ -58,9 +58,7 @@ impl serde::Serialize for TelephonySettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "default_texml_app_id",
             "noise_suppression",
@@ -78,10 +76,7 @@ impl<'de> serde::Deserialize<'de> for TelephonySettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonySettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonySettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -93,15 +88,15 @@ impl<'de> serde::Deserialize<'de> for TelephonySettings {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -197,8 +192,7 @@ pub struct TelephonySettingsNoiseSuppressionConfig {
 impl serde::Serialize for TelephonySettingsNoiseSuppressionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelephonySettingsNoiseSuppressionConfig", 2usize)?;
+        let mut out = serializer.serialize_struct("TelephonySettingsNoiseSuppressionConfig", 2)?;
         if let Some(v) = &self.attenuation_limit {
             out.serialize_field("attenuation_limit", v)?;
         }
@@ -209,9 +203,7 @@ impl serde::Serialize for TelephonySettingsNoiseSuppressionConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonySettingsNoiseSuppressionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["attenuation_limit", "mode"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -219,16 +211,13 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsNoiseSuppressionConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonySettingsNoiseSuppressionConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonySettingsNoiseSuppressionConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettingsNoiseSuppressionConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -238,8 +227,7 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsNoiseSuppressionConfig {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TelephonySettingsNoiseSuppressionConfig", FIELDS, V)
+        deserializer.deserialize_struct("TelephonySettingsNoiseSuppressionConfig", FIELDS, V)
     }
 }
 /// The number of channels for the recording. 'single' for mono, 'dual' for stereo.
@@ -322,8 +310,7 @@ pub struct TelephonySettingsRecordingSettings {
 impl serde::Serialize for TelephonySettingsRecordingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelephonySettingsRecordingSettings", 4usize)?;
+        let mut out = serializer.serialize_struct("TelephonySettingsRecordingSettings", 4)?;
         if let Some(v) = &self.channels {
             out.serialize_field("channels", v)?;
         }
@@ -340,35 +327,25 @@ impl serde::Serialize for TelephonySettingsRecordingSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonySettingsRecordingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "channels",
-            "enabled",
-            "format",
-            "stop_on_conversation_end",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["channels", "enabled", "format", "stop_on_conversation_end"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TelephonySettingsRecordingSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonySettingsRecordingSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonySettingsRecordingSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettingsRecordingSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -467,15 +444,10 @@ pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessag
         TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessageType,
     >,
 }
-impl serde::Serialize
-for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+impl serde::Serialize for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                3usize,
-            )?;
+        let mut out = serializer.serialize_struct("TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage", 3)?;
         if let Some(v) = &self.message {
             out.serialize_field("message", v)?;
         }
@@ -488,35 +460,24 @@ for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["message", "prompt", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                )
+                f.write_str("struct TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -527,12 +488,7 @@ for TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("TelephonySettingsVoicemailDetectionOnVoicemailDetectedVoicemailMessage", FIELDS, V)
     }
 }
 /// Action to take when voicemail is detected.
@@ -549,11 +505,7 @@ pub struct TelephonySettingsVoicemailDetectionOnVoicemailDetected {
 impl serde::Serialize for TelephonySettingsVoicemailDetectionOnVoicemailDetected {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "TelephonySettingsVoicemailDetectionOnVoicemailDetected",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("TelephonySettingsVoicemailDetectionOnVoicemailDetected", 2)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -563,33 +515,22 @@ impl serde::Serialize for TelephonySettingsVoicemailDetectionOnVoicemailDetected
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for TelephonySettingsVoicemailDetectionOnVoicemailDetected {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetectionOnVoicemailDetected {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "voicemail_message"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TelephonySettingsVoicemailDetectionOnVoicemailDetected;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct TelephonySettingsVoicemailDetectionOnVoicemailDetected",
-                )
+                f.write_str("struct TelephonySettingsVoicemailDetectionOnVoicemailDetected")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                TelephonySettingsVoicemailDetectionOnVoicemailDetected,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettingsVoicemailDetectionOnVoicemailDetected, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -599,12 +540,7 @@ for TelephonySettingsVoicemailDetectionOnVoicemailDetected {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "TelephonySettingsVoicemailDetectionOnVoicemailDetected",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("TelephonySettingsVoicemailDetectionOnVoicemailDetected", FIELDS, V)
     }
 }
 /// Configuration for voicemail detection (AMD - Answering Machine Detection) on outgoing calls. These settings only apply if AMD is enabled on the Dial command. See [TeXML Dial documentation](https://developers.telnyx.com/api-reference/texml-rest-commands/initiate-an-outbound-call) for enabling AMD. Recommended settings: MachineDetection=Enable, AsyncAmd=true, DetectionMode=Premium.
@@ -619,8 +555,7 @@ pub struct TelephonySettingsVoicemailDetection {
 impl serde::Serialize for TelephonySettingsVoicemailDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelephonySettingsVoicemailDetection", 1usize)?;
+        let mut out = serializer.serialize_struct("TelephonySettingsVoicemailDetection", 1)?;
         if let Some(v) = &self.on_voicemail_detected {
             out.serialize_field("on_voicemail_detected", v)?;
         }
@@ -628,9 +563,7 @@ impl serde::Serialize for TelephonySettingsVoicemailDetection {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["on_voicemail_detected"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -638,14 +571,11 @@ impl<'de> serde::Deserialize<'de> for TelephonySettingsVoicemailDetection {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelephonySettingsVoicemailDetection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelephonySettingsVoicemailDetection, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonySettingsVoicemailDetection, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -188,7 +188,7 @@ impl TelnyxCampaignCsp {
 impl serde::Serialize for TelnyxCampaignCsp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelnyxCampaignCsp", 50usize)?;
+        let mut out = serializer.serialize_struct("TelnyxCampaignCsp", 50)?;
         if let Some(v) = &self.age_gated {
             out.serialize_field("ageGated", v)?;
         }
@@ -327,9 +327,7 @@ impl serde::Serialize for TelnyxCampaignCsp {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelnyxCampaignCsp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "ageGated",
             "autoRenewal",
@@ -388,10 +386,7 @@ impl<'de> serde::Deserialize<'de> for TelnyxCampaignCsp {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelnyxCampaignCsp")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelnyxCampaignCsp, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelnyxCampaignCsp, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -444,56 +439,56 @@ impl<'de> serde::Deserialize<'de> for TelnyxCampaignCsp {
                 let mut f49 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = map.next_value()?,
-                        34usize => f34 = map.next_value()?,
-                        35usize => f35 = map.next_value()?,
-                        36usize => f36 = map.next_value()?,
-                        37usize => f37 = Some(map.next_value()?),
-                        38usize => f38 = map.next_value()?,
-                        39usize => f39 = map.next_value()?,
-                        40usize => f40 = map.next_value()?,
-                        41usize => f41 = map.next_value()?,
-                        42usize => f42 = map.next_value()?,
-                        43usize => f43 = map.next_value()?,
-                        44usize => f44 = Some(map.next_value()?),
-                        45usize => f45 = map.next_value()?,
-                        46usize => f46 = Some(map.next_value()?),
-                        47usize => f47 = map.next_value()?,
-                        48usize => f48 = map.next_value()?,
-                        49usize => f49 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = map.next_value()?,
+                        34 => f34 = map.next_value()?,
+                        35 => f35 = map.next_value()?,
+                        36 => f36 = map.next_value()?,
+                        37 => f37 = Some(map.next_value()?),
+                        38 => f38 = map.next_value()?,
+                        39 => f39 = map.next_value()?,
+                        40 => f40 = map.next_value()?,
+                        41 => f41 = map.next_value()?,
+                        42 => f42 = map.next_value()?,
+                        43 => f43 = map.next_value()?,
+                        44 => f44 = Some(map.next_value()?),
+                        45 => f45 = map.next_value()?,
+                        46 => f46 = Some(map.next_value()?),
+                        47 => f47 = map.next_value()?,
+                        48 => f48 = map.next_value()?,
+                        49 => f49 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -542,10 +537,7 @@ impl<'de> serde::Deserialize<'de> for TelnyxCampaignCsp {
                     subscriber_optout: f41,
                     tcr_brand_id: f42,
                     tcr_campaign_id: f43,
-                    terms_and_conditions: crate::de::required(
-                        f44,
-                        "termsAndConditions",
-                    )?,
+                    terms_and_conditions: crate::de::required(f44, "termsAndConditions")?,
                     terms_and_conditions_link: f45,
                     usecase: crate::de::required(f46, "usecase")?,
                     vertical: f47,

@@ -11,8 +11,7 @@ pub struct TelnyxDownstreamCampaignRecordSet {
 impl serde::Serialize for TelnyxDownstreamCampaignRecordSet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TelnyxDownstreamCampaignRecordSet", 3usize)?;
+        let mut out = serializer.serialize_struct("TelnyxDownstreamCampaignRecordSet", 3)?;
         if let Some(v) = &self.page {
             out.serialize_field("page", v)?;
         }
@@ -26,9 +25,7 @@ impl serde::Serialize for TelnyxDownstreamCampaignRecordSet {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelnyxDownstreamCampaignRecordSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["page", "records", "totalRecords"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -36,18 +33,15 @@ impl<'de> serde::Deserialize<'de> for TelnyxDownstreamCampaignRecordSet {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelnyxDownstreamCampaignRecordSet")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelnyxDownstreamCampaignRecordSet, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelnyxDownstreamCampaignRecordSet, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -21,7 +21,7 @@ pub struct TelnyxProviderParams {
 impl serde::Serialize for TelnyxProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelnyxProviderParams", 6usize)?;
+        let mut out = serializer.serialize_struct("TelnyxProviderParams", 6)?;
         if let Some(v) = &self.emotion {
             out.serialize_field("emotion", v)?;
         }
@@ -44,9 +44,7 @@ impl serde::Serialize for TelnyxProviderParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelnyxProviderParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "emotion",
             "response_format",
@@ -61,10 +59,7 @@ impl<'de> serde::Deserialize<'de> for TelnyxProviderParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelnyxProviderParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelnyxProviderParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelnyxProviderParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,12 +68,12 @@ impl<'de> serde::Deserialize<'de> for TelnyxProviderParams {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -54,7 +54,7 @@ impl TelnyxUltraClone {
 impl serde::Serialize for TelnyxUltraClone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelnyxUltraClone", 8usize)?;
+        let mut out = serializer.serialize_struct("TelnyxUltraClone", 8)?;
         out.serialize_field("audio_file", &self.audio_file)?;
         out.serialize_field("gender", &self.gender)?;
         if let Some(v) = &self.label {
@@ -71,9 +71,7 @@ impl serde::Serialize for TelnyxUltraClone {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelnyxUltraClone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "audio_file",
             "gender",
@@ -90,10 +88,7 @@ impl<'de> serde::Deserialize<'de> for TelnyxUltraClone {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelnyxUltraClone")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelnyxUltraClone, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelnyxUltraClone, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -104,14 +99,14 @@ impl<'de> serde::Deserialize<'de> for TelnyxUltraClone {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -23,7 +23,7 @@ impl TelnyxVoiceSettings {
 impl serde::Serialize for TelnyxVoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelnyxVoiceSettings", 2usize)?;
+        let mut out = serializer.serialize_struct("TelnyxVoiceSettings", 2)?;
         out.serialize_field("type", &self.r#type)?;
         if let Some(v) = &self.voice_speed {
             out.serialize_field("voice_speed", v)?;
@@ -32,9 +32,7 @@ impl serde::Serialize for TelnyxVoiceSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for TelnyxVoiceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type", "voice_speed"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +40,13 @@ impl<'de> serde::Deserialize<'de> for TelnyxVoiceSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TelnyxVoiceSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TelnyxVoiceSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelnyxVoiceSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

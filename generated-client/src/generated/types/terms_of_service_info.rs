@@ -9,7 +9,7 @@ pub struct TermsOfServiceInfo {
 impl serde::Serialize for TermsOfServiceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TermsOfServiceInfo", 1usize)?;
+        let mut out = serializer.serialize_struct("TermsOfServiceInfo", 1)?;
         if let Some(v) = &self.agreements {
             out.serialize_field("agreements", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for TermsOfServiceInfo {
     }
 }
 impl<'de> serde::Deserialize<'de> for TermsOfServiceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["agreements"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for TermsOfServiceInfo {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TermsOfServiceInfo")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TermsOfServiceInfo, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TermsOfServiceInfo, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

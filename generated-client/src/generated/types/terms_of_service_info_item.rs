@@ -13,7 +13,7 @@ pub struct TermsOfServiceInfoItem {
 impl serde::Serialize for TermsOfServiceInfoItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TermsOfServiceInfoItem", 5usize)?;
+        let mut out = serializer.serialize_struct("TermsOfServiceInfoItem", 5)?;
         if let Some(v) = &self.current_version {
             out.serialize_field("current_version", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for TermsOfServiceInfoItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for TermsOfServiceInfoItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "current_version",
             "description",
@@ -49,10 +47,7 @@ impl<'de> serde::Deserialize<'de> for TermsOfServiceInfoItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TermsOfServiceInfoItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TermsOfServiceInfoItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TermsOfServiceInfoItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -60,11 +55,11 @@ impl<'de> serde::Deserialize<'de> for TermsOfServiceInfoItem {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -22,15 +22,13 @@ impl TestSuitesResponse {
 impl serde::Serialize for TestSuitesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TestSuitesResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("TestSuitesResponse", 1)?;
         out.serialize_field("data", &self.data)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TestSuitesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["data"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -38,14 +36,11 @@ impl<'de> serde::Deserialize<'de> for TestSuitesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestSuitesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestSuitesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TestSuitesResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

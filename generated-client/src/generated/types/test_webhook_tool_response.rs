@@ -32,7 +32,7 @@ impl TestWebhookToolResponse {
 impl serde::Serialize for TestWebhookToolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TestWebhookToolResponse", 5usize)?;
+        let mut out = serializer.serialize_struct("TestWebhookToolResponse", 5)?;
         out.serialize_field("content_type", &self.content_type)?;
         out.serialize_field("request", &self.request)?;
         out.serialize_field("response", &self.response)?;
@@ -42,26 +42,15 @@ impl serde::Serialize for TestWebhookToolResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TestWebhookToolResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "content_type",
-            "request",
-            "response",
-            "status_code",
-            "success",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content_type", "request", "response", "status_code", "success"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TestWebhookToolResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestWebhookToolResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestWebhookToolResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TestWebhookToolResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -69,11 +58,11 @@ impl<'de> serde::Deserialize<'de> for TestWebhookToolResponse {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

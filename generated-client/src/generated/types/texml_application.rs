@@ -35,7 +35,7 @@ pub struct TexmlApplication {
 impl serde::Serialize for TexmlApplication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TexmlApplication", 19usize)?;
+        let mut out = serializer.serialize_struct("TexmlApplication", 19)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -97,9 +97,7 @@ impl serde::Serialize for TexmlApplication {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -127,10 +125,7 @@ impl<'de> serde::Deserialize<'de> for TexmlApplication {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlApplication")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlApplication, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlApplication, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -152,25 +147,25 @@ impl<'de> serde::Deserialize<'de> for TexmlApplication {
                 let mut f18 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -249,7 +244,7 @@ pub struct TexmlApplicationInbound {
 impl serde::Serialize for TexmlApplicationInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TexmlApplicationInbound", 4usize)?;
+        let mut out = serializer.serialize_struct("TexmlApplicationInbound", 4)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -266,9 +261,7 @@ impl serde::Serialize for TexmlApplicationInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlApplicationInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_limit",
             "shaken_stir_enabled",
@@ -281,20 +274,17 @@ impl<'de> serde::Deserialize<'de> for TexmlApplicationInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlApplicationInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlApplicationInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlApplicationInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -319,7 +309,7 @@ pub struct TexmlApplicationOutbound {
 impl serde::Serialize for TexmlApplicationOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TexmlApplicationOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("TexmlApplicationOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -330,9 +320,7 @@ impl serde::Serialize for TexmlApplicationOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlApplicationOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -340,16 +328,13 @@ impl<'de> serde::Deserialize<'de> for TexmlApplicationOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlApplicationOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlApplicationOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlApplicationOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

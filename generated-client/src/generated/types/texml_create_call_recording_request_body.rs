@@ -15,8 +15,7 @@ pub struct TexmlCreateCallRecordingRequestBody {
 impl serde::Serialize for TexmlCreateCallRecordingRequestBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlCreateCallRecordingRequestBody", 7usize)?;
+        let mut out = serializer.serialize_struct("TexmlCreateCallRecordingRequestBody", 7)?;
         if let Some(v) = &self.play_beep {
             out.serialize_field("PlayBeep", v)?;
         }
@@ -42,9 +41,7 @@ impl serde::Serialize for TexmlCreateCallRecordingRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "PlayBeep",
             "RecordingChannels",
@@ -60,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingRequestBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlCreateCallRecordingRequestBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlCreateCallRecordingRequestBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlCreateCallRecordingRequestBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,13 +67,13 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingRequestBody {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

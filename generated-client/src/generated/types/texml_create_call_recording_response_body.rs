@@ -24,8 +24,7 @@ pub struct TexmlCreateCallRecordingResponseBody {
 impl serde::Serialize for TexmlCreateCallRecordingResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlCreateCallRecordingResponseBody", 15usize)?;
+        let mut out = serializer.serialize_struct("TexmlCreateCallRecordingResponseBody", 15)?;
         if let Some(v) = &self.account_sid {
             out.serialize_field("account_sid", v)?;
         }
@@ -75,9 +74,7 @@ impl serde::Serialize for TexmlCreateCallRecordingResponseBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "account_sid",
             "call_sid",
@@ -101,10 +98,7 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingResponseBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlCreateCallRecordingResponseBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlCreateCallRecordingResponseBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlCreateCallRecordingResponseBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -122,21 +116,21 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingResponseBody {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -159,7 +153,6 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallRecordingResponseBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TexmlCreateCallRecordingResponseBody", FIELDS, V)
+        deserializer.deserialize_struct("TexmlCreateCallRecordingResponseBody", FIELDS, V)
     }
 }

@@ -15,8 +15,7 @@ pub struct TexmlCreateCallStreamingRequestBody {
 impl serde::Serialize for TexmlCreateCallStreamingRequestBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlCreateCallStreamingRequestBody", 7usize)?;
+        let mut out = serializer.serialize_struct("TexmlCreateCallStreamingRequestBody", 7)?;
         if let Some(v) = &self.bidirectional_codec {
             out.serialize_field("BidirectionalCodec", v)?;
         }
@@ -42,9 +41,7 @@ impl serde::Serialize for TexmlCreateCallStreamingRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlCreateCallStreamingRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "BidirectionalCodec",
             "BidirectionalMode",
@@ -60,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallStreamingRequestBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlCreateCallStreamingRequestBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlCreateCallStreamingRequestBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlCreateCallStreamingRequestBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -73,13 +67,13 @@ impl<'de> serde::Deserialize<'de> for TexmlCreateCallStreamingRequestBody {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,8 +25,7 @@ pub struct TexmlGetCallRecordingsResponseBody {
 impl serde::Serialize for TexmlGetCallRecordingsResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlGetCallRecordingsResponseBody", 9usize)?;
+        let mut out = serializer.serialize_struct("TexmlGetCallRecordingsResponseBody", 9)?;
         if let Some(v) = &self.end {
             out.serialize_field("end", v)?;
         }
@@ -58,9 +57,7 @@ impl serde::Serialize for TexmlGetCallRecordingsResponseBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlGetCallRecordingsResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "end",
             "first_page_uri",
@@ -78,10 +75,7 @@ impl<'de> serde::Deserialize<'de> for TexmlGetCallRecordingsResponseBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlGetCallRecordingsResponseBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlGetCallRecordingsResponseBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlGetCallRecordingsResponseBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -93,15 +87,15 @@ impl<'de> serde::Deserialize<'de> for TexmlGetCallRecordingsResponseBody {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -9,8 +9,7 @@ pub struct TexmlUpdateCallStreamingRequestBody {
 impl serde::Serialize for TexmlUpdateCallStreamingRequestBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlUpdateCallStreamingRequestBody", 1usize)?;
+        let mut out = serializer.serialize_struct("TexmlUpdateCallStreamingRequestBody", 1)?;
         if let Some(v) = &self.status {
             out.serialize_field("Status", v)?;
         }
@@ -18,9 +17,7 @@ impl serde::Serialize for TexmlUpdateCallStreamingRequestBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlUpdateCallStreamingRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["Status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for TexmlUpdateCallStreamingRequestBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlUpdateCallStreamingRequestBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlUpdateCallStreamingRequestBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlUpdateCallStreamingRequestBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -22,8 +22,7 @@ pub struct TexmlUpdateSiprecSessionResponseBody {
 impl serde::Serialize for TexmlUpdateSiprecSessionResponseBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TexmlUpdateSiprecSessionResponseBody", 7usize)?;
+        let mut out = serializer.serialize_struct("TexmlUpdateSiprecSessionResponseBody", 7)?;
         if let Some(v) = &self.account_sid {
             out.serialize_field("account_sid", v)?;
         }
@@ -49,9 +48,7 @@ impl serde::Serialize for TexmlUpdateSiprecSessionResponseBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for TexmlUpdateSiprecSessionResponseBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "account_sid",
             "call_sid",
@@ -67,10 +64,7 @@ impl<'de> serde::Deserialize<'de> for TexmlUpdateSiprecSessionResponseBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TexmlUpdateSiprecSessionResponseBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TexmlUpdateSiprecSessionResponseBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlUpdateSiprecSessionResponseBody, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,13 +74,13 @@ impl<'de> serde::Deserialize<'de> for TexmlUpdateSiprecSessionResponseBody {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -101,8 +95,7 @@ impl<'de> serde::Deserialize<'de> for TexmlUpdateSiprecSessionResponseBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TexmlUpdateSiprecSessionResponseBody", FIELDS, V)
+        deserializer.deserialize_struct("TexmlUpdateSiprecSessionResponseBody", FIELDS, V)
     }
 }
 /// The status of the siprec session.

@@ -9,7 +9,7 @@ pub struct TextToSpeechErrorResponse {
 impl serde::Serialize for TextToSpeechErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TextToSpeechErrorResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("TextToSpeechErrorResponse", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -17,9 +17,7 @@ impl serde::Serialize for TextToSpeechErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextToSpeechErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for TextToSpeechErrorResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TextToSpeechErrorResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextToSpeechErrorResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TextToSpeechErrorResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -59,8 +54,7 @@ pub struct TextToSpeechErrorResponseErrorsItem {
 impl serde::Serialize for TextToSpeechErrorResponseErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TextToSpeechErrorResponseErrorsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("TextToSpeechErrorResponseErrorsItem", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -74,9 +68,7 @@ impl serde::Serialize for TextToSpeechErrorResponseErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for TextToSpeechErrorResponseErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -84,18 +76,15 @@ impl<'de> serde::Deserialize<'de> for TextToSpeechErrorResponseErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TextToSpeechErrorResponseErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TextToSpeechErrorResponseErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TextToSpeechErrorResponseErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -10,16 +10,14 @@ pub struct TimeRange {
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TimeRange", 2usize)?;
+        let mut out = serializer.serialize_struct("TimeRange", 2)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("to", &self.to)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["from", "to"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -27,20 +25,20 @@ impl<'de> serde::Deserialize<'de> for TimeRange {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TimeRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TimeRange, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TimeRange, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(TimeRange { from: f0, to: f1 })
+                Ok(TimeRange {
+                    from: f0,
+                    to: f1,
+                })
             }
         }
         deserializer.deserialize_struct("TimeRange", FIELDS, V)

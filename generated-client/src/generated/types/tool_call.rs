@@ -33,7 +33,7 @@ impl ToolCall {
 impl serde::Serialize for ToolCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ToolCall", 3usize)?;
+        let mut out = serializer.serialize_struct("ToolCall", 3)?;
         out.serialize_field("function", &self.function)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("type", &self.r#type)?;
@@ -41,9 +41,7 @@ impl serde::Serialize for ToolCall {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolCall {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["function", "id", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -51,18 +49,15 @@ impl<'de> serde::Deserialize<'de> for ToolCall {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToolCall")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolCall, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ToolCall, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -86,7 +81,7 @@ pub struct ToolCallFunction {
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ToolCallFunction", 1usize)?;
+        let mut out = serializer.serialize_struct("ToolCallFunction", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -94,9 +89,7 @@ impl serde::Serialize for ToolCallFunction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolCallFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -104,18 +97,17 @@ impl<'de> serde::Deserialize<'de> for ToolCallFunction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToolCallFunction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolCallFunction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ToolCallFunction, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(ToolCallFunction { name: f0 })
+                Ok(ToolCallFunction {
+                    name: f0,
+                })
             }
         }
         deserializer.deserialize_struct("ToolCallFunction", FIELDS, V)

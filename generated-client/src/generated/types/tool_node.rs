@@ -37,7 +37,7 @@ impl ToolNode {
 impl serde::Serialize for ToolNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ToolNode", 6usize)?;
+        let mut out = serializer.serialize_struct("ToolNode", 6)?;
         out.serialize_field("id", &self.id)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
@@ -56,27 +56,15 @@ impl serde::Serialize for ToolNode {
     }
 }
 impl<'de> serde::Deserialize<'de> for ToolNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "position",
-            "shared_tool_id",
-            "tool",
-            "type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "position", "shared_tool_id", "tool", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ToolNode;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToolNode")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolNode, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ToolNode, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,12 +73,12 @@ impl<'de> serde::Deserialize<'de> for ToolNode {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -41,7 +41,7 @@ impl TosStatus {
 impl serde::Serialize for TosStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TosStatus", 6usize)?;
+        let mut out = serializer.serialize_struct("TosStatus", 6)?;
         if let Some(v) = &self.agreed_at {
             out.serialize_field("agreed_at", v)?;
         }
@@ -56,9 +56,7 @@ impl serde::Serialize for TosStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for TosStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "agreed_at",
             "agreed_version",
@@ -73,10 +71,7 @@ impl<'de> serde::Deserialize<'de> for TosStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TosStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TosStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TosStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,12 +80,12 @@ impl<'de> serde::Deserialize<'de> for TosStatus {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -98,10 +93,7 @@ impl<'de> serde::Deserialize<'de> for TosStatus {
                     agreed_at: f0,
                     agreed_version: f1,
                     agreement_required: crate::de::required(f2, "agreement_required")?,
-                    current_terms_version: crate::de::required(
-                        f3,
-                        "current_terms_version",
-                    )?,
+                    current_terms_version: crate::de::required(f3, "current_terms_version")?,
                     has_agreed: crate::de::required(f4, "has_agreed")?,
                     product_type: crate::de::required(f5, "product_type")?,
                 })

@@ -14,7 +14,7 @@ pub struct TrackingSettings {
 impl serde::Serialize for TrackingSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TrackingSettings", 3usize)?;
+        let mut out = serializer.serialize_struct("TrackingSettings", 3)?;
         if let Some(v) = &self.click_tracking {
             out.serialize_field("click_tracking", v)?;
         }
@@ -28,32 +28,23 @@ impl serde::Serialize for TrackingSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for TrackingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "click_tracking",
-            "open_tracking",
-            "unsubscribe_tracking",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["click_tracking", "open_tracking", "unsubscribe_tracking"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TrackingSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrackingSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrackingSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TrackingSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -31,7 +31,7 @@ impl TranscriptFrame {
 impl serde::Serialize for TranscriptFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TranscriptFrame", 4usize)?;
+        let mut out = serializer.serialize_struct("TranscriptFrame", 4)?;
         if let Some(v) = &self.confidence {
             out.serialize_field("confidence", v)?;
         }
@@ -44,9 +44,7 @@ impl serde::Serialize for TranscriptFrame {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptFrame {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["confidence", "is_final", "transcript", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -54,20 +52,17 @@ impl<'de> serde::Deserialize<'de> for TranscriptFrame {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptFrame")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptFrame, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptFrame, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

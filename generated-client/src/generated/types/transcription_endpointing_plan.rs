@@ -15,8 +15,7 @@ pub struct TranscriptionEndpointingPlan {
 impl serde::Serialize for TranscriptionEndpointingPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEndpointingPlan", 3usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEndpointingPlan", 3)?;
         if let Some(v) = &self.on_no_punctuation_seconds {
             out.serialize_field("on_no_punctuation_seconds", v)?;
         }
@@ -30,9 +29,7 @@ impl serde::Serialize for TranscriptionEndpointingPlan {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEndpointingPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "on_no_punctuation_seconds",
             "on_number_seconds",
@@ -44,18 +41,15 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEndpointingPlan {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEndpointingPlan")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEndpointingPlan, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEndpointingPlan, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -29,8 +29,7 @@ pub struct TranscriptionEngineAConfig {
 impl serde::Serialize for TranscriptionEngineAConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineAConfig", 11usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineAConfig", 11)?;
         if let Some(v) = &self.enable_speaker_diarization {
             out.serialize_field("enable_speaker_diarization", v)?;
         }
@@ -68,9 +67,7 @@ impl serde::Serialize for TranscriptionEngineAConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable_speaker_diarization",
             "hints",
@@ -90,10 +87,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineAConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineAConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineAConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -107,17 +101,17 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfig {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,8 +199,7 @@ pub struct TranscriptionEngineAConfigSpeechContextItem {
 impl serde::Serialize for TranscriptionEngineAConfigSpeechContextItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineAConfigSpeechContextItem", 2usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineAConfigSpeechContextItem", 2)?;
         if let Some(v) = &self.boost {
             out.serialize_field("boost", v)?;
         }
@@ -217,9 +210,7 @@ impl serde::Serialize for TranscriptionEngineAConfigSpeechContextItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfigSpeechContextItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["boost", "phrases"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -227,16 +218,13 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfigSpeechContextIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineAConfigSpeechContextItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineAConfigSpeechContextItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineAConfigSpeechContextItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -246,8 +234,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineAConfigSpeechContextIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TranscriptionEngineAConfigSpeechContextItem", FIELDS, V)
+        deserializer.deserialize_struct("TranscriptionEngineAConfigSpeechContextItem", FIELDS, V)
     }
 }
 /// Engine identifier for Google transcription service

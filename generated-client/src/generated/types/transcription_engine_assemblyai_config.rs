@@ -18,8 +18,7 @@ pub struct TranscriptionEngineAssemblyaiConfig {
 impl serde::Serialize for TranscriptionEngineAssemblyaiConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineAssemblyaiConfig", 3usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineAssemblyaiConfig", 3)?;
         if let Some(v) = &self.interim_results {
             out.serialize_field("interim_results", v)?;
         }
@@ -33,32 +32,23 @@ impl serde::Serialize for TranscriptionEngineAssemblyaiConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineAssemblyaiConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "interim_results",
-            "transcription_engine",
-            "transcription_model",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["interim_results", "transcription_engine", "transcription_model"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TranscriptionEngineAssemblyaiConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineAssemblyaiConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineAssemblyaiConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineAssemblyaiConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

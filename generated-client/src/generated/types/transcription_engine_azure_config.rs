@@ -30,8 +30,7 @@ impl TranscriptionEngineAzureConfig {
 impl serde::Serialize for TranscriptionEngineAzureConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineAzureConfig", 4usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineAzureConfig", 4)?;
         if let Some(v) = &self.api_key_ref {
             out.serialize_field("api_key_ref", v)?;
         }
@@ -44,35 +43,25 @@ impl serde::Serialize for TranscriptionEngineAzureConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineAzureConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "api_key_ref",
-            "language",
-            "region",
-            "transcription_engine",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key_ref", "language", "region", "transcription_engine"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TranscriptionEngineAzureConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineAzureConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineAzureConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineAzureConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -80,10 +69,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineAzureConfig {
                     api_key_ref: f0,
                     language: f1,
                     region: crate::de::required(f2, "region")?,
-                    transcription_engine: crate::de::required(
-                        f3,
-                        "transcription_engine",
-                    )?,
+                    transcription_engine: crate::de::required(f3, "transcription_engine")?,
                 })
             }
         }

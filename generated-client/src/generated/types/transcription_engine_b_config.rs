@@ -13,7 +13,7 @@ pub struct TranscriptionEngineBConfig {
 impl serde::Serialize for TranscriptionEngineBConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TranscriptionEngineBConfig", 3usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineBConfig", 3)?;
         if let Some(v) = &self.language {
             out.serialize_field("language", v)?;
         }
@@ -27,32 +27,23 @@ impl serde::Serialize for TranscriptionEngineBConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineBConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "language",
-            "transcription_engine",
-            "transcription_model",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["language", "transcription_engine", "transcription_model"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TranscriptionEngineBConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineBConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineBConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineBConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

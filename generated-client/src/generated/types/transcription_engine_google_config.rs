@@ -29,8 +29,7 @@ pub struct TranscriptionEngineGoogleConfig {
 impl serde::Serialize for TranscriptionEngineGoogleConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineGoogleConfig", 11usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineGoogleConfig", 11)?;
         if let Some(v) = &self.enable_speaker_diarization {
             out.serialize_field("enable_speaker_diarization", v)?;
         }
@@ -68,9 +67,7 @@ impl serde::Serialize for TranscriptionEngineGoogleConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable_speaker_diarization",
             "hints",
@@ -90,10 +87,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineGoogleConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineGoogleConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineGoogleConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -107,17 +101,17 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfig {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,11 +199,7 @@ pub struct TranscriptionEngineGoogleConfigSpeechContextItem {
 impl serde::Serialize for TranscriptionEngineGoogleConfigSpeechContextItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "TranscriptionEngineGoogleConfigSpeechContextItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineGoogleConfigSpeechContextItem", 2)?;
         if let Some(v) = &self.boost {
             out.serialize_field("boost", v)?;
         }
@@ -220,9 +210,7 @@ impl serde::Serialize for TranscriptionEngineGoogleConfigSpeechContextItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfigSpeechContextItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["boost", "phrases"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -230,16 +218,13 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfigSpeechConte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineGoogleConfigSpeechContextItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineGoogleConfigSpeechContextItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineGoogleConfigSpeechContextItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -249,12 +234,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineGoogleConfigSpeechConte
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "TranscriptionEngineGoogleConfigSpeechContextItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("TranscriptionEngineGoogleConfigSpeechContextItem", FIELDS, V)
     }
 }
 /// Engine identifier for Google transcription service

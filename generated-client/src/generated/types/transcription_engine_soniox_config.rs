@@ -37,8 +37,7 @@ impl TranscriptionEngineSonioxConfig {
 impl serde::Serialize for TranscriptionEngineSonioxConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineSonioxConfig", 6usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineSonioxConfig", 6)?;
         if let Some(v) = &self.enable_endpoint_detection {
             out.serialize_field("enable_endpoint_detection", v)?;
         }
@@ -59,9 +58,7 @@ impl serde::Serialize for TranscriptionEngineSonioxConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineSonioxConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "enable_endpoint_detection",
             "interim_results",
@@ -76,10 +73,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineSonioxConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineSonioxConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineSonioxConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineSonioxConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -88,12 +82,12 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineSonioxConfig {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -102,10 +96,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineSonioxConfig {
                     interim_results: f1,
                     language: f2,
                     max_endpoint_delay_ms: f3,
-                    transcription_engine: crate::de::required(
-                        f4,
-                        "transcription_engine",
-                    )?,
+                    transcription_engine: crate::de::required(f4, "transcription_engine")?,
                     transcription_model: f5,
                 })
             }

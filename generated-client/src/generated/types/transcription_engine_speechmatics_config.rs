@@ -19,8 +19,7 @@ pub struct TranscriptionEngineSpeechmaticsConfig {
 impl serde::Serialize for TranscriptionEngineSpeechmaticsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionEngineSpeechmaticsConfig", 4usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionEngineSpeechmaticsConfig", 4)?;
         if let Some(v) = &self.interim_results {
             out.serialize_field("interim_results", v)?;
         }
@@ -37,9 +36,7 @@ impl serde::Serialize for TranscriptionEngineSpeechmaticsConfig {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionEngineSpeechmaticsConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "interim_results",
             "language",
@@ -52,20 +49,17 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineSpeechmaticsConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionEngineSpeechmaticsConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionEngineSpeechmaticsConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionEngineSpeechmaticsConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -77,8 +71,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineSpeechmaticsConfig {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("TranscriptionEngineSpeechmaticsConfig", FIELDS, V)
+        deserializer.deserialize_struct("TranscriptionEngineSpeechmaticsConfig", FIELDS, V)
     }
 }
 /// Engine identifier for Speechmatics transcription service

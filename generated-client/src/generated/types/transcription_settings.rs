@@ -25,7 +25,7 @@ pub struct TranscriptionSettings {
 impl serde::Serialize for TranscriptionSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TranscriptionSettings", 5usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionSettings", 5)?;
         if let Some(v) = &self.api_key_ref {
             out.serialize_field("api_key_ref", v)?;
         }
@@ -45,26 +45,15 @@ impl serde::Serialize for TranscriptionSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "api_key_ref",
-            "language",
-            "model",
-            "region",
-            "settings",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key_ref", "language", "model", "region", "settings"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TranscriptionSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -72,11 +61,11 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

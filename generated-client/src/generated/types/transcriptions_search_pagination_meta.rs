@@ -38,8 +38,7 @@ impl TranscriptionsSearchPaginationMeta {
 impl serde::Serialize for TranscriptionsSearchPaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TranscriptionsSearchPaginationMeta", 4usize)?;
+        let mut out = serializer.serialize_struct("TranscriptionsSearchPaginationMeta", 4)?;
         out.serialize_field("page_number", &self.page_number)?;
         out.serialize_field("page_size", &self.page_size)?;
         out.serialize_field("total_pages", &self.total_pages)?;
@@ -48,35 +47,25 @@ impl serde::Serialize for TranscriptionsSearchPaginationMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for TranscriptionsSearchPaginationMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "page_number",
-            "page_size",
-            "total_pages",
-            "total_results",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["page_number", "page_size", "total_pages", "total_results"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = TranscriptionsSearchPaginationMeta;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TranscriptionsSearchPaginationMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TranscriptionsSearchPaginationMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TranscriptionsSearchPaginationMeta, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -142,7 +142,7 @@ impl TransferCallRequest {
 impl serde::Serialize for TransferCallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TransferCallRequest", 39usize)?;
+        let mut out = serializer.serialize_struct("TransferCallRequest", 39)?;
         if let Some(v) = &self.answering_machine_detection {
             out.serialize_field("answering_machine_detection", v)?;
         }
@@ -262,9 +262,7 @@ impl serde::Serialize for TransferCallRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferCallRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "answering_machine_detection",
             "answering_machine_detection_config",
@@ -312,10 +310,7 @@ impl<'de> serde::Deserialize<'de> for TransferCallRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TransferCallRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransferCallRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TransferCallRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -357,45 +352,45 @@ impl<'de> serde::Deserialize<'de> for TransferCallRequest {
                 let mut f38 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = map.next_value()?,
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = map.next_value()?,
-                        27usize => f27 = map.next_value()?,
-                        28usize => f28 = map.next_value()?,
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = map.next_value()?,
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = Some(map.next_value()?),
-                        34usize => f34 = map.next_value()?,
-                        35usize => f35 = map.next_value()?,
-                        36usize => f36 = map.next_value()?,
-                        37usize => f37 = map.next_value()?,
-                        38usize => f38 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = map.next_value()?,
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = map.next_value()?,
+                        27 => f27 = map.next_value()?,
+                        28 => f28 = map.next_value()?,
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = map.next_value()?,
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = Some(map.next_value()?),
+                        34 => f34 = map.next_value()?,
+                        35 => f35 = map.next_value()?,
+                        36 => f36 = map.next_value()?,
+                        37 => f37 = map.next_value()?,
+                        38 => f38 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -521,11 +516,7 @@ pub struct TransferCallRequestAnsweringMachineDetectionConfig {
 impl serde::Serialize for TransferCallRequestAnsweringMachineDetectionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "TransferCallRequestAnsweringMachineDetectionConfig",
-                10usize,
-            )?;
+        let mut out = serializer.serialize_struct("TransferCallRequestAnsweringMachineDetectionConfig", 10)?;
         if let Some(v) = &self.after_greeting_silence_millis {
             out.serialize_field("after_greeting_silence_millis", v)?;
         }
@@ -559,11 +550,8 @@ impl serde::Serialize for TransferCallRequestAnsweringMachineDetectionConfig {
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for TransferCallRequestAnsweringMachineDetectionConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for TransferCallRequestAnsweringMachineDetectionConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "after_greeting_silence_millis",
             "between_words_silence_millis",
@@ -582,10 +570,7 @@ for TransferCallRequestAnsweringMachineDetectionConfig {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TransferCallRequestAnsweringMachineDetectionConfig")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransferCallRequestAnsweringMachineDetectionConfig, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TransferCallRequestAnsweringMachineDetectionConfig, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -598,16 +583,16 @@ for TransferCallRequestAnsweringMachineDetectionConfig {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -625,12 +610,7 @@ for TransferCallRequestAnsweringMachineDetectionConfig {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "TransferCallRequestAnsweringMachineDetectionConfig",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("TransferCallRequestAnsweringMachineDetectionConfig", FIELDS, V)
     }
 }
 /// Defines whether media should be encrypted on the new call leg. For SIP URI destinations, media encryption can also be requested per endpoint with the `secure` URI parameter: `;secure=true` or `;secure=srtp` enables SRTP, and `;secure=dtls` enables DTLS. This parameter, when set to `SRTP` or `DTLS`, takes precedence over the per-endpoint `secure` value.
@@ -986,8 +966,7 @@ pub struct TransferCallRequestWebhookRetriesPoliciesValue {
 impl serde::Serialize for TransferCallRequestWebhookRetriesPoliciesValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TransferCallRequestWebhookRetriesPoliciesValue", 1usize)?;
+        let mut out = serializer.serialize_struct("TransferCallRequestWebhookRetriesPoliciesValue", 1)?;
         if let Some(v) = &self.retries_ms {
             out.serialize_field("retries_ms", v)?;
         }
@@ -995,9 +974,7 @@ impl serde::Serialize for TransferCallRequestWebhookRetriesPoliciesValue {
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferCallRequestWebhookRetriesPoliciesValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["retries_ms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1005,14 +982,11 @@ impl<'de> serde::Deserialize<'de> for TransferCallRequestWebhookRetriesPoliciesV
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TransferCallRequestWebhookRetriesPoliciesValue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TransferCallRequestWebhookRetriesPoliciesValue, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TransferCallRequestWebhookRetriesPoliciesValue, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -1021,12 +995,7 @@ impl<'de> serde::Deserialize<'de> for TransferCallRequestWebhookRetriesPoliciesV
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "TransferCallRequestWebhookRetriesPoliciesValue",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("TransferCallRequestWebhookRetriesPoliciesValue", FIELDS, V)
     }
 }
 /// HTTP request type used for `webhook_url`.

@@ -25,16 +25,14 @@ impl TriggerBrandSmsOtpRequest {
 impl serde::Serialize for TriggerBrandSmsOtpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TriggerBrandSmsOtpRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("TriggerBrandSmsOtpRequest", 2)?;
         out.serialize_field("pinSms", &self.pin_sms)?;
         out.serialize_field("successSms", &self.success_sms)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TriggerBrandSmsOtpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pinSms", "successSms"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +40,13 @@ impl<'de> serde::Deserialize<'de> for TriggerBrandSmsOtpRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TriggerBrandSmsOtpRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TriggerBrandSmsOtpRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TriggerBrandSmsOtpRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

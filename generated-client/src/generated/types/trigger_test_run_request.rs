@@ -13,7 +13,7 @@ pub struct TriggerTestRunRequest {
 impl serde::Serialize for TriggerTestRunRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TriggerTestRunRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("TriggerTestRunRequest", 1)?;
         if let Some(v) = &self.destination_version_id {
             out.serialize_field("destination_version_id", v)?;
         }
@@ -21,9 +21,7 @@ impl serde::Serialize for TriggerTestRunRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TriggerTestRunRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["destination_version_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -31,14 +29,11 @@ impl<'de> serde::Deserialize<'de> for TriggerTestRunRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TriggerTestRunRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TriggerTestRunRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TriggerTestRunRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

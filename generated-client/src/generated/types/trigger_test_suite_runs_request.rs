@@ -13,8 +13,7 @@ pub struct TriggerTestSuiteRunsRequest {
 impl serde::Serialize for TriggerTestSuiteRunsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("TriggerTestSuiteRunsRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("TriggerTestSuiteRunsRequest", 1)?;
         if let Some(v) = &self.destination_version_id {
             out.serialize_field("destination_version_id", v)?;
         }
@@ -22,9 +21,7 @@ impl serde::Serialize for TriggerTestSuiteRunsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for TriggerTestSuiteRunsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["destination_version_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,14 +29,11 @@ impl<'de> serde::Deserialize<'de> for TriggerTestSuiteRunsRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TriggerTestSuiteRunsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TriggerTestSuiteRunsRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TriggerTestSuiteRunsRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

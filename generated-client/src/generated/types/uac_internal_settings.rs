@@ -11,7 +11,7 @@ pub struct UacInternalSettings {
 impl serde::Serialize for UacInternalSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UacInternalSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("UacInternalSettings", 1)?;
         if let Some(v) = &self.destination_uri {
             out.serialize_field("destination_uri", v)?;
         }
@@ -19,9 +19,7 @@ impl serde::Serialize for UacInternalSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for UacInternalSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["destination_uri"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +27,11 @@ impl<'de> serde::Deserialize<'de> for UacInternalSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UacInternalSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UacInternalSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UacInternalSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

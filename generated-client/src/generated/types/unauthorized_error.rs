@@ -13,7 +13,7 @@ pub struct UnauthorizedError {
 impl serde::Serialize for UnauthorizedError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnauthorizedError", 5usize)?;
+        let mut out = serializer.serialize_struct("UnauthorizedError", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for UnauthorizedError {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,10 +41,7 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnauthorizedError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnauthorizedError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UnauthorizedError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -54,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedError {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,7 +77,7 @@ pub struct UnauthorizedErrorMeta {
 impl serde::Serialize for UnauthorizedErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnauthorizedErrorMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("UnauthorizedErrorMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -90,9 +85,7 @@ impl serde::Serialize for UnauthorizedErrorMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedErrorMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -100,18 +93,17 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedErrorMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnauthorizedErrorMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnauthorizedErrorMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UnauthorizedErrorMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(UnauthorizedErrorMeta { url: f0 })
+                Ok(UnauthorizedErrorMeta {
+                    url: f0,
+                })
             }
         }
         deserializer.deserialize_struct("UnauthorizedErrorMeta", FIELDS, V)
@@ -128,7 +120,7 @@ pub struct UnauthorizedErrorSource {
 impl serde::Serialize for UnauthorizedErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnauthorizedErrorSource", 2usize)?;
+        let mut out = serializer.serialize_struct("UnauthorizedErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -139,9 +131,7 @@ impl serde::Serialize for UnauthorizedErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnauthorizedErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -149,16 +139,13 @@ impl<'de> serde::Deserialize<'de> for UnauthorizedErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnauthorizedErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnauthorizedErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UnauthorizedErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

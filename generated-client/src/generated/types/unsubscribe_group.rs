@@ -37,7 +37,7 @@ impl UnsubscribeGroup {
 impl serde::Serialize for UnsubscribeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnsubscribeGroup", 6usize)?;
+        let mut out = serializer.serialize_struct("UnsubscribeGroup", 6)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("description", &self.description)?;
         out.serialize_field("id", &self.id)?;
@@ -48,9 +48,7 @@ impl serde::Serialize for UnsubscribeGroup {
     }
 }
 impl<'de> serde::Deserialize<'de> for UnsubscribeGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "description",
@@ -65,10 +63,7 @@ impl<'de> serde::Deserialize<'de> for UnsubscribeGroup {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnsubscribeGroup")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnsubscribeGroup, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UnsubscribeGroup, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -77,12 +72,12 @@ impl<'de> serde::Deserialize<'de> for UnsubscribeGroup {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -25,16 +25,14 @@ impl UnusedUserBundlesSchema {
 impl serde::Serialize for UnusedUserBundlesSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnusedUserBundlesSchema", 2usize)?;
+        let mut out = serializer.serialize_struct("UnusedUserBundlesSchema", 2)?;
         out.serialize_field("billing_bundle", &self.billing_bundle)?;
         out.serialize_field("user_bundle_ids", &self.user_bundle_ids)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UnusedUserBundlesSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["billing_bundle", "user_bundle_ids"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +40,13 @@ impl<'de> serde::Deserialize<'de> for UnusedUserBundlesSchema {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnusedUserBundlesSchema")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnusedUserBundlesSchema, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UnusedUserBundlesSchema, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

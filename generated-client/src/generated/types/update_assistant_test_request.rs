@@ -28,7 +28,7 @@ pub struct UpdateAssistantTestRequest {
 impl serde::Serialize for UpdateAssistantTestRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateAssistantTestRequest", 8usize)?;
+        let mut out = serializer.serialize_struct("UpdateAssistantTestRequest", 8)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -57,9 +57,7 @@ impl serde::Serialize for UpdateAssistantTestRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "description",
             "destination",
@@ -76,10 +74,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateAssistantTestRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAssistantTestRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateAssistantTestRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -90,14 +85,14 @@ impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequest {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -139,17 +134,14 @@ impl UpdateAssistantTestRequestRubricItem {
 impl serde::Serialize for UpdateAssistantTestRequestRubricItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateAssistantTestRequestRubricItem", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateAssistantTestRequestRubricItem", 2)?;
         out.serialize_field("criteria", &self.criteria)?;
         out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequestRubricItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["criteria", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -157,16 +149,13 @@ impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequestRubricItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateAssistantTestRequestRubricItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAssistantTestRequestRubricItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateAssistantTestRequestRubricItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -176,7 +165,6 @@ impl<'de> serde::Deserialize<'de> for UpdateAssistantTestRequestRubricItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateAssistantTestRequestRubricItem", FIELDS, V)
+        deserializer.deserialize_struct("UpdateAssistantTestRequestRubricItem", FIELDS, V)
     }
 }

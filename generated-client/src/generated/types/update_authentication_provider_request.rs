@@ -13,8 +13,7 @@ pub struct UpdateAuthenticationProviderRequest {
 impl serde::Serialize for UpdateAuthenticationProviderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateAuthenticationProviderRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("UpdateAuthenticationProviderRequest", 5)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -34,26 +33,15 @@ impl serde::Serialize for UpdateAuthenticationProviderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateAuthenticationProviderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "active",
-            "name",
-            "settings",
-            "settings_url",
-            "short_name",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["active", "name", "settings", "settings_url", "short_name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UpdateAuthenticationProviderRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateAuthenticationProviderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateAuthenticationProviderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateAuthenticationProviderRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -61,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for UpdateAuthenticationProviderRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -68,8 +68,7 @@ impl UpdateCallControlApplicationRequest {
 impl serde::Serialize for UpdateCallControlApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateCallControlApplicationRequest", 15usize)?;
+        let mut out = serializer.serialize_struct("UpdateCallControlApplicationRequest", 15)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -115,9 +114,7 @@ impl serde::Serialize for UpdateCallControlApplicationRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCallControlApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -141,10 +138,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCallControlApplicationRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateCallControlApplicationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateCallControlApplicationRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateCallControlApplicationRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -162,21 +156,21 @@ impl<'de> serde::Deserialize<'de> for UpdateCallControlApplicationRequest {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

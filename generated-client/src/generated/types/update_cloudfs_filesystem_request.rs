@@ -10,8 +10,7 @@ pub struct UpdateCloudfsFilesystemRequest {
 impl serde::Serialize for UpdateCloudfsFilesystemRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateCloudfsFilesystemRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateCloudfsFilesystemRequest", 1)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -19,9 +18,7 @@ impl serde::Serialize for UpdateCloudfsFilesystemRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCloudfsFilesystemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for UpdateCloudfsFilesystemRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateCloudfsFilesystemRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateCloudfsFilesystemRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateCloudfsFilesystemRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

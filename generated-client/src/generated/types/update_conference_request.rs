@@ -35,7 +35,7 @@ impl UpdateConferenceRequest {
 impl serde::Serialize for UpdateConferenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateConferenceRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("UpdateConferenceRequest", 5)?;
         out.serialize_field("call_control_id", &self.call_control_id)?;
         if let Some(v) = &self.command_id {
             out.serialize_field("command_id", v)?;
@@ -51,9 +51,7 @@ impl serde::Serialize for UpdateConferenceRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateConferenceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_control_id",
             "command_id",
@@ -67,10 +65,7 @@ impl<'de> serde::Deserialize<'de> for UpdateConferenceRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateConferenceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateConferenceRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateConferenceRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -78,11 +73,11 @@ impl<'de> serde::Deserialize<'de> for UpdateConferenceRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

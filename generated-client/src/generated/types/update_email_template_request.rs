@@ -16,7 +16,7 @@ pub struct UpdateEmailTemplateRequest {
 impl serde::Serialize for UpdateEmailTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateEmailTemplateRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("UpdateEmailTemplateRequest", 5)?;
         if let Some(v) = &self.html_body {
             out.serialize_field("html_body", v)?;
         }
@@ -36,26 +36,15 @@ impl serde::Serialize for UpdateEmailTemplateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateEmailTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "html_body",
-            "name",
-            "subject",
-            "text_body",
-            "variables",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["html_body", "name", "subject", "text_body", "variables"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UpdateEmailTemplateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEmailTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateEmailTemplateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateEmailTemplateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -63,11 +52,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailTemplateRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

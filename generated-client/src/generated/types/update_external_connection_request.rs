@@ -33,8 +33,7 @@ impl UpdateExternalConnectionRequest {
 impl serde::Serialize for UpdateExternalConnectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateExternalConnectionRequest", 7usize)?;
+        let mut out = serializer.serialize_struct("UpdateExternalConnectionRequest", 7)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -58,9 +57,7 @@ impl serde::Serialize for UpdateExternalConnectionRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "inbound",
@@ -76,10 +73,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateExternalConnectionRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateExternalConnectionRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateExternalConnectionRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -89,13 +83,13 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequest {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -122,8 +116,7 @@ pub struct UpdateExternalConnectionRequestInbound {
 impl serde::Serialize for UpdateExternalConnectionRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateExternalConnectionRequestInbound", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateExternalConnectionRequestInbound", 1)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -131,9 +124,7 @@ impl serde::Serialize for UpdateExternalConnectionRequestInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -141,14 +132,11 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateExternalConnectionRequestInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateExternalConnectionRequestInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateExternalConnectionRequestInbound, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -157,8 +145,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateExternalConnectionRequestInbound", FIELDS, V)
+        deserializer.deserialize_struct("UpdateExternalConnectionRequestInbound", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
@@ -173,8 +160,7 @@ pub struct UpdateExternalConnectionRequestOutbound {
 impl serde::Serialize for UpdateExternalConnectionRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateExternalConnectionRequestOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateExternalConnectionRequestOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -185,9 +171,7 @@ impl serde::Serialize for UpdateExternalConnectionRequestOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -195,16 +179,13 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateExternalConnectionRequestOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateExternalConnectionRequestOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateExternalConnectionRequestOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -214,7 +195,6 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestOutbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateExternalConnectionRequestOutbound", FIELDS, V)
+        deserializer.deserialize_struct("UpdateExternalConnectionRequestOutbound", FIELDS, V)
     }
 }

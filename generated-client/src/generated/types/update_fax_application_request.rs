@@ -39,8 +39,7 @@ impl UpdateFaxApplicationRequest {
 impl serde::Serialize for UpdateFaxApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateFaxApplicationRequest", 10usize)?;
+        let mut out = serializer.serialize_struct("UpdateFaxApplicationRequest", 10)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -71,9 +70,7 @@ impl serde::Serialize for UpdateFaxApplicationRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -92,10 +89,7 @@ impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateFaxApplicationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateFaxApplicationRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateFaxApplicationRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -108,16 +102,16 @@ impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequest {
                 let mut f9 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -185,8 +179,7 @@ pub struct UpdateFaxApplicationRequestInbound {
 impl serde::Serialize for UpdateFaxApplicationRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateFaxApplicationRequestInbound", 3usize)?;
+        let mut out = serializer.serialize_struct("UpdateFaxApplicationRequestInbound", 3)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -200,9 +193,7 @@ impl serde::Serialize for UpdateFaxApplicationRequestInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequestInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_limit",
             "sip_subdomain",
@@ -214,18 +205,15 @@ impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequestInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateFaxApplicationRequestInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateFaxApplicationRequestInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateFaxApplicationRequestInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -249,8 +237,7 @@ pub struct UpdateFaxApplicationRequestOutbound {
 impl serde::Serialize for UpdateFaxApplicationRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateFaxApplicationRequestOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateFaxApplicationRequestOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -261,9 +248,7 @@ impl serde::Serialize for UpdateFaxApplicationRequestOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequestOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -271,16 +256,13 @@ impl<'de> serde::Deserialize<'de> for UpdateFaxApplicationRequestOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateFaxApplicationRequestOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateFaxApplicationRequestOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateFaxApplicationRequestOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

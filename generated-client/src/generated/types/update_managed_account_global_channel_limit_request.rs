@@ -10,8 +10,7 @@ pub struct UpdateManagedAccountGlobalChannelLimitRequest {
 impl serde::Serialize for UpdateManagedAccountGlobalChannelLimitRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateManagedAccountGlobalChannelLimitRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateManagedAccountGlobalChannelLimitRequest", 1)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -19,9 +18,7 @@ impl serde::Serialize for UpdateManagedAccountGlobalChannelLimitRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateManagedAccountGlobalChannelLimitRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for UpdateManagedAccountGlobalChannelLimitRequ
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateManagedAccountGlobalChannelLimitRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateManagedAccountGlobalChannelLimitRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateManagedAccountGlobalChannelLimitRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -45,11 +39,6 @@ impl<'de> serde::Deserialize<'de> for UpdateManagedAccountGlobalChannelLimitRequ
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "UpdateManagedAccountGlobalChannelLimitRequest",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("UpdateManagedAccountGlobalChannelLimitRequest", FIELDS, V)
     }
 }

@@ -10,8 +10,7 @@ pub struct UpdateManagedAccountRequest {
 impl serde::Serialize for UpdateManagedAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateManagedAccountRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateManagedAccountRequest", 1)?;
         if let Some(v) = &self.managed_account_allow_custom_pricing {
             out.serialize_field("managed_account_allow_custom_pricing", v)?;
         }
@@ -19,9 +18,7 @@ impl serde::Serialize for UpdateManagedAccountRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateManagedAccountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["managed_account_allow_custom_pricing"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for UpdateManagedAccountRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateManagedAccountRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateManagedAccountRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateManagedAccountRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

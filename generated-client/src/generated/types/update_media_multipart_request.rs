@@ -12,8 +12,7 @@ pub struct UpdateMediaMultipartRequest {
 impl serde::Serialize for UpdateMediaMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateMediaMultipartRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateMediaMultipartRequest", 2)?;
         if let Some(v) = &self.media {
             out.serialize_field("media", v)?;
         }
@@ -24,9 +23,7 @@ impl serde::Serialize for UpdateMediaMultipartRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateMediaMultipartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["media", "ttl_secs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,16 +31,13 @@ impl<'de> serde::Deserialize<'de> for UpdateMediaMultipartRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateMediaMultipartRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateMediaMultipartRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateMediaMultipartRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -11,7 +11,7 @@ pub struct UpdateNumberOrderRequest {
 impl serde::Serialize for UpdateNumberOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateNumberOrderRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateNumberOrderRequest", 2)?;
         if let Some(v) = &self.customer_reference {
             out.serialize_field("customer_reference", v)?;
         }
@@ -22,9 +22,7 @@ impl serde::Serialize for UpdateNumberOrderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateNumberOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["customer_reference", "regulatory_requirements"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for UpdateNumberOrderRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateNumberOrderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateNumberOrderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateNumberOrderRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

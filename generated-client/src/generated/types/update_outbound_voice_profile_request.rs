@@ -54,8 +54,7 @@ impl UpdateOutboundVoiceProfileRequest {
 impl serde::Serialize for UpdateOutboundVoiceProfileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateOutboundVoiceProfileRequest", 14usize)?;
+        let mut out = serializer.serialize_struct("UpdateOutboundVoiceProfileRequest", 14)?;
         if let Some(v) = &self.billing_group_id {
             out.serialize_field("billing_group_id", v)?;
         }
@@ -100,9 +99,7 @@ impl serde::Serialize for UpdateOutboundVoiceProfileRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "billing_group_id",
             "call_recording",
@@ -125,10 +122,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOutboundVoiceProfileRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOutboundVoiceProfileRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateOutboundVoiceProfileRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -145,20 +139,20 @@ impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequest {
                 let mut f13 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -197,8 +191,7 @@ pub struct UpdateOutboundVoiceProfileRequestCallingWindow {
 impl serde::Serialize for UpdateOutboundVoiceProfileRequestCallingWindow {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateOutboundVoiceProfileRequestCallingWindow", 3usize)?;
+        let mut out = serializer.serialize_struct("UpdateOutboundVoiceProfileRequestCallingWindow", 3)?;
         if let Some(v) = &self.calls_per_cld {
             out.serialize_field("calls_per_cld", v)?;
         }
@@ -212,9 +205,7 @@ impl serde::Serialize for UpdateOutboundVoiceProfileRequestCallingWindow {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequestCallingWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["calls_per_cld", "end_time", "start_time"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -222,18 +213,15 @@ impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequestCallingWi
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOutboundVoiceProfileRequestCallingWindow")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOutboundVoiceProfileRequestCallingWindow, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateOutboundVoiceProfileRequestCallingWindow, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -244,11 +232,6 @@ impl<'de> serde::Deserialize<'de> for UpdateOutboundVoiceProfileRequestCallingWi
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "UpdateOutboundVoiceProfileRequestCallingWindow",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("UpdateOutboundVoiceProfileRequestCallingWindow", FIELDS, V)
     }
 }

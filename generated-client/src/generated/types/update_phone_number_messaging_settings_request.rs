@@ -24,8 +24,7 @@ pub struct UpdatePhoneNumberMessagingSettingsRequest {
 impl serde::Serialize for UpdatePhoneNumberMessagingSettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePhoneNumberMessagingSettingsRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("UpdatePhoneNumberMessagingSettingsRequest", 3)?;
         if let Some(v) = &self.messaging_product {
             out.serialize_field("messaging_product", v)?;
         }
@@ -39,9 +38,7 @@ impl serde::Serialize for UpdatePhoneNumberMessagingSettingsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberMessagingSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messaging_product", "messaging_profile_id", "tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberMessagingSettingsRequest 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberMessagingSettingsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePhoneNumberMessagingSettingsRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePhoneNumberMessagingSettingsRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -71,7 +65,6 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberMessagingSettingsRequest 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdatePhoneNumberMessagingSettingsRequest", FIELDS, V)
+        deserializer.deserialize_struct("UpdatePhoneNumberMessagingSettingsRequest", FIELDS, V)
     }
 }

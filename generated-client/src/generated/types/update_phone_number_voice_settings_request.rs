@@ -26,8 +26,7 @@ pub struct UpdatePhoneNumberVoiceSettingsRequest {
 impl serde::Serialize for UpdatePhoneNumberVoiceSettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePhoneNumberVoiceSettingsRequest", 9usize)?;
+        let mut out = serializer.serialize_struct("UpdatePhoneNumberVoiceSettingsRequest", 9)?;
         if let Some(v) = &self.call_forwarding {
             out.serialize_field("call_forwarding", v)?;
         }
@@ -59,9 +58,7 @@ impl serde::Serialize for UpdatePhoneNumberVoiceSettingsRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberVoiceSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_forwarding",
             "call_recording",
@@ -79,10 +76,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberVoiceSettingsRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberVoiceSettingsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePhoneNumberVoiceSettingsRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePhoneNumberVoiceSettingsRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -94,15 +88,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberVoiceSettingsRequest {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -119,8 +113,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberVoiceSettingsRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdatePhoneNumberVoiceSettingsRequest", FIELDS, V)
+        deserializer.deserialize_struct("UpdatePhoneNumberVoiceSettingsRequest", FIELDS, V)
     }
 }
 /// The inbound_call_screening setting is a phone number configuration option variable that allows users to configure their settings to block or flag fraudulent calls. It can be set to disabled, reject_calls, or flag_calls. This feature has an additional per-number monthly cost associated with it.

@@ -22,7 +22,7 @@ pub struct UpdatePortingOrder {
 impl serde::Serialize for UpdatePortingOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdatePortingOrder", 12usize)?;
+        let mut out = serializer.serialize_struct("UpdatePortingOrder", 12)?;
         if let Some(v) = &self.activation_settings {
             out.serialize_field("activation_settings", v)?;
         }
@@ -63,9 +63,7 @@ impl serde::Serialize for UpdatePortingOrder {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePortingOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "activation_settings",
             "customer_group_reference",
@@ -86,10 +84,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrder {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePortingOrder")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePortingOrder, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePortingOrder, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -104,18 +99,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrder {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -147,8 +142,7 @@ pub struct UpdatePortingOrderActivationSettings {
 impl serde::Serialize for UpdatePortingOrderActivationSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePortingOrderActivationSettings", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdatePortingOrderActivationSettings", 1)?;
         if let Some(v) = &self.foc_datetime_requested {
             out.serialize_field("foc_datetime_requested", v)?;
         }
@@ -156,9 +150,7 @@ impl serde::Serialize for UpdatePortingOrderActivationSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePortingOrderActivationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["foc_datetime_requested"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -166,14 +158,11 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrderActivationSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePortingOrderActivationSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePortingOrderActivationSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePortingOrderActivationSettings, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -182,8 +171,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrderActivationSettings {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdatePortingOrderActivationSettings", FIELDS, V)
+        deserializer.deserialize_struct("UpdatePortingOrderActivationSettings", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "porting_orders")))]
@@ -195,8 +183,7 @@ pub struct UpdatePortingOrderMessaging {
 impl serde::Serialize for UpdatePortingOrderMessaging {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePortingOrderMessaging", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdatePortingOrderMessaging", 1)?;
         if let Some(v) = &self.enable_messaging {
             out.serialize_field("enable_messaging", v)?;
         }
@@ -204,9 +191,7 @@ impl serde::Serialize for UpdatePortingOrderMessaging {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePortingOrderMessaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["enable_messaging"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -214,14 +199,11 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrderMessaging {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePortingOrderMessaging")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePortingOrderMessaging, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePortingOrderMessaging, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

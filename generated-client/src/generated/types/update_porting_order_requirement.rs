@@ -28,17 +28,14 @@ impl UpdatePortingOrderRequirement {
 impl serde::Serialize for UpdatePortingOrderRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePortingOrderRequirement", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdatePortingOrderRequirement", 2)?;
         out.serialize_field("field_value", &self.field_value)?;
         out.serialize_field("requirement_type_id", &self.requirement_type_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePortingOrderRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_value", "requirement_type_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -46,16 +43,13 @@ impl<'de> serde::Deserialize<'de> for UpdatePortingOrderRequirement {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePortingOrderRequirement")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePortingOrderRequirement, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePortingOrderRequirement, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

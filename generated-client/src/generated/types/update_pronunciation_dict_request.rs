@@ -13,8 +13,7 @@ pub struct UpdatePronunciationDictRequest {
 impl serde::Serialize for UpdatePronunciationDictRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdatePronunciationDictRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdatePronunciationDictRequest", 2)?;
         if let Some(v) = &self.items {
             out.serialize_field("items", v)?;
         }
@@ -25,9 +24,7 @@ impl serde::Serialize for UpdatePronunciationDictRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePronunciationDictRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["items", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,16 +32,13 @@ impl<'de> serde::Deserialize<'de> for UpdatePronunciationDictRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePronunciationDictRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePronunciationDictRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdatePronunciationDictRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

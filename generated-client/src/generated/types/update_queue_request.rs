@@ -18,15 +18,13 @@ impl UpdateQueueRequest {
 impl serde::Serialize for UpdateQueueRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateQueueRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateQueueRequest", 1)?;
         out.serialize_field("max_size", &self.max_size)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateQueueRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["max_size"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -34,14 +32,11 @@ impl<'de> serde::Deserialize<'de> for UpdateQueueRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateQueueRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateQueueRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateQueueRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -23,8 +23,7 @@ pub struct UpdateRegulatoryRequirement {
 impl serde::Serialize for UpdateRegulatoryRequirement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateRegulatoryRequirement", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateRegulatoryRequirement", 2)?;
         if let Some(v) = &self.field_value {
             out.serialize_field("field_value", v)?;
         }
@@ -35,9 +34,7 @@ impl serde::Serialize for UpdateRegulatoryRequirement {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRegulatoryRequirement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["field_value", "requirement_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -45,16 +42,13 @@ impl<'de> serde::Deserialize<'de> for UpdateRegulatoryRequirement {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRegulatoryRequirement")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateRegulatoryRequirement, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateRegulatoryRequirement, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -22,7 +22,7 @@ impl UpdateShortCodeRequest {
 impl serde::Serialize for UpdateShortCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateShortCodeRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateShortCodeRequest", 2)?;
         out.serialize_field("messaging_profile_id", &self.messaging_profile_id)?;
         if let Some(v) = &self.tags {
             out.serialize_field("tags", v)?;
@@ -31,9 +31,7 @@ impl serde::Serialize for UpdateShortCodeRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateShortCodeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["messaging_profile_id", "tags"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -41,24 +39,18 @@ impl<'de> serde::Deserialize<'de> for UpdateShortCodeRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateShortCodeRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateShortCodeRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateShortCodeRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateShortCodeRequest {
-                    messaging_profile_id: crate::de::required(
-                        f0,
-                        "messaging_profile_id",
-                    )?,
+                    messaging_profile_id: crate::de::required(f0, "messaging_profile_id")?,
                     tags: f1,
                 })
             }

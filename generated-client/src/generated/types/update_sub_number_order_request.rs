@@ -9,8 +9,7 @@ pub struct UpdateSubNumberOrderRequest {
 impl serde::Serialize for UpdateSubNumberOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateSubNumberOrderRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("UpdateSubNumberOrderRequest", 1)?;
         if let Some(v) = &self.regulatory_requirements {
             out.serialize_field("regulatory_requirements", v)?;
         }
@@ -18,9 +17,7 @@ impl serde::Serialize for UpdateSubNumberOrderRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSubNumberOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["regulatory_requirements"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSubNumberOrderRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSubNumberOrderRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSubNumberOrderRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateSubNumberOrderRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

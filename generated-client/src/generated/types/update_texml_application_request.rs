@@ -56,8 +56,7 @@ impl UpdateTexmlApplicationRequest {
 impl serde::Serialize for UpdateTexmlApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateTexmlApplicationRequest", 15usize)?;
+        let mut out = serializer.serialize_struct("UpdateTexmlApplicationRequest", 15)?;
         if let Some(v) = &self.active {
             out.serialize_field("active", v)?;
         }
@@ -103,9 +102,7 @@ impl serde::Serialize for UpdateTexmlApplicationRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "active",
             "anchorsite_override",
@@ -129,10 +126,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTexmlApplicationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTexmlApplicationRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateTexmlApplicationRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -150,21 +144,21 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequest {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -239,8 +233,7 @@ pub struct UpdateTexmlApplicationRequestInbound {
 impl serde::Serialize for UpdateTexmlApplicationRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateTexmlApplicationRequestInbound", 4usize)?;
+        let mut out = serializer.serialize_struct("UpdateTexmlApplicationRequestInbound", 4)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -257,9 +250,7 @@ impl serde::Serialize for UpdateTexmlApplicationRequestInbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestInbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "channel_limit",
             "shaken_stir_enabled",
@@ -272,20 +263,17 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestInbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTexmlApplicationRequestInbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTexmlApplicationRequestInbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateTexmlApplicationRequestInbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -297,8 +285,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestInbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateTexmlApplicationRequestInbound", FIELDS, V)
+        deserializer.deserialize_struct("UpdateTexmlApplicationRequestInbound", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "texml_applications")))]
@@ -311,8 +298,7 @@ pub struct UpdateTexmlApplicationRequestOutbound {
 impl serde::Serialize for UpdateTexmlApplicationRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateTexmlApplicationRequestOutbound", 2usize)?;
+        let mut out = serializer.serialize_struct("UpdateTexmlApplicationRequestOutbound", 2)?;
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
@@ -323,9 +309,7 @@ impl serde::Serialize for UpdateTexmlApplicationRequestOutbound {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestOutbound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["channel_limit", "outbound_voice_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -333,16 +317,13 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestOutbound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTexmlApplicationRequestOutbound")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateTexmlApplicationRequestOutbound, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateTexmlApplicationRequestOutbound, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -352,8 +333,7 @@ impl<'de> serde::Deserialize<'de> for UpdateTexmlApplicationRequestOutbound {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateTexmlApplicationRequestOutbound", FIELDS, V)
+        deserializer.deserialize_struct("UpdateTexmlApplicationRequestOutbound", FIELDS, V)
     }
 }
 /// HTTP request method Telnyx should use when requesting the status_callback URL.

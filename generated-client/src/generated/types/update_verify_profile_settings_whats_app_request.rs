@@ -18,8 +18,7 @@ pub struct UpdateVerifyProfileSettingsWhatsAppRequest {
 impl serde::Serialize for UpdateVerifyProfileSettingsWhatsAppRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UpdateVerifyProfileSettingsWhatsAppRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("UpdateVerifyProfileSettingsWhatsAppRequest", 5)?;
         if let Some(v) = &self.default_verification_timeout_secs {
             out.serialize_field("default_verification_timeout_secs", v)?;
         }
@@ -39,9 +38,7 @@ impl serde::Serialize for UpdateVerifyProfileSettingsWhatsAppRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateVerifyProfileSettingsWhatsAppRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "default_verification_timeout_secs",
             "sender_phone_number",
@@ -55,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVerifyProfileSettingsWhatsAppRequest
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateVerifyProfileSettingsWhatsAppRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateVerifyProfileSettingsWhatsAppRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UpdateVerifyProfileSettingsWhatsAppRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for UpdateVerifyProfileSettingsWhatsAppRequest
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -83,7 +77,6 @@ impl<'de> serde::Deserialize<'de> for UpdateVerifyProfileSettingsWhatsAppRequest
                 })
             }
         }
-        deserializer
-            .deserialize_struct("UpdateVerifyProfileSettingsWhatsAppRequest", FIELDS, V)
+        deserializer.deserialize_struct("UpdateVerifyProfileSettingsWhatsAppRequest", FIELDS, V)
     }
 }

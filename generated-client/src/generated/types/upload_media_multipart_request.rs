@@ -26,8 +26,7 @@ impl UploadMediaMultipartRequest {
 impl serde::Serialize for UploadMediaMultipartRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("UploadMediaMultipartRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("UploadMediaMultipartRequest", 3)?;
         out.serialize_field("media", &self.media)?;
         if let Some(v) = &self.media_name {
             out.serialize_field("media_name", v)?;
@@ -39,9 +38,7 @@ impl serde::Serialize for UploadMediaMultipartRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadMediaMultipartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["media", "media_name", "ttl_secs"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,18 +46,15 @@ impl<'de> serde::Deserialize<'de> for UploadMediaMultipartRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UploadMediaMultipartRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadMediaMultipartRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UploadMediaMultipartRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

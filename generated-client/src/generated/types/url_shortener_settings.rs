@@ -36,7 +36,7 @@ impl UrlShortenerSettings {
 impl serde::Serialize for UrlShortenerSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UrlShortenerSettings", 4usize)?;
+        let mut out = serializer.serialize_struct("UrlShortenerSettings", 4)?;
         out.serialize_field("domain", &self.domain)?;
         if let Some(v) = &self.prefix {
             out.serialize_field("prefix", v)?;
@@ -51,35 +51,25 @@ impl serde::Serialize for UrlShortenerSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for UrlShortenerSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "domain",
-            "prefix",
-            "replace_blacklist_only",
-            "send_webhooks",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["domain", "prefix", "replace_blacklist_only", "send_webhooks"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UrlShortenerSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UrlShortenerSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UrlShortenerSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UrlShortenerSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

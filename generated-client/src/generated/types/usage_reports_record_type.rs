@@ -15,7 +15,7 @@ pub struct UsageReportsRecordType {
 impl serde::Serialize for UsageReportsRecordType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UsageReportsRecordType", 3usize)?;
+        let mut out = serializer.serialize_struct("UsageReportsRecordType", 3)?;
         if let Some(v) = &self.product_dimensions {
             out.serialize_field("product_dimensions", v)?;
         }
@@ -29,32 +29,23 @@ impl serde::Serialize for UsageReportsRecordType {
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageReportsRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "product_dimensions",
-            "product_metrics",
-            "record_type",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["product_dimensions", "product_metrics", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UsageReportsRecordType;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsageReportsRecordType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsageReportsRecordType, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UsageReportsRecordType, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -40,7 +40,7 @@ impl UserBundleResourceSchema {
 impl serde::Serialize for UserBundleResourceSchema {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserBundleResourceSchema", 5usize)?;
+        let mut out = serializer.serialize_struct("UserBundleResourceSchema", 5)?;
         out.serialize_field("created_at", &self.created_at)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("resource", &self.resource)?;
@@ -52,26 +52,15 @@ impl serde::Serialize for UserBundleResourceSchema {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserBundleResourceSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "created_at",
-            "id",
-            "resource",
-            "resource_type",
-            "updated_at",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["created_at", "id", "resource", "resource_type", "updated_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = UserBundleResourceSchema;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserBundleResourceSchema")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserBundleResourceSchema, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UserBundleResourceSchema, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -79,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for UserBundleResourceSchema {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -23,7 +23,7 @@ impl V10dlcError {
 impl serde::Serialize for V10dlcError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("V10dlcError", 4usize)?;
+        let mut out = serializer.serialize_struct("V10dlcError", 4)?;
         out.serialize_field("code", &self.code)?;
         if let Some(v) = &self.detail {
             out.serialize_field("detail", v)?;
@@ -36,9 +36,7 @@ impl serde::Serialize for V10dlcError {
     }
 }
 impl<'de> serde::Deserialize<'de> for V10dlcError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -46,20 +44,17 @@ impl<'de> serde::Deserialize<'de> for V10dlcError {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct V10dlcError")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<V10dlcError, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V10dlcError, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -85,7 +80,7 @@ pub struct V10dlcErrorSource {
 impl serde::Serialize for V10dlcErrorSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("V10dlcErrorSource", 2usize)?;
+        let mut out = serializer.serialize_struct("V10dlcErrorSource", 2)?;
         if let Some(v) = &self.parameter {
             out.serialize_field("parameter", v)?;
         }
@@ -96,9 +91,7 @@ impl serde::Serialize for V10dlcErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for V10dlcErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -106,16 +99,13 @@ impl<'de> serde::Deserialize<'de> for V10dlcErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct V10dlcErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<V10dlcErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<V10dlcErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

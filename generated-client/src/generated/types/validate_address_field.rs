@@ -14,7 +14,7 @@ pub struct ValidateAddressField {
 impl serde::Serialize for ValidateAddressField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ValidateAddressField", 6usize)?;
+        let mut out = serializer.serialize_struct("ValidateAddressField", 6)?;
         if let Some(v) = &self.administrative_area {
             out.serialize_field("administrative_area", v)?;
         }
@@ -37,9 +37,7 @@ impl serde::Serialize for ValidateAddressField {
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidateAddressField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "administrative_area",
             "country_code",
@@ -54,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for ValidateAddressField {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ValidateAddressField")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidateAddressField, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidateAddressField, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -66,12 +61,12 @@ impl<'de> serde::Deserialize<'de> for ValidateAddressField {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

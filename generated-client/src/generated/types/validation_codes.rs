@@ -22,16 +22,14 @@ impl ValidationCodes {
 impl serde::Serialize for ValidationCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ValidationCodes", 2usize)?;
+        let mut out = serializer.serialize_struct("ValidationCodes", 2)?;
         out.serialize_field("order_id", &self.order_id)?;
         out.serialize_field("phone_numbers", &self.phone_numbers)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationCodes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["order_id", "phone_numbers"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,16 +37,13 @@ impl<'de> serde::Deserialize<'de> for ValidationCodes {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ValidationCodes")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationCodes, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidationCodes, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -117,17 +112,14 @@ impl ValidationCodesPhoneNumbersItem {
 impl serde::Serialize for ValidationCodesPhoneNumbersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ValidationCodesPhoneNumbersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("ValidationCodesPhoneNumbersItem", 2)?;
         out.serialize_field("phone_number", &self.phone_number)?;
         out.serialize_field("status", &self.status)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationCodesPhoneNumbersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -135,16 +127,13 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesPhoneNumbersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ValidationCodesPhoneNumbersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationCodesPhoneNumbersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidationCodesPhoneNumbersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -19,15 +19,13 @@ impl ValidationCodesRequest {
 impl serde::Serialize for ValidationCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ValidationCodesRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("ValidationCodesRequest", 1)?;
         out.serialize_field("verification_codes", &self.verification_codes)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationCodesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["verification_codes"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,14 +33,11 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ValidationCodesRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationCodesRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidationCodesRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -72,17 +67,14 @@ impl ValidationCodesRequestVerificationCodesItem {
 impl serde::Serialize for ValidationCodesRequestVerificationCodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("ValidationCodesRequestVerificationCodesItem", 2usize)?;
+        let mut out = serializer.serialize_struct("ValidationCodesRequestVerificationCodesItem", 2)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("phone_number", &self.phone_number)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationCodesRequestVerificationCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "phone_number"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -90,16 +82,13 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesRequestVerificationCodesIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ValidationCodesRequestVerificationCodesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationCodesRequestVerificationCodesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ValidationCodesRequestVerificationCodesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -109,7 +98,6 @@ impl<'de> serde::Deserialize<'de> for ValidationCodesRequestVerificationCodesIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("ValidationCodesRequestVerificationCodesItem", FIELDS, V)
+        deserializer.deserialize_struct("ValidationCodesRequestVerificationCodesItem", FIELDS, V)
     }
 }

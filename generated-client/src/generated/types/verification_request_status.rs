@@ -118,7 +118,7 @@ impl VerificationRequestStatus {
 impl serde::Serialize for VerificationRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerificationRequestStatus", 38usize)?;
+        let mut out = serializer.serialize_struct("VerificationRequestStatus", 38)?;
         out.serialize_field("additionalInformation", &self.additional_information)?;
         if let Some(v) = &self.age_gated_content {
             out.serialize_field("ageGatedContent", v)?;
@@ -129,14 +129,8 @@ impl serde::Serialize for VerificationRequestStatus {
         }
         out.serialize_field("businessCity", &self.business_city)?;
         out.serialize_field("businessContactEmail", &self.business_contact_email)?;
-        out.serialize_field(
-            "businessContactFirstName",
-            &self.business_contact_first_name,
-        )?;
-        out.serialize_field(
-            "businessContactLastName",
-            &self.business_contact_last_name,
-        )?;
+        out.serialize_field("businessContactFirstName", &self.business_contact_first_name)?;
+        out.serialize_field("businessContactLastName", &self.business_contact_last_name)?;
         out.serialize_field("businessContactPhone", &self.business_contact_phone)?;
         out.serialize_field("businessName", &self.business_name)?;
         if let Some(v) = &self.business_registration_country {
@@ -178,18 +172,12 @@ impl serde::Serialize for VerificationRequestStatus {
             out.serialize_field("optInKeywords", v)?;
         }
         out.serialize_field("optInWorkflow", &self.opt_in_workflow)?;
-        out.serialize_field(
-            "optInWorkflowImageURLs",
-            &self.opt_in_workflow_image_ur_ls,
-        )?;
+        out.serialize_field("optInWorkflowImageURLs", &self.opt_in_workflow_image_ur_ls)?;
         out.serialize_field("phoneNumbers", &self.phone_numbers)?;
         if let Some(v) = &self.privacy_policy_url {
             out.serialize_field("privacyPolicyURL", v)?;
         }
-        out.serialize_field(
-            "productionMessageContent",
-            &self.production_message_content,
-        )?;
+        out.serialize_field("productionMessageContent", &self.production_message_content)?;
         if let Some(v) = &self.reason {
             out.serialize_field("reason", v)?;
         }
@@ -209,9 +197,7 @@ impl serde::Serialize for VerificationRequestStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationRequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "additionalInformation",
             "ageGatedContent",
@@ -258,10 +244,7 @@ impl<'de> serde::Deserialize<'de> for VerificationRequestStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationRequestStatus")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationRequestStatus, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerificationRequestStatus, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -302,72 +285,57 @@ impl<'de> serde::Deserialize<'de> for VerificationRequestStatus {
                 let mut f37 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = Some(map.next_value()?),
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
-                        13usize => f13 = Some(map.next_value()?),
-                        14usize => f14 = Some(map.next_value()?),
-                        15usize => f15 = Some(map.next_value()?),
-                        16usize => f16 = Some(map.next_value()?),
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = Some(map.next_value()?),
-                        24usize => f24 = map.next_value()?,
-                        25usize => f25 = map.next_value()?,
-                        26usize => f26 = Some(map.next_value()?),
-                        27usize => f27 = Some(map.next_value()?),
-                        28usize => f28 = Some(map.next_value()?),
-                        29usize => f29 = map.next_value()?,
-                        30usize => f30 = Some(map.next_value()?),
-                        31usize => f31 = map.next_value()?,
-                        32usize => f32 = map.next_value()?,
-                        33usize => f33 = map.next_value()?,
-                        34usize => f34 = Some(map.next_value()?),
-                        35usize => f35 = Some(map.next_value()?),
-                        36usize => f36 = Some(map.next_value()?),
-                        37usize => f37 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = Some(map.next_value()?),
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
+                        13 => f13 = Some(map.next_value()?),
+                        14 => f14 = Some(map.next_value()?),
+                        15 => f15 = Some(map.next_value()?),
+                        16 => f16 = Some(map.next_value()?),
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = Some(map.next_value()?),
+                        24 => f24 = map.next_value()?,
+                        25 => f25 = map.next_value()?,
+                        26 => f26 = Some(map.next_value()?),
+                        27 => f27 = Some(map.next_value()?),
+                        28 => f28 = Some(map.next_value()?),
+                        29 => f29 = map.next_value()?,
+                        30 => f30 = Some(map.next_value()?),
+                        31 => f31 = map.next_value()?,
+                        32 => f32 = map.next_value()?,
+                        33 => f33 = map.next_value()?,
+                        34 => f34 = Some(map.next_value()?),
+                        35 => f35 = Some(map.next_value()?),
+                        36 => f36 = Some(map.next_value()?),
+                        37 => f37 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(VerificationRequestStatus {
-                    additional_information: crate::de::required(
-                        f0,
-                        "additionalInformation",
-                    )?,
+                    additional_information: crate::de::required(f0, "additionalInformation")?,
                     age_gated_content: f1,
                     business_addr1: crate::de::required(f2, "businessAddr1")?,
                     business_addr2: f3,
                     business_city: crate::de::required(f4, "businessCity")?,
-                    business_contact_email: crate::de::required(
-                        f5,
-                        "businessContactEmail",
-                    )?,
-                    business_contact_first_name: crate::de::required(
-                        f6,
-                        "businessContactFirstName",
-                    )?,
-                    business_contact_last_name: crate::de::required(
-                        f7,
-                        "businessContactLastName",
-                    )?,
-                    business_contact_phone: crate::de::required(
-                        f8,
-                        "businessContactPhone",
-                    )?,
+                    business_contact_email: crate::de::required(f5, "businessContactEmail")?,
+                    business_contact_first_name: crate::de::required(f6, "businessContactFirstName")?,
+                    business_contact_last_name: crate::de::required(f7, "businessContactLastName")?,
+                    business_contact_phone: crate::de::required(f8, "businessContactPhone")?,
                     business_name: crate::de::required(f9, "businessName")?,
                     business_registration_country: f10,
                     business_registration_number: f11,
@@ -386,16 +354,10 @@ impl<'de> serde::Deserialize<'de> for VerificationRequestStatus {
                     opt_in_confirmation_response: f24,
                     opt_in_keywords: f25,
                     opt_in_workflow: crate::de::required(f26, "optInWorkflow")?,
-                    opt_in_workflow_image_ur_ls: crate::de::required(
-                        f27,
-                        "optInWorkflowImageURLs",
-                    )?,
+                    opt_in_workflow_image_ur_ls: crate::de::required(f27, "optInWorkflowImageURLs")?,
                     phone_numbers: crate::de::required(f28, "phoneNumbers")?,
                     privacy_policy_url: f29,
-                    production_message_content: crate::de::required(
-                        f30,
-                        "productionMessageContent",
-                    )?,
+                    production_message_content: crate::de::required(f30, "productionMessageContent")?,
                     reason: f31,
                     terms_and_condition_url: f32,
                     updated_at: f33,

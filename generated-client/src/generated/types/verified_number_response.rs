@@ -11,7 +11,7 @@ pub struct VerifiedNumberResponse {
 impl serde::Serialize for VerifiedNumberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifiedNumberResponse", 3usize)?;
+        let mut out = serializer.serialize_struct("VerifiedNumberResponse", 3)?;
         if let Some(v) = &self.phone_number {
             out.serialize_field("phone_number", v)?;
         }
@@ -25,9 +25,7 @@ impl serde::Serialize for VerifiedNumberResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifiedNumberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number", "record_type", "verified_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -35,18 +33,15 @@ impl<'de> serde::Deserialize<'de> for VerifiedNumberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifiedNumberResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifiedNumberResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifiedNumberResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

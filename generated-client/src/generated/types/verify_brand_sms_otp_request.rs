@@ -21,15 +21,13 @@ impl VerifyBrandSmsOtpRequest {
 impl serde::Serialize for VerifyBrandSmsOtpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifyBrandSmsOtpRequest", 1usize)?;
+        let mut out = serializer.serialize_struct("VerifyBrandSmsOtpRequest", 1)?;
         out.serialize_field("otpPin", &self.otp_pin)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyBrandSmsOtpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["otpPin"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -37,14 +35,11 @@ impl<'de> serde::Deserialize<'de> for VerifyBrandSmsOtpRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyBrandSmsOtpRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyBrandSmsOtpRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyBrandSmsOtpRequest, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

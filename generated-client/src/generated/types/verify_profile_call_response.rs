@@ -18,7 +18,7 @@ pub struct VerifyProfileCallResponse {
 impl serde::Serialize for VerifyProfileCallResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifyProfileCallResponse", 5usize)?;
+        let mut out = serializer.serialize_struct("VerifyProfileCallResponse", 5)?;
         if let Some(v) = &self.app_name {
             out.serialize_field("app_name", v)?;
         }
@@ -38,9 +38,7 @@ impl serde::Serialize for VerifyProfileCallResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfileCallResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "app_name",
             "code_length",
@@ -54,10 +52,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileCallResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyProfileCallResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyProfileCallResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyProfileCallResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -65,11 +60,11 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileCallResponse {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -10,8 +10,7 @@ pub struct VerifyProfileMessageTemplateResponse {
 impl serde::Serialize for VerifyProfileMessageTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VerifyProfileMessageTemplateResponse", 2usize)?;
+        let mut out = serializer.serialize_struct("VerifyProfileMessageTemplateResponse", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -22,9 +21,7 @@ impl serde::Serialize for VerifyProfileMessageTemplateResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfileMessageTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -32,16 +29,13 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileMessageTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyProfileMessageTemplateResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyProfileMessageTemplateResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyProfileMessageTemplateResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -51,7 +45,6 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileMessageTemplateResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VerifyProfileMessageTemplateResponse", FIELDS, V)
+        deserializer.deserialize_struct("VerifyProfileMessageTemplateResponse", FIELDS, V)
     }
 }

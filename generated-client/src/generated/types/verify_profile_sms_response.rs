@@ -20,7 +20,7 @@ pub struct VerifyProfileSmsResponse {
 impl serde::Serialize for VerifyProfileSmsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VerifyProfileSmsResponse", 6usize)?;
+        let mut out = serializer.serialize_struct("VerifyProfileSmsResponse", 6)?;
         if let Some(v) = &self.alpha_sender {
             out.serialize_field("alpha_sender", v)?;
         }
@@ -43,9 +43,7 @@ impl serde::Serialize for VerifyProfileSmsResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfileSmsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "alpha_sender",
             "app_name",
@@ -60,10 +58,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileSmsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyProfileSmsResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyProfileSmsResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyProfileSmsResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -72,12 +67,12 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileSmsResponse {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,8 +24,7 @@ pub struct VerifyProfileWhatsAppResponse {
 impl serde::Serialize for VerifyProfileWhatsAppResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VerifyProfileWhatsAppResponse", 8usize)?;
+        let mut out = serializer.serialize_struct("VerifyProfileWhatsAppResponse", 8)?;
         if let Some(v) = &self.app_name {
             out.serialize_field("app_name", v)?;
         }
@@ -54,9 +53,7 @@ impl serde::Serialize for VerifyProfileWhatsAppResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfileWhatsAppResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "app_name",
             "code_length",
@@ -73,10 +70,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileWhatsAppResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyProfileWhatsAppResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyProfileWhatsAppResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyProfileWhatsAppResponse, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -87,14 +81,14 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileWhatsAppResponse {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -24,17 +24,14 @@ impl VerifyVerificationCodeRequestByPhoneNumber {
 impl serde::Serialize for VerifyVerificationCodeRequestByPhoneNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VerifyVerificationCodeRequestByPhoneNumber", 2usize)?;
+        let mut out = serializer.serialize_struct("VerifyVerificationCodeRequestByPhoneNumber", 2)?;
         out.serialize_field("code", &self.code)?;
         out.serialize_field("verify_profile_id", &self.verify_profile_id)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyVerificationCodeRequestByPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "verify_profile_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -42,16 +39,13 @@ impl<'de> serde::Deserialize<'de> for VerifyVerificationCodeRequestByPhoneNumber
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyVerificationCodeRequestByPhoneNumber")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyVerificationCodeRequestByPhoneNumber, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VerifyVerificationCodeRequestByPhoneNumber, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -61,7 +55,6 @@ impl<'de> serde::Deserialize<'de> for VerifyVerificationCodeRequestByPhoneNumber
                 })
             }
         }
-        deserializer
-            .deserialize_struct("VerifyVerificationCodeRequestByPhoneNumber", FIELDS, V)
+        deserializer.deserialize_struct("VerifyVerificationCodeRequestByPhoneNumber", FIELDS, V)
     }
 }

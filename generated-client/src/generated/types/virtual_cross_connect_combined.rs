@@ -124,8 +124,7 @@ impl VirtualCrossConnectCombined {
 impl serde::Serialize for VirtualCrossConnectCombined {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectCombined", 25usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectCombined", 25)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -193,9 +192,7 @@ impl serde::Serialize for VirtualCrossConnectCombined {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombined {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -229,10 +226,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombined {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectCombined")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectCombined, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectCombined, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -260,31 +254,31 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombined {
                 let mut f24 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
-                        22usize => f22 = map.next_value()?,
-                        23usize => f23 = map.next_value()?,
-                        24usize => f24 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
+                        22 => f22 = map.next_value()?,
+                        23 => f23 = map.next_value()?,
+                        24 => f24 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -299,15 +293,9 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombined {
                     bandwidth_mbps: f7,
                     bgp_asn: crate::de::required(f8, "bgp_asn")?,
                     cloud_provider: crate::de::required(f9, "cloud_provider")?,
-                    cloud_provider_region: crate::de::required(
-                        f10,
-                        "cloud_provider_region",
-                    )?,
+                    cloud_provider_region: crate::de::required(f10, "cloud_provider_region")?,
                     primary_bgp_key: f11,
-                    primary_cloud_account_id: crate::de::required(
-                        f12,
-                        "primary_cloud_account_id",
-                    )?,
+                    primary_cloud_account_id: crate::de::required(f12, "primary_cloud_account_id")?,
                     primary_cloud_ip: f13,
                     primary_enabled: f14,
                     primary_telnyx_ip: f15,
@@ -375,8 +363,7 @@ pub struct VirtualCrossConnectCombinedRegion {
 impl serde::Serialize for VirtualCrossConnectCombinedRegion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectCombinedRegion", 3usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectCombinedRegion", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -390,9 +377,7 @@ impl serde::Serialize for VirtualCrossConnectCombinedRegion {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombinedRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "name", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -400,18 +385,15 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCombinedRegion {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectCombinedRegion")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectCombinedRegion, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectCombinedRegion, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -55,8 +55,7 @@ pub struct VirtualCrossConnectCoverage2 {
 impl serde::Serialize for VirtualCrossConnectCoverage2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VirtualCrossConnectCoverage2", 5usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectCoverage2", 5)?;
         if let Some(v) = &self.available_bandwidth {
             out.serialize_field("available_bandwidth", v)?;
         }
@@ -76,9 +75,7 @@ impl serde::Serialize for VirtualCrossConnectCoverage2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCoverage2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_bandwidth",
             "cloud_provider",
@@ -92,10 +89,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCoverage2 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectCoverage2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectCoverage2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectCoverage2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -103,11 +97,11 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCoverage2 {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

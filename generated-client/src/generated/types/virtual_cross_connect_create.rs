@@ -116,7 +116,7 @@ impl VirtualCrossConnectCreate {
 impl serde::Serialize for VirtualCrossConnectCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VirtualCrossConnectCreate", 22usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectCreate", 22)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -175,9 +175,7 @@ impl serde::Serialize for VirtualCrossConnectCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -208,10 +206,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCreate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -236,28 +231,28 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCreate {
                 let mut f21 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = Some(map.next_value()?),
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
-                        15usize => f15 = map.next_value()?,
-                        16usize => f16 = map.next_value()?,
-                        17usize => f17 = map.next_value()?,
-                        18usize => f18 = map.next_value()?,
-                        19usize => f19 = map.next_value()?,
-                        20usize => f20 = map.next_value()?,
-                        21usize => f21 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = Some(map.next_value()?),
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
+                        15 => f15 = map.next_value()?,
+                        16 => f16 = map.next_value()?,
+                        17 => f17 = map.next_value()?,
+                        18 => f18 = map.next_value()?,
+                        19 => f19 = map.next_value()?,
+                        20 => f20 = map.next_value()?,
+                        21 => f21 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -272,15 +267,9 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectCreate {
                     bandwidth_mbps: f7,
                     bgp_asn: crate::de::required(f8, "bgp_asn")?,
                     cloud_provider: crate::de::required(f9, "cloud_provider")?,
-                    cloud_provider_region: crate::de::required(
-                        f10,
-                        "cloud_provider_region",
-                    )?,
+                    cloud_provider_region: crate::de::required(f10, "cloud_provider_region")?,
                     primary_bgp_key: f11,
-                    primary_cloud_account_id: crate::de::required(
-                        f12,
-                        "primary_cloud_account_id",
-                    )?,
+                    primary_cloud_account_id: crate::de::required(f12, "primary_cloud_account_id")?,
                     primary_cloud_ip: f13,
                     primary_enabled: f14,
                     primary_telnyx_ip: f15,

@@ -30,7 +30,7 @@ pub struct VirtualCrossConnectPatch2 {
 impl serde::Serialize for VirtualCrossConnectPatch2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VirtualCrossConnectPatch2", 6usize)?;
+        let mut out = serializer.serialize_struct("VirtualCrossConnectPatch2", 6)?;
         if let Some(v) = &self.primary_cloud_ip {
             out.serialize_field("primary_cloud_ip", v)?;
         }
@@ -53,9 +53,7 @@ impl serde::Serialize for VirtualCrossConnectPatch2 {
     }
 }
 impl<'de> serde::Deserialize<'de> for VirtualCrossConnectPatch2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "primary_cloud_ip",
             "primary_enabled",
@@ -70,10 +68,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectPatch2 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VirtualCrossConnectPatch2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VirtualCrossConnectPatch2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectPatch2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -82,12 +77,12 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectPatch2 {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

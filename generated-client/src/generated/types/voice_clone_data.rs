@@ -39,7 +39,7 @@ pub struct VoiceCloneData {
 impl serde::Serialize for VoiceCloneData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VoiceCloneData", 15usize)?;
+        let mut out = serializer.serialize_struct("VoiceCloneData", 15)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -89,9 +89,7 @@ impl serde::Serialize for VoiceCloneData {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCloneData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "gender",
@@ -115,10 +113,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCloneData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCloneData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceCloneData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceCloneData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -136,21 +131,21 @@ impl<'de> serde::Deserialize<'de> for VoiceCloneData {
                 let mut f14 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = Some(map.next_value()?),
-                        12usize => f12 = Some(map.next_value()?),
-                        13usize => f13 = map.next_value()?,
-                        14usize => f14 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = Some(map.next_value()?),
+                        12 => f12 = Some(map.next_value()?),
+                        13 => f13 = map.next_value()?,
+                        14 => f14 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,7 +27,7 @@ impl VoiceCloneUpdateRequest {
 impl serde::Serialize for VoiceCloneUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VoiceCloneUpdateRequest", 3usize)?;
+        let mut out = serializer.serialize_struct("VoiceCloneUpdateRequest", 3)?;
         if let Some(v) = &self.gender {
             out.serialize_field("gender", v)?;
         }
@@ -39,9 +39,7 @@ impl serde::Serialize for VoiceCloneUpdateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCloneUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["gender", "language", "name"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,18 +47,15 @@ impl<'de> serde::Deserialize<'de> for VoiceCloneUpdateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCloneUpdateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceCloneUpdateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceCloneUpdateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -17,7 +17,7 @@ pub struct VoiceDesignsErrorObject {
 impl serde::Serialize for VoiceDesignsErrorObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VoiceDesignsErrorObject", 4usize)?;
+        let mut out = serializer.serialize_struct("VoiceDesignsErrorObject", 4)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -34,9 +34,7 @@ impl serde::Serialize for VoiceDesignsErrorObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -44,20 +42,17 @@ impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObject {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceDesignsErrorObject")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceDesignsErrorObject, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceDesignsErrorObject, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,8 +77,7 @@ pub struct VoiceDesignsErrorObjectSource {
 impl serde::Serialize for VoiceDesignsErrorObjectSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VoiceDesignsErrorObjectSource", 1usize)?;
+        let mut out = serializer.serialize_struct("VoiceDesignsErrorObjectSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -91,9 +85,7 @@ impl serde::Serialize for VoiceDesignsErrorObjectSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObjectSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -101,14 +93,11 @@ impl<'de> serde::Deserialize<'de> for VoiceDesignsErrorObjectSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceDesignsErrorObjectSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceDesignsErrorObjectSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceDesignsErrorObjectSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -107,9 +107,7 @@ impl serde::Serialize for VoiceSdkCallReport {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "call_id",
             "call_report_id",
@@ -136,10 +134,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReport {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReport")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReport, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReport, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -161,24 +156,24 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReport {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4usize) => f4 = map.next_value()?,
-                        crate::de::Key::Declared(5usize) => f5 = map.next_value()?,
-                        crate::de::Key::Declared(6usize) => f6 = map.next_value()?,
-                        crate::de::Key::Declared(7usize) => f7 = map.next_value()?,
-                        crate::de::Key::Declared(8usize) => f8 = map.next_value()?,
-                        crate::de::Key::Declared(9usize) => f9 = map.next_value()?,
-                        crate::de::Key::Declared(10usize) => f10 = map.next_value()?,
-                        crate::de::Key::Declared(11usize) => f11 = map.next_value()?,
-                        crate::de::Key::Declared(12usize) => f12 = map.next_value()?,
-                        crate::de::Key::Declared(13usize) => f13 = map.next_value()?,
-                        crate::de::Key::Declared(14usize) => f14 = map.next_value()?,
-                        crate::de::Key::Declared(15usize) => f15 = map.next_value()?,
-                        crate::de::Key::Declared(16usize) => f16 = map.next_value()?,
-                        crate::de::Key::Declared(17usize) => f17 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4) => f4 = map.next_value()?,
+                        crate::de::Key::Declared(5) => f5 = map.next_value()?,
+                        crate::de::Key::Declared(6) => f6 = map.next_value()?,
+                        crate::de::Key::Declared(7) => f7 = map.next_value()?,
+                        crate::de::Key::Declared(8) => f8 = map.next_value()?,
+                        crate::de::Key::Declared(9) => f9 = map.next_value()?,
+                        crate::de::Key::Declared(10) => f10 = map.next_value()?,
+                        crate::de::Key::Declared(11) => f11 = map.next_value()?,
+                        crate::de::Key::Declared(12) => f12 = map.next_value()?,
+                        crate::de::Key::Declared(13) => f13 = map.next_value()?,
+                        crate::de::Key::Declared(14) => f14 = map.next_value()?,
+                        crate::de::Key::Declared(15) => f15 = map.next_value()?,
+                        crate::de::Key::Declared(16) => f16 = map.next_value()?,
+                        crate::de::Key::Declared(17) => f17 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

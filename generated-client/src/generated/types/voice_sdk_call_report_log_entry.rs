@@ -39,9 +39,7 @@ impl serde::Serialize for VoiceSdkCallReportLogEntry {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["context", "level", "message", "timestamp"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -49,10 +47,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogEntry {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReportLogEntry")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReportLogEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReportLogEntry, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -60,10 +55,10 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogEntry {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

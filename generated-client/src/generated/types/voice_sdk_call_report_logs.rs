@@ -43,9 +43,7 @@ impl serde::Serialize for VoiceSdkCallReportLogsEntries {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogsEntries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["entries"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -53,15 +51,12 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogsEntries {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReportLogsEntries")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReportLogsEntries, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReportLogsEntries, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

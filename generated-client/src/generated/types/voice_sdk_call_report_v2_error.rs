@@ -59,9 +59,7 @@ impl serde::Serialize for VoiceSdkCallReportV2Error {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -69,10 +67,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2Error {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReportV2Error")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReportV2Error, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReportV2Error, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -81,11 +76,11 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2Error {
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = Some(map.next_value()?),
-                        crate::de::Key::Declared(1usize) => f1 = Some(map.next_value()?),
-                        crate::de::Key::Declared(2usize) => f2 = map.next_value()?,
-                        crate::de::Key::Declared(3usize) => f3 = map.next_value()?,
-                        crate::de::Key::Declared(4usize) => f4 = Some(map.next_value()?),
+                        crate::de::Key::Declared(0) => f0 = Some(map.next_value()?),
+                        crate::de::Key::Declared(1) => f1 = Some(map.next_value()?),
+                        crate::de::Key::Declared(2) => f2 = map.next_value()?,
+                        crate::de::Key::Declared(3) => f3 = map.next_value()?,
+                        crate::de::Key::Declared(4) => f4 = Some(map.next_value()?),
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -128,9 +123,7 @@ impl serde::Serialize for VoiceSdkCallReportV2ErrorMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2ErrorMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -138,15 +131,12 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2ErrorMeta {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReportV2ErrorMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReportV2ErrorMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReportV2ErrorMeta, A::Error> {
                 let mut f0 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }
@@ -190,9 +180,7 @@ impl serde::Serialize for VoiceSdkCallReportV2ErrorSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2ErrorSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["parameter", "pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -200,17 +188,14 @@ impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportV2ErrorSource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSdkCallReportV2ErrorSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSdkCallReportV2ErrorSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSdkCallReportV2ErrorSource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut extra: serde_json::Map<String, serde_json::Value> = Default::default();
                 while let Some(key) = map.next_key_seed(crate::de::KeyOrName(FIELDS))? {
                     match key {
-                        crate::de::Key::Declared(0usize) => f0 = map.next_value()?,
-                        crate::de::Key::Declared(1usize) => f1 = map.next_value()?,
+                        crate::de::Key::Declared(0) => f0 = map.next_value()?,
+                        crate::de::Key::Declared(1) => f1 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             extra.insert(key, map.next_value()?);
                         }

@@ -52,7 +52,7 @@ impl VoiceSettings {
 impl serde::Serialize for VoiceSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VoiceSettings", 11usize)?;
+        let mut out = serializer.serialize_struct("VoiceSettings", 11)?;
         if let Some(v) = &self.api_key_ref {
             out.serialize_field("api_key_ref", v)?;
         }
@@ -88,9 +88,7 @@ impl serde::Serialize for VoiceSettings {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "api_key_ref",
             "background_audio",
@@ -110,10 +108,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSettings {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSettings, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSettings, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -127,17 +122,17 @@ impl<'de> serde::Deserialize<'de> for VoiceSettings {
                 let mut f10 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = Some(map.next_value()?),
-                        10usize => f10 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = Some(map.next_value()?),
+                        10 => f10 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -248,8 +243,7 @@ impl VoiceSettingsBackgroundAudioObject1 {
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject1 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VoiceSettingsBackgroundAudioObject1", 3usize)?;
+        let mut out = serializer.serialize_struct("VoiceSettingsBackgroundAudioObject1", 3)?;
         out.serialize_field("type", &self.r#type)?;
         out.serialize_field("value", &self.value)?;
         if let Some(v) = &self.volume {
@@ -259,9 +253,7 @@ impl serde::Serialize for VoiceSettingsBackgroundAudioObject1 {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type", "value", "volume"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -269,18 +261,15 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject1 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSettingsBackgroundAudioObject1")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSettingsBackgroundAudioObject1, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSettingsBackgroundAudioObject1, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -348,17 +337,14 @@ impl VoiceSettingsBackgroundAudioObject2 {
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VoiceSettingsBackgroundAudioObject2", 2usize)?;
+        let mut out = serializer.serialize_struct("VoiceSettingsBackgroundAudioObject2", 2)?;
         out.serialize_field("type", &self.r#type)?;
         out.serialize_field("value", &self.value)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -366,16 +352,13 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject2 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSettingsBackgroundAudioObject2")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSettingsBackgroundAudioObject2, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSettingsBackgroundAudioObject2, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -442,17 +425,14 @@ impl VoiceSettingsBackgroundAudioObject3 {
 impl serde::Serialize for VoiceSettingsBackgroundAudioObject3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("VoiceSettingsBackgroundAudioObject3", 2usize)?;
+        let mut out = serializer.serialize_struct("VoiceSettingsBackgroundAudioObject3", 2)?;
         out.serialize_field("type", &self.r#type)?;
         out.serialize_field("value", &self.value)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -460,16 +440,13 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject3 {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSettingsBackgroundAudioObject3")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoiceSettingsBackgroundAudioObject3, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoiceSettingsBackgroundAudioObject3, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

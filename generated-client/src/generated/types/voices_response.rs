@@ -10,7 +10,7 @@ pub struct VoicesResponse {
 impl serde::Serialize for VoicesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VoicesResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("VoicesResponse", 1)?;
         if let Some(v) = &self.voices {
             out.serialize_field("voices", v)?;
         }
@@ -18,9 +18,7 @@ impl serde::Serialize for VoicesResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for VoicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["voices"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,18 +26,17 @@ impl<'de> serde::Deserialize<'de> for VoicesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoicesResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VoicesResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VoicesResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
-                Ok(VoicesResponse { voices: f0 })
+                Ok(VoicesResponse {
+                    voices: f0,
+                })
             }
         }
         deserializer.deserialize_struct("VoicesResponse", FIELDS, V)

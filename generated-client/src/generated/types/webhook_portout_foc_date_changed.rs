@@ -28,8 +28,7 @@ pub struct WebhookPortoutFocDateChanged {
 impl serde::Serialize for WebhookPortoutFocDateChanged {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookPortoutFocDateChanged", 9usize)?;
+        let mut out = serializer.serialize_struct("WebhookPortoutFocDateChanged", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -61,9 +60,7 @@ impl serde::Serialize for WebhookPortoutFocDateChanged {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookPortoutFocDateChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -81,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutFocDateChanged {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookPortoutFocDateChanged")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookPortoutFocDateChanged, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookPortoutFocDateChanged, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -96,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutFocDateChanged {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -205,8 +199,7 @@ pub struct WebhookPortoutFocDateChangedPayload {
 impl serde::Serialize for WebhookPortoutFocDateChangedPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookPortoutFocDateChangedPayload", 3usize)?;
+        let mut out = serializer.serialize_struct("WebhookPortoutFocDateChangedPayload", 3)?;
         if let Some(v) = &self.foc_date {
             out.serialize_field("foc_date", v)?;
         }
@@ -220,9 +213,7 @@ impl serde::Serialize for WebhookPortoutFocDateChangedPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookPortoutFocDateChangedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["foc_date", "id", "user_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -230,18 +221,15 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutFocDateChangedPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookPortoutFocDateChangedPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookPortoutFocDateChangedPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookPortoutFocDateChangedPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

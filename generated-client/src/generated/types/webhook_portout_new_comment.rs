@@ -28,7 +28,7 @@ pub struct WebhookPortoutNewComment {
 impl serde::Serialize for WebhookPortoutNewComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WebhookPortoutNewComment", 9usize)?;
+        let mut out = serializer.serialize_struct("WebhookPortoutNewComment", 9)?;
         if let Some(v) = &self.available_notification_methods {
             out.serialize_field("available_notification_methods", v)?;
         }
@@ -60,9 +60,7 @@ impl serde::Serialize for WebhookPortoutNewComment {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookPortoutNewComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "available_notification_methods",
             "created_at",
@@ -80,10 +78,7 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutNewComment {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookPortoutNewComment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookPortoutNewComment, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookPortoutNewComment, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -95,15 +90,15 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutNewComment {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -206,8 +201,7 @@ pub struct WebhookPortoutNewCommentPayload {
 impl serde::Serialize for WebhookPortoutNewCommentPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookPortoutNewCommentPayload", 4usize)?;
+        let mut out = serializer.serialize_struct("WebhookPortoutNewCommentPayload", 4)?;
         if let Some(v) = &self.comment {
             out.serialize_field("comment", v)?;
         }
@@ -224,9 +218,7 @@ impl serde::Serialize for WebhookPortoutNewCommentPayload {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookPortoutNewCommentPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["comment", "id", "portout_id", "user_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -234,20 +226,17 @@ impl<'de> serde::Deserialize<'de> for WebhookPortoutNewCommentPayload {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookPortoutNewCommentPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookPortoutNewCommentPayload, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookPortoutNewCommentPayload, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

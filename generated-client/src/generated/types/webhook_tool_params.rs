@@ -61,7 +61,7 @@ impl WebhookToolParams {
 impl serde::Serialize for WebhookToolParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WebhookToolParams", 12usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParams", 12)?;
         if let Some(v) = &self.r#async {
             out.serialize_field("async", v)?;
         }
@@ -96,9 +96,7 @@ impl serde::Serialize for WebhookToolParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "async",
             "async_timeout_ms",
@@ -119,10 +117,7 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParams {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -137,18 +132,18 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParams {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = Some(map.next_value()?),
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = Some(map.next_value()?),
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -211,8 +206,7 @@ pub struct WebhookToolParamsBodyParameters {
 impl serde::Serialize for WebhookToolParamsBodyParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookToolParamsBodyParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParamsBodyParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -226,9 +220,7 @@ impl serde::Serialize for WebhookToolParamsBodyParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParamsBodyParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -236,18 +228,15 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsBodyParameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParamsBodyParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParamsBodyParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParamsBodyParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -271,8 +260,7 @@ pub struct WebhookToolParamsHeadersItem {
 impl serde::Serialize for WebhookToolParamsHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookToolParamsHeadersItem", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParamsHeadersItem", 2)?;
         if let Some(v) = &self.name {
             out.serialize_field("name", v)?;
         }
@@ -283,9 +271,7 @@ impl serde::Serialize for WebhookToolParamsHeadersItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParamsHeadersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -293,16 +279,13 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsHeadersItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParamsHeadersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParamsHeadersItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParamsHeadersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -399,8 +382,7 @@ pub struct WebhookToolParamsPathParameters {
 impl serde::Serialize for WebhookToolParamsPathParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookToolParamsPathParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParamsPathParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -414,9 +396,7 @@ impl serde::Serialize for WebhookToolParamsPathParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParamsPathParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -424,18 +404,15 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsPathParameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParamsPathParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParamsPathParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParamsPathParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -489,8 +466,7 @@ pub struct WebhookToolParamsQueryParameters {
 impl serde::Serialize for WebhookToolParamsQueryParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookToolParamsQueryParameters", 3usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParamsQueryParameters", 3)?;
         if let Some(v) = &self.properties {
             out.serialize_field("properties", v)?;
         }
@@ -504,9 +480,7 @@ impl serde::Serialize for WebhookToolParamsQueryParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParamsQueryParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["properties", "required", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -514,18 +488,15 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsQueryParameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParamsQueryParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParamsQueryParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParamsQueryParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -562,17 +533,14 @@ impl WebhookToolParamsStoreFieldsAsVariablesItem {
 impl serde::Serialize for WebhookToolParamsStoreFieldsAsVariablesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WebhookToolParamsStoreFieldsAsVariablesItem", 2usize)?;
+        let mut out = serializer.serialize_struct("WebhookToolParamsStoreFieldsAsVariablesItem", 2)?;
         out.serialize_field("name", &self.name)?;
         out.serialize_field("value_path", &self.value_path)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WebhookToolParamsStoreFieldsAsVariablesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["name", "value_path"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -580,16 +548,13 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsStoreFieldsAsVariablesIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookToolParamsStoreFieldsAsVariablesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookToolParamsStoreFieldsAsVariablesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookToolParamsStoreFieldsAsVariablesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -599,7 +564,6 @@ impl<'de> serde::Deserialize<'de> for WebhookToolParamsStoreFieldsAsVariablesIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WebhookToolParamsStoreFieldsAsVariablesItem", FIELDS, V)
+        deserializer.deserialize_struct("WebhookToolParamsStoreFieldsAsVariablesItem", FIELDS, V)
     }
 }

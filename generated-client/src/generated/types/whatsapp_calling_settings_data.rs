@@ -14,8 +14,7 @@ pub struct WhatsappCallingSettingsData {
 impl serde::Serialize for WhatsappCallingSettingsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappCallingSettingsData", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappCallingSettingsData", 4)?;
         if let Some(v) = &self.enabled {
             out.serialize_field("enabled", v)?;
         }
@@ -32,35 +31,25 @@ impl serde::Serialize for WhatsappCallingSettingsData {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappCallingSettingsData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "enabled",
-            "phone_number",
-            "record_type",
-            "updated_at",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "phone_number", "record_type", "updated_at"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = WhatsappCallingSettingsData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappCallingSettingsData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappCallingSettingsData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappCallingSettingsData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

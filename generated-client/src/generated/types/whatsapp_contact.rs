@@ -15,7 +15,7 @@ pub struct WhatsappContact {
 impl serde::Serialize for WhatsappContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappContact", 7usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContact", 7)?;
         if let Some(v) = &self.addresses {
             out.serialize_field("addresses", v)?;
         }
@@ -41,9 +41,7 @@ impl serde::Serialize for WhatsappContact {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "addresses",
             "birthday",
@@ -59,10 +57,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappContact {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContact, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContact, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -72,13 +67,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappContact {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -110,8 +105,7 @@ pub struct WhatsappContactAddressesItem {
 impl serde::Serialize for WhatsappContactAddressesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappContactAddressesItem", 7usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContactAddressesItem", 7)?;
         if let Some(v) = &self.city {
             out.serialize_field("city", v)?;
         }
@@ -137,9 +131,7 @@ impl serde::Serialize for WhatsappContactAddressesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContactAddressesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "city",
             "country",
@@ -155,10 +147,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactAddressesItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContactAddressesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContactAddressesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContactAddressesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -168,13 +157,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactAddressesItem {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -201,7 +190,7 @@ pub struct WhatsappContactEmailsItem {
 impl serde::Serialize for WhatsappContactEmailsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappContactEmailsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContactEmailsItem", 2)?;
         if let Some(v) = &self.email {
             out.serialize_field("email", v)?;
         }
@@ -212,9 +201,7 @@ impl serde::Serialize for WhatsappContactEmailsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContactEmailsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["email", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -222,16 +209,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactEmailsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContactEmailsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContactEmailsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContactEmailsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -254,7 +238,7 @@ pub struct WhatsappContactOrg {
 impl serde::Serialize for WhatsappContactOrg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappContactOrg", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContactOrg", 3)?;
         if let Some(v) = &self.company {
             out.serialize_field("company", v)?;
         }
@@ -268,9 +252,7 @@ impl serde::Serialize for WhatsappContactOrg {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContactOrg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["company", "department", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -278,18 +260,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactOrg {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContactOrg")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContactOrg, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContactOrg, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -313,7 +292,7 @@ pub struct WhatsappContactPhonesItem {
 impl serde::Serialize for WhatsappContactPhonesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappContactPhonesItem", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContactPhonesItem", 3)?;
         if let Some(v) = &self.phone {
             out.serialize_field("phone", v)?;
         }
@@ -327,9 +306,7 @@ impl serde::Serialize for WhatsappContactPhonesItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContactPhonesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone", "type", "wa_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -337,18 +314,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactPhonesItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContactPhonesItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContactPhonesItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContactPhonesItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -371,7 +345,7 @@ pub struct WhatsappContactUrlsItem {
 impl serde::Serialize for WhatsappContactUrlsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappContactUrlsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappContactUrlsItem", 2)?;
         if let Some(v) = &self.r#type {
             out.serialize_field("type", v)?;
         }
@@ -382,9 +356,7 @@ impl serde::Serialize for WhatsappContactUrlsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappContactUrlsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["type", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -392,16 +364,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappContactUrlsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappContactUrlsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappContactUrlsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappContactUrlsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -16,8 +16,7 @@ pub struct WhatsappConversationWindowData {
 impl serde::Serialize for WhatsappConversationWindowData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappConversationWindowData", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappConversationWindowData", 4)?;
         if let Some(v) = &self.last_user_message_at {
             out.serialize_field("last_user_message_at", v)?;
         }
@@ -34,9 +33,7 @@ impl serde::Serialize for WhatsappConversationWindowData {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappConversationWindowData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "last_user_message_at",
             "window_active",
@@ -49,20 +46,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappConversationWindowData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappConversationWindowData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappConversationWindowData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappConversationWindowData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -42,8 +42,7 @@ impl WhatsappCreateTemplateRequest {
 impl serde::Serialize for WhatsappCreateTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappCreateTemplateRequest", 5usize)?;
+        let mut out = serializer.serialize_struct("WhatsappCreateTemplateRequest", 5)?;
         out.serialize_field("category", &self.category)?;
         out.serialize_field("components", &self.components)?;
         out.serialize_field("language", &self.language)?;
@@ -53,26 +52,15 @@ impl serde::Serialize for WhatsappCreateTemplateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "category",
-            "components",
-            "language",
-            "name",
-            "waba_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["category", "components", "language", "name", "waba_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = WhatsappCreateTemplateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappCreateTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappCreateTemplateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappCreateTemplateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -80,11 +68,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = Some(map.next_value()?),
-                        4usize => f4 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -13,7 +13,7 @@ pub struct WhatsappInteractive {
 impl serde::Serialize for WhatsappInteractive {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappInteractive", 5usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractive", 5)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -33,9 +33,7 @@ impl serde::Serialize for WhatsappInteractive {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "body", "footer", "header", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -43,10 +41,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractive {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractive")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractive, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractive, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -54,11 +49,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractive {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -85,8 +80,7 @@ pub struct WhatsappInteractiveActionButtonsItemReply {
 impl serde::Serialize for WhatsappInteractiveActionButtonsItemReply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionButtonsItemReply", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionButtonsItemReply", 2)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -97,9 +91,7 @@ impl serde::Serialize for WhatsappInteractiveActionButtonsItemReply {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItemReply {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -107,16 +99,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItemReply 
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionButtonsItemReply")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionButtonsItemReply, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionButtonsItemReply, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -126,8 +115,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItemReply 
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionButtonsItemReply", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionButtonsItemReply", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -166,8 +154,7 @@ pub struct WhatsappInteractiveActionButtonsItem {
 impl serde::Serialize for WhatsappInteractiveActionButtonsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionButtonsItem", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionButtonsItem", 2)?;
         if let Some(v) = &self.reply {
             out.serialize_field("reply", v)?;
         }
@@ -178,9 +165,7 @@ impl serde::Serialize for WhatsappInteractiveActionButtonsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["reply", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -188,16 +173,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionButtonsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionButtonsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionButtonsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -207,8 +189,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionButtonsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionButtonsItem", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionButtonsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -222,8 +203,7 @@ pub struct WhatsappInteractiveActionCardsItemAction {
 impl serde::Serialize for WhatsappInteractiveActionCardsItemAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionCardsItemAction", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionCardsItemAction", 2)?;
         if let Some(v) = &self.catalog_id {
             out.serialize_field("catalog_id", v)?;
         }
@@ -234,9 +214,7 @@ impl serde::Serialize for WhatsappInteractiveActionCardsItemAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["catalog_id", "product_retailer_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -244,16 +222,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemAction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionCardsItemAction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionCardsItemAction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionCardsItemAction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -263,8 +238,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemAction {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionCardsItemAction", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionCardsItemAction", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -276,8 +250,7 @@ pub struct WhatsappInteractiveActionCardsItemBody {
 impl serde::Serialize for WhatsappInteractiveActionCardsItemBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionCardsItemBody", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionCardsItemBody", 1)?;
         if let Some(v) = &self.text {
             out.serialize_field("text", v)?;
         }
@@ -285,9 +258,7 @@ impl serde::Serialize for WhatsappInteractiveActionCardsItemBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -295,14 +266,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionCardsItemBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionCardsItemBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionCardsItemBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -311,8 +279,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemBody {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionCardsItemBody", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionCardsItemBody", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -356,8 +323,7 @@ pub struct WhatsappInteractiveActionCardsItemHeader {
 impl serde::Serialize for WhatsappInteractiveActionCardsItemHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionCardsItemHeader", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionCardsItemHeader", 3)?;
         if let Some(v) = &self.image {
             out.serialize_field("image", v)?;
         }
@@ -371,9 +337,7 @@ impl serde::Serialize for WhatsappInteractiveActionCardsItemHeader {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["image", "type", "video"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -381,18 +345,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemHeader {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionCardsItemHeader")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionCardsItemHeader, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionCardsItemHeader, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -403,8 +364,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItemHeader {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionCardsItemHeader", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionCardsItemHeader", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -447,8 +407,7 @@ pub struct WhatsappInteractiveActionCardsItem {
 impl serde::Serialize for WhatsappInteractiveActionCardsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionCardsItem", 5usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionCardsItem", 5)?;
         if let Some(v) = &self.action {
             out.serialize_field("action", v)?;
         }
@@ -468,9 +427,7 @@ impl serde::Serialize for WhatsappInteractiveActionCardsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["action", "body", "card_index", "header", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -478,10 +435,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionCardsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionCardsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionCardsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -489,11 +443,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionCardsItem {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -520,8 +474,7 @@ pub struct WhatsappInteractiveActionParameters {
 impl serde::Serialize for WhatsappInteractiveActionParameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionParameters", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionParameters", 2)?;
         if let Some(v) = &self.display_text {
             out.serialize_field("display_text", v)?;
         }
@@ -532,9 +485,7 @@ impl serde::Serialize for WhatsappInteractiveActionParameters {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["display_text", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -542,16 +493,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionParameters {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionParameters")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionParameters, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionParameters, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -572,42 +520,27 @@ pub struct WhatsappInteractiveActionSectionsItemProductItemsItem {
 impl serde::Serialize for WhatsappInteractiveActionSectionsItemProductItemsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "WhatsappInteractiveActionSectionsItemProductItemsItem",
-                1usize,
-            )?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionSectionsItemProductItemsItem", 1)?;
         if let Some(v) = &self.product_retailer_id {
             out.serialize_field("product_retailer_id", v)?;
         }
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for WhatsappInteractiveActionSectionsItemProductItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemProductItemsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["product_retailer_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = WhatsappInteractiveActionSectionsItemProductItemsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct WhatsappInteractiveActionSectionsItemProductItemsItem",
-                )
+                f.write_str("struct WhatsappInteractiveActionSectionsItemProductItemsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                WhatsappInteractiveActionSectionsItemProductItemsItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionSectionsItemProductItemsItem, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -616,12 +549,7 @@ for WhatsappInteractiveActionSectionsItemProductItemsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappInteractiveActionSectionsItemProductItemsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappInteractiveActionSectionsItemProductItemsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -637,8 +565,7 @@ pub struct WhatsappInteractiveActionSectionsItemRowsItem {
 impl serde::Serialize for WhatsappInteractiveActionSectionsItemRowsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionSectionsItemRowsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionSectionsItemRowsItem", 3)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -652,9 +579,7 @@ impl serde::Serialize for WhatsappInteractiveActionSectionsItemRowsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemRowsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "id", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -662,18 +587,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemRowsI
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionSectionsItemRowsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionSectionsItemRowsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionSectionsItemRowsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -684,12 +606,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItemRowsI
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappInteractiveActionSectionsItemRowsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappInteractiveActionSectionsItemRowsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -705,8 +622,7 @@ pub struct WhatsappInteractiveActionSectionsItem {
 impl serde::Serialize for WhatsappInteractiveActionSectionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappInteractiveActionSectionsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveActionSectionsItem", 3)?;
         if let Some(v) = &self.product_items {
             out.serialize_field("product_items", v)?;
         }
@@ -720,9 +636,7 @@ impl serde::Serialize for WhatsappInteractiveActionSectionsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["product_items", "rows", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -730,18 +644,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveActionSectionsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveActionSectionsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveActionSectionsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -752,8 +663,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveActionSectionsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappInteractiveActionSectionsItem", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappInteractiveActionSectionsItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -772,7 +682,7 @@ pub struct WhatsappInteractiveAction {
 impl serde::Serialize for WhatsappInteractiveAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappInteractiveAction", 9usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveAction", 9)?;
         if let Some(v) = &self.button {
             out.serialize_field("button", v)?;
         }
@@ -804,9 +714,7 @@ impl serde::Serialize for WhatsappInteractiveAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "button",
             "buttons",
@@ -824,10 +732,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveAction {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveAction")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveAction, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveAction, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -839,15 +744,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveAction {
                 let mut f8 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -876,7 +781,7 @@ pub struct WhatsappInteractiveBody {
 impl serde::Serialize for WhatsappInteractiveBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappInteractiveBody", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveBody", 1)?;
         if let Some(v) = &self.text {
             out.serialize_field("text", v)?;
         }
@@ -884,9 +789,7 @@ impl serde::Serialize for WhatsappInteractiveBody {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -894,14 +797,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveBody {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveBody")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveBody, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -922,7 +822,7 @@ pub struct WhatsappInteractiveFooter {
 impl serde::Serialize for WhatsappInteractiveFooter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappInteractiveFooter", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveFooter", 1)?;
         if let Some(v) = &self.text {
             out.serialize_field("text", v)?;
         }
@@ -930,9 +830,7 @@ impl serde::Serialize for WhatsappInteractiveFooter {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveFooter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -940,14 +838,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveFooter {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveFooter")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveFooter, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveFooter, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -972,7 +867,7 @@ pub struct WhatsappInteractiveHeader {
 impl serde::Serialize for WhatsappInteractiveHeader {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappInteractiveHeader", 5usize)?;
+        let mut out = serializer.serialize_struct("WhatsappInteractiveHeader", 5)?;
         if let Some(v) = &self.document {
             out.serialize_field("document", v)?;
         }
@@ -992,9 +887,7 @@ impl serde::Serialize for WhatsappInteractiveHeader {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappInteractiveHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["document", "image", "sub_text", "text", "video"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -1002,10 +895,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveHeader {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappInteractiveHeader")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappInteractiveHeader, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappInteractiveHeader, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -1013,11 +903,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappInteractiveHeader {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -39,7 +39,7 @@ impl WhatsappMessage {
 impl serde::Serialize for WhatsappMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappMessage", 6usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessage", 6)?;
         out.serialize_field("from", &self.from)?;
         if let Some(v) = &self.messaging_profile_id {
             out.serialize_field("messaging_profile_id", v)?;
@@ -56,9 +56,7 @@ impl serde::Serialize for WhatsappMessage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "from",
             "messaging_profile_id",
@@ -73,10 +71,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -85,12 +80,12 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessage {
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

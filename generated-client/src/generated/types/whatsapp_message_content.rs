@@ -24,7 +24,7 @@ pub struct WhatsappMessageContent {
 impl serde::Serialize for WhatsappMessageContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappMessageContent", 13usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContent", 13)?;
         if let Some(v) = &self.audio {
             out.serialize_field("audio", v)?;
         }
@@ -68,9 +68,7 @@ impl serde::Serialize for WhatsappMessageContent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "audio",
             "biz_opaque_callback_data",
@@ -92,10 +90,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageContent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessageContent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -111,19 +106,19 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContent {
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -203,11 +198,7 @@ pub struct WhatsappMessageContentTemplateComponentsItemParametersItem {
 impl serde::Serialize for WhatsappMessageContentTemplateComponentsItemParametersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
-                "WhatsappMessageContentTemplateComponentsItemParametersItem",
-                2usize,
-            )?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContentTemplateComponentsItemParametersItem", 2)?;
         if let Some(v) = &self.text {
             out.serialize_field("text", v)?;
         }
@@ -217,33 +208,22 @@ impl serde::Serialize for WhatsappMessageContentTemplateComponentsItemParameters
         out.end()
     }
 }
-impl<'de> serde::Deserialize<'de>
-for WhatsappMessageContentTemplateComponentsItemParametersItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsItemParametersItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = WhatsappMessageContentTemplateComponentsItemParametersItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct WhatsappMessageContentTemplateComponentsItemParametersItem",
-                )
+                f.write_str("struct WhatsappMessageContentTemplateComponentsItemParametersItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                WhatsappMessageContentTemplateComponentsItemParametersItem,
-                A::Error,
-            > {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContentTemplateComponentsItemParametersItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -253,12 +233,7 @@ for WhatsappMessageContentTemplateComponentsItemParametersItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappMessageContentTemplateComponentsItemParametersItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappMessageContentTemplateComponentsItemParametersItem", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
@@ -341,8 +316,7 @@ pub struct WhatsappMessageContentTemplateComponentsItem {
 impl serde::Serialize for WhatsappMessageContentTemplateComponentsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappMessageContentTemplateComponentsItem", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContentTemplateComponentsItem", 4)?;
         if let Some(v) = &self.index {
             out.serialize_field("index", v)?;
         }
@@ -359,9 +333,7 @@ impl serde::Serialize for WhatsappMessageContentTemplateComponentsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["index", "parameters", "sub_type", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -369,20 +341,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsIt
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageContentTemplateComponentsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessageContentTemplateComponentsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContentTemplateComponentsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -394,12 +363,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsIt
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "WhatsappMessageContentTemplateComponentsItem",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("WhatsappMessageContentTemplateComponentsItem", FIELDS, V)
     }
 }
 /// Template language. Required unless template_id is provided.
@@ -413,8 +377,7 @@ pub struct WhatsappMessageContentTemplateLanguage {
 impl serde::Serialize for WhatsappMessageContentTemplateLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappMessageContentTemplateLanguage", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContentTemplateLanguage", 2)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -425,9 +388,7 @@ impl serde::Serialize for WhatsappMessageContentTemplateLanguage {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "policy"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -435,16 +396,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateLanguage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageContentTemplateLanguage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessageContentTemplateLanguage, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContentTemplateLanguage, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -454,8 +412,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateLanguage {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappMessageContentTemplateLanguage", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappMessageContentTemplateLanguage", FIELDS, V)
     }
 }
 /// Template message object. Provide either template_id or name + language to identify the template.
@@ -474,8 +431,7 @@ pub struct WhatsappMessageContentTemplate {
 impl serde::Serialize for WhatsappMessageContentTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappMessageContentTemplate", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContentTemplate", 4)?;
         if let Some(v) = &self.components {
             out.serialize_field("components", v)?;
         }
@@ -492,9 +448,7 @@ impl serde::Serialize for WhatsappMessageContentTemplate {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["components", "language", "name", "template_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -502,20 +456,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageContentTemplate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessageContentTemplate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContentTemplate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -542,7 +493,7 @@ pub struct WhatsappMessageContentText {
 impl serde::Serialize for WhatsappMessageContentText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappMessageContentText", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappMessageContentText", 2)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -553,9 +504,7 @@ impl serde::Serialize for WhatsappMessageContentText {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageContentText {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body", "preview_url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -563,16 +512,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentText {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageContentText")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappMessageContentText, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappMessageContentText, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

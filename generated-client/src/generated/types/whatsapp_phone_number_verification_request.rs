@@ -28,8 +28,7 @@ impl WhatsappPhoneNumberVerificationRequest {
 impl serde::Serialize for WhatsappPhoneNumberVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappPhoneNumberVerificationRequest", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappPhoneNumberVerificationRequest", 4)?;
         out.serialize_field("display_name", &self.display_name)?;
         if let Some(v) = &self.language {
             out.serialize_field("language", v)?;
@@ -42,9 +41,7 @@ impl serde::Serialize for WhatsappPhoneNumberVerificationRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumberVerificationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "display_name",
             "language",
@@ -57,20 +54,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumberVerificationRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappPhoneNumberVerificationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappPhoneNumberVerificationRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappPhoneNumberVerificationRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -82,8 +76,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumberVerificationRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappPhoneNumberVerificationRequest", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappPhoneNumberVerificationRequest", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]

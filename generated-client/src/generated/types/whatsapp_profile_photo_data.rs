@@ -13,7 +13,7 @@ pub struct WhatsappProfilePhotoData {
 impl serde::Serialize for WhatsappProfilePhotoData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappProfilePhotoData", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappProfilePhotoData", 3)?;
         if let Some(v) = &self.phone_number_id {
             out.serialize_field("phone_number_id", v)?;
         }
@@ -27,9 +27,7 @@ impl serde::Serialize for WhatsappProfilePhotoData {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappProfilePhotoData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["phone_number_id", "profile_photo_url", "record_type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -37,18 +35,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappProfilePhotoData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappProfilePhotoData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappProfilePhotoData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappProfilePhotoData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -96,7 +96,7 @@ pub struct WhatsappResponseDataFrom {
 impl serde::Serialize for WhatsappResponseDataFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappResponseDataFrom", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappResponseDataFrom", 4)?;
         if let Some(v) = &self.carrier {
             out.serialize_field("carrier", v)?;
         }
@@ -113,9 +113,7 @@ impl serde::Serialize for WhatsappResponseDataFrom {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappResponseDataFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["carrier", "line_type", "phone_number", "status"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -123,20 +121,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappResponseDataFrom {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappResponseDataFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappResponseDataFrom, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappResponseDataFrom, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -172,7 +167,7 @@ pub struct WhatsappResponseData {
 impl serde::Serialize for WhatsappResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappResponseData", 12usize)?;
+        let mut out = serializer.serialize_struct("WhatsappResponseData", 12)?;
         if let Some(v) = &self.body {
             out.serialize_field("body", v)?;
         }
@@ -213,9 +208,7 @@ impl serde::Serialize for WhatsappResponseData {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "body",
             "direction",
@@ -236,10 +229,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappResponseData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappResponseData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappResponseData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappResponseData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -254,18 +244,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappResponseData {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -27,8 +27,7 @@ impl WhatsappTemplateBodyComponent {
 impl serde::Serialize for WhatsappTemplateBodyComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateBodyComponent", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateBodyComponent", 3)?;
         if let Some(v) = &self.example {
             out.serialize_field("example", v)?;
         }
@@ -40,9 +39,7 @@ impl serde::Serialize for WhatsappTemplateBodyComponent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["example", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +47,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateBodyComponent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateBodyComponent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateBodyComponent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -88,8 +82,7 @@ pub struct WhatsappTemplateBodyComponentExample {
 impl serde::Serialize for WhatsappTemplateBodyComponentExample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateBodyComponentExample", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateBodyComponentExample", 1)?;
         if let Some(v) = &self.body_text {
             out.serialize_field("body_text", v)?;
         }
@@ -97,9 +90,7 @@ impl serde::Serialize for WhatsappTemplateBodyComponentExample {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponentExample {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["body_text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -107,14 +98,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponentExample {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateBodyComponentExample")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateBodyComponentExample, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateBodyComponentExample, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -123,8 +111,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateBodyComponentExample {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappTemplateBodyComponentExample", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplateBodyComponentExample", FIELDS, V)
     }
 }
 #[cfg_attr(

@@ -29,17 +29,14 @@ impl WhatsappTemplateButtonsComponent {
 impl serde::Serialize for WhatsappTemplateButtonsComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateButtonsComponent", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateButtonsComponent", 2)?;
         out.serialize_field("buttons", &self.buttons)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["buttons", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,16 +44,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateButtonsComponent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateButtonsComponent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateButtonsComponent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -242,8 +236,7 @@ impl WhatsappTemplateButtonsComponentButtonsItem {
 impl serde::Serialize for WhatsappTemplateButtonsComponentButtonsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateButtonsComponentButtonsItem", 13usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateButtonsComponentButtonsItem", 13)?;
         if let Some(v) = &self.autofill_text {
             out.serialize_field("autofill_text", v)?;
         }
@@ -285,9 +278,7 @@ impl serde::Serialize for WhatsappTemplateButtonsComponentButtonsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponentButtonsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "autofill_text",
             "example",
@@ -309,10 +300,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponentButtonsIte
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateButtonsComponentButtonsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateButtonsComponentButtonsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateButtonsComponentButtonsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -328,19 +316,19 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponentButtonsIte
                 let mut f12 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = Some(map.next_value()?),
-                        11usize => f11 = map.next_value()?,
-                        12usize => f12 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = Some(map.next_value()?),
+                        11 => f11 = map.next_value()?,
+                        12 => f12 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -361,8 +349,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateButtonsComponentButtonsIte
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappTemplateButtonsComponentButtonsItem", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplateButtonsComponentButtonsItem", FIELDS, V)
     }
 }
 #[cfg_attr(

@@ -29,17 +29,14 @@ impl WhatsappTemplateCarouselComponent {
 impl serde::Serialize for WhatsappTemplateCarouselComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateCarouselComponent", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateCarouselComponent", 2)?;
         out.serialize_field("cards", &self.cards)?;
         out.serialize_field("type", &self.r#type)?;
         out.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["cards", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -47,16 +44,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateCarouselComponent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateCarouselComponent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateCarouselComponent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = Some(map.next_value()?),
-                        1usize => f1 = Some(map.next_value()?),
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -80,8 +74,7 @@ pub struct WhatsappTemplateCarouselComponentCardsItem {
 impl serde::Serialize for WhatsappTemplateCarouselComponentCardsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateCarouselComponentCardsItem", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateCarouselComponentCardsItem", 1)?;
         if let Some(v) = &self.components {
             out.serialize_field("components", v)?;
         }
@@ -89,9 +82,7 @@ impl serde::Serialize for WhatsappTemplateCarouselComponentCardsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponentCardsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["components"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -99,14 +90,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponentCardsItem
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateCarouselComponentCardsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateCarouselComponentCardsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateCarouselComponentCardsItem, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -115,8 +103,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateCarouselComponentCardsItem
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappTemplateCarouselComponentCardsItem", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplateCarouselComponentCardsItem", FIELDS, V)
     }
 }
 #[cfg_attr(

@@ -25,7 +25,7 @@ pub struct WhatsappTemplateData {
 impl serde::Serialize for WhatsappTemplateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappTemplateData", 12usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateData", 12)?;
         if let Some(v) = &self.category {
             out.serialize_field("category", v)?;
         }
@@ -66,9 +66,7 @@ impl serde::Serialize for WhatsappTemplateData {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "category",
             "components",
@@ -89,10 +87,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateData {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateData")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateData, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateData, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -107,18 +102,18 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateData {
                 let mut f11 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = map.next_value()?,
-                        8usize => f8 = map.next_value()?,
-                        9usize => f9 = map.next_value()?,
-                        10usize => f10 = map.next_value()?,
-                        11usize => f11 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        9 => f9 = map.next_value()?,
+                        10 => f10 = map.next_value()?,
+                        11 => f11 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -190,8 +185,7 @@ pub struct WhatsappTemplateDataWhatsappBusinessAccount {
 impl serde::Serialize for WhatsappTemplateDataWhatsappBusinessAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateDataWhatsappBusinessAccount", 1usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateDataWhatsappBusinessAccount", 1)?;
         if let Some(v) = &self.id {
             out.serialize_field("id", v)?;
         }
@@ -199,9 +193,7 @@ impl serde::Serialize for WhatsappTemplateDataWhatsappBusinessAccount {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateDataWhatsappBusinessAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -209,14 +201,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateDataWhatsappBusinessAccoun
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateDataWhatsappBusinessAccount")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateDataWhatsappBusinessAccount, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateDataWhatsappBusinessAccount, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -225,7 +214,6 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateDataWhatsappBusinessAccoun
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappTemplateDataWhatsappBusinessAccount", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplateDataWhatsappBusinessAccount", FIELDS, V)
     }
 }

@@ -27,8 +27,7 @@ impl WhatsappTemplateFooterComponent {
 impl serde::Serialize for WhatsappTemplateFooterComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateFooterComponent", 3usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateFooterComponent", 3)?;
         if let Some(v) = &self.code_expiration_minutes {
             out.serialize_field("code_expiration_minutes", v)?;
         }
@@ -40,9 +39,7 @@ impl serde::Serialize for WhatsappTemplateFooterComponent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateFooterComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code_expiration_minutes", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -50,18 +47,15 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateFooterComponent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateFooterComponent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateFooterComponent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateFooterComponent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -35,8 +35,7 @@ impl WhatsappTemplateHeaderComponent {
 impl serde::Serialize for WhatsappTemplateHeaderComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateHeaderComponent", 4usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateHeaderComponent", 4)?;
         if let Some(v) = &self.example {
             out.serialize_field("example", v)?;
         }
@@ -49,9 +48,7 @@ impl serde::Serialize for WhatsappTemplateHeaderComponent {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["example", "format", "text", "type"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -59,20 +56,17 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponent {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateHeaderComponent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateHeaderComponent, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateHeaderComponent, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = Some(map.next_value()?),
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -102,8 +96,7 @@ pub struct WhatsappTemplateHeaderComponentExample {
 impl serde::Serialize for WhatsappTemplateHeaderComponentExample {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappTemplateHeaderComponentExample", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappTemplateHeaderComponentExample", 2)?;
         if let Some(v) = &self.header_handle {
             out.serialize_field("header_handle", v)?;
         }
@@ -114,9 +107,7 @@ impl serde::Serialize for WhatsappTemplateHeaderComponentExample {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponentExample {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["header_handle", "header_text"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -124,16 +115,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponentExample {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplateHeaderComponentExample")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappTemplateHeaderComponentExample, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplateHeaderComponentExample, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -143,8 +131,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplateHeaderComponentExample {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("WhatsappTemplateHeaderComponentExample", FIELDS, V)
+        deserializer.deserialize_struct("WhatsappTemplateHeaderComponentExample", FIELDS, V)
     }
 }
 /// Header format type: TEXT (supports one variable), IMAGE, VIDEO, DOCUMENT, or LOCATION.

@@ -11,8 +11,7 @@ pub struct WhatsappUpdateTemplateRequest {
 impl serde::Serialize for WhatsappUpdateTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("WhatsappUpdateTemplateRequest", 2usize)?;
+        let mut out = serializer.serialize_struct("WhatsappUpdateTemplateRequest", 2)?;
         if let Some(v) = &self.category {
             out.serialize_field("category", v)?;
         }
@@ -23,9 +22,7 @@ impl serde::Serialize for WhatsappUpdateTemplateRequest {
     }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappUpdateTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["category", "components"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -33,16 +30,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappUpdateTemplateRequest {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappUpdateTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WhatsappUpdateTemplateRequest, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappUpdateTemplateRequest, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -45,7 +45,7 @@ impl WireguardPeerCreate {
 impl serde::Serialize for WireguardPeerCreate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WireguardPeerCreate", 8usize)?;
+        let mut out = serializer.serialize_struct("WireguardPeerCreate", 8)?;
         if let Some(v) = &self.created_at {
             out.serialize_field("created_at", v)?;
         }
@@ -72,9 +72,7 @@ impl serde::Serialize for WireguardPeerCreate {
     }
 }
 impl<'de> serde::Deserialize<'de> for WireguardPeerCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "created_at",
             "id",
@@ -91,10 +89,7 @@ impl<'de> serde::Deserialize<'de> for WireguardPeerCreate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WireguardPeerCreate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WireguardPeerCreate, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireguardPeerCreate, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -105,14 +100,14 @@ impl<'de> serde::Deserialize<'de> for WireguardPeerCreate {
                 let mut f7 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
-                        7usize => f7 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -124,10 +119,7 @@ impl<'de> serde::Deserialize<'de> for WireguardPeerCreate {
                     public_key: f4,
                     last_seen: f5,
                     private_key: f6,
-                    wireguard_interface_id: crate::de::required(
-                        f7,
-                        "wireguard_interface_id",
-                    )?,
+                    wireguard_interface_id: crate::de::required(f7, "wireguard_interface_id")?,
                 })
             }
         }

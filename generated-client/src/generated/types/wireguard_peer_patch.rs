@@ -12,7 +12,7 @@ pub struct WireguardPeerPatch {
 impl serde::Serialize for WireguardPeerPatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WireguardPeerPatch", 1usize)?;
+        let mut out = serializer.serialize_struct("WireguardPeerPatch", 1)?;
         if let Some(v) = &self.public_key {
             out.serialize_field("public_key", v)?;
         }
@@ -20,9 +20,7 @@ impl serde::Serialize for WireguardPeerPatch {
     }
 }
 impl<'de> serde::Deserialize<'de> for WireguardPeerPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["public_key"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -30,14 +28,11 @@ impl<'de> serde::Deserialize<'de> for WireguardPeerPatch {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WireguardPeerPatch")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WireguardPeerPatch, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireguardPeerPatch, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

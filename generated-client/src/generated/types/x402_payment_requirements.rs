@@ -15,7 +15,7 @@ pub struct X402PaymentRequirements {
 impl serde::Serialize for X402PaymentRequirements {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("X402PaymentRequirements", 3usize)?;
+        let mut out = serializer.serialize_struct("X402PaymentRequirements", 3)?;
         if let Some(v) = &self.accepts {
             out.serialize_field("accepts", v)?;
         }
@@ -29,9 +29,7 @@ impl serde::Serialize for X402PaymentRequirements {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402PaymentRequirements {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["accepts", "resource", "x402Version"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -39,18 +37,15 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirements {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402PaymentRequirements")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402PaymentRequirements, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402PaymentRequirements, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -78,8 +73,7 @@ pub struct X402PaymentRequirementsAcceptsItemExtra {
 impl serde::Serialize for X402PaymentRequirementsAcceptsItemExtra {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402PaymentRequirementsAcceptsItemExtra", 4usize)?;
+        let mut out = serializer.serialize_struct("X402PaymentRequirementsAcceptsItemExtra", 4)?;
         if let Some(v) = &self.facilitator_url {
             out.serialize_field("facilitatorUrl", v)?;
         }
@@ -96,9 +90,7 @@ impl serde::Serialize for X402PaymentRequirementsAcceptsItemExtra {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItemExtra {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["facilitatorUrl", "name", "quoteId", "version"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -106,20 +98,17 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItemExtra {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402PaymentRequirementsAcceptsItemExtra")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402PaymentRequirementsAcceptsItemExtra, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402PaymentRequirementsAcceptsItemExtra, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -131,8 +120,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItemExtra {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("X402PaymentRequirementsAcceptsItemExtra", FIELDS, V)
+        deserializer.deserialize_struct("X402PaymentRequirementsAcceptsItemExtra", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
@@ -156,8 +144,7 @@ pub struct X402PaymentRequirementsAcceptsItem {
 impl serde::Serialize for X402PaymentRequirementsAcceptsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402PaymentRequirementsAcceptsItem", 7usize)?;
+        let mut out = serializer.serialize_struct("X402PaymentRequirementsAcceptsItem", 7)?;
         if let Some(v) = &self.amount {
             out.serialize_field("amount", v)?;
         }
@@ -183,9 +170,7 @@ impl serde::Serialize for X402PaymentRequirementsAcceptsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
             "amount",
             "asset",
@@ -201,10 +186,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402PaymentRequirementsAcceptsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402PaymentRequirementsAcceptsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402PaymentRequirementsAcceptsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -214,13 +196,13 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsAcceptsItem {
                 let mut f6 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
-                        5usize => f5 = map.next_value()?,
-                        6usize => f6 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -252,8 +234,7 @@ pub struct X402PaymentRequirementsResource {
 impl serde::Serialize for X402PaymentRequirementsResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402PaymentRequirementsResource", 3usize)?;
+        let mut out = serializer.serialize_struct("X402PaymentRequirementsResource", 3)?;
         if let Some(v) = &self.description {
             out.serialize_field("description", v)?;
         }
@@ -267,9 +248,7 @@ impl serde::Serialize for X402PaymentRequirementsResource {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["description", "mimeType", "url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -277,18 +256,15 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsResource {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402PaymentRequirementsResource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402PaymentRequirementsResource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402PaymentRequirementsResource, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }

@@ -10,8 +10,7 @@ pub struct X402SettlementErrorResponse {
 impl serde::Serialize for X402SettlementErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402SettlementErrorResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("X402SettlementErrorResponse", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -19,9 +18,7 @@ impl serde::Serialize for X402SettlementErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -29,14 +26,11 @@ impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402SettlementErrorResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402SettlementErrorResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402SettlementErrorResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -129,8 +123,7 @@ pub struct X402SettlementErrorResponseErrorsItem {
 impl serde::Serialize for X402SettlementErrorResponseErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402SettlementErrorResponseErrorsItem", 3usize)?;
+        let mut out = serializer.serialize_struct("X402SettlementErrorResponseErrorsItem", 3)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -144,9 +137,7 @@ impl serde::Serialize for X402SettlementErrorResponseErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponseErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -154,18 +145,15 @@ impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponseErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402SettlementErrorResponseErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402SettlementErrorResponseErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402SettlementErrorResponseErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -176,7 +164,6 @@ impl<'de> serde::Deserialize<'de> for X402SettlementErrorResponseErrorsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("X402SettlementErrorResponseErrorsItem", FIELDS, V)
+        deserializer.deserialize_struct("X402SettlementErrorResponseErrorsItem", FIELDS, V)
     }
 }

@@ -9,8 +9,7 @@ pub struct X402TransactionsErrorResponse {
 impl serde::Serialize for X402TransactionsErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402TransactionsErrorResponse", 1usize)?;
+        let mut out = serializer.serialize_struct("X402TransactionsErrorResponse", 1)?;
         if let Some(v) = &self.errors {
             out.serialize_field("errors", v)?;
         }
@@ -18,9 +17,7 @@ impl serde::Serialize for X402TransactionsErrorResponse {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["errors"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -28,14 +25,11 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402TransactionsErrorResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402TransactionsErrorResponse, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402TransactionsErrorResponse, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -55,8 +49,7 @@ pub struct X402TransactionsErrorResponseErrorsItemMeta {
 impl serde::Serialize for X402TransactionsErrorResponseErrorsItemMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402TransactionsErrorResponseErrorsItemMeta", 1usize)?;
+        let mut out = serializer.serialize_struct("X402TransactionsErrorResponseErrorsItemMeta", 1)?;
         if let Some(v) = &self.url {
             out.serialize_field("url", v)?;
         }
@@ -64,9 +57,7 @@ impl serde::Serialize for X402TransactionsErrorResponseErrorsItemMeta {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["url"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -74,14 +65,11 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemMet
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402TransactionsErrorResponseErrorsItemMeta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402TransactionsErrorResponseErrorsItemMeta, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402TransactionsErrorResponseErrorsItemMeta, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -90,8 +78,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemMet
                 })
             }
         }
-        deserializer
-            .deserialize_struct("X402TransactionsErrorResponseErrorsItemMeta", FIELDS, V)
+        deserializer.deserialize_struct("X402TransactionsErrorResponseErrorsItemMeta", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -102,8 +89,7 @@ pub struct X402TransactionsErrorResponseErrorsItemSource {
 impl serde::Serialize for X402TransactionsErrorResponseErrorsItemSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402TransactionsErrorResponseErrorsItemSource", 1usize)?;
+        let mut out = serializer.serialize_struct("X402TransactionsErrorResponseErrorsItemSource", 1)?;
         if let Some(v) = &self.pointer {
             out.serialize_field("pointer", v)?;
         }
@@ -111,9 +97,7 @@ impl serde::Serialize for X402TransactionsErrorResponseErrorsItemSource {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["pointer"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -121,14 +105,11 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemSou
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402TransactionsErrorResponseErrorsItemSource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402TransactionsErrorResponseErrorsItemSource, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402TransactionsErrorResponseErrorsItemSource, A::Error> {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -137,12 +118,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItemSou
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "X402TransactionsErrorResponseErrorsItemSource",
-                FIELDS,
-                V,
-            )
+        deserializer.deserialize_struct("X402TransactionsErrorResponseErrorsItemSource", FIELDS, V)
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
@@ -157,8 +133,7 @@ pub struct X402TransactionsErrorResponseErrorsItem {
 impl serde::Serialize for X402TransactionsErrorResponseErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("X402TransactionsErrorResponseErrorsItem", 5usize)?;
+        let mut out = serializer.serialize_struct("X402TransactionsErrorResponseErrorsItem", 5)?;
         if let Some(v) = &self.code {
             out.serialize_field("code", v)?;
         }
@@ -178,9 +153,7 @@ impl serde::Serialize for X402TransactionsErrorResponseErrorsItem {
     }
 }
 impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         const FIELDS: &[&str] = &["code", "detail", "meta", "source", "title"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
@@ -188,10 +161,7 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItem {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct X402TransactionsErrorResponseErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<X402TransactionsErrorResponseErrorsItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<X402TransactionsErrorResponseErrorsItem, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
@@ -199,11 +169,11 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItem {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = map.next_value()?,
-                        4usize => f4 = map.next_value()?,
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -216,7 +186,6 @@ impl<'de> serde::Deserialize<'de> for X402TransactionsErrorResponseErrorsItem {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("X402TransactionsErrorResponseErrorsItem", FIELDS, V)
+        deserializer.deserialize_struct("X402TransactionsErrorResponseErrorsItem", FIELDS, V)
     }
 }

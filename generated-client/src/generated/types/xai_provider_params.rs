@@ -30,7 +30,7 @@ impl XaiProviderParams {
 impl serde::Serialize for XaiProviderParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("XaiProviderParams", 4usize)?;
+        let mut out = serializer.serialize_struct("XaiProviderParams", 4)?;
         if let Some(v) = &self.language {
             out.serialize_field("language", v)?;
         }
@@ -45,35 +45,25 @@ impl serde::Serialize for XaiProviderParams {
     }
 }
 impl<'de> serde::Deserialize<'de> for XaiProviderParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "language",
-            "output_format",
-            "sample_rate",
-            "voice_id",
-        ];
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["language", "output_format", "sample_rate", "voice_id"];
         struct V;
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = XaiProviderParams;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct XaiProviderParams")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<XaiProviderParams, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<XaiProviderParams, A::Error> {
                 let mut f0 = None;
                 let mut f1 = None;
                 let mut f2 = None;
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0usize => f0 = map.next_value()?,
-                        1usize => f1 = map.next_value()?,
-                        2usize => f2 = map.next_value()?,
-                        3usize => f3 = Some(map.next_value()?),
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
