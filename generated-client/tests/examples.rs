@@ -9,8 +9,7 @@
 //! a listed example that now passes, or one the validator accepts but we cannot round-trip all
 //! fail the test. `TELNYX_EXAMPLES_BLESS=1` rewrites the list from what the validator proves.
 //!
-//! The spec is read from `TELNYX_SPEC`, or `../shared/specs/telnyx/openapi.yml` beside the
-//! repository, like `cargo xtask codegen`.
+//! The spec is read as `cargo xtask codegen` reads it (see `tests/common/mod.rs`).
 
 // The table names types as `crate::types::...`: make those paths resolve here.
 #[allow(unused_imports)]

@@ -8,6 +8,7 @@
 //! 5. [`emit`]: produce Rust token streams and format them with prettyplease;
 //! 6. [`output`]: write the files atomically, or compare them (check mode).
 
+pub mod changes;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -53,6 +54,9 @@ pub struct Timings {
 pub struct Options<'a> {
     /// A names file (`specs/telnyx.names`): operation names the naming rules do not give.
     pub names: Option<&'a Path>,
+    /// Skip the names-file lines of operations the spec lacks instead of failing: for reading
+    /// other specs than the pinned one (older ones, in change reports).
+    pub names_skip_missing: bool,
 }
 
 /// Reads a spec and builds its IR.
@@ -68,7 +72,7 @@ pub fn build_ir_with(spec_path: &Path, options: Options<'_>) -> Result<ir::Api> 
 
 fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Result<ir::Api> {
     let names = match options.names {
-        Some(path) => ir::naming::NameFile::read(path)?,
+        Some(path) => ir::naming::NameFile::read(path)?.skip_missing(options.names_skip_missing),
         None => ir::naming::NameFile::default(),
     };
     let start = Instant::now();

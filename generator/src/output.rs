@@ -81,9 +81,9 @@ pub fn splice(path: &Path, manifest: &str, begin: &str, end: &str, block: &str) 
 }
 
 /// Writes `contents` to `path` through a temporary file and a rename, so it is never half-written.
-pub fn write_file(path: &Path, contents: &str) -> Result<()> {
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    fs::write(&tmp, contents)
+    fs::write(&tmp, contents.as_ref())
         .and_then(|_| fs::rename(&tmp, path))
         .map_err(|e| Error::new(path, "", format!("cannot write: {e}")))
 }

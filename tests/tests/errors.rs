@@ -75,7 +75,7 @@ fn cli_exits_with_one_and_writes_nothing() {
 fn with_names(file: &str, lines: &str) -> generator::Result<generator::Generated> {
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/fixtures/resources.yaml");
     let names = write_spec(file, lines);
-    generator::generate_with(&spec, generator::Options { names: Some(&names) })
+    generator::generate_with(&spec, generator::Options { names: Some(&names), ..Default::default() })
 }
 
 #[test]
@@ -129,4 +129,20 @@ fn names_file_errors_name_the_line() {
         assert!(line.contains(file) && line.contains(expected), "{file}: {line}");
         assert!(!line.contains('\n'), "one line: {line}");
     }
+}
+
+#[test]
+fn codegen_refuses_a_spec_that_is_not_the_pinned_one() {
+    let path = write_spec("not_pinned.yml", &format!("{HEAD}paths: {{}}\n"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "codegen", "--check"])
+        .env("TELNYX_SPEC", &path)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not_pinned.yml is not the pinned spec (SHA-256 "), "{stderr}");
+    assert!(stderr.contains("run `cargo xtask update-spec` to fetch the pinned one"), "{stderr}");
 }

@@ -1,8 +1,14 @@
 //! `cargo xtask <command>`: the maintainers' commands.
 //!
 //! - `codegen [--spec PATH] [--check]`: regenerate `generated-client/src/generated` from the spec
-//!   (default: the pinned one in `../shared`), or with `--check` write nothing and fail, naming
-//!   the stale files, when the committed client differs from what the spec gives.
+//!   (default: the pinned one, `specs/telnyx/openapi.yml` or `../shared`), or with `--check` write
+//!   nothing and fail, naming the stale files, when the committed client differs from what the
+//!   spec gives.
+//! - `update-spec [--from URL|PATH]`: without `--from`, fetch the pinned spec from the pin's
+//!   source, check its SHA-256 and store it in `specs/telnyx/` (git-ignored); with it, check that
+//!   the new spec generates, store and pin it, regenerate, and print the change report.
+//! - `changes OLD NEW`: what a move from spec OLD to spec NEW changes for users of the crate,
+//!   with a semver verdict (Markdown).
 //! - `ir [--spec PATH]`: print the intermediate representation as JSON.
 //! - `bench [--spec PATH] [--runs N]`: time the whole generation and each stage, and peak memory.
 //! - `conformance [--spec PATH]`: install the pinned Prism, start one mock server per mode on
@@ -19,6 +25,7 @@ use std::time::{Duration, Instant};
 mod naming;
 mod pin;
 mod prism;
+mod update;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +36,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("conformance") => conformance(&args[1..]),
         Some("naming-report") => naming_report(&args[1..]),
+        Some("update-spec") => update_spec(&args[1..]),
+        Some("changes") => changes(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -41,7 +50,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, ir, bench and naming-report read specs/telnyx.names unless --no-names";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] | update-spec [--from URL|PATH] | changes OLD NEW | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -52,12 +61,20 @@ const NAMES_FILE: &str = "specs/telnyx.names";
 
 impl Options {
     fn generator(&self) -> generator::Options<'_> {
-        generator::Options { names: self.names.as_deref() }
+        generator::Options { names: self.names.as_deref(), ..Default::default() }
+    }
+
+    fn spec(&self) -> Result<PathBuf, String> {
+        match &self.spec {
+            Some(p) => Ok(p.clone()),
+            None => pin::spec_path(&workspace_root()),
+        }
     }
 }
 
 struct Options {
-    spec: PathBuf,
+    /// `--spec`, else the pinned spec (see [`pin::spec_path`]).
+    spec: Option<PathBuf>,
     spec_given: bool,
     /// `specs/telnyx.names`, unless `--no-names`.
     names: Option<PathBuf>,
@@ -67,18 +84,12 @@ struct Options {
 
 fn options(args: &[String]) -> Result<Options, String> {
     let root = workspace_root();
-    let mut o = Options {
-        spec: pin::default_spec(&root),
-        spec_given: false,
-        names: Some(root.join(NAMES_FILE)),
-        check: false,
-        runs: 5,
-    };
+    let mut o = Options { spec: None, spec_given: false, names: Some(root.join(NAMES_FILE)), check: false, runs: 5 };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--spec" => {
-                o.spec = it.next().ok_or("--spec needs a path")?.into();
+                o.spec = Some(it.next().ok_or("--spec needs a path")?.into());
                 o.spec_given = true;
             }
             "--check" => o.check = true,
@@ -94,18 +105,36 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
     let root = workspace_root();
     let out = root.join("generated-client").join(generator::GENERATED_DIR);
-    let generated = generator::generate_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
-    let pin = pin::Pin::of(&o.spec, &generated.api).map_err(|e| e.to_string())?;
-    let manifest_path = root.join("generated-client").join(generator::MANIFEST);
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let new_manifest = generated.manifest(&manifest_path, &manifest).map_err(|e| e.to_string())?;
+    let spec = o.spec()?;
+    // Without --spec the client comes from the pinned spec: check that this is it.
+    let pinned = if o.spec_given {
+        None
+    } else {
+        let pin = pin::Pin::read(&root)?;
+        let bytes = std::fs::read(&spec).map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
+        let sha = pin::sha256_hex(&bytes);
+        if sha != pin.sha256 {
+            return Err(format!(
+                "{} is not the pinned spec (SHA-256 {sha}, specs/telnyx.pin says {}): run `cargo xtask update-spec` to fetch the pinned one, or `cargo xtask update-spec --from {}` to pin this one",
+                spec.display(),
+                pin.sha256,
+                spec.display()
+            ));
+        }
+        Some((pin, bytes))
+    };
+    let generated = generator::generate_with(&spec, o.generator()).map_err(|e| e.to_string())?;
     if o.check {
         let mut stale = generator::output::stale(&out, &generated.files);
-        if !pin.matches(&root) {
-            stale.push(pin::path(&root));
+        if let Some((pin, bytes)) = &pinned {
+            if pin::Pin::of(&pin.source, bytes, &generated.api) != *pin {
+                stale.push(pin::path(&root));
+            }
         }
-        if new_manifest != manifest {
-            stale.push(manifest_path.clone());
+        let manifest_path = root.join("generated-client").join(generator::MANIFEST);
+        let manifest = read(&manifest_path)?;
+        if generated.manifest(&manifest_path, &manifest).map_err(|e| e.to_string())? != manifest {
+            stale.push(manifest_path);
         }
         if !stale.is_empty() {
             let list: Vec<String> =
@@ -113,36 +142,110 @@ fn codegen(args: &[String]) -> Result<(), String> {
             return Err(format!(
                 "the committed client is stale ({} files differ from what {} gives; run `cargo xtask codegen`): {}",
                 list.len(),
-                o.spec.display(),
+                spec.display(),
                 list.join(", ")
             ));
         }
         println!("up to date: {}", generated.summary());
         return Ok(());
     }
+    let written = write_client(&root, &generated)?;
+    println!("generated {}: {} ({written})", out.strip_prefix(&root).unwrap_or(&out).display(), generated.summary(),);
+    if o.spec_given {
+        println!(
+            "note: generated from {}, which is not the pinned spec; `cargo xtask update-spec --from {}` pins it (until then `codegen --check` fails)",
+            spec.display(),
+            spec.display()
+        );
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+}
+
+/// Writes the generated files and the client's features block; says how many files changed.
+pub fn write_client(root: &Path, generated: &generator::Generated) -> Result<String, String> {
+    let out = root.join("generated-client").join(generator::GENERATED_DIR);
+    let manifest_path = root.join("generated-client").join(generator::MANIFEST);
+    let manifest = read(&manifest_path)?;
+    let new_manifest = generated.manifest(&manifest_path, &manifest).map_err(|e| e.to_string())?;
     let stats = generator::output::write(&out, &generated.files).map_err(|e| e.to_string())?;
     if new_manifest != manifest {
         generator::output::write_file(&manifest_path, &new_manifest).map_err(|e| e.to_string())?;
     }
-    pin.write(&root).map_err(|e| e.to_string())?;
-    println!(
-        "generated {}: {} ({} files written, {} unchanged, {} removed)",
-        out.strip_prefix(&root).unwrap_or(&out).display(),
-        generated.summary(),
-        stats.written,
-        stats.linked,
-        stats.removed
-    );
-    if !o.spec_given {
-        return Ok(());
+    Ok(format!("{} files written, {} unchanged, {} removed", stats.written, stats.linked, stats.removed))
+}
+
+fn update_spec(args: &[String]) -> Result<(), String> {
+    let mut from = None;
+    let mut rest = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--from" => from = Some(it.next().ok_or("--from needs a URL or a path")?.clone()),
+            "--spec" => return Err(format!("update-spec takes --from, not --spec\n{USAGE}")),
+            _ => rest.push(a.clone()),
+        }
     }
-    println!("note: generated from {}; the pin in specs/ now names that file", o.spec.display());
+    let o = options(&rest)?;
+    let root = workspace_root();
+    match update::update_spec(&root, from.as_deref(), o.generator())? {
+        update::Outcome::Stored { path, already } => {
+            let path = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+            match already {
+                true => println!("up to date: {path} is the pinned spec"),
+                false => println!("stored the pinned spec in {path} (SHA-256 checked); `cargo xtask codegen` reads it"),
+            }
+        }
+        update::Outcome::Updated { pin, report, generated, written } => {
+            println!(
+                "pinned {} (info.version {}, {} bytes, SHA-256 {}) in specs/telnyx.pin and {}",
+                pin.source,
+                pin.version,
+                pin.bytes,
+                pin.sha256,
+                pin::STORED_SPEC
+            );
+            println!("generated: {} ({written})", generated.summary());
+            match report {
+                Some(report) => print!("\n{}", report.markdown()),
+                None => println!("no change report: the previously pinned spec is not here to compare with"),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The change report between two generated clients.
+pub fn report(old: &generator::Generated, new: &generator::Generated) -> generator::changes::Report {
+    let mut report = generator::changes::compare(&old.api, &new.api);
+    report.files = Some(generator::changes::FileDiff::between(&old.files, &new.files));
+    report
+}
+
+fn changes(args: &[String]) -> Result<(), String> {
+    let [old, new, rest @ ..] = args else {
+        return Err(format!("changes needs two spec files, OLD and NEW\n{USAGE}"));
+    };
+    let o = options(rest)?;
+    // The names file names the pinned spec's operations; other specs may lack some.
+    let options = generator::Options { names_skip_missing: true, ..o.generator() };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| generator::generate_with(Path::new(old), options));
+        let b = s.spawn(|| generator::generate_with(Path::new(new), options));
+        (a.join(), b.join())
+    });
+    let a = a.map_err(|_| "generating OLD panicked".to_string())?.map_err(|e| e.to_string())?;
+    let b = b.map_err(|_| "generating NEW panicked".to_string())?.map_err(|e| e.to_string())?;
+    print!("{}", report(&a, &b).markdown());
     Ok(())
 }
 
 fn ir(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let api = generator::build_ir_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
+    let api = generator::build_ir_with(&o.spec()?, o.generator()).map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&api).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
@@ -155,7 +258,7 @@ fn naming_report(args: &[String]) -> Result<(), String> {
     let rest: Vec<String> = args[1..].iter().filter(|a| *a != "--suggest").cloned().collect();
     let o = options(&rest)?;
     let official = naming::read_official(Path::new(package))?;
-    let api = generator::build_ir_with(&o.spec, o.generator()).map_err(|e| e.to_string())?;
+    let api = generator::build_ir_with(&o.spec()?, o.generator()).map_err(|e| e.to_string())?;
     let ours: std::collections::BTreeMap<(String, String), String> = api
         .operations
         .iter()
@@ -210,9 +313,10 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut stages = Vec::new();
     let mut summary = String::new();
     let mut fresh_write = Duration::ZERO;
+    let spec = o.spec()?;
     for run in 0..o.runs.max(2) {
         let start = Instant::now();
-        let (generated, timings) = generator::generate_timed(&o.spec, o.generator()).map_err(|e| e.to_string())?;
+        let (generated, timings) = generator::generate_timed(&spec, o.generator()).map_err(|e| e.to_string())?;
         let write_start = Instant::now();
         generator::output::write(&dir.join("generated"), &generated.files).map_err(|e| e.to_string())?;
         let write = write_start.elapsed();
@@ -230,7 +334,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         v[v.len() / 2]
     };
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("spec: {}", o.spec.display());
+    println!("spec: {}", spec.display());
     println!("output: {summary}");
     println!("runs: {} after a first one (median per stage, milliseconds)", walls.len());
     let pick = |f: fn(&(generator::Timings, Duration)) -> Duration| median(stages.iter().map(f).collect());
@@ -329,7 +433,7 @@ fn test(args: &[String]) -> Result<(), String> {
     cargo("generated client docs", &[("RUSTDOCFLAGS", "-D warnings")], &["doc", "--package", "telnyx", "--no-deps"])?;
     // The conformance tests run with the others, in the same build: a build of the test alone
     // (`-p telnyx`) unifies features differently and would compile everything again.
-    let servers = Servers::start(&pin::default_spec(&workspace_root()))?;
+    let servers = Servers::start(&pin::spec_path(&workspace_root())?)?;
     let result = cargo("tests", &servers.env(), &["test", "--workspace", "--", "--include-ignored"]);
     drop(servers);
     result
@@ -385,7 +489,7 @@ fn conformance(args: &[String]) -> Result<(), String> {
     let test = ["test", "--package", "telnyx", "--test", "conformance"];
     // Build first, so the servers do not wait on the compiler (nor compete with it).
     cargo("conformance build", &[], &[&test[..], &["--no-run"]].concat())?;
-    let servers = Servers::start(&o.spec)?;
+    let servers = Servers::start(&o.spec()?)?;
     let result =
         cargo("conformance", &servers.env(), &[&test[..], &["--", "--ignored", "--test-threads", "2"]].concat());
     drop(servers);

@@ -1,4 +1,5 @@
-//! Reading the spec in the tests that check the client against it: `TELNYX_SPEC`, or
+//! Reading the spec in the tests that check the client against it: `TELNYX_SPEC`,
+//! `specs/telnyx/openapi.yml` (stored by `cargo xtask update-spec`), or
 //! `../shared/specs/telnyx/openapi.yml` beside the repository, like `cargo xtask codegen`.
 
 #[allow(dead_code)]
@@ -14,8 +15,10 @@ pub fn root() -> PathBuf {
 
 /// The spec, parsed.
 pub fn spec() -> Value {
+    let stored = root().join("specs/telnyx/openapi.yml");
     let path = match std::env::var_os("TELNYX_SPEC") {
         Some(p) => PathBuf::from(p),
+        None if stored.is_file() => stored,
         None => root().join("../shared/specs/telnyx/openapi.yml"),
     };
     let text = std::fs::read_to_string(&path)

@@ -50,6 +50,8 @@ pub struct NameFile {
     file: PathBuf,
     /// (method, path) -> (line, resource chain, method name).
     entries: BTreeMap<(String, String), (usize, Vec<String>, String)>,
+    /// Lines for operations the spec lacks are skipped rather than an error.
+    skip_missing: bool,
 }
 
 impl NameFile {
@@ -93,7 +95,13 @@ impl NameFile {
                 return Err(err(format!("{method} {op_path} is already named on line {first}")));
             }
         }
-        Ok(NameFile { file: path.to_path_buf(), entries })
+        Ok(NameFile { file: path.to_path_buf(), entries, skip_missing: false })
+    }
+
+    /// With `skip`, lines naming operations the spec lacks are ignored (see [`crate::Options`]).
+    pub fn skip_missing(mut self, skip: bool) -> NameFile {
+        self.skip_missing = skip;
+        self
     }
 
     fn error(&self, line: usize, message: String) -> Error {
@@ -273,7 +281,9 @@ const STANDARD_VERBS: &[&str] =
 fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
     let known: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
     let unknown = names.entries.iter().filter(|((m, p), _)| !known.contains(&(m.as_str(), p.as_str())));
-    if let Some(((method, path), (line, ..))) = unknown.min_by_key(|(_, (line, ..))| *line) {
+    if let Some(((method, path), (line, ..))) =
+        unknown.min_by_key(|(_, (line, ..))| *line).filter(|_| !names.skip_missing)
+    {
         return Err(names.error(*line, format!("the spec has no operation {method} {path}; remove the line")));
     }
     // Static chains that have an item below them (`/a/b` when `/a/b/{id}` exists) are collections.

@@ -1,0 +1,615 @@
+//! What a new spec changes for users of the crate, computed from the two IRs (never from a
+//! text diff): operations, parameters, bodies, responses, fields, types, enum and union
+//! variants, webhooks and paging, each classed by the semver level it forces on the crate.
+//!
+//! The levels follow the Rust API, as cargo-semver-checks sees it: generated structs are
+//! constructible with struct literals, so adding a field to one is major (a literal that
+//! spells out every field stops compiling), as is any change of a field's type, `T` to
+//! `Option<T>` included; enums and unions are `#[non_exhaustive]`, so new values and variants
+//! are minor.
+
+use crate::emit::File;
+use crate::ir::{Api, Operation, Param, Ty, TypeDef, TypeKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// The semver level a change forces: what the next version of the crate must bump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Level {
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Patch => "patch",
+            Level::Minor => "minor",
+            Level::Major => "major",
+        }
+    }
+}
+
+/// What kind of change a line reports (tests and tools match on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    OperationAdded,
+    OperationRemoved,
+    OperationRenamed,
+    OperationDeprecated,
+    PathParameters,
+    ParameterAdded,
+    ParameterRemoved,
+    BodyChanged,
+    ResponseChanged,
+    PaginationAdded,
+    PaginationRemoved,
+    TypeAdded,
+    TypeRemoved,
+    TypeRenamed,
+    TypeKindChanged,
+    FieldAdded,
+    FieldRemoved,
+    MadeRequired,
+    MadeOptional,
+    TypeChanged,
+    VariantAdded,
+    VariantRemoved,
+    WebhookAdded,
+    WebhookRemoved,
+    Documentation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub level: Level,
+    pub kind: Kind,
+    /// One Markdown line, without the bullet.
+    pub text: String,
+}
+
+/// How the generated files differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileDiff {
+    pub added: usize,
+    pub removed: usize,
+    pub modified: usize,
+}
+
+impl FileDiff {
+    pub fn between(old: &[File], new: &[File]) -> FileDiff {
+        let old: BTreeMap<&str, &str> = old.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+        let new: BTreeMap<&str, &str> = new.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+        FileDiff {
+            added: new.keys().filter(|p| !old.contains_key(*p)).count(),
+            removed: old.keys().filter(|p| !new.contains_key(*p)).count(),
+            modified: new.iter().filter(|(p, c)| old.get(*p).is_some_and(|o| o != *c)).count(),
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.added + self.removed + self.modified
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub old_version: String,
+    pub new_version: String,
+    pub changes: Vec<Change>,
+    /// Set when both specs were generated.
+    pub files: Option<FileDiff>,
+}
+
+impl Report {
+    /// The level the crate's next version must bump; patch when nothing users see changed.
+    pub fn verdict(&self) -> Level {
+        self.changes.iter().map(|c| c.level).max().unwrap_or(Level::Patch)
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ =
+            writeln!(out, "# What changes for users of the crate: spec {} -> {}\n", self.old_version, self.new_version);
+        let by = |level: Level| self.changes.iter().filter(move |c| c.level == level);
+        let (major, minor, patch) = (by(Level::Major).count(), by(Level::Minor).count(), by(Level::Patch).count());
+        let verdict = self.verdict();
+        let _ = write!(out, "Semver verdict: **{}**", verdict.name());
+        if self.changes.is_empty() {
+            out.push_str(" (nothing users can see changed).\n");
+        } else {
+            let _ = writeln!(out, " ({major} breaking, {minor} additive, {patch} other).");
+            let _ = writeln!(out, "It is decided by the {} {} lines below.", by(verdict).count(), verdict.name());
+        }
+        for (level, title) in [
+            (Level::Major, "Breaking changes (major)"),
+            (Level::Minor, "Additions (minor)"),
+            (Level::Patch, "Other changes (patch)"),
+        ] {
+            if by(level).next().is_none() {
+                continue;
+            }
+            let _ = writeln!(out, "\n## {title}\n");
+            for c in by(level) {
+                let _ = writeln!(out, "- {}", c.text);
+            }
+        }
+        if let Some(f) = self.files {
+            let _ = writeln!(
+                out,
+                "\nGenerated files changed: {} ({} added, {} removed, {} modified).",
+                f.total(),
+                f.added,
+                f.removed,
+                f.modified
+            );
+        }
+        out
+    }
+}
+
+/// The changes from `old` to `new`.
+pub fn compare(old: &Api, new: &Api) -> Report {
+    let mut d = Diff { old, new, changes: Vec::new(), docs: BTreeSet::new() };
+    d.operations();
+    d.types();
+    d.webhooks();
+    let mut changes = d.changes;
+    changes.sort_by(|a, b| b.level.cmp(&a.level).then(a.kind.cmp(&b.kind)).then(a.text.cmp(&b.text)));
+    changes.dedup();
+    if !d.docs.is_empty() {
+        let list: Vec<&str> = d.docs.iter().map(String::as_str).collect();
+        changes.push(Change {
+            level: Level::Patch,
+            kind: Kind::Documentation,
+            text: format!("Documentation changed: {}", shorten(&list, 12)),
+        });
+    }
+    Report { old_version: old.version.clone(), new_version: new.version.clone(), changes, files: None }
+}
+
+/// `a, b, c and 9 more`.
+fn shorten(items: &[&str], keep: usize) -> String {
+    let mut out = items.iter().take(keep).copied().collect::<Vec<_>>().join(", ");
+    if items.len() > keep {
+        let _ = write!(out, " and {} more", items.len() - keep);
+    }
+    out
+}
+
+struct Diff<'a> {
+    old: &'a Api,
+    new: &'a Api,
+    changes: Vec<Change>,
+    /// Items whose documentation alone changed.
+    docs: BTreeSet<String>,
+}
+
+/// How an operation is called: `client.calls().actions().hangup(..)`.
+fn call(op: &Operation) -> String {
+    let mut out = String::from("client");
+    for r in &op.resource {
+        let _ = write!(out, ".{}()", r.trim_start_matches("r#"));
+    }
+    let _ = write!(out, ".{}(..)", op.name.trim_start_matches("r#"));
+    out
+}
+
+/// The operation as the spec and the crate name it: `` `POST /calls` (`client.calls().dial(..)`) ``.
+fn op_line(op: &Operation) -> String {
+    format!("`{} {}` (`{}`)", op.method, op.path, call(op))
+}
+
+/// A path with its parameter names blanked: a renamed path parameter is the same operation.
+fn path_key(path: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                out.push_str("{}");
+            }
+            '}' => depth -= 1,
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Rust spelling of a type, with the names of `api`.
+pub fn render(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Named(id) => api.types[*id].name.clone(),
+        Ty::String => "String".into(),
+        Ty::Integer => "i64".into(),
+        Ty::Int32 => "i32".into(),
+        Ty::Number => "f64".into(),
+        Ty::Boolean => "bool".into(),
+        Ty::List(t) => format!("Vec<{}>", render(api, t)),
+        Ty::Map(t) => format!("Map<String, {}>", render(api, t)),
+        Ty::Nullable(t) => format!("Option<{}>", render(api, t)),
+        Ty::Any => "serde_json::Value".into(),
+        Ty::Bytes => "Bytes".into(),
+    }
+}
+
+/// A field's or parameter's whole Rust type, its optionality included.
+fn field_type(api: &Api, ty: &Ty, required: bool, nullable: bool) -> String {
+    let inner = render(api, ty);
+    match (required, nullable) {
+        (true, false) => inner,
+        (true, true) | (false, false) => format!("Option<{inner}>"),
+        (false, true) => format!("Option<Option<{inner}>>"),
+    }
+}
+
+/// Where a type sits in the spec: what identifies it across two specs, whatever its name.
+fn type_key(api: &Api, t: &TypeDef) -> (String, String, String) {
+    let owner = t.owner_op.map(|i| &api.operations[i]).map(|o| format!("{} {}", o.method, path_key(&o.path)));
+    (t.pointer.clone(), owner.unwrap_or_default(), t.hint.join("/"))
+}
+
+fn type_index(api: &Api) -> BTreeMap<(String, String, String), &TypeDef> {
+    let mut out = BTreeMap::new();
+    for t in &api.types {
+        out.entry(type_key(api, t)).or_insert(t);
+    }
+    out
+}
+
+impl Diff<'_> {
+    fn push(&mut self, level: Level, kind: Kind, text: String) {
+        self.changes.push(Change { level, kind, text });
+    }
+
+    fn operations(&mut self) {
+        let index = |api: &Api| -> BTreeMap<(String, String), usize> {
+            api.operations.iter().enumerate().map(|(i, o)| ((o.method.clone(), path_key(&o.path)), i)).collect()
+        };
+        let (old_ops, new_ops) = (index(self.old), index(self.new));
+        for (key, &i) in &old_ops {
+            if !new_ops.contains_key(key) {
+                let line = format!("Operation removed: {}", op_line(&self.old.operations[i]));
+                self.push(Level::Major, Kind::OperationRemoved, line);
+            }
+        }
+        for (key, &j) in &new_ops {
+            let b = &self.new.operations[j];
+            let Some(&i) = old_ops.get(key) else {
+                self.push(Level::Minor, Kind::OperationAdded, format!("Operation added: {}", op_line(b)));
+                continue;
+            };
+            self.operation(&self.old.operations[i], b);
+        }
+    }
+
+    fn operation(&mut self, a: &Operation, b: &Operation) {
+        let (old, new) = (self.old, self.new);
+        let here = op_line(b);
+        if call(a) != call(b) {
+            let line = format!("Operation renamed: `{} {}` was `{}`, now `{}`", b.method, b.path, call(a), call(b));
+            self.push(Level::Major, Kind::OperationRenamed, line);
+        }
+        if !a.deprecated && b.deprecated {
+            self.push(Level::Minor, Kind::OperationDeprecated, format!("Operation deprecated: {here}"));
+        }
+        if a.path_params.len() != b.path_params.len() {
+            let names =
+                |o: &Operation| o.path_params.iter().map(|p| p.rust_name.clone()).collect::<Vec<_>>().join(", ");
+            let line = format!("Path parameters of {here} changed: ({}) -> ({})", names(a), names(b));
+            self.push(Level::Major, Kind::PathParameters, line);
+        } else {
+            for (p, q) in a.path_params.iter().zip(&b.path_params) {
+                self.param_type(&here, p, q);
+            }
+        }
+        let inputs = |o: &Operation| -> BTreeMap<(String, String), Param> {
+            o.query_params
+                .iter()
+                .chain(&o.header_params)
+                .map(|p| ((format!("{:?}", p.location), p.name.clone()), p.clone()))
+                .collect()
+        };
+        let (pa, pb) = (inputs(a), inputs(b));
+        for (key, p) in &pa {
+            if !pb.contains_key(key) {
+                let line = format!("Parameter removed from {here}: `{}` ({})", p.name, key.0.to_lowercase());
+                self.push(Level::Major, Kind::ParameterRemoved, line);
+            }
+        }
+        for (key, q) in &pb {
+            let Some(p) = pa.get(key) else {
+                let line = format!(
+                    "Parameter added to {here}: `{}` ({}, {}{})",
+                    q.name,
+                    key.0.to_lowercase(),
+                    if q.required { "required" } else { "optional" },
+                    if q.required {
+                        "; the params constructor gains an argument"
+                    } else {
+                        "; breaks only params struct literals without `..`"
+                    }
+                );
+                self.push(Level::Major, Kind::ParameterAdded, line);
+                continue;
+            };
+            if p.required != q.required {
+                let (kind, what) = if q.required {
+                    (Kind::MadeRequired, "now required")
+                } else {
+                    (Kind::MadeOptional, "now optional")
+                };
+                self.push(Level::Major, kind, format!("Parameter `{}` of {here} is {what}", q.name));
+            } else {
+                self.param_type(&here, p, q);
+            }
+            if p.description != q.description {
+                self.docs.insert(format!("parameter `{}` of `{}`", q.name, call(b)));
+            }
+        }
+        match (&a.body, &b.body) {
+            (None, Some(body)) => {
+                let line = format!("Request body added to {here}: `{}`", render(new, &body.ty));
+                self.push(Level::Major, Kind::BodyChanged, line);
+            }
+            (Some(_), None) => self.push(Level::Major, Kind::BodyChanged, format!("Request body removed from {here}")),
+            (Some(x), Some(y)) => {
+                let (tx, ty) = (field_type(old, &x.ty, x.required, false), field_type(new, &y.ty, y.required, false));
+                if tx != ty || x.encoding != y.encoding {
+                    let line = format!(
+                        "Request body of {here} changed: `{tx}` ({}) -> `{ty}` ({})",
+                        x.encoding.name().to_lowercase(),
+                        y.encoding.name().to_lowercase()
+                    );
+                    self.push(Level::Major, Kind::BodyChanged, line);
+                }
+            }
+            (None, None) => {}
+        }
+        let response = |api: &Api, o: &Operation| match &o.success {
+            crate::ir::Response::Json { ty } => render(api, ty),
+            other => format!("{other:?}"),
+        };
+        let (ra, rb) = (response(old, a), response(new, b));
+        if ra != rb {
+            let line = format!("Response of {here} changed: `{ra}` -> `{rb}`");
+            self.push(Level::Major, Kind::ResponseChanged, line);
+        }
+        match (&a.pagination, &b.pagination) {
+            (None, Some(_)) => {
+                let line = format!("Pagination added to {here}: `{}_paginator` and `.items()`", b.name);
+                self.push(Level::Minor, Kind::PaginationAdded, line);
+            }
+            (Some(_), None) => {
+                let line = format!("Pagination removed from {here}: `{}_paginator` is gone", a.name);
+                self.push(Level::Major, Kind::PaginationRemoved, line);
+            }
+            _ => {}
+        }
+        if a.summary != b.summary || a.description != b.description {
+            self.docs.insert(format!("`{}`", call(b)));
+        }
+    }
+
+    fn param_type(&mut self, here: &str, p: &Param, q: &Param) {
+        let (tp, tq) = (render(self.old, &p.ty), render(self.new, &q.ty));
+        if tp != tq {
+            let line = format!("Type of parameter `{}` of {here} changed: `{tp}` -> `{tq}`", q.name);
+            self.push(Level::Major, Kind::TypeChanged, line);
+        }
+    }
+
+    fn types(&mut self) {
+        // Types are listed, except those of operations that come or go with the change (their
+        // params and inline objects), which are counted.
+        let (old_types, new_types) = (type_index(self.old), type_index(self.new));
+        let op_keys = |api: &Api| -> BTreeSet<(String, String)> {
+            api.operations.iter().map(|o| (o.method.clone(), path_key(&o.path))).collect()
+        };
+        let (old_ops, new_ops) = (op_keys(self.old), op_keys(self.new));
+        let owner = |api: &Api, t: &TypeDef| {
+            t.owner_op.map(|i| (api.operations[i].method.clone(), path_key(&api.operations[i].path)))
+        };
+        let mut with_removed_ops = 0;
+        for (key, a) in &old_types {
+            if new_types.contains_key(key) {
+                continue;
+            }
+            match owner(self.old, a) {
+                Some(op) if !new_ops.contains(&op) => with_removed_ops += 1,
+                _ => self.push(Level::Major, Kind::TypeRemoved, format!("Type removed: `{}`", a.name)),
+            }
+        }
+        if with_removed_ops > 0 {
+            let line = format!("{with_removed_ops} types of the removed operations are gone with them");
+            self.push(Level::Major, Kind::TypeRemoved, line);
+        }
+        let mut with_new_ops = 0;
+        for (key, b) in &new_types {
+            let Some(a) = old_types.get(key) else {
+                match owner(self.new, b) {
+                    Some(op) if !old_ops.contains(&op) => with_new_ops += 1,
+                    _ => self.push(Level::Minor, Kind::TypeAdded, format!("Type added: `{}`", b.name)),
+                }
+                continue;
+            };
+            self.type_def(a, b);
+        }
+        if with_new_ops > 0 {
+            let line = format!("{with_new_ops} types come with the new operations (their params and inline objects)");
+            self.push(Level::Minor, Kind::TypeAdded, line);
+        }
+    }
+
+    fn type_def(&mut self, a: &TypeDef, b: &TypeDef) {
+        let (old, new) = (self.old, self.new);
+        let name = &b.name;
+        if a.name != b.name {
+            let line = format!("Type renamed: `{}` -> `{}` (`#{}`)", a.name, b.name, b.pointer);
+            self.push(Level::Major, Kind::TypeRenamed, line);
+        }
+        if a.description != b.description {
+            self.docs.insert(format!("`{name}`"));
+        }
+        match (&a.kind, &b.kind) {
+            (TypeKind::Struct { fields: fa, additional: xa }, TypeKind::Struct { fields: fb, additional: xb }) => {
+                let by_name = |fs: &[crate::ir::Field]| -> BTreeMap<String, crate::ir::Field> {
+                    fs.iter().map(|f| (f.name.clone(), f.clone())).collect()
+                };
+                let (ma, mb) = (by_name(fa), by_name(fb));
+                for (wire, f) in &ma {
+                    if !mb.contains_key(wire) {
+                        let line = format!("Field removed: `{name}.{}`", f.rust_name.trim_start_matches("r#"));
+                        self.push(Level::Major, Kind::FieldRemoved, line);
+                    }
+                }
+                for (wire, g) in &mb {
+                    let field = format!("`{name}.{}`", g.rust_name.trim_start_matches("r#"));
+                    let Some(f) = ma.get(wire) else {
+                        let ty = field_type(new, &g.ty, g.required, g.nullable);
+                        let note = if g.required && !g.nullable {
+                            "required; `new` gains an argument"
+                        } else {
+                            "optional; breaks only struct literals without `..`"
+                        };
+                        self.push(Level::Major, Kind::FieldAdded, format!("Field added: {field}: `{ty}` ({note})"));
+                        continue;
+                    };
+                    let (ta, tb) = (
+                        field_type(old, &f.ty, f.required, f.nullable),
+                        field_type(new, &g.ty, g.required, g.nullable),
+                    );
+                    if f.required != g.required || f.nullable != g.nullable {
+                        let kind = if g.required && !f.required { Kind::MadeRequired } else { Kind::MadeOptional };
+                        let what = if kind == Kind::MadeRequired { "now required" } else { "now optional" };
+                        let what = match (f.required == g.required, g.nullable) {
+                            (true, true) => "now nullable",
+                            (true, false) => "no longer nullable",
+                            _ => what,
+                        };
+                        self.push(Level::Major, kind, format!("Field {field} is {what}: `{ta}` -> `{tb}`"));
+                    } else if ta != tb {
+                        self.push(
+                            Level::Major,
+                            Kind::TypeChanged,
+                            format!("Type of field {field} changed: `{ta}` -> `{tb}`"),
+                        );
+                    }
+                    if f.description != g.description {
+                        self.docs.insert(field);
+                    }
+                }
+                match (xa, xb) {
+                    (None, Some(_)) => self.push(
+                        Level::Major,
+                        Kind::FieldAdded,
+                        format!("Field added: `{name}.extra` (more properties)"),
+                    ),
+                    (Some(_), None) => {
+                        self.push(Level::Major, Kind::FieldRemoved, format!("Field removed: `{name}.extra`"))
+                    }
+                    _ => {}
+                }
+            }
+            (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => {
+                let keys = |vs: &[crate::ir::EnumValue]| -> Keyed {
+                    vs.iter().map(|v| (v.value.clone(), v.rust_name.clone())).collect()
+                };
+                self.variants(name, &keys(va), &keys(vb), "Enum value");
+            }
+            (TypeKind::IntEnum { values: va }, TypeKind::IntEnum { values: vb }) => {
+                let keys = |vs: &[crate::ir::IntEnumValue]| -> Keyed {
+                    vs.iter().map(|v| (v.value.to_string(), v.rust_name.clone())).collect()
+                };
+                self.variants(name, &keys(va), &keys(vb), "Enum value");
+            }
+            (TypeKind::Union { variants: va, .. }, TypeKind::Union { variants: vb, .. }) => {
+                // A variant is known by the type it holds.
+                let keys = |api: &Api, vs: &[crate::ir::Variant]| -> Keyed {
+                    vs.iter().map(|v| (render(api, &v.ty), v.rust_name.clone())).collect()
+                };
+                self.variants(name, &keys(old, va), &keys(new, vb), "Union variant");
+            }
+            (TypeKind::Alias { ty: ta }, TypeKind::Alias { ty: tb }) => {
+                let (ra, rb) = (render(old, ta), render(new, tb));
+                if ra != rb {
+                    self.push(Level::Major, Kind::TypeChanged, format!("Type `{name}` changed: `{ra}` -> `{rb}`"));
+                }
+            }
+            (ka, kb) => {
+                let line = format!("Type `{name}` changed kind: {} -> {}", kind_name(ka), kind_name(kb));
+                self.push(Level::Major, Kind::TypeKindChanged, line);
+            }
+        }
+    }
+
+    /// Values or variants, keyed by what identifies them on the wire (or by their type).
+    fn variants(&mut self, ty: &str, a: &Keyed, b: &Keyed, what: &str) {
+        for (key, rust) in a {
+            if !b.contains_key(key) {
+                self.push(Level::Major, Kind::VariantRemoved, format!("{what} removed: `{ty}::{rust}` ({key})"));
+            }
+        }
+        for (key, rust) in b {
+            if !a.contains_key(key) {
+                self.push(Level::Minor, Kind::VariantAdded, format!("{what} added: `{ty}::{rust}` ({key})"));
+            }
+        }
+    }
+
+    fn webhooks(&mut self) {
+        let names = |api: &Api| -> BTreeMap<String, String> {
+            api.webhooks.iter().map(|w| (w.name.clone(), w.rust_name.clone())).collect()
+        };
+        let (a, b) = (names(self.old), names(self.new));
+        for (name, rust) in &a {
+            if !b.contains_key(name) {
+                let line = format!("Webhook removed: `{name}` (`WebhookEvent::{rust}`)");
+                self.push(Level::Major, Kind::WebhookRemoved, line);
+            }
+        }
+        for (name, rust) in &b {
+            if !a.contains_key(name) {
+                let line = format!("Webhook added: `{name}` (`WebhookEvent::{rust}`)");
+                self.push(Level::Minor, Kind::WebhookAdded, line);
+            }
+        }
+    }
+}
+
+/// Wire value (or held type) -> Rust variant name.
+type Keyed = BTreeMap<String, String>;
+
+fn kind_name(k: &TypeKind) -> &'static str {
+    match k {
+        TypeKind::Struct { .. } => "struct",
+        TypeKind::Enum { .. } => "string enum",
+        TypeKind::IntEnum { .. } => "integer enum",
+        TypeKind::Union { .. } => "union",
+        TypeKind::Alias { .. } => "alias",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameter_names_do_not_matter() {
+        assert_eq!(path_key("/calls/{call_control_id}/actions/{x}"), "/calls/{}/actions/{}");
+    }
+
+    #[test]
+    fn file_diff_counts_each_kind() {
+        let f = |p: &str, c: &str| File { path: p.into(), contents: c.into() };
+        let d = FileDiff::between(&[f("a", "1"), f("b", "1")], &[f("b", "2"), f("c", "1")]);
+        assert_eq!(d, FileDiff { added: 1, removed: 1, modified: 1 });
+    }
+}

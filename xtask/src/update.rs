@@ -1,0 +1,324 @@
+//! `cargo xtask update-spec [--from URL|PATH]`: get a spec, check it, pin it, regenerate.
+//!
+//! Everything that can fail (the download, the SHA-256 check, the generation) happens before
+//! anything is written, so a failed update leaves the repository as it was.
+
+use crate::pin::{self, Pin};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The largest spec accepted (the pinned one is about 4 MB).
+const MAX_SPEC_BYTES: u64 = 256 << 20;
+
+pub fn is_url(source: &str) -> bool {
+    source.starts_with("https://") || source.starts_with("http://")
+}
+
+/// The bytes at `source`: a URL, or a path relative to `base`.
+pub fn fetch(base: &Path, source: &str) -> Result<Vec<u8>, String> {
+    if !is_url(source) {
+        let path = base.join(source);
+        return std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    }
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(300))
+        .connect_timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| format!("cannot start an HTTP client: {e}"))?;
+    let response = client.get(source).send().map_err(|e| format!("cannot download {source}: {}", chain(&e)))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("cannot download {source}: the server answered {status}"));
+    }
+    if response.content_length().is_some_and(|n| n > MAX_SPEC_BYTES) {
+        return Err(format!("cannot download {source}: larger than {} MiB", MAX_SPEC_BYTES >> 20));
+    }
+    let bytes = response.bytes().map_err(|e| format!("cannot download {source}: {}", chain(&e)))?;
+    Ok(bytes.to_vec())
+}
+
+/// An error with its causes, on one line (reqwest's own message stops at "error sending request").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// What `update-spec` did.
+pub enum Outcome {
+    /// The pinned spec was fetched, matched its SHA-256 and is now stored.
+    Stored { path: PathBuf, already: bool },
+    /// A new spec is pinned and the client regenerated from it.
+    Updated {
+        pin: Pin,
+        report: Option<generator::changes::Report>,
+        generated: Box<generator::Generated>,
+        written: String,
+    },
+}
+
+/// Where a spec given on the command line comes from, as the pin records it: URLs as they are,
+/// paths relative to the workspace root.
+pub fn pin_source(root: &Path, cwd: &Path, from: &str) -> String {
+    if is_url(from) {
+        return from.to_string();
+    }
+    let absolute = cwd.join(from);
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    pathdiff::diff_paths(&absolute, &root).unwrap_or(absolute).to_string_lossy().replace('\\', "/")
+}
+
+/// Fetches the pinned spec (no `from`) or a new one, and stores, pins and generates it.
+pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<'_>) -> Result<Outcome, String> {
+    let old_pin = Pin::read(root);
+    let stored = root.join(pin::STORED_SPEC);
+    let Some(from) = from else {
+        let old_pin = old_pin?;
+        let bytes = fetch(root, &old_pin.source)?;
+        let sha = pin::sha256_hex(&bytes);
+        if sha != old_pin.sha256 {
+            return Err(format!(
+                "{} has SHA-256 {sha}, but the pin says {}: not stored (use `--from {}` to move the pin to it)",
+                old_pin.source, old_pin.sha256, old_pin.source
+            ));
+        }
+        let already = std::fs::read(&stored).is_ok_and(|b| b == bytes);
+        if !already {
+            create_dir(&stored)?;
+            generator::output::write_file(&stored, &bytes).map_err(|e| e.to_string())?;
+        }
+        return Ok(Outcome::Stored { path: stored, already });
+    };
+    let bytes = fetch(&std::env::current_dir().map_err(|e| e.to_string())?, from)?;
+    // The generator reads files: the new spec waits beside the stored one until it has generated.
+    create_dir(&stored)?;
+    let incoming = stored.with_file_name(".incoming-openapi.yml");
+    std::fs::write(&incoming, &bytes).map_err(|e| format!("{}: cannot write: {e}", incoming.display()))?;
+    let generated = generator::generate_with(&incoming, options);
+    let generated = match generated {
+        Ok(g) => g,
+        Err(mut e) => {
+            let _ = std::fs::remove_file(&incoming);
+            e.file = PathBuf::from(from);
+            return Err(format!("{e}\nthe spec does not generate; nothing changed"));
+        }
+    };
+    // What changes against the previous pin, when its spec is here to compare with (the names
+    // file may already name operations only the new spec has).
+    let previous = old_pin.as_ref().ok().and_then(|p| {
+        let path = pin::local_spec(root)?;
+        let same = std::fs::read(&path).ok().is_some_and(|b| pin::sha256_hex(&b) == p.sha256);
+        let options = generator::Options { names_skip_missing: true, ..options };
+        same.then(|| generator::generate_with(&path, options).ok()).flatten()
+    });
+    let report = previous.map(|old| crate::report(&old, &generated));
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);
+    let written = crate::write_client(root, &generated).and_then(|w| {
+        std::fs::rename(&incoming, &stored).map_err(|e| format!("{}: cannot write: {e}", stored.display()))?;
+        pin.write(root)?;
+        Ok(w)
+    });
+    let _ = std::fs::remove_file(&incoming);
+    Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written: written? })
+}
+
+fn create_dir(file: &Path) -> Result<(), String> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const BASE: &str = include_str!("../../specs/changes/base.yaml");
+
+    /// A local HTTP server answering each path with a status and a body, until dropped.
+    struct Server {
+        url: String,
+        server: std::sync::Arc<tiny_http::Server>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl Server {
+        fn start(routes: &[(&str, u16, &str)]) -> Server {
+            let server = std::sync::Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+            let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+            let routes: BTreeMap<String, (u16, String)> =
+                routes.iter().map(|(p, s, b)| (p.to_string(), (*s, b.to_string()))).collect();
+            let s = server.clone();
+            let thread = std::thread::spawn(move || {
+                for request in s.incoming_requests() {
+                    let (status, body) = routes.get(request.url()).cloned().unwrap_or((404, "not found".into()));
+                    let _ = request.respond(tiny_http::Response::from_string(body).with_status_code(status));
+                }
+            });
+            Server { url, server, thread: Some(thread) }
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.server.unblock();
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    /// A workspace with what `update-spec` touches: the pin, the client's manifest.
+    fn workspace(pin: Option<Pin>) -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("specs")).unwrap();
+        std::fs::create_dir_all(root.path().join("generated-client")).unwrap();
+        let manifest = format!(
+            "[package]\nname = \"x\"\n\n{}\n[features]\n{}\n",
+            generator::emit::FEATURES_BEGIN,
+            generator::emit::FEATURES_END
+        );
+        std::fs::write(root.path().join("generated-client/Cargo.toml"), manifest).unwrap();
+        if let Some(pin) = pin {
+            pin.write(root.path()).unwrap();
+        }
+        root
+    }
+
+    fn pin_of(source: &str, text: &str) -> Pin {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("s.yml");
+        std::fs::write(&path, text).unwrap();
+        let api = generator::build_ir(&path).unwrap();
+        Pin::of(source, text.as_bytes(), &api)
+    }
+
+    /// Every file under `dir` and its bytes.
+    fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.insert(p.clone(), std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+
+    fn options() -> generator::Options<'static> {
+        generator::Options::default()
+    }
+
+    #[test]
+    fn a_fresh_clone_fetches_the_pinned_spec_and_checks_it() {
+        let server = Server::start(&[("/openapi.yml", 200, BASE)]);
+        let url = format!("{}/openapi.yml", server.url);
+        let root = workspace(Some(pin_of(&url, BASE)));
+        match update_spec(root.path(), None, options()).unwrap() {
+            Outcome::Stored { path, already } => {
+                assert!(!already);
+                assert_eq!(std::fs::read_to_string(path).unwrap(), BASE);
+            }
+            Outcome::Updated { .. } => panic!("the pinned spec was updated"),
+        }
+        assert!(matches!(update_spec(root.path(), None, options()).unwrap(), Outcome::Stored { already: true, .. }));
+    }
+
+    #[test]
+    fn a_spec_that_is_not_the_pinned_one_is_refused_and_nothing_changes() {
+        let server = Server::start(&[("/openapi.yml", 200, BASE)]);
+        let url = format!("{}/openapi.yml", server.url);
+        let mut pin = pin_of(&url, BASE);
+        pin.sha256 = "0".repeat(64);
+        let root = workspace(Some(pin));
+        let before = tree(root.path());
+        let err = update_spec(root.path(), None, options()).err().unwrap();
+        assert!(err.contains("has SHA-256") && err.contains(&"0".repeat(64)), "{err}");
+        assert_eq!(tree(root.path()), before);
+    }
+
+    #[test]
+    fn a_failed_download_changes_nothing() {
+        let server = Server::start(&[]);
+        let missing = format!("{}/gone.yml", server.url);
+        let root = workspace(Some(pin_of(&missing, BASE)));
+        let before = tree(root.path());
+        let err = update_spec(root.path(), None, options()).err().unwrap();
+        assert!(err.contains("404"), "{err}");
+        let err = update_spec(root.path(), Some(&missing), options()).err().unwrap();
+        assert!(err.contains("404"), "{err}");
+        // Nothing listens on a port the server has given back.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}/openapi.yml", l.local_addr().unwrap())
+        };
+        let err = update_spec(root.path(), Some(&closed), options()).err().unwrap();
+        assert!(err.starts_with(&format!("cannot download {closed}")), "{err}");
+        assert_eq!(tree(root.path()), before);
+    }
+
+    #[test]
+    fn a_spec_that_does_not_generate_changes_nothing() {
+        let broken = BASE.replace("required: [id]", "required: 5");
+        let server = Server::start(&[("/broken.yml", 200, &broken)]);
+        let url = format!("{}/broken.yml", server.url);
+        let root = workspace(None);
+        let before = tree(root.path());
+        let err = update_spec(root.path(), Some(&url), options()).err().unwrap();
+        assert!(err.starts_with(&format!("{url}: #/components/schemas/Item")), "{err}");
+        assert!(err.ends_with("nothing changed"), "{err}");
+        assert_eq!(tree(root.path()), before);
+    }
+
+    #[test]
+    fn a_new_spec_is_stored_pinned_generated_and_reported() {
+        let new =
+            BASE.replace("status: {type: string, enum: [active, inactive]}", "status: {type: string, enum: [active]}");
+        let server = Server::start(&[("/new.yml", 200, &new)]);
+        let url = format!("{}/new.yml", server.url);
+        let root = workspace(Some(pin_of("old.yml", BASE)));
+        std::fs::create_dir_all(root.path().join("specs/telnyx")).unwrap();
+        std::fs::write(root.path().join(pin::STORED_SPEC), BASE).unwrap();
+        let Outcome::Updated { pin, report, generated, .. } = update_spec(root.path(), Some(&url), options()).unwrap()
+        else {
+            panic!("not updated")
+        };
+        assert_eq!(pin, Pin::read(root.path()).unwrap());
+        assert_eq!(
+            (pin.source.as_str(), pin.sha256.as_str()),
+            (url.as_str(), pin::sha256_hex(new.as_bytes()).as_str())
+        );
+        assert_eq!(std::fs::read_to_string(root.path().join(pin::STORED_SPEC)).unwrap(), new);
+        let out = root.path().join("generated-client").join(generator::GENERATED_DIR);
+        assert!(generator::output::stale(&out, &generated.files).is_empty(), "the client is written");
+        let report = report.expect("a report against the previous spec");
+        assert_eq!(report.verdict(), generator::changes::Level::Major);
+        assert!(
+            report.markdown().contains("- Enum value removed: `ItemStatus::Inactive` (inactive)"),
+            "{}",
+            report.markdown()
+        );
+        assert!(!root.path().join("specs/telnyx/.incoming-openapi.yml").exists());
+    }
+
+    #[test]
+    fn a_path_given_on_the_command_line_is_pinned_relative_to_the_root() {
+        let root = tempfile::tempdir().unwrap();
+        let spec = root.path().join("specs/new.yml");
+        std::fs::create_dir_all(spec.parent().unwrap()).unwrap();
+        std::fs::write(&spec, BASE).unwrap();
+        assert_eq!(pin_source(root.path(), &root.path().join("specs"), "new.yml"), "specs/new.yml");
+        assert_eq!(pin_source(root.path(), Path::new("/"), "https://x.test/a.yml"), "https://x.test/a.yml");
+    }
+}
