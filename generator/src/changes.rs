@@ -9,7 +9,7 @@
 //! are minor.
 
 use crate::emit::File;
-use crate::ir::{Api, Operation, Param, Ty, TypeDef, TypeKind};
+use crate::ir::{path_key, type_key, Api, Operation, Param, Ty, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -205,24 +205,6 @@ fn op_line(op: &Operation) -> String {
     format!("`{} {}` (`{}`)", op.method, op.path, call(op))
 }
 
-/// A path with its parameter names blanked: a renamed path parameter is the same operation.
-fn path_key(path: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                out.push_str("{}");
-            }
-            '}' => depth -= 1,
-            _ if depth > 0 => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The Rust spelling of a type, with the names of `api`.
 pub fn render(api: &Api, ty: &Ty) -> String {
     match ty {
@@ -250,16 +232,10 @@ fn field_type(api: &Api, ty: &Ty, required: bool, nullable: bool) -> String {
     }
 }
 
-/// Where a type sits in the spec: what identifies it across two specs, whatever its name.
-fn type_key(api: &Api, t: &TypeDef) -> (String, String, String) {
-    let owner = t.owner_op.map(|i| &api.operations[i]).map(|o| format!("{} {}", o.method, path_key(&o.path)));
-    (t.pointer.clone(), owner.unwrap_or_default(), t.hint.join("/"))
-}
-
-fn type_index(api: &Api) -> BTreeMap<(String, String, String), &TypeDef> {
+fn type_index(api: &Api) -> BTreeMap<String, &TypeDef> {
     let mut out = BTreeMap::new();
     for t in &api.types {
-        out.entry(type_key(api, t)).or_insert(t);
+        out.entry(type_key(&api.operations, t)).or_insert(t);
     }
     out
 }
@@ -600,11 +576,6 @@ fn kind_name(k: &TypeKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn path_parameter_names_do_not_matter() {
-        assert_eq!(path_key("/calls/{call_control_id}/actions/{x}"), "/calls/{}/actions/{}");
-    }
 
     #[test]
     fn file_diff_counts_each_kind() {

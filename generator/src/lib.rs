@@ -57,6 +57,8 @@ pub struct Options<'a> {
     /// Skip the names-file lines of operations the spec lacks instead of failing: for reading
     /// other specs than the pinned one (older ones, in change reports).
     pub names_skip_missing: bool,
+    /// Type names kept from earlier specs (`specs/telnyx.types`, see [`ir::naming::carry`]).
+    pub type_names: Option<&'a ir::naming::TypeNames>,
 }
 
 /// Reads a spec and builds its IR.
@@ -84,8 +86,13 @@ fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Re
     let start = Instant::now();
     let spec = parse::parse(spec_path, normalized)?;
     t.openapi = start.elapsed();
+    let empty = ir::naming::TypeNames::default();
+    let type_names = match options.type_names {
+        Some(t) => t.clone().skip_missing(options.names_skip_missing),
+        None => empty,
+    };
     let start = Instant::now();
-    let api = ir::build::build(spec_path, &spec, &names)?;
+    let api = ir::build::build(spec_path, &spec, &names, &type_names)?;
     t.ir = start.elapsed();
     Ok(api)
 }

@@ -7,8 +7,9 @@
 //! - `update-spec [--from URL|PATH]`: without `--from`, fetch the pinned spec from the pin's
 //!   source, check its SHA-256 and store it in `specs/telnyx/` (git-ignored); with it, check that
 //!   the new spec generates, store and pin it, regenerate, and print the change report.
-//! - `changes OLD NEW`: what a move from spec OLD to spec NEW changes for users of the crate,
-//!   with a semver verdict (Markdown).
+//! - `changes OLD NEW [--by-rule]`: what a move from spec OLD to spec NEW changes for users of
+//!   the crate, with a semver verdict (Markdown); NEW keeps OLD's type names as `update-spec`
+//!   would, or with `--by-rule` is named by the rule alone, as `codegen --spec NEW` does.
 //! - `ir [--spec PATH]`: print the intermediate representation as JSON.
 //! - `bench [--spec PATH] [--runs N]`: time the whole generation and each stage, and peak memory.
 //! - `conformance [--spec PATH]`: install the pinned Prism, start one mock server per mode on
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] | update-spec [--from URL|PATH] | changes OLD NEW | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] | update-spec [--from URL|PATH] | changes OLD NEW [--by-rule] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -59,9 +60,12 @@ fn workspace_root() -> PathBuf {
 /// Operation names the naming rules do not give (see README, "Names").
 const NAMES_FILE: &str = "specs/telnyx.names";
 
+/// Type names kept from earlier specs (see README, "Stable names"); `update-spec` writes it.
+pub const TYPES_FILE: &str = "specs/telnyx.types";
+
 impl Options {
     fn generator(&self) -> generator::Options<'_> {
-        generator::Options { names: self.names.as_deref(), ..Default::default() }
+        generator::Options { names: self.names.as_deref(), type_names: self.type_names.as_ref(), ..Default::default() }
     }
 
     fn spec(&self) -> Result<PathBuf, String> {
@@ -78,13 +82,23 @@ struct Options {
     spec_given: bool,
     /// `specs/telnyx.names`, unless `--no-names`.
     names: Option<PathBuf>,
+    /// `specs/telnyx.types`, unless `--no-names`.
+    type_names: Option<generator::ir::naming::TypeNames>,
     check: bool,
     runs: usize,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
     let root = workspace_root();
-    let mut o = Options { spec: None, spec_given: false, names: Some(root.join(NAMES_FILE)), check: false, runs: 5 };
+    let type_names = generator::ir::naming::TypeNames::read(&root.join(TYPES_FILE)).map_err(|e| e.to_string())?;
+    let mut o = Options {
+        spec: None,
+        spec_given: false,
+        names: Some(root.join(NAMES_FILE)),
+        type_names: Some(type_names),
+        check: false,
+        runs: 5,
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -93,7 +107,10 @@ fn options(args: &[String]) -> Result<Options, String> {
                 o.spec_given = true;
             }
             "--check" => o.check = true,
-            "--no-names" => o.names = None,
+            "--no-names" => {
+                o.names = None;
+                o.type_names = None;
+            }
             "--runs" => o.runs = it.next().and_then(|n| n.parse().ok()).ok_or("--runs needs a number")?,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -226,19 +243,22 @@ pub fn report(old: &generator::Generated, new: &generator::Generated) -> generat
 }
 
 fn changes(args: &[String]) -> Result<(), String> {
-    let [old, new, rest @ ..] = args else {
+    let by_rule = args.iter().any(|a| a == "--by-rule");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--by-rule").cloned().collect();
+    let [old, new, rest @ ..] = &args[..] else {
         return Err(format!("changes needs two spec files, OLD and NEW\n{USAGE}"));
     };
     let o = options(rest)?;
     // The names file names the pinned spec's operations; other specs may lack some.
     let options = generator::Options { names_skip_missing: true, ..o.generator() };
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| generator::generate_with(Path::new(old), options));
-        let b = s.spawn(|| generator::generate_with(Path::new(new), options));
-        (a.join(), b.join())
-    });
-    let a = a.map_err(|_| "generating OLD panicked".to_string())?.map_err(|e| e.to_string())?;
-    let b = b.map_err(|_| "generating NEW panicked".to_string())?.map_err(|e| e.to_string())?;
+    let a = generator::generate_with(Path::new(old), options).map_err(|e| e.to_string())?;
+    // NEW as `update-spec` would generate it after OLD, keeping OLD's type names; with
+    // `--by-rule`, as `codegen --spec NEW` names it.
+    let b = match by_rule {
+        true => generator::generate_with(Path::new(new), generator::Options { type_names: None, ..options }),
+        false => update::follow(Some(&a), Path::new(new), options, &workspace_root().join(TYPES_FILE)).map(|(g, _)| g),
+    };
+    let b = b.map_err(|e| e.to_string())?;
     print!("{}", report(&a, &b).markdown());
     Ok(())
 }

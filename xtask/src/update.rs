@@ -80,7 +80,9 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
     let stored = root.join(pin::STORED_SPEC);
     let Some(from) = from else {
         let old_pin = old_pin?;
-        let bytes = fetch(root, &old_pin.source)?;
+        let bytes = fetch(root, &old_pin.source).map_err(|e| {
+            format!("{e} (the source specs/telnyx.pin names; `--from URL|PATH` gives another, with the same SHA-256 or a new pin)")
+        })?;
         let sha = pin::sha256_hex(&bytes);
         if sha != old_pin.sha256 {
             return Err(format!(
@@ -100,8 +102,15 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
     create_dir(&stored)?;
     let incoming = stored.with_file_name(".incoming-openapi.yml");
     std::fs::write(&incoming, &bytes).map_err(|e| format!("{}: cannot write: {e}", incoming.display()))?;
-    let generated = generator::generate_with(&incoming, options);
-    let generated = match generated {
+    // The client of the previous pin, when its spec is here: to keep its type names and to say
+    // what changes (the names file may already name operations only the new spec has).
+    let previous = old_pin.as_ref().ok().and_then(|p| {
+        let path = pin::local_spec(root)?;
+        let same = std::fs::read(&path).ok().is_some_and(|b| pin::sha256_hex(&b) == p.sha256);
+        let options = generator::Options { names_skip_missing: true, ..options };
+        same.then(|| generator::generate_with(&path, options).ok()).flatten()
+    });
+    let (generated, type_names) = match follow(previous.as_ref(), &incoming, options, &root.join(crate::TYPES_FILE)) {
         Ok(g) => g,
         Err(mut e) => {
             let _ = std::fs::remove_file(&incoming);
@@ -109,24 +118,42 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
             return Err(format!("{e}\nthe spec does not generate; nothing changed"));
         }
     };
-    // What changes against the previous pin, when its spec is here to compare with (the names
-    // file may already name operations only the new spec has).
-    let previous = old_pin.as_ref().ok().and_then(|p| {
-        let path = pin::local_spec(root)?;
-        let same = std::fs::read(&path).ok().is_some_and(|b| pin::sha256_hex(&b) == p.sha256);
-        let options = generator::Options { names_skip_missing: true, ..options };
-        same.then(|| generator::generate_with(&path, options).ok()).flatten()
-    });
     let report = previous.map(|old| crate::report(&old, &generated));
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);
     let written = crate::write_client(root, &generated).and_then(|w| {
         std::fs::rename(&incoming, &stored).map_err(|e| format!("{}: cannot write: {e}", stored.display()))?;
+        generator::output::write_file(&root.join(crate::TYPES_FILE), type_names.text()).map_err(|e| e.to_string())?;
         pin.write(root)?;
         Ok(w)
     });
     let _ = std::fs::remove_file(&incoming);
     Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written: written? })
+}
+
+/// Generates `spec` keeping the type names the previous client (`old`) gave, where the naming
+/// rule alone would renumber them because a schema of the same name came or went; without
+/// `old`, keeping the entries of the current names that still apply. Returns the client and the
+/// type names to write to `path`.
+pub fn follow(
+    old: Option<&generator::Generated>,
+    spec: &Path,
+    options: generator::Options<'_>,
+    path: &Path,
+) -> generator::Result<(generator::Generated, generator::ir::naming::TypeNames)> {
+    let by_rule = generator::generate_with(spec, generator::Options { type_names: None, ..options })?;
+    let kept = match (old, options.type_names) {
+        (Some(old), _) => {
+            generator::ir::naming::TypeNames::new(path, generator::ir::naming::carry(&old.api, &by_rule.api))
+        }
+        (None, Some(current)) => current.retained(&by_rule.api),
+        (None, None) => generator::ir::naming::TypeNames::new(path, Default::default()),
+    };
+    if kept.is_empty() {
+        return Ok((by_rule, kept));
+    }
+    let generated = generator::generate_with(spec, generator::Options { type_names: Some(&kept), ..options })?;
+    Ok((generated, kept))
 }
 
 fn create_dir(file: &Path) -> Result<(), String> {

@@ -18,7 +18,12 @@ use std::path::Path;
 const METHOD_ORDER: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
 
 /// Builds the IR and resolves its names.
-pub fn build(file: &Path, spec: &Spec, names: &super::naming::NameFile) -> Result<Api> {
+pub fn build(
+    file: &Path,
+    spec: &Spec,
+    names: &super::naming::NameFile,
+    type_names: &super::naming::TypeNames,
+) -> Result<Api> {
     let empty = Components::default();
     let components = spec.openapi.components.as_ref().unwrap_or(&empty);
     let mut space = TypeSpace::new(&components.schemas);
@@ -110,7 +115,7 @@ pub fn build(file: &Path, spec: &Spec, names: &super::naming::NameFile) -> Resul
         features: Default::default(),
         names_from_file: 0,
     };
-    super::naming::resolve(&mut api, names)?;
+    super::naming::resolve(&mut api, names, type_names)?;
     api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
     Ok(api)
 }

@@ -350,6 +350,31 @@ pub struct Variant {
     pub tags: Vec<String>,
 }
 
+/// What identifies a type across two specs, whatever its name: where it is written, the
+/// operation it belongs to (by method and path, path parameter names left out) and its name hint.
+pub fn type_key(operations: &[Operation], t: &TypeDef) -> String {
+    let owner = t.owner_op.map(|i| &operations[i]).map(|o| format!("{} {}", o.method, path_key(&o.path)));
+    format!("#{} | {} | {}", t.pointer, owner.as_deref().unwrap_or("-"), t.hint.join("/"))
+}
+
+/// A path with its parameter names blanked: `/calls/{id}` and `/calls/{call_id}` are one path.
+pub fn path_key(path: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                out.push_str("{}");
+            }
+            '}' => depth -= 1,
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The field a [`FieldRef`] points at, when it points into a struct.
 pub fn field_at(types: &[TypeDef], f: FieldRef) -> Option<&Field> {
     match &types.get(f.owner)?.kind {

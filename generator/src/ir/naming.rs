@@ -109,9 +109,115 @@ impl NameFile {
     }
 }
 
-pub fn resolve(api: &mut Api, names: &NameFile) -> Result<()> {
+/// Type names kept from earlier specs (`specs/telnyx.types`), one line per type whose name the
+/// rule below would now give differently because a schema of the same name came or went:
+/// `Name #pointer | owner operation | hint`. `cargo xtask update-spec` writes it (see [`carry`]).
+#[derive(Debug, Clone, Default)]
+pub struct TypeNames {
+    file: PathBuf,
+    /// type key ([`super::type_key`]) -> (line, name).
+    entries: BTreeMap<String, (usize, String)>,
+    skip_missing: bool,
+}
+
+impl TypeNames {
+    /// The file at `path`; none at all is an empty one.
+    pub fn read(path: &Path) -> Result<TypeNames> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => TypeNames::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(TypeNames { file: path.into(), ..Default::default() })
+            }
+            Err(e) => Err(Error::new(path, "", format!("cannot read: {e}"))),
+        }
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<TypeNames> {
+        let mut entries = BTreeMap::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |m: String| Error::new(path, "", format!("line {}: {m}", i + 1));
+            let Some((name, key)) = line.split_once(' ') else {
+                return Err(err(format!("expected `Name #pointer | owner | hint`, found {line:?}")));
+            };
+            if camel_ident(name) != name || RESERVED_TYPES.contains(&name) {
+                return Err(err(format!("{name:?} is not an UpperCamelCase type name the crate can use")));
+            }
+            if let Some((first, _)) = entries.insert(key.trim().to_string(), (i + 1, name.to_string())) {
+                return Err(err(format!("the type is already named on line {first}")));
+            }
+        }
+        Ok(TypeNames { file: path.to_path_buf(), entries, skip_missing: false })
+    }
+
+    /// Names for `entries` (type key -> name), to be written to `path`.
+    pub fn new(path: &Path, entries: BTreeMap<String, String>) -> TypeNames {
+        let entries = entries.into_iter().enumerate().map(|(i, (k, n))| (k, (i + 1, n))).collect();
+        TypeNames { file: path.to_path_buf(), entries, skip_missing: false }
+    }
+
+    /// With `skip`, lines for types the spec lacks are ignored (see [`crate::Options`]).
+    pub fn skip_missing(mut self, skip: bool) -> TypeNames {
+        self.skip_missing = skip;
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entries for types `api` has.
+    pub fn retained(&self, api: &Api) -> TypeNames {
+        let keys: HashSet<String> = api.types.iter().map(|t| super::type_key(&api.operations, t)).collect();
+        let kept = self.entries.iter().filter(|(k, _)| keys.contains(*k)).map(|(k, (_, n))| (k.clone(), n.clone()));
+        TypeNames::new(&self.file, kept.collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> String {
+        let mut out = String::from(
+            "# Type names kept from earlier specs: the naming rule alone would now give these types\n\
+             # another name, because a schema of the same name came or went. Written by\n\
+             # `cargo xtask update-spec`; read by codegen. `Name #pointer | owner operation | hint`.\n",
+        );
+        let mut lines: Vec<(&String, &String)> = self.entries.iter().map(|(k, (_, n))| (n, k)).collect();
+        lines.sort();
+        for (name, key) in lines {
+            out.push_str(&format!("{name} {key}\n"));
+        }
+        out
+    }
+}
+
+/// The names `new` should keep from `old` (generated from the previous spec): every type of both
+/// whose name differs only in its collision number. Types named after an operation whose name
+/// changed follow the operation.
+pub fn carry(old: &Api, new: &Api) -> BTreeMap<String, String> {
+    let old_names: HashMap<String, &str> =
+        old.types.iter().map(|t| (super::type_key(&old.operations, t), t.name.as_str())).collect();
+    let family = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let mut out = BTreeMap::new();
+    for t in &new.types {
+        let key = super::type_key(&new.operations, t);
+        if let Some(&was) = old_names.get(&key) {
+            if was != t.name && family(was) == family(&t.name) {
+                out.insert(key, was.to_string());
+            }
+        }
+    }
+    out
+}
+
+pub fn resolve(api: &mut Api, names: &NameFile, type_names: &TypeNames) -> Result<()> {
     name_operations(api, names)?;
-    name_types(api);
+    name_types(api, type_names)?;
     let mut names = Scope::new("");
     names.reserve("Unknown");
     for w in &mut api.webhooks {
@@ -470,7 +576,7 @@ fn op_prefix(op: &Operation) -> String {
     camel_ident(&pieces.join("_"))
 }
 
-fn name_types(api: &mut Api) {
+fn name_types(api: &mut Api, type_names: &TypeNames) -> Result<()> {
     let mut scope = Scope::new("");
     for r in RESERVED_TYPES {
         scope.reserve(r);
@@ -486,15 +592,75 @@ fn name_types(api: &mut Api) {
     for res in resource_structs(&api.operations).values() {
         scope.reserve(res);
     }
-    // Components come first in `types`, so they keep their own names.
+    // A type's name depends on its own place only: its component name, or its owner and
+    // property path. Names kept from earlier specs come first; then, where several types want one
+    // name, a component before an inline type, a component spelled as its Rust name before one
+    // that is not (`CountryCode` before `country_code`), then by place; the others are numbered
+    // in that order. So the order of the spec, and schemas of other names, never matter.
     let prefixes: Vec<String> = api.operations.iter().map(op_prefix).collect();
-    for def in &mut api.types {
-        let base = match def.owner_op {
-            Some(i) => format!("{}{}", prefixes[i], camel_ident(&def.hint.join("_"))),
-            None => camel_ident(&def.hint.join("_")),
-        };
-        let base = if RESERVED_TYPES.contains(&base.as_str()) { format!("{base}Type") } else { base };
-        def.name = scope.unique(base);
+    let bases: Vec<String> = api
+        .types
+        .iter()
+        .map(|def| {
+            let base = match def.owner_op {
+                Some(i) => format!("{}{}", prefixes[i], camel_ident(&def.hint.join("_"))),
+                None => camel_ident(&def.hint.join("_")),
+            };
+            if RESERVED_TYPES.contains(&base.as_str()) {
+                format!("{base}Type")
+            } else {
+                base
+            }
+        })
+        .collect();
+    let keys: Vec<String> = api.types.iter().map(|t| super::type_key(&api.operations, t)).collect();
+    let mut names: Vec<Option<String>> = vec![None; api.types.len()];
+    let mut kept: HashSet<&String> = HashSet::new();
+    for (id, key) in keys.iter().enumerate() {
+        if let Some((line, name)) = type_names.entries.get(key) {
+            if !scope.used.insert(name.clone()) {
+                let message = format!("{name} is already the name of another type or of a resource");
+                return Err(Error::new(&type_names.file, "", format!("line {line}: {message}")));
+            }
+            names[id] = Some(name.clone());
+            kept.insert(key);
+        }
+    }
+    if let Some((key, (line, _))) =
+        type_names.entries.iter().filter(|(k, _)| !kept.contains(k)).min_by_key(|(_, (line, _))| *line)
+    {
+        if !type_names.skip_missing {
+            let message = format!("the spec has no type {key}; run `cargo xtask update-spec` or remove the line");
+            return Err(Error::new(&type_names.file, "", format!("line {line}: {message}")));
+        }
+    }
+    let is_component = |t: &super::TypeDef| {
+        t.owner_op.is_none()
+            && t.hint.len() == 1
+            && t.pointer == format!("/components/schemas/{}", crate::error::escape_token(&t.hint[0]))
+    };
+    let mut order: Vec<usize> = (0..api.types.len()).filter(|id| names[*id].is_none()).collect();
+    order.sort_by_cached_key(|&id| {
+        let t = &api.types[id];
+        let component = is_component(t);
+        let spelled = component && t.hint[0] == bases[id];
+        (bases[id].clone(), !component, !spelled, keys[id].clone())
+    });
+    // Bare names first, for every name; numbers after, so that a numbered name never takes the
+    // bare name of another type (`Foo2` the component).
+    let mut numbered = Vec::new();
+    for &id in &order {
+        if scope.used.insert(bases[id].clone()) {
+            names[id] = Some(bases[id].clone());
+        } else {
+            numbered.push(id);
+        }
+    }
+    for id in numbered {
+        names[id] = Some(scope.unique(bases[id].clone()));
+    }
+    for (def, name) in api.types.iter_mut().zip(names) {
+        def.name = name.unwrap_or_default();
         def.module = match def.owner_op {
             Some(i) => Module::Resource(module_name(
                 &api.operations[i].resource.first().cloned().unwrap_or_else(|| "root".into()),
@@ -561,6 +727,7 @@ fn name_types(api: &mut Api) {
             TypeKind::Alias { .. } => {}
         }
     }
+    Ok(())
 }
 
 /// The Rust struct name of every resource chain, e.g. `["bundle_pricing", "billing_bundles"]`

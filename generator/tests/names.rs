@@ -1,0 +1,140 @@
+//! Stable type names: a type's name depends on its own place in the spec only, so reordering
+//! the spec, or adding and removing unrelated schemas and operations, renames nothing; and a
+//! schema of the same name that comes later takes the number, when the names of the previous
+//! spec are kept (`specs/telnyx.types`, [`generator::ir::naming::carry`]).
+
+use generator::ir::naming::{carry, TypeNames};
+use generator::ir::{type_key, Api};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn base() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/changes/names.yaml");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The IR of a spec given as JSON, with the given kept type names.
+fn ir(spec: &Value, kept: Option<&TypeNames>) -> Api {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("spec.json");
+    std::fs::write(&path, serde_json::to_string(spec).unwrap()).unwrap();
+    let options = generator::Options { type_names: kept, ..Default::default() };
+    generator::build_ir_with(&path, options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn names(api: &Api) -> BTreeMap<String, String> {
+    api.types.iter().map(|t| (type_key(&api.operations, t), t.name.clone())).collect()
+}
+
+/// Every type both have keeps its name.
+fn assert_kept(old: &Api, new: &Api) {
+    let new = names(new);
+    let mut shared = 0;
+    for (key, name) in names(old) {
+        if let Some(now) = new.get(&key) {
+            assert_eq!(&name, now, "{key} was renamed");
+            shared += 1;
+        }
+    }
+    assert!(shared >= 10, "the fixtures share their types ({shared})");
+}
+
+fn patched(patch: Value) -> Value {
+    let mut spec = base();
+    json_patch::merge(&mut spec, &patch);
+    spec
+}
+
+#[test]
+fn collisions_are_settled_by_place_not_by_order() {
+    let api = ir(&base(), None);
+    let named = |pointer: &str| api.types.iter().find(|t| t.pointer == pointer).map(|t| t.name.as_str());
+    // The component spelled as its Rust name keeps it; the other is numbered.
+    assert_eq!(named("/components/schemas/CountryCode"), Some("CountryCode"));
+    assert_eq!(named("/components/schemas/country_code"), Some("CountryCode2"));
+    // A component before an inline type of the same name.
+    assert_eq!(named("/components/schemas/ItemKind"), Some("ItemKind"));
+    assert_eq!(named("/components/schemas/Item/properties/kind"), Some("ItemKind2"));
+    // Two inline types: by place.
+    assert_eq!(named("/components/schemas/Item/properties/tools/items"), Some("ItemToolsItem"));
+    assert_eq!(named("/components/schemas/ItemTools/items"), Some("ItemToolsItem2"));
+
+    // The same spec with its components and paths in the opposite order.
+    let mut reversed = base();
+    for section in [&["components", "schemas"][..], &["paths"][..]] {
+        let mut v = &mut reversed;
+        for key in section {
+            v = &mut v[*key];
+        }
+        let map = v.as_object().unwrap().clone();
+        *v = Value::Object(map.into_iter().rev().collect());
+    }
+    assert_kept(&api, &ir(&reversed, None));
+}
+
+#[test]
+fn unrelated_schemas_and_operations_rename_nothing() {
+    let old = ir(&base(), None);
+    let added = patched(json!({
+        "paths": {"/zebras": {"get": {"operationId": "ListZebras", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["z"]}}}}}}}}}},
+        "components": {"schemas": {"Aardvark": {"type": "object", "properties": {"status": {"type": "string", "enum": ["q"]}}},
+            "Zebra": {"type": "object", "properties": {"code": {"type": "string"}}}}}
+    }));
+    assert_kept(&old, &ir(&added, None));
+    let removed = patched(json!({"paths": {"/old": null}, "components": {"schemas": {"Unused": null}}}));
+    assert_kept(&old, &ir(&removed, None));
+}
+
+#[test]
+fn a_schema_of_the_same_name_that_comes_later_takes_the_number() {
+    let old = ir(&base(), None);
+    let status = "#/components/schemas/Item/properties/status | - | Item/status";
+    assert_eq!(names(&old)[status], "ItemStatus");
+    // Telnyx adds a component that spells the inline enum's name.
+    let new = patched(json!({"components": {"schemas": {"ItemStatus": {"type": "string", "enum": ["new"]}}}}));
+    let by_rule = ir(&new, None);
+    assert_eq!(names(&by_rule)[status], "ItemStatus2", "by the rule alone, the component wins");
+    // Keeping the old names: the inline enum keeps its name, the newcomer is numbered.
+    let kept = TypeNames::new(Path::new("telnyx.types"), carry(&old, &by_rule));
+    assert_eq!(kept.len(), 1);
+    let followed = ir(&new, Some(&kept));
+    assert_kept(&old, &followed);
+    let component = "#/components/schemas/ItemStatus | - | ItemStatus";
+    assert_eq!(names(&followed)[component], "ItemStatus2");
+    // The file written reads back to the same names.
+    let text = kept.text();
+    assert!(text.contains(&format!("\nItemStatus {status}\n")), "{text}");
+    let read = TypeNames::parse(Path::new("telnyx.types"), &text).unwrap();
+    assert_eq!(names(&ir(&new, Some(&read))), names(&followed));
+}
+
+#[test]
+fn the_type_names_file_cannot_rot() {
+    let file = PathBuf::from("telnyx.types");
+    let gone = TypeNames::parse(&file, "# kept\nItemOld #/components/schemas/Gone | - | Gone\n").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("spec.json");
+    std::fs::write(&path, serde_json::to_string(&base()).unwrap()).unwrap();
+    let err = generator::build_ir_with(&path, generator::Options { type_names: Some(&gone), ..Default::default() })
+        .unwrap_err();
+    assert_eq!(err.file, file);
+    assert!(err.message.starts_with("line 2: the spec has no type #/components/schemas/Gone | - | Gone"), "{err}");
+    // Skipped when reading other specs than the pinned one.
+    let options = generator::Options { type_names: Some(&gone), names_skip_missing: true, ..Default::default() };
+    assert!(generator::build_ir_with(&path, options).is_ok());
+
+    // A kept name that a resource or another kept name has.
+    for taken in [
+        "ItemsApi #/components/schemas/country_code | - | country_code\n",
+        "Thing #/components/schemas/country_code | - | country_code\nThing #/components/schemas/Unused | - | Unused\n",
+    ] {
+        let names = TypeNames::parse(&file, taken).unwrap();
+        let options = generator::Options { type_names: Some(&names), ..Default::default() };
+        let err = generator::build_ir_with(&path, options).unwrap_err();
+        assert!(err.message.contains("is already the name of another type or of a resource"), "{err}");
+    }
+    let bad = TypeNames::parse(&file, "item_status #/x | - | x\n").unwrap_err();
+    assert!(bad.message.starts_with("line 1: \"item_status\" is not an UpperCamelCase type name"), "{bad}");
+}
