@@ -9,6 +9,7 @@
 //! 6. [`output`]: write the files atomically, or compare them (check mode).
 
 pub mod changes;
+pub mod degrade;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -59,6 +60,9 @@ pub struct Options<'a> {
     pub names_skip_missing: bool,
     /// Type names kept from earlier specs (`specs/telnyx.types`, see [`ir::naming::carry`]).
     pub type_names: Option<&'a ir::naming::TypeNames>,
+    /// A schema the generator cannot read becomes `serde_json::Value`, recorded in
+    /// [`ir::Api::degraded`], instead of stopping the run (see [`degrade`]).
+    pub lenient: bool,
 }
 
 /// Reads a spec and builds its IR.
@@ -80,21 +84,31 @@ fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Re
     let start = Instant::now();
     let value = load::load(spec_path)?;
     t.parse = start.elapsed();
-    let start = Instant::now();
-    let normalized = normalize::normalize(spec_path, value)?;
-    t.normalize = start.elapsed();
-    let start = Instant::now();
-    let spec = parse::parse(spec_path, normalized)?;
-    t.openapi = start.elapsed();
+    let (spec, degraded) = match options.lenient {
+        false => (read(spec_path, value, t)?, Vec::new()),
+        true => degrade::read_leniently(value, |v| read(spec_path, v, t))?,
+    };
     let empty = ir::naming::TypeNames::default();
     let type_names = match options.type_names {
         Some(t) => t.clone().skip_missing(options.names_skip_missing),
         None => empty,
     };
     let start = Instant::now();
-    let api = ir::build::build(spec_path, &spec, &names, &type_names)?;
+    let mut api = ir::build::build(spec_path, &spec, &names, &type_names, options.lenient)?;
+    api.degraded.splice(0..0, degraded);
     t.ir = start.elapsed();
     Ok(api)
+}
+
+/// Stages 2 and 3: the loaded document normalised and parsed.
+fn read(spec_path: &Path, value: serde_json::Value, t: &mut Timings) -> Result<parse::Spec> {
+    let start = Instant::now();
+    let normalized = normalize::normalize(spec_path, value)?;
+    t.normalize = start.elapsed();
+    let start = Instant::now();
+    let spec = parse::parse(spec_path, normalized)?;
+    t.openapi = start.elapsed();
+    Ok(spec)
 }
 
 /// Runs the whole pipeline except writing.
@@ -132,13 +146,14 @@ impl Generated {
     pub fn summary(&self) -> String {
         let api = &self.api;
         format!(
-            "{} operations, {} types, {} webhooks, {} files, {} features, {} fallbacks",
+            "{} operations, {} types, {} webhooks, {} files, {} features, {} fallbacks, {} degraded",
             api.operations.len(),
             api.types.len(),
             api.webhooks.len(),
             self.files.len(),
             api.features.features.len(),
-            api.fallbacks.len()
+            api.fallbacks.len(),
+            api.degraded.len()
         )
     }
 }

@@ -13,14 +13,18 @@ pub fn load(path: &Path) -> Result<Value> {
 /// Parses spec text; JSON when it looks like JSON, YAML otherwise (YAML is a superset anyway,
 /// but the JSON parser is faster and gives better messages for JSON).
 pub fn parse(path: &Path, text: &str) -> Result<Value> {
+    // A byte-order mark is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_json = path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let value = if is_json {
-        serde_json::from_str::<Value>(text).map_err(|e| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed = serde::de::DeserializeSeed::deserialize(Unique(0), &mut de).and_then(|v| de.end().map(|_| v));
+        parsed.map_err(|e| {
             let ptr = pointer_at_line(text, e.line());
             Error::new(path, ptr, format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()))
         })?
     } else {
-        serde_yaml::from_str::<Value>(text).map_err(|e| {
+        serde::de::DeserializeSeed::deserialize(Unique(0), serde_yaml::Deserializer::from_str(text)).map_err(|e| {
             let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
             let ptr = pointer_at_line(text, line);
             let msg = e.to_string();
@@ -33,6 +37,98 @@ pub fn parse(path: &Path, text: &str) -> Result<Value> {
         return Err(Error::new(path, "", "the spec must be a mapping at its top level"));
     }
     Ok(value)
+}
+
+/// How deep a document may nest, as `serde_json` allows (the pinned spec reaches about 30).
+const MAX_DEPTH: usize = 128;
+
+/// A JSON value read from JSON or YAML, refusing what `serde_json::Value` would take silently: a
+/// key given twice in one mapping (the last would win), and nesting deeper than [`MAX_DEPTH`].
+struct Unique(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Unique {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} is out of range")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let inner = self.deeper::<A::Error>()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Unique(inner))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let inner = self.deeper::<A::Error>()?;
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key {key:?}")));
+            }
+            let value = map.next_value_seed(Unique(inner))?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+impl Unique {
+    fn deeper<E: serde::de::Error>(&self) -> std::result::Result<usize, E> {
+        match self.0 < MAX_DEPTH {
+            true => Ok(self.0 + 1),
+            false => Err(E::custom(format!("nested deeper than {MAX_DEPTH} levels"))),
+        }
+    }
 }
 
 /// Best-effort JSON pointer of the mapping key that encloses `line` (1-based), found from the

@@ -93,6 +93,10 @@ fn first_mistyped(v: &Value, ptr: &mut String, parent: Option<&str>) -> Option<(
         let len = ptr.len();
         ptr.push('/');
         ptr.push_str(&escape_token(k));
+        // The members of `properties` and `schemas` are schemas: mappings (or `true`).
+        if names_only && matches!(parent, Some("properties" | "schemas")) && !x.is_object() && x != &Value::Bool(true) {
+            return Some((ptr.clone(), "expected a schema (a mapping)".to_string()));
+        }
         if !names_only {
             let expected = match k.as_str() {
                 "operationId" | "summary" | "description" | "title" | "name" | "in" | "$ref" | "url" | "version"

@@ -146,3 +146,35 @@ fn codegen_refuses_a_spec_that_is_not_the_pinned_one() {
     assert!(stderr.contains("not_pinned.yml is not the pinned spec (SHA-256 "), "{stderr}");
     assert!(stderr.contains("run `cargo xtask update-spec` to fetch the pinned one"), "{stderr}");
 }
+
+/// The mistake of a published Telnyx spec (2024-09-19): a `required` list indented under
+/// `properties`. By default that schema is degraded with a warning; `--strict` stops.
+#[test]
+fn an_unreadable_schema_is_a_warning_unless_strict() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    SecretCreatedResponse:\n      type: object\n      properties:\n        id: {{type: string}}\n        required: [id]\n"
+    );
+    let path = write_spec("misindented.yml", &spec);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let xtask = |strict: bool| {
+        let mut args = vec!["run", "--quiet", "--release", "--package", "xtask", "--", "ir", "--no-names", "--spec"];
+        let path = path.to_str().unwrap();
+        args.push(path);
+        if strict {
+            args.push("--strict");
+        }
+        std::process::Command::new(env!("CARGO")).args(args).current_dir(&root).output().unwrap()
+    };
+    let pointer = "#/components/schemas/SecretCreatedResponse/properties/required";
+    let lenient = xtask(false);
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert!(lenient.status.success(), "{stderr}");
+    assert!(stderr.starts_with("warning: ") && stderr.contains(&format!("misindented.yml: {pointer}: ")), "{stderr}");
+    assert!(stderr.contains("generated as serde_json::Value"), "{stderr}");
+    let ir = String::from_utf8_lossy(&lenient.stdout);
+    assert!(ir.contains("\"degraded\": [") && ir.contains(&pointer[1..]), "the IR records it");
+    let strict = xtask(true);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.lines().last().unwrap_or("").contains(&format!("misindented.yml: {pointer}: ")), "{stderr}");
+}

@@ -3,7 +3,8 @@
 //! - `codegen [--spec PATH] [--check]`: regenerate `generated-client/src/generated` from the spec
 //!   (default: the pinned one, `specs/telnyx/openapi.yml` or `../shared`), or with `--check` write
 //!   nothing and fail, naming the stale files, when the committed client differs from what the
-//!   spec gives.
+//!   spec gives. A schema it cannot read is generated as `serde_json::Value` with a warning
+//!   (counted as `degraded`); `--strict` makes it an error (CI uses it).
 //! - `update-spec [--from URL|PATH]`: without `--from`, fetch the pinned spec from the pin's
 //!   source, check its SHA-256 and store it in `specs/telnyx/` (git-ignored); with it, check that
 //!   the new spec generates, store and pin it, regenerate, and print the change report.
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <codegen [--spec PATH] [--check] | update-spec [--from URL|PATH] | changes OLD NEW [--by-rule] | ir [--spec PATH] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
+    "usage: cargo xtask <codegen [--spec PATH] [--check] [--strict] | update-spec [--from URL|PATH] | changes OLD NEW [--by-rule] | ir [--spec PATH] [--strict] | bench [--spec PATH] [--runs N] | conformance [--spec PATH] | test | naming-report PATH [--spec PATH] [--suggest]>\n  codegen, update-spec, changes, ir, bench and naming-report read specs/telnyx.names unless --no-names";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
@@ -65,7 +66,12 @@ pub const TYPES_FILE: &str = "specs/telnyx.types";
 
 impl Options {
     fn generator(&self) -> generator::Options<'_> {
-        generator::Options { names: self.names.as_deref(), type_names: self.type_names.as_ref(), ..Default::default() }
+        generator::Options {
+            names: self.names.as_deref(),
+            type_names: self.type_names.as_ref(),
+            lenient: !self.strict,
+            ..Default::default()
+        }
     }
 
     fn spec(&self) -> Result<PathBuf, String> {
@@ -84,6 +90,8 @@ struct Options {
     names: Option<PathBuf>,
     /// `specs/telnyx.types`, unless `--no-names`.
     type_names: Option<generator::ir::naming::TypeNames>,
+    /// `--strict`: a schema the generator cannot read is an error, not a `serde_json::Value`.
+    strict: bool,
     check: bool,
     runs: usize,
 }
@@ -96,6 +104,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         spec_given: false,
         names: Some(root.join(NAMES_FILE)),
         type_names: Some(type_names),
+        strict: false,
         check: false,
         runs: 5,
     };
@@ -107,6 +116,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                 o.spec_given = true;
             }
             "--check" => o.check = true,
+            "--strict" => o.strict = true,
             "--no-names" => {
                 o.names = None;
                 o.type_names = None;
@@ -141,6 +151,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
         Some((pin, bytes))
     };
     let generated = generator::generate_with(&spec, o.generator()).map_err(|e| e.to_string())?;
+    warn_degraded(&spec, &generated.api);
     if o.check {
         let mut stale = generator::output::stale(&out, &generated.files);
         if let Some((pin, bytes)) = &pinned {
@@ -176,6 +187,13 @@ fn codegen(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// One warning per schema generated as `serde_json::Value` because it could not be read.
+pub fn warn_degraded(spec: &Path, api: &generator::ir::Api) {
+    for d in &api.degraded {
+        eprintln!("warning: {}", generator::degrade::warning(spec, d));
+    }
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -265,7 +283,9 @@ fn changes(args: &[String]) -> Result<(), String> {
 
 fn ir(args: &[String]) -> Result<(), String> {
     let o = options(args)?;
-    let api = generator::build_ir_with(&o.spec()?, o.generator()).map_err(|e| e.to_string())?;
+    let spec = o.spec()?;
+    let api = generator::build_ir_with(&spec, o.generator()).map_err(|e| e.to_string())?;
+    warn_degraded(&spec, &api);
     let json = serde_json::to_string_pretty(&api).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
@@ -415,7 +435,7 @@ fn test(args: &[String]) -> Result<(), String> {
         return Err(format!("`test` takes no arguments\n{USAGE}"));
     }
     let run = |what: &str, args: &[&str]| cargo(what, &[], args);
-    codegen(&["--check".to_string()])?;
+    codegen(&["--check".to_string(), "--strict".to_string()])?;
     run("formatting", &["fmt", "--all", "--check"])?;
     run("generated client lints", &["clippy", "--package", "telnyx", "--all-targets", "--", "-D", "warnings"])?;
     // The feature gating: the client builds, warning-free, with no resource and with a few alone

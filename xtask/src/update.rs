@@ -118,6 +118,7 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
             return Err(format!("{e}\nthe spec does not generate; nothing changed"));
         }
     };
+    crate::warn_degraded(Path::new(from), &generated.api);
     let report = previous.map(|old| crate::report(&old, &generated));
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);

@@ -23,11 +23,23 @@ pub fn build(
     spec: &Spec,
     names: &super::naming::NameFile,
     type_names: &super::naming::TypeNames,
+    lenient: bool,
 ) -> Result<Api> {
     let empty = Components::default();
     let components = spec.openapi.components.as_ref().unwrap_or(&empty);
     let mut space = TypeSpace::new(&components.schemas);
     space.build_components();
+    // `A: {$ref: B}`, `B: {$ref: A}` (or `A: {items: {$ref: A}}`) would be a type alias cycle.
+    let mut degraded = Vec::new();
+    for (id, chain) in super::schema::alias_cycles(&space.types) {
+        let pointer = space.types[id].pointer.clone();
+        let reason = format!("$ref cycle with no object in it: {chain}");
+        if !lenient {
+            return Err(Error::new(file, pointer, reason));
+        }
+        space.types[id].kind = super::TypeKind::Alias { ty: Ty::Any };
+        degraded.push(super::Fallback { pointer, reason });
+    }
 
     let mut raw_ops = Vec::new();
     for (path, item) in &spec.openapi.paths.paths {
@@ -111,6 +123,7 @@ pub fn build(
         types: space.types,
         webhooks,
         fallbacks: space.fallbacks,
+        degraded,
         examples: space.examples,
         features: Default::default(),
         names_from_file: 0,

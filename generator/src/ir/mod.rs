@@ -27,6 +27,8 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Places where the generator could not give a precise type and used JSON or bytes instead.
     pub fallbacks: Vec<Fallback>,
+    /// Schemas the generator could not read, generated as `serde_json::Value` (lenient mode).
+    pub degraded: Vec<Fallback>,
     /// Schemas and responses that carry an `example`, with the type it must decode into.
     pub examples: Vec<ExampleSite>,
     /// The cargo features and the types each one needs (set after [`naming`]).

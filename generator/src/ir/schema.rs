@@ -600,6 +600,53 @@ fn variant_hint(s: &Schema, index: usize) -> String {
 
 /// Marks the fields that must be boxed: a field holding (not through a list or map) a type that
 /// leads back to its own struct.
+/// Component aliases that reach themselves through aliases alone (a Rust type alias cannot
+/// refer to itself), one per cycle, with the cycle spelled out.
+pub fn alias_cycles(types: &[TypeDef]) -> Vec<(TypeId, String)> {
+    fn aliases_in(ty: &Ty, types: &[TypeDef], out: &mut Vec<TypeId>) {
+        ty.named(&mut |id| {
+            if matches!(types[id].kind, TypeKind::Alias { .. }) {
+                out.push(id)
+            }
+        });
+    }
+    let mut out = Vec::new();
+    let mut done = vec![false; types.len()];
+    for start in 0..types.len() {
+        let TypeKind::Alias { ty } = &types[start].kind else { continue };
+        if done[start] {
+            continue;
+        }
+        // Depth-first over alias edges, looking for a way back to `start`.
+        let mut stack: Vec<(TypeId, Vec<TypeId>)> = Vec::new();
+        let mut next = Vec::new();
+        aliases_in(ty, types, &mut next);
+        stack.extend(next.into_iter().map(|id| (id, vec![start, id])));
+        let mut seen = std::collections::HashSet::new();
+        while let Some((id, path)) = stack.pop() {
+            if id == start {
+                let chain: Vec<String> = path.iter().map(|i| types[*i].pointer.clone()).collect();
+                path.iter().for_each(|i| done[*i] = true);
+                out.push((start, chain.join(" -> ")));
+                break;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            if let TypeKind::Alias { ty } = &types[id].kind {
+                let mut next = Vec::new();
+                aliases_in(ty, types, &mut next);
+                stack.extend(next.into_iter().map(|n| {
+                    let mut p = path.clone();
+                    p.push(n);
+                    (n, p)
+                }));
+            }
+        }
+    }
+    out
+}
+
 pub fn break_cycles(types: &mut [TypeDef]) {
     fn direct(ty: &Ty, out: &mut Vec<TypeId>) {
         match ty {
