@@ -315,3 +315,48 @@ fn normalized(spec: &Path) -> serde_json::Value {
     doc["webhooks"] = n.webhooks;
     doc
 }
+
+/// Diff locality: a change to one schema of the pinned spec regenerates that schema's file and
+/// nothing else (other files name the type, and its name does not change).
+#[test]
+fn a_change_to_one_schema_changes_one_file() {
+    let spec = spec();
+    let base = generate_pinned(&spec);
+    let doc = generator::load::load(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    // A string enum used by operations, and the body of `POST /calls`.
+    let (enum_name, _) = schemas
+        .iter()
+        .find(|(_, s)| s["type"] == "string" && s["enum"].as_array().is_some_and(|v| v.len() > 2))
+        .expect("a string enum");
+    let changes: [(&str, String, serde_json::Value); 2] = [
+        ("CallRequest", "/properties/retry_budget".into(), serde_json::json!({"type": "integer"})),
+        (enum_name.as_str(), "/enum/0".into(), serde_json::json!("zz_new_value")),
+    ];
+    for (schema, at, value) in changes {
+        let mut changed = doc.clone();
+        let target = changed.pointer_mut(&format!("/components/schemas/{schema}")).unwrap();
+        match at.strip_prefix("/properties/") {
+            Some(name) => {
+                target["properties"].as_object_mut().unwrap().insert(name.to_string(), value);
+            }
+            None => target["enum"].as_array_mut().unwrap().push(value),
+        }
+        let tmp = std::env::temp_dir().join(format!("telnyx-locality-{}-{schema}.json", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_string(&changed).unwrap()).unwrap();
+        let new = generate_pinned(&tmp);
+        let _ = std::fs::remove_file(&tmp);
+        let old: std::collections::HashMap<&str, &str> =
+            base.files.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+        let differ: Vec<&str> = new
+            .files
+            .iter()
+            .filter(|f| old.get(f.path.as_str()) != Some(&f.contents.as_str()))
+            .map(|f| f.path.as_str())
+            .collect();
+        let def = new.api.types.iter().find(|t| t.pointer == format!("/components/schemas/{schema}")).unwrap();
+        let generator::ir::Module::Types(file) = &def.module else { panic!("{schema} is not in types/") };
+        assert_eq!(differ, vec![format!("types/{file}.rs")], "{schema}: files changed");
+        assert_eq!(new.files.len(), base.files.len());
+    }
+}
