@@ -5,8 +5,8 @@
 //! The levels follow the Rust API, as cargo-semver-checks sees it: generated structs are
 //! constructible with struct literals, so adding a field to one is major (a literal that
 //! spells out every field stops compiling), as is any change of a field's type, `T` to
-//! `Option<T>` included; enums and unions are `#[non_exhaustive]`, so new values and variants
-//! are minor.
+//! `Option<T>` included, and a variant added to an untagged union (an exhaustive enum); string
+//! enums and tagged unions are `#[non_exhaustive]`, so new values and variants there are minor.
 
 use crate::emit::File;
 use crate::ir::{path_key, type_key, Api, Operation, Param, Ty, TypeDef, TypeKind};
@@ -56,6 +56,7 @@ pub enum Kind {
     TypeChanged,
     VariantAdded,
     VariantRemoved,
+    VariantsReordered,
     WebhookAdded,
     WebhookRemoved,
     Documentation,
@@ -286,6 +287,17 @@ impl Diff<'_> {
                 self.param_type(&here, p, q);
             }
         }
+        match (a.params_type.is_empty(), b.params_type.is_empty()) {
+            (true, false) => {
+                let line = format!("{here} gains a `params` argument (`{}`)", b.params_type);
+                self.push(Level::Major, Kind::ParameterAdded, line);
+            }
+            (false, true) => {
+                let line = format!("{here} loses its `params` argument (`{}`)", a.params_type);
+                self.push(Level::Major, Kind::ParameterRemoved, line);
+            }
+            _ => {}
+        }
         let inputs = |o: &Operation| -> BTreeMap<(String, String), Param> {
             o.query_params
                 .iter()
@@ -470,7 +482,13 @@ impl Diff<'_> {
                             (true, false) => "no longer nullable",
                             _ => what,
                         };
-                        self.push(Level::Major, kind, format!("Field {field} is {what}: `{ta}` -> `{tb}`"));
+                        let new_arg = |x: &crate::ir::Field| x.required && !x.nullable;
+                        let note = match (new_arg(f), new_arg(g)) {
+                            (false, true) => "; `new` gains an argument",
+                            (true, false) => "; `new` loses an argument",
+                            _ => "",
+                        };
+                        self.push(Level::Major, kind, format!("Field {field} is {what}: `{ta}` -> `{tb}`{note}"));
                     } else if ta != tb {
                         self.push(
                             Level::Major,
@@ -498,20 +516,33 @@ impl Diff<'_> {
                 let keys = |vs: &[crate::ir::EnumValue]| -> Keyed {
                     vs.iter().map(|v| (v.value.clone(), v.rust_name.clone())).collect()
                 };
-                self.variants(name, &keys(va), &keys(vb), "Enum value");
+                self.variants(name, &keys(va), &keys(vb), "Enum value", Level::Minor);
+                self.reordered(
+                    name,
+                    &va.iter().map(|v| v.value.clone()).collect::<Vec<_>>(),
+                    &vb.iter().map(|v| v.value.clone()).collect::<Vec<_>>(),
+                );
             }
             (TypeKind::IntEnum { values: va }, TypeKind::IntEnum { values: vb }) => {
                 let keys = |vs: &[crate::ir::IntEnumValue]| -> Keyed {
                     vs.iter().map(|v| (v.value.to_string(), v.rust_name.clone())).collect()
                 };
-                self.variants(name, &keys(va), &keys(vb), "Enum value");
+                self.variants(name, &keys(va), &keys(vb), "Enum value", Level::Minor);
+                let values =
+                    |vs: &[crate::ir::IntEnumValue]| vs.iter().map(|v| v.value.to_string()).collect::<Vec<_>>();
+                self.reordered(name, &values(va), &values(vb));
             }
-            (TypeKind::Union { variants: va, .. }, TypeKind::Union { variants: vb, .. }) => {
-                // A variant is known by the type it holds.
+            (TypeKind::Union { variants: va, .. }, TypeKind::Union { variants: vb, discriminator }) => {
+                // A variant is known by the type it holds. An untagged union is an exhaustive
+                // enum (it has no `Unknown`), so a new variant breaks a `match` on it.
                 let keys = |api: &Api, vs: &[crate::ir::Variant]| -> Keyed {
                     vs.iter().map(|v| (render(api, &v.ty), v.rust_name.clone())).collect()
                 };
-                self.variants(name, &keys(old, va), &keys(new, vb), "Union variant");
+                let (what, added) = match discriminator {
+                    Some(_) => ("Union variant", Level::Minor),
+                    None => ("Variant of untagged union", Level::Major),
+                };
+                self.variants(name, &keys(old, va), &keys(new, vb), what, added);
             }
             (TypeKind::Alias { ty: ta }, TypeKind::Alias { ty: tb }) => {
                 let (ra, rb) = (render(old, ta), render(new, tb));
@@ -527,7 +558,7 @@ impl Diff<'_> {
     }
 
     /// Values or variants, keyed by what identifies them on the wire (or by their type).
-    fn variants(&mut self, ty: &str, a: &Keyed, b: &Keyed, what: &str) {
+    fn variants(&mut self, ty: &str, a: &Keyed, b: &Keyed, what: &str, added: Level) {
         for (key, rust) in a {
             if !b.contains_key(key) {
                 self.push(Level::Major, Kind::VariantRemoved, format!("{what} removed: `{ty}::{rust}` ({key})"));
@@ -535,8 +566,18 @@ impl Diff<'_> {
         }
         for (key, rust) in b {
             if !a.contains_key(key) {
-                self.push(Level::Minor, Kind::VariantAdded, format!("{what} added: `{ty}::{rust}` ({key})"));
+                self.push(added, Kind::VariantAdded, format!("{what} added: `{ty}::{rust}` ({key})"));
             }
+        }
+    }
+
+    /// Enum values both specs have, in another order: the derived `Ord` follows the spec's order.
+    fn reordered(&mut self, ty: &str, a: &[String], b: &[String]) {
+        let common_a: Vec<&String> = a.iter().filter(|v| b.contains(v)).collect();
+        let common_b: Vec<&String> = b.iter().filter(|v| a.contains(v)).collect();
+        if common_a != common_b {
+            let line = format!("Enum values of `{ty}` reordered: its `Ord` follows the new order");
+            self.push(Level::Patch, Kind::VariantsReordered, line);
         }
     }
 

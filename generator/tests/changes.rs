@@ -59,13 +59,17 @@ kinds! {
     parameter_removed: Major, [ParameterRemoved], "Parameter removed from `GET /things` (`client.things().list(..)`): `sort` (query)";
     field_added: Major, [FieldAdded], "Field added: `Item.color`: `Option<String>` (optional; breaks only struct literals without `..`)";
     field_removed: Major, [FieldRemoved], "Field removed: `Item.size`";
-    made_required: Major, [MadeRequired], "Field `NewItem.tags` is now required: `Option<Vec<String>>` -> `Vec<String>`";
-    made_optional: Major, [MadeOptional], "Field `NewItem.name` is now optional: `String` -> `Option<String>`";
+    made_required: Major, [MadeRequired], "Field `NewItem.tags` is now required: `Option<Vec<String>>` -> `Vec<String>`; `new` gains an argument";
+    made_optional: Major, [MadeOptional], "Field `NewItem.name` is now optional: `String` -> `Option<String>`; `new` loses an argument";
     type_changed: Major, [TypeChanged], "Type of field `Item.size` changed: `Option<i64>` -> `Option<String>`";
     enum_value_added: Minor, [VariantAdded], "Enum value added: `ItemStatus::Archived` (archived)";
     enum_value_removed: Major, [VariantRemoved], "Enum value removed: `ItemStatus::Inactive` (inactive)";
-    union_variant_added: Minor, [VariantAdded], "Union variant added: `ItemOwner::Org` (Org)";
-    union_variant_removed: Major, [VariantRemoved], "Union variant removed: `ItemOwner::Bot` (Bot)";
+    union_variant_added: Major, [VariantAdded], "Variant of untagged union added: `ItemOwner::Org` (Org)";
+    union_variant_removed: Major, [VariantRemoved], "Variant of untagged union removed: `ItemOwner::Bot` (Bot)";
+    tagged_variant_added: Minor, [VariantAdded], "Union variant added: `Pet::Bird` (Bird)";
+    enum_values_reordered: Patch, [VariantsReordered], "Enum values of `ItemStatus` reordered: its `Ord` follows the new order";
+    params_argument_added: Major, [ParameterAdded],
+        "`GET /items/{id}` (`client.items().retrieve(..)`) gains a `params` argument (`ItemsRetrieveParams`)";
     webhook_added: Minor, [WebhookAdded], "Webhook added: `itemDeleted` (`WebhookEvent::ItemDeleted`)";
     webhook_removed: Major, [WebhookRemoved], "Webhook removed: `itemCreated` (`WebhookEvent::ItemCreated`)";
     pagination_added: Major, [PaginationAdded, ParameterAdded, FieldAdded],
@@ -105,6 +109,6 @@ fn the_markdown_puts_the_deciding_lines_first() {
         "{md}"
     );
     let breaking = md.find("## Breaking changes (major)").expect("a breaking section");
-    assert!(md[breaking..].contains("- Union variant removed: `ItemOwner::Bot` (Bot)"), "{md}");
+    assert!(md[breaking..].contains("- Variant of untagged union removed: `ItemOwner::Bot` (Bot)"), "{md}");
     assert!(!md.contains("## Additions"), "{md}");
 }
