@@ -73,6 +73,15 @@ impl<'de> serde::de::Visitor<'de> for Unique {
         Ok(v.into())
     }
 
+    // Integers past 64 bits (YAML reads them so) become floats, as JSON's reader does.
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> std::result::Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> std::result::Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
         serde_json::Number::from_f64(v)
             .map(Value::Number)

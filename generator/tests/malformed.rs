@@ -172,17 +172,33 @@ fn duplicate_keys_are_a_clean_error() {
 fn huge_numbers() {
     let mut spec = base();
     spec["components"]["schemas"]["Item"]["properties"]["size"] =
-        json!({"type": "integer", "minimum": -1e300, "maximum": 1e300, "enum": [1, 2]});
-    let mut text = serde_json::to_string(&spec).unwrap();
-    // Past what any number type holds.
-    text = text.replacen("\"enum\":[1,2]", "\"enum\":[123456789012345678901234567890, 2]", 1);
-    text = text.replacen("1e300", "1e999", 1);
-    for outcome in either("huge.json", &text) {
+        json!({"type": "integer", "minimum": -1e300, "maximum": 12345, "enum": [1, 2]});
+    let text = serde_json::to_string(&spec).unwrap();
+    // An integer past 64 bits reads as a float, as JSON readers do: a client.
+    let wide = text.replacen("\"enum\":[1,2]", "\"enum\":[123456789012345678901234567890,2]", 1);
+    assert_ne!(wide, text);
+    for outcome in either("wide.json", &wide) {
+        assert!(matches!(outcome, Outcome::Generated { .. }), "{outcome:?}");
+    }
+    // A number past `f64`: the JSON reader refuses the document, in one line.
+    let infinite = text.replacen("12345", "1e999", 1);
+    assert_ne!(infinite, text);
+    for outcome in either("infinite.json", &infinite) {
         match outcome {
-            Outcome::Generated { .. } => {}
-            Outcome::Failed(e) => assert!(!e.message.is_empty()),
+            Outcome::Failed(e) => assert!(e.message.contains("number out of range"), "{e}"),
+            other => panic!("{other:?}"),
         }
     }
+    // The same in YAML, whose reader hands over 128-bit integers and reads `1e999` as text.
+    let yaml = BASE.replacen(
+        "size: {type: integer}",
+        "size: {type: integer, enum: [123456789012345678901234567890, 2], maximum: 1e999}",
+        1,
+    );
+    assert_ne!(yaml, BASE);
+    // Strict: a clean error (`maximum` is not a number); lenient: that schema degraded.
+    let [_, lenient] = either("huge.yml", &yaml);
+    assert!(matches!(lenient, Outcome::Generated { .. }), "{lenient:?}");
 }
 
 #[test]

@@ -98,10 +98,14 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
         return Ok(Outcome::Stored { path: stored, already });
     };
     let bytes = fetch(&std::env::current_dir().map_err(|e| e.to_string())?, from)?;
-    // The generator reads files: the new spec waits beside the stored one until it has generated.
-    create_dir(&stored)?;
-    let incoming = stored.with_file_name(".incoming-openapi.yml");
-    std::fs::write(&incoming, &bytes).map_err(|e| format!("{}: cannot write: {e}", incoming.display()))?;
+    // The generator reads files: the new spec waits in a temporary file (removed when dropped)
+    // until it has generated.
+    let incoming = tempfile::Builder::new()
+        .prefix("telnyx-spec-")
+        .suffix(".yml")
+        .tempfile()
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes).map(|_| f))
+        .map_err(|e| format!("cannot write a temporary copy of the spec: {e}"))?;
     // The client of the previous pin, when its spec is here: to keep its type names and to say
     // what changes (the names file may already name operations only the new spec has).
     let previous = old_pin.as_ref().ok().and_then(|p| {
@@ -110,26 +114,27 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
         let options = generator::Options { names_skip_missing: true, ..options };
         same.then(|| generator::generate_with(&path, options).ok()).flatten()
     });
-    let (generated, type_names) = match follow(previous.as_ref(), &incoming, options, &root.join(crate::TYPES_FILE)) {
-        Ok(g) => g,
-        Err(mut e) => {
-            let _ = std::fs::remove_file(&incoming);
-            e.file = PathBuf::from(from);
-            return Err(format!("{e}\nthe spec does not generate; nothing changed"));
-        }
-    };
+    let (generated, type_names) =
+        match follow(previous.as_ref(), incoming.path(), options, &root.join(crate::TYPES_FILE)) {
+            Ok(g) => g,
+            Err(mut e) => {
+                // A problem of the spec names the spec as given (the names files name themselves).
+                if e.file == incoming.path() {
+                    e.file = PathBuf::from(from);
+                }
+                return Err(format!("{e}\nthe spec does not generate; nothing changed"));
+            }
+        };
     crate::warn_degraded(Path::new(from), &generated.api);
     let report = previous.map(|old| crate::report(&old, &generated));
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);
-    let written = crate::write_client(root, &generated).and_then(|w| {
-        std::fs::rename(&incoming, &stored).map_err(|e| format!("{}: cannot write: {e}", stored.display()))?;
-        generator::output::write_file(&root.join(crate::TYPES_FILE), type_names.text()).map_err(|e| e.to_string())?;
-        pin.write(root)?;
-        Ok(w)
-    });
-    let _ = std::fs::remove_file(&incoming);
-    Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written: written? })
+    let written = crate::write_client(root, &generated)?;
+    create_dir(&stored)?;
+    generator::output::write_file(&stored, &bytes).map_err(|e| e.to_string())?;
+    generator::output::write_file(&root.join(crate::TYPES_FILE), type_names.text()).map_err(|e| e.to_string())?;
+    pin.write(root)?;
+    Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written })
 }
 
 /// Generates `spec` keeping the type names the previous client (`old`) gave, where the naming
@@ -227,7 +232,7 @@ mod tests {
         Pin::of(source, text.as_bytes(), &api)
     }
 
-    /// Every file under `dir` and its bytes.
+    /// Every file and folder under `dir`, with the files' bytes.
     fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut out = BTreeMap::new();
         let mut stack = vec![dir.to_path_buf()];
@@ -235,6 +240,7 @@ mod tests {
             for e in std::fs::read_dir(&d).unwrap().flatten() {
                 let p = e.path();
                 if p.is_dir() {
+                    out.insert(p.clone(), Vec::new());
                     stack.push(p);
                 } else {
                     out.insert(p.clone(), std::fs::read(&p).unwrap());
@@ -307,6 +313,19 @@ mod tests {
         assert!(err.starts_with(&format!("{url}: #/components/schemas/Item")), "{err}");
         assert!(err.ends_with("nothing changed"), "{err}");
         assert_eq!(tree(root.path()), before);
+        // A names-file line for an operation the new spec lacks: the error names that file.
+        let names = root.path().join("telnyx.names");
+        std::fs::write(&names, "GET /nowhere nowhere.list\n").unwrap();
+        let ok = Server::start(&[("/new.yml", 200, BASE)]);
+        let new = format!("{}/new.yml", ok.url);
+        let before = tree(root.path());
+        let options = generator::Options { names: Some(&names), ..options() };
+        let err = update_spec(root.path(), Some(&new), options).err().unwrap();
+        assert!(
+            err.starts_with(&format!("{}: #: line 1: the spec has no operation GET /nowhere", names.display())),
+            "{err}"
+        );
+        assert_eq!(tree(root.path()), before);
     }
 
     #[test]
@@ -337,7 +356,6 @@ mod tests {
             "{}",
             report.markdown()
         );
-        assert!(!root.path().join("specs/telnyx/.incoming-openapi.yml").exists());
     }
 
     #[test]

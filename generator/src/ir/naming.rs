@@ -204,8 +204,12 @@ pub fn carry(old: &Api, new: &Api) -> BTreeMap<String, String> {
         old.types.iter().map(|t| (super::type_key(&old.operations, t), t.name.as_str())).collect();
     let family = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
     let mut out = BTreeMap::new();
+    let mut seen = HashSet::new();
     for t in &new.types {
         let key = super::type_key(&new.operations, t);
+        if !seen.insert(key.clone()) {
+            continue;
+        }
         if let Some(&was) = old_names.get(&key) {
             if was != t.name && family(was) == family(&t.name) {
                 out.insert(key, was.to_string());
@@ -617,6 +621,10 @@ fn name_types(api: &mut Api, type_names: &TypeNames) -> Result<()> {
     let mut names: Vec<Option<String>> = vec![None; api.types.len()];
     let mut kept: HashSet<&String> = HashSet::new();
     for (id, key) in keys.iter().enumerate() {
+        // (Keys are unique in every Telnyx spec; were two the same, the first keeps the name.)
+        if kept.contains(key) {
+            continue;
+        }
         if let Some((line, name)) = type_names.entries.get(key) {
             if !scope.used.insert(name.clone()) {
                 let message = format!("{name} is already the name of another type or of a resource");
