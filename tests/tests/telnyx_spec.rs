@@ -184,6 +184,33 @@ fn each_feature_enables_every_type_its_operations_reach() {
     assert_eq!(generated.manifest(&manifest_path, &manifest).unwrap(), manifest, "run `cargo xtask codegen`");
 }
 
+/// The crates a build of the client compiles (normal dependencies), by `cargo tree`.
+fn client_crates(features: &[&str]) -> Vec<String> {
+    let mut cmd = std::process::Command::new(env!("CARGO"));
+    cmd.current_dir(root()).args(["tree", "--locked", "-p", "telnyx", "-e", "normal", "--prefix", "none"]);
+    if !features.is_empty() {
+        cmd.args(["--no-default-features", "--features", &features.join(",")]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "cargo tree: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()
+}
+
+#[test]
+fn only_the_webhooks_feature_compiles_the_signature_crates() {
+    let crypto = ["ed25519-dalek", "curve25519-dalek"];
+    let default = client_crates(&[]);
+    let calls = client_crates(&["calls"]);
+    let hooks = client_crates(&["webhooks"]);
+    for name in crypto {
+        assert!(default.iter().any(|c| c == name), "the default build lacks {name}");
+        assert!(hooks.iter().any(|c| c == name), "`webhooks` lacks {name}");
+        assert!(!calls.iter().any(|c| c == name), "`calls` alone compiles {name}");
+    }
+    assert!(calls.len() < default.len(), "{} crates with `calls`, {} by default", calls.len(), default.len());
+}
+
 /// Whether a field's type is `Option<..>` (left `None` by a constructor).
 fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))

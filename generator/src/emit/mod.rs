@@ -311,7 +311,8 @@ pub const FEATURES_BEGIN: &str =
 pub const FEATURES_END: &str = "# @generated features: end";
 
 /// The client's `[features]` table, markers included: one feature per top-level resource,
-/// `webhooks`, `extra_types` (schemas no operation uses), all on by default.
+/// `webhooks` (which also turns on the verifier's crates), `extra_types` (schemas no operation
+/// uses), all on by default.
 pub fn features_toml(api: &Api) -> String {
     let mut out = format!("{FEATURES_BEGIN}\n[features]\ndefault = [\n");
     for f in &api.features.features {
@@ -319,7 +320,10 @@ pub fn features_toml(api: &Api) -> String {
     }
     out.push_str("]\n");
     for f in &api.features.features {
-        out.push_str(&format!("{f} = []\n"));
+        let crates: &[&str] =
+            if f == crate::ir::features::WEBHOOKS { crate::ir::features::WEBHOOKS_CRATES } else { &[] };
+        let deps: Vec<String> = crates.iter().map(|c| format!("\"dep:{c}\"")).collect();
+        out.push_str(&format!("{f} = [{}]\n", deps.join(", ")));
     }
     out.push_str(FEATURES_END);
     out.push('\n');
