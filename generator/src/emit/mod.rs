@@ -320,8 +320,7 @@ pub fn features_toml(api: &Api) -> String {
     }
     out.push_str("]\n");
     for f in &api.features.features {
-        let crates: &[&str] =
-            if f == crate::ir::features::WEBHOOKS { crate::ir::features::WEBHOOKS_CRATES } else { &[] };
+        let crates = crate::ir::features::optional_crates(f);
         let deps: Vec<String> = crates.iter().map(|c| format!("\"dep:{c}\"")).collect();
         out.push_str(&format!("{f} = [{}]\n", deps.join(", ")));
     }

@@ -9,9 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The feature of the webhook event enum and the verifier.
 pub const WEBHOOKS: &str = "webhooks";
 
-/// The runtime's optional crates that [`WEBHOOKS`] turns on: only the signature verifier
-/// (`src/webhooks.rs`) uses them, so a build without webhooks does not compile them.
-pub const WEBHOOKS_CRATES: &[&str] = &["ed25519-dalek", "base64"];
+/// The runtime's optional crates a feature turns on: only [`WEBHOOKS`] has some, because only
+/// the signature verifier (`src/webhooks.rs`) uses them; a build without it does not compile them.
+pub fn optional_crates(feature: &str) -> &'static [&'static str] {
+    match feature {
+        WEBHOOKS => &["ed25519-dalek", "base64"],
+        _ => &[],
+    }
+}
 
 /// The feature of operations that have no resource (none in the Telnyx spec today).
 pub const ROOT: &str = "root";
