@@ -63,6 +63,7 @@ pub struct RequestOptions {
     pub(crate) headers: HeaderMap,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) capture: Option<ResponseCapture>,
+    pub(crate) decode_mode: Option<crate::DecodeMode>,
 }
 
 /// What the server answered, beside the typed value a call returns: status, headers, the
@@ -77,6 +78,9 @@ pub struct ResponseMeta {
     pub request_id: Option<String>,
     /// 1 when the first attempt answered, more after retries.
     pub attempts: u32,
+    /// Where the body deviated from the spec and what the client made of it (empty when it
+    /// matched; see [`crate::DecodeMode`]).
+    pub corrections: Vec<crate::Correction>,
 }
 
 /// Receives the [`ResponseMeta`] of the calls made through a handle that has it in its
@@ -113,11 +117,19 @@ impl ResponseCapture {
         let headers = response.headers().clone();
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
         let url = response.url().to_string();
-        let meta = ResponseMeta { url, status: response.status(), headers, request_id, attempts };
-        match self.last.lock() {
-            Ok(mut slot) => *slot = Some(meta),
-            Err(poisoned) => *poisoned.into_inner() = Some(meta),
+        let meta = ResponseMeta { url, status: response.status(), headers, request_id, attempts, corrections: Vec::new() };
+        *self.slot() = Some(meta);
+    }
+
+    /// Adds the corrections of the body of the response recorded last.
+    pub(crate) fn add_corrections(&self, corrections: Vec<crate::Correction>) {
+        if let Some(meta) = self.slot().as_mut() {
+            meta.corrections.extend(corrections);
         }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<ResponseMeta>> {
+        self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -150,7 +162,14 @@ impl RequestOptions {
         self
     }
 
-    /// Record the status, headers and request id of each response in `capture`.
+    /// Fail on a response that deviates from the spec instead of correcting it (see
+    /// [`crate::DecodeMode`]); `false` goes back to the default, lenient decoding.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.decode_mode = Some(if strict { crate::DecodeMode::Strict } else { crate::DecodeMode::Lenient });
+        self
+    }
+
+    /// Record the status, headers, request id and corrections of each response in `capture`.
     pub fn capture_response(mut self, capture: &ResponseCapture) -> Self {
         self.capture = Some(capture.clone());
         self
@@ -168,6 +187,7 @@ impl RequestOptions {
             headers,
             query,
             capture: other.capture.or_else(|| self.capture.clone()),
+            decode_mode: other.decode_mode.or(self.decode_mode),
         }
     }
 }
@@ -178,6 +198,7 @@ pub(crate) struct Effective<'a> {
     pub max_retries: u32,
     pub default_headers: &'a HeaderMap,
     pub options: Option<&'a RequestOptions>,
+    pub decode_mode: crate::DecodeMode,
 }
 
 impl Client {
@@ -234,6 +255,7 @@ impl Client {
             max_retries: options.and_then(|o| o.max_retries).or(defaults.max_retries).unwrap_or(DEFAULT_MAX_RETRIES),
             default_headers: &defaults.headers,
             options,
+            decode_mode: options.and_then(|o| o.decode_mode).or(defaults.decode_mode).unwrap_or_default(),
         }
     }
 
@@ -351,6 +373,13 @@ impl ClientBuilder {
     /// How many times a failed attempt is retried (default 2; 0 disables retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.defaults = std::mem::take(&mut self.defaults).max_retries(retries);
+        self
+    }
+
+    /// Fail on a response that deviates from the spec instead of correcting it (default
+    /// `false`: see [`crate::DecodeMode`]).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.defaults = std::mem::take(&mut self.defaults).strict_decoding(strict);
         self
     }
 

@@ -8,8 +8,15 @@
 //! unknown fields skipped (or kept, for types with additional properties), absent optional
 //! fields `None`, a `null` optional-and-nullable field `Some(None)`, and a missing required
 //! field the error `missing field `name``.
+//!
+//! While the client decodes a response that deviates from the spec (see `crate::decode`), the
+//! functions here also settle what a struct, an enum or a union cannot settle alone: a missing
+//! required field, an enum value the crate does not know, a value no union variant matches.
 
+use crate::decode::{self, CorrectionKind, Failure, Lenient, Mode};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
 use std::fmt;
 
 /// Decodes a field name into its index in a struct's wire names; `usize::MAX` for a name the
@@ -88,9 +95,93 @@ impl<'de> Visitor<'de> for KeyOrName {
     }
 }
 
-/// The value of a required field, or serde's `missing field` error.
-pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
+/// The value of a required field; when it is absent, serde's `missing field` error, or, when
+/// the client decodes leniently, the fallback of its type with a correction recorded.
+pub fn required<'de, T: Deserialize<'de>, E: de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+    match value {
+        Some(v) => Ok(v),
+        None if decode::record(CorrectionKind::Missing, "a value", None, Some(name)) => {
+            decode::fallback().map_err(|_| E::missing_field(name))
+        }
+        None => Err(E::missing_field(name)),
+    }
+}
+
+/// Called with an enum value (as text) that decoded into `Unknown`: fine for serde alone, a
+/// correction when the client decodes leniently, an error when strictly.
+pub fn unknown_value<E: de::Error>(type_name: &'static str, value: &str) -> Result<(), E> {
+    match decode::mode() {
+        Mode::Plain => Ok(()),
+        _ if decode::record(CorrectionKind::UnknownValue, type_name, Some(&Value::String(value.into())), None) => {
+            Ok(())
+        }
+        _ => Err(E::custom(format_args!("unknown value `{value}` for {type_name}"))),
+    }
+}
+
+/// Decodes one variant of a union from the JSON already read, in the current mode.
+pub fn variant<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<T, Failure> {
+    T::deserialize(Lenient(value))
+}
+
+/// A variant of an untagged union, tried on the JSON already read.
+pub type Try<T> = fn(&Value) -> Result<T, Failure>;
+
+/// `Deserialize` for an untagged union: see [`by_shape`].
+pub fn untagged<'de, D: de::Deserializer<'de>, T>(
+    deserializer: D,
+    type_name: &'static str,
+    tries: &[Try<T>],
+    unknown: fn(Value) -> T,
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    by_shape(value, type_name, tries, unknown)
+}
+
+/// Picks a union's variant by the shape of the value: the first that matches exactly, in the
+/// order given. When none does, serde alone gets `unknown` (the union's catch-all) and a strict
+/// decode an error; a lenient one takes the variant that needs the fewest corrections (one that
+/// had to replace the whole value does not count), else `unknown` with a correction.
+pub(crate) fn by_shape<T, E: de::Error>(
+    value: Value,
+    type_name: &'static str,
+    tries: &[Try<T>],
+    unknown: fn(Value) -> T,
+) -> Result<T, E> {
+    let mode = decode::mode();
+    if mode == Mode::Lenient && decode::building_fallback() {
+        return Ok(unknown(value));
+    }
+    for t in tries {
+        if let (Ok(v), _) = decode::attempt(Mode::Strict, || t(&value)) {
+            return Ok(v);
+        }
+    }
+    match mode {
+        Mode::Plain => return Ok(unknown(value)),
+        Mode::Strict => return Err(E::custom(format_args!("the value matches no variant of {type_name}"))),
+        Mode::Lenient => {}
+    }
+    let here = decode::here();
+    let mut best: Option<(T, Vec<decode::Correction>)> = None;
+    for t in tries {
+        let (outcome, corrections) = decode::attempt(Mode::Lenient, || t(&value));
+        let Ok(v) = outcome else { continue };
+        let whole = corrections.iter().any(|c| c.path == here && c.kind == CorrectionKind::Replaced);
+        if !whole && best.as_ref().is_none_or(|(_, b)| corrections.len() < b.len()) {
+            best = Some((v, corrections));
+        }
+    }
+    match best {
+        Some((v, corrections)) => {
+            decode::keep(corrections);
+            Ok(v)
+        }
+        None => {
+            decode::record(CorrectionKind::UnknownShape, type_name, Some(&value), None);
+            Ok(unknown(value))
+        }
+    }
 }
 
 /// Reads and drops the value of a field the struct does not declare.

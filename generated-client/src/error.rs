@@ -20,15 +20,10 @@ pub enum Error {
     /// The request or the response body took longer than the timeout, after any retries.
     #[error("request timed out: {0}")]
     Timeout(#[source] reqwest::Error),
-    /// A success response whose body does not match the expected type.
-    #[error("cannot decode the response at `{path}`: {message}; body starts: {snippet}")]
-    Decode {
-        /// JSON path of the value that failed, e.g. `data[0].created_at`.
-        path: String,
-        message: String,
-        /// The start of the body (at most 512 bytes).
-        snippet: String,
-    },
+    /// A success response whose body cannot be read as the expected type: not JSON, or, when
+    /// decoding strictly, a deviation from the spec. Keeps everything the server sent.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
     /// A request value could not be encoded.
     #[error("cannot encode the request: {0}")]
     Encode(String),
@@ -46,6 +41,19 @@ impl Error {
         }
     }
 
+    /// The decode error, when a response could not be read.
+    pub fn decode(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A decode error that comes with no response (a body decoded by hand, an event).
+    pub(crate) fn decode_body(failure: crate::decode::Failure, body: &[u8]) -> Error {
+        Error::Decode(Box::new(DecodeError::new(failure, None, HeaderMap::new(), bytes::Bytes::copy_from_slice(body))))
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
@@ -58,6 +66,54 @@ impl Error {
         } else {
             Error::Connection(e)
         }
+    }
+}
+
+/// A response body that could not be decoded, with all of the response: status, headers,
+/// request id and the whole body. `Display` is one line and does not print the body.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    /// JSON path of the value that failed, e.g. `data[0].created_at` (`.` for the whole body).
+    pub path: String,
+    pub message: String,
+    /// The status of the response (`None` for a body that did not come with one: a
+    /// server-sent event, a webhook, [`crate::decode_json`]).
+    pub status: Option<StatusCode>,
+    pub headers: HeaderMap,
+    /// The `x-request-id` header, to quote to Telnyx support.
+    pub request_id: Option<String>,
+    /// The whole body, as received.
+    pub body: bytes::Bytes,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        failure: crate::decode::Failure,
+        status: Option<StatusCode>,
+        headers: HeaderMap,
+        body: bytes::Bytes,
+    ) -> DecodeError {
+        let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
+        DecodeError { path: failure.path, message: failure.message, status, headers, request_id, body }
+    }
+
+    /// The body as text (lossy for bytes that are not UTF-8).
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot decode the response at `{}`: {}", self.path, self.message)?;
+        if let Some(status) = self.status {
+            write!(f, " (status {}", status.as_u16())?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            write!(f, ", {} bytes kept)", self.body.len())?;
+        }
+        Ok(())
     }
 }
 

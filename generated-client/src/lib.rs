@@ -43,6 +43,7 @@ mod client;
 mod data;
 #[doc(hidden)]
 pub mod de;
+mod decode;
 mod error;
 mod multipart;
 mod oauth;
@@ -67,11 +68,12 @@ mod generated;
 
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
 pub use data::Data;
-pub use error::{ApiError, ApiErrorDetail, Error, Result};
+pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
+pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
-pub use request::{decode_json, encode_path, QueryStyle, RequestBuilder};
+pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, RequestBuilder};
 pub use retry::MAX_RETRY_AFTER;
 pub use stream::{Download, EventStream, ServerSentEvent};
 

@@ -89,10 +89,12 @@ impl ClientCredentials {
             return Err(Error::Api(Box::new(ApiError::new(status, headers, &body))));
         }
         // The body holds the token: errors name the field, never quote the body.
-        let refused = |message: &str| Error::Decode {
-            path: "access_token".into(),
-            message: format!("the token endpoint's answer: {message}"),
-            snippet: "<withheld: it may hold a token>".into(),
+        let refused = |message: &str| {
+            let failure = crate::decode::Failure {
+                path: "access_token".into(),
+                message: format!("the token endpoint's answer: {message} (body withheld: it may hold a token)"),
+            };
+            Error::Decode(Box::new(crate::error::DecodeError::new(failure, Some(status), headers.clone(), Default::default())))
         };
         let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| refused("not JSON"))?;
         let access = value

@@ -3,7 +3,8 @@
 //! operations stay small and rustc does not instantiate the same machinery per type.
 
 use crate::client::Effective;
-use crate::error::ApiError;
+use crate::decode::{self, DecodeMode, Decoded};
+use crate::error::{ApiError, DecodeError};
 use crate::multipart::MultipartForm;
 use crate::retry;
 use crate::{Client, Error, Result};
@@ -284,11 +285,28 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// Sends the request and decodes a JSON body.
+    /// Sends the request and decodes a JSON body, as the client's [`DecodeMode`] says: a body
+    /// that deviates from the spec is corrected (each correction logged at warn level and
+    /// recorded in the [`crate::ResponseMeta`] of a capture), or, strictly, an error.
     pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
         self.accept = Some("application/json");
-        let body = self.send_bytes().await?;
-        decode_json(&body)
+        let client = self.client;
+        let response = self.send_raw().await?;
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response.bytes().await.map_err(Error::transport)?;
+        let settings = client.effective();
+        match decode::decode::<T>(&body, settings.decode_mode) {
+            Ok(decoded) => {
+                if !decoded.corrections.is_empty() {
+                    warn_corrections(&decoded.corrections);
+                    if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
+                        capture.add_corrections(decoded.corrections);
+                    }
+                }
+                Ok(decoded.value)
+            }
+            Err(failure) => Err(Error::Decode(Box::new(DecodeError::new(failure, Some(status), headers, body)))),
+        }
     }
 
     /// Sends the request and returns the body as bytes.
@@ -318,26 +336,31 @@ impl<'c> RequestBuilder<'c> {
     }
 }
 
-/// Decodes JSON the way the client decodes responses: on failure, the error names the JSON path
-/// of the value that failed and shows the start of the body.
+/// Decodes JSON the way the client decodes responses by default: a value that deviates from
+/// the spec is corrected, each correction logged at warn level (see [`decode_json_with`] to
+/// read them, or to decode strictly).
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    // An empty body decodes like `null`, so `Option`/`Value` results accept it.
-    let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
-    // Path tracking costs time on every value; pay for it only when decoding failed.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    let decoded = decode_json_with(body, DecodeMode::Lenient)?;
+    if !decoded.corrections.is_empty() {
+        warn_corrections(&decoded.corrections);
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let end = body.len().min(512);
-        let end = (0..=end).rev().find(|&i| std::str::from_utf8(&body[..i]).is_ok()).unwrap_or(0);
-        Error::Decode {
-            path,
-            message: e.into_inner().to_string(),
-            snippet: String::from_utf8_lossy(&body[..end]).into_owned(),
-        }
-    })
+    Ok(decoded.value)
+}
+
+/// Decodes JSON in the given mode and hands back the corrections it needed. A failure names the
+/// JSON path of the value that failed and keeps the whole body.
+pub fn decode_json_with<T: DeserializeOwned>(body: &[u8], mode: DecodeMode) -> Result<Decoded<T>> {
+    decode::decode(body, mode).map_err(|failure| Error::decode_body(failure, body))
+}
+
+/// One warning per body that needed corrections, naming the first few.
+fn warn_corrections(corrections: &[crate::Correction]) {
+    let first: Vec<String> = corrections.iter().take(3).map(ToString::to_string).collect();
+    tracing::warn!(
+        corrections = corrections.len(),
+        first = %first.join("; "),
+        "the response deviates from the spec; decoded with corrections"
+    );
 }
 
 fn scalar(v: &Value) -> String {
@@ -446,13 +469,14 @@ mod tests {
         struct Outer {
             data: Vec<Inner>,
         }
-        let err = decode_json::<Outer>(br#"{"data":[{"count":1},{"count":"x"}]}"#).unwrap_err();
-        match err {
-            Error::Decode { path, snippet, .. } => {
-                assert_eq!(path, "data[1].count");
-                assert!(snippet.starts_with("{\"data\""));
-            }
-            other => panic!("unexpected {other:?}"),
-        }
+        let body = br#"{"data":[{"count":1},{"count":"x"}]}"#;
+        let err = decode_json_with::<Outer>(body, DecodeMode::Strict).unwrap_err();
+        let e = err.decode().expect("a decode error");
+        assert_eq!(e.path, "data[1].count");
+        assert_eq!(&e.body[..], &body[..]);
+        // Leniently, the value is replaced and the correction names the same path.
+        let d = decode_json_with::<Outer>(body, DecodeMode::Lenient).unwrap();
+        assert_eq!(d.value.data[1].count, 0);
+        assert_eq!(d.corrections[0].path, "data[1].count");
     }
 }

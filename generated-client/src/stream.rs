@@ -86,11 +86,10 @@ impl EventStream {
         let events = response.bytes_stream().eventsource().map(|item| match item {
             Ok(e) => Ok(ServerSentEvent { event: e.event, data: e.data, id: e.id, retry: e.retry }),
             Err(eventsource_stream::EventStreamError::Transport(e)) => Err(Error::transport(e)),
-            Err(other) => Err(Error::Decode {
-                path: String::new(),
-                message: format!("malformed event stream: {other}"),
-                snippet: String::new(),
-            }),
+            Err(other) => Err(Error::decode_body(
+                crate::decode::Failure { path: ".".into(), message: format!("malformed event stream: {other}") },
+                &[],
+            )),
         });
         EventStream { events: Box::pin(events) }
     }

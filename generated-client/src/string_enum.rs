@@ -1,6 +1,7 @@
 //! `string_enum!`: the traits of the open string enums in the generated types. The generated
 //! code writes the enum, `as_str` and `From<&str>`; unknown values live in `Unknown` and are
-//! serialised back unchanged, so a value the server adds later never breaks decoding.
+//! serialised back unchanged, so a value the server adds later never breaks decoding (the
+//! client records it as a correction, or fails on it when decoding strictly).
 
 /// Implements `Display`, `FromStr`, `Serialize` and `Deserialize` from `as_str`/`From<&str>`.
 #[macro_export]
@@ -28,7 +29,12 @@ macro_rules! string_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                d.deserialize_str($crate::StrVisitor).map(|s| Self::from(s.as_ref()))
+                let text = d.deserialize_str($crate::StrVisitor)?;
+                let value = Self::from(text.as_ref());
+                if let Self::Unknown(_) = value {
+                    $crate::de::unknown_value::<D::Error>(stringify!($name), &text)?;
+                }
+                Ok(value)
             }
         }
     };

@@ -33,6 +33,7 @@
 
 pub use crate::generated::webhooks::*;
 
+use crate::{DecodeMode, Decoded};
 use base64::Engine as _;
 use ed25519_dalek::{Signature, VerifyingKey};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -113,6 +114,7 @@ impl<K: AsRef<str>, V: AsRef<str>, S> WebhookHeaders for std::collections::HashM
 pub struct Verifier {
     key: VerifyingKey,
     tolerance: Duration,
+    decode_mode: DecodeMode,
 }
 
 impl Verifier {
@@ -123,7 +125,7 @@ impl Verifier {
             .map_err(|_| WebhookError::PublicKeyEncoding)?;
         let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| WebhookError::PublicKeyLength(bytes.len()))?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::PublicKeyInvalid)?;
-        Ok(Verifier { key, tolerance: DEFAULT_TOLERANCE })
+        Ok(Verifier { key, tolerance: DEFAULT_TOLERANCE, decode_mode: DecodeMode::Lenient })
     }
 
     /// A verifier for the key in `TELNYX_PUBLIC_KEY`.
@@ -137,6 +139,13 @@ impl Verifier {
     /// How far the timestamp may be from now, either way.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    /// Fail on a payload that deviates from the spec instead of correcting it (see
+    /// [`crate::DecodeMode`]; default `false`).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.decode_mode = if strict { DecodeMode::Strict } else { DecodeMode::Lenient };
         self
     }
 
@@ -184,14 +193,32 @@ impl Verifier {
         self.key.verify_strict(&signed, &signature).map_err(|_| WebhookError::BadSignature)
     }
 
-    /// Verifies, then decodes the body into a [`WebhookEvent`].
+    /// Verifies, then decodes the body into a [`WebhookEvent`]. A payload that deviates from
+    /// the spec is corrected, each correction logged at warn level (unless strict).
     pub fn verify_and_parse(
         &self,
         body: &[u8],
         headers: &(impl WebhookHeaders + ?Sized),
     ) -> Result<WebhookEvent, WebhookError> {
+        self.verify_and_decode(body, headers).map(|decoded| decoded.value)
+    }
+
+    /// [`Verifier::verify_and_parse`], with the corrections the payload needed.
+    pub fn verify_and_decode(
+        &self,
+        body: &[u8],
+        headers: &(impl WebhookHeaders + ?Sized),
+    ) -> Result<Decoded<WebhookEvent>, WebhookError> {
         self.verify(body, headers)?;
-        parse_unverified(body)
+        let decoded = decode_unverified(body, self.decode_mode)?;
+        if !decoded.corrections.is_empty() {
+            tracing::warn!(
+                corrections = decoded.corrections.len(),
+                first = %decoded.corrections[0],
+                "the webhook payload deviates from the spec; decoded with corrections"
+            );
+        }
+        Ok(decoded)
     }
 }
 
@@ -207,13 +234,16 @@ pub fn verify_and_parse(
 
 /// Decodes a webhook body **without checking its signature**: for callers that verified it
 /// elsewhere (a gateway, a queue that only accepts verified messages). Anyone can send a body
-/// that parses.
+/// that parses. A payload that deviates from the spec is corrected, as the client does.
 pub fn parse_unverified(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
+    decode_unverified(body, DecodeMode::Lenient).map(|decoded| decoded.value)
+}
+
+/// [`parse_unverified`] in the given mode, with the corrections the payload needed. An event
+/// type this crate does not know is [`WebhookEvent::Unknown`] in either mode, not a deviation.
+pub fn decode_unverified(body: &[u8], mode: DecodeMode) -> Result<Decoded<WebhookEvent>, WebhookError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(WebhookError::Decode { path: String::new(), message: "the body is empty".into() });
     }
-    crate::decode_json(body).map_err(|e| match e {
-        crate::Error::Decode { path, message, .. } => WebhookError::Decode { path, message },
-        other => WebhookError::Decode { path: String::new(), message: other.to_string() },
-    })
+    crate::decode::decode(body, mode).map_err(|f| WebhookError::Decode { path: f.path, message: f.message })
 }

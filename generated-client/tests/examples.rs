@@ -24,20 +24,35 @@ use common::{follow, root};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use telnyx::{Correction, DecodeMode};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-/// Decodes one example into a type and encodes it back.
-type Check = fn(&[u8]) -> Result<Value, String>;
+/// What decoding a value gave: the value encoded back, and the corrections it needed.
+struct Outcome {
+    back: Value,
+    corrections: Vec<Correction>,
+}
 
-fn check<T: Serialize + DeserializeOwned>(json: &[u8]) -> Result<Value, String> {
-    let value: T = telnyx::decode_json(json).map_err(|e| match e {
-        telnyx::Error::Decode { path, message, .. } => format!("decode failed at `{path}`: {message}"),
-        other => format!("decode failed: {other}"),
+/// Why a value did not decode: where (for a decode error) and what was said.
+struct Failed {
+    path: Option<String>,
+    message: String,
+}
+
+/// Decodes one value into a type, in a mode, and encodes it back.
+type Check = fn(&[u8], DecodeMode) -> Result<Outcome, Failed>;
+
+fn check<T: Serialize + DeserializeOwned>(json: &[u8], mode: DecodeMode) -> Result<Outcome, Failed> {
+    let decoded = telnyx::decode_json_with::<T>(json, mode).map_err(|e| match e.decode() {
+        Some(d) => Failed { path: Some(d.path.clone()), message: format!("decode failed at `{}`: {}", d.path, d.message) },
+        None => Failed { path: None, message: format!("decode failed: {e}") },
     })?;
-    let bytes = serde_json::to_vec(&value).map_err(|e| format!("encode failed: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("encoded JSON does not parse: {e}"))
+    let failed = |message: String| Failed { path: None, message };
+    let bytes = serde_json::to_vec(&decoded.value).map_err(|e| failed(format!("encode failed: {e}")))?;
+    let back = serde_json::from_slice(&bytes).map_err(|e| failed(format!("encoded JSON does not parse: {e}")))?;
+    Ok(Outcome { back, corrections: decoded.corrections })
 }
 
 fn escape(token: &str) -> String {
@@ -263,10 +278,11 @@ fn every_spec_example_round_trips_or_is_proven_invalid() {
             tried += 1;
             let key = format!("{holder}#{i}");
             let bytes = serde_json::to_vec(example).unwrap();
-            let outcome = match check(&bytes) {
-                Ok(back) if same(example, &back) => Ok(()),
-                Ok(back) => Err(difference(example, &back, "$").unwrap_or_else(|| "differs".into())),
-                Err(e) => Err(e),
+            // Strictly: an example that only decodes with corrections does not round-trip.
+            let outcome = match check(&bytes, DecodeMode::Strict) {
+                Ok(o) if same(example, &o.back) => Ok(()),
+                Ok(o) => Err(difference(example, &o.back, "$").unwrap_or_else(|| "differs".into())),
+                Err(e) => Err(e.message),
             };
             match outcome {
                 Ok(()) => {
@@ -315,4 +331,326 @@ fn every_spec_example_round_trips_or_is_proven_invalid() {
         "examples: {tried} tried, {passed} passed, {invalid} proven invalid by the schema validator"
     );
     assert!(failures.is_empty(), "{} example failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+// The deviation corpus: the examples of the spec's responses (and of its component schemas,
+// which the responses name), each changed in one place the way live responses deviate from the
+// spec. Whether a change deviates is not guessed: a JSON Schema validator decides it on the
+// spec's *shapes* (types, required fields, enums, unions), with the constraints the client does
+// not check (patterns, formats, lengths, ranges, `additionalProperties: false`) taken out.
+
+/// One step of a path in a value.
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path as the client writes it: `data.items[0].id`, `.` for the whole value.
+fn client_path(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        match s {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() {
+        ".".into()
+    } else {
+        out
+    }
+}
+
+/// How a mutant differs from its example.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Change {
+    Drop,
+    Null,
+    Scalar,
+    UnknownValue,
+    UnknownShape,
+    AddField,
+}
+
+struct Mutant {
+    value: Value,
+    at: Vec<Step>,
+    change: Change,
+    /// For `Null`: the mutant that drops the same field (null stands for absent when that one
+    /// is valid, and the object is not a map whose values cannot be null).
+    dropped: Option<usize>,
+}
+
+/// Whether the object at `at`'s parent takes a property it does not declare with a `null`
+/// value: false for a map whose values are typed (there, `null` is a deviation).
+fn takes_null_extra(schema: &jsonschema::Validator, root: &Value, at: &[Step]) -> bool {
+    let probe = with_node(root, &at[..at.len() - 1], &|v| {
+        let mut v = v.clone();
+        v.as_object_mut()?.insert("zz_probe".into(), Value::Null);
+        Some(v)
+    });
+    schema.is_valid(&probe)
+}
+
+/// The value with the node at `at` replaced by `f(node)` (`None` removes it from its object).
+fn with_node(value: &Value, at: &[Step], f: &dyn Fn(&Value) -> Option<Value>) -> Value {
+    let mut out = value.clone();
+    let mut node = &mut out;
+    for (i, step) in at.iter().enumerate() {
+        let last = i + 1 == at.len();
+        match (step, node) {
+            (Step::Key(k), Value::Object(map)) if last => {
+                match f(&map[k.as_str()]) {
+                    Some(v) => map.insert(k.clone(), v),
+                    None => map.remove(k),
+                };
+                return out;
+            }
+            (Step::Key(k), Value::Object(map)) => node = map.get_mut(k.as_str()).unwrap(),
+            (Step::Index(j), Value::Array(items)) if last => {
+                items[*j] = f(&items[*j]).unwrap_or(Value::Null);
+                return out;
+            }
+            (Step::Index(j), Value::Array(items)) => node = &mut items[*j],
+            _ => unreachable!("a path taken from the value"),
+        }
+    }
+    f(&out).unwrap_or(Value::Null)
+}
+
+/// Every one-place change of `example`: drop or null each field, each scalar as the other
+/// scalar kinds, an unknown value for each string, an unknown shape for each object and list,
+/// an unknown field in each object. Lists are changed in their first two items.
+fn mutants(example: &Value) -> Vec<Mutant> {
+    fn walk(root: &Value, node: &Value, at: &mut Vec<Step>, out: &mut Vec<Mutant>) {
+        let mut push = |out: &mut Vec<Mutant>, at: &[Step], change, f: &dyn Fn(&Value) -> Option<Value>| {
+            out.push(Mutant { value: with_node(root, at, f), at: at.to_vec(), change, dropped: None });
+        };
+        match node {
+            Value::Object(map) => {
+                if !at.is_empty() {
+                    push(out, at, Change::UnknownShape, &|_| Some(Value::String("zz".into())));
+                }
+                let mut added = at.clone();
+                added.push(Step::Key("zz_unknown_field".into()));
+                out.push(Mutant {
+                    value: with_node(root, at, &|v| {
+                        let mut v = v.clone();
+                        v.as_object_mut().unwrap().insert("zz_unknown_field".into(), Value::from(1));
+                        Some(v)
+                    }),
+                    at: added,
+                    change: Change::AddField,
+                    dropped: None,
+                });
+                for (k, v) in map {
+                    at.push(Step::Key(k.clone()));
+                    push(out, at, Change::Drop, &|_| None);
+                    if !v.is_null() {
+                        let dropped = out.len() - 1;
+                        push(out, at, Change::Null, &|_| Some(Value::Null));
+                        out.last_mut().unwrap().dropped = Some(dropped);
+                    }
+                    walk(root, v, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(items) => {
+                if !at.is_empty() {
+                    push(out, at, Change::UnknownShape, &|_| Some(serde_json::json!({ "zz": 1 })));
+                }
+                for (i, v) in items.iter().enumerate().take(2) {
+                    at.push(Step::Index(i));
+                    walk(root, v, at, out);
+                    at.pop();
+                }
+            }
+            Value::String(s) => {
+                let number = s.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::from(1), Value::Number);
+                push(out, at, Change::Scalar, &|_| Some(number.clone()));
+                push(out, at, Change::Scalar, &|_| Some(Value::Bool(true)));
+                push(out, at, Change::UnknownValue, &|_| Some(Value::String("zz-unknown-value".into())));
+            }
+            Value::Number(n) => {
+                push(out, at, Change::Scalar, &|_| Some(Value::String(n.to_string())));
+                push(out, at, Change::Scalar, &|_| Some(Value::Bool(true)));
+            }
+            Value::Bool(b) => {
+                push(out, at, Change::Scalar, &|_| Some(Value::String(b.to_string())));
+                push(out, at, Change::Scalar, &|_| Some(Value::from(1)));
+            }
+            Value::Null => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(example, example, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The spec with only its shapes left for the validator: what the client's types can tell
+/// apart. `oneOf` reads as `anyOf` (the client takes the first variant that fits), and a
+/// `readOnly`/`writeOnly` property is not required (one type serves requests and responses).
+fn shapes_only(doc: &Value) -> Value {
+    const CONSTRAINTS: &[&str] = &[
+        "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
+        "maxProperties", "not", "propertyNames", "contains", "minContains", "maxContains",
+        "dependentRequired", "dependentSchemas", "if", "then", "else", "unevaluatedProperties",
+        "unevaluatedItems",
+    ];
+    // As the generator reads them: on the property itself, not through a `$ref`.
+    fn one_way(s: &Value) -> bool {
+        ["readOnly", "writeOnly"].iter().any(|k| s.get(*k) == Some(&Value::Bool(true)))
+    }
+    // A member of a `oneOf`/`anyOf` beside `properties` that only says which of them are
+    // required or forbidden: validation, not a shape (the generator reads it so too).
+    fn constraint_only(member: &Value) -> bool {
+        member.as_object().is_some_and(|m| {
+            m.keys().all(|k| ["required", "not", "properties", "description", "title"].contains(&k.as_str()))
+        })
+    }
+    fn walk(doc: &Value, v: &mut Value, names: bool) {
+        match v {
+            Value::Object(m) if names => m.values_mut().for_each(|s| walk(doc, s, false)),
+            Value::Object(m) => {
+                for k in CONSTRAINTS {
+                    m.remove(*k);
+                }
+                if m.get("additionalProperties") == Some(&Value::Bool(false)) {
+                    m.remove("additionalProperties");
+                }
+                if m.contains_key("properties") {
+                    for key in ["oneOf", "anyOf"] {
+                        if let Some(Value::Array(members)) = m.get(key) {
+                            if members.iter().all(constraint_only) {
+                                m.remove(key);
+                            }
+                        }
+                    }
+                }
+                if let Some(one) = m.remove("oneOf") {
+                    m.insert("anyOf".into(), one);
+                }
+                if let (Some(Value::Array(required)), Some(Value::Object(props))) = (m.get("required"), m.get("properties")) {
+                    let kept: Vec<Value> = required
+                        .iter()
+                        .filter(|r| !r.as_str().and_then(|r| props.get(r)).is_some_and(one_way))
+                        .cloned()
+                        .collect();
+                    m.insert("required".into(), Value::Array(kept));
+                }
+                for (k, sub) in m.iter_mut() {
+                    if k != "example" && k != "examples" && k != "enum" && k != "const" && k != "default" {
+                        walk(doc, sub, k == "properties" || k == "$defs" || k == "patternProperties");
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|s| walk(doc, s, false)),
+            _ => {}
+        }
+    }
+    let mut out = doc.clone();
+    walk(doc, &mut out, false);
+    out
+}
+
+/// Whether `path` (client form) is `at` or lies above it: where a correction of a change at
+/// `at` may be recorded (above it for a union that keeps the value whole in `Unknown`).
+fn at_or_above(path: &str, at: &str) -> bool {
+    path == at
+        || path == "."
+        || at.strip_prefix(path).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+#[test]
+fn deviations_from_the_spec_are_corrected_or_fail_strictly() {
+    let doc = common::spec();
+    let table: HashMap<&str, Check> = table::EXAMPLES.iter().copied().collect();
+    let found = Found::document(&doc);
+    let shapes = shapes_only(&Validator::object_reading(&doc));
+    let validator = Validator::new(&shapes);
+    let listed = read_list(&root().join("generated-client/tests/invalid_examples.txt"));
+
+    let is_response = |h: &str| h.contains("/responses/") || (h.starts_with("/components/schemas/") && h.matches('/').count() == 3);
+    let (mut examples, mut total, mut deviating, mut exact, mut above, mut harmless) = (0, 0, 0, 0, 0, 0);
+    let mut by_change: BTreeMap<Change, usize> = BTreeMap::new();
+    let mut failures: Vec<String> = Vec::new();
+    for (holder, values) in found.examples.iter().filter(|(h, _)| is_response(h)) {
+        let Some(check) = table.get(holder.as_str()) else { continue };
+        let schema = match validator.compile(&schema_of(&doc, holder)) {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{holder}: {e}"));
+                continue;
+            }
+        };
+        for (i, example) in values.iter().enumerate() {
+            if listed.contains_key(&format!("{holder}#{i}")) || !schema.is_valid(example) {
+                continue; // proven wrong for its own schema: nothing to deviate from
+            }
+            examples += 1;
+            let list = mutants(example);
+            let valid: Vec<bool> = list.iter().map(|m| schema.is_valid(&m.value)).collect();
+            for (m, is_valid) in list.iter().zip(&valid) {
+                total += 1;
+                *by_change.entry(m.change).or_default() += 1;
+                // `null` for a field that may be absent is absent.
+                let absent = m.change == Change::Null
+                    && m.dropped.is_some_and(|d| valid[d])
+                    && takes_null_extra(&schema, example, &m.at);
+                let deviates = !is_valid && !absent;
+                let at = client_path(&m.at);
+                let bytes = serde_json::to_vec(&m.value).unwrap();
+                let key = format!("{holder}#{i} {:?} at `{at}`", m.change);
+                let lenient = check(&bytes, DecodeMode::Lenient);
+                let strict = check(&bytes, DecodeMode::Strict);
+                match (&lenient, deviates) {
+                    (Err(e), _) => failures.push(format!("{key}: does not decode leniently: {}", e.message)),
+                    (Ok(o), false) if !o.corrections.is_empty() => failures.push(format!(
+                        "{key}: valid for the spec's shapes, yet corrected: {}",
+                        o.corrections[0]
+                    )),
+                    (Ok(_), false) => harmless += 1,
+                    (Ok(o), true) if o.corrections.is_empty() => {
+                        failures.push(format!("{key}: deviates from the spec, but no correction was recorded"))
+                    }
+                    (Ok(o), true) => {
+                        deviating += 1;
+                        match o.corrections.iter().find(|c| !at_or_above(&c.path, &at)) {
+                            Some(c) => failures.push(format!("{key}: a correction elsewhere: {c}")),
+                            None if o.corrections.iter().any(|c| c.path == at) => exact += 1,
+                            None => above += 1,
+                        }
+                    }
+                }
+                match (&strict, deviates) {
+                    (Ok(_), true) => failures.push(format!("{key}: deviates, yet the strict decode accepts it")),
+                    (Err(e), false) => {
+                        failures.push(format!("{key}: valid for the spec's shapes, yet strict fails: {}", e.message))
+                    }
+                    (Err(Failed { path: Some(p), .. }), true) if !at_or_above(p, &at) => {
+                        failures.push(format!("{key}: strict fails elsewhere, at `{p}`"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "deviations: {examples} response examples, {total} mutants ({by_change:?}): {deviating} deviate from the spec \
+         and decode with corrections ({exact} at the changed path, {above} at an enclosing union), strict fails on all \
+         of them; {harmless} do not deviate and decode unchanged; {} failures",
+        failures.len()
+    );
+    failures.sort();
+    let shown: Vec<&String> = failures.iter().take(400).collect();
+    assert!(failures.is_empty(), "{} deviation failures, the first:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
 }

@@ -108,10 +108,12 @@ async fn decode_errors_name_the_field() {
         .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data": {"id": 5}}"#))
         .mount(&server)
         .await;
-    match client(&server).number_orders().retrieve("x").await.unwrap_err() {
-        Error::Decode { path, snippet, .. } => {
-            assert_eq!(path, "data.id");
-            assert!(snippet.contains("\"id\": 5"));
+    let strict = client(&server).with_options(telnyx::RequestOptions::new().strict_decoding(true));
+    match strict.number_orders().retrieve("x").await.unwrap_err() {
+        Error::Decode(e) => {
+            assert_eq!(e.path, "data.id");
+            assert_eq!(e.body_text(), r#"{"data": {"id": 5}}"#);
+            assert_eq!(e.status.map(|s| s.as_u16()), Some(200));
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

@@ -257,7 +257,10 @@ pub fn schema(v: &mut Value, ptr: &mut String) {
         // property is required by its parent.
         let mut required_here = Vec::new();
         for (name, prop) in props.iter_mut() {
-            if let Some(Value::Bool(b)) = prop.as_object_mut().and_then(|p| p.remove("required")) {
+            // Only the flag moves: a nested object's own `required` list stays where it is.
+            let Some(p) = prop.as_object_mut() else { continue };
+            if let Some(Value::Bool(b)) = p.get("required").cloned() {
+                p.remove("required");
                 if b {
                     required_here.push(Value::String(name.clone()));
                 }

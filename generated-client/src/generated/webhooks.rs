@@ -332,175 +332,176 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
         let kind = event_type_of(&value).map(str::to_owned);
         match kind.as_deref() {
             Some("call.ai_gather.ended") => {
-                crate::tagged::variant(value).map(Self::CallAiGatherEnded)
+                crate::tagged::variant(&value).map(Self::CallAiGatherEnded)
             }
             Some("call.ai_gather.message_history_updated") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::CallAiGatherMessageHistoryUpdated)
             }
             Some("call.ai_gather.partial_results") => {
-                crate::tagged::variant(value).map(Self::CallAiGatherPartialResults)
+                crate::tagged::variant(&value).map(Self::CallAiGatherPartialResults)
             }
             Some("call.answered") => {
-                crate::tagged::variant(value).map(Self::CallAnswered)
+                crate::tagged::variant(&value).map(Self::CallAnswered)
             }
-            Some("call.bridged") => crate::tagged::variant(value).map(Self::CallBridged),
+            Some("call.bridged") => crate::tagged::variant(&value).map(Self::CallBridged),
             Some("call.conversation.ended") => {
-                crate::tagged::variant(value).map(Self::CallConversationEnded)
+                crate::tagged::variant(&value).map(Self::CallConversationEnded)
             }
             Some("call.conversation_insights.generated") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::CallConversationInsightsGenerated)
             }
-            Some("call.cost") => crate::tagged::variant(value).map(Self::CallCost),
+            Some("call.cost") => crate::tagged::variant(&value).map(Self::CallCost),
             Some("call.deepfake_detection.error") => {
-                crate::tagged::variant(value).map(Self::CallDeepfakeDetectionError)
+                crate::tagged::variant(&value).map(Self::CallDeepfakeDetectionError)
             }
             Some("call.deepfake_detection.result") => {
-                crate::tagged::variant(value).map(Self::CallDeepfakeDetectionResult)
+                crate::tagged::variant(&value).map(Self::CallDeepfakeDetectionResult)
             }
             Some("call.dtmf.received") => {
-                crate::tagged::variant(value).map(Self::CallDtmfReceived)
+                crate::tagged::variant(&value).map(Self::CallDtmfReceived)
             }
             Some("call.enqueued") => {
-                crate::tagged::variant(value).map(Self::CallEnqueued)
+                crate::tagged::variant(&value).map(Self::CallEnqueued)
             }
             Some("call.fork.started") => {
-                crate::tagged::variant(value).map(Self::CallForkStarted)
+                crate::tagged::variant(&value).map(Self::CallForkStarted)
             }
             Some("call.fork.stopped") => {
-                crate::tagged::variant(value).map(Self::CallForkStopped)
+                crate::tagged::variant(&value).map(Self::CallForkStopped)
             }
             Some("call.gather.ended") => {
-                crate::tagged::variant(value).map(Self::CallGatherEnded)
+                crate::tagged::variant(&value).map(Self::CallGatherEnded)
             }
-            Some("call.hangup") => crate::tagged::variant(value).map(Self::CallHangup),
-            Some("call.hold") => crate::tagged::variant(value).map(Self::CallHold),
+            Some("call.hangup") => crate::tagged::variant(&value).map(Self::CallHangup),
+            Some("call.hold") => crate::tagged::variant(&value).map(Self::CallHold),
             Some("call.initiated") => {
-                crate::tagged::variant(value).map(Self::CallInitiated)
+                crate::tagged::variant(&value).map(Self::CallInitiated)
             }
             Some("call.dequeued") => {
-                crate::tagged::variant(value).map(Self::CallLeftQueue)
+                crate::tagged::variant(&value).map(Self::CallLeftQueue)
             }
             Some("call.machine.detection.ended") => {
-                crate::tagged::variant(value).map(Self::CallMachineDetectionEnded)
+                crate::tagged::variant(&value).map(Self::CallMachineDetectionEnded)
             }
             Some("call.machine.greeting.ended") => {
-                crate::tagged::variant(value).map(Self::CallMachineGreetingEnded)
+                crate::tagged::variant(&value).map(Self::CallMachineGreetingEnded)
             }
             Some("call.machine.premium.detection.ended") => {
-                crate::tagged::variant(value).map(Self::CallMachinePremiumDetectionEnded)
+                crate::tagged::variant(&value)
+                    .map(Self::CallMachinePremiumDetectionEnded)
             }
             Some("call.machine.premium.greeting.ended") => {
-                crate::tagged::variant(value).map(Self::CallMachinePremiumGreetingEnded)
+                crate::tagged::variant(&value).map(Self::CallMachinePremiumGreetingEnded)
             }
             Some("call.playback.ended") => {
-                crate::tagged::variant(value).map(Self::CallPlaybackEnded)
+                crate::tagged::variant(&value).map(Self::CallPlaybackEnded)
             }
             Some("call.playback.started") => {
-                crate::tagged::variant(value).map(Self::CallPlaybackStarted)
+                crate::tagged::variant(&value).map(Self::CallPlaybackStarted)
             }
             Some("call.recording.error") => {
-                crate::tagged::variant(value).map(Self::CallRecordingError)
+                crate::tagged::variant(&value).map(Self::CallRecordingError)
             }
             Some("call.recording.saved") => {
-                crate::tagged::variant(value).map(Self::CallRecordingSaved)
+                crate::tagged::variant(&value).map(Self::CallRecordingSaved)
             }
             Some("call.recording.transcription.saved") => {
-                crate::tagged::variant(value).map(Self::CallRecordingTranscriptionSaved)
+                crate::tagged::variant(&value).map(Self::CallRecordingTranscriptionSaved)
             }
             Some("call.refer.completed") => {
-                crate::tagged::variant(value).map(Self::CallReferCompleted)
+                crate::tagged::variant(&value).map(Self::CallReferCompleted)
             }
             Some("call.refer.failed") => {
-                crate::tagged::variant(value).map(Self::CallReferFailed)
+                crate::tagged::variant(&value).map(Self::CallReferFailed)
             }
             Some("call.refer.started") => {
-                crate::tagged::variant(value).map(Self::CallReferStarted)
+                crate::tagged::variant(&value).map(Self::CallReferStarted)
             }
             Some("siprec.failed") => {
-                crate::tagged::variant(value).map(Self::CallSiprecFailed)
+                crate::tagged::variant(&value).map(Self::CallSiprecFailed)
             }
             Some("siprec.started") => {
-                crate::tagged::variant(value).map(Self::CallSiprecStarted)
+                crate::tagged::variant(&value).map(Self::CallSiprecStarted)
             }
             Some("siprec.stopped") => {
-                crate::tagged::variant(value).map(Self::CallSiprecStopped)
+                crate::tagged::variant(&value).map(Self::CallSiprecStopped)
             }
             Some("call.speak.ended") => {
-                crate::tagged::variant(value).map(Self::CallSpeakEnded)
+                crate::tagged::variant(&value).map(Self::CallSpeakEnded)
             }
             Some("call.speak.started") => {
-                crate::tagged::variant(value).map(Self::CallSpeakStarted)
+                crate::tagged::variant(&value).map(Self::CallSpeakStarted)
             }
             Some("streaming.failed") => {
-                crate::tagged::variant(value).map(Self::CallStreamingFailed)
+                crate::tagged::variant(&value).map(Self::CallStreamingFailed)
             }
             Some("streaming.started") => {
-                crate::tagged::variant(value).map(Self::CallStreamingStarted)
+                crate::tagged::variant(&value).map(Self::CallStreamingStarted)
             }
             Some("streaming.stopped") => {
-                crate::tagged::variant(value).map(Self::CallStreamingStopped)
+                crate::tagged::variant(&value).map(Self::CallStreamingStopped)
             }
-            Some("call.unhold") => crate::tagged::variant(value).map(Self::CallUnhold),
+            Some("call.unhold") => crate::tagged::variant(&value).map(Self::CallUnhold),
             Some("conference.created") => {
-                crate::tagged::variant(value).map(Self::ConferenceCreated)
+                crate::tagged::variant(&value).map(Self::ConferenceCreated)
             }
             Some("conference.ended") => {
-                crate::tagged::variant(value).map(Self::ConferenceEnded)
+                crate::tagged::variant(&value).map(Self::ConferenceEnded)
             }
             Some("conference.floor.changed") => {
-                crate::tagged::variant(value).map(Self::ConferenceFloorChanged)
+                crate::tagged::variant(&value).map(Self::ConferenceFloorChanged)
             }
             Some("conference.participant.joined") => {
-                crate::tagged::variant(value).map(Self::ConferenceParticipantJoined)
+                crate::tagged::variant(&value).map(Self::ConferenceParticipantJoined)
             }
             Some("conference.participant.left") => {
-                crate::tagged::variant(value).map(Self::ConferenceParticipantLeft)
+                crate::tagged::variant(&value).map(Self::ConferenceParticipantLeft)
             }
             Some("conference.participant.playback.ended") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::ConferenceParticipantPlaybackEnded)
             }
             Some("conference.participant.playback.started") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::ConferenceParticipantPlaybackStarted)
             }
             Some("conference.participant.speak.ended") => {
-                crate::tagged::variant(value).map(Self::ConferenceParticipantSpeakEnded)
+                crate::tagged::variant(&value).map(Self::ConferenceParticipantSpeakEnded)
             }
             Some("conference.participant.speak.started") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::ConferenceParticipantSpeakStarted)
             }
             Some("conference.playback.ended") => {
-                crate::tagged::variant(value).map(Self::ConferencePlaybackEnded)
+                crate::tagged::variant(&value).map(Self::ConferencePlaybackEnded)
             }
             Some("conference.playback.started") => {
-                crate::tagged::variant(value).map(Self::ConferencePlaybackStarted)
+                crate::tagged::variant(&value).map(Self::ConferencePlaybackStarted)
             }
             Some("conference.recording.saved") => {
-                crate::tagged::variant(value).map(Self::ConferenceRecordingSaved)
+                crate::tagged::variant(&value).map(Self::ConferenceRecordingSaved)
             }
             Some("conference.speak.ended") => {
-                crate::tagged::variant(value).map(Self::ConferenceSpeakEnded)
+                crate::tagged::variant(&value).map(Self::ConferenceSpeakEnded)
             }
             Some("conference.speak.started") => {
-                crate::tagged::variant(value).map(Self::ConferenceSpeakStarted)
+                crate::tagged::variant(&value).map(Self::ConferenceSpeakStarted)
             }
             Some("message.sent" | "message.finalized") => {
-                crate::tagged::variant(value).map(Self::DeliveryUpdate)
+                crate::tagged::variant(&value).map(Self::DeliveryUpdate)
             }
             Some("fax.delivered") => {
-                crate::tagged::variant(value).map(Self::FaxDelivered)
+                crate::tagged::variant(&value).map(Self::FaxDelivered)
             }
-            Some("fax.failed") => crate::tagged::variant(value).map(Self::FaxFailed),
+            Some("fax.failed") => crate::tagged::variant(&value).map(Self::FaxFailed),
             Some("fax.media.processed") => {
-                crate::tagged::variant(value).map(Self::FaxMediaProcessed)
+                crate::tagged::variant(&value).map(Self::FaxMediaProcessed)
             }
-            Some("fax.queued") => crate::tagged::variant(value).map(Self::FaxQueued),
+            Some("fax.queued") => crate::tagged::variant(&value).map(Self::FaxQueued),
             Some("fax.sending.started") => {
-                crate::tagged::variant(value).map(Self::FaxSendingStarted)
+                crate::tagged::variant(&value).map(Self::FaxSendingStarted)
             }
             Some(
                 "messaging_hosted_numbers_orders.created"
@@ -511,12 +512,12 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
                 | "messaging_hosted_numbers_orders.internal_transfer_approved"
                 | "messaging_hosted_numbers_orders.internal_transfer_rejected"
                 | "messaging_hosted_numbers_orders.internal_transfer_auto_approved",
-            ) => crate::tagged::variant(value).map(Self::HostedNumberOrderEvent),
+            ) => crate::tagged::variant(&value).map(Self::HostedNumberOrderEvent),
             Some("message.received") => {
-                crate::tagged::variant(value).map(Self::InboundMessage)
+                crate::tagged::variant(&value).map(Self::InboundMessage)
             }
             Some("call.transcription") => {
-                crate::tagged::variant(value).map(Self::Transcription)
+                crate::tagged::variant(&value).map(Self::Transcription)
             }
             _ => Ok(Self::Unknown(value)),
         }

@@ -110,13 +110,13 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
         TypeKind::IntEnum { values } => {
+            let name_text = def.name.as_str();
             let variants: Vec<Ident> = values.iter().map(|v| ident(&v.rust_name)).collect();
             let wire: Vec<i64> = values.iter().map(|v| v.value).collect();
             let docs = wire.iter().map(|w| format!(" `{w}`"));
             quote! {
                 #doc
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-                #[serde(from = "i64", into = "i64")]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 #[non_exhaustive]
                 pub enum #name {
                     #( #[doc = #docs] #variants, )*
@@ -152,6 +152,22 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         self.value().fmt(f)
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+                        if let Self::Unknown(other) = value {
+                            crate::de::unknown_value::<D::Error>(#name_text, &other.to_string())?;
+                        }
+                        Ok(value)
                     }
                 }
             }
@@ -203,18 +219,30 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
             // numbers, other primitives, and `Any` last.
             let mut ordered: Vec<_> = variants.iter().collect();
             ordered.sort_by_key(|v| untagged_rank(&v.ty, ctx));
-            let variants = ordered.iter().map(|v| {
-                let variant = ident(&v.rust_name);
-                let t = rust_type(&v.ty, ctx);
-                quote!( #variant(#t), )
-            });
+            let names: Vec<Ident> = ordered.iter().map(|v| ident(&v.rust_name)).collect();
+            let types = ordered.iter().map(|v| rust_type(&v.ty, ctx));
+            let catch_all = catch_all_name(variants);
+            let name_text = def.name.as_str();
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name {
-                    #(#variants)*
+                    #( #names(#types), )*
+                    /// A value that matches none of the shapes above, kept as sent.
+                    #catch_all(serde_json::Value),
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::de::untagged(
+                            deserializer,
+                            #name_text,
+                            &[#( |v| crate::de::variant(v).map(Self::#names), )*],
+                            Self::#catch_all,
+                        )
+                    }
                 }
                 #froms
             }
@@ -266,8 +294,9 @@ fn struct_serialize(name: &str, rust_name: &str, fields: &[Field], keeps_extra: 
 }
 
 /// `Deserialize` for a struct: one map visitor that matches each key by its index in the wire
-/// names and leaves the rest to `crate::de` (see there why it is not derived). A field that is
-/// an `Option` is `None` when absent, as with the derive; a required one is an error.
+/// names and leaves the rest to `crate::de` (see there why it is not derived). An optional field
+/// is `None` when absent, as with the derive; a required one (nullable or not) is settled by
+/// `crate::de::required`: an error, or its fallback when the client decodes leniently.
 fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Option<&str>) -> String {
     let mut t = String::new();
     t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
@@ -305,8 +334,8 @@ fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Opti
     t.push_str("                    match key {\n");
     for (i, f) in fields.iter().enumerate() {
         let pattern = if extra.is_some() { format!("crate::de::Key::Declared({i})") } else { i.to_string() };
-        let value =
-            if is_optional(f) && !is_double_option(f) { "map.next_value()?" } else { "Some(map.next_value()?)" };
+        // A required field is wrapped once more, so that absent and `null` stay apart.
+        let value = if f.required || is_double_option(f) { "Some(map.next_value()?)" } else { "map.next_value()?" };
         t.push_str(&format!("                        {pattern} => f{i} = {value},\n"));
     }
     if extra.is_some() {
@@ -321,7 +350,7 @@ fn struct_deserialize(name: &str, rust_name: &str, fields: &[Field], extra: Opti
     t.push_str(&format!("                Ok({name} {{\n"));
     for (i, f) in fields.iter().enumerate() {
         let field = &f.rust_name;
-        if is_optional(f) {
+        if !f.required {
             t.push_str(&format!("                    {field}: f{i},\n"));
         } else {
             t.push_str(&format!("                    {field}: crate::de::required(f{i}, {:?})?,\n", f.name));
@@ -360,6 +389,7 @@ fn untagged_rank(ty: &Ty, ctx: &Ctx<'_>) -> (u8, std::cmp::Reverse<usize>) {
 /// crate does not know decodes into `Unknown` with the JSON kept, so a new kind of value from
 /// the server never fails a call.
 fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property: &str, ctx: &Ctx<'_>) -> TokenStream {
+    let name_text = name.to_string();
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types = variants.iter().map(|v| rust_type(&v.ty, ctx));
     let docs = variants.iter().map(|v| {
@@ -422,8 +452,14 @@ fn tagged_union(name: &Ident, doc: &TokenStream, variants: &[Variant], property:
                 let value = serde_json::Value::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
-                    #( Some(#patterns) => crate::tagged::variant(value).map(Self::#names), )*
-                    _ => Ok(Self::Unknown(value)),
+                    #( Some(#patterns) => crate::tagged::variant(&value).map(Self::#names), )*
+                    _ => crate::tagged::unknown(
+                        value,
+                        #name_text,
+                        #property,
+                        &[#( |v| crate::de::variant(v).map(Self::#names), )*],
+                        Self::Unknown,
+                    ),
                 }
             }
         }
@@ -473,6 +509,12 @@ fn variant_froms(name: &Ident, variants: &[Variant], ctx: &Ctx<'_>) -> TokenStre
             }
         });
     quote!(#(#impls)*)
+}
+
+/// The name of an untagged union's catch-all variant: `Unknown`, unless a variant has it.
+fn catch_all_name(variants: &[Variant]) -> Ident {
+    let taken = |n: &str| variants.iter().any(|v| v.rust_name == n);
+    ident(["Unknown", "UnknownShape", "UnknownValue"].into_iter().find(|n| !taken(n)).unwrap_or("Unknown_"))
 }
 
 /// Whether a type is an untagged union (which has `From` its variants).

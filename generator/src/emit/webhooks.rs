@@ -47,7 +47,7 @@ pub fn event_enum(api: &Api, structs: &BTreeMap<Vec<String>, String>) -> TokenSt
             let value = serde_json::Value::deserialize(deserializer)?;
             let kind = event_type_of(&value).map(str::to_owned);
             match kind.as_deref() {
-                #( Some(#patterns) => crate::tagged::variant(value).map(Self::#names), )*
+                #( Some(#patterns) => crate::tagged::variant(&value).map(Self::#names), )*
                 _ => Ok(Self::Unknown(value)),
             }
         }

@@ -151,6 +151,33 @@ impl<'a> TypeSpace<'a> {
         Resolved::Missing("a cycle of $refs".into())
     }
 
+    /// The string values a union member declares for its discriminator `property`.
+    fn declared_tags(&self, member: &'a ReferenceOr<Schema>, property: &str) -> Vec<String> {
+        let Resolved::Schema(s) = self.resolve(member) else { return Vec::new() };
+        let SchemaKind::Type(Type::Object(object)) = &s.schema_kind else { return Vec::new() };
+        let prop = match object.properties.get(property) {
+            Some(ReferenceOr::Item(p)) => Some(&**p),
+            Some(ReferenceOr::Reference { reference }) => {
+                match self.resolve_ref(reference) {
+                    Resolved::Schema(p) => Some(p),
+                    Resolved::Missing(_) => None,
+                }
+            }
+            None => None,
+        };
+        match prop.map(|p| &p.schema_kind) {
+            Some(SchemaKind::Type(Type::String(t))) => t.enumeration.iter().flatten().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn resolve_ref(&self, reference: &str) -> Resolved<'a> {
+        match reference.strip_prefix(COMPONENT_PREFIX).and_then(|n| self.components.get(n)) {
+            Some(next) => self.resolve(next),
+            None => Resolved::Missing(reference.to_string()),
+        }
+    }
+
     /// Whether a (possibly referenced) schema admits `null`.
     pub fn is_nullable(&self, schema: &'a ReferenceOr<Schema>) -> bool {
         match self.resolve(schema) {
@@ -371,7 +398,14 @@ impl<'a> TypeSpace<'a> {
                         .map(|(tag, _)| tag.clone())
                         .collect();
                     if mapped.is_empty() {
-                        vec![name.to_string()]
+                        // No mapping: OpenAPI's implicit tag is the schema's name, but where the
+                        // variant declares the tag's values (an enum or `const`), those are
+                        // what the API sends; they come first.
+                        let mut tags = self.declared_tags(member, &d.property_name);
+                        if !tags.iter().any(|t| t == name) {
+                            tags.push(name.to_string());
+                        }
+                        tags
                     } else {
                         mapped
                     }

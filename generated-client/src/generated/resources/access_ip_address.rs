@@ -200,12 +200,29 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
         deserializer.deserialize_struct("AccessIpAddressListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpAddressListFilterCreatedAt {
     DateRangeFilter(AccessIpAddressListFilterCreatedAtDateRangeFilter),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AccessIpAddressListFilterCreatedAt",
+            &[
+                |v| crate::de::variant(v).map(Self::DateRangeFilter),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AccessIpAddressListFilterCreatedAt {
     fn from(value: String) -> Self {

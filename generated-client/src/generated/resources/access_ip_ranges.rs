@@ -169,12 +169,29 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlockCidrBlock
         deserializer.deserialize_struct("AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpRangesListFilterCidrBlock {
     CidrBlockPatternFilter(AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AccessIpRangesListFilterCidrBlock",
+            &[
+                |v| crate::de::variant(v).map(Self::CidrBlockPatternFilter),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AccessIpRangesListFilterCidrBlock {
     fn from(value: String) -> Self {
@@ -257,12 +274,29 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
         deserializer.deserialize_struct("AccessIpRangesListFilterCreatedAtDateRangeFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpRangesListFilterCreatedAt {
     DateRangeFilter(AccessIpRangesListFilterCreatedAtDateRangeFilter),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AccessIpRangesListFilterCreatedAt",
+            &[
+                |v| crate::de::variant(v).map(Self::DateRangeFilter),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AccessIpRangesListFilterCreatedAt {
     fn from(value: String) -> Self {

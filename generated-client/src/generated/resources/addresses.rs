@@ -379,12 +379,29 @@ impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReferenceObject
         deserializer.deserialize_struct("AddressesListFilterCustomerReferenceObject2", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AddressesListFilterCustomerReference {
     Object2(AddressesListFilterCustomerReferenceObject2),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AddressesListFilterCustomerReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AddressesListFilterCustomerReference",
+            &[
+                |v| crate::de::variant(v).map(Self::Object2),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AddressesListFilterCustomerReference {
     fn from(value: String) -> Self {

@@ -562,18 +562,26 @@ pub type DocumentsUploadJsonResponse = crate::Data<crate::types::DocServiceDocum
 pub type DocumentsRetrieveResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsUpdateResponse = crate::Data<crate::types::DocServiceDocument>;
 pub type DocumentsDeleteResponse = crate::Data<crate::types::DocServiceDocument>;
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocumentsGenerateDownloadLinkResponseData {
     /// Pre-signed temporary URL for downloading the document
-    pub url: Option<String>,
+    pub url: String,
+}
+impl DocumentsGenerateDownloadLinkResponseData {
+    /// A `DocumentsGenerateDownloadLinkResponseData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `url`: Pre-signed temporary URL for downloading the document
+    pub fn new(url: impl Into<String>) -> Self {
+        DocumentsGenerateDownloadLinkResponseData {
+            url: url.into(),
+        }
+    }
 }
 impl serde::Serialize for DocumentsGenerateDownloadLinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("DocumentsGenerateDownloadLinkResponseData", 1)?;
-        if let Some(v) = &self.url {
-            out.serialize_field("url", v)?;
-        }
+        out.serialize_field("url", &self.url)?;
         out.end()
     }
 }
@@ -590,12 +598,12 @@ impl<'de> serde::Deserialize<'de> for DocumentsGenerateDownloadLinkResponseData 
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(DocumentsGenerateDownloadLinkResponseData {
-                    url: f0,
+                    url: crate::de::required(f0, "url")?,
                 })
             }
         }

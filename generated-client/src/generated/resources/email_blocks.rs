@@ -425,12 +425,29 @@ impl From<&str> for EmailBlocksListSort {
     }
 }
 crate::string_enum!(EmailBlocksListSort);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailBlocksListResponse {
     EmailBlockListOffsetResponse(crate::types::EmailBlockListOffsetResponse),
     EmailBlockListCursorResponse(crate::types::EmailBlockListCursorResponse),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EmailBlocksListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "EmailBlocksListResponse",
+            &[
+                |v| crate::de::variant(v).map(Self::EmailBlockListOffsetResponse),
+                |v| crate::de::variant(v).map(Self::EmailBlockListCursorResponse),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::EmailBlockListOffsetResponse> for EmailBlocksListResponse {
     fn from(value: crate::types::EmailBlockListOffsetResponse) -> Self {

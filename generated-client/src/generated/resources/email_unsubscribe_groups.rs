@@ -400,12 +400,29 @@ impl From<&str> for EmailUnsubscribeGroupsDeleteForceString {
     }
 }
 crate::string_enum!(EmailUnsubscribeGroupsDeleteForceString);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailUnsubscribeGroupsDeleteForce {
     String(EmailUnsubscribeGroupsDeleteForceString),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EmailUnsubscribeGroupsDeleteForce {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "EmailUnsubscribeGroupsDeleteForce",
+            &[
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<EmailUnsubscribeGroupsDeleteForceString>
 for EmailUnsubscribeGroupsDeleteForce {

@@ -69,12 +69,30 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
     In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
     fn from(value: String) -> Self {
@@ -137,12 +155,29 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpAssignmentHealthRetrieveFilterGlobalIpId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     fn from(value: String) -> Self {

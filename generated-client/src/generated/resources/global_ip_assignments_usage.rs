@@ -69,12 +69,30 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
     In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
     fn from(value: String) -> Self {
@@ -137,12 +155,29 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlob
         deserializer.deserialize_struct("GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
     In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
     fn from(value: String) -> Self {

@@ -67,12 +67,29 @@ impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpIdIn 
         deserializer.deserialize_struct("GlobalIpLatencyRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpLatencyRetrieveFilterGlobalIpId {
     In(GlobalIpLatencyRetrieveFilterGlobalIpIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpLatencyRetrieveFilterGlobalIpId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpLatencyRetrieveFilterGlobalIpId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpLatencyRetrieveFilterGlobalIpId {
     fn from(value: String) -> Self {

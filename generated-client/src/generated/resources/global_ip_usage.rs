@@ -67,12 +67,29 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
         deserializer.deserialize_struct("GlobalIpUsageRetrieveFilterGlobalIpIdIn", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpUsageRetrieveFilterGlobalIpId {
     In(GlobalIpUsageRetrieveFilterGlobalIpIdIn),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "GlobalIpUsageRetrieveFilterGlobalIpId",
+            &[
+                |v| crate::de::variant(v).map(Self::In),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for GlobalIpUsageRetrieveFilterGlobalIpId {
     fn from(value: String) -> Self {

@@ -512,12 +512,29 @@ pub type MessagesScheduleResponse = crate::Data<crate::types::OutboundMessagePay
 pub type MessagesSendShortCodeResponse = crate::Data<
     crate::types::OutboundMessagePayload,
 >;
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MessagesRetrieveResponseData {
     OutboundMessagePayload(crate::types::OutboundMessagePayload),
     InboundMessagePayload(crate::types::InboundMessagePayload),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for MessagesRetrieveResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "MessagesRetrieveResponseData",
+            &[
+                |v| crate::de::variant(v).map(Self::OutboundMessagePayload),
+                |v| crate::de::variant(v).map(Self::InboundMessagePayload),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::OutboundMessagePayload> for MessagesRetrieveResponseData {
     fn from(value: crate::types::OutboundMessagePayload) -> Self {

@@ -1963,7 +1963,7 @@ impl From<&str> for Messaging10dlcGetEnumEndpoint {
     }
 }
 crate::string_enum!(Messaging10dlcGetEnumEndpoint);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum Messaging10dlcGetEnumResponse {
@@ -1972,6 +1972,26 @@ pub enum Messaging10dlcGetEnumResponse {
     EnumObjectListResponse(crate::types::EnumObjectListResponse),
     EnumObjectToStringResponse(crate::types::EnumObjectToStringResponse),
     EnumObjecToObjecttResponse(crate::types::EnumObjecToObjecttResponse),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for Messaging10dlcGetEnumResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "Messaging10dlcGetEnumResponse",
+            &[
+                |v| crate::de::variant(v).map(Self::EnumPaginatedResponse),
+                |v| crate::de::variant(v).map(Self::EnumStringListResponse),
+                |v| crate::de::variant(v).map(Self::EnumObjectListResponse),
+                |v| crate::de::variant(v).map(Self::EnumObjectToStringResponse),
+                |v| crate::de::variant(v).map(Self::EnumObjecToObjecttResponse),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::EnumStringListResponse> for Messaging10dlcGetEnumResponse {
     fn from(value: crate::types::EnumStringListResponse) -> Self {

@@ -281,12 +281,29 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
         deserializer.deserialize_struct("MobilePushCredentialsListFilter", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum MobilePushCredentialsCreateBody {
     CreateIosPushCredentialRequest(crate::types::CreateIosPushCredentialRequest),
     CreateAndroidPushCredentialRequest(crate::types::CreateAndroidPushCredentialRequest),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for MobilePushCredentialsCreateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "MobilePushCredentialsCreateBody",
+            &[
+                |v| crate::de::variant(v).map(Self::CreateIosPushCredentialRequest),
+                |v| crate::de::variant(v).map(Self::CreateAndroidPushCredentialRequest),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::CreateIosPushCredentialRequest>
 for MobilePushCredentialsCreateBody {

@@ -128,12 +128,29 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableService
         deserializer.deserialize_struct("NetworkCoverageListFiltersAvailableServicesContains", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum NetworkCoverageListFiltersAvailableServices {
     Contains(NetworkCoverageListFiltersAvailableServicesContains),
     AvailableService(crate::types::AvailableService),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableServices {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "NetworkCoverageListFiltersAvailableServices",
+            &[
+                |v| crate::de::variant(v).map(Self::Contains),
+                |v| crate::de::variant(v).map(Self::AvailableService),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::AvailableService>
 for NetworkCoverageListFiltersAvailableServices {

@@ -1211,12 +1211,29 @@ impl From<&str> for PhoneNumbersListSort {
 }
 crate::string_enum!(PhoneNumbersListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PhoneNumbersListFilterCountryIsoAlpha2 {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersListFilterCountryIsoAlpha2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PhoneNumbersListFilterCountryIsoAlpha2",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for PhoneNumbersListFilterCountryIsoAlpha2 {
     fn from(value: String) -> Self {
@@ -2928,12 +2945,29 @@ impl From<&str> for PhoneNumbersSlimListSort {
 }
 crate::string_enum!(PhoneNumbersSlimListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PhoneNumbersSlimListFilterCountryIsoAlpha2",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     fn from(value: String) -> Self {

@@ -882,43 +882,58 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsListResponse {
     }
 }
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsCreateBodyAddress {
     /// The locality of the company
-    pub city: Option<String>,
+    pub city: String,
     /// The country code of the company
-    pub country_code: Option<String>,
+    pub country_code: String,
     /// The extended address of the company
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: Option<String>,
+    pub state: String,
     /// The street address of the company
-    pub street_address: Option<String>,
+    pub street_address: String,
     /// The postal code of the company
-    pub zip_code: Option<String>,
+    pub zip_code: String,
+}
+impl PortingLoaConfigurationsCreateBodyAddress {
+    /// A `PortingLoaConfigurationsCreateBodyAddress` from its required fields; the optional ones are `None`.
+    ///
+    /// - `city`: The locality of the company
+    /// - `country_code`: The country code of the company
+    /// - `state`: The administrative area of the company
+    /// - `street_address`: The street address of the company
+    /// - `zip_code`: The postal code of the company
+    pub fn new(
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        state: impl Into<String>,
+        street_address: impl Into<String>,
+        zip_code: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsCreateBodyAddress {
+            city: city.into(),
+            country_code: country_code.into(),
+            extended_address: None,
+            state: state.into(),
+            street_address: street_address.into(),
+            zip_code: zip_code.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyAddress", 6)?;
-        if let Some(v) = &self.city {
-            out.serialize_field("city", v)?;
-        }
-        if let Some(v) = &self.country_code {
-            out.serialize_field("country_code", v)?;
-        }
+        out.serialize_field("city", &self.city)?;
+        out.serialize_field("country_code", &self.country_code)?;
         if let Some(v) = &self.extended_address {
             out.serialize_field("extended_address", v)?;
         }
-        if let Some(v) = &self.state {
-            out.serialize_field("state", v)?;
-        }
-        if let Some(v) = &self.street_address {
-            out.serialize_field("street_address", v)?;
-        }
-        if let Some(v) = &self.zip_code {
-            out.serialize_field("zip_code", v)?;
-        }
+        out.serialize_field("state", &self.state)?;
+        out.serialize_field("street_address", &self.street_address)?;
+        out.serialize_field("zip_code", &self.zip_code)?;
         out.end()
     }
 }
@@ -947,22 +962,22 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress 
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsCreateBodyAddress {
-                    city: f0,
-                    country_code: f1,
+                    city: crate::de::required(f0, "city")?,
+                    country_code: crate::de::required(f1, "country_code")?,
                     extended_address: f2,
-                    state: f3,
-                    street_address: f4,
-                    zip_code: f5,
+                    state: crate::de::required(f3, "state")?,
+                    street_address: crate::de::required(f4, "street_address")?,
+                    zip_code: crate::de::required(f5, "zip_code")?,
                 })
             }
         }
@@ -970,23 +985,31 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyAddress 
     }
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsCreateBodyContact {
     /// The email address of the contact
-    pub email: Option<String>,
+    pub email: String,
     /// The phone number of the contact
-    pub phone_number: Option<String>,
+    pub phone_number: String,
+}
+impl PortingLoaConfigurationsCreateBodyContact {
+    /// A `PortingLoaConfigurationsCreateBodyContact` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email`: The email address of the contact
+    /// - `phone_number`: The phone number of the contact
+    pub fn new(email: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        PortingLoaConfigurationsCreateBodyContact {
+            email: email.into(),
+            phone_number: phone_number.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyContact", 2)?;
-        if let Some(v) = &self.email {
-            out.serialize_field("email", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
         out.end()
     }
 }
@@ -1004,14 +1027,14 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact 
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsCreateBodyContact {
-                    email: f0,
-                    phone_number: f1,
+                    email: crate::de::required(f0, "email")?,
+                    phone_number: crate::de::required(f1, "phone_number")?,
                 })
             }
         }
@@ -1019,18 +1042,26 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyContact 
     }
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsCreateBodyLogo {
     /// The document identification
-    pub document_id: Option<String>,
+    pub document_id: String,
+}
+impl PortingLoaConfigurationsCreateBodyLogo {
+    /// A `PortingLoaConfigurationsCreateBodyLogo` from its required fields; the optional ones are `None`.
+    ///
+    /// - `document_id`: The document identification
+    pub fn new(document_id: impl Into<String>) -> Self {
+        PortingLoaConfigurationsCreateBodyLogo {
+            document_id: document_id.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsCreateBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsCreateBodyLogo", 1)?;
-        if let Some(v) = &self.document_id {
-            out.serialize_field("document_id", v)?;
-        }
+        out.serialize_field("document_id", &self.document_id)?;
         out.end()
     }
 }
@@ -1047,12 +1078,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsCreateBodyLogo {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsCreateBodyLogo {
-                    document_id: f0,
+                    document_id: crate::de::required(f0, "document_id")?,
                 })
             }
         }
@@ -1150,43 +1181,58 @@ pub type PortingLoaConfigurationsCreateResponse = crate::Data<
     crate::types::PortingLoaConfiguration,
 >;
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsPreviewBodyAddress {
     /// The locality of the company
-    pub city: Option<String>,
+    pub city: String,
     /// The country code of the company
-    pub country_code: Option<String>,
+    pub country_code: String,
     /// The extended address of the company
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: Option<String>,
+    pub state: String,
     /// The street address of the company
-    pub street_address: Option<String>,
+    pub street_address: String,
     /// The postal code of the company
-    pub zip_code: Option<String>,
+    pub zip_code: String,
+}
+impl PortingLoaConfigurationsPreviewBodyAddress {
+    /// A `PortingLoaConfigurationsPreviewBodyAddress` from its required fields; the optional ones are `None`.
+    ///
+    /// - `city`: The locality of the company
+    /// - `country_code`: The country code of the company
+    /// - `state`: The administrative area of the company
+    /// - `street_address`: The street address of the company
+    /// - `zip_code`: The postal code of the company
+    pub fn new(
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        state: impl Into<String>,
+        street_address: impl Into<String>,
+        zip_code: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsPreviewBodyAddress {
+            city: city.into(),
+            country_code: country_code.into(),
+            extended_address: None,
+            state: state.into(),
+            street_address: street_address.into(),
+            zip_code: zip_code.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyAddress", 6)?;
-        if let Some(v) = &self.city {
-            out.serialize_field("city", v)?;
-        }
-        if let Some(v) = &self.country_code {
-            out.serialize_field("country_code", v)?;
-        }
+        out.serialize_field("city", &self.city)?;
+        out.serialize_field("country_code", &self.country_code)?;
         if let Some(v) = &self.extended_address {
             out.serialize_field("extended_address", v)?;
         }
-        if let Some(v) = &self.state {
-            out.serialize_field("state", v)?;
-        }
-        if let Some(v) = &self.street_address {
-            out.serialize_field("street_address", v)?;
-        }
-        if let Some(v) = &self.zip_code {
-            out.serialize_field("zip_code", v)?;
-        }
+        out.serialize_field("state", &self.state)?;
+        out.serialize_field("street_address", &self.street_address)?;
+        out.serialize_field("zip_code", &self.zip_code)?;
         out.end()
     }
 }
@@ -1215,22 +1261,22 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsPreviewBodyAddress {
-                    city: f0,
-                    country_code: f1,
+                    city: crate::de::required(f0, "city")?,
+                    country_code: crate::de::required(f1, "country_code")?,
                     extended_address: f2,
-                    state: f3,
-                    street_address: f4,
-                    zip_code: f5,
+                    state: crate::de::required(f3, "state")?,
+                    street_address: crate::de::required(f4, "street_address")?,
+                    zip_code: crate::de::required(f5, "zip_code")?,
                 })
             }
         }
@@ -1238,23 +1284,31 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyAddress
     }
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsPreviewBodyContact {
     /// The email address of the contact
-    pub email: Option<String>,
+    pub email: String,
     /// The phone number of the contact
-    pub phone_number: Option<String>,
+    pub phone_number: String,
+}
+impl PortingLoaConfigurationsPreviewBodyContact {
+    /// A `PortingLoaConfigurationsPreviewBodyContact` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email`: The email address of the contact
+    /// - `phone_number`: The phone number of the contact
+    pub fn new(email: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        PortingLoaConfigurationsPreviewBodyContact {
+            email: email.into(),
+            phone_number: phone_number.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyContact", 2)?;
-        if let Some(v) = &self.email {
-            out.serialize_field("email", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
         out.end()
     }
 }
@@ -1272,14 +1326,14 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsPreviewBodyContact {
-                    email: f0,
-                    phone_number: f1,
+                    email: crate::de::required(f0, "email")?,
+                    phone_number: crate::de::required(f1, "phone_number")?,
                 })
             }
         }
@@ -1287,18 +1341,26 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyContact
     }
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsPreviewBodyLogo {
     /// The document identification
-    pub document_id: Option<String>,
+    pub document_id: String,
+}
+impl PortingLoaConfigurationsPreviewBodyLogo {
+    /// A `PortingLoaConfigurationsPreviewBodyLogo` from its required fields; the optional ones are `None`.
+    ///
+    /// - `document_id`: The document identification
+    pub fn new(document_id: impl Into<String>) -> Self {
+        PortingLoaConfigurationsPreviewBodyLogo {
+            document_id: document_id.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsPreviewBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsPreviewBodyLogo", 1)?;
-        if let Some(v) = &self.document_id {
-            out.serialize_field("document_id", v)?;
-        }
+        out.serialize_field("document_id", &self.document_id)?;
         out.end()
     }
 }
@@ -1315,12 +1377,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsPreviewBodyLogo {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsPreviewBodyLogo {
-                    document_id: f0,
+                    document_id: crate::de::required(f0, "document_id")?,
                 })
             }
         }
@@ -1418,43 +1480,58 @@ pub type PortingLoaConfigurationsRetrieveResponse = crate::Data<
     crate::types::PortingLoaConfiguration,
 >;
 /// The address of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsUpdateBodyAddress {
     /// The locality of the company
-    pub city: Option<String>,
+    pub city: String,
     /// The country code of the company
-    pub country_code: Option<String>,
+    pub country_code: String,
     /// The extended address of the company
     pub extended_address: Option<String>,
     /// The administrative area of the company
-    pub state: Option<String>,
+    pub state: String,
     /// The street address of the company
-    pub street_address: Option<String>,
+    pub street_address: String,
     /// The postal code of the company
-    pub zip_code: Option<String>,
+    pub zip_code: String,
+}
+impl PortingLoaConfigurationsUpdateBodyAddress {
+    /// A `PortingLoaConfigurationsUpdateBodyAddress` from its required fields; the optional ones are `None`.
+    ///
+    /// - `city`: The locality of the company
+    /// - `country_code`: The country code of the company
+    /// - `state`: The administrative area of the company
+    /// - `street_address`: The street address of the company
+    /// - `zip_code`: The postal code of the company
+    pub fn new(
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        state: impl Into<String>,
+        street_address: impl Into<String>,
+        zip_code: impl Into<String>,
+    ) -> Self {
+        PortingLoaConfigurationsUpdateBodyAddress {
+            city: city.into(),
+            country_code: country_code.into(),
+            extended_address: None,
+            state: state.into(),
+            street_address: street_address.into(),
+            zip_code: zip_code.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyAddress", 6)?;
-        if let Some(v) = &self.city {
-            out.serialize_field("city", v)?;
-        }
-        if let Some(v) = &self.country_code {
-            out.serialize_field("country_code", v)?;
-        }
+        out.serialize_field("city", &self.city)?;
+        out.serialize_field("country_code", &self.country_code)?;
         if let Some(v) = &self.extended_address {
             out.serialize_field("extended_address", v)?;
         }
-        if let Some(v) = &self.state {
-            out.serialize_field("state", v)?;
-        }
-        if let Some(v) = &self.street_address {
-            out.serialize_field("street_address", v)?;
-        }
-        if let Some(v) = &self.zip_code {
-            out.serialize_field("zip_code", v)?;
-        }
+        out.serialize_field("state", &self.state)?;
+        out.serialize_field("street_address", &self.street_address)?;
+        out.serialize_field("zip_code", &self.zip_code)?;
         out.end()
     }
 }
@@ -1483,22 +1560,22 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress 
                 let mut f5 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
+                        5 => f5 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsUpdateBodyAddress {
-                    city: f0,
-                    country_code: f1,
+                    city: crate::de::required(f0, "city")?,
+                    country_code: crate::de::required(f1, "country_code")?,
                     extended_address: f2,
-                    state: f3,
-                    street_address: f4,
-                    zip_code: f5,
+                    state: crate::de::required(f3, "state")?,
+                    street_address: crate::de::required(f4, "street_address")?,
+                    zip_code: crate::de::required(f5, "zip_code")?,
                 })
             }
         }
@@ -1506,23 +1583,31 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyAddress 
     }
 }
 /// The contact information of the company.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsUpdateBodyContact {
     /// The email address of the contact
-    pub email: Option<String>,
+    pub email: String,
     /// The phone number of the contact
-    pub phone_number: Option<String>,
+    pub phone_number: String,
+}
+impl PortingLoaConfigurationsUpdateBodyContact {
+    /// A `PortingLoaConfigurationsUpdateBodyContact` from its required fields; the optional ones are `None`.
+    ///
+    /// - `email`: The email address of the contact
+    /// - `phone_number`: The phone number of the contact
+    pub fn new(email: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        PortingLoaConfigurationsUpdateBodyContact {
+            email: email.into(),
+            phone_number: phone_number.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyContact", 2)?;
-        if let Some(v) = &self.email {
-            out.serialize_field("email", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
+        out.serialize_field("email", &self.email)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
         out.end()
     }
 }
@@ -1540,14 +1625,14 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact 
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsUpdateBodyContact {
-                    email: f0,
-                    phone_number: f1,
+                    email: crate::de::required(f0, "email")?,
+                    phone_number: crate::de::required(f1, "phone_number")?,
                 })
             }
         }
@@ -1555,18 +1640,26 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyContact 
     }
 }
 /// The logo of the LOA configuration
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingLoaConfigurationsUpdateBodyLogo {
     /// The document identification
-    pub document_id: Option<String>,
+    pub document_id: String,
+}
+impl PortingLoaConfigurationsUpdateBodyLogo {
+    /// A `PortingLoaConfigurationsUpdateBodyLogo` from its required fields; the optional ones are `None`.
+    ///
+    /// - `document_id`: The document identification
+    pub fn new(document_id: impl Into<String>) -> Self {
+        PortingLoaConfigurationsUpdateBodyLogo {
+            document_id: document_id.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingLoaConfigurationsUpdateBodyLogo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingLoaConfigurationsUpdateBodyLogo", 1)?;
-        if let Some(v) = &self.document_id {
-            out.serialize_field("document_id", v)?;
-        }
+        out.serialize_field("document_id", &self.document_id)?;
         out.end()
     }
 }
@@ -1583,12 +1676,12 @@ impl<'de> serde::Deserialize<'de> for PortingLoaConfigurationsUpdateBodyLogo {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingLoaConfigurationsUpdateBodyLogo {
-                    document_id: f0,
+                    document_id: crate::de::required(f0, "document_id")?,
                 })
             }
         }

@@ -5459,12 +5459,29 @@ impl From<&str> for PortingOrdersPhoneNumberBlocksListFilterStatusListItem {
 }
 crate::string_enum!(PortingOrdersPhoneNumberBlocksListFilterStatusListItem);
 /// Filter porting orders by status(es). Originally: filter\[status\], filter\[status\]\[in\]\[\]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PortingOrdersPhoneNumberBlocksListFilterStatus {
     List(Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>),
     String(PortingOrdersPhoneNumberBlocksListFilterStatusString),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PortingOrdersPhoneNumberBlocksListFilterStatus",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<PortingOrdersPhoneNumberBlocksListFilterStatusString>
 for PortingOrdersPhoneNumberBlocksListFilterStatus {
@@ -5479,12 +5496,30 @@ for PortingOrdersPhoneNumberBlocksListFilterStatus {
     }
 }
 /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PortingOrdersPhoneNumberBlocksListFilterSupportKey {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PortingOrdersPhoneNumberBlocksListFilterSupportKey",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
     fn from(value: String) -> Self {
@@ -5809,23 +5844,31 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyAc
         deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
     /// Specifies the end of the phone number range for this porting phone number block.
-    pub end_at: Option<String>,
+    pub end_at: String,
     /// Specifies the start of the phone number range for this porting phone number block.
-    pub start_at: Option<String>,
+    pub start_at: String,
+}
+impl PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+    /// A `PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_at`: Specifies the end of the phone number range for this porting phone number block.
+    /// - `start_at`: Specifies the start of the phone number range for this porting phone number block.
+    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
+        PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
+            end_at: end_at.into(),
+            start_at: start_at.into(),
+        }
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange", 2)?;
-        if let Some(v) = &self.end_at {
-            out.serialize_field("end_at", v)?;
-        }
-        if let Some(v) = &self.start_at {
-            out.serialize_field("start_at", v)?;
-        }
+        out.serialize_field("end_at", &self.end_at)?;
+        out.serialize_field("start_at", &self.start_at)?;
         out.end()
     }
 }
@@ -5843,14 +5886,14 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyPh
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-                    end_at: f0,
-                    start_at: f1,
+                    end_at: crate::de::required(f0, "end_at")?,
+                    start_at: crate::de::required(f1, "start_at")?,
                 })
             }
         }
@@ -6185,23 +6228,31 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBo
         deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
     /// Specifies the end of the extension range for this porting phone number extension.
-    pub end_at: Option<i64>,
+    pub end_at: i64,
     /// Specifies the start of the extension range for this porting phone number extension.
-    pub start_at: Option<i64>,
+    pub start_at: i64,
+}
+impl PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+    /// A `PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange` from its required fields; the optional ones are `None`.
+    ///
+    /// - `end_at`: Specifies the end of the extension range for this porting phone number extension.
+    /// - `start_at`: Specifies the start of the extension range for this porting phone number extension.
+    pub fn new(end_at: i64, start_at: i64) -> Self {
+        PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
+            end_at,
+            start_at,
+        }
+    }
 }
 impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange", 2)?;
-        if let Some(v) = &self.end_at {
-            out.serialize_field("end_at", v)?;
-        }
-        if let Some(v) = &self.start_at {
-            out.serialize_field("start_at", v)?;
-        }
+        out.serialize_field("end_at", &self.end_at)?;
+        out.serialize_field("start_at", &self.start_at)?;
         out.end()
     }
 }
@@ -6219,14 +6270,14 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBo
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-                    end_at: f0,
-                    start_at: f1,
+                    end_at: crate::de::required(f0, "end_at")?,
+                    start_at: crate::de::required(f1, "start_at")?,
                 })
             }
         }

@@ -1218,12 +1218,29 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListResponse {
     }
 }
 pub type PortoutsEventsRetrieveResponse = crate::Data<crate::types::PortoutEvent>;
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PortoutsListRejectionCodesFilterCode {
     List(Vec<i64>),
     Integer(i64),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PortoutsListRejectionCodesFilterCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PortoutsListRejectionCodesFilterCode",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::Integer),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<i64> for PortoutsListRejectionCodesFilterCode {
     fn from(value: i64) -> Self {

@@ -276,7 +276,7 @@ impl From<&str> for SpeechToTextTranscriptionInputFormat {
     }
 }
 crate::string_enum!(SpeechToTextTranscriptionInputFormat);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SpeechToTextTranscriptionModel {
@@ -288,6 +288,29 @@ pub enum SpeechToTextTranscriptionModel {
     SpeechmaticsModels(crate::types::SpeechmaticsModels),
     SonioxModels(crate::types::SonioxModels),
     ParakeetModels(crate::types::ParakeetModels),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for SpeechToTextTranscriptionModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "SpeechToTextTranscriptionModel",
+            &[
+                |v| crate::de::variant(v).map(Self::AzureModels),
+                |v| crate::de::variant(v).map(Self::DeepgramModels),
+                |v| crate::de::variant(v).map(Self::GoogleModels),
+                |v| crate::de::variant(v).map(Self::TelnyxModels),
+                |v| crate::de::variant(v).map(Self::XaiModels),
+                |v| crate::de::variant(v).map(Self::SpeechmaticsModels),
+                |v| crate::de::variant(v).map(Self::SonioxModels),
+                |v| crate::de::variant(v).map(Self::ParakeetModels),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<crate::types::AzureModels> for SpeechToTextTranscriptionModel {
     fn from(value: crate::types::AzureModels) -> Self {

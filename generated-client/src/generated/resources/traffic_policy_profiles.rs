@@ -415,19 +415,7 @@ impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesListResponse {
     }
 }
 /// Bandwidth limit in kbps. Must be 512 or 1024.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrafficPolicyProfilesCreateBodyLimitBwKbps {
     /// `512`
@@ -464,6 +452,24 @@ impl From<TrafficPolicyProfilesCreateBodyLimitBwKbps> for i64 {
 impl std::fmt::Display for TrafficPolicyProfilesCreateBodyLimitBwKbps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesCreateBodyLimitBwKbps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("TrafficPolicyProfilesCreateBodyLimitBwKbps", &other.to_string())?;
+        }
+        Ok(value)
     }
 }
 /// The type of the traffic policy profile.
@@ -634,19 +640,7 @@ pub type TrafficPolicyProfilesRetrieveResponse = crate::Data<
     crate::types::TrafficPolicyProfile,
 >;
 /// Bandwidth limit in kbps. Must be 512 or 1024, or null to remove.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrafficPolicyProfilesUpdateBodyLimitBwKbps {
     /// `512`
@@ -683,6 +677,24 @@ impl From<TrafficPolicyProfilesUpdateBodyLimitBwKbps> for i64 {
 impl std::fmt::Display for TrafficPolicyProfilesUpdateBodyLimitBwKbps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TrafficPolicyProfilesUpdateBodyLimitBwKbps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("TrafficPolicyProfilesUpdateBodyLimitBwKbps", &other.to_string())?;
+        }
+        Ok(value)
     }
 }
 /// The type of the traffic policy profile.

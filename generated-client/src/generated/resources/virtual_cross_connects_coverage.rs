@@ -132,12 +132,30 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFiltersAva
         deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     Contains(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains),
     Integer(i64),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "VirtualCrossConnectsCoverageListFiltersAvailableBandwidth",
+            &[
+                |v| crate::de::variant(v).map(Self::Contains),
+                |v| crate::de::variant(v).map(Self::Integer),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<i64> for VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     fn from(value: i64) -> Self {

@@ -72,13 +72,31 @@ impl From<&str> for WirelessBlocklistValuesListType {
     }
 }
 crate::string_enum!(WirelessBlocklistValuesListType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesListResponseData {
     Country(Vec<crate::types::Country>),
     Mcc(Vec<crate::types::Mcc>),
     Plmn(Vec<crate::types::Plmn>),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesListResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "WirelessBlocklistValuesListResponseData",
+            &[
+                |v| crate::de::variant(v).map(Self::Country),
+                |v| crate::de::variant(v).map(Self::Mcc),
+                |v| crate::de::variant(v).map(Self::Plmn),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<Vec<crate::types::Country>> for WirelessBlocklistValuesListResponseData {
     fn from(value: Vec<crate::types::Country>) -> Self {

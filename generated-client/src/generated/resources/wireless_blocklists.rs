@@ -288,13 +288,31 @@ impl From<&str> for WirelessBlocklistsCreateBodyType {
     }
 }
 crate::string_enum!(WirelessBlocklistsCreateBodyType);
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistsCreateBodyValuesItem {
     CountryCode(crate::types::CountryCode),
     MobileCountryCode(crate::types::MobileCountryCode),
     PlmnCode(crate::types::PlmnCode),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistsCreateBodyValuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "WirelessBlocklistsCreateBodyValuesItem",
+            &[
+                |v| crate::de::variant(v).map(Self::CountryCode),
+                |v| crate::de::variant(v).map(Self::MobileCountryCode),
+                |v| crate::de::variant(v).map(Self::PlmnCode),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 #[derive(Debug, Clone, PartialEq)]
 pub struct WirelessBlocklistsCreateBody {
@@ -368,13 +386,31 @@ pub type WirelessBlocklistsCreateResponse = crate::Data<crate::types::WirelessBl
 pub type WirelessBlocklistsRetrieveResponse = crate::Data<
     crate::types::WirelessBlocklist,
 >;
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistsUpdateBodyValuesItem {
     CountryCode(crate::types::CountryCode),
     MobileCountryCode(crate::types::MobileCountryCode),
     PlmnCode(crate::types::PlmnCode),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistsUpdateBodyValuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "WirelessBlocklistsUpdateBodyValuesItem",
+            &[
+                |v| crate::de::variant(v).map(Self::CountryCode),
+                |v| crate::de::variant(v).map(Self::MobileCountryCode),
+                |v| crate::de::variant(v).map(Self::PlmnCode),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WirelessBlocklistsUpdateBody {

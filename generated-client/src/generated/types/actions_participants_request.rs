@@ -79,12 +79,29 @@ impl From<&str> for ActionsParticipantsRequestParticipantsAll {
 crate::string_enum!(ActionsParticipantsRequestParticipantsAll);
 /// Either a list of participant id to perform the action on, or the keyword "all" to perform the action on all participant.
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ActionsParticipantsRequestParticipants {
     List(Vec<String>),
     All(ActionsParticipantsRequestParticipantsAll),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ActionsParticipantsRequestParticipants {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ActionsParticipantsRequestParticipants",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::All),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<ActionsParticipantsRequestParticipantsAll>
 for ActionsParticipantsRequestParticipants {

@@ -112,16 +112,30 @@ impl<'de> serde::Deserialize<'de> for AiAssistantAddMessagesRequestMessagesItem 
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("user") => crate::tagged::variant(value).map(Self::UserMessage),
+            Some("user") => crate::tagged::variant(&value).map(Self::UserMessage),
             Some("assistant") => {
-                crate::tagged::variant(value).map(Self::AssistantMessage)
+                crate::tagged::variant(&value).map(Self::AssistantMessage)
             }
-            Some("tool") => crate::tagged::variant(value).map(Self::ToolMessage),
-            Some("system") => crate::tagged::variant(value).map(Self::SystemMessage),
+            Some("tool") => crate::tagged::variant(&value).map(Self::ToolMessage),
+            Some("system") => crate::tagged::variant(&value).map(Self::SystemMessage),
             Some("developer") => {
-                crate::tagged::variant(value).map(Self::DeveloperMessage)
+                crate::tagged::variant(&value).map(Self::DeveloperMessage)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "AiAssistantAddMessagesRequestMessagesItem",
+                    "role",
+                    &[
+                        |v| crate::de::variant(v).map(Self::UserMessage),
+                        |v| crate::de::variant(v).map(Self::AssistantMessage),
+                        |v| crate::de::variant(v).map(Self::ToolMessage),
+                        |v| crate::de::variant(v).map(Self::SystemMessage),
+                        |v| crate::de::variant(v).map(Self::DeveloperMessage),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -184,16 +184,30 @@ impl<'de> serde::Deserialize<'de> for AiAssistantStartRequestMessageHistoryItem 
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("user") => crate::tagged::variant(value).map(Self::UserMessage),
+            Some("user") => crate::tagged::variant(&value).map(Self::UserMessage),
             Some("assistant") => {
-                crate::tagged::variant(value).map(Self::AssistantMessage)
+                crate::tagged::variant(&value).map(Self::AssistantMessage)
             }
-            Some("tool") => crate::tagged::variant(value).map(Self::ToolMessage),
-            Some("system") => crate::tagged::variant(value).map(Self::SystemMessage),
+            Some("tool") => crate::tagged::variant(&value).map(Self::ToolMessage),
+            Some("system") => crate::tagged::variant(&value).map(Self::SystemMessage),
             Some("developer") => {
-                crate::tagged::variant(value).map(Self::DeveloperMessage)
+                crate::tagged::variant(&value).map(Self::DeveloperMessage)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "AiAssistantStartRequestMessageHistoryItem",
+                    "role",
+                    &[
+                        |v| crate::de::variant(v).map(Self::UserMessage),
+                        |v| crate::de::variant(v).map(Self::AssistantMessage),
+                        |v| crate::de::variant(v).map(Self::ToolMessage),
+                        |v| crate::de::variant(v).map(Self::SystemMessage),
+                        |v| crate::de::variant(v).map(Self::DeveloperMessage),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }
@@ -261,19 +275,35 @@ impl<'de> serde::Deserialize<'de> for AiAssistantStartRequestVoiceSettings {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("elevenlabs") => {
-                crate::tagged::variant(value).map(Self::ElevenLabsVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ElevenLabsVoiceSettings)
             }
             Some("telnyx") => {
-                crate::tagged::variant(value).map(Self::TelnyxVoiceSettings)
+                crate::tagged::variant(&value).map(Self::TelnyxVoiceSettings)
             }
-            Some("aws") => crate::tagged::variant(value).map(Self::AwsVoiceSettings),
-            Some("azure") => crate::tagged::variant(value).map(Self::AzureVoiceSettings),
-            Some("rime") => crate::tagged::variant(value).map(Self::RimeVoiceSettings),
+            Some("aws") => crate::tagged::variant(&value).map(Self::AwsVoiceSettings),
+            Some("azure") => crate::tagged::variant(&value).map(Self::AzureVoiceSettings),
+            Some("rime") => crate::tagged::variant(&value).map(Self::RimeVoiceSettings),
             Some("resemble") => {
-                crate::tagged::variant(value).map(Self::ResembleVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ResembleVoiceSettings)
             }
-            Some("xai") => crate::tagged::variant(value).map(Self::XaiVoiceSettings),
-            _ => Ok(Self::Unknown(value)),
+            Some("xai") => crate::tagged::variant(&value).map(Self::XaiVoiceSettings),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "AiAssistantStartRequestVoiceSettings",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::ElevenLabsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::TelnyxVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AwsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AzureVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::RimeVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::ResembleVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::XaiVoiceSettings),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

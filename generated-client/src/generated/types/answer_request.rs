@@ -319,22 +319,32 @@ impl<'de> serde::Deserialize<'de> for AnswerRequest {
 }
 /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerRequestDeepfakeDetection {
     /// Whether deepfake detection is enabled.
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// Maximum time in seconds to wait for RTP audio before timing out. If no audio is received within this window, detection stops with an error.
     pub rtp_timeout: Option<i32>,
     /// Maximum time in seconds to wait for a detection result before timing out.
     pub timeout: Option<i32>,
 }
+impl AnswerRequestDeepfakeDetection {
+    /// A `AnswerRequestDeepfakeDetection` from its required fields; the optional ones are `None`.
+    ///
+    /// - `enabled`: Whether deepfake detection is enabled.
+    pub fn new(enabled: bool) -> Self {
+        AnswerRequestDeepfakeDetection {
+            enabled,
+            rtp_timeout: None,
+            timeout: None,
+        }
+    }
+}
 impl serde::Serialize for AnswerRequestDeepfakeDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("AnswerRequestDeepfakeDetection", 3)?;
-        if let Some(v) = &self.enabled {
-            out.serialize_field("enabled", v)?;
-        }
+        out.serialize_field("enabled", &self.enabled)?;
         if let Some(v) = &self.rtp_timeout {
             out.serialize_field("rtp_timeout", v)?;
         }
@@ -359,14 +369,14 @@ impl<'de> serde::Deserialize<'de> for AnswerRequestDeepfakeDetection {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(AnswerRequestDeepfakeDetection {
-                    enabled: f0,
+                    enabled: crate::de::required(f0, "enabled")?,
                     rtp_timeout: f1,
                     timeout: f2,
                 })

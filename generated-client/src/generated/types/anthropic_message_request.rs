@@ -258,12 +258,29 @@ impl<'de> serde::Deserialize<'de> for AnthropicMessageRequest {
 }
 /// System prompt. Can be a string or an array of content blocks following the Anthropic API format.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AnthropicMessageRequestSystem {
     List(Vec<serde_json::Map<String, serde_json::Value>>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AnthropicMessageRequestSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AnthropicMessageRequestSystem",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AnthropicMessageRequestSystem {
     fn from(value: String) -> Self {

@@ -126,18 +126,33 @@ impl<'de> serde::Deserialize<'de> for AssistantToolsItem {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("book_appointment") => {
-                crate::tagged::variant(value).map(Self::BookAppointmentTool)
+                crate::tagged::variant(&value).map(Self::BookAppointmentTool)
             }
             Some("check_availability") => {
-                crate::tagged::variant(value).map(Self::CheckAvailabilityTool)
+                crate::tagged::variant(&value).map(Self::CheckAvailabilityTool)
             }
-            Some("webhook") => crate::tagged::variant(value).map(Self::WebhookTool),
-            Some("hangup") => crate::tagged::variant(value).map(Self::HangupTool),
-            Some("transfer") => crate::tagged::variant(value).map(Self::TransferTool),
+            Some("webhook") => crate::tagged::variant(&value).map(Self::WebhookTool),
+            Some("hangup") => crate::tagged::variant(&value).map(Self::HangupTool),
+            Some("transfer") => crate::tagged::variant(&value).map(Self::TransferTool),
             Some("retrieval") => {
-                crate::tagged::variant(value).map(Self::CallControlRetrievalTool)
+                crate::tagged::variant(&value).map(Self::CallControlRetrievalTool)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "AssistantToolsItem",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::BookAppointmentTool),
+                        |v| crate::de::variant(v).map(Self::CheckAvailabilityTool),
+                        |v| crate::de::variant(v).map(Self::WebhookTool),
+                        |v| crate::de::variant(v).map(Self::HangupTool),
+                        |v| crate::de::variant(v).map(Self::TransferTool),
+                        |v| crate::de::variant(v).map(Self::CallControlRetrievalTool),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 pub type AssistantTools = Vec<AssistantToolsItem2>;
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AssistantToolsItem2 {
@@ -21,6 +21,33 @@ pub enum AssistantToolsItem2 {
     SendMessageTool(super::SendMessageTool),
     SkipTurnTool(super::SkipTurnTool),
     PayTool(super::PayTool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AssistantToolsItem2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AssistantToolsItem2",
+            &[
+                |v| crate::de::variant(v).map(Self::InferenceEmbeddingWebhookTool),
+                |v| crate::de::variant(v).map(Self::ClientSideTool),
+                |v| crate::de::variant(v).map(Self::RetrievalTool),
+                |v| crate::de::variant(v).map(Self::HandoffTool),
+                |v| crate::de::variant(v).map(Self::HangupTool),
+                |v| crate::de::variant(v).map(Self::InferenceEmbeddingTransferTool),
+                |v| crate::de::variant(v).map(Self::InviteTool),
+                |v| crate::de::variant(v).map(Self::SipReferTool),
+                |v| crate::de::variant(v).map(Self::DtmfTool),
+                |v| crate::de::variant(v).map(Self::SendMessageTool),
+                |v| crate::de::variant(v).map(Self::SkipTurnTool),
+                |v| crate::de::variant(v).map(Self::PayTool),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::InferenceEmbeddingWebhookTool> for AssistantToolsItem2 {
     fn from(value: super::InferenceEmbeddingWebhookTool) -> Self {

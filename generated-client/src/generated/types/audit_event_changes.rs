@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for AuditEventChanges {
 }
 /// The previous value of the field. Can be any JSON type.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesFrom {
@@ -70,6 +70,26 @@ pub enum AuditEventChangesFrom {
     Number(f64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AuditEventChangesFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AuditEventChangesFrom",
+            &[
+                |v| crate::de::variant(v).map(Self::Object4),
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::Number),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AuditEventChangesFrom {
     fn from(value: String) -> Self {
@@ -103,7 +123,7 @@ impl From<Vec<serde_json::Value>> for AuditEventChangesFrom {
 }
 /// The new value of the field. Can be any JSON type.
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesTo {
@@ -112,6 +132,26 @@ pub enum AuditEventChangesTo {
     Number(f64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AuditEventChangesTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "AuditEventChangesTo",
+            &[
+                |v| crate::de::variant(v).map(Self::Object4),
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::Number),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for AuditEventChangesTo {
     fn from(value: String) -> Self {

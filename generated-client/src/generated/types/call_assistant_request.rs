@@ -178,13 +178,31 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequest {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CallAssistantRequestDynamicVariablesValue {
     Number(f64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CallAssistantRequestDynamicVariablesValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CallAssistantRequestDynamicVariablesValue",
+            &[
+                |v| crate::de::variant(v).map(Self::Number),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for CallAssistantRequestDynamicVariablesValue {
     fn from(value: String) -> Self {
@@ -587,18 +605,33 @@ impl<'de> serde::Deserialize<'de> for CallAssistantRequestToolsItem {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("book_appointment") => {
-                crate::tagged::variant(value).map(Self::BookAppointmentTool)
+                crate::tagged::variant(&value).map(Self::BookAppointmentTool)
             }
             Some("check_availability") => {
-                crate::tagged::variant(value).map(Self::CheckAvailabilityTool)
+                crate::tagged::variant(&value).map(Self::CheckAvailabilityTool)
             }
-            Some("webhook") => crate::tagged::variant(value).map(Self::WebhookTool),
-            Some("hangup") => crate::tagged::variant(value).map(Self::HangupTool),
-            Some("transfer") => crate::tagged::variant(value).map(Self::TransferTool),
+            Some("webhook") => crate::tagged::variant(&value).map(Self::WebhookTool),
+            Some("hangup") => crate::tagged::variant(&value).map(Self::HangupTool),
+            Some("transfer") => crate::tagged::variant(&value).map(Self::TransferTool),
             Some("retrieval") => {
-                crate::tagged::variant(value).map(Self::CallControlRetrievalTool)
+                crate::tagged::variant(&value).map(Self::CallControlRetrievalTool)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "CallAssistantRequestToolsItem",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::BookAppointmentTool),
+                        |v| crate::de::variant(v).map(Self::CheckAvailabilityTool),
+                        |v| crate::de::variant(v).map(Self::WebhookTool),
+                        |v| crate::de::variant(v).map(Self::HangupTool),
+                        |v| crate::de::variant(v).map(Self::TransferTool),
+                        |v| crate::de::variant(v).map(Self::CallControlRetrievalTool),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

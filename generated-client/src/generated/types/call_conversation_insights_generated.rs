@@ -138,12 +138,30 @@ impl From<&str> for CallConversationInsightsGeneratedPayloadCallingPartyType {
 }
 crate::string_enum!(CallConversationInsightsGeneratedPayloadCallingPartyType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CallConversationInsightsGeneratedPayloadResultsItemResult {
     Object1(serde_json::Map<String, serde_json::Value>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for CallConversationInsightsGeneratedPayloadResultsItemResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CallConversationInsightsGeneratedPayloadResultsItemResult",
+            &[
+                |v| crate::de::variant(v).map(Self::Object1),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<serde_json::Map<String, serde_json::Value>>
 for CallConversationInsightsGeneratedPayloadResultsItemResult {

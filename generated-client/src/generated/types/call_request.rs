@@ -1086,22 +1086,32 @@ impl<'de> serde::Deserialize<'de> for CallRequestConferenceConfig {
 }
 /// Enables deepfake detection on the call. When enabled, audio from the remote party is streamed to a detection service that analyzes whether the voice is AI-generated. Results are delivered via the `call.deepfake_detection.result` webhook.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CallRequestDeepfakeDetection {
     /// Whether deepfake detection is enabled.
-    pub enabled: Option<bool>,
+    pub enabled: bool,
     /// Maximum time in seconds to wait for RTP audio before timing out. If no audio is received within this window, detection stops with an error.
     pub rtp_timeout: Option<i32>,
     /// Maximum time in seconds to wait for a detection result before timing out.
     pub timeout: Option<i32>,
 }
+impl CallRequestDeepfakeDetection {
+    /// A `CallRequestDeepfakeDetection` from its required fields; the optional ones are `None`.
+    ///
+    /// - `enabled`: Whether deepfake detection is enabled.
+    pub fn new(enabled: bool) -> Self {
+        CallRequestDeepfakeDetection {
+            enabled,
+            rtp_timeout: None,
+            timeout: None,
+        }
+    }
+}
 impl serde::Serialize for CallRequestDeepfakeDetection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("CallRequestDeepfakeDetection", 3)?;
-        if let Some(v) = &self.enabled {
-            out.serialize_field("enabled", v)?;
-        }
+        out.serialize_field("enabled", &self.enabled)?;
         if let Some(v) = &self.rtp_timeout {
             out.serialize_field("rtp_timeout", v)?;
         }
@@ -1126,14 +1136,14 @@ impl<'de> serde::Deserialize<'de> for CallRequestDeepfakeDetection {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CallRequestDeepfakeDetection {
-                    enabled: f0,
+                    enabled: crate::de::required(f0, "enabled")?,
                     rtp_timeout: f1,
                     timeout: f2,
                 })
@@ -1520,12 +1530,29 @@ impl From<&str> for CallRequestSupervisorRole {
 crate::string_enum!(CallRequestSupervisorRole);
 /// The DID or SIP URI to dial out to. Multiple DID or SIP URIs can be provided using an array of strings.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CallRequestTo {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CallRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CallRequestTo",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for CallRequestTo {
     fn from(value: String) -> Self {

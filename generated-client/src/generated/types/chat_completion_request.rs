@@ -303,12 +303,29 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
 }
 /// Up to 4 sequences where the API will stop generating further tokens. The returned text will not contain the stop sequence.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCompletionRequestStop {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ChatCompletionRequestStop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ChatCompletionRequestStop",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for ChatCompletionRequestStop {
     fn from(value: String) -> Self {
@@ -361,12 +378,29 @@ impl From<&str> for ChatCompletionRequestToolChoice {
 }
 crate::string_enum!(ChatCompletionRequestToolChoice);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCompletionRequestToolsItem {
     ChatCompletionToolParam(super::ChatCompletionToolParam),
     Retrieval(super::Retrieval),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ChatCompletionRequestToolsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ChatCompletionRequestToolsItem",
+            &[
+                |v| crate::de::variant(v).map(Self::ChatCompletionToolParam),
+                |v| crate::de::variant(v).map(Self::Retrieval),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::ChatCompletionToolParam> for ChatCompletionRequestToolsItem {
     fn from(value: super::ChatCompletionToolParam) -> Self {

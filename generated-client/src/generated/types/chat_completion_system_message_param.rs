@@ -152,12 +152,29 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContentTex
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCompletionSystemMessageParamContent {
     TextAndImageArray(Vec<ChatCompletionSystemMessageParamContentTextAndImageArrayItem>),
     ContentString(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ChatCompletionSystemMessageParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ChatCompletionSystemMessageParamContent",
+            &[
+                |v| crate::de::variant(v).map(Self::TextAndImageArray),
+                |v| crate::de::variant(v).map(Self::ContentString),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for ChatCompletionSystemMessageParamContent {
     fn from(value: String) -> Self {

@@ -123,10 +123,22 @@ impl<'de> serde::Deserialize<'de> for ConversationFlowNodesItem {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("prompt") => crate::tagged::variant(value).map(Self::FlowNode),
-            Some("tool") => crate::tagged::variant(value).map(Self::ToolNode),
-            Some("speak") => crate::tagged::variant(value).map(Self::SpeakNode),
-            _ => Ok(Self::Unknown(value)),
+            Some("prompt") => crate::tagged::variant(&value).map(Self::FlowNode),
+            Some("tool") => crate::tagged::variant(&value).map(Self::ToolNode),
+            Some("speak") => crate::tagged::variant(&value).map(Self::SpeakNode),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "ConversationFlowNodesItem",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::FlowNode),
+                        |v| crate::de::variant(v).map(Self::ToolNode),
+                        |v| crate::de::variant(v).map(Self::SpeakNode),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -127,10 +127,22 @@ impl<'de> serde::Deserialize<'de> for ConversationFlowReqNodesItem {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("prompt") => crate::tagged::variant(value).map(Self::FlowNodeReq),
-            Some("tool") => crate::tagged::variant(value).map(Self::ToolNodeReq),
-            Some("speak") => crate::tagged::variant(value).map(Self::SpeakNodeReq),
-            _ => Ok(Self::Unknown(value)),
+            Some("prompt") => crate::tagged::variant(&value).map(Self::FlowNodeReq),
+            Some("tool") => crate::tagged::variant(&value).map(Self::ToolNodeReq),
+            Some("speak") => crate::tagged::variant(&value).map(Self::SpeakNodeReq),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "ConversationFlowReqNodesItem",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::FlowNodeReq),
+                        |v| crate::de::variant(v).map(Self::ToolNodeReq),
+                        |v| crate::de::variant(v).map(Self::SpeakNodeReq),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

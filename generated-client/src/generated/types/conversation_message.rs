@@ -122,23 +122,31 @@ impl From<&str> for ConversationMessageRole {
 }
 crate::string_enum!(ConversationMessageRole);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationMessageToolCallsItemFunction {
     /// JSON-formatted arguments to pass to the function.
-    pub arguments: Option<String>,
+    pub arguments: String,
     /// Name of the function to call.
-    pub name: Option<String>,
+    pub name: String,
+}
+impl ConversationMessageToolCallsItemFunction {
+    /// A `ConversationMessageToolCallsItemFunction` from its required fields; the optional ones are `None`.
+    ///
+    /// - `arguments`: JSON-formatted arguments to pass to the function.
+    /// - `name`: Name of the function to call.
+    pub fn new(arguments: impl Into<String>, name: impl Into<String>) -> Self {
+        ConversationMessageToolCallsItemFunction {
+            arguments: arguments.into(),
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for ConversationMessageToolCallsItemFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("ConversationMessageToolCallsItemFunction", 2)?;
-        if let Some(v) = &self.arguments {
-            out.serialize_field("arguments", v)?;
-        }
-        if let Some(v) = &self.name {
-            out.serialize_field("name", v)?;
-        }
+        out.serialize_field("arguments", &self.arguments)?;
+        out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
@@ -156,14 +164,14 @@ impl<'de> serde::Deserialize<'de> for ConversationMessageToolCallsItemFunction {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(ConversationMessageToolCallsItemFunction {
-                    arguments: f0,
-                    name: f1,
+                    arguments: crate::de::required(f0, "arguments")?,
+                    name: crate::de::required(f1, "name")?,
                 })
             }
         }

@@ -118,12 +118,23 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequest {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateExternalConnectionRequestInbound {
     /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
     /// The ID of the outbound voice profile to use for inbound calls.
-    pub outbound_voice_profile_id: Option<String>,
+    pub outbound_voice_profile_id: String,
+}
+impl CreateExternalConnectionRequestInbound {
+    /// A `CreateExternalConnectionRequestInbound` from its required fields; the optional ones are `None`.
+    ///
+    /// - `outbound_voice_profile_id`: The ID of the outbound voice profile to use for inbound calls.
+    pub fn new(outbound_voice_profile_id: impl Into<String>) -> Self {
+        CreateExternalConnectionRequestInbound {
+            channel_limit: None,
+            outbound_voice_profile_id: outbound_voice_profile_id.into(),
+        }
+    }
 }
 impl serde::Serialize for CreateExternalConnectionRequestInbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -132,9 +143,7 @@ impl serde::Serialize for CreateExternalConnectionRequestInbound {
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
+        out.serialize_field("outbound_voice_profile_id", &self.outbound_voice_profile_id)?;
         out.end()
     }
 }
@@ -153,13 +162,13 @@ impl<'de> serde::Deserialize<'de> for CreateExternalConnectionRequestInbound {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(CreateExternalConnectionRequestInbound {
                     channel_limit: f0,
-                    outbound_voice_profile_id: f1,
+                    outbound_voice_profile_id: crate::de::required(f1, "outbound_voice_profile_id")?,
                 })
             }
         }

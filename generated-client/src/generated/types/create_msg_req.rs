@@ -113,13 +113,31 @@ impl<'de> serde::Deserialize<'de> for CreateMsgReq {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValueListItem {
     Integer(i64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateMsgReqMetadataValueListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CreateMsgReqMetadataValueListItem",
+            &[
+                |v| crate::de::variant(v).map(Self::Integer),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for CreateMsgReqMetadataValueListItem {
     fn from(value: String) -> Self {
@@ -142,7 +160,7 @@ impl From<bool> for CreateMsgReqMetadataValueListItem {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValue {
@@ -150,6 +168,25 @@ pub enum CreateMsgReqMetadataValue {
     Integer(i64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateMsgReqMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CreateMsgReqMetadataValue",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::Integer),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for CreateMsgReqMetadataValue {
     fn from(value: String) -> Self {
@@ -177,12 +214,29 @@ impl From<Vec<CreateMsgReqMetadataValueListItem>> for CreateMsgReqMetadataValue 
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqToolChoice {
     ToolChoiceObject(serde_json::Map<String, serde_json::Value>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateMsgReqToolChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "CreateMsgReqToolChoice",
+            &[
+                |v| crate::de::variant(v).map(Self::ToolChoiceObject),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for CreateMsgReqToolChoice {
     fn from(value: String) -> Self {

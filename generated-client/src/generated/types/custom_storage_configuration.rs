@@ -139,12 +139,24 @@ impl<'de> serde::Deserialize<'de> for CustomStorageConfigurationConfiguration {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("gcs") => crate::tagged::variant(value).map(Self::GcsConfigurationData),
-            Some("s3") => crate::tagged::variant(value).map(Self::S3ConfigurationData),
+            Some("gcs") => crate::tagged::variant(&value).map(Self::GcsConfigurationData),
+            Some("s3") => crate::tagged::variant(&value).map(Self::S3ConfigurationData),
             Some("azure") => {
-                crate::tagged::variant(value).map(Self::AzureConfigurationData)
+                crate::tagged::variant(&value).map(Self::AzureConfigurationData)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "CustomStorageConfigurationConfiguration",
+                    "backend",
+                    &[
+                        |v| crate::de::variant(v).map(Self::GcsConfigurationData),
+                        |v| crate::de::variant(v).map(Self::S3ConfigurationData),
+                        |v| crate::de::variant(v).map(Self::AzureConfigurationData),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 /// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
 #[cfg_attr(docsrs, doc(cfg(feature = "detail_records")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum DetailRecord {
@@ -14,6 +14,28 @@ pub enum DetailRecord {
     Verify2fa(super::VerifyDetailRecord),
     SimCardUsage(super::SimCardUsageDetailRecord),
     MediaStorage(super::MediaStorageDetailRecord),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for DetailRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "DetailRecord",
+            &[
+                |v| crate::de::variant(v).map(Self::Message),
+                |v| crate::de::variant(v).map(Self::Conference),
+                |v| crate::de::variant(v).map(Self::ConferenceParticipant),
+                |v| crate::de::variant(v).map(Self::Amd),
+                |v| crate::de::variant(v).map(Self::Verify2fa),
+                |v| crate::de::variant(v).map(Self::SimCardUsage),
+                |v| crate::de::variant(v).map(Self::MediaStorage),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::MessageDetailRecord> for DetailRecord {
     fn from(value: super::MessageDetailRecord) -> Self {

@@ -52,19 +52,19 @@ impl<'de> serde::Deserialize<'de> for DkimStatus {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(DkimStatus {
                     active: crate::de::required(f0, "active")?,
-                    algorithm: f1,
-                    key_length: f2,
-                    rotated_at: f3,
-                    selector: f4,
+                    algorithm: crate::de::required(f1, "algorithm")?,
+                    key_length: crate::de::required(f2, "key_length")?,
+                    rotated_at: crate::de::required(f3, "rotated_at")?,
+                    selector: crate::de::required(f4, "selector")?,
                 })
             }
         }
@@ -99,19 +99,7 @@ impl From<&str> for DkimStatusAlgorithm {
 }
 crate::string_enum!(DkimStatusAlgorithm);
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DkimStatusKeyLength {
     /// `2048`
@@ -144,5 +132,23 @@ impl From<DkimStatusKeyLength> for i64 {
 impl std::fmt::Display for DkimStatusKeyLength {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for DkimStatusKeyLength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for DkimStatusKeyLength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("DkimStatusKeyLength", &other.to_string())?;
+        }
+        Ok(value)
     }
 }

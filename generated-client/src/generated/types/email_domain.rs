@@ -144,7 +144,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                     match key {
                         0 => f0 = Some(map.next_value()?),
                         1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
@@ -165,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                 Ok(EmailDomain {
                     created_at: crate::de::required(f0, "created_at")?,
                     dkim: crate::de::required(f1, "dkim")?,
-                    dmarc_policy: f2,
+                    dmarc_policy: crate::de::required(f2, "dmarc_policy")?,
                     dns_records: crate::de::required(f3, "dns_records")?,
                     domain: crate::de::required(f4, "domain")?,
                     id: crate::de::required(f5, "id")?,

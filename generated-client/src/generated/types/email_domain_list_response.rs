@@ -57,12 +57,29 @@ impl<'de> serde::Deserialize<'de> for EmailDomainListResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailDomainListResponseMeta {
     OffsetPaginationMeta(super::OffsetPaginationMeta),
     EmailCursorPaginationMeta(super::EmailCursorPaginationMeta),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for EmailDomainListResponseMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "EmailDomainListResponseMeta",
+            &[
+                |v| crate::de::variant(v).map(Self::OffsetPaginationMeta),
+                |v| crate::de::variant(v).map(Self::EmailCursorPaginationMeta),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::OffsetPaginationMeta> for EmailDomainListResponseMeta {
     fn from(value: super::OffsetPaginationMeta) -> Self {

@@ -151,12 +151,29 @@ impl From<&str> for ErrorObjectCode {
 crate::string_enum!(ErrorObjectCode);
 /// Human-readable error detail. Changeset responses may return a structured object.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ErrorObjectDetail {
     Object2(serde_json::Map<String, serde_json::Value>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ErrorObjectDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ErrorObjectDetail",
+            &[
+                |v| crate::de::variant(v).map(Self::Object2),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for ErrorObjectDetail {
     fn from(value: String) -> Self {

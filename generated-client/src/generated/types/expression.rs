@@ -67,27 +67,43 @@ impl<'de> serde::Deserialize<'de> for Expression {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("comparison") => {
-                crate::tagged::variant(value).map(Self::ComparisonExpression)
+                crate::tagged::variant(&value).map(Self::ComparisonExpression)
             }
             Some("bool_op") => {
-                crate::tagged::variant(value).map(Self::BooleanOpExpression)
+                crate::tagged::variant(&value).map(Self::BooleanOpExpression)
             }
             Some("arithmetic") => {
-                crate::tagged::variant(value).map(Self::ArithmeticExpression)
+                crate::tagged::variant(&value).map(Self::ArithmeticExpression)
             }
             Some("variable") => {
-                crate::tagged::variant(value).map(Self::DynamicVariableExpression)
+                crate::tagged::variant(&value).map(Self::DynamicVariableExpression)
             }
             Some("string_literal") => {
-                crate::tagged::variant(value).map(Self::StringLiteralExpression)
+                crate::tagged::variant(&value).map(Self::StringLiteralExpression)
             }
             Some("number_literal") => {
-                crate::tagged::variant(value).map(Self::NumberLiteralExpression)
+                crate::tagged::variant(&value).map(Self::NumberLiteralExpression)
             }
             Some("bool_literal") => {
-                crate::tagged::variant(value).map(Self::BooleanLiteralExpression)
+                crate::tagged::variant(&value).map(Self::BooleanLiteralExpression)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "Expression",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::ComparisonExpression),
+                        |v| crate::de::variant(v).map(Self::BooleanOpExpression),
+                        |v| crate::de::variant(v).map(Self::ArithmeticExpression),
+                        |v| crate::de::variant(v).map(Self::DynamicVariableExpression),
+                        |v| crate::de::variant(v).map(Self::StringLiteralExpression),
+                        |v| crate::de::variant(v).map(Self::NumberLiteralExpression),
+                        |v| crate::de::variant(v).map(Self::BooleanLiteralExpression),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

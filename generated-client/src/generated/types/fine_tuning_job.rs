@@ -104,26 +104,26 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
                         5 => f5 = Some(map.next_value()?),
                         6 => f6 = Some(map.next_value()?),
-                        7 => f7 = map.next_value()?,
+                        7 => f7 = Some(map.next_value()?),
                         8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(FineTuningJob {
                     created_at: crate::de::required(f0, "created_at")?,
-                    finished_at: f1,
+                    finished_at: crate::de::required(f1, "finished_at")?,
                     hyperparameters: crate::de::required(f2, "hyperparameters")?,
                     id: crate::de::required(f3, "id")?,
                     model: crate::de::required(f4, "model")?,
                     organization_id: crate::de::required(f5, "organization_id")?,
                     status: crate::de::required(f6, "status")?,
-                    trained_tokens: f7,
+                    trained_tokens: crate::de::required(f7, "trained_tokens")?,
                     training_file: crate::de::required(f8, "training_file")?,
                 })
             }
@@ -133,18 +133,26 @@ impl<'de> serde::Deserialize<'de> for FineTuningJob {
 }
 /// The hyperparameters used for the fine-tuning job.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FineTuningJobHyperparameters {
     /// The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
-    pub n_epochs: Option<i64>,
+    pub n_epochs: i64,
+}
+impl FineTuningJobHyperparameters {
+    /// A `FineTuningJobHyperparameters` from its required fields; the optional ones are `None`.
+    ///
+    /// - `n_epochs`: The number of epochs to train the model for. An epoch refers to one full cycle through the training dataset.
+    pub fn new(n_epochs: i64) -> Self {
+        FineTuningJobHyperparameters {
+            n_epochs,
+        }
+    }
 }
 impl serde::Serialize for FineTuningJobHyperparameters {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("FineTuningJobHyperparameters", 1)?;
-        if let Some(v) = &self.n_epochs {
-            out.serialize_field("n_epochs", v)?;
-        }
+        out.serialize_field("n_epochs", &self.n_epochs)?;
         out.end()
     }
 }
@@ -161,12 +169,12 @@ impl<'de> serde::Deserialize<'de> for FineTuningJobHyperparameters {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(FineTuningJobHyperparameters {
-                    n_epochs: f0,
+                    n_epochs: crate::de::required(f0, "n_epochs")?,
                 })
             }
         }

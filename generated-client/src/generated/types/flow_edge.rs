@@ -132,12 +132,24 @@ impl<'de> serde::Deserialize<'de> for FlowEdgeCondition {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("llm") => crate::tagged::variant(value).map(Self::LlmCondition),
+            Some("llm") => crate::tagged::variant(&value).map(Self::LlmCondition),
             Some("expression") => {
-                crate::tagged::variant(value).map(Self::ExpressionCondition)
+                crate::tagged::variant(&value).map(Self::ExpressionCondition)
             }
-            Some("default") => crate::tagged::variant(value).map(Self::DefaultCondition),
-            _ => Ok(Self::Unknown(value)),
+            Some("default") => crate::tagged::variant(&value).map(Self::DefaultCondition),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "FlowEdgeCondition",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::LlmCondition),
+                        |v| crate::de::variant(v).map(Self::ExpressionCondition),
+                        |v| crate::de::variant(v).map(Self::DefaultCondition),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }
@@ -184,9 +196,22 @@ impl<'de> serde::Deserialize<'de> for FlowEdgeTarget {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("node") => crate::tagged::variant(value).map(Self::NodeTarget),
-            Some("assistant") => crate::tagged::variant(value).map(Self::AssistantTarget),
-            _ => Ok(Self::Unknown(value)),
+            Some("node") => crate::tagged::variant(&value).map(Self::NodeTarget),
+            Some("assistant") => {
+                crate::tagged::variant(&value).map(Self::AssistantTarget)
+            }
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "FlowEdgeTarget",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::NodeTarget),
+                        |v| crate::de::variant(v).map(Self::AssistantTarget),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -332,19 +332,35 @@ impl<'de> serde::Deserialize<'de> for GatherUsingAiRequestVoiceSettings {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("elevenlabs") => {
-                crate::tagged::variant(value).map(Self::ElevenLabsVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ElevenLabsVoiceSettings)
             }
             Some("telnyx") => {
-                crate::tagged::variant(value).map(Self::TelnyxVoiceSettings)
+                crate::tagged::variant(&value).map(Self::TelnyxVoiceSettings)
             }
-            Some("aws") => crate::tagged::variant(value).map(Self::AwsVoiceSettings),
-            Some("azure") => crate::tagged::variant(value).map(Self::AzureVoiceSettings),
-            Some("rime") => crate::tagged::variant(value).map(Self::RimeVoiceSettings),
+            Some("aws") => crate::tagged::variant(&value).map(Self::AwsVoiceSettings),
+            Some("azure") => crate::tagged::variant(&value).map(Self::AzureVoiceSettings),
+            Some("rime") => crate::tagged::variant(&value).map(Self::RimeVoiceSettings),
             Some("resemble") => {
-                crate::tagged::variant(value).map(Self::ResembleVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ResembleVoiceSettings)
             }
-            Some("xai") => crate::tagged::variant(value).map(Self::XaiVoiceSettings),
-            _ => Ok(Self::Unknown(value)),
+            Some("xai") => crate::tagged::variant(&value).map(Self::XaiVoiceSettings),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "GatherUsingAiRequestVoiceSettings",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::ElevenLabsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::TelnyxVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AwsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AzureVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::RimeVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::ResembleVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::XaiVoiceSettings),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

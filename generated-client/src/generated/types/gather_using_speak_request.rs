@@ -483,25 +483,43 @@ impl<'de> serde::Deserialize<'de> for GatherUsingSpeakRequestVoiceSettings {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("elevenlabs") => {
-                crate::tagged::variant(value).map(Self::ElevenLabsVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ElevenLabsVoiceSettings)
             }
             Some("telnyx") => {
-                crate::tagged::variant(value).map(Self::TelnyxVoiceSettings)
+                crate::tagged::variant(&value).map(Self::TelnyxVoiceSettings)
             }
-            Some("aws") => crate::tagged::variant(value).map(Self::AwsVoiceSettings),
+            Some("aws") => crate::tagged::variant(&value).map(Self::AwsVoiceSettings),
             Some("minimax") => {
-                crate::tagged::variant(value).map(Self::MinimaxVoiceSettings)
+                crate::tagged::variant(&value).map(Self::MinimaxVoiceSettings)
             }
-            Some("azure") => crate::tagged::variant(value).map(Self::AzureVoiceSettings),
-            Some("rime") => crate::tagged::variant(value).map(Self::RimeVoiceSettings),
+            Some("azure") => crate::tagged::variant(&value).map(Self::AzureVoiceSettings),
+            Some("rime") => crate::tagged::variant(&value).map(Self::RimeVoiceSettings),
             Some("resemble") => {
-                crate::tagged::variant(value).map(Self::ResembleVoiceSettings)
+                crate::tagged::variant(&value).map(Self::ResembleVoiceSettings)
             }
             Some("inworld") => {
-                crate::tagged::variant(value).map(Self::InworldVoiceSettings)
+                crate::tagged::variant(&value).map(Self::InworldVoiceSettings)
             }
-            Some("xai") => crate::tagged::variant(value).map(Self::XaiVoiceSettings),
-            _ => Ok(Self::Unknown(value)),
+            Some("xai") => crate::tagged::variant(&value).map(Self::XaiVoiceSettings),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "GatherUsingSpeakRequestVoiceSettings",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::ElevenLabsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::TelnyxVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AwsVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::MinimaxVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::AzureVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::RimeVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::ResembleVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::InworldVoiceSettings),
+                        |v| crate::de::variant(v).map(Self::XaiVoiceSettings),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -226,12 +226,29 @@ impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsTarget
 }
 /// The different possible targets of the transfer. The assistant will be able to choose one of the targets to transfer the call to. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum InferenceEmbeddingTransferToolParamsTargets {
     List(Vec<InferenceEmbeddingTransferToolParamsTargetsListItem>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for InferenceEmbeddingTransferToolParamsTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "InferenceEmbeddingTransferToolParamsTargets",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<Vec<InferenceEmbeddingTransferToolParamsTargetsListItem>>
 for InferenceEmbeddingTransferToolParamsTargets {

@@ -63,12 +63,29 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReq {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum InsightTemplateUpdateReqJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReqJsonSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "InsightTemplateUpdateReqJsonSchema",
+            &[
+                |v| crate::de::variant(v).map(Self::JsonSchemaObject),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for InsightTemplateUpdateReqJsonSchema {
     fn from(value: String) -> Self {

@@ -185,12 +185,29 @@ impl<'de> serde::Deserialize<'de> for InviteToolConfigTargetsListItem {
 }
 /// The different possible targets of the invite. The assistant will be able to choose one of the targets to invite to the call. This can also be a dynamic variable string like `{{ targets }}` where `targets` is returned by the dynamic variables webhook and resolves to an array of target objects at runtime. If omitted or null, the invite tool can still be configured and targets may be supplied dynamically at runtime.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum InviteToolConfigTargets {
     List(Vec<InviteToolConfigTargetsListItem>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for InviteToolConfigTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "InviteToolConfigTargets",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<Vec<InviteToolConfigTargetsListItem>> for InviteToolConfigTargets {
     fn from(value: Vec<InviteToolConfigTargetsListItem>) -> Self {

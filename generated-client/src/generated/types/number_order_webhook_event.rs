@@ -57,37 +57,50 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEvent {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberOrderWebhookEventData {
     /// The type of event being sent
-    pub event_type: Option<String>,
+    pub event_type: String,
     /// Unique identifier for the event
-    pub id: Option<String>,
+    pub id: String,
     /// ISO 8601 timestamp of when the event occurred
-    pub occurred_at: Option<String>,
-    pub payload: Option<super::NumberOrderWithPhoneNumbers>,
+    pub occurred_at: String,
+    pub payload: super::NumberOrderWithPhoneNumbers,
     /// Type of record
-    pub record_type: Option<String>,
+    pub record_type: String,
+}
+impl NumberOrderWebhookEventData {
+    /// A `NumberOrderWebhookEventData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `event_type`: The type of event being sent
+    /// - `id`: Unique identifier for the event
+    /// - `occurred_at`: ISO 8601 timestamp of when the event occurred
+    /// - `record_type`: Type of record
+    pub fn new(
+        event_type: impl Into<String>,
+        id: impl Into<String>,
+        occurred_at: impl Into<String>,
+        payload: super::NumberOrderWithPhoneNumbers,
+        record_type: impl Into<String>,
+    ) -> Self {
+        NumberOrderWebhookEventData {
+            event_type: event_type.into(),
+            id: id.into(),
+            occurred_at: occurred_at.into(),
+            payload,
+            record_type: record_type.into(),
+        }
+    }
 }
 impl serde::Serialize for NumberOrderWebhookEventData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("NumberOrderWebhookEventData", 5)?;
-        if let Some(v) = &self.event_type {
-            out.serialize_field("event_type", v)?;
-        }
-        if let Some(v) = &self.id {
-            out.serialize_field("id", v)?;
-        }
-        if let Some(v) = &self.occurred_at {
-            out.serialize_field("occurred_at", v)?;
-        }
-        if let Some(v) = &self.payload {
-            out.serialize_field("payload", v)?;
-        }
-        if let Some(v) = &self.record_type {
-            out.serialize_field("record_type", v)?;
-        }
+        out.serialize_field("event_type", &self.event_type)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("occurred_at", &self.occurred_at)?;
+        out.serialize_field("payload", &self.payload)?;
+        out.serialize_field("record_type", &self.record_type)?;
         out.end()
     }
 }
@@ -108,20 +121,20 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventData {
                 let mut f4 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
+                        4 => f4 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(NumberOrderWebhookEventData {
-                    event_type: f0,
-                    id: f1,
-                    occurred_at: f2,
-                    payload: f3,
-                    record_type: f4,
+                    event_type: crate::de::required(f0, "event_type")?,
+                    id: crate::de::required(f1, "id")?,
+                    occurred_at: crate::de::required(f2, "occurred_at")?,
+                    payload: crate::de::required(f3, "payload")?,
+                    record_type: crate::de::required(f4, "record_type")?,
                 })
             }
         }
@@ -129,23 +142,31 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventData {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberOrderWebhookEventMeta {
     /// Webhook delivery attempt number
-    pub attempt: Option<i64>,
+    pub attempt: i64,
     /// URL where the webhook was delivered
-    pub delivered_to: Option<String>,
+    pub delivered_to: String,
+}
+impl NumberOrderWebhookEventMeta {
+    /// A `NumberOrderWebhookEventMeta` from its required fields; the optional ones are `None`.
+    ///
+    /// - `attempt`: Webhook delivery attempt number
+    /// - `delivered_to`: URL where the webhook was delivered
+    pub fn new(attempt: i64, delivered_to: impl Into<String>) -> Self {
+        NumberOrderWebhookEventMeta {
+            attempt,
+            delivered_to: delivered_to.into(),
+        }
+    }
 }
 impl serde::Serialize for NumberOrderWebhookEventMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("NumberOrderWebhookEventMeta", 2)?;
-        if let Some(v) = &self.attempt {
-            out.serialize_field("attempt", v)?;
-        }
-        if let Some(v) = &self.delivered_to {
-            out.serialize_field("delivered_to", v)?;
-        }
+        out.serialize_field("attempt", &self.attempt)?;
+        out.serialize_field("delivered_to", &self.delivered_to)?;
         out.end()
     }
 }
@@ -163,14 +184,14 @@ impl<'de> serde::Deserialize<'de> for NumberOrderWebhookEventMeta {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(NumberOrderWebhookEventMeta {
-                    attempt: f0,
-                    delivered_to: f1,
+                    attempt: crate::de::required(f0, "attempt")?,
+                    delivered_to: crate::de::required(f1, "delivered_to")?,
                 })
             }
         }

@@ -91,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for NumberReputationError {
 }
 /// Carries `url` linking to the Telnyx error catalog entry for this `code`. Useful for forwarding the user to documentation.
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NumberReputationErrorMeta {
     /// Codes of the pending vetting checks (e.g. `loa_signature_valid`).
     pub pending_check_codes: Option<Vec<String>>,
@@ -99,7 +99,18 @@ pub struct NumberReputationErrorMeta {
     pub pending_check_ids: Option<Vec<String>>,
     /// Human-readable labels of the pending vetting checks.
     pub pending_check_labels: Option<Vec<String>>,
-    pub url: Option<String>,
+    pub url: String,
+}
+impl NumberReputationErrorMeta {
+    /// A `NumberReputationErrorMeta` from its required fields; the optional ones are `None`.
+    pub fn new(url: impl Into<String>) -> Self {
+        NumberReputationErrorMeta {
+            pending_check_codes: None,
+            pending_check_ids: None,
+            pending_check_labels: None,
+            url: url.into(),
+        }
+    }
 }
 impl serde::Serialize for NumberReputationErrorMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -114,9 +125,7 @@ impl serde::Serialize for NumberReputationErrorMeta {
         if let Some(v) = &self.pending_check_labels {
             out.serialize_field("pending_check_labels", v)?;
         }
-        if let Some(v) = &self.url {
-            out.serialize_field("url", v)?;
-        }
+        out.serialize_field("url", &self.url)?;
         out.end()
     }
 }
@@ -144,7 +153,7 @@ impl<'de> serde::Deserialize<'de> for NumberReputationErrorMeta {
                         0 => f0 = map.next_value()?,
                         1 => f1 = map.next_value()?,
                         2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
@@ -152,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for NumberReputationErrorMeta {
                     pending_check_codes: f0,
                     pending_check_ids: f1,
                     pending_check_labels: f2,
-                    url: f3,
+                    url: crate::de::required(f3, "url")?,
                 })
             }
         }

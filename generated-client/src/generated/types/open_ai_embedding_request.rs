@@ -122,12 +122,29 @@ impl From<&str> for OpenAiEmbeddingRequestEncodingFormat {
 crate::string_enum!(OpenAiEmbeddingRequestEncodingFormat);
 /// Input text to embed. Can be a string or array of strings.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum OpenAiEmbeddingRequestInput {
     List(Vec<String>),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for OpenAiEmbeddingRequestInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "OpenAiEmbeddingRequestInput",
+            &[
+                |v| crate::de::variant(v).map(Self::List),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for OpenAiEmbeddingRequestInput {
     fn from(value: String) -> Self {

@@ -57,12 +57,29 @@ impl<'de> serde::Deserialize<'de> for PaginatedScheduledEventList {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PaginatedScheduledEventListDataItem {
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),
     ScheduledPhoneCallEventResponse(super::ScheduledPhoneCallEventResponse),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for PaginatedScheduledEventListDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "PaginatedScheduledEventListDataItem",
+            &[
+                |v| crate::de::variant(v).map(Self::ScheduledSmsEventResponse),
+                |v| crate::de::variant(v).map(Self::ScheduledPhoneCallEventResponse),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::ScheduledPhoneCallEventResponse>
 for PaginatedScheduledEventListDataItem {

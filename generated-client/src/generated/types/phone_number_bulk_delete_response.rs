@@ -58,18 +58,26 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "dir")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberBulkDeleteResponseMeta {
     /// Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
-    pub errors: Option<Vec<super::PhoneNumberItemError>>,
+    pub errors: Vec<super::PhoneNumberItemError>,
+}
+impl PhoneNumberBulkDeleteResponseMeta {
+    /// A `PhoneNumberBulkDeleteResponseMeta` from its required fields; the optional ones are `None`.
+    ///
+    /// - `errors`: Per-number failures that did not block the call. Each entry has `phone_number`, `code`, `title`, `detail`.
+    pub fn new(errors: Vec<super::PhoneNumberItemError>) -> Self {
+        PhoneNumberBulkDeleteResponseMeta {
+            errors,
+        }
+    }
 }
 impl serde::Serialize for PhoneNumberBulkDeleteResponseMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("PhoneNumberBulkDeleteResponseMeta", 1)?;
-        if let Some(v) = &self.errors {
-            out.serialize_field("errors", v)?;
-        }
+        out.serialize_field("errors", &self.errors)?;
         out.end()
     }
 }
@@ -86,12 +94,12 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberBulkDeleteResponseMeta {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(PhoneNumberBulkDeleteResponseMeta {
-                    errors: f0,
+                    errors: crate::de::required(f0, "errors")?,
                 })
             }
         }

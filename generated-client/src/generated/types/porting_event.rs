@@ -108,25 +108,46 @@ impl<'de> serde::Deserialize<'de> for PortingEvent {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("porting_order.deleted") => {
-                crate::tagged::variant(value).map(Self::PortingEventDeletedPayload)
+                crate::tagged::variant(&value).map(Self::PortingEventDeletedPayload)
             }
             Some("porting_order.messaging_changed") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::PortingEventMessagingChangedPayload)
             }
             Some("porting_order.status_changed") => {
-                crate::tagged::variant(value).map(Self::PortingEventStatusChangedEvent)
+                crate::tagged::variant(&value).map(Self::PortingEventStatusChangedEvent)
             }
             Some("porting_order.new_comment") => {
-                crate::tagged::variant(value).map(Self::PortingEventNewCommentEvent)
+                crate::tagged::variant(&value).map(Self::PortingEventNewCommentEvent)
             }
             Some("porting_order.split") => {
-                crate::tagged::variant(value).map(Self::PortingEventSplitEvent)
+                crate::tagged::variant(&value).map(Self::PortingEventSplitEvent)
             }
             Some("porting_order.loa_updated" | "porting_order.sharing_token_expired") => {
-                crate::tagged::variant(value).map(Self::PortingEventWithoutWebhook)
+                crate::tagged::variant(&value).map(Self::PortingEventWithoutWebhook)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "PortingEvent",
+                    "event_type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::PortingEventDeletedPayload),
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::PortingEventMessagingChangedPayload)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::PortingEventStatusChangedEvent)
+                        },
+                        |v| crate::de::variant(v).map(Self::PortingEventNewCommentEvent),
+                        |v| crate::de::variant(v).map(Self::PortingEventSplitEvent),
+                        |v| crate::de::variant(v).map(Self::PortingEventWithoutWebhook),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

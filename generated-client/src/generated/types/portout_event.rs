@@ -71,15 +71,27 @@ impl<'de> serde::Deserialize<'de> for PortoutEvent {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("portout.status_changed") => {
-                crate::tagged::variant(value).map(Self::WebhookPortoutStatusChanged)
+                crate::tagged::variant(&value).map(Self::WebhookPortoutStatusChanged)
             }
             Some("portout.new_comment") => {
-                crate::tagged::variant(value).map(Self::WebhookPortoutNewComment)
+                crate::tagged::variant(&value).map(Self::WebhookPortoutNewComment)
             }
             Some("portout.foc_date_changed") => {
-                crate::tagged::variant(value).map(Self::WebhookPortoutFocDateChanged)
+                crate::tagged::variant(&value).map(Self::WebhookPortoutFocDateChanged)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "PortoutEvent",
+                    "event_type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::WebhookPortoutStatusChanged),
+                        |v| crate::de::variant(v).map(Self::WebhookPortoutNewComment),
+                        |v| crate::de::variant(v).map(Self::WebhookPortoutFocDateChanged),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -45,12 +45,23 @@ impl<'de> serde::Deserialize<'de> for PronunciationDictItem {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("alias") => {
-                crate::tagged::variant(value).map(Self::PronunciationDictAliasItem)
+                crate::tagged::variant(&value).map(Self::PronunciationDictAliasItem)
             }
             Some("phoneme") => {
-                crate::tagged::variant(value).map(Self::PronunciationDictPhonemeItem)
+                crate::tagged::variant(&value).map(Self::PronunciationDictPhonemeItem)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "PronunciationDictItem",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::PronunciationDictAliasItem),
+                        |v| crate::de::variant(v).map(Self::PronunciationDictPhonemeItem),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

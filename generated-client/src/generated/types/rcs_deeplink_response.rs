@@ -46,18 +46,26 @@ impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RcsDeeplinkResponseData {
     /// The generated deeplink URL
-    pub url: Option<String>,
+    pub url: String,
+}
+impl RcsDeeplinkResponseData {
+    /// A `RcsDeeplinkResponseData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `url`: The generated deeplink URL
+    pub fn new(url: impl Into<String>) -> Self {
+        RcsDeeplinkResponseData {
+            url: url.into(),
+        }
+    }
 }
 impl serde::Serialize for RcsDeeplinkResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("RcsDeeplinkResponseData", 1)?;
-        if let Some(v) = &self.url {
-            out.serialize_field("url", v)?;
-        }
+        out.serialize_field("url", &self.url)?;
         out.end()
     }
 }
@@ -74,12 +82,12 @@ impl<'de> serde::Deserialize<'de> for RcsDeeplinkResponseData {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(RcsDeeplinkResponseData {
-                    url: f0,
+                    url: crate::de::required(f0, "url")?,
                 })
             }
         }

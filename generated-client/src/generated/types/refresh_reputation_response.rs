@@ -107,30 +107,40 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponseDataResultsItem {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "enterprises")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefreshReputationResponseData {
     /// Per-number outcome of the refresh.
-    pub results: Option<Vec<RefreshReputationResponseDataResultsItem>>,
-    pub total_failed: Option<i64>,
-    pub total_requested: Option<i64>,
-    pub total_successful: Option<i64>,
+    pub results: Vec<RefreshReputationResponseDataResultsItem>,
+    pub total_failed: i64,
+    pub total_requested: i64,
+    pub total_successful: i64,
+}
+impl RefreshReputationResponseData {
+    /// A `RefreshReputationResponseData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `results`: Per-number outcome of the refresh.
+    pub fn new(
+        results: Vec<RefreshReputationResponseDataResultsItem>,
+        total_failed: i64,
+        total_requested: i64,
+        total_successful: i64,
+    ) -> Self {
+        RefreshReputationResponseData {
+            results,
+            total_failed,
+            total_requested,
+            total_successful,
+        }
+    }
 }
 impl serde::Serialize for RefreshReputationResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("RefreshReputationResponseData", 4)?;
-        if let Some(v) = &self.results {
-            out.serialize_field("results", v)?;
-        }
-        if let Some(v) = &self.total_failed {
-            out.serialize_field("total_failed", v)?;
-        }
-        if let Some(v) = &self.total_requested {
-            out.serialize_field("total_requested", v)?;
-        }
-        if let Some(v) = &self.total_successful {
-            out.serialize_field("total_successful", v)?;
-        }
+        out.serialize_field("results", &self.results)?;
+        out.serialize_field("total_failed", &self.total_failed)?;
+        out.serialize_field("total_requested", &self.total_requested)?;
+        out.serialize_field("total_successful", &self.total_successful)?;
         out.end()
     }
 }
@@ -150,18 +160,18 @@ impl<'de> serde::Deserialize<'de> for RefreshReputationResponseData {
                 let mut f3 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        3 => f3 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(RefreshReputationResponseData {
-                    results: f0,
-                    total_failed: f1,
-                    total_requested: f2,
-                    total_successful: f3,
+                    results: crate::de::required(f0, "results")?,
+                    total_failed: crate::de::required(f1, "total_failed")?,
+                    total_requested: crate::de::required(f2, "total_requested")?,
+                    total_successful: crate::de::required(f3, "total_successful")?,
                 })
             }
         }

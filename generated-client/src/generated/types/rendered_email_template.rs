@@ -85,12 +85,12 @@ impl<'de> serde::Deserialize<'de> for RenderedEmailTemplate {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
+                        5 => f5 = Some(map.next_value()?),
+                        6 => f6 = Some(map.next_value()?),
                         7 => f7 = Some(map.next_value()?),
                         8 => f8 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
@@ -98,12 +98,12 @@ impl<'de> serde::Deserialize<'de> for RenderedEmailTemplate {
                 }
                 Ok(RenderedEmailTemplate {
                     created_at: crate::de::required(f0, "created_at")?,
-                    html_body: f1,
+                    html_body: crate::de::required(f1, "html_body")?,
                     id: crate::de::required(f2, "id")?,
                     name: crate::de::required(f3, "name")?,
                     record_type: crate::de::required(f4, "record_type")?,
-                    subject: f5,
-                    text_body: f6,
+                    subject: crate::de::required(f5, "subject")?,
+                    text_body: crate::de::required(f6, "text_body")?,
                     updated_at: crate::de::required(f7, "updated_at")?,
                     variables: crate::de::required(f8, "variables")?,
                 })

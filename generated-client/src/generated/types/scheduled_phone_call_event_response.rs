@@ -238,13 +238,32 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledPhoneCallEventResponseConversationMetadataValue {
     Integer(i64),
     String(String),
     Boolean(bool),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for ScheduledPhoneCallEventResponseConversationMetadataValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ScheduledPhoneCallEventResponseConversationMetadataValue",
+            &[
+                |v| crate::de::variant(v).map(Self::Integer),
+                |v| crate::de::variant(v).map(Self::String),
+                |v| crate::de::variant(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for ScheduledPhoneCallEventResponseConversationMetadataValue {
     fn from(value: String) -> Self {

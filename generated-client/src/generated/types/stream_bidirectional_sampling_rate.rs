@@ -3,19 +3,7 @@
 
 /// Audio sampling rate.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StreamBidirectionalSamplingRate {
     /// `8000`
@@ -64,5 +52,23 @@ impl From<StreamBidirectionalSamplingRate> for i64 {
 impl std::fmt::Display for StreamBidirectionalSamplingRate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for StreamBidirectionalSamplingRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for StreamBidirectionalSamplingRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("StreamBidirectionalSamplingRate", &other.to_string())?;
+        }
+        Ok(value)
     }
 }

@@ -45,10 +45,21 @@ impl<'de> serde::Deserialize<'de> for SttServerEvent {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("transcript") => {
-                crate::tagged::variant(value).map(Self::TranscriptFrame)
+                crate::tagged::variant(&value).map(Self::TranscriptFrame)
             }
-            Some("error") => crate::tagged::variant(value).map(Self::SttErrorFrame),
-            _ => Ok(Self::Unknown(value)),
+            Some("error") => crate::tagged::variant(&value).map(Self::SttErrorFrame),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "SttServerEvent",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::TranscriptFrame),
+                        |v| crate::de::variant(v).map(Self::SttErrorFrame),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -6,9 +6,9 @@
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SummaryLine {
-    /// `type`: `ComparativeLine`
+    /// `type`: `comparative`, `ComparativeLine`
     ComparativeLine(super::ComparativeLine),
-    /// `type`: `SimpleLine`
+    /// `type`: `simple`, `SimpleLine`
     SimpleLine(super::SimpleLine),
     /// A kind this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
@@ -18,8 +18,8 @@ impl SummaryLine {
     /// one an unknown value came with.
     pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::ComparativeLine(_) => Some("ComparativeLine"),
-            Self::SimpleLine(_) => Some("SimpleLine"),
+            Self::ComparativeLine(_) => Some("comparative"),
+            Self::SimpleLine(_) => Some("simple"),
             Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str),
         }
     }
@@ -43,11 +43,24 @@ impl<'de> serde::Deserialize<'de> for SummaryLine {
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned);
         match tag.as_deref() {
-            Some("ComparativeLine") => {
-                crate::tagged::variant(value).map(Self::ComparativeLine)
+            Some("comparative" | "ComparativeLine") => {
+                crate::tagged::variant(&value).map(Self::ComparativeLine)
             }
-            Some("SimpleLine") => crate::tagged::variant(value).map(Self::SimpleLine),
-            _ => Ok(Self::Unknown(value)),
+            Some("simple" | "SimpleLine") => {
+                crate::tagged::variant(&value).map(Self::SimpleLine)
+            }
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "SummaryLine",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::ComparativeLine),
+                        |v| crate::de::variant(v).map(Self::SimpleLine),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

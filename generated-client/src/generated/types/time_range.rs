@@ -30,14 +30,14 @@ impl<'de> serde::Deserialize<'de> for TimeRange {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(TimeRange {
-                    from: f0,
-                    to: f1,
+                    from: crate::de::required(f0, "from")?,
+                    to: crate::de::required(f1, "to")?,
                 })
             }
         }

@@ -73,18 +73,26 @@ impl<'de> serde::Deserialize<'de> for ToolCall {
 }
 /// The function that the model called.
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolCallFunction {
     /// The name of the function to call.
-    pub name: Option<String>,
+    pub name: String,
+}
+impl ToolCallFunction {
+    /// A `ToolCallFunction` from its required fields; the optional ones are `None`.
+    ///
+    /// - `name`: The name of the function to call.
+    pub fn new(name: impl Into<String>) -> Self {
+        ToolCallFunction {
+            name: name.into(),
+        }
+    }
 }
 impl serde::Serialize for ToolCallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("ToolCallFunction", 1)?;
-        if let Some(v) = &self.name {
-            out.serialize_field("name", v)?;
-        }
+        out.serialize_field("name", &self.name)?;
         out.end()
     }
 }
@@ -101,12 +109,12 @@ impl<'de> serde::Deserialize<'de> for ToolCallFunction {
                 let mut f0 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(ToolCallFunction {
-                    name: f0,
+                    name: crate::de::required(f0, "name")?,
                 })
             }
         }

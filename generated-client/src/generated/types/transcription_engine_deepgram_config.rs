@@ -46,12 +46,23 @@ impl<'de> serde::Deserialize<'de> for TranscriptionEngineDeepgramConfig {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("deepgram/nova-2") => {
-                crate::tagged::variant(value).map(Self::DeepgramNova2Config)
+                crate::tagged::variant(&value).map(Self::DeepgramNova2Config)
             }
             Some("deepgram/nova-3") => {
-                crate::tagged::variant(value).map(Self::DeepgramNova3Config)
+                crate::tagged::variant(&value).map(Self::DeepgramNova3Config)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "TranscriptionEngineDeepgramConfig",
+                    "transcription_model",
+                    &[
+                        |v| crate::de::variant(v).map(Self::DeepgramNova2Config),
+                        |v| crate::de::variant(v).map(Self::DeepgramNova3Config),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

@@ -294,43 +294,89 @@ for TranscriptionStartRequestTranscriptionEngineConfig {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("Google") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineGoogleConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineGoogleConfig)
             }
             Some("Telnyx") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineTelnyxConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineTelnyxConfig)
             }
             Some("Deepgram") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::TranscriptionEngineDeepgramConfig)
             }
             Some("Azure") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineAzureConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineAzureConfig)
             }
             Some("xAI") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineXaiConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineXaiConfig)
             }
             Some("AssemblyAI") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::TranscriptionEngineAssemblyaiConfig)
             }
             Some("Speechmatics") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::TranscriptionEngineSpeechmaticsConfig)
             }
             Some("Soniox") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineSonioxConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineSonioxConfig)
             }
             Some("Parakeet") => {
-                crate::tagged::variant(value)
+                crate::tagged::variant(&value)
                     .map(Self::TranscriptionEngineParakeetConfig)
             }
             Some("A") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineAConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineAConfig)
             }
             Some("B") => {
-                crate::tagged::variant(value).map(Self::TranscriptionEngineBConfig)
+                crate::tagged::variant(&value).map(Self::TranscriptionEngineBConfig)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "TranscriptionStartRequestTranscriptionEngineConfig",
+                    "transcription_engine",
+                    &[
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineGoogleConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineTelnyxConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineDeepgramConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineAzureConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v).map(Self::TranscriptionEngineXaiConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineAssemblyaiConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineSpeechmaticsConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineSonioxConfig)
+                        },
+                        |v| {
+                            crate::de::variant(v)
+                                .map(Self::TranscriptionEngineParakeetConfig)
+                        },
+                        |v| crate::de::variant(v).map(Self::TranscriptionEngineAConfig),
+                        |v| crate::de::variant(v).map(Self::TranscriptionEngineBConfig),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

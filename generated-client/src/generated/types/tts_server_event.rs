@@ -55,11 +55,23 @@ impl<'de> serde::Deserialize<'de> for TtsServerEvent {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("audio_chunk") => {
-                crate::tagged::variant(value).map(Self::AudioChunkFrame)
+                crate::tagged::variant(&value).map(Self::AudioChunkFrame)
             }
-            Some("final") => crate::tagged::variant(value).map(Self::FinalFrame),
-            Some("error") => crate::tagged::variant(value).map(Self::ErrorFrame),
-            _ => Ok(Self::Unknown(value)),
+            Some("final") => crate::tagged::variant(&value).map(Self::FinalFrame),
+            Some("error") => crate::tagged::variant(&value).map(Self::ErrorFrame),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "TtsServerEvent",
+                    "type",
+                    &[
+                        |v| crate::de::variant(v).map(Self::AudioChunkFrame),
+                        |v| crate::de::variant(v).map(Self::FinalFrame),
+                        |v| crate::de::variant(v).map(Self::ErrorFrame),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

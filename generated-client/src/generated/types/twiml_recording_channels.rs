@@ -2,19 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 #[cfg_attr(docsrs, doc(cfg(feature = "texml")))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TwimlRecordingChannels {
     /// `1`
@@ -51,5 +39,23 @@ impl From<TwimlRecordingChannels> for i64 {
 impl std::fmt::Display for TwimlRecordingChannels {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for TwimlRecordingChannels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for TwimlRecordingChannels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("TwimlRecordingChannels", &other.to_string())?;
+        }
+        Ok(value)
     }
 }

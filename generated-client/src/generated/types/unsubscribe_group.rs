@@ -73,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for UnsubscribeGroup {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         2 => f2 = Some(map.next_value()?),
                         3 => f3 = Some(map.next_value()?),
                         4 => f4 = Some(map.next_value()?),
@@ -83,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for UnsubscribeGroup {
                 }
                 Ok(UnsubscribeGroup {
                     created_at: crate::de::required(f0, "created_at")?,
-                    description: f1,
+                    description: crate::de::required(f1, "description")?,
                     id: crate::de::required(f2, "id")?,
                     name: crate::de::required(f3, "name")?,
                     record_type: crate::de::required(f4, "record_type")?,

@@ -149,13 +149,20 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestInbound {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "external_connections")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateExternalConnectionRequestOutbound {
     /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
     pub channel_limit: Option<i64>,
-    pub outbound_voice_profile_id: Option<
-        super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
-    >,
+    pub outbound_voice_profile_id: super::ExternalVoiceIntegrationsOutboundVoiceProfileId,
+}
+impl UpdateExternalConnectionRequestOutbound {
+    /// A `UpdateExternalConnectionRequestOutbound` from its required fields; the optional ones are `None`.
+    pub fn new(outbound_voice_profile_id: impl Into<String>) -> Self {
+        UpdateExternalConnectionRequestOutbound {
+            channel_limit: None,
+            outbound_voice_profile_id: outbound_voice_profile_id.into(),
+        }
+    }
 }
 impl serde::Serialize for UpdateExternalConnectionRequestOutbound {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -164,9 +171,7 @@ impl serde::Serialize for UpdateExternalConnectionRequestOutbound {
         if let Some(v) = &self.channel_limit {
             out.serialize_field("channel_limit", v)?;
         }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
+        out.serialize_field("outbound_voice_profile_id", &self.outbound_voice_profile_id)?;
         out.end()
     }
 }
@@ -185,13 +190,13 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalConnectionRequestOutbound {
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
                         0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(UpdateExternalConnectionRequestOutbound {
                     channel_limit: f0,
-                    outbound_voice_profile_id: f1,
+                    outbound_voice_profile_id: crate::de::required(f1, "outbound_voice_profile_id")?,
                 })
             }
         }

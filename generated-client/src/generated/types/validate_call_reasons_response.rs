@@ -48,28 +48,40 @@ impl<'de> serde::Deserialize<'de> for ValidateCallReasonsResponse {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "call_reasons")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidateCallReasonsResponseData {
     /// `true` when every supplied reason matches a pre-vetted entry in the call-reason library. When `true`, the DIR will sail through the call-reasons portion of vetting.
-    pub all_pre_approved: Option<bool>,
+    pub all_pre_approved: bool,
     /// Subset of the input that does NOT match the pre-vetted library. The DIR can still be submitted with these - they will go through manual review.
-    pub non_approved_reasons: Option<Vec<String>>,
+    pub non_approved_reasons: Vec<String>,
     /// `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
-    pub requires_manual_vetting: Option<bool>,
+    pub requires_manual_vetting: bool,
+}
+impl ValidateCallReasonsResponseData {
+    /// A `ValidateCallReasonsResponseData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `all_pre_approved`: `true` when every supplied reason matches a pre-vetted entry in the call-reason library. When `true`, the DIR will sail through the call-reasons portion of vetting.
+    /// - `non_approved_reasons`: Subset of the input that does NOT match the pre-vetted library. The DIR can still be submitted with these - they will go through manual review.
+    /// - `requires_manual_vetting`: `true` when at least one supplied reason is in `non_approved_reasons`. Equivalent to `non_approved_reasons.length > 0` and the inverse of `all_pre_approved`.
+    pub fn new(
+        all_pre_approved: bool,
+        non_approved_reasons: Vec<String>,
+        requires_manual_vetting: bool,
+    ) -> Self {
+        ValidateCallReasonsResponseData {
+            all_pre_approved,
+            non_approved_reasons,
+            requires_manual_vetting,
+        }
+    }
 }
 impl serde::Serialize for ValidateCallReasonsResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("ValidateCallReasonsResponseData", 3)?;
-        if let Some(v) = &self.all_pre_approved {
-            out.serialize_field("all_pre_approved", v)?;
-        }
-        if let Some(v) = &self.non_approved_reasons {
-            out.serialize_field("non_approved_reasons", v)?;
-        }
-        if let Some(v) = &self.requires_manual_vetting {
-            out.serialize_field("requires_manual_vetting", v)?;
-        }
+        out.serialize_field("all_pre_approved", &self.all_pre_approved)?;
+        out.serialize_field("non_approved_reasons", &self.non_approved_reasons)?;
+        out.serialize_field("requires_manual_vetting", &self.requires_manual_vetting)?;
         out.end()
     }
 }
@@ -92,16 +104,16 @@ impl<'de> serde::Deserialize<'de> for ValidateCallReasonsResponseData {
                 let mut f2 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(ValidateCallReasonsResponseData {
-                    all_pre_approved: f0,
-                    non_approved_reasons: f1,
-                    requires_manual_vetting: f2,
+                    all_pre_approved: crate::de::required(f0, "all_pre_approved")?,
+                    non_approved_reasons: crate::de::required(f1, "non_approved_reasons")?,
+                    requires_manual_vetting: crate::de::required(f2, "requires_manual_vetting")?,
                 })
             }
         }

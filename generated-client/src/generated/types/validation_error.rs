@@ -64,12 +64,29 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
     }
 }
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     Integer(i64),
     String(String),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "ValidationErrorLocItem",
+            &[
+                |v| crate::de::variant(v).map(Self::Integer),
+                |v| crate::de::variant(v).map(Self::String),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<String> for ValidationErrorLocItem {
     fn from(value: String) -> Self {

@@ -80,23 +80,34 @@ impl From<&str> for VerifyVerificationCodeResponseDataResponseCode {
 }
 crate::string_enum!(VerifyVerificationCodeResponseDataResponseCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "verifications")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyVerificationCodeResponseData {
     /// +E164 formatted phone number.
-    pub phone_number: Option<String>,
+    pub phone_number: String,
     /// Identifies if the verification code has been accepted or rejected.
-    pub response_code: Option<VerifyVerificationCodeResponseDataResponseCode>,
+    pub response_code: VerifyVerificationCodeResponseDataResponseCode,
+}
+impl VerifyVerificationCodeResponseData {
+    /// A `VerifyVerificationCodeResponseData` from its required fields; the optional ones are `None`.
+    ///
+    /// - `phone_number`: +E164 formatted phone number.
+    /// - `response_code`: Identifies if the verification code has been accepted or rejected.
+    pub fn new(
+        phone_number: impl Into<String>,
+        response_code: VerifyVerificationCodeResponseDataResponseCode,
+    ) -> Self {
+        VerifyVerificationCodeResponseData {
+            phone_number: phone_number.into(),
+            response_code,
+        }
+    }
 }
 impl serde::Serialize for VerifyVerificationCodeResponseData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("VerifyVerificationCodeResponseData", 2)?;
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
-        if let Some(v) = &self.response_code {
-            out.serialize_field("response_code", v)?;
-        }
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.serialize_field("response_code", &self.response_code)?;
         out.end()
     }
 }
@@ -114,14 +125,14 @@ impl<'de> serde::Deserialize<'de> for VerifyVerificationCodeResponseData {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(VerifyVerificationCodeResponseData {
-                    phone_number: f0,
-                    response_code: f1,
+                    phone_number: crate::de::required(f0, "phone_number")?,
+                    response_code: crate::de::required(f1, "response_code")?,
                 })
             }
         }

@@ -49,12 +49,23 @@ impl<'de> serde::Deserialize<'de> for VoiceCloneRequest {
             .map(str::to_owned);
         match tag.as_deref() {
             Some("Telnyx" | "telnyx") => {
-                crate::tagged::variant(value).map(Self::TelnyxDesignClone)
+                crate::tagged::variant(&value).map(Self::TelnyxDesignClone)
             }
             Some("Minimax" | "minimax") => {
-                crate::tagged::variant(value).map(Self::MinimaxDesignClone)
+                crate::tagged::variant(&value).map(Self::MinimaxDesignClone)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                crate::tagged::unknown(
+                    value,
+                    "VoiceCloneRequest",
+                    "provider",
+                    &[
+                        |v| crate::de::variant(v).map(Self::TelnyxDesignClone),
+                        |v| crate::de::variant(v).map(Self::MinimaxDesignClone),
+                    ],
+                    Self::Unknown,
+                )
+            }
         }
     }
 }

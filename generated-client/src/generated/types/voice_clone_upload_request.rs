@@ -3,13 +3,31 @@
 
 /// Multipart form data for creating a voice clone from a direct audio upload. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceCloneUploadRequest {
     TelnyxUltraClone(super::TelnyxUltraClone),
     TelnyxQwen3TtsClone(super::TelnyxQwen3TtsClone),
     MinimaxClone(super::MinimaxClone),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for VoiceCloneUploadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "VoiceCloneUploadRequest",
+            &[
+                |v| crate::de::variant(v).map(Self::TelnyxUltraClone),
+                |v| crate::de::variant(v).map(Self::TelnyxQwen3TtsClone),
+                |v| crate::de::variant(v).map(Self::MinimaxClone),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::TelnyxQwen3TtsClone> for VoiceCloneUploadRequest {
     fn from(value: super::TelnyxQwen3TtsClone) -> Self {

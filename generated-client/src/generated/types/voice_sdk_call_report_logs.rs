@@ -3,12 +3,29 @@
 
 /// Raw logs payload emitted by the Voice SDK and stored without normalization. Live responses commonly return an array of log entries, but object-shaped log payloads are also allowed for compatibility.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSdkCallReportLogs {
     Entries(VoiceSdkCallReportLogsEntries),
     List(Vec<super::VoiceSdkCallReportLogEntry>),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "VoiceSdkCallReportLogs",
+            &[
+                |v| crate::de::variant(v).map(Self::Entries),
+                |v| crate::de::variant(v).map(Self::List),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<Vec<super::VoiceSdkCallReportLogEntry>> for VoiceSdkCallReportLogs {
     fn from(value: Vec<super::VoiceSdkCallReportLogEntry>) -> Self {

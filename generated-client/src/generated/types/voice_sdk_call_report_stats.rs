@@ -3,12 +3,29 @@
 
 /// Raw stats payload emitted by the Voice SDK and stored without normalization. The exact shape can vary by SDK platform and version. Live responses commonly return an array of interval snapshots, but object-shaped stats payloads are also allowed for compatibility.
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSdkCallReportStats {
     Object2(VoiceSdkCallReportStatsObject2),
     List(Vec<serde_json::Map<String, serde_json::Value>>),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for VoiceSdkCallReportStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "VoiceSdkCallReportStats",
+            &[
+                |v| crate::de::variant(v).map(Self::Object2),
+                |v| crate::de::variant(v).map(Self::List),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<Vec<serde_json::Map<String, serde_json::Value>>> for VoiceSdkCallReportStats {
     fn from(value: Vec<serde_json::Map<String, serde_json::Value>>) -> Self {

@@ -461,13 +461,31 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject3 {
 }
 /// Optional background audio to play on the call. Use a predefined media bed, or supply a looped MP3 URL. If a media URL is chosen in the portal, customers can preview it before saving.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSettingsBackgroundAudio {
     Object1(VoiceSettingsBackgroundAudioObject1),
     Object2(VoiceSettingsBackgroundAudioObject2),
     Object3(VoiceSettingsBackgroundAudioObject3),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudio {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "VoiceSettingsBackgroundAudio",
+            &[
+                |v| crate::de::variant(v).map(Self::Object1),
+                |v| crate::de::variant(v).map(Self::Object2),
+                |v| crate::de::variant(v).map(Self::Object3),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<VoiceSettingsBackgroundAudioObject1> for VoiceSettingsBackgroundAudio {
     fn from(value: VoiceSettingsBackgroundAudioObject1) -> Self {

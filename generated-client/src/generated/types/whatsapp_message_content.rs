@@ -368,19 +368,28 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateComponentsIt
 }
 /// Template language. Required unless template_id is provided.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageContentTemplateLanguage {
     /// Language code (e.g. en_US)
-    pub code: Option<String>,
+    pub code: String,
     pub policy: Option<String>,
+}
+impl WhatsappMessageContentTemplateLanguage {
+    /// A `WhatsappMessageContentTemplateLanguage` from its required fields; the optional ones are `None`.
+    ///
+    /// - `code`: Language code (e.g. en_US)
+    pub fn new(code: impl Into<String>) -> Self {
+        WhatsappMessageContentTemplateLanguage {
+            code: code.into(),
+            policy: None,
+        }
+    }
 }
 impl serde::Serialize for WhatsappMessageContentTemplateLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("WhatsappMessageContentTemplateLanguage", 2)?;
-        if let Some(v) = &self.code {
-            out.serialize_field("code", v)?;
-        }
+        out.serialize_field("code", &self.code)?;
         if let Some(v) = &self.policy {
             out.serialize_field("policy", v)?;
         }
@@ -401,13 +410,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplateLanguage {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(WhatsappMessageContentTemplateLanguage {
-                    code: f0,
+                    code: crate::de::required(f0, "code")?,
                     policy: f1,
                 })
             }
@@ -483,20 +492,29 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentTemplate {
 }
 /// Text message content. Can only be sent within a 24-hour customer service window.
 #[cfg_attr(docsrs, doc(cfg(feature = "messages")))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageContentText {
     /// The text message body.
-    pub body: Option<String>,
+    pub body: String,
     /// Whether to show a URL preview in the message.
     pub preview_url: Option<bool>,
+}
+impl WhatsappMessageContentText {
+    /// A `WhatsappMessageContentText` from its required fields; the optional ones are `None`.
+    ///
+    /// - `body`: The text message body.
+    pub fn new(body: impl Into<String>) -> Self {
+        WhatsappMessageContentText {
+            body: body.into(),
+            preview_url: None,
+        }
+    }
 }
 impl serde::Serialize for WhatsappMessageContentText {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = serializer.serialize_struct("WhatsappMessageContentText", 2)?;
-        if let Some(v) = &self.body {
-            out.serialize_field("body", v)?;
-        }
+        out.serialize_field("body", &self.body)?;
         if let Some(v) = &self.preview_url {
             out.serialize_field("preview_url", v)?;
         }
@@ -517,13 +535,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageContentText {
                 let mut f1 = None;
                 while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
                     match key {
-                        0 => f0 = map.next_value()?,
+                        0 => f0 = Some(map.next_value()?),
                         1 => f1 = map.next_value()?,
                         _ => crate::de::skip(&mut map)?,
                     }
                 }
                 Ok(WhatsappMessageContentText {
-                    body: f0,
+                    body: crate::de::required(f0, "body")?,
                     preview_url: f1,
                 })
             }

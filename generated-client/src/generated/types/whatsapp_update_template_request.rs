@@ -86,7 +86,7 @@ impl From<&str> for WhatsappUpdateTemplateRequestCategory {
 crate::string_enum!(WhatsappUpdateTemplateRequestCategory);
 /// A template component. Additional Meta component types not listed here are also accepted.
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp_message_templates")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum WhatsappUpdateTemplateRequestComponentsItem {
@@ -95,6 +95,26 @@ pub enum WhatsappUpdateTemplateRequestComponentsItem {
     WhatsappTemplateCarouselComponent(super::WhatsappTemplateCarouselComponent),
     WhatsappTemplateBodyComponent(super::WhatsappTemplateBodyComponent),
     WhatsappTemplateFooterComponent(super::WhatsappTemplateFooterComponent),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for WhatsappUpdateTemplateRequestComponentsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "WhatsappUpdateTemplateRequestComponentsItem",
+            &[
+                |v| crate::de::variant(v).map(Self::WhatsappTemplateHeaderComponent),
+                |v| crate::de::variant(v).map(Self::WhatsappTemplateButtonsComponent),
+                |v| crate::de::variant(v).map(Self::WhatsappTemplateCarouselComponent),
+                |v| crate::de::variant(v).map(Self::WhatsappTemplateBodyComponent),
+                |v| crate::de::variant(v).map(Self::WhatsappTemplateFooterComponent),
+            ],
+            Self::Unknown,
+        )
+    }
 }
 impl From<super::WhatsappTemplateHeaderComponent>
 for WhatsappUpdateTemplateRequestComponentsItem {

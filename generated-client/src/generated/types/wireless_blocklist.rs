@@ -134,11 +134,29 @@ impl From<&str> for WirelessBlocklistType {
 }
 crate::string_enum!(WirelessBlocklistType);
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesItem {
     CountryCode(super::CountryCode),
     MobileCountryCode(super::MobileCountryCode),
     PlmnCode(super::PlmnCode),
+    /// A value that matches none of the shapes above, kept as sent.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for WirelessBlocklistValuesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::de::untagged(
+            deserializer,
+            "WirelessBlocklistValuesItem",
+            &[
+                |v| crate::de::variant(v).map(Self::CountryCode),
+                |v| crate::de::variant(v).map(Self::MobileCountryCode),
+                |v| crate::de::variant(v).map(Self::PlmnCode),
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -280,19 +280,7 @@ impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsResource {
 }
 /// x402 protocol version. Currently always 2.
 #[cfg_attr(docsrs, doc(cfg(feature = "x402")))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum X402PaymentRequirementsX402Version {
     /// `2`
@@ -325,5 +313,23 @@ impl From<X402PaymentRequirementsX402Version> for i64 {
 impl std::fmt::Display for X402PaymentRequirementsX402Version {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for X402PaymentRequirementsX402Version {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for X402PaymentRequirementsX402Version {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("X402PaymentRequirementsX402Version", &other.to_string())?;
+        }
+        Ok(value)
     }
 }

@@ -124,19 +124,7 @@ impl From<&str> for XaiProviderParamsOutputFormat {
 crate::string_enum!(XaiProviderParamsOutputFormat);
 /// Audio sample rate in Hz.
 #[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
-#[serde(from = "i64", into = "i64")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum XaiProviderParamsSampleRate {
     /// `8000`
@@ -189,6 +177,24 @@ impl From<XaiProviderParamsSampleRate> for i64 {
 impl std::fmt::Display for XaiProviderParamsSampleRate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
+    }
+}
+impl serde::Serialize for XaiProviderParamsSampleRate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> serde::Deserialize<'de> for XaiProviderParamsSampleRate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?);
+        if let Self::Unknown(other) = value {
+            crate::de::unknown_value::<
+                D::Error,
+            >("XaiProviderParamsSampleRate", &other.to_string())?;
+        }
+        Ok(value)
     }
 }
 /// xAI voice identifier.
