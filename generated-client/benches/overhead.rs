@@ -111,4 +111,67 @@ async fn main() {
     println!("  generated client    {:>8.1} us", g.as_secs_f64() * 1e6);
     println!("  hand-written        {:>8.1} us", h.as_secs_f64() * 1e6);
     println!("  ratio               {:>8.3}  (target <= 1.10)", g.as_secs_f64() / h.as_secs_f64());
+
+    decode_large_list(rounds);
+}
+
+/// One `PhoneNumberDetailed` as the API sends it, numbered.
+fn phone_number(i: usize) -> String {
+    format!(
+        r#"{{"id":"{i}","record_type":"phone_number","phone_number":"+1970555{i:04}","status":"active","tags":["tag_1","tag_2"],"external_pin":"1234","connection_id":"1293384261075731499","connection_name":"connection-name","customer_reference":"customer-reference","messaging_profile_id":"abc85f64-5717-4562-b3fc-2c9600000000","messaging_profile_name":"regional-customers","billing_group_id":"86f58db9-0fe3-4adc-9d1f-46e66e6e9323","emergency_enabled":true,"emergency_address_id":"1315261609962112019","call_forwarding_enabled":true,"cnam_listing_enabled":true,"caller_id_name_enabled":true,"call_recording_enabled":true,"t38_fax_gateway_enabled":true,"phone_number_type":"local","inbound_call_screening":"disabled","purchased_at":"2019-10-23T18:10:00.000Z","created_at":"2019-10-23T18:10:00.000Z","updated_at":"2019-10-24T18:10:00.000Z","country_iso_alpha2":"US","deletion_lock_enabled":false,"source_type":"number_order"}}"#
+    )
+}
+
+/// Decoding a list of 1,000 phone numbers (about 700 KB): serde alone (what the client did
+/// before resilient decoding), the client's decode of the same body (its fast path), and of a
+/// body whose every record has one field that needs a correction (the lenient path).
+fn decode_large_list(rounds: usize) {
+    type List = telnyx::resources::phone_numbers::PhoneNumbersListResponse;
+    let items: Vec<String> = (0..1000).map(phone_number).collect();
+    let meta = r#""meta":{"page_number":1,"page_size":1000,"total_pages":1,"total_results":1000}"#;
+    let body = format!(r#"{{"data":[{}],{meta}}}"#, items.join(","));
+    let deviating = body.replace(r#""deletion_lock_enabled":false"#, r#""deletion_lock_enabled":"false""#);
+    let strict = telnyx::decode_json_with::<List>(body.as_bytes(), telnyx::DecodeMode::Strict);
+    assert!(strict.is_ok_and(|d| d.corrections.is_empty()), "the body matches the spec");
+    let corrected = telnyx::decode_json_with::<List>(deviating.as_bytes(), telnyx::DecodeMode::Lenient).unwrap();
+    assert_eq!(corrected.corrections.len(), 1000);
+
+    let time = |f: &dyn Fn()| {
+        let mut v = Vec::new();
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..10 {
+                f();
+            }
+            v.push(start.elapsed() / 10);
+        }
+        median(v)
+    };
+    let (mut serde_alone, mut client, mut lenient) = (Vec::new(), Vec::new(), Vec::new());
+    // Alternate, so that drift on a shared machine hits all three alike.
+    for _ in 0..3 {
+        serde_alone.push(time(&|| {
+            std::hint::black_box(serde_json::from_slice::<List>(body.as_bytes()).unwrap());
+        }));
+        client.push(time(&|| {
+            std::hint::black_box(telnyx::decode_json::<List>(body.as_bytes()).unwrap());
+        }));
+        lenient.push(time(&|| {
+            let d = telnyx::decode_json_with::<List>(deviating.as_bytes(), telnyx::DecodeMode::Lenient);
+            std::hint::black_box(d.unwrap());
+        }));
+    }
+    let (s, c, l) = (median(serde_alone), median(client), median(lenient));
+    println!("decoding 1,000 phone numbers ({} bytes), median of {rounds} x 10:", body.len());
+    println!("  serde alone (before)      {:>8.0} us", s.as_secs_f64() * 1e6);
+    println!(
+        "  client, body as the spec  {:>8.0} us  ratio {:.3} (target <= 1.10)",
+        c.as_secs_f64() * 1e6,
+        c.as_secs_f64() / s.as_secs_f64()
+    );
+    println!(
+        "  client, 1,000 corrections {:>8.0} us  ratio {:.3}",
+        l.as_secs_f64() * 1e6,
+        l.as_secs_f64() / s.as_secs_f64()
+    );
 }

@@ -117,7 +117,8 @@ impl ResponseCapture {
         let headers = response.headers().clone();
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
         let url = response.url().to_string();
-        let meta = ResponseMeta { url, status: response.status(), headers, request_id, attempts, corrections: Vec::new() };
+        let meta =
+            ResponseMeta { url, status: response.status(), headers, request_id, attempts, corrections: Vec::new() };
         *self.slot() = Some(meta);
     }
 

@@ -366,7 +366,9 @@ impl<'v> Lenient<'v> {
             Value::Number(n) => match n.as_i64() {
                 Some(i) => Ok(Some(i)),
                 None => match n.as_f64() {
-                    Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => self.converted("an integer").map(|_| Some(f as i64)),
+                    Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        self.converted("an integer").map(|_| Some(f as i64))
+                    }
                     _ => Ok(None),
                 },
             },

@@ -94,7 +94,12 @@ impl ClientCredentials {
                 path: "access_token".into(),
                 message: format!("the token endpoint's answer: {message} (body withheld: it may hold a token)"),
             };
-            Error::Decode(Box::new(crate::error::DecodeError::new(failure, Some(status), headers.clone(), Default::default())))
+            Error::Decode(Box::new(crate::error::DecodeError::new(
+                failure,
+                Some(status),
+                headers.clone(),
+                Default::default(),
+            )))
         };
         let value: serde_json::Value = serde_json::from_slice(&body).map_err(|_| refused("not JSON"))?;
         let access = value

@@ -24,10 +24,10 @@ use common::{follow, root};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use telnyx::{Correction, DecodeMode};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use telnyx::{Correction, DecodeMode};
 
 /// What decoding a value gave: the value encoded back, and the corrections it needed.
 struct Outcome {
@@ -46,7 +46,9 @@ type Check = fn(&[u8], DecodeMode) -> Result<Outcome, Failed>;
 
 fn check<T: Serialize + DeserializeOwned>(json: &[u8], mode: DecodeMode) -> Result<Outcome, Failed> {
     let decoded = telnyx::decode_json_with::<T>(json, mode).map_err(|e| match e.decode() {
-        Some(d) => Failed { path: Some(d.path.clone()), message: format!("decode failed at `{}`: {}", d.path, d.message) },
+        Some(d) => {
+            Failed { path: Some(d.path.clone()), message: format!("decode failed at `{}`: {}", d.path, d.message) }
+        }
         None => Failed { path: None, message: format!("decode failed: {e}") },
     })?;
     let failed = |message: String| Failed { path: None, message };
@@ -429,7 +431,7 @@ fn with_node(value: &Value, at: &[Step], f: &dyn Fn(&Value) -> Option<Value>) ->
 /// an unknown field in each object. Lists are changed in their first two items.
 fn mutants(example: &Value) -> Vec<Mutant> {
     fn walk(root: &Value, node: &Value, at: &mut Vec<Step>, out: &mut Vec<Mutant>) {
-        let mut push = |out: &mut Vec<Mutant>, at: &[Step], change, f: &dyn Fn(&Value) -> Option<Value>| {
+        let push = |out: &mut Vec<Mutant>, at: &[Step], change, f: &dyn Fn(&Value) -> Option<Value>| {
             out.push(Mutant { value: with_node(root, at, f), at: at.to_vec(), change, dropped: None });
         };
         match node {
@@ -472,7 +474,8 @@ fn mutants(example: &Value) -> Vec<Mutant> {
                 }
             }
             Value::String(s) => {
-                let number = s.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::from(1), Value::Number);
+                let number =
+                    s.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::from(1), Value::Number);
                 push(out, at, Change::Scalar, &|_| Some(number.clone()));
                 push(out, at, Change::Scalar, &|_| Some(Value::Bool(true)));
                 push(out, at, Change::UnknownValue, &|_| Some(Value::String("zz-unknown-value".into())));
@@ -498,10 +501,31 @@ fn mutants(example: &Value) -> Vec<Mutant> {
 /// `readOnly`/`writeOnly` property is not required (one type serves requests and responses).
 fn shapes_only(doc: &Value) -> Value {
     const CONSTRAINTS: &[&str] = &[
-        "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-        "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
-        "maxProperties", "not", "propertyNames", "contains", "minContains", "maxContains",
-        "dependentRequired", "dependentSchemas", "if", "then", "else", "unevaluatedProperties",
+        "pattern",
+        "format",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "not",
+        "propertyNames",
+        "contains",
+        "minContains",
+        "maxContains",
+        "dependentRequired",
+        "dependentSchemas",
+        "if",
+        "then",
+        "else",
+        "unevaluatedProperties",
         "unevaluatedItems",
     ];
     // As the generator reads them: on the property itself, not through a `$ref`.
@@ -537,7 +561,9 @@ fn shapes_only(doc: &Value) -> Value {
                 if let Some(one) = m.remove("oneOf") {
                     m.insert("anyOf".into(), one);
                 }
-                if let (Some(Value::Array(required)), Some(Value::Object(props))) = (m.get("required"), m.get("properties")) {
+                if let (Some(Value::Array(required)), Some(Value::Object(props))) =
+                    (m.get("required"), m.get("properties"))
+                {
                     let kept: Vec<Value> = required
                         .iter()
                         .filter(|r| !r.as_str().and_then(|r| props.get(r)).is_some_and(one_way))
@@ -577,7 +603,8 @@ fn deviations_from_the_spec_are_corrected_or_fail_strictly() {
     let validator = Validator::new(&shapes);
     let listed = read_list(&root().join("generated-client/tests/invalid_examples.txt"));
 
-    let is_response = |h: &str| h.contains("/responses/") || (h.starts_with("/components/schemas/") && h.matches('/').count() == 3);
+    let is_response =
+        |h: &str| h.contains("/responses/") || (h.starts_with("/components/schemas/") && h.matches('/').count() == 3);
     let (mut examples, mut total, mut deviating, mut exact, mut above, mut harmless) = (0, 0, 0, 0, 0, 0);
     let mut by_change: BTreeMap<Change, usize> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
@@ -612,10 +639,8 @@ fn deviations_from_the_spec_are_corrected_or_fail_strictly() {
                 let strict = check(&bytes, DecodeMode::Strict);
                 match (&lenient, deviates) {
                     (Err(e), _) => failures.push(format!("{key}: does not decode leniently: {}", e.message)),
-                    (Ok(o), false) if !o.corrections.is_empty() => failures.push(format!(
-                        "{key}: valid for the spec's shapes, yet corrected: {}",
-                        o.corrections[0]
-                    )),
+                    (Ok(o), false) if !o.corrections.is_empty() => failures
+                        .push(format!("{key}: valid for the spec's shapes, yet corrected: {}", o.corrections[0])),
                     (Ok(_), false) => harmless += 1,
                     (Ok(o), true) if o.corrections.is_empty() => {
                         failures.push(format!("{key}: deviates from the spec, but no correction was recorded"))
@@ -652,5 +677,63 @@ fn deviations_from_the_spec_are_corrected_or_fail_strictly() {
     );
     failures.sort();
     let shown: Vec<&String> = failures.iter().take(400).collect();
-    assert!(failures.is_empty(), "{} deviation failures, the first:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} deviation failures, the first:\n{}",
+        failures.len(),
+        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// The published specs before the pinned one: the pinned client must read what the API sent
+/// under them. Each example of an older spec whose place (JSON pointer) the pinned spec still
+/// has is decoded, leniently, into the pinned type of that place: none may fail; the counts of
+/// corrections (what the older API sent that the current spec no longer says) are printed.
+#[test]
+fn the_pinned_client_decodes_the_examples_of_the_older_specs() {
+    let history = root().join("../shared/specs/telnyx/history");
+    let Ok(entries) = std::fs::read_dir(&history) else {
+        panic!("no older specs at {} (the `shared` folder beside the repository)", history.display())
+    };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.retain(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml" || x == "json"));
+    files.sort();
+    assert!(!files.is_empty(), "no older specs in {}", history.display());
+    let table: HashMap<&str, Check> = table::EXAMPLES.iter().copied().collect();
+    let mut failures = Vec::new();
+    let mut lines = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let doc: Value = serde_yaml::from_str(&text).unwrap();
+        let found = Found::document(&doc);
+        let failed_before = failures.len();
+        let (mut tried, mut exact, mut corrected, mut corrections, mut strict_fails) = (0, 0, 0, 0, 0);
+        for (holder, values) in &found.examples {
+            let Some(check) = table.get(holder.as_str()) else { continue };
+            for (i, example) in values.iter().enumerate() {
+                tried += 1;
+                let bytes = serde_json::to_vec(example).unwrap();
+                match check(&bytes, DecodeMode::Lenient) {
+                    Ok(o) if o.corrections.is_empty() => exact += 1,
+                    Ok(o) => {
+                        corrected += 1;
+                        corrections += o.corrections.len();
+                    }
+                    Err(e) => failures.push(format!("{}: {holder}#{i}: {}", file.display(), e.message)),
+                }
+                if check(&bytes, DecodeMode::Strict).is_err() {
+                    strict_fails += 1;
+                }
+            }
+        }
+        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        lines.push(format!(
+            "{name}: {tried} examples, {exact} decode as they are, {corrected} with {corrections} corrections \
+             ({strict_fails} fail strictly), {} fail",
+            failures.len() - failed_before
+        ));
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "older specs, read by the pinned client: {}", lines.join("; "));
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures[..failures.len().min(40)].join("\n"));
 }

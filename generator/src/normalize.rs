@@ -471,6 +471,11 @@ mod tests {
         assert_eq!(v["required"], json!(["a", "b"]));
         assert_eq!(v["properties"]["b"], json!({"type": "string"}));
         assert_eq!(v["properties"]["c"], json!({}));
+        // A nested object's own `required` list is not a flag: it stays.
+        let v = norm_schema(json!({"type": "object",
+            "properties": {"meta": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}}}}));
+        assert_eq!(v["properties"]["meta"]["required"], json!(["url"]));
+        assert!(v.get("required").is_none());
     }
 
     #[test]

@@ -157,12 +157,10 @@ impl<'a> TypeSpace<'a> {
         let SchemaKind::Type(Type::Object(object)) = &s.schema_kind else { return Vec::new() };
         let prop = match object.properties.get(property) {
             Some(ReferenceOr::Item(p)) => Some(&**p),
-            Some(ReferenceOr::Reference { reference }) => {
-                match self.resolve_ref(reference) {
-                    Resolved::Schema(p) => Some(p),
-                    Resolved::Missing(_) => None,
-                }
-            }
+            Some(ReferenceOr::Reference { reference }) => match self.resolve_ref(reference) {
+                Resolved::Schema(p) => Some(p),
+                Resolved::Missing(_) => None,
+            },
             None => None,
         };
         match prop.map(|p| &p.schema_kind) {
