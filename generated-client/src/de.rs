@@ -127,7 +127,7 @@ pub fn variant<T: for<'de> Deserialize<'de>>(value: &Value) -> Result<T, Failure
 /// A variant of an untagged union, tried on the JSON already read.
 pub type Try<T> = fn(&Value) -> Result<T, Failure>;
 
-/// `Deserialize` for an untagged union: see [`by_shape`].
+/// `Deserialize` for an untagged union: the variants are tried by shape (see `by_shape`).
 pub fn untagged<'de, D: de::Deserializer<'de>, T>(
     deserializer: D,
     type_name: &'static str,

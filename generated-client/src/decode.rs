@@ -245,22 +245,31 @@ pub(crate) fn record(kind: CorrectionKind, expected: &str, found: Option<&Value>
     .unwrap_or(false)
 }
 
-/// Runs `f` one level down the path.
-fn at<R>(segment: impl FnOnce() -> Segment, f: impl FnOnce() -> R) -> R {
-    let pushed = with_state(|s| s.path.push(segment())).is_some();
-    let out = f();
-    if pushed {
+/// One level down the path while alive.
+struct Down(());
+
+impl Down {
+    fn key(key: &str) -> Down {
+        with_state(|s| s.path.push(Segment::Key(key.to_string())));
+        Down(())
+    }
+
+    fn index(index: usize) -> Down {
+        with_state(|s| s.path.push(Segment::Index(index)));
+        Down(())
+    }
+}
+
+impl Drop for Down {
+    fn drop(&mut self) {
         with_state(|s| s.path.pop());
     }
-    out
 }
 
 /// Runs `f` with corrections not recorded (a fallback value is being built).
 fn quietly<R>(f: impl FnOnce() -> R) -> R {
-    with_state(|s| s.quiet += 1);
-    let out = f();
-    with_state(|s| s.quiet -= 1);
-    out
+    let _quiet = Quiet::new();
+    f()
 }
 
 /// Runs `f` in `mode` with its own list of corrections, and hands them back.
@@ -341,90 +350,121 @@ impl de::Expected for Expected {
     }
 }
 
+/// While alive, corrections are not recorded: the visit that follows builds a fallback.
+pub(crate) struct Quiet(());
+
+impl Quiet {
+    fn new() -> Quiet {
+        with_state(|s| s.quiet += 1);
+        Quiet(())
+    }
+}
+
+impl Drop for Quiet {
+    fn drop(&mut self) {
+        with_state(|s| s.quiet -= 1);
+    }
+}
+
+// What each `deserialize_*` hands its visitor is worked out here, out of line: the generic
+// methods below are stamped out once per visitor type, so they only make one visit each.
 impl<'v> Lenient<'v> {
     /// A value that converts without loss: recorded, or an error when strict.
-    fn converted(self, expected: &'static str) -> Result<(), Failure> {
+    fn converted(self, expected: &'static str) -> Result<Option<Quiet>, Failure> {
         if record(CorrectionKind::Converted, expected, Some(self.0), None) {
-            Ok(())
+            Ok(None)
         } else {
             Err(de::Error::invalid_type(kind_of(self.0), &Expected(expected)))
         }
     }
 
-    /// A value that does not fit: recorded and replaced by `fallback` (built quietly), or an
-    /// error when strict.
-    fn replaced<R>(self, expected: &'static str, fallback: impl FnOnce() -> Result<R, Failure>) -> Result<R, Failure> {
+    /// A value that does not fit: recorded, its fallback built quietly; an error when strict.
+    fn replaced(self, expected: &'static str) -> Result<Option<Quiet>, Failure> {
         if record(CorrectionKind::Replaced, expected, Some(self.0), None) {
-            quietly(fallback)
+            Ok(Some(Quiet::new()))
         } else {
             Err(de::Error::invalid_type(kind_of(self.0), &Expected(expected)))
         }
     }
 
-    fn integer(self) -> Result<Option<i64>, Failure> {
+    fn integer(self) -> Result<Option<(i64, Option<Quiet>)>, Failure> {
         match self.0 {
             Value::Number(n) => match n.as_i64() {
-                Some(i) => Ok(Some(i)),
+                Some(i) => Ok(Some((i, None))),
                 None => match n.as_f64() {
                     Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                        self.converted("an integer").map(|_| Some(f as i64))
+                        Ok(Some((f as i64, self.converted("an integer")?)))
                     }
                     _ => Ok(None),
                 },
             },
             Value::String(s) => match s.trim().parse::<i64>() {
-                Ok(i) => self.converted("an integer").map(|_| Some(i)),
+                Ok(i) => Ok(Some((i, self.converted("an integer")?))),
                 Err(_) => Ok(None),
             },
             _ => Ok(None),
         }
     }
 
-    fn int_in<'de, V: Visitor<'de>>(self, lo: i64, hi: i64, visitor: V) -> Result<V::Value, Failure> {
+    fn int_in(self, lo: i64, hi: i64) -> Result<(i64, Option<Quiet>), Failure> {
         match self.integer()? {
-            Some(i) if (lo..=hi).contains(&i) => visitor.visit_i64(i),
-            _ => self.replaced("an integer", || visitor.visit_i64(0)),
+            Some((i, q)) if (lo..=hi).contains(&i) => Ok((i, q)),
+            _ => Ok((0, self.replaced("an integer")?)),
         }
     }
 
-    fn unsigned<'de, V: Visitor<'de>>(self, hi: u64, visitor: V) -> Result<V::Value, Failure> {
+    fn unsigned(self, hi: u64) -> Result<(u64, Option<Quiet>), Failure> {
         if let Value::Number(n) = self.0 {
             if let Some(u) = n.as_u64().filter(|u| *u <= hi) {
-                return visitor.visit_u64(u);
+                return Ok((u, None));
             }
         }
         match self.integer()? {
-            Some(i) if i >= 0 && (i as u64) <= hi => visitor.visit_u64(i as u64),
-            _ => self.replaced("an unsigned integer", || visitor.visit_u64(0)),
+            Some((i, q)) if i >= 0 && (i as u64) <= hi => Ok((i as u64, q)),
+            _ => Ok((0, self.replaced("an unsigned integer")?)),
         }
     }
 
-    fn float<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+    fn float(self) -> Result<(f64, Option<Quiet>), Failure> {
         match self.0 {
-            Value::Number(n) => visitor.visit_f64(n.as_f64().unwrap_or(0.0)),
+            Value::Number(n) => Ok((n.as_f64().unwrap_or(0.0), None)),
             Value::String(s) => match s.trim().parse::<f64>() {
-                Ok(f) if f.is_finite() => {
-                    self.converted("a number")?;
-                    visitor.visit_f64(f)
-                }
-                _ => self.replaced("a number", || visitor.visit_f64(0.0)),
+                Ok(f) if f.is_finite() => Ok((f, self.converted("a number")?)),
+                _ => Ok((0.0, self.replaced("a number")?)),
             },
-            _ => self.replaced("a number", || visitor.visit_f64(0.0)),
+            _ => Ok((0.0, self.replaced("a number")?)),
         }
     }
 
-    fn string<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+    fn boolean(self) -> Result<(bool, Option<Quiet>), Failure> {
         match self.0 {
-            Value::String(s) => visitor.visit_str(s),
-            Value::Number(n) => {
-                self.converted("a string")?;
-                visitor.visit_string(n.to_string())
-            }
-            Value::Bool(b) => {
-                self.converted("a string")?;
-                visitor.visit_str(if *b { "true" } else { "false" })
-            }
-            _ => self.replaced("a string", || visitor.visit_str("")),
+            Value::Bool(b) => Ok((*b, None)),
+            Value::String(s) if s == "true" || s == "false" => Ok((s == "true", self.converted("a boolean")?)),
+            _ => Ok((false, self.replaced("a boolean")?)),
+        }
+    }
+
+    fn text(self) -> Result<(std::borrow::Cow<'v, str>, Option<Quiet>), Failure> {
+        match self.0 {
+            Value::String(s) => Ok((s.as_str().into(), None)),
+            Value::Number(n) => Ok((n.to_string().into(), self.converted("a string")?)),
+            Value::Bool(b) => Ok(((if *b { "true" } else { "false" }).into(), self.converted("a string")?)),
+            _ => Ok(("".into(), self.replaced("a string")?)),
+        }
+    }
+
+    fn list(self) -> Result<(Items<'v>, Option<Quiet>), Failure> {
+        match self.0 {
+            Value::Array(items) => Ok((Items { items: items.iter(), index: 0 }, None)),
+            _ => Ok((Items { items: [].iter(), index: 0 }, self.replaced("a list")?)),
+        }
+    }
+
+    fn object(self) -> Result<(Entries<'v>, Option<Quiet>), Failure> {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        match self.0 {
+            Value::Object(map) => Ok((Entries::new(map), None)),
+            _ => Ok((Entries::new(EMPTY.get_or_init(Map::new)), self.replaced("an object")?)),
         }
     }
 }
@@ -432,7 +472,8 @@ impl<'v> Lenient<'v> {
 macro_rules! forward_int {
     ($($method:ident => $lo:expr, $hi:expr;)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-            self.int_in($lo, $hi, visitor)
+            let (i, _quiet) = self.int_in($lo, $hi)?;
+            visitor.visit_i64(i)
         }
     )*};
 }
@@ -440,7 +481,8 @@ macro_rules! forward_int {
 macro_rules! forward_uint {
     ($($method:ident => $hi:expr;)*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-            self.unsigned($hi, visitor)
+            let (u, _quiet) = self.unsigned($hi)?;
+            visitor.visit_u64(u)
         }
     )*};
 }
@@ -460,14 +502,8 @@ impl<'de, 'v> de::Deserializer<'de> for Lenient<'v> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        match self.0 {
-            Value::Bool(b) => visitor.visit_bool(*b),
-            Value::String(s) if s == "true" || s == "false" => {
-                self.converted("a boolean")?;
-                visitor.visit_bool(s == "true")
-            }
-            _ => self.replaced("a boolean", || visitor.visit_bool(false)),
-        }
+        let (b, _quiet) = self.boolean()?;
+        visitor.visit_bool(b)
     }
 
     forward_int! {
@@ -485,23 +521,25 @@ impl<'de, 'v> de::Deserializer<'de> for Lenient<'v> {
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.float(visitor)
+        self.deserialize_f64(visitor)
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.float(visitor)
+        let (f, _quiet) = self.float()?;
+        visitor.visit_f64(f)
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.string(visitor)
+        self.deserialize_str(visitor)
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.string(visitor)
+        let (text, _quiet) = self.text()?;
+        visitor.visit_str(&text)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.string(visitor)
+        self.deserialize_str(visitor)
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
@@ -532,10 +570,8 @@ impl<'de, 'v> de::Deserializer<'de> for Lenient<'v> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        match self.0 {
-            Value::Array(items) => visitor.visit_seq(Items { items: items.iter(), index: 0 }),
-            _ => self.replaced("a list", || visitor.visit_seq(Items { items: [].iter(), index: 0 })),
-        }
+        let (items, _quiet) = self.list()?;
+        visitor.visit_seq(items)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Failure> {
@@ -552,13 +588,8 @@ impl<'de, 'v> de::Deserializer<'de> for Lenient<'v> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        match self.0 {
-            Value::Object(map) => visitor.visit_map(Entries::new(map)),
-            _ => {
-                let empty = Map::new();
-                self.replaced("an object", || visitor.visit_map(Entries::new(&empty)))
-            }
-        }
+        let (entries, _quiet) = self.object()?;
+        visitor.visit_map(entries)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -583,7 +614,7 @@ impl<'de, 'v> de::Deserializer<'de> for Lenient<'v> {
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
-        self.string(visitor)
+        self.deserialize_str(visitor)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
@@ -614,7 +645,8 @@ impl<'de, 'v> SeqAccess<'de> for Items<'v> {
         let Some(item) = self.items.next() else { return Ok(None) };
         let index = self.index;
         self.index += 1;
-        at(|| Segment::Index(index), || seed.deserialize(Lenient(item))).map(Some)
+        let _down = Down::index(index);
+        seed.deserialize(Lenient(item)).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -645,7 +677,10 @@ impl<'de, 'v> MapAccess<'de> for Entries<'v> {
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Failure> {
         match self.value.take() {
-            Some((key, value)) => at(|| Segment::Key(key.to_string()), || seed.deserialize(Lenient(value))),
+            Some((key, value)) => {
+                let _down = Down::key(key);
+                seed.deserialize(Lenient(value))
+            }
             None => Err(de::Error::custom("a value asked for before its key")),
         }
     }

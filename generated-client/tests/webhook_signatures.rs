@@ -144,11 +144,20 @@ fn bad_public_keys_fail() {
 }
 
 #[test]
-fn a_verified_body_that_is_not_an_event_is_a_decode_error() {
+fn a_verified_body_that_deviates_is_corrected_or_a_strict_decode_error() {
     let key = key();
     let body = br#"{"data": {"event_type": "call.hangup", "payload": 5}}"#;
     let headers = signed(&key, &now().to_string(), body);
-    assert!(matches!(verify_and_parse(body, &headers, &public(&key)), Err(WebhookError::Decode { .. })));
+    let verifier = telnyx::webhooks::Verifier::new(&public(&key)).unwrap();
+    let decoded = verifier.verify_and_decode(body, &headers).expect("corrected");
+    assert_eq!(decoded.corrections.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["data.payload"]);
+    match verifier.strict_decoding(true).verify_and_parse(body, &headers) {
+        Err(WebhookError::Decode { path, .. }) => assert_eq!(path, "data.payload"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    let not_json = b"<event/>";
+    let headers = signed(&key, &now().to_string(), not_json);
+    assert!(matches!(verify_and_parse(not_json, &headers, &public(&key)), Err(WebhookError::Decode { .. })));
     assert!(matches!(parse_unverified(b""), Err(WebhookError::Decode { .. })));
 }
 
