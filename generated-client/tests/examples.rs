@@ -539,9 +539,9 @@ fn shapes_only(doc: &Value) -> Value {
             m.keys().all(|k| ["required", "not", "properties", "description", "title"].contains(&k.as_str()))
         })
     }
-    fn walk(doc: &Value, v: &mut Value, names: bool) {
+    fn walk(v: &mut Value, names: bool) {
         match v {
-            Value::Object(m) if names => m.values_mut().for_each(|s| walk(doc, s, false)),
+            Value::Object(m) if names => m.values_mut().for_each(|s| walk(s, false)),
             Value::Object(m) => {
                 for k in CONSTRAINTS {
                     m.remove(*k);
@@ -573,16 +573,16 @@ fn shapes_only(doc: &Value) -> Value {
                 }
                 for (k, sub) in m.iter_mut() {
                     if k != "example" && k != "examples" && k != "enum" && k != "const" && k != "default" {
-                        walk(doc, sub, k == "properties" || k == "$defs" || k == "patternProperties");
+                        walk(sub, k == "properties" || k == "$defs" || k == "patternProperties");
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(|s| walk(doc, s, false)),
+            Value::Array(items) => items.iter_mut().for_each(|s| walk(s, false)),
             _ => {}
         }
     }
     let mut out = doc.clone();
-    walk(doc, &mut out, false);
+    walk(&mut out, false);
     out
 }
 
