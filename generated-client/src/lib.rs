@@ -32,6 +32,10 @@
 //!   `Some(None)` sends `null`, `Some(Some(v))` sends `v`.
 //! - Enums are open: a value the crate does not know decodes into `Unknown` and is sent back
 //!   unchanged; unions with a discriminator are picked by it, with an `Unknown` variant too.
+//! - A response that deviates from the spec (a number as a string, a required field `null` or
+//!   absent) still decodes: each correction is logged and kept in the [`ResponseMeta`] of a
+//!   [`ResponseCapture`]; [`RequestOptions::strict_decoding`] makes it an error (see [`DecodeMode`]).
+//!   [`Error::Decode`] keeps the whole response.
 //! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
 //!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
