@@ -362,7 +362,7 @@ impl Quiet {
 
 impl Drop for Quiet {
     fn drop(&mut self) {
-        with_state(|s| s.quiet -= 1);
+        with_state(|s| s.quiet = s.quiet.saturating_sub(1));
     }
 }
 
