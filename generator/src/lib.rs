@@ -63,6 +63,10 @@ pub struct Options<'a> {
     /// A schema the generator cannot read becomes `serde_json::Value`, recorded in
     /// [`ir::Api::degraded`], instead of stopping the run (see [`degrade`]).
     pub lenient: bool,
+    /// JSON pointers (as the example table writes them) that get a row in the example table
+    /// even where this spec has no example: for reading another spec's examples with the
+    /// client of this one (the cross-version check, `tests/tests/history_clients.rs`).
+    pub example_sites: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 /// Reads a spec and builds its IR.
@@ -94,7 +98,7 @@ fn build_ir_timed(spec_path: &Path, options: Options<'_>, t: &mut Timings) -> Re
         None => empty,
     };
     let start = Instant::now();
-    let mut api = ir::build::build(spec_path, &spec, &names, &type_names, options.lenient)?;
+    let mut api = ir::build::build(spec_path, &spec, &names, &type_names, options.lenient, options.example_sites)?;
     api.degraded.splice(0..0, degraded);
     t.ir = start.elapsed();
     Ok(api)

@@ -1,2 +1,110 @@
 //! Workspace-level integration tests live in `tests/`: the whole Telnyx spec, and the
-//! command-line behaviour of `cargo xtask`.
+//! command-line behaviour of `cargo xtask`. This library holds what several of them need: where
+//! things are, and throwaway workspaces of generated clients.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The pinned spec where codegen finds it: `TELNYX_SPEC`, the stored copy, the shared one.
+pub fn pinned_spec() -> PathBuf {
+    std::env::var_os("TELNYX_SPEC").map(PathBuf::from).unwrap_or_else(|| {
+        let stored = root().join("specs/telnyx/openapi.yml");
+        if stored.is_file() {
+            stored
+        } else {
+            root().join("../shared/specs/telnyx/openapi.yml")
+        }
+    })
+}
+
+/// The text of one `[section]` of a TOML file, up to the next section.
+fn section(toml: &str, name: &str) -> String {
+    let header = format!("[{name}]\n");
+    let start = toml.find(&header).unwrap_or_else(|| panic!("no [{name}]")) + header.len();
+    let rest = &toml[start..];
+    let end = rest.find("\n[").map_or(rest.len(), |i| i + 1);
+    rest[..end].to_string()
+}
+
+fn copy_dir_files(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        if e.path().is_file() {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// A workspace under `target/` whose members are crates generated from other specs, each with
+/// the hand-written runtime of the real client and its dependencies, resolved from the real
+/// workspace's lock file (nothing is resolved anew, so cargo can run `--offline`).
+pub struct ScratchWorkspace {
+    pub dir: PathBuf,
+    members: Vec<String>,
+}
+
+impl ScratchWorkspace {
+    /// An empty workspace at `target/<name>` (what was there is removed).
+    pub fn new(name: &str) -> ScratchWorkspace {
+        let dir = root().join("target").join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        ScratchWorkspace { dir, members: Vec::new() }
+    }
+
+    /// Adds the crate `generated` as the member `name` (library `<lib_prefix>_<name>`);
+    /// `manifest_tail` is appended to its Cargo.toml (e.g. a `[[bin]]`). Returns its folder.
+    pub fn add(&mut self, name: &str, lib_prefix: &str, generated: &generator::Generated, manifest_tail: &str) -> PathBuf {
+        let root = root();
+        let client_toml = fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
+        let deps = section(&client_toml, "dependencies");
+        let dir = self.dir.join(name);
+        copy_dir_files(&root.join("generated-client/src"), &dir.join("src"));
+        generator::output::write(&dir.join(generator::GENERATED_DIR), &generated.files).unwrap();
+        let package = lib_prefix.replace('_', "-");
+        fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{package}-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+                 [lib]\nname = \"{lib_prefix}_{name}\"\ndoctest = false\n\n{}\n[dependencies]\n{deps}\n{manifest_tail}",
+                generated.features_toml
+            ),
+        )
+        .unwrap();
+        self.members.push(format!("\"{name}\""));
+        dir
+    }
+
+    /// Writes the workspace's manifest (with `profile`, a TOML fragment, appended) and lock file.
+    pub fn finish(&self, profile: &str) {
+        let workspace_toml = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        fs::write(
+            self.dir.join("Cargo.toml"),
+            format!(
+                "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\n{}\n[workspace.dependencies]\n{}\n{profile}",
+                self.members.join(", "),
+                section(&workspace_toml, "workspace.package"),
+                section(&workspace_toml, "workspace.dependencies"),
+            ),
+        )
+        .unwrap();
+        fs::copy(root().join("Cargo.lock"), self.dir.join("Cargo.lock")).unwrap();
+    }
+
+    /// `cargo <args>` in the workspace, with the real workspace's target folder; panics with
+    /// cargo's output when it fails.
+    pub fn cargo(&self, args: &[&str], what: &str) {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(args)
+            .env("CARGO_TARGET_DIR", root().join("target"))
+            .current_dir(&self.dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{what}:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

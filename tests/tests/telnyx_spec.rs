@@ -3,10 +3,7 @@
 //! `../shared`).
 
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use workspace_tests::{pinned_spec as spec, root};
 
 /// The names file the committed client is generated with.
 fn names() -> PathBuf {
@@ -18,18 +15,6 @@ fn generate_pinned(spec: &Path) -> generator::Generated {
     let names = names();
     generator::generate_with(spec, generator::Options { names: Some(&names), ..Default::default() })
         .unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The pinned spec where codegen finds it: `TELNYX_SPEC`, the stored copy, the shared one.
-fn spec() -> PathBuf {
-    std::env::var_os("TELNYX_SPEC").map(PathBuf::from).unwrap_or_else(|| {
-        let stored = root().join("specs/telnyx/openapi.yml");
-        if stored.is_file() {
-            stored
-        } else {
-            root().join("../shared/specs/telnyx/openapi.yml")
-        }
-    })
 }
 
 #[test]

@@ -3,7 +3,12 @@
 //! `../shared/specs/telnyx/openapi.yml` beside the repository, like `cargo xtask codegen`.
 
 #[allow(dead_code)]
+pub mod found;
+#[allow(dead_code)]
 pub mod schema;
+
+#[allow(unused_imports)]
+pub use found::{follow, MAX_HOPS};
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -24,20 +29,6 @@ pub fn spec() -> Value {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the spec at {} (set TELNYX_SPEC): {e}", path.display()));
     serde_yaml::from_str(&text).expect("the spec parses")
-}
-
-/// How many `$ref`s in a row are followed before giving up (a cycle of bare `$ref`s).
-const MAX_HOPS: usize = 64;
-
-/// Follows local `$ref`s to what they name (a `$ref` that names nothing is left as it is).
-pub fn follow<'d>(doc: &'d Value, mut v: &'d Value) -> &'d Value {
-    for _ in 0..MAX_HOPS {
-        match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|t| doc.pointer(t)) {
-            Some(next) => v = next,
-            None => break,
-        }
-    }
-    v
 }
 
 /// The JSON pointer of what the value at `ptr` names after following its `$ref`s.

@@ -13,6 +13,7 @@ use indexmap::IndexMap;
 use openapiv3::{
     Components, MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, StatusCode,
 };
+use std::collections::BTreeSet;
 use std::path::Path;
 
 const METHOD_ORDER: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
@@ -24,10 +25,14 @@ pub fn build(
     names: &super::naming::NameFile,
     type_names: &super::naming::TypeNames,
     lenient: bool,
+    example_sites: Option<&BTreeSet<String>>,
 ) -> Result<Api> {
     let empty = Components::default();
     let components = spec.openapi.components.as_ref().unwrap_or(&empty);
     let mut space = TypeSpace::new(&components.schemas);
+    if let Some(sites) = example_sites {
+        space.wanted.clone_from(sites);
+    }
     space.build_components();
     // `A: {$ref: B}`, `B: {$ref: A}` (or `A: {items: {$ref: A}}`) would be a type alias cycle.
     let mut degraded = Vec::new();
@@ -68,13 +73,14 @@ pub fn build(
         let ReferenceOr::Item(r) = r else { continue };
         let ptr = pointer(["components", "responses", name.as_str()]);
         if let Some((mt, media)) = json_media(&r.content) {
-            let has_examples = media.example.is_some() || !media.examples.is_empty();
-            if let Some(schema) = media.schema.as_ref().filter(|s| has_examples || has_example(s)) {
-                let sp = pointer_join(&ptr, &["content", mt, "schema"]);
+            let mptr = pointer_join(&ptr, &["content", mt]);
+            let has_examples = media.example.is_some() || !media.examples.is_empty() || space.is_wanted(&mptr);
+            let sp = pointer_join(&mptr, &["schema"]);
+            if let Some(schema) = media.schema.as_ref().filter(|s| has_examples || has_example(s) || space.wants_under(&sp)) {
                 let hint = vec![name.clone()];
                 let ty = space.ty(schema, &Site { hint: &hint, owner_op: None, pointer: &sp });
                 if has_examples {
-                    space.examples.push(ExampleSite { pointer: pointer_join(&ptr, &["content", mt]), ty });
+                    space.examples.push(ExampleSite { pointer: mptr, ty });
                 }
             }
         }
@@ -303,9 +309,10 @@ impl OpContext<'_> {
         };
         // The client does not send the other media types, but their examples are checked too.
         for (other, m) in &b.content {
-            if let Some(s) = m.schema.as_ref().filter(|s| other != mt && has_example(s)) {
+            let sp = pointer_join(ptr, &["content", other, "schema"]);
+            if let Some(s) = m.schema.as_ref().filter(|s| other != mt && (has_example(s) || space.wants_under(&sp))) {
                 let hint = vec!["Body".to_string(), body_encoding(other).1.name().to_string()];
-                space.ty(s, &self.site(&hint, &pointer_join(ptr, &["content", other, "schema"])));
+                space.ty(s, &self.site(&hint, &sp));
             }
         }
         Some(RequestBody {
@@ -350,8 +357,8 @@ impl OpContext<'_> {
                     // Error bodies are read by the runtime's `ApiError`; an inline one with
                     // examples still gets a type, so that the examples can be checked.
                     if let (ReferenceOr::Item(_), Some((mt, media))) = (raw, json_media(&r.content)) {
-                        if let Some(schema) = media.schema.as_ref().filter(|s| has_example(s)) {
-                            let sp = pointer_join(&ptr, &["content", mt, "schema"]);
+                        let sp = pointer_join(&ptr, &["content", mt, "schema"]);
+                        if let Some(schema) = media.schema.as_ref().filter(|s| has_example(s) || space.wants_under(&sp)) {
                             space.ty(schema, &self.site(&["Error".to_string()], &sp));
                         }
                     }
@@ -364,8 +371,8 @@ impl OpContext<'_> {
             let json = json_media(&r.content).map(|(mt, _)| mt);
             for (mt, media) in r.content.iter().filter(|(mt, _)| Some(*mt) != json) {
                 if let Some(ReferenceOr::Item(s)) = &media.schema {
-                    if s.schema_data.example.is_some() {
-                        let pointer = pointer_join(&home, &["content", mt, "schema"]);
+                    let pointer = pointer_join(&home, &["content", mt, "schema"]);
+                    if s.schema_data.example.is_some() || space.is_wanted(&pointer) {
                         space.examples.push(ExampleSite { pointer, ty: Ty::String });
                     }
                 }
@@ -382,8 +389,8 @@ impl OpContext<'_> {
                     Some((_, _, same)) => ty = same.clone(),
                     None => bodies.push((n, written, ty.clone())),
                 }
-                if media.example.is_some() || !media.examples.is_empty() {
-                    let pointer = pointer_join(&home, &["content", mt]);
+                let pointer = pointer_join(&home, &["content", mt]);
+                if media.example.is_some() || !media.examples.is_empty() || space.is_wanted(&pointer) {
                     space.examples.push(ExampleSite { pointer, ty: ty.clone() });
                 }
                 Response::Json { ty }

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -18,6 +18,9 @@ pub struct TypeSpace<'a> {
     pub fallbacks: Vec<Fallback>,
     /// Every schema with an `example`, and the type its values decode into.
     pub examples: Vec<ExampleSite>,
+    /// Pointers that get an [`ExampleSite`] even without an example of their own (see
+    /// [`crate::Options::example_sites`]).
+    pub wanted: BTreeSet<String>,
 }
 
 /// Where a schema sits, for naming what it defines.
@@ -71,6 +74,7 @@ impl<'a> TypeSpace<'a> {
             types: Vec::new(),
             fallbacks: Vec::new(),
             examples: Vec::new(),
+            wanted: BTreeSet::new(),
         };
         for name in components.keys() {
             let id = space.push(TypeDef {
@@ -98,6 +102,9 @@ impl<'a> TypeSpace<'a> {
             let site = Site { hint: &hint, owner_op: None, pointer: &pointer };
             let (kind, description, deprecated) = match schema {
                 ReferenceOr::Reference { reference } => {
+                    if self.is_wanted(&pointer) {
+                        self.examples.push(ExampleSite { pointer: pointer.clone(), ty: Ty::Named(id) });
+                    }
                     (TypeKind::Alias { ty: self.reference(reference, &pointer) }, None, false)
                 }
                 ReferenceOr::Item(s) => {
@@ -187,16 +194,35 @@ impl<'a> TypeSpace<'a> {
     /// The type of a schema in use position, defining a named type if it needs one.
     pub fn ty(&mut self, schema: &ReferenceOr<Schema>, site: &Site<'_>) -> Ty {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, site.pointer),
+            ReferenceOr::Reference { reference } => self.reference_at(reference, site.pointer),
             ReferenceOr::Item(s) => self.ty_of(s, site),
         }
     }
 
     pub fn ty_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, site: &Site<'_>) -> Ty {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, site.pointer),
+            ReferenceOr::Reference { reference } => self.reference_at(reference, site.pointer),
             ReferenceOr::Item(s) => self.ty_of(s, site),
         }
+    }
+
+    /// A `$ref` written at `pointer` (a wanted site there decodes into what it names).
+    fn reference_at(&mut self, reference: &str, pointer: &str) -> Ty {
+        let ty = self.reference(reference, pointer);
+        if self.is_wanted(pointer) {
+            self.examples.push(ExampleSite { pointer: pointer.to_string(), ty: ty.clone() });
+        }
+        ty
+    }
+
+    /// Whether `pointer` is a wanted site (see [`TypeSpace::wanted`]).
+    pub fn is_wanted(&self, pointer: &str) -> bool {
+        self.wanted.contains(pointer)
+    }
+
+    /// Whether a wanted site is at `pointer` or inside it: its schema needs a type then.
+    pub fn wants_under(&self, pointer: &str) -> bool {
+        self.wanted.range::<str, _>((std::ops::Bound::Included(pointer), std::ops::Bound::Unbounded)).next().is_some_and(|w| w.starts_with(pointer))
     }
 
     fn ty_of(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
@@ -222,7 +248,8 @@ impl<'a> TypeSpace<'a> {
 
     /// Records that `example` values of `s` decode into `ty` (or its `Option` when nullable).
     fn note_example(&mut self, s: &Schema, pointer: &str, ty: Ty) {
-        if s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE) {
+        let has = s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE);
+        if has || self.is_wanted(pointer) {
             let ty = if schema_nullable(s) { Ty::Nullable(Box::new(ty)) } else { ty };
             self.examples.push(ExampleSite { pointer: pointer.to_string(), ty });
         }
