@@ -19,9 +19,9 @@ use telnyx::{resources, types, FilePart};
 mod table;
 
 mod common;
-use common::schema::Validator;
 use common::found::Found;
 use common::root;
+use common::schema::Validator;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -59,7 +59,13 @@ impl ScratchWorkspace {
 
     /// Adds the crate `generated` as the member `name` (library `<lib_prefix>_<name>`);
     /// `manifest_tail` is appended to its Cargo.toml (e.g. a `[[bin]]`). Returns its folder.
-    pub fn add(&mut self, name: &str, lib_prefix: &str, generated: &generator::Generated, manifest_tail: &str) -> PathBuf {
+    pub fn add(
+        &mut self,
+        name: &str,
+        lib_prefix: &str,
+        generated: &generator::Generated,
+        manifest_tail: &str,
+    ) -> PathBuf {
         let root = root();
         let client_toml = fs::read_to_string(root.join("generated-client/Cargo.toml")).unwrap();
         let deps = section(&client_toml, "dependencies");

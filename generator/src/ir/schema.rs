@@ -222,7 +222,10 @@ impl<'a> TypeSpace<'a> {
 
     /// Whether a wanted site is at `pointer` or inside it: its schema needs a type then.
     pub fn wants_under(&self, pointer: &str) -> bool {
-        self.wanted.range::<str, _>((std::ops::Bound::Included(pointer), std::ops::Bound::Unbounded)).next().is_some_and(|w| w.starts_with(pointer))
+        self.wanted
+            .range::<str, _>((std::ops::Bound::Included(pointer), std::ops::Bound::Unbounded))
+            .next()
+            .is_some_and(|w| w.starts_with(pointer))
     }
 
     fn ty_of(&mut self, s: &Schema, site: &Site<'_>) -> Ty {
@@ -248,7 +251,8 @@ impl<'a> TypeSpace<'a> {
 
     /// Records that `example` values of `s` decode into `ty` (or its `Option` when nullable).
     fn note_example(&mut self, s: &Schema, pointer: &str, ty: Ty) {
-        let has = s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE);
+        let has =
+            s.schema_data.example.is_some() || s.schema_data.extensions.contains_key(crate::normalize::NULL_EXAMPLE);
         if has || self.is_wanted(pointer) {
             let ty = if schema_nullable(s) { Ty::Nullable(Box::new(ty)) } else { ty };
             self.examples.push(ExampleSite { pointer: pointer.to_string(), ty });
