@@ -60,6 +60,7 @@ impl fmt::Debug for Client {
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) retry_policy: Option<crate::RetryPolicy>,
     pub(crate) headers: HeaderMap,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) capture: Option<ResponseCapture>,
@@ -151,6 +152,13 @@ impl RequestOptions {
         self
     }
 
+    /// Which failures are retried: only those that cannot repeat the request's effect (the
+    /// default, [`crate::RetryPolicy::Safe`]), or all of them.
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// An extra header; it replaces a header of the same name set by the client.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.insert(name, value);
@@ -185,6 +193,7 @@ impl RequestOptions {
         RequestOptions {
             timeout: other.timeout.or(self.timeout),
             max_retries: other.max_retries.or(self.max_retries),
+            retry_policy: other.retry_policy.or(self.retry_policy),
             headers,
             query,
             capture: other.capture.or_else(|| self.capture.clone()),
@@ -197,6 +206,7 @@ impl RequestOptions {
 pub(crate) struct Effective<'a> {
     pub timeout: Duration,
     pub max_retries: u32,
+    pub retry_policy: crate::RetryPolicy,
     pub default_headers: &'a HeaderMap,
     pub options: Option<&'a RequestOptions>,
     pub decode_mode: crate::DecodeMode,
@@ -254,6 +264,7 @@ impl Client {
         Effective {
             timeout: options.and_then(|o| o.timeout).or(defaults.timeout).unwrap_or(DEFAULT_TIMEOUT),
             max_retries: options.and_then(|o| o.max_retries).or(defaults.max_retries).unwrap_or(DEFAULT_MAX_RETRIES),
+            retry_policy: options.and_then(|o| o.retry_policy).or(defaults.retry_policy).unwrap_or_default(),
             default_headers: &defaults.headers,
             options,
             decode_mode: options.and_then(|o| o.decode_mode).or(defaults.decode_mode).unwrap_or_default(),
@@ -377,6 +388,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Which failures are retried (default [`crate::RetryPolicy::Safe`]: only those that cannot
+    /// repeat the request's effect).
+    pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+        self.defaults = std::mem::take(&mut self.defaults).retry_policy(policy);
+        self
+    }
+
     /// Fail on a response that deviates from the spec instead of correcting it (default
     /// `false`: see [`crate::DecodeMode`]).
     pub fn strict_decoding(mut self, strict: bool) -> Self {
@@ -437,7 +455,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(Error::Connection)?,
+                .map_err(|source| Error::Connection { source, not_retried: None })?,
         };
         let inner = Inner { http, auth, base_url, public_key, defaults: self.defaults };
         Ok(Client { inner: Arc::new(inner), options: None })

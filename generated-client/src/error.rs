@@ -15,11 +15,21 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request could not be sent or the response not read (connection refused or reset,
     /// DNS, TLS), after any retries.
-    #[error("request failed: {0}")]
-    Connection(#[source] reqwest::Error),
+    #[error("request failed: {source}{}", suffix(.not_retried))]
+    Connection {
+        #[source]
+        source: reqwest::Error,
+        /// Set when the failure was not retried because the request might take effect twice.
+        not_retried: Option<crate::NotRetried>,
+    },
     /// The request or the response body took longer than the timeout, after any retries.
-    #[error("request timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    #[error("request timed out: {source}{}", suffix(.not_retried))]
+    Timeout {
+        #[source]
+        source: reqwest::Error,
+        /// Set when the failure was not retried because the request might take effect twice.
+        not_retried: Option<crate::NotRetried>,
+    },
     /// A success response whose body cannot be read as the expected type: not JSON, or, when
     /// decoding strictly, a deviation from the spec. Keeps everything the server sent.
     #[error("{0}")]
@@ -56,17 +66,36 @@ impl Error {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Why the failure was handed back without a retry, when a retry could have repeated the
+    /// request's effect (see [`crate::RetryPolicy`]).
+    pub fn not_retried(&self) -> Option<crate::NotRetried> {
+        match self {
+            Error::Api(e) => e.not_retried,
+            Error::Connection { not_retried, .. } | Error::Timeout { not_retried, .. } => *not_retried,
+            _ => None,
+        }
     }
 
     /// A transport error as [`Error::Timeout`] or [`Error::Connection`].
     pub(crate) fn transport(e: reqwest::Error) -> Error {
-        if e.is_timeout() {
-            Error::Timeout(e)
+        Error::transport_not_retried(e, None)
+    }
+
+    pub(crate) fn transport_not_retried(source: reqwest::Error, not_retried: Option<crate::NotRetried>) -> Error {
+        if source.is_timeout() {
+            Error::Timeout { source, not_retried }
         } else {
-            Error::Connection(e)
+            Error::Connection { source, not_retried }
         }
     }
+}
+
+/// `; not retried: ...` when a failure was not retried for safety.
+fn suffix(not_retried: &Option<crate::NotRetried>) -> String {
+    not_retried.map(|n| format!("; {n}")).unwrap_or_default()
 }
 
 /// A response body that could not be decoded, with all of the response: status, headers,
@@ -128,6 +157,8 @@ pub struct ApiError {
     pub errors: Vec<ApiErrorDetail>,
     /// The raw body.
     pub body: String,
+    /// Set when the status was not retried because the request might take effect twice.
+    pub not_retried: Option<crate::NotRetried>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -141,6 +172,9 @@ impl std::fmt::Display for ApiError {
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
+        }
+        if let Some(n) = self.not_retried {
+            write!(f, "; {n}")?;
         }
         Ok(())
     }
@@ -179,7 +213,14 @@ impl ApiError {
         }
         let errors = serde_json::from_slice::<Body>(body).map(|b| b.errors).unwrap_or_default();
         let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
-        ApiError { status, headers, request_id, errors, body: String::from_utf8_lossy(body).into_owned() }
+        ApiError {
+            status,
+            headers,
+            request_id,
+            errors,
+            body: String::from_utf8_lossy(body).into_owned(),
+            not_retried: None,
+        }
     }
 
     pub fn is_bad_request(&self) -> bool {

@@ -36,6 +36,10 @@
 //!   absent) still decodes: each correction is logged and kept in the [`ResponseMeta`] of a
 //!   [`ResponseCapture`]; [`RequestOptions::strict_decoding`] makes it an error (see [`DecodeMode`]).
 //!   [`Error::Decode`] keeps the whole response.
+//! - Retries never repeat an effect: a request is retried only if its method is idempotent, it
+//!   carries an idempotency token (`command_id`, `Idempotency-Key`: filled with a UUID when
+//!   left empty, the same on every attempt), it was never sent, or the server said it did
+//!   nothing (see [`RetryPolicy`]).
 //! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
 //!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
@@ -78,7 +82,7 @@ pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
 pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
 pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, RequestBuilder};
-pub use retry::MAX_RETRY_AFTER;
+pub use retry::{NotRetried, RetryPolicy, MAX_RETRY_AFTER};
 pub use stream::{Download, EventStream, ServerSentEvent};
 
 pub use bytes;

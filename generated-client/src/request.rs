@@ -64,6 +64,9 @@ pub struct RequestBuilder<'c> {
     body: Body,
     /// What `Accept` says when neither the call nor the defaults set it.
     accept: Option<&'static str>,
+    /// The idempotency token the request carries (the caller's or one the client made), which
+    /// lets it be retried without taking effect twice.
+    token: Option<String>,
     error: Option<Error>,
 }
 
@@ -77,6 +80,7 @@ impl<'c> RequestBuilder<'c> {
             headers: Vec::new(),
             body: Body::None,
             accept: None,
+            token: None,
             error: None,
         }
     }
@@ -122,6 +126,66 @@ impl<'c> RequestBuilder<'c> {
             _ => self.fail(Error::Encode(format!("header {name} has a value that cannot be sent"))),
         }
         self
+    }
+
+    /// An idempotency header (`Idempotency-Key`): the caller's value, or, when that is `None`
+    /// or empty, a fresh UUID v4. Every attempt sends the same value, so the request is retried
+    /// like an idempotent one (see [`crate::RetryPolicy`]).
+    pub fn idempotency_header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let given = match self.encode_value(value) {
+            Some(Value::String(s)) if !s.is_empty() => s,
+            Some(Value::Null) | Some(Value::String(_)) => new_token(),
+            Some(other) => scalar(&other),
+            None => return self,
+        };
+        self.header(name, &given);
+        self.token = Some(given);
+        self
+    }
+
+    /// A JSON body that carries an idempotency token in its member `member` (`command_id`): the
+    /// caller's value, or, when it is absent, `null` or empty, a fresh UUID v4 (a body of `None`
+    /// becomes `{"<member>": "<uuid>"}`). Every attempt sends the same bytes, so the request is
+    /// retried like an idempotent one.
+    pub fn json_with_token<T: Serialize + ?Sized>(&mut self, body: &T, member: &str) -> &mut Self {
+        if let Some(value) = self.encode_value(body) {
+            self.json_value_with_token(value, member);
+        }
+        self
+    }
+
+    fn json_value_with_token(&mut self, value: Value, member: &str) {
+        let mut object = match value {
+            Value::Object(map) => map,
+            Value::Null => serde_json::Map::new(),
+            // Not an object: nowhere to put a token; sent as it is, and not replayable.
+            other => {
+                self.json(&other);
+                return;
+            }
+        };
+        let token = match object.get(member) {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(Value::Null | Value::String(_)) | None => {
+                let fresh = new_token();
+                object.insert(member.to_string(), Value::String(fresh.clone()));
+                fresh
+            }
+            Some(other) => other.to_string(),
+        };
+        self.json(&object);
+        self.token = Some(token);
+    }
+
+    /// The idempotency token the request carries, if any.
+    pub fn idempotency_token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// Whether sending the request again cannot repeat its effect: an idempotent method, or
+    /// an idempotency token.
+    fn replayable(&self) -> bool {
+        self.token.is_some() || retry::idempotent_method(&self.method)
     }
 
     /// A JSON body.
@@ -223,10 +287,28 @@ impl<'c> RequestBuilder<'c> {
             Body::Multipart(form) if !form.replayable() => 0,
             _ => settings.max_retries,
         };
+        let replayable = self.replayable();
         let mut retry = 0;
         let mut renewed_token = false;
         loop {
-            let bearer = self.client.bearer(settings.timeout).await?;
+            let bearer = match self.client.bearer(settings.timeout).await {
+                Ok(bearer) => bearer,
+                // The OAuth2 grant failed: this request was not sent, and a grant can be asked
+                // for again without harm.
+                Err(e) => match token_failure(&e) {
+                    Some(failure)
+                        if retry < max_retries
+                            && retry::verdict(failure, true, settings.retry_policy) == retry::Verdict::Retry =>
+                    {
+                        let wait = retry::delay(retry, e.api().map(|a| &a.headers), SystemTime::now());
+                        tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying the access token");
+                        tokio::time::sleep(wait).await;
+                        retry += 1;
+                        continue;
+                    }
+                    _ => return Err(e),
+                },
+            };
             let started = std::time::Instant::now();
             let outcome = self.attempt(&settings, &bearer)?.send().await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
@@ -244,7 +326,8 @@ impl<'c> RequestBuilder<'c> {
                         && max_retries > 0
                         && self.client.token_expired_in_flight().await =>
                 {
-                    // The OAuth2 token expired on the way: once, at once, with a new one.
+                    // The OAuth2 token expired on the way: once, at once, with a new one (a
+                    // request refused as unauthorized did nothing).
                     tracing::info!(elapsed_ms, "access token expired in flight; renewing it");
                     renewed_token = true;
                     continue;
@@ -252,13 +335,17 @@ impl<'c> RequestBuilder<'c> {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    if retry >= max_retries || !retry::should_retry(status, &headers) {
+                    let verdict =
+                        retry::verdict(retry::Failure::Status(status, &headers), replayable, settings.retry_policy);
+                    if retry >= max_retries || verdict != retry::Verdict::Retry {
                         tracing::debug!(status = status.as_u16(), elapsed_ms, "error response");
                         if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
                             capture.record(&response, retry + 1);
                         }
                         let body = response.bytes().await.map_err(Error::transport)?;
-                        return Err(Error::Api(Box::new(ApiError::new(status, headers, &body))));
+                        let mut error = ApiError::new(status, headers, &body);
+                        error.not_retried = not_retried(verdict, retry, max_retries);
+                        return Err(Error::Api(Box::new(error)));
                     }
                     let wait = retry::delay(retry, Some(&headers), SystemTime::now());
                     tracing::info!(
@@ -270,10 +357,20 @@ impl<'c> RequestBuilder<'c> {
                     wait
                 }
                 Err(e) => {
-                    let retryable = e.is_timeout() || e.is_connect() || e.is_request();
-                    if retry >= max_retries || !retryable {
+                    // A connection that could not be made sent nothing; anything else (a
+                    // timeout, a connection dropped) may have come after the server read it.
+                    let failure = if e.is_connect() {
+                        retry::Failure::NotSent
+                    } else if e.is_timeout() || e.is_request() {
+                        retry::Failure::NoAnswer
+                    } else {
                         tracing::debug!(error = %e, elapsed_ms, "transport error");
                         return Err(Error::transport(e));
+                    };
+                    let verdict = retry::verdict(failure, replayable, settings.retry_policy);
+                    if retry >= max_retries || verdict != retry::Verdict::Retry {
+                        tracing::debug!(error = %e, elapsed_ms, "transport error");
+                        return Err(Error::transport_not_retried(e, not_retried(verdict, retry, max_retries)));
                     }
                     let wait = retry::delay(retry, None, SystemTime::now());
                     tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying");
@@ -351,6 +448,31 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 /// JSON path of the value that failed and keeps the whole body.
 pub fn decode_json_with<T: DeserializeOwned>(body: &[u8], mode: DecodeMode) -> Result<Decoded<T>> {
     decode::decode(body, mode).map_err(|failure| Error::decode_body(failure, body))
+}
+
+/// A fresh idempotency token: a random UUID v4.
+fn new_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The reason to put on an error that was not retried for safety: only when the rule, not the
+/// retry budget, stopped it.
+fn not_retried(verdict: retry::Verdict, retry: u32, max_retries: u32) -> Option<crate::NotRetried> {
+    match verdict {
+        retry::Verdict::Unsafe(reason) if retry < max_retries => Some(reason),
+        _ => None,
+    }
+}
+
+/// How a failed OAuth2 grant failed, as far as retrying it goes (`None`: not worth retrying,
+/// e.g. a token endpoint's answer that cannot be read).
+fn token_failure(e: &Error) -> Option<retry::Failure<'_>> {
+    match e {
+        Error::Api(api) => Some(retry::Failure::Status(api.status, &api.headers)),
+        Error::Connection { source, .. } if source.is_connect() => Some(retry::Failure::NotSent),
+        Error::Connection { .. } | Error::Timeout { .. } => Some(retry::Failure::NoAnswer),
+        _ => None,
+    }
 }
 
 /// One warning per body that needed corrections, naming the first few.

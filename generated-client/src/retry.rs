@@ -1,10 +1,13 @@
 //! When to retry a request and how long to wait first.
 //!
-//! Retried: connection errors, timeouts, 408, 409, 429 and 5xx, unless the server says
-//! otherwise with `x-should-retry: true|false`. The wait is the server's `retry-after-ms` or
-//! `Retry-After` (seconds or an HTTP date) when that is at most [`MAX_RETRY_AFTER`]; otherwise
-//! exponential backoff from 0.5 s doubling to 8 s, less up to 25% jitter so that many clients
-//! do not retry in step.
+//! A failure is worth retrying on connection errors, timeouts, 408, 409, 429 and 5xx, unless
+//! the server says otherwise with `x-should-retry: true|false`. Under the default
+//! [`RetryPolicy::Safe`] a request is retried only when repeating it cannot repeat its effect:
+//! its method is idempotent, it carries an idempotency token, nothing was sent (the connection
+//! could not be made), or the server said it did nothing (429, 408, `x-should-retry: true`).
+//! The wait is the server's `retry-after-ms` or `Retry-After` (seconds or an HTTP date) when
+//! that is at most [`MAX_RETRY_AFTER`]; otherwise exponential backoff from 0.5 s doubling to
+//! 8 s, less up to 25% jitter so that many clients do not retry in step.
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -15,6 +18,95 @@ const MAX_DELAY: Duration = Duration::from_secs(8);
 /// A longer `Retry-After` is not obeyed (the backoff applies instead), so a server cannot park
 /// the caller for hours.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Which failed requests the client retries (set it with
+/// [`crate::ClientBuilder::retry_policy`] or [`crate::RequestOptions::retry_policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RetryPolicy {
+    /// Retry only what cannot take effect twice: idempotent methods (GET, HEAD, PUT, DELETE,
+    /// OPTIONS), requests with an idempotency token (`command_id`, `Idempotency-Key`, filled by
+    /// the client when the caller leaves them empty), requests that were never sent, and answers
+    /// that say the request was not processed (429, 408, `x-should-retry: true`). A POST
+    /// without a token that timed out or got a 5xx is returned at once, its error saying so.
+    #[default]
+    Safe,
+    /// Retry every request on every retryable failure, as the official SDKs do: a POST that
+    /// timed out after it was sent may then take effect twice (an SMS sent twice).
+    Always,
+}
+
+/// Why a failed request was handed back without the retry its failure would otherwise get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotRetried {
+    /// It was sent and no answer came (a timeout, a dropped connection).
+    NoAnswer,
+    /// The server answered with this status, which does not say the request did nothing.
+    Status(u16),
+}
+
+impl std::fmt::Display for NotRetried {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self {
+            NotRetried::NoAnswer => "it was sent and no answer came".to_string(),
+            NotRetried::Status(code) => format!("the server answered {code} after it was sent"),
+        };
+        write!(
+            f,
+            "not retried: {what}, so it may have taken effect, and it has no idempotency token \
+             (RetryPolicy::Always retries it anyway)"
+        )
+    }
+}
+
+/// How one attempt failed, as far as retrying goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Failure<'a> {
+    /// No connection could be made: nothing of the request left the client.
+    NotSent,
+    /// The request was sent, or may have been, and no answer came.
+    NoAnswer,
+    /// The server answered with an error status.
+    Status(StatusCode, &'a HeaderMap),
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    Retry,
+    /// The failure is final whatever the request is (a 400, a 404, `x-should-retry: false`).
+    GiveUp,
+    /// Worth retrying, but repeating this request could repeat its effect.
+    Unsafe(NotRetried),
+}
+
+/// Whether an attempt that failed so is retried; `replayable` says the request cannot take
+/// effect twice (an idempotent method, or an idempotency token).
+pub(crate) fn verdict(failure: Failure<'_>, replayable: bool, policy: RetryPolicy) -> Verdict {
+    let safe = replayable || policy == RetryPolicy::Always;
+    match failure {
+        Failure::NotSent => Verdict::Retry,
+        Failure::NoAnswer if safe => Verdict::Retry,
+        Failure::NoAnswer => Verdict::Unsafe(NotRetried::NoAnswer),
+        Failure::Status(status, headers) if !should_retry(status, headers) => Verdict::GiveUp,
+        Failure::Status(status, headers) if safe || not_processed(status, headers) => Verdict::Retry,
+        Failure::Status(status, _) => Verdict::Unsafe(NotRetried::Status(status.as_u16())),
+    }
+}
+
+/// Whether the server said that it did nothing with the request: 429 (Telnyx's rate limit,
+/// answered before the request is processed), 408 (it did not wait for the whole request), or
+/// `x-should-retry: true`.
+fn not_processed(status: StatusCode, headers: &HeaderMap) -> bool {
+    matches!(status.as_u16(), 408 | 429) || headers.get("x-should-retry").is_some_and(|v| v == "true")
+}
+
+/// Whether this method can be repeated without repeating its effect (RFC 9110, 9.2.2).
+pub(crate) fn idempotent_method(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
+}
 
 /// Whether a response with this status and these headers should be retried.
 pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
@@ -78,6 +170,35 @@ mod tests {
         }
         assert!(!should_retry(StatusCode::INTERNAL_SERVER_ERROR, &headers(&[("x-should-retry", "false")])));
         assert!(should_retry(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")])));
+    }
+
+    #[test]
+    fn only_requests_that_cannot_take_effect_twice_are_retried() {
+        let none = HeaderMap::new();
+        let status = |code| StatusCode::from_u16(code).unwrap();
+        let safe = RetryPolicy::Safe;
+        // Replayable: every retryable failure is retried.
+        for failure in [Failure::NotSent, Failure::NoAnswer, Failure::Status(status(500), &none)] {
+            assert_eq!(verdict(failure, true, safe), Verdict::Retry, "{failure:?}");
+        }
+        // Not replayable: only what was not sent, or what the server did not process.
+        assert_eq!(verdict(Failure::NotSent, false, safe), Verdict::Retry);
+        assert_eq!(verdict(Failure::NoAnswer, false, safe), Verdict::Unsafe(NotRetried::NoAnswer));
+        for code in [429, 408] {
+            assert_eq!(verdict(Failure::Status(status(code), &none), false, safe), Verdict::Retry, "{code}");
+        }
+        for code in [500, 502, 503, 504, 409] {
+            let v = verdict(Failure::Status(status(code), &none), false, safe);
+            assert_eq!(v, Verdict::Unsafe(NotRetried::Status(code)), "{code}");
+        }
+        let told = headers(&[("x-should-retry", "true")]);
+        assert_eq!(verdict(Failure::Status(status(503), &told), false, safe), Verdict::Retry);
+        // Final failures stay final; `Always` retries the rest.
+        assert_eq!(verdict(Failure::Status(status(400), &none), true, safe), Verdict::GiveUp);
+        assert_eq!(verdict(Failure::Status(status(500), &none), false, RetryPolicy::Always), Verdict::Retry);
+        assert_eq!(verdict(Failure::NoAnswer, false, RetryPolicy::Always), Verdict::Retry);
+        assert!(idempotent_method(&reqwest::Method::PUT) && !idempotent_method(&reqwest::Method::POST));
+        assert!(!idempotent_method(&reqwest::Method::PATCH));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! OAuth2 client credentials against a local mock server: the grant (Basic auth, form body),
-//! the cached token, expiry, a 401 as the token expires, and a refused grant.
+//! the cached token, expiry, a 401 as the token expires, a grant retried, and a refused grant.
 
 use telnyx::Client;
 use wiremock::matchers::{body_string, header, method, path};
@@ -110,6 +110,30 @@ async fn a_refused_grant_is_an_api_error_and_the_call_is_not_sent() {
     assert_eq!(api.status.as_u16(), 401);
     let requests = server.received_requests().await.unwrap_or_default();
     assert!(requests.iter().all(|r| r.url.path() == "/v2/oauth/token"), "the call itself is never sent");
+}
+
+#[tokio::test]
+async fn a_grant_that_fails_on_the_way_is_asked_for_again_before_the_call_is_sent() {
+    // The grant is safe to repeat (it only hands out a token), and the call was not sent yet:
+    // a 503 from the token endpoint is retried even for a POST without an idempotency token.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/oauth/token"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after-ms", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    token_endpoint(&server, 3600).await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messages"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"data": {"id": "m-1"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sms = client(&server).messages().send(telnyx::types::CreateMessageRequest::new("+18005550100")).await.unwrap();
+    assert_eq!(sms.data.unwrap().id.as_deref(), Some("m-1"));
+    assert_eq!(grants(&server).await, 2);
 }
 
 #[tokio::test]

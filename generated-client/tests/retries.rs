@@ -2,7 +2,7 @@
 
 use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant};
-use telnyx::{Client, Error, RequestOptions};
+use telnyx::{Client, Error, NotRetried, RequestOptions, RetryPolicy};
 use wiremock::matchers::{header, method, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -124,7 +124,7 @@ async fn timeouts_are_their_own_error_and_are_retried() {
     let c = client(&server).with_options(RequestOptions::new().timeout(Duration::from_millis(200)).max_retries(1));
     let start = Instant::now();
     let err = c.number_orders().retrieve("x").await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(err.is_timeout());
     assert_eq!(received(&server).await, 2, "the timeout was retried once");
     assert!(start.elapsed() < Duration::from_secs(3));
@@ -136,7 +136,7 @@ async fn connection_errors_are_retried_then_reported() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let c = Client::builder().api_key("k").base_url(format!("http://127.0.0.1:{port}")).max_retries(1).build().unwrap();
     let err = c.number_orders().retrieve("x").await.unwrap_err();
-    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -168,11 +168,29 @@ async fn per_request_and_default_headers_and_query() {
 }
 
 #[tokio::test]
+async fn a_post_without_a_token_is_not_retried_after_a_5xx() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(fail_now(502)).mount(&server).await;
+    let c = client(&server);
+    let mut req = c.request(reqwest::Method::POST, "/messages");
+    req.json(&serde_json::json!({"to": "+15550100"}));
+    let err = req.send_empty().await.unwrap_err();
+    assert_eq!(received(&server).await, 1);
+    assert_eq!(err.not_retried(), Some(NotRetried::Status(502)));
+    assert!(err.to_string().contains("not retried"), "{err}");
+    // Out of retries is not the same as refused for safety.
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(fail_now(502)).mount(&server).await;
+    let err = client(&server).number_orders().retrieve("x").await.unwrap_err();
+    assert_eq!(err.not_retried(), None);
+}
+
+#[tokio::test]
 async fn request_bodies_are_resent_on_retry() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(fail_now(502)).up_to_n_times(1).mount(&server).await;
     Mock::given(method("POST")).respond_with(ok()).mount(&server).await;
-    let c = client(&server);
+    let c = client(&server).with_options(RequestOptions::new().retry_policy(RetryPolicy::Always));
     let mut req = c.request(reqwest::Method::POST, "/messages");
     req.json(&serde_json::json!({"to": "+15550100"}));
     req.send_empty().await.unwrap();

@@ -47,6 +47,7 @@ snapshot!(recursion, "recursion.yaml");
 snapshot!(keywords, "keywords.yaml");
 snapshot!(pagination, "pagination.yaml");
 snapshot!(webhooks, "webhooks.yaml");
+snapshot!(idempotency, "idempotency.yaml");
 
 #[test]
 fn resource_chains_and_method_names() {

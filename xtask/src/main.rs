@@ -453,6 +453,11 @@ fn test(args: &[String]) -> Result<(), String> {
         };
         run(&what, &args)?;
     }
+    // The runtime's unit tests: the lib is `test = false` (a test build of the whole crate would
+    // compile the generated code a second time), so they run here, without the resources.
+    let runtime_tests = ["--package", "telnyx", "--lib", "--no-default-features", "--profile", "test"];
+    run("runtime unit test lints", &[&["clippy"][..], &runtime_tests, &["--", "-D", "warnings"]].concat())?;
+    run("runtime unit tests", &[&["test"][..], &runtime_tests[..4]].concat())?;
     run(
         "generator lints",
         &[

@@ -3,6 +3,7 @@
 
 use super::types::rust_type;
 use super::{docs, ident, Ctx};
+use crate::ir::idempotency::Token;
 use crate::ir::{BodyEncoding, Operation, Param, ParamStyle, Response, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -108,13 +109,23 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let explode = p.explode;
         quote!(req.query(#wire, crate::QueryStyle::#style, #explode, &params.#field);)
     });
+    let token = op.idempotency.as_ref();
     let headers = op.header_params.iter().map(|p| {
         let wire = &p.name;
         let field = ident(&p.rust_name);
-        quote!(req.header(#wire, &params.#field);)
+        if token == Some(&Token::Header(p.name.clone())) {
+            // Filled with a fresh UUID when empty, the same on every attempt.
+            quote!(req.idempotency_header(#wire, &params.#field);)
+        } else {
+            quote!(req.header(#wire, &params.#field);)
+        }
     });
-    let body = op.body.as_ref().map(|b| match b.encoding {
-        BodyEncoding::Json | BodyEncoding::Form => {
+    let body = op.body.as_ref().map(|b| match (b.encoding, token) {
+        (BodyEncoding::Json, Some(Token::BodyField(member))) => {
+            // An absent (optional) body is sent as `{"<member>": token}` (see `ir::idempotency`).
+            quote!(req.json_with_token(&params.body, #member);)
+        }
+        (BodyEncoding::Json | BodyEncoding::Form, _) => {
             let setter = if b.encoding == BodyEncoding::Json { quote!(json) } else { quote!(form) };
             if b.required {
                 quote!(req.#setter(&params.body);)
@@ -124,8 +135,8 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
                 })
             }
         }
-        BodyEncoding::Multipart => multipart(b.required, &b.ty, ctx),
-        BodyEncoding::Binary | BodyEncoding::Text => {
+        (BodyEncoding::Multipart, _) => multipart(b.required, &b.ty, ctx),
+        (BodyEncoding::Binary | BodyEncoding::Text, _) => {
             let ct = &b.media_type;
             if b.required {
                 quote!(req.bytes(#ct, params.body);)

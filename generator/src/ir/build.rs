@@ -76,7 +76,9 @@ pub fn build(
             let mptr = pointer_join(&ptr, &["content", mt]);
             let has_examples = media.example.is_some() || !media.examples.is_empty() || space.is_wanted(&mptr);
             let sp = pointer_join(&mptr, &["schema"]);
-            if let Some(schema) = media.schema.as_ref().filter(|s| has_examples || has_example(s) || space.wants_under(&sp)) {
+            if let Some(schema) =
+                media.schema.as_ref().filter(|s| has_examples || has_example(s) || space.wants_under(&sp))
+            {
                 let hint = vec![name.clone()];
                 let ty = space.ty(schema, &Site { hint: &hint, owner_op: None, pointer: &sp });
                 if has_examples {
@@ -134,6 +136,7 @@ pub fn build(
         features: Default::default(),
         names_from_file: 0,
     };
+    super::idempotency::mark(&mut api);
     super::naming::resolve(&mut api, names, type_names)?;
     api.features = super::features::plan(&api).map_err(|e| Error::new(file, "", e))?;
     Ok(api)
@@ -286,6 +289,7 @@ impl OpContext<'_> {
             event_stream,
             responses,
             pagination,
+            idempotency: None,
             pointer: self.pointer.to_string(),
         })
     }
@@ -358,7 +362,8 @@ impl OpContext<'_> {
                     // examples still gets a type, so that the examples can be checked.
                     if let (ReferenceOr::Item(_), Some((mt, media))) = (raw, json_media(&r.content)) {
                         let sp = pointer_join(&ptr, &["content", mt, "schema"]);
-                        if let Some(schema) = media.schema.as_ref().filter(|s| has_example(s) || space.wants_under(&sp)) {
+                        if let Some(schema) = media.schema.as_ref().filter(|s| has_example(s) || space.wants_under(&sp))
+                        {
                             space.ty(schema, &self.site(&["Error".to_string()], &sp));
                         }
                     }

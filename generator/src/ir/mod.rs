@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod features;
+pub mod idempotency;
 pub mod naming;
 pub mod schema;
 
@@ -76,6 +77,8 @@ pub struct Operation {
     /// Every declared response, for reference.
     pub responses: Vec<ResponseInfo>,
     pub pagination: Option<Pagination>,
+    /// The idempotency token the request carries, if the spec gives it one.
+    pub idempotency: Option<idempotency::Token>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
 }

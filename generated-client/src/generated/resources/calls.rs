@@ -34,7 +34,7 @@ impl<'a> CallsApi<'a> {
     ) -> crate::Result<CallsDialResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/calls");
         let params: CallsDialParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Retrieve a call status
@@ -103,7 +103,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsAddAiAssistantMessagesParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Join AI Assistant Conversation
@@ -132,7 +132,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsJoinAiAssistantParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Start AI Assistant
@@ -166,7 +166,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartAiAssistantParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Stop AI Assistant
@@ -195,7 +195,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopAiAssistantParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Answer call
@@ -230,7 +230,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsAnswerParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Bridge calls
@@ -260,7 +260,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsBridgeParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Update client state
@@ -322,7 +322,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartConversationRelayParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Stop Conversation Relay
@@ -351,7 +351,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopConversationRelayParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Enqueue call
@@ -376,7 +376,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsEnqueueParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Forking start
@@ -409,7 +409,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartForkingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Forking stop
@@ -438,7 +438,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopForkingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather
@@ -470,7 +470,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsGatherParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather stop
@@ -499,7 +499,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopGatherParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather using AI
@@ -537,7 +537,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsGatherUsingAiParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather using audio
@@ -575,7 +575,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsGatherUsingAudioParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather using speak
@@ -611,7 +611,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsGatherUsingSpeakParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Hangup call
@@ -641,7 +641,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsHangupParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Remove call from a queue
@@ -666,7 +666,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsLeaveQueueParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Play audio URL
@@ -706,7 +706,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartPlaybackParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Stop audio playback
@@ -739,7 +739,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopPlaybackParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Record pause
@@ -772,7 +772,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsPauseRecordingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Record resume
@@ -805,7 +805,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsResumeRecordingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Recording start
@@ -840,7 +840,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartRecordingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Recording stop
@@ -869,7 +869,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopRecordingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// SIP Refer a call
@@ -900,7 +900,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsReferParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Reject a call
@@ -929,7 +929,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsRejectParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Send DTMF
@@ -958,7 +958,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsSendDtmfParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Send SIP info
@@ -991,7 +991,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsSendSipInfoParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// SIPREC start
@@ -1055,7 +1055,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopSiprecParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Speak text
@@ -1085,7 +1085,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsSpeakParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Streaming start
@@ -1116,7 +1116,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartStreamingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Streaming stop
@@ -1149,7 +1149,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopStreamingParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Noise Suppression Start (BETA)
@@ -1176,7 +1176,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartNoiseSuppressionParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Noise Suppression Stop (BETA)
@@ -1203,7 +1203,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopNoiseSuppressionParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Switch supervisor role
@@ -1265,7 +1265,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStartTranscriptionParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Transcription stop
@@ -1294,7 +1294,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsStopTranscriptionParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Transfer call
@@ -1327,7 +1327,7 @@ impl<'a> CallsActionsApi<'a> {
                     .concat(),
             );
         let params: CallsActionsTransferParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
 }

@@ -102,7 +102,7 @@ impl<'a> ConferencesApi<'a> {
     ) -> crate::Result<ConferencesCreateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/conferences");
         let params: ConferencesCreateParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// List conference participants
@@ -357,9 +357,7 @@ impl<'a> ConferencesActionsApi<'a> {
                 ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
             );
         let params: ConferencesActionsEndConferenceParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Gather DTMF using audio prompt in a conference
@@ -439,7 +437,7 @@ impl<'a> ConferencesActionsApi<'a> {
                 ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
             );
         let params: ConferencesActionsJoinParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Leave a conference
@@ -467,7 +465,7 @@ impl<'a> ConferencesActionsApi<'a> {
                 ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
             );
         let params: ConferencesActionsLeaveParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Mute conference participants
@@ -540,7 +538,7 @@ impl<'a> ConferencesActionsApi<'a> {
                     .concat(),
             );
         let params: ConferencesActionsRecordPauseParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Conference recording resume
@@ -565,7 +563,7 @@ impl<'a> ConferencesActionsApi<'a> {
                     .concat(),
             );
         let params: ConferencesActionsRecordResumeParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Conference recording start
@@ -594,7 +592,7 @@ impl<'a> ConferencesActionsApi<'a> {
                     .concat(),
             );
         let params: ConferencesActionsRecordStartParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Conference recording stop
@@ -623,7 +621,7 @@ impl<'a> ConferencesActionsApi<'a> {
                     .concat(),
             );
         let params: ConferencesActionsRecordStopParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Send DTMF to conference participants
@@ -673,7 +671,7 @@ impl<'a> ConferencesActionsApi<'a> {
                 ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
             );
         let params: ConferencesActionsSpeakParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
     /// Stop audio being played on the conference
@@ -769,7 +767,7 @@ impl<'a> ConferencesActionsApi<'a> {
                 ["/conferences/", &crate::encode_path(id), "/actions/update"].concat(),
             );
         let params: ConferencesActionsUpdateParams = params.into();
-        req.json(&params.body);
+        req.json_with_token(&params.body, "command_id");
         req.send_json().await
     }
 }

@@ -79,7 +79,7 @@ impl<'a> EmailMessagesApi<'a> {
         params: EmailMessagesCreateParams,
     ) -> crate::Result<crate::types::EmailMessageResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_messages");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }
@@ -96,7 +96,7 @@ impl<'a> EmailMessagesApi<'a> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_messages/batch");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }

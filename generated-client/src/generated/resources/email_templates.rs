@@ -70,7 +70,7 @@ impl<'a> EmailTemplatesApi<'a> {
         params: EmailTemplatesCreateParams,
     ) -> crate::Result<crate::types::EmailTemplateResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_templates");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }

@@ -23,7 +23,7 @@ impl<'a> EmailValidationsApi<'a> {
         params: EmailValidationsCreateParams,
     ) -> crate::Result<crate::types::EmailValidationResponse> {
         let mut req = self.client.request(reqwest::Method::POST, "/email_validations");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }
@@ -64,7 +64,7 @@ impl<'a> EmailValidationsBatchApi<'a> {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_validations/batch");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }

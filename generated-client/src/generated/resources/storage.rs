@@ -389,7 +389,7 @@ impl<'a> StorageCloudfsApi<'a> {
         params: StorageCloudfsCreateParams,
     ) -> crate::Result<crate::types::CloudfsFilesystemResponseWrapper> {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/cloudfs");
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
         req.send_json().await
     }
@@ -541,7 +541,7 @@ impl<'a> StorageCloudfsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.header("Idempotency-Key", &params.idempotency_key);
+        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.send_json().await
     }
 }
