@@ -146,11 +146,11 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         }
     });
     let (ret, send) = match &op.success {
-        Response::Empty => (quote!(()), quote!(req.send_empty().await)),
-        Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json().await)),
-        Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download().await)),
-        Response::Text { .. } => (quote!(String), quote!(req.send_text().await)),
-        Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events().await)),
+        Response::Empty => (quote!(()), quote!(req.send_empty())),
+        Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json())),
+        Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download())),
+        Response::Text { .. } => (quote!(String), quote!(req.send_text())),
+        Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events())),
     };
     let mutable = if op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none() {
         quote!()
@@ -173,20 +173,23 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             #[doc = #stream_doc]
             #deprecated
             #[inline]
-            pub async fn #stream_name(&self, #(#stream_args),*) -> crate::Result<crate::EventStream> {
+            pub fn #stream_name(&self, #(#stream_args),*) -> impl std::future::Future<Output = crate::Result<crate::EventStream>> + 'a {
                 let mut req = self.client.request(reqwest::Method::#method, #path_expr);
                 #build
                 req.header("accept", "text/event-stream");
-                req.send_events().await
+                req.send_events()
             }
         }
     });
     let paginator = super::paging::paginator_method(op, ctx, &all_args);
+    // Not an `async fn`: the request is built here and the runtime's (generic) future is
+    // returned, so an operation adds no state machine of its own to compile; `.await` on it
+    // reads the same.
     quote! {
         #doc
         #deprecated
         #[inline]
-        pub async fn #name(&self, #(#all_args),*) -> crate::Result<#ret> {
+        pub fn #name(&self, #(#all_args),*) -> impl std::future::Future<Output = crate::Result<#ret>> + 'a {
             let #mutable req = self.client.request(reqwest::Method::#method, #path_expr);
             #build
             #send

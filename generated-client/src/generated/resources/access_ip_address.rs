@@ -11,14 +11,16 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// `GET /access_ip_address`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AccessIpAddressListParams,
-    ) -> crate::Result<crate::types::AccessIpAddressListResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpAddressListResponseSchema>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/access_ip_address");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -63,14 +65,16 @@ impl<'a> AccessIpAddressApi<'a> {
     ///
     /// `POST /access_ip_address`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AccessIpAddressCreateParams>,
-    ) -> crate::Result<crate::types::AccessIpAddressResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/access_ip_address");
         let params: AccessIpAddressCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an access IP address
     ///
@@ -79,10 +83,12 @@ impl<'a> AccessIpAddressApi<'a> {
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         access_ip_address_id: &str,
-    ) -> crate::Result<crate::types::AccessIpAddressResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -90,7 +96,7 @@ impl<'a> AccessIpAddressApi<'a> {
                 ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete access IP address
     ///
@@ -99,10 +105,12 @@ impl<'a> AccessIpAddressApi<'a> {
     /// Parameters:
     /// - `access_ip_address_id`: Unique identifier of the access ip address.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         access_ip_address_id: &str,
-    ) -> crate::Result<crate::types::AccessIpAddressResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -110,7 +118,7 @@ impl<'a> AccessIpAddressApi<'a> {
                 ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AccessIpAddressApi::list`] other than path parameters.

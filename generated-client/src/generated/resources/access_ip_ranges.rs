@@ -11,14 +11,16 @@ impl<'a> AccessIpRangesApi<'a> {
     ///
     /// `GET /access_ip_ranges`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AccessIpRangesListParams,
-    ) -> crate::Result<crate::types::AccessIpRangeListResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpRangeListResponseSchema>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/access_ip_ranges");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -63,14 +65,16 @@ impl<'a> AccessIpRangesApi<'a> {
     ///
     /// `POST /access_ip_ranges`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AccessIpRangesCreateParams>,
-    ) -> crate::Result<crate::types::AccessIpRangeResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpRangeResponseSchema>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/access_ip_ranges");
         let params: AccessIpRangesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete access IP ranges
     ///
@@ -79,17 +83,19 @@ impl<'a> AccessIpRangesApi<'a> {
     /// Parameters:
     /// - `access_ip_range_id`: Unique identifier of the access ip range.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         access_ip_range_id: &str,
-    ) -> crate::Result<crate::types::AccessIpRangeResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccessIpRangeResponseSchema>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/access_ip_ranges/", &crate::encode_path(access_ip_range_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AccessIpRangesApi::list`] other than path parameters.

@@ -32,16 +32,18 @@ impl<'a> ActionsPurchaseApi<'a> {
     ///
     /// `POST /actions/purchase/esims`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ActionsPurchaseCreateParams>,
-    ) -> crate::Result<ActionsPurchaseCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ActionsPurchaseCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/actions/purchase/esims");
         let params: ActionsPurchaseCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ActionsPurchaseApi::create`] other than path parameters.
@@ -72,16 +74,18 @@ impl<'a> ActionsRegisterApi<'a> {
     ///
     /// `POST /actions/register/sim_cards`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ActionsRegisterCreateParams>,
-    ) -> crate::Result<ActionsRegisterCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ActionsRegisterCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/actions/register/sim_cards");
         let params: ActionsRegisterCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ActionsRegisterApi::create`] other than path parameters.

@@ -18,15 +18,15 @@ impl<'a> AddressesApi<'a> {
     ///
     /// `GET /addresses`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AddressesListParams,
-    ) -> crate::Result<AddressesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<AddressesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/addresses");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -87,14 +87,14 @@ impl<'a> AddressesApi<'a> {
     ///
     /// `POST /addresses`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AddressesCreateParams>,
-    ) -> crate::Result<AddressesCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<AddressesCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/addresses");
         let params: AddressesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an address
     ///
@@ -105,14 +105,19 @@ impl<'a> AddressesApi<'a> {
     /// Parameters:
     /// - `id`: address ID
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<AddressesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<AddressesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/addresses/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes an address
     ///
@@ -123,14 +128,17 @@ impl<'a> AddressesApi<'a> {
     /// Parameters:
     /// - `id`: address ID
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<AddressesDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<AddressesDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/addresses/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AddressesApi::list`] other than path parameters.
@@ -177,16 +185,18 @@ impl<'a> AddressesActionsApi<'a> {
     ///
     /// `POST /addresses/actions/validate`
     #[inline]
-    pub async fn validate(
+    pub fn validate(
         &self,
         params: impl Into<AddressesActionsValidateParams>,
-    ) -> crate::Result<AddressesActionsValidateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AddressesActionsValidateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/addresses/actions/validate");
         let params: AddressesActionsValidateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Accepts this address suggestion as a new emergency address for Operator Connect and finishes the uploads of the numbers associated with it to Microsoft.
     ///
@@ -195,11 +205,13 @@ impl<'a> AddressesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The UUID of the address that should be accepted.
     #[inline]
-    pub async fn accept_suggestions(
+    pub fn accept_suggestions(
         &self,
         id: &str,
         params: impl Into<AddressesActionsAcceptSuggestionsParams>,
-    ) -> crate::Result<crate::types::AddressSuggestionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AddressSuggestionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -211,7 +223,7 @@ impl<'a> AddressesActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AddressesActionsApi::validate`] other than path parameters.

@@ -11,22 +11,28 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     /// `GET /advanced_orders`
     #[inline]
-    pub async fn list(&self) -> crate::Result<AdvancedOrdersListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<AdvancedOrdersListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/advanced_orders");
-        req.send_json().await
+        req.send_json()
     }
     /// Create Advanced Order
     ///
     /// `POST /advanced_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AdvancedOrdersCreateParams>,
-    ) -> crate::Result<crate::types::AdvancedOrder> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AdvancedOrder>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/advanced_orders");
         let params: AdvancedOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update Advanced Order
     ///
@@ -35,11 +41,13 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// Parameters:
     /// - `advanced_order_id`: Unique identifier of the advanced order.
     #[inline]
-    pub async fn update_requirement_group(
+    pub fn update_requirement_group(
         &self,
         advanced_order_id: &str,
         params: impl Into<AdvancedOrdersUpdateRequirementGroupParams>,
-    ) -> crate::Result<crate::types::AdvancedOrder> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AdvancedOrder>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -53,7 +61,7 @@ impl<'a> AdvancedOrdersApi<'a> {
             );
         let params: AdvancedOrdersUpdateRequirementGroupParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Advanced Order
     ///
@@ -62,17 +70,19 @@ impl<'a> AdvancedOrdersApi<'a> {
     /// Parameters:
     /// - `order_id`: Unique identifier of the order.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         order_id: &str,
-    ) -> crate::Result<crate::types::AdvancedOrder> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AdvancedOrder>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/advanced_orders/", &crate::encode_path(order_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AdvancedOrdersApi::create`] other than path parameters.

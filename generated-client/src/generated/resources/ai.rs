@@ -78,10 +78,12 @@ impl<'a> AiApi<'a> {
     ///
     /// `GET /ai/conversation_histories`
     #[inline]
-    pub async fn retrieve_conversation_histories(
+    pub fn retrieve_conversation_histories(
         &self,
         params: AiRetrieveConversationHistoriesParams,
-    ) -> crate::Result<crate::types::ConversationHistoryResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConversationHistoryResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/ai/conversation_histories");
@@ -138,7 +140,7 @@ impl<'a> AiApi<'a> {
             true,
             &params.filter_retention,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_conversation_histories`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -193,9 +195,13 @@ impl<'a> AiApi<'a> {
     /// `GET /ai/models`
     #[deprecated]
     #[inline]
-    pub async fn list_models(&self) -> crate::Result<crate::types::ModelsResponse> {
+    pub fn list_models(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ModelsResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/models");
-        req.send_json().await
+        req.send_json()
     }
     /// Create a response
     ///
@@ -204,14 +210,16 @@ impl<'a> AiApi<'a> {
     /// `POST /ai/responses`
     #[deprecated]
     #[inline]
-    pub async fn responses(
+    pub fn responses(
         &self,
         params: impl Into<AiResponsesParams>,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/responses");
         let params: AiResponsesParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Summarize file content
     ///
@@ -226,14 +234,16 @@ impl<'a> AiApi<'a> {
     ///
     /// `POST /ai/summarize`
     #[inline]
-    pub async fn summarize(
+    pub fn summarize(
         &self,
         params: impl Into<AiSummarizeParams>,
-    ) -> crate::Result<crate::types::SummaryResponseData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SummaryResponseData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/summarize");
         let params: AiSummarizeParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiApi::retrieve_conversation_histories`] other than path parameters.
@@ -336,30 +346,32 @@ impl<'a> AiAnthropicV1Api<'a> {
     ///
     /// `POST /ai/anthropic/v1/messages`
     #[inline]
-    pub async fn messages(
+    pub fn messages(
         &self,
         params: impl Into<AiAnthropicV1MessagesParams>,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
         let params: AiAnthropicV1MessagesParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::messages`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
     #[inline]
-    pub async fn messages_stream(
+    pub fn messages_stream(
         &self,
         params: impl Into<AiAnthropicV1MessagesParams>,
-    ) -> crate::Result<crate::EventStream> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::EventStream>> + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
         let params: AiAnthropicV1MessagesParams = params.into();
         req.json(&params.body);
         req.header("accept", "text/event-stream");
-        req.send_events().await
+        req.send_events()
     }
 }
 /// Inputs of [`AiAnthropicV1Api::messages`] other than path parameters.
@@ -423,9 +435,13 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// `GET /ai/assistants`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::AssistantsListData> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantsListData>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/assistants");
-        req.send_json().await
+        req.send_json()
     }
     /// Create an assistant
     ///
@@ -433,14 +449,16 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// `POST /ai/assistants`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiAssistantsCreateParams>,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants");
         let params: AiAssistantsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Import assistants from external provider
     ///
@@ -448,16 +466,18 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// `POST /ai/assistants/import`
     #[inline]
-    pub async fn imports(
+    pub fn imports(
         &self,
         params: impl Into<AiAssistantsImportsParams>,
-    ) -> crate::Result<crate::types::AssistantsListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantsListData>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/assistants/import");
         let params: AiAssistantsImportsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get an assistant
     ///
@@ -468,11 +488,13 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         assistant_id: &str,
         params: AiAssistantsRetrieveParams,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -493,7 +515,7 @@ impl<'a> AiAssistantsApi<'a> {
             true,
             &params.call_control_id,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an assistant
     ///
@@ -504,11 +526,13 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsUpdateParams>,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -517,7 +541,7 @@ impl<'a> AiAssistantsApi<'a> {
             );
         let params: AiAssistantsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an assistant
     ///
@@ -528,17 +552,19 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         assistant_id: &str,
-    ) -> crate::Result<crate::types::AssistantDeletedResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantDeletedResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Assistant Chat (BETA)
     ///
@@ -549,11 +575,13 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn chat(
+    pub fn chat(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsChatParams>,
-    ) -> crate::Result<crate::types::AssistantChatResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantChatResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -562,7 +590,7 @@ impl<'a> AiAssistantsApi<'a> {
             );
         let params: AiAssistantsChatParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Assistant Sms Chat
     ///
@@ -578,11 +606,13 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn send_sms(
+    pub fn send_sms(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsSendSmsParams>,
-    ) -> crate::Result<crate::types::AssistantSmsChatResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantSmsChatResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -592,7 +622,7 @@ impl<'a> AiAssistantsApi<'a> {
             );
         let params: AiAssistantsSendSmsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Clone Assistant
     ///
@@ -603,17 +633,19 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn clone(
+    pub fn clone(
         &self,
         assistant_id: &str,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/clone"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get assistant texml
     ///
@@ -624,14 +656,17 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn get_texml(&self, assistant_id: &str) -> crate::Result<String> {
+    pub fn get_texml(
+        &self,
+        assistant_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsApi::create`] other than path parameters.
@@ -725,10 +760,12 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         assistant_id: &str,
-    ) -> crate::Result<crate::types::CanaryDeployResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CanaryDeployResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -736,7 +773,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create Canary Deploy
     ///
@@ -750,11 +787,13 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsCanaryDeploysCreateParams>,
-    ) -> crate::Result<crate::types::CanaryDeployResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CanaryDeployResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -764,7 +803,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             );
         let params: AiAssistantsCanaryDeploysCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update Canary Deploy
     ///
@@ -778,11 +817,13 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsCanaryDeploysUpdateParams>,
-    ) -> crate::Result<crate::types::CanaryDeployResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CanaryDeployResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -792,7 +833,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
             );
         let params: AiAssistantsCanaryDeploysUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Canary Deploy
     ///
@@ -805,7 +846,10 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn delete(&self, assistant_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        assistant_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -813,7 +857,7 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiAssistantsCanaryDeploysApi::create`] other than path parameters.
@@ -865,11 +909,11 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn enhance(
+    pub fn enhance(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsInstructionsEnhanceParams>,
-    ) -> crate::Result<String> {
+    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
         let mut req = self
             .client
             .request(
@@ -885,7 +929,7 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_text().await
+        req.send_text()
     }
 }
 /// Inputs of [`AiAssistantsInstructionsApi::enhance`] other than path parameters.
@@ -918,11 +962,13 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         assistant_id: &str,
         params: AiAssistantsScheduledEventsListParams,
-    ) -> crate::Result<crate::types::PaginatedScheduledEventList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedScheduledEventList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -943,7 +989,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             &params.conversation_channel,
         );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -997,11 +1043,13 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsScheduledEventsCreateParams>,
-    ) -> crate::Result<crate::types::ScheduledEventResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ScheduledEventResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1015,7 +1063,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
             );
         let params: AiAssistantsScheduledEventsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a scheduled event
     ///
@@ -1027,11 +1075,13 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         assistant_id: &str,
         event_id: &str,
-    ) -> crate::Result<crate::types::ScheduledEventResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ScheduledEventResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1044,7 +1094,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a scheduled event
     ///
@@ -1056,7 +1106,11 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub async fn delete(&self, assistant_id: &str, event_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        assistant_id: &str,
+        event_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1069,7 +1123,7 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiAssistantsScheduledEventsApi::list`] other than path parameters.
@@ -1109,9 +1163,13 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     /// `GET /ai/assistants/tags`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::TagsResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TagsResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/assistants/tags");
-        req.send_json().await
+        req.send_json()
     }
     /// Add Assistant Tag
     ///
@@ -1120,11 +1178,13 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn add(
+    pub fn add(
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsTagsAddParams>,
-    ) -> crate::Result<crate::types::TagsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TagsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1133,7 +1193,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
             );
         let params: AiAssistantsTagsAddParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Remove Assistant Tag
     ///
@@ -1143,11 +1203,13 @@ impl<'a> AiAssistantsTagsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tag`: Unique identifier of the tag.
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         &self,
         assistant_id: &str,
         tag: &str,
-    ) -> crate::Result<crate::types::TagsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TagsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1160,7 +1222,7 @@ impl<'a> AiAssistantsTagsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsTagsApi::add`] other than path parameters.
@@ -1197,10 +1259,12 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// `GET /ai/assistants/tests`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiAssistantsTestsListParams,
-    ) -> crate::Result<crate::types::PaginatedAssistantTestList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedAssistantTestList>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/assistants/tests");
         req.query("test_suite", crate::QueryStyle::Form, true, &params.test_suite);
         req.query(
@@ -1211,7 +1275,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
         );
         req.query("destination", crate::QueryStyle::Form, true, &params.destination);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1258,14 +1322,16 @@ impl<'a> AiAssistantsTestsApi<'a> {
     ///
     /// `POST /ai/assistants/tests`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiAssistantsTestsCreateParams>,
-    ) -> crate::Result<crate::types::AssistantTestResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantTestResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants/tests");
         let params: AiAssistantsTestsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get assistant test by ID
     ///
@@ -1276,17 +1342,19 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         test_id: &str,
-    ) -> crate::Result<crate::types::AssistantTestResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantTestResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an assistant test
     ///
@@ -1297,11 +1365,13 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         test_id: &str,
         params: impl Into<AiAssistantsTestsUpdateParams>,
-    ) -> crate::Result<crate::types::AssistantTestResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantTestResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1310,7 +1380,7 @@ impl<'a> AiAssistantsTestsApi<'a> {
             );
         let params: AiAssistantsTestsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an assistant test
     ///
@@ -1321,14 +1391,17 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn delete(&self, test_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        test_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiAssistantsTestsApi::list`] other than path parameters.
@@ -1386,11 +1459,13 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         test_id: &str,
         params: AiAssistantsTestsRunsListParams,
-    ) -> crate::Result<crate::types::PaginatedTestRunList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTestRunList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1399,7 +1474,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
             );
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1453,11 +1528,13 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub async fn trigger(
+    pub fn trigger(
         &self,
         test_id: &str,
         params: impl Into<AiAssistantsTestsRunsTriggerParams>,
-    ) -> crate::Result<crate::types::TestRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TestRunResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1468,7 +1545,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get specific test run details
     ///
@@ -1480,11 +1557,13 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     /// - `test_id`: Unique identifier of the test.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         test_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::TestRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TestRunResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1497,7 +1576,7 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsTestsRunsApi::list`] other than path parameters.
@@ -1539,11 +1618,15 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
     ///
     /// `GET /ai/assistants/tests/test-suites`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::TestSuitesResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TestSuitesResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/ai/assistants/tests/test-suites");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `ai.assistants.tests.test_suites.runs`.
@@ -1561,11 +1644,13 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     /// Parameters:
     /// - `suite_name`: Name of the suite.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         suite_name: &str,
         params: AiAssistantsTestsTestSuitesRunsListParams,
-    ) -> crate::Result<crate::types::PaginatedTestRunList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedTestRunList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1585,7 +1670,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
             &params.test_suite_run_id,
         );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1639,11 +1724,13 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     /// Parameters:
     /// - `suite_name`: Name of the suite.
     #[inline]
-    pub async fn trigger(
+    pub fn trigger(
         &self,
         suite_name: &str,
         params: impl Into<AiAssistantsTestsTestSuitesRunsTriggerParams>,
-    ) -> crate::Result<Vec<crate::types::TestRunResponse>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<Vec<crate::types::TestRunResponse>>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1659,7 +1746,7 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::list`] other than path parameters.
@@ -1701,11 +1788,11 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn add(
+    pub fn add(
         &self,
         assistant_id: &str,
         tool_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -1718,7 +1805,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Remove Assistant Tool
     ///
@@ -1728,11 +1815,11 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         &self,
         assistant_id: &str,
         tool_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -1745,7 +1832,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Test Assistant Tool
     ///
@@ -1757,12 +1844,14 @@ impl<'a> AiAssistantsToolsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn test(
+    pub fn test(
         &self,
         assistant_id: &str,
         tool_id: &str,
         params: impl Into<AiAssistantsToolsTestParams>,
-    ) -> crate::Result<crate::types::TestWebhookToolResponseData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TestWebhookToolResponseData>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1780,7 +1869,7 @@ impl<'a> AiAssistantsToolsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsToolsApi::test`] other than path parameters.
@@ -1812,10 +1901,12 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         assistant_id: &str,
-    ) -> crate::Result<crate::types::AssistantsListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssistantsListData>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1823,7 +1914,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                 ["/ai/assistants/", &crate::encode_path(assistant_id), "/versions"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get a specific assistant version
     ///
@@ -1835,12 +1926,14 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         assistant_id: &str,
         version_id: &str,
         params: AiAssistantsVersionsRetrieveParams,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1859,7 +1952,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             true,
             &params.include_mcp_servers,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a specific assistant version
     ///
@@ -1871,12 +1964,14 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         assistant_id: &str,
         version_id: &str,
         params: impl Into<AiAssistantsVersionsUpdateParams>,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1891,7 +1986,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
             );
         let params: AiAssistantsVersionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a specific assistant version
     ///
@@ -1903,11 +1998,11 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         assistant_id: &str,
         version_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1920,7 +2015,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Promote an assistant version to main
     ///
@@ -1932,11 +2027,13 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `version_id`: Unique identifier of the version.
     #[inline]
-    pub async fn promote(
+    pub fn promote(
         &self,
         assistant_id: &str,
         version_id: &str,
-    ) -> crate::Result<crate::types::InferenceEmbeddingAssistant> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1950,7 +2047,7 @@ impl<'a> AiAssistantsVersionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAssistantsVersionsApi::retrieve`] other than path parameters.
@@ -1985,10 +2082,12 @@ impl<'a> AiAudioApi<'a> {
     ///
     /// `POST /ai/audio/transcriptions`
     #[inline]
-    pub async fn transcribe(
+    pub fn transcribe(
         &self,
         params: impl Into<AiAudioTranscribeParams>,
-    ) -> crate::Result<crate::types::AudioTranscriptionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AudioTranscriptionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/audio/transcriptions");
@@ -2007,7 +2106,7 @@ impl<'a> AiAudioApi<'a> {
             form.field("timestamp_granularities[]", &body.timestamp_granularities);
             req.multipart(form);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiAudioApi::transcribe`] other than path parameters.
@@ -2035,14 +2134,16 @@ impl<'a> AiChatApi<'a> {
     /// `POST /ai/chat/completions`
     #[deprecated]
     #[inline]
-    pub async fn completions(
+    pub fn completions(
         &self,
         params: impl Into<AiChatCompletionsParams>,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/chat/completions");
         let params: AiChatCompletionsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiChatApi::completions`] other than path parameters.
@@ -2067,13 +2168,15 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// `GET /ai/clusters`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiClustersListParams,
-    ) -> crate::Result<crate::types::ClusteringRequestInfoData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ClusteringRequestInfoData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/clusters");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2120,14 +2223,16 @@ impl<'a> AiClustersApi<'a> {
     ///
     /// `POST /ai/clusters`
     #[inline]
-    pub async fn compute(
+    pub fn compute(
         &self,
         params: impl Into<AiClustersComputeParams>,
-    ) -> crate::Result<crate::types::TextClusteringResponseData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TextClusteringResponseData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/clusters");
         let params: AiClustersComputeParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Fetch a cluster
     ///
@@ -2136,11 +2241,13 @@ impl<'a> AiClustersApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         task_id: &str,
         params: AiClustersRetrieveParams,
-    ) -> crate::Result<crate::types::ClusteringStatusResponseData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ClusteringStatusResponseData>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -2154,7 +2261,7 @@ impl<'a> AiClustersApi<'a> {
             true,
             &params.show_subclusters,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a cluster
     ///
@@ -2163,14 +2270,17 @@ impl<'a> AiClustersApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn delete(&self, task_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        task_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Fetch a cluster visualization
     ///
@@ -2179,11 +2289,11 @@ impl<'a> AiClustersApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn fetch_graph(
+    pub fn fetch_graph(
         &self,
         task_id: &str,
         params: AiClustersFetchGraphParams,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(
@@ -2191,7 +2301,7 @@ impl<'a> AiClustersApi<'a> {
                 ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
             );
         req.query("cluster_id", crate::QueryStyle::Form, true, &params.cluster_id);
-        req.send_download().await
+        req.send_download()
     }
 }
 /// Inputs of [`AiClustersApi::list`] other than path parameters.
@@ -2258,10 +2368,12 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// `GET /ai/conversations`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiConversationsListParams,
-    ) -> crate::Result<crate::types::ConversationsListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConversationsListData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/conversations");
         req.query("id", crate::QueryStyle::Form, true, &params.id);
         req.query("name", crate::QueryStyle::Form, true, &params.name);
@@ -2305,7 +2417,7 @@ impl<'a> AiConversationsApi<'a> {
         req.query("limit", crate::QueryStyle::Form, true, &params.limit);
         req.query("order", crate::QueryStyle::Form, true, &params.order);
         req.query("or", crate::QueryStyle::Form, true, &params.or);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a conversation
     ///
@@ -2313,14 +2425,16 @@ impl<'a> AiConversationsApi<'a> {
     ///
     /// `POST /ai/conversations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiConversationsCreateParams>,
-    ) -> crate::Result<crate::types::Conversation> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::Conversation>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/conversations");
         let params: AiConversationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a conversation
     ///
@@ -2331,17 +2445,19 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to retrieve
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         conversation_id: &str,
-    ) -> crate::Result<AiConversationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AiConversationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update conversation metadata
     ///
@@ -2352,11 +2468,13 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to update
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         conversation_id: &str,
         params: impl Into<AiConversationsUpdateParams>,
-    ) -> crate::Result<AiConversationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AiConversationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -2365,7 +2483,7 @@ impl<'a> AiConversationsApi<'a> {
             );
         let params: AiConversationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a conversation
     ///
@@ -2376,14 +2494,17 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to delete
     #[inline]
-    pub async fn delete(&self, conversation_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        conversation_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Get insights for a conversation
     ///
@@ -2394,10 +2515,12 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
     #[inline]
-    pub async fn retrieve_conversations_insights(
+    pub fn retrieve_conversations_insights(
         &self,
         conversation_id: &str,
-    ) -> crate::Result<crate::types::ConversationInsightListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConversationInsightListData>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -2409,7 +2532,7 @@ impl<'a> AiConversationsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create Message
     ///
@@ -2420,11 +2543,11 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation
     #[inline]
-    pub async fn add_message(
+    pub fn add_message(
         &self,
         conversation_id: &str,
         params: impl Into<AiConversationsAddMessageParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -2434,7 +2557,7 @@ impl<'a> AiConversationsApi<'a> {
             );
         let params: AiConversationsAddMessageParams = params.into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiConversationsApi::list`] other than path parameters.
@@ -2519,10 +2642,12 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
     ///
     /// `GET /ai/conversations/conversation-insights/aggregates`
     #[inline]
-    pub async fn retrieve_aggregates(
+    pub fn retrieve_aggregates(
         &self,
         params: AiConversationsConversationInsightsRetrieveAggregatesParams,
-    ) -> crate::Result<crate::types::ConversationInsightAggregateResp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConversationInsightAggregateResp>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -2539,7 +2664,7 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
             true,
             &params.metadata_assistant_id,
         );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] other than path parameters.
@@ -2579,15 +2704,17 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// `GET /ai/conversations/insight-groups`
     #[inline]
-    pub async fn retrieve_insight_groups(
+    pub fn retrieve_insight_groups(
         &self,
         params: AiConversationsInsightGroupsRetrieveInsightGroupsParams,
-    ) -> crate::Result<crate::types::GetInsightTemplateGroupsRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::GetInsightTemplateGroupsRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/ai/conversations/insight-groups");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_insight_groups`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2635,16 +2762,18 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     ///
     /// `POST /ai/conversations/insight-groups`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiConversationsInsightGroupsCreateParams>,
-    ) -> crate::Result<crate::types::InsightTemplateGroupDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/conversations/insight-groups");
         let params: AiConversationsInsightGroupsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Insight Template Group
     ///
@@ -2655,10 +2784,12 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         group_id: &str,
-    ) -> crate::Result<crate::types::InsightTemplateGroupDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -2666,7 +2797,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                 ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Insight Template Group
     ///
@@ -2677,11 +2808,13 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         group_id: &str,
         params: impl Into<AiConversationsInsightGroupsUpdateParams>,
-    ) -> crate::Result<crate::types::InsightTemplateGroupDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -2691,7 +2824,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
             );
         let params: AiConversationsInsightGroupsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Insight Template Group
     ///
@@ -2702,7 +2835,10 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     #[inline]
-    pub async fn delete(&self, group_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        group_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -2710,7 +2846,7 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
                 ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] other than path parameters.
@@ -2765,7 +2901,11 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn assign(&self, group_id: &str, insight_id: &str) -> crate::Result<()> {
+    pub fn assign(
+        &self,
+        group_id: &str,
+        insight_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -2779,7 +2919,7 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Unassign Insight Template From Group
     ///
@@ -2791,11 +2931,11 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn delete_unassign(
+    pub fn delete_unassign(
         &self,
         group_id: &str,
         insight_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -2809,7 +2949,7 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.conversations.insights`.
@@ -2824,15 +2964,17 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// `GET /ai/conversations/insights`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiConversationsInsightsListParams,
-    ) -> crate::Result<crate::types::GetInsightTemplatesRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::GetInsightTemplatesRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/ai/conversations/insights");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -2879,16 +3021,18 @@ impl<'a> AiConversationsInsightsApi<'a> {
     ///
     /// `POST /ai/conversations/insights`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiConversationsInsightsCreateParams>,
-    ) -> crate::Result<crate::types::InsightTemplateDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/conversations/insights");
         let params: AiConversationsInsightsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Insight Template
     ///
@@ -2899,17 +3043,19 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Parameters:
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         insight_id: &str,
-    ) -> crate::Result<crate::types::InsightTemplateDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Insight Template
     ///
@@ -2920,11 +3066,13 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Parameters:
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         insight_id: &str,
         params: impl Into<AiConversationsInsightsUpdateParams>,
-    ) -> crate::Result<crate::types::InsightTemplateDetailRespData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -2933,7 +3081,7 @@ impl<'a> AiConversationsInsightsApi<'a> {
             );
         let params: AiConversationsInsightsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Insight Template
     ///
@@ -2944,14 +3092,17 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Parameters:
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub async fn delete(&self, insight_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        insight_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiConversationsInsightsApi::list`] other than path parameters.
@@ -3005,11 +3156,13 @@ impl<'a> AiConversationsMessagesApi<'a> {
     /// Parameters:
     /// - `conversation_id`: Unique identifier of the conversation.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         conversation_id: &str,
         params: AiConversationsMessagesListParams,
-    ) -> crate::Result<crate::types::ConversationMessageListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConversationMessageListData>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -3019,7 +3172,7 @@ impl<'a> AiConversationsMessagesApi<'a> {
             );
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -3090,13 +3243,15 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// `GET /ai/embeddings`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiEmbeddingsListParams,
-    ) -> crate::Result<crate::types::BackgroundTasksQueryResponseData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BackgroundTasksQueryResponseData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/embeddings");
         req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.send_json().await
+        req.send_json()
     }
     /// Embed documents
     ///
@@ -3118,14 +3273,16 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// `POST /ai/embeddings`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiEmbeddingsCreateParams>,
-    ) -> crate::Result<crate::types::EmbeddingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmbeddingResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings");
         let params: AiEmbeddingsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Search for documents
     ///
@@ -3140,16 +3297,18 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// `POST /ai/embeddings/similarity-search`
     #[inline]
-    pub async fn similarity_search(
+    pub fn similarity_search(
         &self,
         params: impl Into<AiEmbeddingsSimilaritySearchParams>,
-    ) -> crate::Result<crate::types::EmbeddingSimilaritySearchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmbeddingSimilaritySearchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/embeddings/similarity-search");
         let params: AiEmbeddingsSimilaritySearchParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Embed URL content
     ///
@@ -3157,14 +3316,16 @@ impl<'a> AiEmbeddingsApi<'a> {
     ///
     /// `POST /ai/embeddings/url`
     #[inline]
-    pub async fn url(
+    pub fn url(
         &self,
         params: impl Into<AiEmbeddingsUrlParams>,
-    ) -> crate::Result<crate::types::EmbeddingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmbeddingResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings/url");
         let params: AiEmbeddingsUrlParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get an embedding task's status
     ///
@@ -3180,17 +3341,19 @@ impl<'a> AiEmbeddingsApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         task_id: &str,
-    ) -> crate::Result<crate::types::TaskStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TaskStatusResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/embeddings/", &crate::encode_path(task_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiEmbeddingsApi::list`] other than path parameters.
@@ -3250,9 +3413,13 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// `GET /ai/embeddings/buckets`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::UserEmbeddedBucketsData> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UserEmbeddedBucketsData>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets");
-        req.send_json().await
+        req.send_json()
     }
     /// Get file-level embedding statuses for a bucket
     ///
@@ -3263,17 +3430,19 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<crate::types::EmbeddingsBucketFilesData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmbeddingsBucketFilesData>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Disable AI for an Embedded Bucket
     ///
@@ -3284,14 +3453,17 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
     #[inline]
-    pub async fn delete(&self, bucket_name: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        bucket_name: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.fine_tuning`.
@@ -3318,9 +3490,13 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// `GET /ai/fine_tuning/jobs`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::FineTuningJobsListData> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::FineTuningJobsListData>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs");
-        req.send_json().await
+        req.send_json()
     }
     /// Create a fine tuning job
     ///
@@ -3328,14 +3504,16 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// `POST /ai/fine_tuning/jobs`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiFineTuningJobsCreateParams>,
-    ) -> crate::Result<crate::types::FineTuningJob> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::FineTuningJob>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs");
         let params: AiFineTuningJobsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a fine tuning job
     ///
@@ -3346,17 +3524,19 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         job_id: &str,
-    ) -> crate::Result<crate::types::FineTuningJob> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::FineTuningJob>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel a fine tuning job
     ///
@@ -3367,10 +3547,12 @@ impl<'a> AiFineTuningJobsApi<'a> {
     /// Parameters:
     /// - `job_id`: Unique identifier of the job.
     #[inline]
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         job_id: &str,
-    ) -> crate::Result<crate::types::FineTuningJob> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::FineTuningJob>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -3378,7 +3560,7 @@ impl<'a> AiFineTuningJobsApi<'a> {
                 ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id), "/cancel"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiFineTuningJobsApi::create`] other than path parameters.
@@ -3412,9 +3594,13 @@ impl<'a> AiIntegrationsApi<'a> {
     ///
     /// `GET /ai/integrations`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::IntegrationsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntegrationsListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/integrations");
-        req.send_json().await
+        req.send_json()
     }
     /// List Integration By Id
     ///
@@ -3425,17 +3611,19 @@ impl<'a> AiIntegrationsApi<'a> {
     /// Parameters:
     /// - `integration_id`: The integration id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         integration_id: &str,
-    ) -> crate::Result<crate::types::Integration> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::Integration>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/integrations/", &crate::encode_path(integration_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `ai.integrations.connections`.
@@ -3450,13 +3638,15 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     ///
     /// `GET /ai/integrations/connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> crate::Result<crate::types::IntegrationConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConnectionsListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/ai/integrations/connections");
-        req.send_json().await
+        req.send_json()
     }
     /// Get User Integration connection By Id
     ///
@@ -3467,10 +3657,12 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// Parameters:
     /// - `user_connection_id`: The connection id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         user_connection_id: &str,
-    ) -> crate::Result<crate::types::IntegrationConnectionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntegrationConnectionResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -3481,7 +3673,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Integration Connection
     ///
@@ -3492,7 +3684,10 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// Parameters:
     /// - `user_connection_id`: The user integration connection identifier
     #[inline]
-    pub async fn delete(&self, user_connection_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        user_connection_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -3503,7 +3698,7 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.mcp_servers`.
@@ -3518,16 +3713,18 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// `GET /ai/mcp_servers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiMcpServersListParams,
-    ) -> crate::Result<crate::types::McpServersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::McpServersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/mcp_servers");
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
         req.query("url", crate::QueryStyle::Form, true, &params.url);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -3568,14 +3765,14 @@ impl<'a> AiMcpServersApi<'a> {
     ///
     /// `POST /ai/mcp_servers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiMcpServersCreateParams>,
-    ) -> crate::Result<crate::types::McpServer> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/mcp_servers");
         let params: AiMcpServersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get MCP Server
     ///
@@ -3586,17 +3783,17 @@ impl<'a> AiMcpServersApi<'a> {
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         mcp_server_id: &str,
-    ) -> crate::Result<crate::types::McpServer> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update MCP Server
     ///
@@ -3607,11 +3804,11 @@ impl<'a> AiMcpServersApi<'a> {
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         mcp_server_id: &str,
         params: impl Into<AiMcpServersUpdateParams>,
-    ) -> crate::Result<crate::types::McpServer> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
         let mut req = self
             .client
             .request(
@@ -3620,7 +3817,7 @@ impl<'a> AiMcpServersApi<'a> {
             );
         let params: AiMcpServersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete MCP Server
     ///
@@ -3631,14 +3828,17 @@ impl<'a> AiMcpServersApi<'a> {
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn delete(&self, mcp_server_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        mcp_server_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiMcpServersApi::list`] other than path parameters.
@@ -3709,14 +3909,16 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// `GET /ai/missions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiMissionsListParams,
-    ) -> crate::Result<crate::types::MissionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/missions");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -3763,14 +3965,16 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// `POST /ai/missions`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiMissionsCreateParams>,
-    ) -> crate::Result<crate::types::MissionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/missions");
         let params: AiMissionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List recent events
     ///
@@ -3778,15 +3982,17 @@ impl<'a> AiMissionsApi<'a> {
     ///
     /// `GET /ai/missions/events`
     #[inline]
-    pub async fn list_events(
+    pub fn list_events(
         &self,
         params: AiMissionsListEventsParams,
-    ) -> crate::Result<crate::types::EventsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EventsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/events");
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -3837,17 +4043,19 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         mission_id: &str,
-    ) -> crate::Result<crate::types::MissionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update mission
     ///
@@ -3858,11 +4066,13 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn update_mission(
+    pub fn update_mission(
         &self,
         mission_id: &str,
         params: impl Into<AiMissionsUpdateMissionParams>,
-    ) -> crate::Result<crate::types::MissionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -3871,7 +4081,7 @@ impl<'a> AiMissionsApi<'a> {
             );
         let params: AiMissionsUpdateMissionParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete mission
     ///
@@ -3882,14 +4092,17 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn delete_mission(&self, mission_id: &str) -> crate::Result<()> {
+    pub fn delete_mission(
+        &self,
+        mission_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Clone mission
     ///
@@ -3900,17 +4113,17 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn clone_mission(
+    pub fn clone_mission(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiMissionsApi::list`] other than path parameters.
@@ -3972,10 +4185,10 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list_knowledge_bases(
+    pub fn list_knowledge_bases(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -3983,7 +4196,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                 ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create knowledge base
     ///
@@ -3994,10 +4207,10 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create_knowledge_base(
+    pub fn create_knowledge_base(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4005,7 +4218,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                 ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get knowledge base
     ///
@@ -4017,11 +4230,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn get_knowledge_base(
+    pub fn get_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4034,7 +4247,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update knowledge base
     ///
@@ -4046,11 +4259,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn update_knowledge_base(
+    pub fn update_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4063,7 +4276,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete knowledge base
     ///
@@ -4075,11 +4288,11 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `knowledge_base_id`: Unique identifier of the knowledge base.
     #[inline]
-    pub async fn delete_knowledge_base(
+    pub fn delete_knowledge_base(
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -4092,7 +4305,7 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.missions.mcp_servers`.
@@ -4110,10 +4323,10 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list_mcp_servers(
+    pub fn list_mcp_servers(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4121,7 +4334,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                 ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create MCP server
     ///
@@ -4132,10 +4345,10 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create_mcp_server(
+    pub fn create_mcp_server(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4143,7 +4356,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                 ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get MCP server
     ///
@@ -4155,11 +4368,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn get_mcp_server(
+    pub fn get_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4172,7 +4385,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update MCP server
     ///
@@ -4184,11 +4397,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn update_mcp_server(
+    pub fn update_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -4201,7 +4414,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete MCP server
     ///
@@ -4213,11 +4426,11 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub async fn delete_mcp_server(
+    pub fn delete_mcp_server(
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -4230,7 +4443,7 @@ impl<'a> AiMissionsMcpServersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.missions.runs`.
@@ -4260,15 +4473,17 @@ impl<'a> AiMissionsRunsApi<'a> {
     ///
     /// `GET /ai/missions/runs`
     #[inline]
-    pub async fn list_runs(
+    pub fn list_runs(
         &self,
         params: AiMissionsRunsListRunsParams,
-    ) -> crate::Result<crate::types::MissionRunsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/runs");
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -4319,11 +4534,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         mission_id: &str,
         params: AiMissionsRunsListParams,
-    ) -> crate::Result<crate::types::MissionRunsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4333,7 +4550,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -4387,11 +4604,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         mission_id: &str,
         params: impl Into<AiMissionsRunsCreateParams>,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4402,7 +4621,7 @@ impl<'a> AiMissionsRunsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get run details
     ///
@@ -4414,11 +4633,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4431,7 +4652,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update run
     ///
@@ -4443,12 +4664,14 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsUpdateParams>,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4463,7 +4686,7 @@ impl<'a> AiMissionsRunsApi<'a> {
             );
         let params: AiMissionsRunsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel run
     ///
@@ -4475,11 +4698,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn cancel_run(
+    pub fn cancel_run(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4493,7 +4718,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Pause run
     ///
@@ -4505,11 +4730,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn pause_run(
+    pub fn pause_run(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4523,7 +4750,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Resume run
     ///
@@ -4535,11 +4762,13 @@ impl<'a> AiMissionsRunsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn resume_run(
+    pub fn resume_run(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::MissionRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MissionRunResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4553,7 +4782,7 @@ impl<'a> AiMissionsRunsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiMissionsRunsApi::list_runs`] other than path parameters.
@@ -4618,12 +4847,14 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         mission_id: &str,
         run_id: &str,
         params: AiMissionsRunsEventsListParams,
-    ) -> crate::Result<crate::types::EventsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EventsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4642,7 +4873,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         req.query("agent_id", crate::QueryStyle::Form, true, &params.agent_id);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -4700,12 +4931,14 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn log(
+    pub fn log(
         &self,
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsEventsLogParams>,
-    ) -> crate::Result<crate::types::EventResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EventResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4721,7 +4954,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
             );
         let params: AiMissionsRunsEventsLogParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get event details
     ///
@@ -4734,12 +4967,14 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub async fn get_event_details(
+    pub fn get_event_details(
         &self,
         mission_id: &str,
         run_id: &str,
         event_id: &str,
-    ) -> crate::Result<crate::types::EventResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EventResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4754,7 +4989,7 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiMissionsRunsEventsApi::list`] other than path parameters.
@@ -4801,11 +5036,13 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::PlanResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PlanResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4819,7 +5056,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create initial plan
     ///
@@ -4831,12 +5068,14 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsPlanCreateParams>,
-    ) -> crate::Result<crate::types::PlanStepsCreatedResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PlanStepsCreatedResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4852,7 +5091,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
             );
         let params: AiMissionsRunsPlanCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Add step(s) to plan
     ///
@@ -4864,12 +5103,14 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn add_steps_to_plan(
+    pub fn add_steps_to_plan(
         &self,
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsPlanAddStepsToPlanParams>,
-    ) -> crate::Result<crate::types::PlanStepsCreatedResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PlanStepsCreatedResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4885,7 +5126,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
             );
         let params: AiMissionsRunsPlanAddStepsToPlanParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get step details
     ///
@@ -4898,12 +5139,14 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
     #[inline]
-    pub async fn get_step_details(
+    pub fn get_step_details(
         &self,
         mission_id: &str,
         run_id: &str,
         step_id: &str,
-    ) -> crate::Result<crate::types::PlanStepResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PlanStepResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -4918,7 +5161,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update step status
     ///
@@ -4931,13 +5174,15 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `step_id`: Unique identifier of the step.
     #[inline]
-    pub async fn update_step(
+    pub fn update_step(
         &self,
         mission_id: &str,
         run_id: &str,
         step_id: &str,
         params: impl Into<AiMissionsRunsPlanUpdateStepParams>,
-    ) -> crate::Result<crate::types::PlanStepResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PlanStepResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -4954,7 +5199,7 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
             );
         let params: AiMissionsRunsPlanUpdateStepParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters.
@@ -5015,11 +5260,13 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> crate::Result<crate::types::TelnyxAgentsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxAgentsListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -5033,7 +5280,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Link Telnyx agent to run
     ///
@@ -5045,12 +5292,14 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `run_id`: Unique identifier of the run.
     #[inline]
-    pub async fn link(
+    pub fn link(
         &self,
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsTelnyxAgentsLinkParams>,
-    ) -> crate::Result<crate::types::TelnyxAgentResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxAgentResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -5066,7 +5315,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
             );
         let params: AiMissionsRunsTelnyxAgentsLinkParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Unlink Telnyx agent
     ///
@@ -5079,12 +5328,12 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
     /// - `run_id`: Unique identifier of the run.
     /// - `telnyx_agent_id`: Unique identifier of the telnyx agent.
     #[inline]
-    pub async fn unlink(
+    pub fn unlink(
         &self,
         mission_id: &str,
         run_id: &str,
         telnyx_agent_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -5099,7 +5348,7 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] other than path parameters.
@@ -5132,17 +5381,17 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn list_tools(
+    pub fn list_tools(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create tool
     ///
@@ -5153,17 +5402,17 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub async fn create_tool(
+    pub fn create_tool(
         &self,
         mission_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get tool
     ///
@@ -5175,11 +5424,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn get_tool(
+    pub fn get_tool(
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -5192,7 +5441,7 @@ impl<'a> AiMissionsToolsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update tool
     ///
@@ -5204,11 +5453,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn update_tool(
+    pub fn update_tool(
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> crate::Result<serde_json::Value> {
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
@@ -5221,7 +5470,7 @@ impl<'a> AiMissionsToolsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete tool
     ///
@@ -5233,11 +5482,11 @@ impl<'a> AiMissionsToolsApi<'a> {
     /// - `mission_id`: Unique identifier of the mission.
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn delete_tool(
+    pub fn delete_tool(
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -5250,7 +5499,7 @@ impl<'a> AiMissionsToolsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `ai.openai`.
@@ -5277,9 +5526,13 @@ impl<'a> AiOpenaiApi<'a> {
     ///
     /// `GET /ai/openai/models`
     #[inline]
-    pub async fn list_models(&self) -> crate::Result<crate::types::ModelsResponse> {
+    pub fn list_models(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ModelsResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/ai/openai/models");
-        req.send_json().await
+        req.send_json()
     }
     /// Create an OpenAI-compatible response
     ///
@@ -5289,14 +5542,16 @@ impl<'a> AiOpenaiApi<'a> {
     ///
     /// `POST /ai/openai/responses`
     #[inline]
-    pub async fn create_response(
+    pub fn create_response(
         &self,
         params: impl Into<AiOpenaiCreateResponseParams>,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/openai/responses");
         let params: AiOpenaiCreateResponseParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiOpenaiApi::create_response`] other than path parameters.
@@ -5325,16 +5580,18 @@ impl<'a> AiOpenaiChatApi<'a> {
     ///
     /// `POST /ai/openai/chat/completions`
     #[inline]
-    pub async fn create_completion(
+    pub fn create_completion(
         &self,
         params: impl Into<AiOpenaiChatCreateCompletionParams>,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/openai/chat/completions");
         let params: AiOpenaiChatCreateCompletionParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiOpenaiChatApi::create_completion`] other than path parameters.
@@ -5363,16 +5620,18 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     ///
     /// `POST /ai/openai/embeddings`
     #[inline]
-    pub async fn create_embeddings(
+    pub fn create_embeddings(
         &self,
         params: impl Into<AiOpenaiEmbeddingsCreateEmbeddingsParams>,
-    ) -> crate::Result<crate::types::OpenAiEmbeddingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OpenAiEmbeddingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ai/openai/embeddings");
         let params: AiOpenaiEmbeddingsCreateEmbeddingsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List embedding models
     ///
@@ -5380,13 +5639,15 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     ///
     /// `GET /ai/openai/embeddings/models`
     #[inline]
-    pub async fn list_embedding_models(
+    pub fn list_embedding_models(
         &self,
-    ) -> crate::Result<crate::types::OpenAiEmbeddingModelsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OpenAiEmbeddingModelsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/ai/openai/embeddings/models");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] other than path parameters.
@@ -5414,16 +5675,18 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// `GET /ai/tools`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AiToolsListParams,
-    ) -> crate::Result<crate::types::SharedToolListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SharedToolListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ai/tools");
         req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
         req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -5468,14 +5731,16 @@ impl<'a> AiToolsApi<'a> {
     ///
     /// `POST /ai/tools`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AiToolsCreateParams>,
-    ) -> crate::Result<crate::types::SharedToolResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SharedToolResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ai/tools");
         let params: AiToolsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Tool
     ///
@@ -5484,17 +5749,19 @@ impl<'a> AiToolsApi<'a> {
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         tool_id: &str,
-    ) -> crate::Result<crate::types::SharedToolResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SharedToolResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Tool
     ///
@@ -5503,11 +5770,13 @@ impl<'a> AiToolsApi<'a> {
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         tool_id: &str,
         params: impl Into<AiToolsUpdateParams>,
-    ) -> crate::Result<crate::types::SharedToolResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SharedToolResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -5516,7 +5785,7 @@ impl<'a> AiToolsApi<'a> {
             );
         let params: AiToolsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Tool
     ///
@@ -5525,14 +5794,17 @@ impl<'a> AiToolsApi<'a> {
     /// Parameters:
     /// - `tool_id`: Unique identifier of the tool.
     #[inline]
-    pub async fn delete(&self, tool_id: &str) -> crate::Result<serde_json::Value> {
+    pub fn delete(
+        &self,
+        tool_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AiToolsApi::list`] other than path parameters.

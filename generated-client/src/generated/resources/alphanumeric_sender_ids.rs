@@ -13,10 +13,12 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// `GET /alphanumeric_sender_ids`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AlphanumericSenderIdsListParams,
-    ) -> crate::Result<AlphanumericSenderIdsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AlphanumericSenderIdsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/alphanumeric_sender_ids");
@@ -28,7 +30,7 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
         );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -77,16 +79,18 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     ///
     /// `POST /alphanumeric_sender_ids`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AlphanumericSenderIdsCreateParams>,
-    ) -> crate::Result<AlphanumericSenderIdsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AlphanumericSenderIdsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/alphanumeric_sender_ids");
         let params: AlphanumericSenderIdsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an alphanumeric sender ID
     ///
@@ -97,17 +101,19 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<AlphanumericSenderIdsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AlphanumericSenderIdsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an alphanumeric sender ID
     ///
@@ -118,17 +124,19 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     /// Parameters:
     /// - `id`: The identifier of the alphanumeric sender ID.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<AlphanumericSenderIdsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AlphanumericSenderIdsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AlphanumericSenderIdsApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> AuditEventsApi<'a> {
     ///
     /// `GET /audit_events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AuditEventsListParams,
-    ) -> crate::Result<crate::types::AuditLogList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AuditLogList>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/audit_events");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

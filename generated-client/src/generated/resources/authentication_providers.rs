@@ -13,16 +13,18 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// `GET /authentication_providers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AuthenticationProvidersListParams,
-    ) -> crate::Result<AuthenticationProvidersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AuthenticationProvidersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/authentication_providers");
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,16 +85,18 @@ impl<'a> AuthenticationProvidersApi<'a> {
     ///
     /// `POST /authentication_providers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<AuthenticationProvidersCreateParams>,
-    ) -> crate::Result<AuthenticationProvidersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AuthenticationProvidersCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/authentication_providers");
         let params: AuthenticationProvidersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an authentication provider
     ///
@@ -103,17 +107,19 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Parameters:
     /// - `id`: authentication provider ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<AuthenticationProvidersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AuthenticationProvidersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an authentication provider
     ///
@@ -124,11 +130,13 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<AuthenticationProvidersUpdateParams>,
-    ) -> crate::Result<AuthenticationProvidersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AuthenticationProvidersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -137,7 +145,7 @@ impl<'a> AuthenticationProvidersApi<'a> {
             );
         let params: AuthenticationProvidersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes an authentication provider
     ///
@@ -148,17 +156,19 @@ impl<'a> AuthenticationProvidersApi<'a> {
     /// Parameters:
     /// - `id`: authentication provider ID
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<AuthenticationProvidersDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AuthenticationProvidersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/authentication_providers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AuthenticationProvidersApi::list`] other than path parameters.

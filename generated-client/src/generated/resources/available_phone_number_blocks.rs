@@ -11,15 +11,17 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
     ///
     /// `GET /available_phone_number_blocks`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AvailablePhoneNumberBlocksListParams,
-    ) -> crate::Result<AvailablePhoneNumberBlocksListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AvailablePhoneNumberBlocksListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/available_phone_number_blocks");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AvailablePhoneNumberBlocksApi::list`] other than path parameters.

@@ -11,15 +11,17 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
     ///
     /// `GET /available_phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: AvailablePhoneNumbersListParams,
-    ) -> crate::Result<AvailablePhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<AvailablePhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/available_phone_numbers");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`AvailablePhoneNumbersApi::list`] other than path parameters.

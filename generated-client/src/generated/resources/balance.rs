@@ -11,9 +11,11 @@ impl<'a> BalanceApi<'a> {
     ///
     /// `GET /balance`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<BalanceRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> impl std::future::Future<Output = crate::Result<BalanceRetrieveResponse>> + 'a {
         let req = self.client.request(reqwest::Method::GET, "/balance");
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type BalanceRetrieveResponse = crate::Data<crate::types::UserBalance>;

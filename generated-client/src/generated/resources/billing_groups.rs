@@ -11,13 +11,15 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// `GET /billing_groups`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: BillingGroupsListParams,
-    ) -> crate::Result<BillingGroupsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BillingGroupsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/billing_groups");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -76,14 +78,16 @@ impl<'a> BillingGroupsApi<'a> {
     ///
     /// `POST /billing_groups`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<BillingGroupsCreateParams>,
-    ) -> crate::Result<BillingGroupsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BillingGroupsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/billing_groups");
         let params: BillingGroupsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a billing group
     ///
@@ -92,17 +96,19 @@ impl<'a> BillingGroupsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the billing group
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<BillingGroupsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BillingGroupsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a billing group
     ///
@@ -111,11 +117,13 @@ impl<'a> BillingGroupsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the billing group
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<BillingGroupsUpdateParams>,
-    ) -> crate::Result<BillingGroupsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BillingGroupsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -124,7 +132,7 @@ impl<'a> BillingGroupsApi<'a> {
             );
         let params: BillingGroupsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a billing group
     ///
@@ -133,14 +141,19 @@ impl<'a> BillingGroupsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the billing group
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<BillingGroupsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<BillingGroupsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/billing_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`BillingGroupsApi::list`] other than path parameters.

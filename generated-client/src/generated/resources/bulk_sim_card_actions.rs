@@ -13,10 +13,12 @@ impl<'a> BulkSimCardActionsApi<'a> {
     ///
     /// `GET /bulk_sim_card_actions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: BulkSimCardActionsListParams,
-    ) -> crate::Result<BulkSimCardActionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BulkSimCardActionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/bulk_sim_card_actions");
@@ -28,7 +30,7 @@ impl<'a> BulkSimCardActionsApi<'a> {
             true,
             &params.filter_action_type,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -92,17 +94,19 @@ impl<'a> BulkSimCardActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<BulkSimCardActionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<BulkSimCardActionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/bulk_sim_card_actions/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`BulkSimCardActionsApi::list`] other than path parameters.

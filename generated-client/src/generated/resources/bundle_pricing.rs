@@ -30,17 +30,19 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     ///
     /// `GET /bundle_pricing/billing_bundles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: BundlePricingBillingBundlesListParams,
-    ) -> crate::Result<crate::types::PaginatedBillingBundlesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedBillingBundlesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/bundle_pricing/billing_bundles");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -90,11 +92,13 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     /// Parameters:
     /// - `bundle_id`: Unique identifier of the bundle.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         bundle_id: &str,
         params: BundlePricingBillingBundlesRetrieveParams,
-    ) -> crate::Result<crate::types::BillingBundleResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BillingBundleResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -103,7 +107,7 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
                     .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`BundlePricingBillingBundlesApi::list`] other than path parameters.
@@ -134,17 +138,19 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// `GET /bundle_pricing/user_bundles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: BundlePricingUserBundlesListParams,
-    ) -> crate::Result<crate::types::PaginatedUserBundlesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedUserBundlesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/bundle_pricing/user_bundles");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -191,16 +197,18 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// `POST /bundle_pricing/user_bundles/bulk`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: BundlePricingUserBundlesCreateParams,
-    ) -> crate::Result<crate::types::CreatedUserBundlesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreatedUserBundlesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk");
         req.header("authorization_bearer", &params.authorization_bearer);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Unused User Bundles
     ///
@@ -208,16 +216,18 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     ///
     /// `GET /bundle_pricing/user_bundles/unused`
     #[inline]
-    pub async fn list_unused(
+    pub fn list_unused(
         &self,
         params: BundlePricingUserBundlesListUnusedParams,
-    ) -> crate::Result<crate::types::UnusedUserBundlesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UnusedUserBundlesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// Get User Bundle by Id
     ///
@@ -228,11 +238,13 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         user_bundle_id: &str,
         params: BundlePricingUserBundlesRetrieveParams,
-    ) -> crate::Result<crate::types::UserBundleResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UserBundleResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -241,7 +253,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// Deactivate User Bundle
     ///
@@ -252,11 +264,13 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
     #[inline]
-    pub async fn deactivate(
+    pub fn deactivate(
         &self,
         user_bundle_id: &str,
         params: BundlePricingUserBundlesDeactivateParams,
-    ) -> crate::Result<crate::types::UserBundleCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UserBundleCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -265,7 +279,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// Get User Bundle Resources
     ///
@@ -276,11 +290,13 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     /// Parameters:
     /// - `user_bundle_id`: Unique identifier of the user bundle.
     #[inline]
-    pub async fn list_resources(
+    pub fn list_resources(
         &self,
         user_bundle_id: &str,
         params: BundlePricingUserBundlesListResourcesParams,
-    ) -> crate::Result<crate::types::UserBundleResourcesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UserBundleResourcesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -293,7 +309,7 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
                     .concat(),
             );
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters.

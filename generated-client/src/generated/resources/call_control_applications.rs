@@ -13,17 +13,19 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     /// `GET /call_control_applications`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CallControlApplicationsListParams,
-    ) -> crate::Result<CallControlApplicationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallControlApplicationsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/call_control_applications");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,16 +86,18 @@ impl<'a> CallControlApplicationsApi<'a> {
     ///
     /// `POST /call_control_applications`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<CallControlApplicationsCreateParams>,
-    ) -> crate::Result<CallControlApplicationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallControlApplicationsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/call_control_applications");
         let params: CallControlApplicationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a call control application
     ///
@@ -104,17 +108,19 @@ impl<'a> CallControlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<CallControlApplicationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallControlApplicationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a call control application
     ///
@@ -125,11 +131,13 @@ impl<'a> CallControlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<CallControlApplicationsUpdateParams>,
-    ) -> crate::Result<CallControlApplicationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallControlApplicationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -138,7 +146,7 @@ impl<'a> CallControlApplicationsApi<'a> {
             );
         let params: CallControlApplicationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a call control application
     ///
@@ -149,17 +157,19 @@ impl<'a> CallControlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<CallControlApplicationsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallControlApplicationsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/call_control_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CallControlApplicationsApi::list`] other than path parameters.

@@ -15,14 +15,14 @@ impl<'a> CallEventsApi<'a> {
     ///
     /// `GET /call_events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CallEventsListParams,
-    ) -> crate::Result<CallEventsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<CallEventsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/call_events");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -13,14 +13,16 @@ impl<'a> CallReasonsApi<'a> {
     ///
     /// `GET /call_reasons`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CallReasonsListParams,
-    ) -> crate::Result<crate::types::CallReasonReferenceList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CallReasonReferenceList>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/call_reasons");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -67,16 +69,18 @@ impl<'a> CallReasonsApi<'a> {
     ///
     /// `POST /call_reasons/validate`
     #[inline]
-    pub async fn validate(
+    pub fn validate(
         &self,
         params: impl Into<CallReasonsValidateParams>,
-    ) -> crate::Result<crate::types::ValidateCallReasonsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ValidateCallReasonsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/call_reasons/validate");
         let params: CallReasonsValidateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CallReasonsApi::list`] other than path parameters.

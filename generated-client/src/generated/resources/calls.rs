@@ -28,14 +28,14 @@ impl<'a> CallsApi<'a> {
     ///
     /// `POST /calls`
     #[inline]
-    pub async fn dial(
+    pub fn dial(
         &self,
         params: impl Into<CallsDialParams>,
-    ) -> crate::Result<CallsDialResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<CallsDialResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/calls");
         let params: CallsDialParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a call status
     ///
@@ -46,17 +46,19 @@ impl<'a> CallsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn retrieve_status(
+    pub fn retrieve_status(
         &self,
         call_control_id: &str,
-    ) -> crate::Result<CallsRetrieveStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsRetrieveStatusResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/calls/", &crate::encode_path(call_control_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CallsApi::dial`] other than path parameters.
@@ -86,11 +88,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn add_ai_assistant_messages(
+    pub fn add_ai_assistant_messages(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsAddAiAssistantMessagesParams>,
-    ) -> crate::Result<CallsActionsAddAiAssistantMessagesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsAddAiAssistantMessagesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -104,7 +108,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsAddAiAssistantMessagesParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Join AI Assistant Conversation
     ///
@@ -115,11 +119,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn join_ai_assistant(
+    pub fn join_ai_assistant(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsJoinAiAssistantParams>,
-    ) -> crate::Result<CallsActionsJoinAiAssistantResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsJoinAiAssistantResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -133,7 +139,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsJoinAiAssistantParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Start AI Assistant
     ///
@@ -149,11 +155,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_ai_assistant(
+    pub fn start_ai_assistant(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartAiAssistantParams>,
-    ) -> crate::Result<CallsActionsStartAiAssistantResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartAiAssistantResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -167,7 +175,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartAiAssistantParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Stop AI Assistant
     ///
@@ -178,11 +186,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_ai_assistant(
+    pub fn stop_ai_assistant(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopAiAssistantParams>,
-    ) -> crate::Result<CallsActionsStopAiAssistantResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopAiAssistantResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -196,7 +206,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopAiAssistantParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Answer call
     ///
@@ -217,11 +227,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn answer(
+    pub fn answer(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsAnswerParams>,
-    ) -> crate::Result<CallsActionsAnswerResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsAnswerResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -231,7 +243,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsAnswerParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Bridge calls
     ///
@@ -247,11 +259,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn bridge(
+    pub fn bridge(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsBridgeParams>,
-    ) -> crate::Result<CallsActionsBridgeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsBridgeResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -261,7 +275,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsBridgeParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Update client state
     ///
@@ -272,11 +286,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn update_client_state(
+    pub fn update_client_state(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsUpdateClientStateParams>,
-    ) -> crate::Result<CallsActionsUpdateClientStateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsUpdateClientStateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -290,7 +306,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsUpdateClientStateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Start Conversation Relay
     ///
@@ -305,11 +321,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_conversation_relay(
+    pub fn start_conversation_relay(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartConversationRelayParams>,
-    ) -> crate::Result<CallsActionsStartConversationRelayResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartConversationRelayResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -323,7 +341,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartConversationRelayParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Stop Conversation Relay
     ///
@@ -334,11 +352,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_conversation_relay(
+    pub fn stop_conversation_relay(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopConversationRelayParams>,
-    ) -> crate::Result<CallsActionsStopConversationRelayResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopConversationRelayResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -352,7 +372,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopConversationRelayParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Enqueue call
     ///
@@ -363,11 +383,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn enqueue(
+    pub fn enqueue(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsEnqueueParams>,
-    ) -> crate::Result<CallsActionsEnqueueResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsEnqueueResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -377,7 +399,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsEnqueueParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Forking start
     ///
@@ -396,11 +418,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_forking(
+    pub fn start_forking(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartForkingParams>,
-    ) -> crate::Result<CallsActionsStartForkingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartForkingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -410,7 +434,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartForkingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Forking stop
     ///
@@ -425,11 +449,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_forking(
+    pub fn stop_forking(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopForkingParams>,
-    ) -> crate::Result<CallsActionsStopForkingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopForkingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -439,7 +465,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopForkingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather
     ///
@@ -457,11 +483,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn gather(
+    pub fn gather(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherParams>,
-    ) -> crate::Result<CallsActionsGatherResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsGatherResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -471,7 +499,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsGatherParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather stop
     ///
@@ -486,11 +514,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_gather(
+    pub fn stop_gather(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopGatherParams>,
-    ) -> crate::Result<CallsActionsStopGatherResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopGatherResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -500,7 +530,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopGatherParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather using AI
     ///
@@ -520,11 +550,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn gather_using_ai(
+    pub fn gather_using_ai(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingAiParams>,
-    ) -> crate::Result<CallsActionsGatherUsingAiResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsGatherUsingAiResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -538,7 +570,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsGatherUsingAiParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather using audio
     ///
@@ -558,11 +590,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn gather_using_audio(
+    pub fn gather_using_audio(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingAudioParams>,
-    ) -> crate::Result<CallsActionsGatherUsingAudioResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsGatherUsingAudioResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -576,7 +610,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsGatherUsingAudioParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather using speak
     ///
@@ -594,11 +628,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn gather_using_speak(
+    pub fn gather_using_speak(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingSpeakParams>,
-    ) -> crate::Result<CallsActionsGatherUsingSpeakResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsGatherUsingSpeakResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -612,7 +648,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsGatherUsingSpeakParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Hangup call
     ///
@@ -628,11 +664,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn hangup(
+    pub fn hangup(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsHangupParams>,
-    ) -> crate::Result<CallsActionsHangupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsHangupResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -642,7 +680,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsHangupParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Remove call from a queue
     ///
@@ -653,11 +691,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn leave_queue(
+    pub fn leave_queue(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsLeaveQueueParams>,
-    ) -> crate::Result<CallsActionsLeaveQueueResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsLeaveQueueResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -667,7 +707,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsLeaveQueueParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Play audio URL
     ///
@@ -689,11 +729,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_playback(
+    pub fn start_playback(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartPlaybackParams>,
-    ) -> crate::Result<CallsActionsStartPlaybackResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartPlaybackResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -707,7 +749,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartPlaybackParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Stop audio playback
     ///
@@ -722,11 +764,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_playback(
+    pub fn stop_playback(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopPlaybackParams>,
-    ) -> crate::Result<CallsActionsStopPlaybackResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopPlaybackResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -740,7 +784,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopPlaybackParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Record pause
     ///
@@ -755,11 +799,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn pause_recording(
+    pub fn pause_recording(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsPauseRecordingParams>,
-    ) -> crate::Result<CallsActionsPauseRecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsPauseRecordingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -773,7 +819,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsPauseRecordingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Record resume
     ///
@@ -788,11 +834,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn resume_recording(
+    pub fn resume_recording(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsResumeRecordingParams>,
-    ) -> crate::Result<CallsActionsResumeRecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsResumeRecordingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -806,7 +854,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsResumeRecordingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Recording start
     ///
@@ -823,11 +871,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_recording(
+    pub fn start_recording(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartRecordingParams>,
-    ) -> crate::Result<CallsActionsStartRecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartRecordingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -841,7 +891,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartRecordingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Recording stop
     ///
@@ -856,11 +906,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_recording(
+    pub fn stop_recording(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopRecordingParams>,
-    ) -> crate::Result<CallsActionsStopRecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopRecordingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -870,7 +922,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopRecordingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// SIP Refer a call
     ///
@@ -887,11 +939,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn refer(
+    pub fn refer(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsReferParams>,
-    ) -> crate::Result<CallsActionsReferResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsReferResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -901,7 +955,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsReferParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Reject a call
     ///
@@ -916,11 +970,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn reject(
+    pub fn reject(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsRejectParams>,
-    ) -> crate::Result<CallsActionsRejectResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsRejectResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -930,7 +986,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsRejectParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Send DTMF
     ///
@@ -945,11 +1001,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn send_dtmf(
+    pub fn send_dtmf(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSendDtmfParams>,
-    ) -> crate::Result<CallsActionsSendDtmfResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsSendDtmfResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -959,7 +1017,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsSendDtmfParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Send SIP info
     ///
@@ -974,11 +1032,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn send_sip_info(
+    pub fn send_sip_info(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSendSipInfoParams>,
-    ) -> crate::Result<CallsActionsSendSipInfoResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsSendSipInfoResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -992,7 +1052,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsSendSipInfoParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// SIPREC start
     ///
@@ -1009,11 +1069,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_siprec(
+    pub fn start_siprec(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartSiprecParams>,
-    ) -> crate::Result<CallsActionsStartSiprecResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartSiprecResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1027,7 +1089,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartSiprecParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// SIPREC stop
     ///
@@ -1042,11 +1104,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_siprec(
+    pub fn stop_siprec(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopSiprecParams>,
-    ) -> crate::Result<CallsActionsStopSiprecResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopSiprecResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1056,7 +1120,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopSiprecParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Speak text
     ///
@@ -1072,11 +1136,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn speak(
+    pub fn speak(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSpeakParams>,
-    ) -> crate::Result<CallsActionsSpeakResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsSpeakResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1086,7 +1152,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsSpeakParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Streaming start
     ///
@@ -1099,11 +1165,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_streaming(
+    pub fn start_streaming(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartStreamingParams>,
-    ) -> crate::Result<CallsActionsStartStreamingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartStreamingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1117,7 +1185,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartStreamingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Streaming stop
     ///
@@ -1132,11 +1200,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_streaming(
+    pub fn stop_streaming(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopStreamingParams>,
-    ) -> crate::Result<CallsActionsStopStreamingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopStreamingResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1150,7 +1220,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopStreamingParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Noise Suppression Start (BETA)
     ///
@@ -1159,11 +1229,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_noise_suppression(
+    pub fn start_noise_suppression(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartNoiseSuppressionParams>,
-    ) -> crate::Result<CallsActionsStartNoiseSuppressionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartNoiseSuppressionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1177,7 +1249,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartNoiseSuppressionParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Noise Suppression Stop (BETA)
     ///
@@ -1186,11 +1258,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_noise_suppression(
+    pub fn stop_noise_suppression(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopNoiseSuppressionParams>,
-    ) -> crate::Result<CallsActionsStopNoiseSuppressionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopNoiseSuppressionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1204,7 +1278,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopNoiseSuppressionParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Switch supervisor role
     ///
@@ -1215,11 +1289,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn switch_supervisor_role(
+    pub fn switch_supervisor_role(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSwitchSupervisorRoleParams>,
-    ) -> crate::Result<CallsActionsSwitchSupervisorRoleResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsSwitchSupervisorRoleResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1233,7 +1309,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsSwitchSupervisorRoleParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Transcription start
     ///
@@ -1248,11 +1324,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn start_transcription(
+    pub fn start_transcription(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartTranscriptionParams>,
-    ) -> crate::Result<CallsActionsStartTranscriptionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStartTranscriptionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1266,7 +1344,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStartTranscriptionParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Transcription stop
     ///
@@ -1277,11 +1355,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn stop_transcription(
+    pub fn stop_transcription(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopTranscriptionParams>,
-    ) -> crate::Result<CallsActionsStopTranscriptionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsStopTranscriptionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1295,7 +1375,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsStopTranscriptionParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Transfer call
     ///
@@ -1314,11 +1394,13 @@ impl<'a> CallsActionsApi<'a> {
     /// Parameters:
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn transfer(
+    pub fn transfer(
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsTransferParams>,
-    ) -> crate::Result<CallsActionsTransferResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CallsActionsTransferResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1328,7 +1410,7 @@ impl<'a> CallsActionsApi<'a> {
             );
         let params: CallsActionsTransferParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] other than path parameters.

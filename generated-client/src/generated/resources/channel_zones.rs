@@ -13,13 +13,15 @@ impl<'a> ChannelZonesApi<'a> {
     ///
     /// `GET /channel_zones`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ChannelZonesListParams,
-    ) -> crate::Result<ChannelZonesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ChannelZonesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/channel_zones");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,11 +85,13 @@ impl<'a> ChannelZonesApi<'a> {
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         channel_zone_id: &str,
         params: impl Into<ChannelZonesUpdateParams>,
-    ) -> crate::Result<crate::types::GcbChannelZone> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::GcbChannelZone>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -96,7 +100,7 @@ impl<'a> ChannelZonesApi<'a> {
             );
         let params: ChannelZonesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ChannelZonesApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> ChargesBreakdownApi<'a> {
     ///
     /// `GET /charges_breakdown`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: ChargesBreakdownRetrieveParams,
-    ) -> crate::Result<crate::types::MonthlyChargesBreakdownResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MonthlyChargesBreakdownResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/charges_breakdown");
         req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
         req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
         req.query("format", crate::QueryStyle::Form, true, &params.format);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ChargesBreakdownApi::retrieve`] other than path parameters.

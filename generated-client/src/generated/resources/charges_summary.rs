@@ -13,14 +13,16 @@ impl<'a> ChargesSummaryApi<'a> {
     ///
     /// `GET /charges_summary`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: ChargesSummaryRetrieveParams,
-    ) -> crate::Result<crate::types::MonthlyChargesSummaryResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MonthlyChargesSummaryResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/charges_summary");
         req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
         req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ChargesSummaryApi::retrieve`] other than path parameters.

@@ -11,26 +11,26 @@ impl<'a> CommentsApi<'a> {
     ///
     /// `GET /comments`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CommentsListParams,
-    ) -> crate::Result<CommentsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<CommentsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/comments");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a comment
     ///
     /// `POST /comments`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<CommentsCreateParams>,
-    ) -> crate::Result<CommentsCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<CommentsCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/comments");
         let params: CommentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a comment
     ///
@@ -39,14 +39,19 @@ impl<'a> CommentsApi<'a> {
     /// Parameters:
     /// - `id`: The comment ID.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<CommentsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<CommentsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/comments/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Mark a comment as read
     ///
@@ -55,17 +60,19 @@ impl<'a> CommentsApi<'a> {
     /// Parameters:
     /// - `id`: The comment ID.
     #[inline]
-    pub async fn mark_as_read(
+    pub fn mark_as_read(
         &self,
         id: &str,
-    ) -> crate::Result<CommentsMarkAsReadResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CommentsMarkAsReadResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::PATCH,
                 ["/comments/", &crate::encode_path(id), "/read"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CommentsApi::list`] other than path parameters.

@@ -18,15 +18,15 @@ impl<'a> ConferencesApi<'a> {
     ///
     /// `GET /conferences`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ConferencesListParams,
-    ) -> crate::Result<ConferencesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<ConferencesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/conferences");
         req.query("region", crate::QueryStyle::Form, true, &params.region);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -96,14 +96,16 @@ impl<'a> ConferencesApi<'a> {
     ///
     /// `POST /conferences`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ConferencesCreateParams>,
-    ) -> crate::Result<ConferencesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/conferences");
         let params: ConferencesCreateParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// List conference participants
     ///
@@ -114,11 +116,13 @@ impl<'a> ConferencesApi<'a> {
     /// Parameters:
     /// - `conference_id`: Uniquely identifies the conference by id
     #[inline]
-    pub async fn list_participants(
+    pub fn list_participants(
         &self,
         conference_id: &str,
         params: ConferencesListParticipantsParams,
-    ) -> crate::Result<ConferencesListParticipantsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesListParticipantsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -129,7 +133,7 @@ impl<'a> ConferencesApi<'a> {
         req.query("region", crate::QueryStyle::Form, true, &params.region);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -199,11 +203,13 @@ impl<'a> ConferencesApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: ConferencesRetrieveParams,
-    ) -> crate::Result<ConferencesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -211,7 +217,7 @@ impl<'a> ConferencesApi<'a> {
                 ["/conferences/", &crate::encode_path(id)].concat(),
             );
         req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a conference participant
     ///
@@ -223,11 +229,13 @@ impl<'a> ConferencesApi<'a> {
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant by their ID or label.
     #[inline]
-    pub async fn retrieve_participant(
+    pub fn retrieve_participant(
         &self,
         id: &str,
         participant_id: &str,
-    ) -> crate::Result<crate::types::ConferenceParticipantResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceParticipantResource>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -240,7 +248,7 @@ impl<'a> ConferencesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a conference participant
     ///
@@ -252,12 +260,14 @@ impl<'a> ConferencesApi<'a> {
     /// - `id`: Uniquely identifies the conference.
     /// - `participant_id`: Uniquely identifies the participant.
     #[inline]
-    pub async fn update_participant(
+    pub fn update_participant(
         &self,
         id: &str,
         participant_id: &str,
         params: impl Into<ConferencesUpdateParticipantParams>,
-    ) -> crate::Result<crate::types::ConferenceParticipantResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceParticipantResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -274,7 +284,7 @@ impl<'a> ConferencesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ConferencesApi::list`] other than path parameters.
@@ -345,11 +355,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     #[inline]
-    pub async fn end_conference(
+    pub fn end_conference(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsEndConferenceParams>,
-    ) -> crate::Result<ConferencesActionsEndConferenceResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsEndConferenceResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -358,7 +370,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsEndConferenceParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Gather DTMF using audio prompt in a conference
     ///
@@ -369,11 +381,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     #[inline]
-    pub async fn gather_dtmf_audio(
+    pub fn gather_dtmf_audio(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsGatherDtmfAudioParams>,
-    ) -> crate::Result<ConferencesActionsGatherDtmfAudioResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsGatherDtmfAudioResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -385,7 +399,7 @@ impl<'a> ConferencesActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Hold conference participants
     ///
@@ -396,11 +410,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn hold(
+    pub fn hold(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsHoldParams>,
-    ) -> crate::Result<ConferencesActionsHoldResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsHoldResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -409,7 +425,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsHoldParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Join a conference
     ///
@@ -425,11 +441,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn join(
+    pub fn join(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsJoinParams>,
-    ) -> crate::Result<ConferencesActionsJoinResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsJoinResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -438,7 +456,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsJoinParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Leave a conference
     ///
@@ -453,11 +471,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn leave(
+    pub fn leave(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsLeaveParams>,
-    ) -> crate::Result<ConferencesActionsLeaveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsLeaveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -466,7 +486,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsLeaveParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Mute conference participants
     ///
@@ -477,11 +497,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn mute(
+    pub fn mute(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsMuteParams>,
-    ) -> crate::Result<ConferencesActionsMuteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsMuteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -490,7 +512,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsMuteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Play audio to conference participants
     ///
@@ -501,11 +523,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn play(
+    pub fn play(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsPlayParams>,
-    ) -> crate::Result<ConferencesActionsPlayResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsPlayResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -514,7 +538,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsPlayParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Conference recording pause
     ///
@@ -525,11 +549,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
     #[inline]
-    pub async fn record_pause(
+    pub fn record_pause(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordPauseParams>,
-    ) -> crate::Result<ConferencesActionsRecordPauseResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsRecordPauseResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -539,7 +565,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsRecordPauseParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Conference recording resume
     ///
@@ -550,11 +576,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
     #[inline]
-    pub async fn record_resume(
+    pub fn record_resume(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordResumeParams>,
-    ) -> crate::Result<ConferencesActionsRecordResumeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsRecordResumeResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -564,7 +592,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsRecordResumeParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Conference recording start
     ///
@@ -579,11 +607,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Specifies the conference to record by id or name
     #[inline]
-    pub async fn record_start(
+    pub fn record_start(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordStartParams>,
-    ) -> crate::Result<ConferencesActionsRecordStartResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsRecordStartResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -593,7 +623,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsRecordStartParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Conference recording stop
     ///
@@ -608,11 +638,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Specifies the conference to stop the recording for by id or name
     #[inline]
-    pub async fn record_stop(
+    pub fn record_stop(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordStopParams>,
-    ) -> crate::Result<ConferencesActionsRecordStopResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsRecordStopResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -622,7 +654,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsRecordStopParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Send DTMF to conference participants
     ///
@@ -633,11 +665,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference.
     #[inline]
-    pub async fn send_dtmf(
+    pub fn send_dtmf(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsSendDtmfParams>,
-    ) -> crate::Result<ConferencesActionsSendDtmfResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsSendDtmfResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -648,7 +682,7 @@ impl<'a> ConferencesActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Speak text to conference participants
     ///
@@ -659,11 +693,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Specifies the conference by id or name
     #[inline]
-    pub async fn speak(
+    pub fn speak(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsSpeakParams>,
-    ) -> crate::Result<ConferencesActionsSpeakResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsSpeakResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -672,7 +708,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsSpeakParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
     /// Stop audio being played on the conference
     ///
@@ -683,11 +719,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn stop(
+    pub fn stop(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsStopParams>,
-    ) -> crate::Result<ConferencesActionsStopResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsStopResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -696,7 +734,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsStopParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Unhold conference participants
     ///
@@ -707,11 +745,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn unhold(
+    pub fn unhold(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUnholdParams>,
-    ) -> crate::Result<ConferencesActionsUnholdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsUnholdResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -720,7 +760,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsUnholdParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Unmute conference participants
     ///
@@ -731,11 +771,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn unmute(
+    pub fn unmute(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUnmuteParams>,
-    ) -> crate::Result<ConferencesActionsUnmuteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsUnmuteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -744,7 +786,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsUnmuteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update conference participant
     ///
@@ -755,11 +797,13 @@ impl<'a> ConferencesActionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the conference by id or name
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUpdateParams>,
-    ) -> crate::Result<ConferencesActionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConferencesActionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -768,7 +812,7 @@ impl<'a> ConferencesActionsApi<'a> {
             );
         let params: ConferencesActionsUpdateParams = params.into();
         req.json_with_token(&params.body, "command_id");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ConferencesActionsApi::end_conference`] other than path parameters.

@@ -13,15 +13,15 @@ impl<'a> ConnectionsApi<'a> {
     ///
     /// `GET /connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ConnectionsListParams,
-    ) -> crate::Result<ConnectionsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<ConnectionsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -85,11 +85,13 @@ impl<'a> ConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Telnyx connection id
     #[inline]
-    pub async fn list_active_calls(
+    pub fn list_active_calls(
         &self,
         connection_id: &str,
         params: ConnectionsListActiveCallsParams,
-    ) -> crate::Result<ConnectionsListActiveCallsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConnectionsListActiveCallsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -98,7 +100,7 @@ impl<'a> ConnectionsApi<'a> {
                     .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_active_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
     #[inline]
@@ -166,17 +168,19 @@ impl<'a> ConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: IP Connection ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<ConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ConnectionsApi::list`] other than path parameters.

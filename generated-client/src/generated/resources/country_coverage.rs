@@ -11,9 +11,13 @@ impl<'a> CountryCoverageApi<'a> {
     ///
     /// `GET /country_coverage`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<CountryCoverageRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<CountryCoverageRetrieveResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/country_coverage");
-        req.send_json().await
+        req.send_json()
     }
     /// Get coverage for a specific country
     ///
@@ -22,10 +26,12 @@ impl<'a> CountryCoverageApi<'a> {
     /// Parameters:
     /// - `country_code`: Country ISO code.
     #[inline]
-    pub async fn retrieve_country(
+    pub fn retrieve_country(
         &self,
         country_code: &str,
-    ) -> crate::Result<CountryCoverageRetrieveCountryResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CountryCoverageRetrieveCountryResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -33,7 +39,7 @@ impl<'a> CountryCoverageApi<'a> {
                 ["/country_coverage/countries/", &crate::encode_path(country_code)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type CountryCoverageRetrieveResponse = crate::Data<

@@ -18,17 +18,19 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     /// `GET /credential_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CredentialConnectionsListParams,
-    ) -> crate::Result<CredentialConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CredentialConnectionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/credential_connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -89,16 +91,18 @@ impl<'a> CredentialConnectionsApi<'a> {
     ///
     /// `POST /credential_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<CredentialConnectionsCreateParams>,
-    ) -> crate::Result<CredentialConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CredentialConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/credential_connections");
         let params: CredentialConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a credential connection
     ///
@@ -109,17 +113,19 @@ impl<'a> CredentialConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<CredentialConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CredentialConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a credential connection
     ///
@@ -130,11 +136,13 @@ impl<'a> CredentialConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<CredentialConnectionsUpdateParams>,
-    ) -> crate::Result<CredentialConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CredentialConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -143,7 +151,7 @@ impl<'a> CredentialConnectionsApi<'a> {
             );
         let params: CredentialConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a credential connection
     ///
@@ -154,17 +162,19 @@ impl<'a> CredentialConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<CredentialConnectionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CredentialConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/credential_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CredentialConnectionsApi::list`] other than path parameters.
@@ -232,10 +242,14 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn check_registration_status(
+    pub fn check_registration_status(
         &self,
         id: &str,
-    ) -> crate::Result<CredentialConnectionsActionsCheckRegistrationStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            CredentialConnectionsActionsCheckRegistrationStatusResponse,
+        >,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -247,7 +261,7 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Filter by connection_name using nested operations

@@ -16,10 +16,12 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         connection_id: &str,
-    ) -> crate::Result<crate::types::CredentialsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CredentialsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -27,7 +29,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                 ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a custom storage credential
     ///
@@ -38,11 +40,13 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         connection_id: &str,
         params: impl Into<CustomStorageCredentialsCreateParams>,
-    ) -> crate::Result<crate::types::CredentialsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CredentialsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -52,7 +56,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             );
         let params: CustomStorageCredentialsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update a stored credential
     ///
@@ -63,11 +67,13 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         connection_id: &str,
         params: impl Into<CustomStorageCredentialsUpdateParams>,
-    ) -> crate::Result<crate::types::CredentialsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CredentialsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -77,7 +83,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
             );
         let params: CustomStorageCredentialsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a stored credential
     ///
@@ -88,7 +94,10 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub async fn delete(&self, connection_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        connection_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -96,7 +105,7 @@ impl<'a> CustomStorageCredentialsApi<'a> {
                 ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`CustomStorageCredentialsApi::create`] other than path parameters.

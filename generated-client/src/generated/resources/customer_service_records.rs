@@ -13,17 +13,19 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     /// `GET /customer_service_records`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: CustomerServiceRecordsListParams,
-    ) -> crate::Result<CustomerServiceRecordsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CustomerServiceRecordsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/customer_service_records");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,16 +86,18 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     /// `POST /customer_service_records`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<CustomerServiceRecordsCreateParams>,
-    ) -> crate::Result<CustomerServiceRecordsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CustomerServiceRecordsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/customer_service_records");
         let params: CustomerServiceRecordsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Verify CSR phone number coverage
     ///
@@ -101,10 +105,12 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     ///
     /// `POST /customer_service_records/phone_number_coverages`
     #[inline]
-    pub async fn verify_phone_number_coverage(
+    pub fn verify_phone_number_coverage(
         &self,
         params: impl Into<CustomerServiceRecordsVerifyPhoneNumberCoverageParams>,
-    ) -> crate::Result<CustomerServiceRecordsVerifyPhoneNumberCoverageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CustomerServiceRecordsVerifyPhoneNumberCoverageResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -114,7 +120,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
         let params: CustomerServiceRecordsVerifyPhoneNumberCoverageParams = params
             .into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a customer service record
     ///
@@ -125,10 +131,12 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     /// Parameters:
     /// - `customer_service_record_id`: The ID of the customer service record
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         customer_service_record_id: &str,
-    ) -> crate::Result<CustomerServiceRecordsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<CustomerServiceRecordsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -139,7 +147,7 @@ impl<'a> CustomerServiceRecordsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`CustomerServiceRecordsApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> DetailRecordsApi<'a> {
     ///
     /// `GET /detail_records`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DetailRecordsListParams,
-    ) -> crate::Result<crate::types::DetailRecordsSearchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DetailRecordsSearchResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/detail_records");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -16,17 +16,19 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         connection_id: &str,
-    ) -> crate::Result<crate::types::DialogflowConnectionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a Dialogflow Connection
     ///
@@ -37,11 +39,13 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         connection_id: &str,
         params: impl Into<DialogflowConnectionsCreateParams>,
-    ) -> crate::Result<crate::types::DialogflowConnectionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -50,7 +54,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             );
         let params: DialogflowConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update stored Dialogflow Connection
     ///
@@ -61,11 +65,13 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         connection_id: &str,
         params: impl Into<DialogflowConnectionsUpdateParams>,
-    ) -> crate::Result<crate::types::DialogflowConnectionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -74,7 +80,7 @@ impl<'a> DialogflowConnectionsApi<'a> {
             );
         let params: DialogflowConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete stored Dialogflow Connection
     ///
@@ -85,14 +91,17 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub async fn delete(&self, connection_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        connection_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`DialogflowConnectionsApi::create`] other than path parameters.

@@ -38,10 +38,10 @@ impl<'a> DirApi<'a> {
     ///
     /// `GET /dir`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DirListParams,
-    ) -> crate::Result<crate::types::DirList> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::DirList>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/dir");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -82,7 +82,7 @@ impl<'a> DirApi<'a> {
             true,
             &params.filter_call_reason_contains,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -124,11 +124,13 @@ impl<'a> DirApi<'a> {
     ///
     /// `GET /dir/document_types`
     #[inline]
-    pub async fn list_document_types(
+    pub fn list_document_types(
         &self,
-    ) -> crate::Result<crate::types::DocumentTypeReferenceList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DocumentTypeReferenceList>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/dir/document_types");
-        req.send_json().await
+        req.send_json()
     }
     /// Get a DIR by id
     ///
@@ -139,17 +141,19 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         dir_id: &str,
-    ) -> crate::Result<crate::types::DirWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DirWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a DIR
     ///
@@ -160,11 +164,13 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         dir_id: &str,
         params: impl Into<DirUpdateParams>,
-    ) -> crate::Result<crate::types::DirWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DirWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -173,7 +179,7 @@ impl<'a> DirApi<'a> {
             );
         let params: DirUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a DIR
     ///
@@ -184,14 +190,17 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn delete(&self, dir_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        dir_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/dir/", &crate::encode_path(dir_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// List infringement claims for a DIR
     ///
@@ -202,11 +211,13 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list_infringement_claims(
+    pub fn list_infringement_claims(
         &self,
         dir_id: &str,
         params: DirListInfringementClaimsParams,
-    ) -> crate::Result<crate::types::InfringementClaimList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InfringementClaimList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -215,7 +226,7 @@ impl<'a> DirApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_infringement_claims`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -271,11 +282,13 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn update_infringement(
+    pub fn update_infringement(
         &self,
         dir_id: &str,
         params: impl Into<DirUpdateInfringementParams>,
-    ) -> crate::Result<crate::types::DirWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DirWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -284,7 +297,7 @@ impl<'a> DirApi<'a> {
             );
         let params: DirUpdateInfringementParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Render the Branded Calling LOA for a DIR
     ///
@@ -299,11 +312,11 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id.
     #[inline]
-    pub async fn new_loa(
+    pub fn new_loa(
         &self,
         dir_id: &str,
         params: impl Into<DirNewLoaParams>,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(
@@ -312,7 +325,7 @@ impl<'a> DirApi<'a> {
             );
         let params: DirNewLoaParams = params.into();
         req.json(&params.body);
-        req.send_download().await
+        req.send_download()
     }
     /// Submit a DIR for vetting
     ///
@@ -325,14 +338,19 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn submit(&self, dir_id: &str) -> crate::Result<crate::types::DirWrapped> {
+    pub fn submit(
+        &self,
+        dir_id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DirWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/submit"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirApi::list`] other than path parameters.
@@ -418,11 +436,13 @@ impl<'a> DirCommentsApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         dir_id: &str,
         params: DirCommentsListParams,
-    ) -> crate::Result<crate::types::CommentList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CommentList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -432,7 +452,7 @@ impl<'a> DirCommentsApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("comment_type", crate::QueryStyle::Form, true, &params.comment_type);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -486,11 +506,13 @@ impl<'a> DirCommentsApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         dir_id: &str,
         params: impl Into<DirCommentsCreateParams>,
-    ) -> crate::Result<crate::types::CommentWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CommentWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -499,7 +521,7 @@ impl<'a> DirCommentsApi<'a> {
             );
         let params: DirCommentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirCommentsApi::list`] other than path parameters.
@@ -539,11 +561,13 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         dir_id: &str,
         params: DirPhoneNumberBatchesListParams,
-    ) -> crate::Result<crate::types::PhoneNumberBatchList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberBatchList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -558,7 +582,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
             true,
             &params.filter_status,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -613,11 +637,13 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     /// - `dir_id`: The DIR id. Lowercase UUID.
     /// - `batch_id`: The batch id (lowercase UUID).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         dir_id: &str,
         batch_id: &str,
-    ) -> crate::Result<crate::types::PhoneNumberBatchWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberBatchWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -630,7 +656,7 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirPhoneNumberBatchesApi::list`] other than path parameters.
@@ -658,11 +684,13 @@ impl<'a> DirPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         dir_id: &str,
         params: DirPhoneNumbersListParams,
-    ) -> crate::Result<crate::types::PhoneNumberList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -672,7 +700,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -728,11 +756,13 @@ impl<'a> DirPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn add(
+    pub fn add(
         &self,
         dir_id: &str,
         params: impl Into<DirPhoneNumbersAddParams>,
-    ) -> crate::Result<crate::types::PhoneNumberBulkResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberBulkResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -741,7 +771,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
             );
         let params: DirPhoneNumbersAddParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Remove phone numbers from a DIR
     ///
@@ -752,11 +782,13 @@ impl<'a> DirPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         &self,
         dir_id: &str,
         params: impl Into<DirPhoneNumbersRemoveParams>,
-    ) -> crate::Result<crate::types::PhoneNumberBulkDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberBulkDeleteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -765,7 +797,7 @@ impl<'a> DirPhoneNumbersApi<'a> {
             );
         let params: DirPhoneNumbersRemoveParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirPhoneNumbersApi::list`] other than path parameters.
@@ -821,17 +853,19 @@ impl<'a> DirReferencesApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         dir_id: &str,
-    ) -> crate::Result<crate::types::ReferenceList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReferenceList>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Submit a DIR's references
     ///
@@ -846,11 +880,13 @@ impl<'a> DirReferencesApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         dir_id: &str,
         params: impl Into<DirReferencesCreateParams>,
-    ) -> crate::Result<crate::types::ReferenceList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReferenceList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -859,7 +895,7 @@ impl<'a> DirReferencesApi<'a> {
             );
         let params: DirReferencesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update a DIR reference
     ///
@@ -874,13 +910,15 @@ impl<'a> DirReferencesApi<'a> {
     /// - `ref_type`: Reference type to address.
     /// - `slot`: Reference slot. Business references use slots 0 and 1; the financial reference uses slot 0.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         dir_id: &str,
         ref_type: &str,
         slot: i64,
         params: impl Into<DirReferencesUpdateParams>,
-    ) -> crate::Result<crate::types::ReferenceWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReferenceWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -897,7 +935,7 @@ impl<'a> DirReferencesApi<'a> {
             );
         let params: DirReferencesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirReferencesApi::create`] other than path parameters.
@@ -939,17 +977,19 @@ impl<'a> DirVerifyEmailApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         dir_id: &str,
-    ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Send an email-ownership verification code
     ///
@@ -962,17 +1002,19 @@ impl<'a> DirVerifyEmailApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         dir_id: &str,
-    ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Confirm an email-ownership verification code
     ///
@@ -985,11 +1027,13 @@ impl<'a> DirVerifyEmailApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub async fn confirm(
+    pub fn confirm(
         &self,
         dir_id: &str,
         params: impl Into<DirVerifyEmailConfirmParams>,
-    ) -> crate::Result<crate::types::EmailVerificationStatusWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -998,7 +1042,7 @@ impl<'a> DirVerifyEmailApi<'a> {
             );
         let params: DirVerifyEmailConfirmParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DirVerifyEmailApi::confirm`] other than path parameters.

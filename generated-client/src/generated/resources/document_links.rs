@@ -13,14 +13,16 @@ impl<'a> DocumentLinksApi<'a> {
     ///
     /// `GET /document_links`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DocumentLinksListParams,
-    ) -> crate::Result<DocumentLinksListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DocumentLinksListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/document_links");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

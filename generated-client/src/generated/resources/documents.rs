@@ -13,15 +13,15 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// `GET /documents`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DocumentsListParams,
-    ) -> crate::Result<DocumentsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<DocumentsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/documents");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,14 +84,16 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// `POST /documents`
     #[inline]
-    pub async fn upload_json(
+    pub fn upload_json(
         &self,
         params: impl Into<DocumentsUploadJsonParams>,
-    ) -> crate::Result<DocumentsUploadJsonResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DocumentsUploadJsonResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/documents");
         let params: DocumentsUploadJsonParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a document
     ///
@@ -102,14 +104,19 @@ impl<'a> DocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<DocumentsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<DocumentsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/documents/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a document
     ///
@@ -120,11 +127,11 @@ impl<'a> DocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<DocumentsUpdateParams>,
-    ) -> crate::Result<DocumentsUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<DocumentsUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -133,7 +140,7 @@ impl<'a> DocumentsApi<'a> {
             );
         let params: DocumentsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a document
     ///
@@ -146,14 +153,17 @@ impl<'a> DocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<DocumentsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<DocumentsDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/documents/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Download a document
     ///
@@ -164,14 +174,17 @@ impl<'a> DocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn download(&self, id: &str) -> crate::Result<crate::FilePart> {
+    pub fn download(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<crate::FilePart>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/documents/", &crate::encode_path(id), "/download"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Generate a temporary download link for a document
     ///
@@ -182,17 +195,19 @@ impl<'a> DocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the document
     #[inline]
-    pub async fn generate_download_link(
+    pub fn generate_download_link(
         &self,
         id: &str,
-    ) -> crate::Result<DocumentsGenerateDownloadLinkResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DocumentsGenerateDownloadLinkResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DocumentsApi::list`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// `GET /dynamic_emergency_addresses`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DynamicEmergencyAddressesListParams,
-    ) -> crate::Result<DynamicEmergencyAddressesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyAddressesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/dynamic_emergency_addresses");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -65,16 +67,18 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     ///
     /// `POST /dynamic_emergency_addresses`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<DynamicEmergencyAddressesCreateParams>,
-    ) -> crate::Result<DynamicEmergencyAddressesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyAddressesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/dynamic_emergency_addresses");
         let params: DynamicEmergencyAddressesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a dynamic emergency address
     ///
@@ -85,17 +89,19 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<DynamicEmergencyAddressesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyAddressesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a dynamic emergency address
     ///
@@ -106,17 +112,19 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     /// Parameters:
     /// - `id`: Dynamic Emergency Address id
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<DynamicEmergencyAddressesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyAddressesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DynamicEmergencyAddressesApi::list`] other than path parameters.

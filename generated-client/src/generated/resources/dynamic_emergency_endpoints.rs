@@ -13,16 +13,18 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// `GET /dynamic_emergency_endpoints`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: DynamicEmergencyEndpointsListParams,
-    ) -> crate::Result<DynamicEmergencyEndpointsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyEndpointsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/dynamic_emergency_endpoints");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -65,16 +67,18 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     ///
     /// `POST /dynamic_emergency_endpoints`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<DynamicEmergencyEndpointsCreateParams>,
-    ) -> crate::Result<DynamicEmergencyEndpointsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyEndpointsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/dynamic_emergency_endpoints");
         let params: DynamicEmergencyEndpointsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a dynamic emergency endpoint
     ///
@@ -85,17 +89,19 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<DynamicEmergencyEndpointsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyEndpointsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a dynamic emergency endpoint
     ///
@@ -106,17 +112,19 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     /// Parameters:
     /// - `id`: Dynamic Emergency Endpoint id
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<DynamicEmergencyEndpointsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<DynamicEmergencyEndpointsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`DynamicEmergencyEndpointsApi::list`] other than path parameters.

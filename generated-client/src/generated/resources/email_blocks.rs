@@ -31,10 +31,10 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// `GET /email_blocks`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailBlocksListParams,
-    ) -> crate::Result<EmailBlocksListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<EmailBlocksListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_blocks");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -65,7 +65,7 @@ impl<'a> EmailBlocksApi<'a> {
             true,
             &params.filter_created_before,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a manual suppression
     ///
@@ -82,14 +82,16 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// `POST /email_blocks`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<EmailBlocksCreateParams>,
-    ) -> crate::Result<crate::types::EmailBlockResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_blocks");
         let params: EmailBlocksCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Export suppressions as CSV
     ///
@@ -108,10 +110,10 @@ impl<'a> EmailBlocksApi<'a> {
     ///
     /// `GET /email_blocks/export`
     #[inline]
-    pub async fn retrieve_export(
+    pub fn retrieve_export(
         &self,
         params: EmailBlocksRetrieveExportParams,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_blocks/export");
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
@@ -140,7 +142,7 @@ impl<'a> EmailBlocksApi<'a> {
             true,
             &params.filter_created_before,
         );
-        req.send_download().await
+        req.send_download()
     }
     /// Retrieve a suppression
     ///
@@ -149,17 +151,19 @@ impl<'a> EmailBlocksApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailBlockResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_blocks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Soft-delete a suppression
     ///
@@ -173,17 +177,19 @@ impl<'a> EmailBlocksApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailBlockResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/email_blocks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// List audit events for a suppression
     ///
@@ -197,11 +203,13 @@ impl<'a> EmailBlocksApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn retrieve_events(
+    pub fn retrieve_events(
         &self,
         id: &str,
         params: EmailBlocksRetrieveEventsParams,
-    ) -> crate::Result<crate::types::EmailBlockEventListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockEventListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -210,7 +218,7 @@ impl<'a> EmailBlocksApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -339,10 +347,12 @@ impl<'a> EmailBlocksImportsApi<'a> {
     ///
     /// `POST /email_blocks/import`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<EmailBlocksImportsCreateParams>,
-    ) -> crate::Result<crate::types::EmailBlockImportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockImportResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_blocks/import");
         let params: EmailBlocksImportsCreateParams = params.into();
         {
@@ -352,7 +362,7 @@ impl<'a> EmailBlocksImportsApi<'a> {
             form.file("file", &body.file);
             req.multipart(form);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Poll an import job
     ///
@@ -368,17 +378,19 @@ impl<'a> EmailBlocksImportsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailBlockImportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockImportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_blocks/import/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailBlocksImportsApi::create`] other than path parameters.

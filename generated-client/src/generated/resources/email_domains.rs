@@ -18,10 +18,12 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// `GET /email_domains`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailDomainsListParams,
-    ) -> crate::Result<crate::types::EmailDomainListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_domains");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -59,7 +61,7 @@ impl<'a> EmailDomainsApi<'a> {
             true,
             &params.filter_usable_for_inbound,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -98,14 +100,16 @@ impl<'a> EmailDomainsApi<'a> {
     ///
     /// `POST /email_domains`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<EmailDomainsCreateParams>,
-    ) -> crate::Result<crate::types::EmailDomainResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_domains");
         let params: EmailDomainsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List DNS records for an email domain
     ///
@@ -114,10 +118,12 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     #[inline]
-    pub async fn retrieve_dns_records(
+    pub fn retrieve_dns_records(
         &self,
         domain_id: &str,
-    ) -> crate::Result<crate::types::DnsRecordListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DnsRecordListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -125,7 +131,7 @@ impl<'a> EmailDomainsApi<'a> {
                 ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Verify DNS records for an email domain
     ///
@@ -134,17 +140,19 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         &self,
         domain_id: &str,
-    ) -> crate::Result<crate::types::EmailDomainResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/email_domains/", &crate::encode_path(domain_id), "/verify"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an email domain
     ///
@@ -155,17 +163,19 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `id`: Email domain UUID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailDomainResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_domains/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an email domain
     ///
@@ -174,11 +184,13 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `id`: Email domain UUID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<EmailDomainsUpdateParams>,
-    ) -> crate::Result<crate::types::EmailDomainResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -187,7 +199,7 @@ impl<'a> EmailDomainsApi<'a> {
             );
         let params: EmailDomainsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an email domain
     ///
@@ -196,11 +208,13 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `id`: Email domain UUID
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
         params: EmailDomainsDeleteParams,
-    ) -> crate::Result<crate::types::EmailDomainResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -208,7 +222,7 @@ impl<'a> EmailDomainsApi<'a> {
                 ["/email_domains/", &crate::encode_path(id)].concat(),
             );
         req.query("force", crate::QueryStyle::Form, true, &params.force);
-        req.send_json().await
+        req.send_json()
     }
     /// Get domain health summary
     ///
@@ -219,17 +233,19 @@ impl<'a> EmailDomainsApi<'a> {
     /// Parameters:
     /// - `id`: Email domain UUID
     #[inline]
-    pub async fn retrieve_health(
+    pub fn retrieve_health(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailDomainHealthResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailDomainHealthResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailDomainsApi::list`] other than path parameters.
@@ -297,11 +313,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         domain_id: &str,
         params: EmailDomainsWebhooksListParams,
-    ) -> crate::Result<crate::types::EmailWebhookListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailWebhookListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -311,7 +329,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -365,11 +383,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// Parameters:
     /// - `domain_id`: Email domain UUID
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         domain_id: &str,
         params: impl Into<EmailDomainsWebhooksCreateParams>,
-    ) -> crate::Result<crate::types::EmailWebhookResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailWebhookResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -378,7 +398,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             );
         let params: EmailDomainsWebhooksCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a webhook
     ///
@@ -388,11 +408,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         domain_id: &str,
         id: &str,
-    ) -> crate::Result<crate::types::EmailWebhookResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailWebhookResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -405,7 +427,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a webhook
     ///
@@ -417,12 +439,14 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         domain_id: &str,
         id: &str,
         params: impl Into<EmailDomainsWebhooksUpdateParams>,
-    ) -> crate::Result<crate::types::EmailWebhookResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailWebhookResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -437,7 +461,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
             );
         let params: EmailDomainsWebhooksUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a webhook
     ///
@@ -447,11 +471,13 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     /// - `domain_id`: Email domain UUID
     /// - `id`: Email webhook UUID
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         domain_id: &str,
         id: &str,
-    ) -> crate::Result<crate::types::EmailWebhookResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailWebhookResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -464,7 +490,7 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailDomainsWebhooksApi::list`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> EmailEventsApi<'a> {
     ///
     /// `GET /email_events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailEventsListParams,
-    ) -> crate::Result<crate::types::AccountEmailEventListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AccountEmailEventListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_events");
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
@@ -24,7 +26,7 @@ impl<'a> EmailEventsApi<'a> {
         req.query("email_id", crate::QueryStyle::Form, true, &params.email_id);
         req.query("from", crate::QueryStyle::Form, true, &params.from);
         req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
@@ -69,14 +71,16 @@ impl<'a> EmailEventsApi<'a> {
     ///
     /// `GET /email_events/stats`
     #[inline]
-    pub async fn retrieve_stats(
+    pub fn retrieve_stats(
         &self,
         params: EmailEventsRetrieveStatsParams,
-    ) -> crate::Result<crate::types::EmailEventStatsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailEventStatsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_events/stats");
         req.query("from", crate::QueryStyle::Form, true, &params.from);
         req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailEventsApi::list`] other than path parameters.

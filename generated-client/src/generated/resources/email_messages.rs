@@ -15,14 +15,16 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// `GET /email_messages`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailMessagesListParams,
-    ) -> crate::Result<crate::types::EmailMessageListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailMessageListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_messages");
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
@@ -74,14 +76,16 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// `POST /email_messages`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: EmailMessagesCreateParams,
-    ) -> crate::Result<crate::types::EmailMessageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailMessageResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_messages");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a batch of email messages
     ///
@@ -89,16 +93,18 @@ impl<'a> EmailMessagesApi<'a> {
     ///
     /// `POST /email_messages/batch`
     #[inline]
-    pub async fn batch(
+    pub fn batch(
         &self,
         params: EmailMessagesBatchParams,
-    ) -> crate::Result<crate::types::EmailBatchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBatchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_messages/batch");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List events for an email message
     ///
@@ -110,11 +116,13 @@ impl<'a> EmailMessagesApi<'a> {
     /// Parameters:
     /// - `email_id`: Email message UUID.
     #[inline]
-    pub async fn retrieve_events(
+    pub fn retrieve_events(
         &self,
         email_id: &str,
         params: EmailMessagesRetrieveEventsParams,
-    ) -> crate::Result<crate::types::MessageEventListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MessageEventListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -123,7 +131,7 @@ impl<'a> EmailMessagesApi<'a> {
             );
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
@@ -175,17 +183,19 @@ impl<'a> EmailMessagesApi<'a> {
     /// Parameters:
     /// - `email_id`: Email message UUID.
     #[inline]
-    pub async fn delete_schedule(
+    pub fn delete_schedule(
         &self,
         email_id: &str,
-    ) -> crate::Result<crate::types::EmailMessageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailMessageResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/email_messages/", &crate::encode_path(email_id), "/schedule"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get an email message
     ///
@@ -196,17 +206,19 @@ impl<'a> EmailMessagesApi<'a> {
     /// Parameters:
     /// - `id`: Email message UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailMessageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailMessageResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_messages/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailMessagesApi::list`] other than path parameters.

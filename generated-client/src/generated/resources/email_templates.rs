@@ -13,14 +13,16 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// `GET /email_templates`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailTemplatesListParams,
-    ) -> crate::Result<crate::types::EmailTemplateListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailTemplateListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/email_templates");
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
     #[inline]
@@ -65,14 +67,16 @@ impl<'a> EmailTemplatesApi<'a> {
     ///
     /// `POST /email_templates`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: EmailTemplatesCreateParams,
-    ) -> crate::Result<crate::types::EmailTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailTemplateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_templates");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get an email template
     ///
@@ -81,17 +85,19 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailTemplateResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_templates/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Replace an email template
     ///
@@ -102,11 +108,13 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn replace(
+    pub fn replace(
         &self,
         id: &str,
         params: impl Into<EmailTemplatesReplaceParams>,
-    ) -> crate::Result<crate::types::EmailTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailTemplateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -115,7 +123,7 @@ impl<'a> EmailTemplatesApi<'a> {
             );
         let params: EmailTemplatesReplaceParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update an email template
     ///
@@ -126,11 +134,13 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<EmailTemplatesUpdateParams>,
-    ) -> crate::Result<crate::types::EmailTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailTemplateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -139,7 +149,7 @@ impl<'a> EmailTemplatesApi<'a> {
             );
         let params: EmailTemplatesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an email template
     ///
@@ -148,14 +158,17 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/email_templates/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Render an email template
     ///
@@ -166,11 +179,13 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub async fn render(
+    pub fn render(
         &self,
         id: &str,
         params: impl Into<EmailTemplatesRenderParams>,
-    ) -> crate::Result<crate::types::RenderedEmailTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RenderedEmailTemplateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -181,7 +196,7 @@ impl<'a> EmailTemplatesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailTemplatesApi::list`] other than path parameters.

@@ -23,16 +23,18 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// `GET /email_unsubscribe_groups`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EmailUnsubscribeGroupsListParams,
-    ) -> crate::Result<crate::types::UnsubscribeGroupListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UnsubscribeGroupListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/email_unsubscribe_groups");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -77,16 +79,18 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     ///
     /// `POST /email_unsubscribe_groups`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<EmailUnsubscribeGroupsCreateParams>,
-    ) -> crate::Result<crate::types::UnsubscribeGroupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_unsubscribe_groups");
         let params: EmailUnsubscribeGroupsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an unsubscribe group
     ///
@@ -95,17 +99,19 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::UnsubscribeGroupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an unsubscribe group
     ///
@@ -116,11 +122,13 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<EmailUnsubscribeGroupsUpdateParams>,
-    ) -> crate::Result<crate::types::UnsubscribeGroupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -129,7 +137,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
             );
         let params: EmailUnsubscribeGroupsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an unsubscribe group
     ///
@@ -146,11 +154,11 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
         params: EmailUnsubscribeGroupsDeleteParams,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -158,7 +166,7 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
                 ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
             );
         req.query("force", crate::QueryStyle::Form, true, &params.force);
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`EmailUnsubscribeGroupsApi::list`] other than path parameters.
@@ -226,11 +234,13 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: EmailUnsubscribeGroupsSuppressionsListParams,
-    ) -> crate::Result<crate::types::GroupSuppressionListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::GroupSuppressionListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -240,7 +250,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -296,11 +306,13 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// Parameters:
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<EmailUnsubscribeGroupsSuppressionsCreateParams>,
-    ) -> crate::Result<crate::types::EmailBlockResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailBlockResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -310,7 +322,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
             );
         let params: EmailUnsubscribeGroupsSuppressionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Remove a group suppression
     ///
@@ -331,7 +343,11 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     /// - `email`: Recipient address (normalized: trim + lower-case before matching).
     #[inline]
-    pub async fn delete(&self, id: &str, email: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+        email: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -344,7 +360,7 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::list`] other than path parameters.

@@ -18,14 +18,16 @@ impl<'a> EmailValidationsApi<'a> {
     ///
     /// `POST /email_validations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: EmailValidationsCreateParams,
-    ) -> crate::Result<crate::types::EmailValidationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailValidationResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/email_validations");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailValidationsApi::create`] other than path parameters.
@@ -57,16 +59,18 @@ impl<'a> EmailValidationsBatchApi<'a> {
     ///
     /// `POST /email_validations/batch`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: EmailValidationsBatchCreateParams,
-    ) -> crate::Result<crate::types::EmailValidationBatchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailValidationBatchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/email_validations/batch");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a batch email validation job
     ///
@@ -77,17 +81,19 @@ impl<'a> EmailValidationsBatchApi<'a> {
     /// Parameters:
     /// - `id`: Email validation batch UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::EmailValidationBatchDetailResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EmailValidationBatchDetailResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/email_validations/batch/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EmailValidationsBatchApi::create`] other than path parameters.

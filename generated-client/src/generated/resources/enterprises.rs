@@ -23,10 +23,12 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// `GET /enterprises`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: EnterprisesListParams,
-    ) -> crate::Result<crate::types::EnterpriseListPublic> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterpriseListPublic>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/enterprises");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -37,7 +39,7 @@ impl<'a> EnterprisesApi<'a> {
             true,
             &params.filter_legal_name_contains,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -90,14 +92,16 @@ impl<'a> EnterprisesApi<'a> {
     ///
     /// `POST /enterprises`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<EnterprisesCreateParams>,
-    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/enterprises");
         let params: EnterprisesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get an enterprise
     ///
@@ -108,17 +112,19 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Replace an enterprise
     ///
@@ -129,11 +135,13 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesUpdateParams>,
-    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -142,7 +150,7 @@ impl<'a> EnterprisesApi<'a> {
             );
         let params: EnterprisesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an enterprise
     ///
@@ -158,14 +166,17 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn delete(&self, enterprise_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        enterprise_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Activate Branded Calling on an enterprise
     ///
@@ -181,10 +192,12 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn branded_calling(
+    pub fn branded_calling(
         &self,
         enterprise_id: &str,
-    ) -> crate::Result<crate::types::EnterprisePublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -192,7 +205,7 @@ impl<'a> EnterprisesApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/branded_calling"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EnterprisesApi::list`] other than path parameters.
@@ -246,11 +259,11 @@ impl<'a> EnterprisesDirApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         enterprise_id: &str,
         params: EnterprisesDirListParams,
-    ) -> crate::Result<crate::types::DirList> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::DirList>> + 'a {
         let mut req = self
             .client
             .request(
@@ -296,7 +309,7 @@ impl<'a> EnterprisesDirApi<'a> {
             true,
             &params.filter_call_reason_contains,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -355,11 +368,13 @@ impl<'a> EnterprisesDirApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesDirCreateParams>,
-    ) -> crate::Result<crate::types::DirWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::DirWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -368,7 +383,7 @@ impl<'a> EnterprisesDirApi<'a> {
             );
         let params: EnterprisesDirCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EnterprisesDirApi::list`] other than path parameters.
@@ -437,10 +452,12 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -448,7 +465,7 @@ impl<'a> EnterprisesReputationApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Enable phone-number reputation for an enterprise
     ///
@@ -465,11 +482,13 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn enable(
+    pub fn enable(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationEnableParams>,
-    ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -479,7 +498,7 @@ impl<'a> EnterprisesReputationApi<'a> {
             );
         let params: EnterprisesReputationEnableParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Disable phone-number reputation for an enterprise
     ///
@@ -490,7 +509,10 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn disable(&self, enterprise_id: &str) -> crate::Result<()> {
+    pub fn disable(
+        &self,
+        enterprise_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -498,7 +520,7 @@ impl<'a> EnterprisesReputationApi<'a> {
                 ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Change the reputation refresh frequency
     ///
@@ -511,11 +533,13 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn update_frequency(
+    pub fn update_frequency(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationUpdateFrequencyParams>,
-    ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -529,7 +553,7 @@ impl<'a> EnterprisesReputationApi<'a> {
             );
         let params: EnterprisesReputationUpdateFrequencyParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters.
@@ -577,11 +601,11 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn render(
+    pub fn render(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationLoaRenderParams>,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(
@@ -593,7 +617,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_download().await
+        req.send_download()
     }
     /// Replace the reputation Letter of Authorization document
     ///
@@ -604,11 +628,13 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationLoaUpdateParams>,
-    ) -> crate::Result<crate::types::EnterpriseReputationPublicWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -618,7 +644,7 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
             );
         let params: EnterprisesReputationLoaUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EnterprisesReputationLoaApi::render`] other than path parameters.
@@ -666,11 +692,13 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         enterprise_id: &str,
         params: EnterprisesReputationNumbersListParams,
-    ) -> crate::Result<crate::types::ReputationPhoneNumberListWithReputation> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReputationPhoneNumberListWithReputation>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -696,7 +724,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             true,
             &params.filter_phone_number_eq,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -754,11 +782,13 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn associate(
+    pub fn associate(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationNumbersAssociateParams>,
-    ) -> crate::Result<crate::types::ReputationPhoneNumberList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReputationPhoneNumberList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -772,7 +802,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             );
         let params: EnterprisesReputationNumbersAssociateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Force a reputation refresh
     ///
@@ -785,11 +815,13 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn refresh(
+    pub fn refresh(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationNumbersRefreshParams>,
-    ) -> crate::Result<crate::types::RefreshReputationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RefreshReputationResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -803,7 +835,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
             );
         let params: EnterprisesReputationNumbersRefreshParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a single reputation-monitored phone number
     ///
@@ -815,12 +847,14 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         enterprise_id: &str,
         phone_number: &str,
         params: EnterprisesReputationNumbersRetrieveParams,
-    ) -> crate::Result<crate::types::ReputationPhoneNumberWithReputation> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReputationPhoneNumberWithReputation>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -834,7 +868,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                     .concat(),
             );
         req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-        req.send_json().await
+        req.send_json()
     }
     /// Remove a phone number from reputation monitoring
     ///
@@ -846,11 +880,11 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub async fn disassociate(
+    pub fn disassociate(
         &self,
         enterprise_id: &str,
         phone_number: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -863,7 +897,7 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`EnterprisesReputationNumbersApi::list`] other than path parameters.
@@ -929,11 +963,13 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         enterprise_id: &str,
         params: EnterprisesReputationRemediationListParams,
-    ) -> crate::Result<crate::types::RemediationRequestList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RemediationRequestList>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -965,7 +1001,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             true,
             &params.filter_created_at_lte,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1021,11 +1057,13 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationRemediationCreateParams>,
-    ) -> crate::Result<crate::types::RemediationRequestWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RemediationRequestWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1039,7 +1077,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
             );
         let params: EnterprisesReputationRemediationCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a reputation remediation request
     ///
@@ -1051,11 +1089,13 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     /// - `remediation_id`: The remediation request id. Lowercase UUID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         enterprise_id: &str,
         remediation_id: &str,
-    ) -> crate::Result<crate::types::RemediationRequestWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RemediationRequestWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1068,7 +1108,7 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`EnterprisesReputationRemediationApi::list`] other than path parameters.

@@ -38,14 +38,16 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// `GET /external_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ExternalConnectionsListParams,
-    ) -> crate::Result<ExternalConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/external_connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -106,16 +108,18 @@ impl<'a> ExternalConnectionsApi<'a> {
     ///
     /// `POST /external_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ExternalConnectionsCreateParams>,
-    ) -> crate::Result<ExternalConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/external_connections");
         let params: ExternalConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an External Connection
     ///
@@ -126,17 +130,19 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/external_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an External Connection
     ///
@@ -147,11 +153,13 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<ExternalConnectionsUpdateParams>,
-    ) -> crate::Result<ExternalConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -160,7 +168,7 @@ impl<'a> ExternalConnectionsApi<'a> {
             );
         let params: ExternalConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes an External Connection
     ///
@@ -171,17 +179,19 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/external_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a location's static emergency address
     ///
@@ -191,12 +201,14 @@ impl<'a> ExternalConnectionsApi<'a> {
     /// - `id`: The ID of the external connection
     /// - `location_id`: The ID of the location to update
     #[inline]
-    pub async fn update_location(
+    pub fn update_location(
         &self,
         id: &str,
         location_id: &str,
         params: impl Into<ExternalConnectionsUpdateLocationParams>,
-    ) -> crate::Result<crate::types::LocationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::LocationResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -211,7 +223,7 @@ impl<'a> ExternalConnectionsApi<'a> {
             );
         let params: ExternalConnectionsUpdateLocationParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsApi::list`] other than path parameters.
@@ -282,11 +294,13 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: ExternalConnectionsCivicAddressesListParams,
-    ) -> crate::Result<ExternalConnectionsCivicAddressesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsCivicAddressesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -295,7 +309,7 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
                     .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Civic Address
     ///
@@ -307,11 +321,13 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `address_id`: Identifies a civic address or a location.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         address_id: &str,
-    ) -> crate::Result<ExternalConnectionsCivicAddressesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsCivicAddressesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -324,7 +340,7 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsCivicAddressesApi::list`] other than path parameters.
@@ -345,16 +361,18 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     ///
     /// `GET /external_connections/log_messages`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ExternalConnectionsLogMessagesListParams,
-    ) -> crate::Result<ExternalConnectionsLogMessagesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsLogMessagesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/external_connections/log_messages");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -418,17 +436,19 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsLogMessagesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsLogMessagesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Dismiss a log message
     ///
@@ -439,17 +459,19 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn dismiss(
+    pub fn dismiss(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsLogMessagesDismissResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsLogMessagesDismissResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsLogMessagesApi::list`] other than path parameters.
@@ -475,11 +497,13 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: ExternalConnectionsPhoneNumbersListParams,
-    ) -> crate::Result<ExternalConnectionsPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -489,7 +513,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -558,11 +582,13 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         phone_number_id: &str,
-    ) -> crate::Result<ExternalConnectionsPhoneNumbersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsPhoneNumbersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -575,7 +601,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a phone number
     ///
@@ -587,12 +613,14 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `phone_number_id`: A phone number's ID via the Telnyx API
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         phone_number_id: &str,
         params: impl Into<ExternalConnectionsPhoneNumbersUpdateParams>,
-    ) -> crate::Result<ExternalConnectionsPhoneNumbersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsPhoneNumbersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -607,7 +635,7 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             );
         let params: ExternalConnectionsPhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsPhoneNumbersApi::list`] other than path parameters.
@@ -648,11 +676,13 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: ExternalConnectionsReleasesListParams,
-    ) -> crate::Result<ExternalConnectionsReleasesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsReleasesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -661,7 +691,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -730,11 +760,13 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `release_id`: Identifies a Release request
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         release_id: &str,
-    ) -> crate::Result<ExternalConnectionsReleasesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsReleasesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -747,7 +779,7 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsReleasesApi::list`] other than path parameters.
@@ -773,11 +805,13 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: ExternalConnectionsUploadsListParams,
-    ) -> crate::Result<ExternalConnectionsUploadsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -786,7 +820,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -854,11 +888,13 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<ExternalConnectionsUploadsCreateParams>,
-    ) -> crate::Result<ExternalConnectionsUploadsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -867,7 +903,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             );
         let params: ExternalConnectionsUploadsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Refresh the status of all Upload requests
     ///
@@ -878,10 +914,12 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn refresh_status(
+    pub fn refresh_status(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsRefreshStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsRefreshStatusResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -889,7 +927,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                 ["/external_connections/", &crate::encode_path(id), "/uploads/refresh"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get the count of pending upload requests
     ///
@@ -900,10 +938,12 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn pending_count(
+    pub fn pending_count(
         &self,
         id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsPendingCountResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsPendingCountResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -911,7 +951,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                 ["/external_connections/", &crate::encode_path(id), "/uploads/status"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an Upload request
     ///
@@ -923,11 +963,13 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         ticket_id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -940,7 +982,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Retry an Upload request
     ///
@@ -952,11 +994,13 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     /// - `id`: Identifies the resource.
     /// - `ticket_id`: Identifies an Upload request
     #[inline]
-    pub async fn retry(
+    pub fn retry(
         &self,
         id: &str,
         ticket_id: &str,
-    ) -> crate::Result<ExternalConnectionsUploadsRetryResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ExternalConnectionsUploadsRetryResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -970,7 +1014,7 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ExternalConnectionsUploadsApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> FaxApplicationsApi<'a> {
     ///
     /// `GET /fax_applications`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: FaxApplicationsListParams,
-    ) -> crate::Result<FaxApplicationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxApplicationsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/fax_applications");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +84,16 @@ impl<'a> FaxApplicationsApi<'a> {
     ///
     /// `POST /fax_applications`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<FaxApplicationsCreateParams>,
-    ) -> crate::Result<FaxApplicationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxApplicationsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/fax_applications");
         let params: FaxApplicationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Fax Application
     ///
@@ -100,17 +104,19 @@ impl<'a> FaxApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<FaxApplicationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxApplicationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Fax Application
     ///
@@ -121,11 +127,13 @@ impl<'a> FaxApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<FaxApplicationsUpdateParams>,
-    ) -> crate::Result<FaxApplicationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxApplicationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -134,7 +142,7 @@ impl<'a> FaxApplicationsApi<'a> {
             );
         let params: FaxApplicationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes a Fax Application
     ///
@@ -145,17 +153,19 @@ impl<'a> FaxApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<FaxApplicationsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxApplicationsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/fax_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`FaxApplicationsApi::list`] other than path parameters.

@@ -16,14 +16,14 @@ impl<'a> FaxesApi<'a> {
     ///
     /// `GET /faxes`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: FaxesListParams,
-    ) -> crate::Result<FaxesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<FaxesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/faxes");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -94,14 +94,14 @@ impl<'a> FaxesApi<'a> {
     ///
     /// `POST /faxes`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<FaxesCreateParams>,
-    ) -> crate::Result<FaxesCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<FaxesCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/faxes");
         let params: FaxesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// View a fax
     ///
@@ -110,14 +110,17 @@ impl<'a> FaxesApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<FaxesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<FaxesRetrieveResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/faxes/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a fax
     ///
@@ -126,14 +129,17 @@ impl<'a> FaxesApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/faxes/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`FaxesApi::list`] other than path parameters.
@@ -171,14 +177,19 @@ impl<'a> FaxesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub async fn cancel(&self, id: &str) -> crate::Result<FaxesActionsCancelResponse> {
+    pub fn cancel(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxesActionsCancelResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/faxes/", &crate::encode_path(id), "/actions/cancel"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Refresh a fax
     ///
@@ -189,14 +200,19 @@ impl<'a> FaxesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub async fn refresh(&self, id: &str) -> crate::Result<FaxesActionsRefreshResponse> {
+    pub fn refresh(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<FaxesActionsRefreshResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/faxes/", &crate::encode_path(id), "/actions/refresh"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Date range filtering operations for fax creation timestamp

@@ -13,15 +13,17 @@ impl<'a> FqdnConnectionsApi<'a> {
     ///
     /// `GET /fqdn_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: FqdnConnectionsListParams,
-    ) -> crate::Result<FqdnConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FqdnConnectionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/fqdn_connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +84,16 @@ impl<'a> FqdnConnectionsApi<'a> {
     ///
     /// `POST /fqdn_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<FqdnConnectionsCreateParams>,
-    ) -> crate::Result<FqdnConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FqdnConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/fqdn_connections");
         let params: FqdnConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an FQDN connection
     ///
@@ -100,17 +104,19 @@ impl<'a> FqdnConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<FqdnConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FqdnConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an FQDN connection
     ///
@@ -121,11 +127,13 @@ impl<'a> FqdnConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<FqdnConnectionsUpdateParams>,
-    ) -> crate::Result<FqdnConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FqdnConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -134,7 +142,7 @@ impl<'a> FqdnConnectionsApi<'a> {
             );
         let params: FqdnConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an FQDN connection
     ///
@@ -145,17 +153,19 @@ impl<'a> FqdnConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<FqdnConnectionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<FqdnConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/fqdn_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`FqdnConnectionsApi::list`] other than path parameters.

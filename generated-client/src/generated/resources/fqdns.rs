@@ -13,14 +13,14 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// `GET /fqdns`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: FqdnsListParams,
-    ) -> crate::Result<FqdnsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<FqdnsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/fqdns");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -76,16 +76,16 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// `POST /fqdns`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<FqdnsCreateParams>,
-    ) -> crate::Result<FqdnsCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<FqdnsCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/fqdns");
         let params: FqdnsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an FQDN
     ///
@@ -96,14 +96,17 @@ impl<'a> FqdnsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<FqdnsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<FqdnsRetrieveResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/fqdns/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an FQDN
     ///
@@ -114,11 +117,11 @@ impl<'a> FqdnsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<FqdnsUpdateParams>,
-    ) -> crate::Result<FqdnsUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<FqdnsUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -129,7 +132,7 @@ impl<'a> FqdnsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an FQDN
     ///
@@ -140,14 +143,17 @@ impl<'a> FqdnsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<FqdnsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<FqdnsDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/fqdns/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`FqdnsApi::list`] other than path parameters.

@@ -11,9 +11,13 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
     ///
     /// `GET /global_ip_allowed_ports`
     #[inline]
-    pub async fn list(&self) -> crate::Result<GlobalIpAllowedPortsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAllowedPortsListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports");
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type GlobalIpAllowedPortsListResponse = crate::Data<

@@ -11,15 +11,17 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     ///
     /// `GET /global_ip_assignment_health`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: GlobalIpAssignmentHealthRetrieveParams,
-    ) -> crate::Result<GlobalIpAssignmentHealthRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentHealthRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_assignment_health");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] other than path parameters.

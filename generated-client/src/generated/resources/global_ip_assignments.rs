@@ -13,15 +13,17 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     ///
     /// `GET /global_ip_assignments`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: GlobalIpAssignmentsListParams,
-    ) -> crate::Result<GlobalIpAssignmentsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_assignments");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,16 +84,18 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     ///
     /// `POST /global_ip_assignments`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<GlobalIpAssignmentsCreateParams>,
-    ) -> crate::Result<GlobalIpAssignmentsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/global_ip_assignments");
         let params: GlobalIpAssignmentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Global IP
     ///
@@ -102,17 +106,19 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<GlobalIpAssignmentsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Global IP assignment
     ///
@@ -123,11 +129,13 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<GlobalIpAssignmentsUpdateParams>,
-    ) -> crate::Result<GlobalIpAssignmentsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -136,7 +144,7 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
             );
         let params: GlobalIpAssignmentsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Global IP assignment
     ///
@@ -147,17 +155,19 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<GlobalIpAssignmentsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpAssignmentsApi::list`] other than path parameters.

@@ -11,15 +11,17 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
     ///
     /// `GET /global_ip_assignments_usage`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: GlobalIpAssignmentsUsageRetrieveParams,
-    ) -> crate::Result<GlobalIpAssignmentsUsageRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpAssignmentsUsageRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_assignments_usage");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] other than path parameters.

@@ -13,11 +13,15 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
     ///
     /// `GET /global_ip_health_check_types`
     #[inline]
-    pub async fn list(&self) -> crate::Result<GlobalIpHealthCheckTypesListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpHealthCheckTypesListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_health_check_types");
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type GlobalIpHealthCheckTypesListResponse = crate::Data<

@@ -13,15 +13,17 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     ///
     /// `GET /global_ip_health_checks`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: GlobalIpHealthChecksListParams,
-    ) -> crate::Result<GlobalIpHealthChecksListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpHealthChecksListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/global_ip_health_checks");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,16 +84,18 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     ///
     /// `POST /global_ip_health_checks`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<GlobalIpHealthChecksCreateParams>,
-    ) -> crate::Result<GlobalIpHealthChecksCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpHealthChecksCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/global_ip_health_checks");
         let params: GlobalIpHealthChecksCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Global IP health check
     ///
@@ -102,17 +106,19 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<GlobalIpHealthChecksRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpHealthChecksRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Global IP health check
     ///
@@ -123,17 +129,19 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<GlobalIpHealthChecksDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpHealthChecksDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpHealthChecksApi::list`] other than path parameters.

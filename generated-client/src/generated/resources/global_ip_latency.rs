@@ -11,13 +11,15 @@ impl<'a> GlobalIpLatencyApi<'a> {
     ///
     /// `GET /global_ip_latency`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: GlobalIpLatencyRetrieveParams,
-    ) -> crate::Result<GlobalIpLatencyRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpLatencyRetrieveResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/global_ip_latency");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpLatencyApi::retrieve`] other than path parameters.

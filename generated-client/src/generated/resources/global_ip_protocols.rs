@@ -11,9 +11,13 @@ impl<'a> GlobalIpProtocolsApi<'a> {
     ///
     /// `GET /global_ip_protocols`
     #[inline]
-    pub async fn list(&self) -> crate::Result<GlobalIpProtocolsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpProtocolsListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/global_ip_protocols");
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type GlobalIpProtocolsListResponse = crate::Data<

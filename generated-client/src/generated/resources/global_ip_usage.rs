@@ -11,13 +11,15 @@ impl<'a> GlobalIpUsageApi<'a> {
     ///
     /// `GET /global_ip_usage`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: GlobalIpUsageRetrieveParams,
-    ) -> crate::Result<GlobalIpUsageRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpUsageRetrieveResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/global_ip_usage");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpUsageApi::retrieve`] other than path parameters.

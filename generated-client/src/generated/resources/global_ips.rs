@@ -13,13 +13,13 @@ impl<'a> GlobalIpsApi<'a> {
     ///
     /// `GET /global_ips`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: GlobalIpsListParams,
-    ) -> crate::Result<GlobalIpsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/global_ips");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -80,14 +80,14 @@ impl<'a> GlobalIpsApi<'a> {
     ///
     /// `POST /global_ips`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<GlobalIpsCreateParams>,
-    ) -> crate::Result<GlobalIpsCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/global_ips");
         let params: GlobalIpsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Global IP
     ///
@@ -98,14 +98,19 @@ impl<'a> GlobalIpsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<GlobalIpsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<GlobalIpsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/global_ips/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Global IP
     ///
@@ -116,14 +121,17 @@ impl<'a> GlobalIpsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<GlobalIpsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/global_ips/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`GlobalIpsApi::list`] other than path parameters.

@@ -13,9 +13,13 @@ impl<'a> InboundChannelsApi<'a> {
     ///
     /// `GET /inbound_channels`
     #[inline]
-    pub async fn list(&self) -> crate::Result<InboundChannelsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<InboundChannelsListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/inbound_channels");
-        req.send_json().await
+        req.send_json()
     }
     /// Update voice channels for US Zone
     ///
@@ -23,14 +27,16 @@ impl<'a> InboundChannelsApi<'a> {
     ///
     /// `PATCH /inbound_channels`
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         params: impl Into<InboundChannelsUpdateParams>,
-    ) -> crate::Result<InboundChannelsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InboundChannelsUpdateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::PATCH, "/inbound_channels");
         let params: InboundChannelsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`InboundChannelsApi::update`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     ///
     /// `GET /inexplicit_number_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: InexplicitNumberOrdersListParams,
-    ) -> crate::Result<InexplicitNumberOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InexplicitNumberOrdersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/inexplicit_number_orders");
         req.query("page_number", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
     #[inline]
@@ -83,16 +85,18 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     ///
     /// `POST /inexplicit_number_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<InexplicitNumberOrdersCreateParams>,
-    ) -> crate::Result<InexplicitNumberOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InexplicitNumberOrdersCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/inexplicit_number_orders");
         let params: InexplicitNumberOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an inexplicit number order
     ///
@@ -103,17 +107,19 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the inexplicit number order
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<InexplicitNumberOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InexplicitNumberOrdersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/inexplicit_number_orders/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`InexplicitNumberOrdersApi::list`] other than path parameters.

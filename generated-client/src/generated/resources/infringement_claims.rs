@@ -16,17 +16,19 @@ impl<'a> InfringementClaimsApi<'a> {
     /// Parameters:
     /// - `claim_id`: Claim id (lowercase UUID).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         claim_id: &str,
-    ) -> crate::Result<crate::types::InfringementClaimWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InfringementClaimWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/infringement_claims/", &crate::encode_path(claim_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Contest an infringement claim
     ///
@@ -44,11 +46,13 @@ impl<'a> InfringementClaimsApi<'a> {
     /// Parameters:
     /// - `claim_id`: Unique identifier of the claim.
     #[inline]
-    pub async fn contest(
+    pub fn contest(
         &self,
         claim_id: &str,
         params: impl Into<InfringementClaimsContestParams>,
-    ) -> crate::Result<crate::types::InfringementClaimWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InfringementClaimWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -58,7 +62,7 @@ impl<'a> InfringementClaimsApi<'a> {
             );
         let params: InfringementClaimsContestParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`InfringementClaimsApi::contest`] other than path parameters.

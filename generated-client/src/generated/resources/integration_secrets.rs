@@ -13,14 +13,16 @@ impl<'a> IntegrationSecretsApi<'a> {
     ///
     /// `GET /integration_secrets`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: IntegrationSecretsListParams,
-    ) -> crate::Result<crate::types::IntegrationSecretsListData> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntegrationSecretsListData>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/integration_secrets");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -67,14 +69,16 @@ impl<'a> IntegrationSecretsApi<'a> {
     ///
     /// `POST /integration_secrets`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<IntegrationSecretsCreateParams>,
-    ) -> crate::Result<crate::types::IntegrationSecretCreatedResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntegrationSecretCreatedResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/integration_secrets");
         let params: IntegrationSecretsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an integration secret
     ///
@@ -85,14 +89,17 @@ impl<'a> IntegrationSecretsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/integration_secrets/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`IntegrationSecretsApi::list`] other than path parameters.

@@ -13,13 +13,15 @@ impl<'a> InventoryCoverageApi<'a> {
     ///
     /// `GET /inventory_coverage`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: InventoryCoverageListParams,
-    ) -> crate::Result<InventoryCoverageListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InventoryCoverageListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/inventory_coverage");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`InventoryCoverageApi::list`] other than path parameters.

@@ -13,14 +13,14 @@ impl<'a> InvoicesApi<'a> {
     ///
     /// `GET /invoices`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: InvoicesListParams,
-    ) -> crate::Result<InvoicesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<InvoicesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/invoices");
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,11 +84,13 @@ impl<'a> InvoicesApi<'a> {
     /// Parameters:
     /// - `id`: Invoice UUID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: InvoicesRetrieveParams,
-    ) -> crate::Result<InvoicesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<InvoicesRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -96,7 +98,7 @@ impl<'a> InvoicesApi<'a> {
                 ["/invoices/", &crate::encode_path(id)].concat(),
             );
         req.query("action", crate::QueryStyle::Form, true, &params.action);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`InvoicesApi::list`] other than path parameters.

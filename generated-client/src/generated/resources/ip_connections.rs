@@ -13,15 +13,17 @@ impl<'a> IpConnectionsApi<'a> {
     ///
     /// `GET /ip_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: IpConnectionsListParams,
-    ) -> crate::Result<IpConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<IpConnectionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ip_connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +84,16 @@ impl<'a> IpConnectionsApi<'a> {
     ///
     /// `POST /ip_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<IpConnectionsCreateParams>,
-    ) -> crate::Result<IpConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<IpConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ip_connections");
         let params: IpConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an Ip connection
     ///
@@ -100,17 +104,19 @@ impl<'a> IpConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: IP Connection ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<IpConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<IpConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update an Ip connection
     ///
@@ -121,11 +127,13 @@ impl<'a> IpConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<IpConnectionsUpdateParams>,
-    ) -> crate::Result<IpConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<IpConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -134,7 +142,7 @@ impl<'a> IpConnectionsApi<'a> {
             );
         let params: IpConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an Ip connection
     ///
@@ -145,14 +153,19 @@ impl<'a> IpConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<IpConnectionsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<IpConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ip_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`IpConnectionsApi::list`] other than path parameters.

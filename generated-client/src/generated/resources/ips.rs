@@ -13,11 +13,14 @@ impl<'a> IpsApi<'a> {
     ///
     /// `GET /ips`
     #[inline]
-    pub async fn list(&self, params: IpsListParams) -> crate::Result<IpsListResponse> {
+    pub fn list(
+        &self,
+        params: IpsListParams,
+    ) -> impl std::future::Future<Output = crate::Result<IpsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ips");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -69,16 +72,16 @@ impl<'a> IpsApi<'a> {
     ///
     /// `POST /ips`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<IpsCreateParams>,
-    ) -> crate::Result<IpsCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<IpsCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/ips");
         let params: IpsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an Ip
     ///
@@ -89,11 +92,14 @@ impl<'a> IpsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<IpsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<IpsRetrieveResponse>> + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, ["/ips/", &crate::encode_path(id)].concat());
-        req.send_json().await
+        req.send_json()
     }
     /// Update an Ip
     ///
@@ -104,11 +110,11 @@ impl<'a> IpsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<IpsUpdateParams>,
-    ) -> crate::Result<IpsUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<IpsUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -119,7 +125,7 @@ impl<'a> IpsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an Ip
     ///
@@ -130,14 +136,17 @@ impl<'a> IpsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<IpsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<IpsDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/ips/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`IpsApi::list`] other than path parameters.

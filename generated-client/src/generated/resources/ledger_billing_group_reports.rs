@@ -11,16 +11,18 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     ///
     /// `POST /ledger_billing_group_reports`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LedgerBillingGroupReportsCreateParams>,
-    ) -> crate::Result<LedgerBillingGroupReportsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<LedgerBillingGroupReportsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/ledger_billing_group_reports");
         let params: LedgerBillingGroupReportsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a ledger billing group report
     ///
@@ -29,17 +31,19 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the ledger billing group report
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<LedgerBillingGroupReportsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<LedgerBillingGroupReportsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ledger_billing_group_reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LedgerBillingGroupReportsApi::create`] other than path parameters.

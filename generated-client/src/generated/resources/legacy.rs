@@ -66,14 +66,18 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/messaging`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::MdrGetDetailReportResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/legacy/reporting/batch_detail_records/messaging",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a new MDR detailed report request
     ///
@@ -81,10 +85,12 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// `POST /legacy/reporting/batch_detail_records/messaging`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsMessagingCreateParams>,
-    ) -> crate::Result<crate::types::MdrPostDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrPostDetailReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -94,7 +100,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
         let params: LegacyReportingBatchDetailRecordsMessagingCreateParams = params
             .into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a specific MDR detailed report request
     ///
@@ -105,10 +111,12 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrGetDetailReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetDetailReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -119,7 +127,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a MDR detailed report request
     ///
@@ -130,10 +138,12 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrDeleteDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrDeleteDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -144,7 +154,7 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingBatchDetailRecordsMessagingApi::create`] other than path parameters.
@@ -174,14 +184,18 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/speech_to_text`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::SttGetDetailReportResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttGetDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/legacy/reporting/batch_detail_records/speech_to_text",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a new Speech to Text batch report request
     ///
@@ -189,10 +203,12 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// `POST /legacy/reporting/batch_detail_records/speech_to_text`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsSpeechToTextCreateParams>,
-    ) -> crate::Result<crate::types::SttPostDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttPostDetailReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -202,7 +218,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
         let params: LegacyReportingBatchDetailRecordsSpeechToTextCreateParams = params
             .into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a specific Speech to Text batch report request
     ///
@@ -213,10 +229,12 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::SttGetDetailReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttGetDetailReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -227,7 +245,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Speech to Text batch report request
     ///
@@ -238,10 +256,12 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::SttDeleteDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttDeleteDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -252,7 +272,7 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`] other than path parameters.
@@ -282,14 +302,18 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice`
     #[inline]
-    pub async fn list(&self) -> crate::Result<crate::types::CdrGetDetailReportResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrGetDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/legacy/reporting/batch_detail_records/voice",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a new CDR report request
     ///
@@ -297,10 +321,12 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// `POST /legacy/reporting/batch_detail_records/voice`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsVoiceCreateParams>,
-    ) -> crate::Result<crate::types::CdrPostDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrPostDetailReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -309,7 +335,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
             );
         let params: LegacyReportingBatchDetailRecordsVoiceCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get available CDR report fields
     ///
@@ -317,16 +343,18 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice/fields`
     #[inline]
-    pub async fn retrieve_fields(
+    pub fn retrieve_fields(
         &self,
-    ) -> crate::Result<crate::types::CdrAvailableFieldsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrAvailableFieldsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/legacy/reporting/batch_detail_records/voice/fields",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get a specific CDR report request
     ///
@@ -337,10 +365,12 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CdrGetDetailReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrGetDetailReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -351,7 +381,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a CDR report request
     ///
@@ -362,10 +392,12 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CdrDeleteDetailReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrDeleteDetailReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -376,7 +408,7 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingBatchDetailRecordsVoiceApi::create`] other than path parameters.
@@ -421,10 +453,12 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
     ///
     /// `GET /legacy/reporting/usage_reports/speech_to_text`
     #[inline]
-    pub async fn retrieve_speech_to_text(
+    pub fn retrieve_speech_to_text(
         &self,
         params: LegacyReportingUsageReportsRetrieveSpeechToTextParams,
-    ) -> crate::Result<crate::types::SttUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -433,7 +467,7 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
             );
         req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
         req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] other than path parameters.
@@ -456,16 +490,18 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// `GET /legacy/reporting/usage_reports/messaging`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: LegacyReportingUsageReportsMessagingListParams,
-    ) -> crate::Result<crate::types::StandardMdrGetUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::StandardMdrGetUsageReportsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/messaging");
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -526,16 +562,18 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     ///
     /// `POST /legacy/reporting/usage_reports/messaging`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingUsageReportsMessagingCreateParams>,
-    ) -> crate::Result<crate::types::MdrPostUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrPostUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/messaging");
         let params: LegacyReportingUsageReportsMessagingCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get an MDR usage report
     ///
@@ -546,10 +584,12 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrGetUsageReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetUsageReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -557,7 +597,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                 ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a V2 legacy usage MDR report request
     ///
@@ -568,10 +608,12 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrDeleteUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrDeleteUsageReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -579,7 +621,7 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
                 ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingUsageReportsMessagingApi::list`] other than path parameters.
@@ -617,16 +659,18 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// `GET /legacy/reporting/usage_reports/number_lookup`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
-    ) -> crate::Result<crate::types::TelcoDataGetUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelcoDataGetUsageReportsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/legacy/reporting/usage_reports/number_lookup",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Submit telco data usage report
     ///
@@ -634,10 +678,12 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     ///
     /// `POST /legacy/reporting/usage_reports/number_lookup`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingUsageReportsNumberLookupCreateParams>,
-    ) -> crate::Result<crate::types::TelcoDataPostUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelcoDataPostUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -646,7 +692,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
             );
         let params: LegacyReportingUsageReportsNumberLookupCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get telco data usage report by ID
     ///
@@ -657,10 +703,12 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::TelcoDataGetUsageReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelcoDataGetUsageReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -671,7 +719,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete telco data usage report
     ///
@@ -682,7 +730,10 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -693,7 +744,7 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`LegacyReportingUsageReportsNumberLookupApi::create`] other than path parameters.
@@ -723,16 +774,18 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// `GET /legacy/reporting/usage_reports/voice`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: LegacyReportingUsageReportsVoiceListParams,
-    ) -> crate::Result<crate::types::CdrGetUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrGetUsageReportsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/voice");
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -793,16 +846,18 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     ///
     /// `POST /legacy/reporting/usage_reports/voice`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<LegacyReportingUsageReportsVoiceCreateParams>,
-    ) -> crate::Result<crate::types::CdrPostUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrPostUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice");
         let params: LegacyReportingUsageReportsVoiceCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a CDR usage report
     ///
@@ -813,10 +868,12 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CdrGetUsageReportByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrGetUsageReportByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -824,7 +881,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                 ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a V2 legacy usage CDR report request
     ///
@@ -835,10 +892,12 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CdrDeleteUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrDeleteUsageReportResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -846,7 +905,7 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
                 ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`LegacyReportingUsageReportsVoiceApi::list`] other than path parameters.

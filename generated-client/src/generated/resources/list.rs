@@ -13,9 +13,11 @@ impl<'a> ListApi<'a> {
     ///
     /// `GET /list`
     #[inline]
-    pub async fn retrieve_all(&self) -> crate::Result<ListRetrieveAllResponse> {
+    pub fn retrieve_all(
+        &self,
+    ) -> impl std::future::Future<Output = crate::Result<ListRetrieveAllResponse>> + 'a {
         let req = self.client.request(reqwest::Method::GET, "/list");
-        req.send_json().await
+        req.send_json()
     }
     /// List Numbers using Channel Billing for a specific Zone
     ///
@@ -26,17 +28,19 @@ impl<'a> ListApi<'a> {
     /// Parameters:
     /// - `channel_zone_id`: Channel zone identifier
     #[inline]
-    pub async fn retrieve_by_zone(
+    pub fn retrieve_by_zone(
         &self,
         channel_zone_id: &str,
-    ) -> crate::Result<ListRetrieveByZoneResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ListRetrieveByZoneResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/list/", &crate::encode_path(channel_zone_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -18,10 +18,12 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// `GET /managed_accounts`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ManagedAccountsListParams,
-    ) -> crate::Result<ManagedAccountsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/managed_accounts");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -32,7 +34,7 @@ impl<'a> ManagedAccountsApi<'a> {
             true,
             &params.include_cancelled_accounts,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -93,14 +95,16 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// `POST /managed_accounts`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ManagedAccountsCreateParams>,
-    ) -> crate::Result<ManagedAccountsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/managed_accounts");
         let params: ManagedAccountsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Display information about allocatable global outbound channels for the current user.
     ///
@@ -108,16 +112,20 @@ impl<'a> ManagedAccountsApi<'a> {
     ///
     /// `GET /managed_accounts/allocatable_global_outbound_channels`
     #[inline]
-    pub async fn get_allocatable_global_outbound_channels(
+    pub fn get_allocatable_global_outbound_channels(
         &self,
-    ) -> crate::Result<ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse,
+        >,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 "/managed_accounts/allocatable_global_outbound_channels",
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a managed account
     ///
@@ -128,17 +136,19 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Managed Account User ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<ManagedAccountsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/managed_accounts/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a managed account
     ///
@@ -149,11 +159,13 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Managed Account User ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<ManagedAccountsUpdateParams>,
-    ) -> crate::Result<ManagedAccountsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -162,7 +174,7 @@ impl<'a> ManagedAccountsApi<'a> {
             );
         let params: ManagedAccountsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update the amount of allocatable global outbound channels allocated to a specific managed account.
     ///
@@ -171,11 +183,13 @@ impl<'a> ManagedAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Managed Account User ID
     #[inline]
-    pub async fn update_global_channel_limit(
+    pub fn update_global_channel_limit(
         &self,
         id: &str,
         params: impl Into<ManagedAccountsUpdateGlobalChannelLimitParams>,
-    ) -> crate::Result<ManagedAccountsUpdateGlobalChannelLimitResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsUpdateGlobalChannelLimitResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -189,7 +203,7 @@ impl<'a> ManagedAccountsApi<'a> {
             );
         let params: ManagedAccountsUpdateGlobalChannelLimitParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ManagedAccountsApi::list`] other than path parameters.
@@ -272,10 +286,12 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Managed Account User ID
     #[inline]
-    pub async fn disable(
+    pub fn disable(
         &self,
         id: &str,
-    ) -> crate::Result<ManagedAccountsActionsDisableResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsActionsDisableResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -283,7 +299,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
                 ["/managed_accounts/", &crate::encode_path(id), "/actions/disable"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Enables a managed account
     ///
@@ -294,11 +310,13 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Managed Account User ID
     #[inline]
-    pub async fn enable(
+    pub fn enable(
         &self,
         id: &str,
         params: impl Into<ManagedAccountsActionsEnableParams>,
-    ) -> crate::Result<ManagedAccountsActionsEnableResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ManagedAccountsActionsEnableResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -310,7 +328,7 @@ impl<'a> ManagedAccountsActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ManagedAccountsActionsApi::enable`] other than path parameters.

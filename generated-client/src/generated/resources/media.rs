@@ -13,13 +13,13 @@ impl<'a> MediaApi<'a> {
     ///
     /// `GET /media`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MediaListParams,
-    ) -> crate::Result<MediaListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<MediaListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/media");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Upload media
     ///
@@ -27,14 +27,14 @@ impl<'a> MediaApi<'a> {
     ///
     /// `POST /media`
     #[inline]
-    pub async fn upload(
+    pub fn upload(
         &self,
         params: impl Into<MediaUploadParams>,
-    ) -> crate::Result<MediaUploadResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<MediaUploadResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/media");
         let params: MediaUploadParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve stored media
     ///
@@ -45,17 +45,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         media_name: &str,
-    ) -> crate::Result<MediaRetrieveResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<MediaRetrieveResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/media/", &crate::encode_path(media_name)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update stored media
     ///
@@ -66,11 +66,11 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         media_name: &str,
         params: impl Into<MediaUpdateParams>,
-    ) -> crate::Result<MediaUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<MediaUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -79,7 +79,7 @@ impl<'a> MediaApi<'a> {
             );
         let params: MediaUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes stored media
     ///
@@ -90,14 +90,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub async fn delete(&self, media_name: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        media_name: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/media/", &crate::encode_path(media_name)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Download stored media
     ///
@@ -108,14 +111,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub async fn download(&self, media_name: &str) -> crate::Result<crate::Download> {
+    pub fn download(
+        &self,
+        media_name: &str,
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/media/", &crate::encode_path(media_name), "/download"].concat(),
             );
-        req.send_download().await
+        req.send_download()
     }
 }
 /// Inputs of [`MediaApi::list`] other than path parameters.

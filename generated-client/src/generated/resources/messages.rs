@@ -22,16 +22,16 @@ impl<'a> MessagesApi<'a> {
     ///
     /// `POST /messages`
     #[inline]
-    pub async fn send(
+    pub fn send(
         &self,
         params: impl Into<MessagesSendParams>,
-    ) -> crate::Result<MessagesSendResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<MessagesSendResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages");
         let params: MessagesSendParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Send a message using an alphanumeric sender ID
     ///
@@ -39,16 +39,18 @@ impl<'a> MessagesApi<'a> {
     ///
     /// `POST /messages/alphanumeric_sender_id`
     #[inline]
-    pub async fn send_with_alphanumeric_sender(
+    pub fn send_with_alphanumeric_sender(
         &self,
         params: impl Into<MessagesSendWithAlphanumericSenderParams>,
-    ) -> crate::Result<crate::types::OutboundMessageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OutboundMessageResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id");
         let params: MessagesSendWithAlphanumericSenderParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve group MMS messages
     ///
@@ -59,56 +61,64 @@ impl<'a> MessagesApi<'a> {
     /// Parameters:
     /// - `message_id`: The group message ID.
     #[inline]
-    pub async fn retrieve_group_messages(
+    pub fn retrieve_group_messages(
         &self,
         message_id: &str,
-    ) -> crate::Result<MessagesRetrieveGroupMessagesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesRetrieveGroupMessagesResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messages/group/", &crate::encode_path(message_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Send a group MMS message
     ///
     /// `POST /messages/group_mms`
     #[inline]
-    pub async fn send_group_mms(
+    pub fn send_group_mms(
         &self,
         params: impl Into<MessagesSendGroupMmsParams>,
-    ) -> crate::Result<MessagesSendGroupMmsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesSendGroupMmsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/group_mms");
         let params: MessagesSendGroupMmsParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Send a long code message
     ///
     /// `POST /messages/long_code`
     #[inline]
-    pub async fn send_long_code(
+    pub fn send_long_code(
         &self,
         params: impl Into<MessagesSendLongCodeParams>,
-    ) -> crate::Result<MessagesSendLongCodeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesSendLongCodeResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/long_code");
         let params: MessagesSendLongCodeParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Send a message using number pool
     ///
     /// `POST /messages/number_pool`
     #[inline]
-    pub async fn send_number_pool(
+    pub fn send_number_pool(
         &self,
         params: impl Into<MessagesSendNumberPoolParams>,
-    ) -> crate::Result<MessagesSendNumberPoolResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesSendNumberPoolResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messages/number_pool");
@@ -116,7 +126,7 @@ impl<'a> MessagesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Schedule a message
     ///
@@ -128,44 +138,50 @@ impl<'a> MessagesApi<'a> {
     ///
     /// `POST /messages/schedule`
     #[inline]
-    pub async fn schedule(
+    pub fn schedule(
         &self,
         params: impl Into<MessagesScheduleParams>,
-    ) -> crate::Result<MessagesScheduleResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesScheduleResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/schedule");
         let params: MessagesScheduleParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Send a short code message
     ///
     /// `POST /messages/short_code`
     #[inline]
-    pub async fn send_short_code(
+    pub fn send_short_code(
         &self,
         params: impl Into<MessagesSendShortCodeParams>,
-    ) -> crate::Result<MessagesSendShortCodeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesSendShortCodeResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/short_code");
         let params: MessagesSendShortCodeParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Send a Whatsapp message
     ///
     /// `POST /messages/whatsapp`
     #[inline]
-    pub async fn whatsapp(
+    pub fn whatsapp(
         &self,
         params: impl Into<MessagesWhatsappParams>,
-    ) -> crate::Result<crate::types::WhatsappResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WhatsappResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/whatsapp");
         let params: MessagesWhatsappParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a message
     ///
@@ -176,14 +192,19 @@ impl<'a> MessagesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the message
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<MessagesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messages/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel a scheduled message
     ///
@@ -194,17 +215,19 @@ impl<'a> MessagesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the message to cancel
     #[inline]
-    pub async fn cancel_scheduled(
+    pub fn cancel_scheduled(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::OutboundMessagePayloadCancelled> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OutboundMessagePayloadCancelled>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/messages/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagesApi::send`] other than path parameters.
@@ -329,14 +352,16 @@ impl<'a> MessagesRcsApi<'a> {
     ///
     /// `POST /messages/rcs`
     #[inline]
-    pub async fn send(
+    pub fn send(
         &self,
         params: impl Into<MessagesRcsSendParams>,
-    ) -> crate::Result<crate::types::RcsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messages/rcs");
         let params: MessagesRcsSendParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Generate RCS deeplink
     ///
@@ -347,11 +372,13 @@ impl<'a> MessagesRcsApi<'a> {
     /// Parameters:
     /// - `agent_id`: RCS agent ID
     #[inline]
-    pub async fn generate_deeplink(
+    pub fn generate_deeplink(
         &self,
         agent_id: &str,
         params: MessagesRcsGenerateDeeplinkParams,
-    ) -> crate::Result<crate::types::RcsDeeplinkResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsDeeplinkResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -360,7 +387,7 @@ impl<'a> MessagesRcsApi<'a> {
             );
         req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
         req.query("body", crate::QueryStyle::Form, true, &params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagesRcsApi::send`] other than path parameters.

@@ -28,10 +28,12 @@ impl<'a> MessagingRcsApi<'a> {
     ///
     /// `POST /messaging/rcs/bulk_capabilities`
     #[inline]
-    pub async fn list_bulk_capabilities(
+    pub fn list_bulk_capabilities(
         &self,
         params: impl Into<MessagingRcsListBulkCapabilitiesParams>,
-    ) -> crate::Result<crate::types::RcsCapabilitiesBulk> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsCapabilitiesBulk>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities");
@@ -39,7 +41,7 @@ impl<'a> MessagingRcsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Check RCS capabilities
     ///
@@ -49,11 +51,13 @@ impl<'a> MessagingRcsApi<'a> {
     /// - `agent_id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format
     #[inline]
-    pub async fn retrieve_capabilities(
+    pub fn retrieve_capabilities(
         &self,
         agent_id: &str,
         phone_number: &str,
-    ) -> crate::Result<crate::types::RcsCapabilitiesSingle> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsCapabilitiesSingle>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -66,7 +70,7 @@ impl<'a> MessagingRcsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Add RCS test number
     ///
@@ -78,11 +82,13 @@ impl<'a> MessagingRcsApi<'a> {
     /// - `id`: RCS agent ID
     /// - `phone_number`: Phone number in E164 format to invite for testing
     #[inline]
-    pub async fn invite_test_number(
+    pub fn invite_test_number(
         &self,
         id: &str,
         phone_number: &str,
-    ) -> crate::Result<crate::types::RcsTestNumberInviteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsTestNumberInviteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -95,7 +101,7 @@ impl<'a> MessagingRcsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] other than path parameters.
@@ -123,13 +129,15 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     ///
     /// `GET /messaging/rcs/agents`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingRcsAgentsListParams,
-    ) -> crate::Result<crate::types::RcsAgentsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsAgentsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/messaging/rcs/agents");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -179,17 +187,19 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     /// Parameters:
     /// - `id`: RCS agent ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::RcsAgentResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsAgentResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Modify an RCS agent
     ///
@@ -198,11 +208,13 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     /// Parameters:
     /// - `id`: RCS agent ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MessagingRcsAgentsUpdateParams>,
-    ) -> crate::Result<crate::types::RcsAgentResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RcsAgentResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -213,7 +225,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingRcsAgentsApi::list`] other than path parameters.

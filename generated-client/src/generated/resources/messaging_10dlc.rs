@@ -46,17 +46,19 @@ impl<'a> Messaging10dlcApi<'a> {
     /// Parameters:
     /// - `endpoint`: Unique identifier of the endpoint.
     #[inline]
-    pub async fn get_enum(
+    pub fn get_enum(
         &self,
         endpoint: &str,
-    ) -> crate::Result<Messaging10dlcGetEnumResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<Messaging10dlcGetEnumResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/enum/", &crate::encode_path(endpoint)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `messaging_10dlc.brand`.
@@ -76,10 +78,12 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// `GET /10dlc/brand`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: Messaging10dlcBrandListParams,
-    ) -> crate::Result<crate::types::BrandRecordSetCsp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BrandRecordSetCsp>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/10dlc/brand");
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.query(
@@ -95,7 +99,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         req.query("country", crate::QueryStyle::Form, true, &params.country);
         req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
         req.query("tcrBrandId", crate::QueryStyle::Form, true, &params.tcr_brand_id);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -143,14 +147,16 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     ///
     /// `POST /10dlc/brand`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<Messaging10dlcBrandCreateParams>,
-    ) -> crate::Result<crate::types::TelnyxBrand> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxBrand>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/10dlc/brand");
         let params: Messaging10dlcBrandCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Brand Feedback By Id
     ///
@@ -176,17 +182,19 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn get_feedback(
+    pub fn get_feedback(
         &self,
         brand_id: &str,
-    ) -> crate::Result<crate::types::BrandFeedback> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BrandFeedback>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/brand/feedback/", &crate::encode_path(brand_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get Brand SMS OTP Status
     ///
@@ -204,11 +212,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `reference_id`: The reference ID returned when the OTP was initially triggered
     #[inline]
-    pub async fn get_sms_otp_by_reference(
+    pub fn get_sms_otp_by_reference(
         &self,
         reference_id: &str,
         params: Messaging10dlcBrandGetSmsOtpByReferenceParams,
-    ) -> crate::Result<crate::types::BrandSmsOtpStatus> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BrandSmsOtpStatus>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -216,7 +226,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
                 ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
             );
         req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Brand
     ///
@@ -227,17 +237,19 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         brand_id: &str,
-    ) -> crate::Result<crate::types::TelnyxBrandWithCampaignsCount> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxBrandWithCampaignsCount>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Brand
     ///
@@ -248,11 +260,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandUpdateParams>,
-    ) -> crate::Result<crate::types::TelnyxBrand> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxBrand>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -261,7 +275,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
             );
         let params: Messaging10dlcBrandUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Brand
     ///
@@ -272,14 +286,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn delete(&self, brand_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        brand_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Resend brand 2FA email
     ///
@@ -288,14 +305,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn resend_2fa_email(&self, brand_id: &str) -> crate::Result<()> {
+    pub fn resend_2fa_email(
+        &self,
+        brand_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/10dlc/brand/", &crate::encode_path(brand_id), "/2faEmail"].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Revet Brand
     ///
@@ -306,17 +326,19 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn revet(
+    pub fn revet(
         &self,
         brand_id: &str,
-    ) -> crate::Result<crate::types::TelnyxBrand> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxBrand>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::PUT,
                 ["/10dlc/brand/", &crate::encode_path(brand_id), "/revet"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get Brand SMS OTP Status by Brand ID
     ///
@@ -333,17 +355,19 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to query OTP status
     #[inline]
-    pub async fn retrieve_sms_otp_status(
+    pub fn retrieve_sms_otp_status(
         &self,
         brand_id: &str,
-    ) -> crate::Result<crate::types::BrandSmsOtpStatus> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::BrandSmsOtpStatus>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Trigger Brand SMS OTP
     ///
@@ -366,11 +390,13 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to trigger the OTP
     #[inline]
-    pub async fn trigger_sms_otp(
+    pub fn trigger_sms_otp(
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandTriggerSmsOtpParams>,
-    ) -> crate::Result<crate::types::TriggerBrandSmsOtpResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TriggerBrandSmsOtpResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -379,7 +405,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
             );
         let params: Messaging10dlcBrandTriggerSmsOtpParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Verify Brand SMS OTP
     ///
@@ -406,11 +432,11 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: The Brand ID for which to verify the OTP
     #[inline]
-    pub async fn verify_sms_otp(
+    pub fn verify_sms_otp(
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandVerifySmsOtpParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -419,7 +445,7 @@ impl<'a> Messaging10dlcBrandApi<'a> {
             );
         let params: Messaging10dlcBrandVerifySmsOtpParams = params.into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`Messaging10dlcBrandApi::list`] other than path parameters.
@@ -523,10 +549,12 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         brand_id: &str,
-    ) -> crate::Result<crate::types::ExternalVettingList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ExternalVettingList>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -534,7 +562,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
                 ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Order Brand External Vetting
     ///
@@ -547,11 +575,13 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn order(
+    pub fn order(
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandExternalVettingOrderParams>,
-    ) -> crate::Result<crate::types::ExternalVetting> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ExternalVetting>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -561,7 +591,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
             );
         let params: Messaging10dlcBrandExternalVettingOrderParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Import External Vetting Record
     ///
@@ -574,11 +604,13 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub async fn imports(
+    pub fn imports(
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandExternalVettingImportsParams>,
-    ) -> crate::Result<crate::types::ExternalVetting> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ExternalVetting>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -588,7 +620,7 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
             );
         let params: Messaging10dlcBrandExternalVettingImportsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcBrandExternalVettingApi::order`] other than path parameters.
@@ -643,10 +675,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     ///
     /// `GET /10dlc/campaign`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: Messaging10dlcCampaignListParams,
-    ) -> crate::Result<crate::types::CampaignRecordSetCsp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CampaignRecordSetCsp>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/10dlc/campaign");
         req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -657,7 +691,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
             &params.records_per_page,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -708,10 +742,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: TCR's ID for the campaign to import
     #[inline]
-    pub async fn accept_sharing(
+    pub fn accept_sharing(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -719,7 +755,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                 ["/10dlc/campaign/acceptSharing/", &crate::encode_path(campaign_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get campaign
     ///
@@ -730,17 +766,19 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<crate::types::TelnyxCampaignCsp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update campaign
     ///
@@ -751,11 +789,13 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcCampaignUpdateParams>,
-    ) -> crate::Result<crate::types::TelnyxCampaignCsp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -764,7 +804,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
             );
         let params: Messaging10dlcCampaignUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deactivate campaign
     ///
@@ -775,17 +815,19 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn deactivate(
+    pub fn deactivate(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<crate::types::CampaignDeletionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CampaignDeletionResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Submit campaign appeal for manual review
     ///
@@ -796,11 +838,13 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: The Telnyx campaign identifier
     #[inline]
-    pub async fn submit_appeal(
+    pub fn submit_appeal(
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcCampaignSubmitAppealParams>,
-    ) -> crate::Result<Messaging10dlcCampaignSubmitAppealResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<Messaging10dlcCampaignSubmitAppealResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -810,7 +854,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
             );
         let params: Messaging10dlcCampaignSubmitAppealParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Campaign Mno Metadata
     ///
@@ -821,10 +865,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
     #[inline]
-    pub async fn get_mno_metadata(
+    pub fn get_mno_metadata(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<crate::types::MnoMetadata> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MnoMetadata>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -832,7 +878,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                 ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/mnoMetadata"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get campaign operation status
     ///
@@ -843,10 +889,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn get_operation_status(
+    pub fn get_operation_status(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -858,7 +906,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get Sharing Status
     ///
@@ -867,10 +915,12 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
     #[inline]
-    pub async fn get_sharing_status(
+    pub fn get_sharing_status(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<crate::types::CampaignSharingChain> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CampaignSharingChain>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -878,7 +928,7 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
                 ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/sharing"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcCampaignApi::list`] other than path parameters.
@@ -946,10 +996,12 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn get_attributes(
+    pub fn get_attributes(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<serde_json::Map<String, serde_json::Value>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -957,7 +1009,7 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
                 ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/osr/attributes"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `messaging_10dlc.campaign.usecase`.
@@ -970,15 +1022,17 @@ impl<'a> Messaging10dlcCampaignUsecaseApi<'a> {
     ///
     /// `GET /10dlc/campaign/usecase/cost`
     #[inline]
-    pub async fn get_cost(
+    pub fn get_cost(
         &self,
         params: Messaging10dlcCampaignUsecaseGetCostParams,
-    ) -> crate::Result<crate::types::CampaignCost> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CampaignCost>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/10dlc/campaign/usecase/cost");
         req.query("usecase", crate::QueryStyle::Form, true, &params.usecase);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcCampaignUsecaseApi::get_cost`] other than path parameters.
@@ -1012,16 +1066,18 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
     ///
     /// `POST /10dlc/campaignBuilder`
     #[inline]
-    pub async fn submit(
+    pub fn submit(
         &self,
         params: impl Into<Messaging10dlcCampaignBuilderSubmitParams>,
-    ) -> crate::Result<crate::types::TelnyxCampaignCsp> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/10dlc/campaignBuilder");
         let params: Messaging10dlcCampaignBuilderSubmitParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcCampaignBuilderApi::submit`] other than path parameters.
@@ -1054,11 +1110,13 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
     /// - `brand_id`: Unique identifier of the brand.
     /// - `usecase`: Unique identifier of the usecase.
     #[inline]
-    pub async fn qualify_by_usecase(
+    pub fn qualify_by_usecase(
         &self,
         brand_id: &str,
         usecase: &str,
-    ) -> crate::Result<crate::types::UsecaseMetadata> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UsecaseMetadata>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1071,7 +1129,7 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `messaging_10dlc.partner_campaigns`.
@@ -1090,10 +1148,12 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     /// `GET /10dlc/partnerCampaign/sharedByMe`
     #[inline]
-    pub async fn list_shared_by_me(
+    pub fn list_shared_by_me(
         &self,
         params: Messaging10dlcPartnerCampaignsListSharedByMeParams,
-    ) -> crate::Result<crate::types::SharedCampaignRecordSet> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SharedCampaignRecordSet>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/10dlc/partnerCampaign/sharedByMe");
@@ -1104,7 +1164,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
             true,
             &params.records_per_page,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_shared_by_me`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1154,12 +1214,14 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     /// Parameters:
     /// - `campaign_id`: ID of the campaign in question
     #[inline]
-    pub async fn retrieve_sharing_status(
+    pub fn retrieve_sharing_status(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<
-        std::collections::BTreeMap<String, crate::types::CampaignSharingStatus>,
-    > {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            std::collections::BTreeMap<String, crate::types::CampaignSharingStatus>,
+        >,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1167,7 +1229,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
                 ["/10dlc/partnerCampaign/", &crate::encode_path(campaign_id), "/sharing"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// List Shared Campaigns
     ///
@@ -1177,10 +1239,12 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     ///
     /// `GET /10dlc/partner_campaigns`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: Messaging10dlcPartnerCampaignsListParams,
-    ) -> crate::Result<crate::types::TelnyxDownstreamCampaignRecordSet> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxDownstreamCampaignRecordSet>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/10dlc/partner_campaigns");
@@ -1192,7 +1256,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
             &params.records_per_page,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1243,17 +1307,19 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         campaign_id: &str,
-    ) -> crate::Result<crate::types::TelnyxDownstreamCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxDownstreamCampaign>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Single Shared Campaign
     ///
@@ -1264,11 +1330,13 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     /// Parameters:
     /// - `campaign_id`: Unique identifier of the campaign.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcPartnerCampaignsUpdateParams>,
-    ) -> crate::Result<crate::types::TelnyxDownstreamCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TelnyxDownstreamCampaign>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1277,7 +1345,7 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
             );
         let params: Messaging10dlcPartnerCampaignsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`] other than path parameters.
@@ -1325,17 +1393,19 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     ///
     /// `POST /10dlc/phoneNumberAssignmentByProfile`
     #[inline]
-    pub async fn assign(
+    pub fn assign(
         &self,
         params: impl Into<Messaging10dlcPhoneNumberAssignmentByProfileAssignParams>,
-    ) -> crate::Result<crate::types::AssignProfileToCampaignResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssignProfileToCampaignResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/10dlc/phoneNumberAssignmentByProfile");
         let params: Messaging10dlcPhoneNumberAssignmentByProfileAssignParams = params
             .into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Assignment Task Status
     ///
@@ -1346,10 +1416,12 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn retrieve_status(
+    pub fn retrieve_status(
         &self,
         task_id: &str,
-    ) -> crate::Result<crate::types::AssignmentTaskStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AssignmentTaskStatusResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1357,7 +1429,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
                 ["/10dlc/phoneNumberAssignmentByProfile/", &crate::encode_path(task_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get Phone Number Status
     ///
@@ -1368,11 +1440,13 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     /// Parameters:
     /// - `task_id`: Unique identifier of the task.
     #[inline]
-    pub async fn retrieve_phone_number_status(
+    pub fn retrieve_phone_number_status(
         &self,
         task_id: &str,
         params: Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
-    ) -> crate::Result<crate::types::PhoneNumberStatusResponsePaginated> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberStatusResponsePaginated>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1391,7 +1465,7 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
             &params.records_per_page,
         );
         req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_phone_number_status`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1466,10 +1540,12 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// `GET /10dlc/phone_number_campaigns`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: Messaging10dlcPhoneNumberCampaignsListParams,
-    ) -> crate::Result<crate::types::PhoneNumberCampaignPaginated> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberCampaignPaginated>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/10dlc/phone_number_campaigns");
@@ -1482,7 +1558,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         req.query("page", crate::QueryStyle::Form, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -1526,16 +1602,18 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     ///
     /// `POST /10dlc/phone_number_campaigns`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<Messaging10dlcPhoneNumberCampaignsCreateParams>,
-    ) -> crate::Result<crate::types::PhoneNumberCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberCampaign>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/10dlc/phone_number_campaigns");
         let params: Messaging10dlcPhoneNumberCampaignsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Single Phone Number Campaign
     ///
@@ -1546,10 +1624,12 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::PhoneNumberCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberCampaign>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1557,7 +1637,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                 ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create New Phone Number Campaign
     ///
@@ -1566,11 +1646,13 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         phone_number: &str,
         params: impl Into<Messaging10dlcPhoneNumberCampaignsUpdateParams>,
-    ) -> crate::Result<crate::types::PhoneNumberCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberCampaign>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1580,7 +1662,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
             );
         let params: Messaging10dlcPhoneNumberCampaignsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Phone Number Campaign
     ///
@@ -1591,10 +1673,12 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     /// Parameters:
     /// - `phone_number`: Unique identifier of the phone number.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::PhoneNumberCampaign> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PhoneNumberCampaign>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1602,7 +1686,7 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
                 ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::list`] other than path parameters.

@@ -16,15 +16,17 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// `GET /messaging_hosted_number_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingHostedNumberOrdersListParams,
-    ) -> crate::Result<MessagingHostedNumberOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/messaging_hosted_number_orders");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -71,10 +73,12 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     ///
     /// `POST /messaging_hosted_number_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MessagingHostedNumberOrdersCreateParams>,
-    ) -> crate::Result<MessagingHostedNumberOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_hosted_number_orders");
@@ -82,16 +86,18 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Check hosted messaging eligibility
     ///
     /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
     #[inline]
-    pub async fn check_eligibility(
+    pub fn check_eligibility(
         &self,
         params: impl Into<MessagingHostedNumberOrdersCheckEligibilityParams>,
-    ) -> crate::Result<crate::types::EligibilityNumbersResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::EligibilityNumbersResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -100,7 +106,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             );
         let params: MessagingHostedNumberOrdersCheckEligibilityParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a messaging hosted number order
     ///
@@ -109,17 +115,19 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingHostedNumberOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a messaging hosted number order
     ///
@@ -130,17 +138,19 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the messaging hosted number order to delete.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingHostedNumberOrdersDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Validate hosted number codes
     ///
@@ -151,11 +161,13 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Order ID related to the validation codes.
     #[inline]
-    pub async fn validate_codes(
+    pub fn validate_codes(
         &self,
         id: &str,
         params: impl Into<MessagingHostedNumberOrdersValidateCodesParams>,
-    ) -> crate::Result<MessagingHostedNumberOrdersValidateCodesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersValidateCodesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -171,7 +183,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Create hosted number verification codes
     ///
@@ -182,11 +194,13 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Order ID to have a verification code created.
     #[inline]
-    pub async fn create_verification_codes(
+    pub fn create_verification_codes(
         &self,
         id: &str,
         params: impl Into<MessagingHostedNumberOrdersCreateVerificationCodesParams>,
-    ) -> crate::Result<crate::types::CreatedVerificationCodesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreatedVerificationCodesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -203,7 +217,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingHostedNumberOrdersApi::list`] other than path parameters.
@@ -285,11 +299,13 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn upload_file(
+    pub fn upload_file(
         &self,
         id: &str,
         params: impl Into<MessagingHostedNumberOrdersActionsUploadFileParams>,
-    ) -> crate::Result<MessagingHostedNumberOrdersActionsUploadFileResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumberOrdersActionsUploadFileResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -312,7 +328,7 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
             }
             req.multipart(form);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     ///
     /// `GET /messaging_hosted_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingHostedNumbersListParams,
-    ) -> crate::Result<MessagingHostedNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/messaging_hosted_numbers");
@@ -46,7 +48,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -98,17 +100,19 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingHostedNumbersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumbersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a messaging hosted number
     ///
@@ -119,11 +123,13 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     /// Parameters:
     /// - `id`: The ID or phone number of the hosted number.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MessagingHostedNumbersUpdateParams>,
-    ) -> crate::Result<MessagingHostedNumbersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumbersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -132,7 +138,7 @@ impl<'a> MessagingHostedNumbersApi<'a> {
             );
         let params: MessagingHostedNumbersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a messaging hosted number
     ///
@@ -141,17 +147,19 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingHostedNumbersDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingHostedNumbersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingHostedNumbersApi::list`] other than path parameters.

@@ -11,16 +11,18 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     ///
     /// `POST /messaging_numbers_bulk_updates`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MessagingNumbersBulkUpdatesCreateParams>,
-    ) -> crate::Result<MessagingNumbersBulkUpdatesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingNumbersBulkUpdatesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates");
         let params: MessagingNumbersBulkUpdatesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve bulk update status
     ///
@@ -29,10 +31,12 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     /// Parameters:
     /// - `order_id`: Order ID to verify bulk update status.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         order_id: &str,
-    ) -> crate::Result<MessagingNumbersBulkUpdatesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingNumbersBulkUpdatesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -40,7 +44,7 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
                 ["/messaging_numbers_bulk_updates/", &crate::encode_path(order_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingNumbersBulkUpdatesApi::create`] other than path parameters.

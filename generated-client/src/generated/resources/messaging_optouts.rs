@@ -13,10 +13,12 @@ impl<'a> MessagingOptoutsApi<'a> {
     ///
     /// `GET /messaging_optouts`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingOptoutsListParams,
-    ) -> crate::Result<crate::types::OptOutListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OptOutListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/messaging_optouts");
         req.query(
             "redaction_enabled",
@@ -27,7 +29,7 @@ impl<'a> MessagingOptoutsApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("created_at", crate::QueryStyle::DeepObject, true, &params.created_at);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -13,15 +13,17 @@ impl<'a> MessagingProfileMetricsApi<'a> {
     ///
     /// `GET /messaging_profile_metrics`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingProfileMetricsListParams,
-    ) -> crate::Result<MessagingProfileMetricsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfileMetricsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/messaging_profile_metrics");
         req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingProfileMetricsApi::list`] other than path parameters.

@@ -21,10 +21,12 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// `GET /messaging_profiles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingProfilesListParams,
-    ) -> crate::Result<MessagingProfilesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/messaging_profiles");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
@@ -40,7 +42,7 @@ impl<'a> MessagingProfilesApi<'a> {
             true,
             &params.filter_name_contains,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -87,14 +89,16 @@ impl<'a> MessagingProfilesApi<'a> {
     ///
     /// `POST /messaging_profiles`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MessagingProfilesCreateParams>,
-    ) -> crate::Result<MessagingProfilesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/messaging_profiles");
         let params: MessagingProfilesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a messaging profile
     ///
@@ -103,17 +107,19 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingProfilesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a messaging profile
     ///
@@ -122,11 +128,13 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MessagingProfilesUpdateParams>,
-    ) -> crate::Result<MessagingProfilesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -135,7 +143,7 @@ impl<'a> MessagingProfilesApi<'a> {
             );
         let params: MessagingProfilesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a messaging profile
     ///
@@ -144,17 +152,19 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingProfilesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/messaging_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// List alphanumeric sender IDs for a messaging profile
     ///
@@ -165,11 +175,13 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
     #[inline]
-    pub async fn list_alphanumeric_sender_ids(
+    pub fn list_alphanumeric_sender_ids(
         &self,
         id: &str,
         params: MessagingProfilesListAlphanumericSenderIdsParams,
-    ) -> crate::Result<MessagingProfilesListAlphanumericSenderIdsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesListAlphanumericSenderIdsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -183,7 +195,7 @@ impl<'a> MessagingProfilesApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_alphanumeric_sender_ids`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -241,11 +253,13 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
     #[inline]
-    pub async fn retrieve_metrics(
+    pub fn retrieve_metrics(
         &self,
         id: &str,
         params: MessagingProfilesRetrieveMetricsParams,
-    ) -> crate::Result<MessagingProfilesRetrieveMetricsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesRetrieveMetricsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -253,7 +267,7 @@ impl<'a> MessagingProfilesApi<'a> {
                 ["/messaging_profiles/", &crate::encode_path(id), "/metrics"].concat(),
             );
         req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
-        req.send_json().await
+        req.send_json()
     }
     /// List phone numbers associated with a messaging profile
     ///
@@ -262,11 +276,13 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
     #[inline]
-    pub async fn list_phone_numbers(
+    pub fn list_phone_numbers(
         &self,
         id: &str,
         params: MessagingProfilesListPhoneNumbersParams,
-    ) -> crate::Result<MessagingProfilesListPhoneNumbersResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesListPhoneNumbersResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -275,7 +291,7 @@ impl<'a> MessagingProfilesApi<'a> {
                     .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_phone_numbers`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -329,11 +345,13 @@ impl<'a> MessagingProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the messaging profile to retrieve
     #[inline]
-    pub async fn list_short_codes(
+    pub fn list_short_codes(
         &self,
         id: &str,
         params: MessagingProfilesListShortCodesParams,
-    ) -> crate::Result<MessagingProfilesListShortCodesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesListShortCodesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -342,7 +360,7 @@ impl<'a> MessagingProfilesApi<'a> {
                     .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_short_codes`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -473,10 +491,12 @@ impl<'a> MessagingProfilesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The identifier of the messaging profile.
     #[inline]
-    pub async fn regenerate_secret(
+    pub fn regenerate_secret(
         &self,
         id: &str,
-    ) -> crate::Result<MessagingProfilesActionsRegenerateSecretResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingProfilesActionsRegenerateSecretResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -488,7 +508,7 @@ impl<'a> MessagingProfilesActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `messaging_profiles.autoresp_configs`.
@@ -504,11 +524,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         profile_id: &str,
         params: MessagingProfilesAutorespConfigsListParams,
-    ) -> crate::Result<crate::types::AutorespConfigsResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AutorespConfigsResponseSchema>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -523,7 +545,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         req.query("country_code", crate::QueryStyle::Form, true, &params.country_code);
         req.query("created_at", crate::QueryStyle::DeepObject, true, &params.created_at);
         req.query("updated_at", crate::QueryStyle::DeepObject, true, &params.updated_at);
-        req.send_json().await
+        req.send_json()
     }
     /// Create auto-response setting
     ///
@@ -532,11 +554,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// Parameters:
     /// - `profile_id`: Unique identifier of the profile.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         profile_id: &str,
         params: impl Into<MessagingProfilesAutorespConfigsCreateParams>,
-    ) -> crate::Result<crate::types::AutorespConfigResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -550,7 +574,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             );
         let params: MessagingProfilesAutorespConfigsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Auto-Response Setting
     ///
@@ -560,11 +584,13 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> crate::Result<crate::types::AutorespConfigResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -577,7 +603,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Auto-Response Setting
     ///
@@ -587,12 +613,14 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
         params: impl Into<MessagingProfilesAutorespConfigsUpdateParams>,
-    ) -> crate::Result<crate::types::AutorespConfigResponseSchema> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -607,7 +635,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
             );
         let params: MessagingProfilesAutorespConfigsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Auto-Response Setting
     ///
@@ -617,11 +645,11 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     /// - `profile_id`: Unique identifier of the profile.
     /// - `autoresp_cfg_id`: Unique identifier of the autoresp cfg.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> crate::Result<String> {
+    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
         let req = self
             .client
             .request(
@@ -634,7 +662,7 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MessagingProfilesAutorespConfigsApi::list`] other than path parameters.

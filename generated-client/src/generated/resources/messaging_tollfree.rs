@@ -37,10 +37,12 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// `GET /messaging_tollfree/verification/requests`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingTollfreeVerificationRequestsListParams,
-    ) -> crate::Result<crate::types::PaginatedVerificationRequestStatus> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedVerificationRequestStatus>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/messaging_tollfree/verification/requests");
@@ -51,7 +53,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
         req.query("business_name", crate::QueryStyle::Form, true, &params.business_name);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
     #[inline]
@@ -98,16 +100,18 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     ///
     /// `POST /messaging_tollfree/verification/requests`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MessagingTollfreeVerificationRequestsCreateParams>,
-    ) -> crate::Result<crate::types::VerificationRequestEgress> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerificationRequestEgress>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/messaging_tollfree/verification/requests");
         let params: MessagingTollfreeVerificationRequestsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Verification Request
     ///
@@ -118,10 +122,12 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::VerificationRequestStatus> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerificationRequestStatus>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -129,7 +135,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                 ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Verification Request
     ///
@@ -140,11 +146,13 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MessagingTollfreeVerificationRequestsUpdateParams>,
-    ) -> crate::Result<crate::types::VerificationRequestEgress> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerificationRequestEgress>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -154,7 +162,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             );
         let params: MessagingTollfreeVerificationRequestsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Verification Request
     ///
@@ -171,7 +179,10 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -179,7 +190,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
                 ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Get Verification Request Status History
     ///
@@ -192,11 +203,13 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve_status_history(
+    pub fn retrieve_status_history(
         &self,
         id: &str,
         params: MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-    ) -> crate::Result<crate::types::PaginatedVerificationStatusHistoryEntry> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PaginatedVerificationStatusHistoryEntry>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -210,7 +223,7 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_status_history`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -11,15 +11,17 @@ impl<'a> MessagingUrlDomainsApi<'a> {
     ///
     /// `GET /messaging_url_domains`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MessagingUrlDomainsListParams,
-    ) -> crate::Result<MessagingUrlDomainsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MessagingUrlDomainsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/messaging_url_domains");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

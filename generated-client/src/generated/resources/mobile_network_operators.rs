@@ -13,16 +13,18 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
     ///
     /// `GET /mobile_network_operators`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MobileNetworkOperatorsListParams,
-    ) -> crate::Result<MobileNetworkOperatorsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileNetworkOperatorsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/mobile_network_operators");
         req.query("filter", crate::QueryStyle::Form, true, &params.filter);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -16,16 +16,18 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     ///
     /// `GET /v2/mobile_phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MobilePhoneNumbersListParams,
-    ) -> crate::Result<MobilePhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobilePhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/v2/mobile_phone_numbers");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -87,17 +89,19 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MobilePhoneNumbersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobilePhoneNumbersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Mobile Phone Number
     ///
@@ -106,11 +110,13 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the mobile phone number
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MobilePhoneNumbersUpdateParams>,
-    ) -> crate::Result<MobilePhoneNumbersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobilePhoneNumbersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -119,7 +125,7 @@ impl<'a> MobilePhoneNumbersApi<'a> {
             );
         let params: MobilePhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MobilePhoneNumbersApi::list`] other than path parameters.
@@ -154,15 +160,17 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     ///
     /// `GET /mobile_phone_numbers/messaging`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MobilePhoneNumbersMessagingListParams,
-    ) -> crate::Result<MobilePhoneNumbersMessagingListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobilePhoneNumbersMessagingListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/mobile_phone_numbers/messaging");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -212,10 +220,12 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MobilePhoneNumbersMessagingRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobilePhoneNumbersMessagingRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -223,7 +233,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
                 ["/mobile_phone_numbers/", &crate::encode_path(id), "/messaging"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MobilePhoneNumbersMessagingApi::list`] other than path parameters.

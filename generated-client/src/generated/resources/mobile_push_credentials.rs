@@ -11,16 +11,18 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// `GET /mobile_push_credentials`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MobilePushCredentialsListParams,
-    ) -> crate::Result<crate::types::ListPushCredentialsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListPushCredentialsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/mobile_push_credentials");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -79,16 +81,18 @@ impl<'a> MobilePushCredentialsApi<'a> {
     ///
     /// `POST /mobile_push_credentials`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MobilePushCredentialsCreateParams>,
-    ) -> crate::Result<crate::types::PushCredentialResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PushCredentialResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/mobile_push_credentials");
         let params: MobilePushCredentialsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieves a mobile push credential
     ///
@@ -99,10 +103,12 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         push_credential_id: &str,
-    ) -> crate::Result<crate::types::PushCredentialResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PushCredentialResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -110,7 +116,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
                 ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes a mobile push credential
     ///
@@ -121,7 +127,10 @@ impl<'a> MobilePushCredentialsApi<'a> {
     /// Parameters:
     /// - `push_credential_id`: The unique identifier of a mobile push credential
     #[inline]
-    pub async fn delete(&self, push_credential_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        push_credential_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -129,7 +138,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
                 ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`MobilePushCredentialsApi::list`] other than path parameters.

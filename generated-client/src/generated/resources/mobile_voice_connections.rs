@@ -11,10 +11,12 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// `GET /v2/mobile_voice_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: MobileVoiceConnectionsListParams,
-    ) -> crate::Result<MobileVoiceConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileVoiceConnectionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/v2/mobile_voice_connections");
@@ -27,7 +29,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             &params.filter_connection_name_contains,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,16 +88,18 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     ///
     /// `POST /v2/mobile_voice_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<MobileVoiceConnectionsCreateParams>,
-    ) -> crate::Result<MobileVoiceConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileVoiceConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/mobile_voice_connections");
         let params: MobileVoiceConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Mobile Voice Connection
     ///
@@ -104,17 +108,19 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<MobileVoiceConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileVoiceConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Mobile Voice Connection
     ///
@@ -123,11 +129,13 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<MobileVoiceConnectionsUpdateParams>,
-    ) -> crate::Result<MobileVoiceConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileVoiceConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -136,7 +144,7 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             );
         let params: MobileVoiceConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Mobile Voice Connection
     ///
@@ -145,17 +153,19 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the mobile voice connection
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<MobileVoiceConnectionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<MobileVoiceConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`MobileVoiceConnectionsApi::list`] other than path parameters.

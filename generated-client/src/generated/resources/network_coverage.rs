@@ -13,15 +13,17 @@ impl<'a> NetworkCoverageApi<'a> {
     ///
     /// `GET /network_coverage`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NetworkCoverageListParams,
-    ) -> crate::Result<NetworkCoverageListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworkCoverageListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/network_coverage");
         req.query("filters", crate::QueryStyle::DeepObject, true, &params.filters);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -18,14 +18,14 @@ impl<'a> NetworksApi<'a> {
     ///
     /// `GET /networks`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NetworksListParams,
-    ) -> crate::Result<NetworksListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<NetworksListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/networks");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,14 +86,14 @@ impl<'a> NetworksApi<'a> {
     ///
     /// `POST /networks`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NetworksCreateParams>,
-    ) -> crate::Result<NetworksCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<NetworksCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/networks");
         let params: NetworksCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Network
     ///
@@ -104,14 +104,19 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<NetworksRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworksRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/networks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Network
     ///
@@ -122,11 +127,11 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<NetworksUpdateParams>,
-    ) -> crate::Result<NetworksUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<NetworksUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -135,7 +140,7 @@ impl<'a> NetworksApi<'a> {
             );
         let params: NetworksUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Network
     ///
@@ -146,14 +151,17 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<NetworksDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<NetworksDeleteResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/networks/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// List all Interfaces for a Network.
     ///
@@ -162,11 +170,13 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn list_interfaces(
+    pub fn list_interfaces(
         &self,
         id: &str,
         params: NetworksListInterfacesParams,
-    ) -> crate::Result<NetworksListInterfacesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworksListInterfacesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -175,7 +185,7 @@ impl<'a> NetworksApi<'a> {
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_interfaces`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -288,17 +298,19 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<NetworksDefaultGatewayRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworksDefaultGatewayRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create Default Gateway.
     ///
@@ -307,11 +319,13 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<NetworksDefaultGatewayCreateParams>,
-    ) -> crate::Result<NetworksDefaultGatewayCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworksDefaultGatewayCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -320,7 +334,7 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
             );
         let params: NetworksDefaultGatewayCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Default Gateway.
     ///
@@ -329,17 +343,19 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<NetworksDefaultGatewayDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NetworksDefaultGatewayDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters.

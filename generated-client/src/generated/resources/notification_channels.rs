@@ -13,16 +13,18 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// `GET /notification_channels`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NotificationChannelsListParams,
-    ) -> crate::Result<NotificationChannelsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationChannelsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/notification_channels");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,10 +85,12 @@ impl<'a> NotificationChannelsApi<'a> {
     ///
     /// `POST /notification_channels`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NotificationChannelsCreateParams>,
-    ) -> crate::Result<NotificationChannelsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationChannelsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_channels");
@@ -94,7 +98,7 @@ impl<'a> NotificationChannelsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get a notification channel
     ///
@@ -105,17 +109,19 @@ impl<'a> NotificationChannelsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationChannelsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationChannelsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a notification channel
     ///
@@ -126,11 +132,13 @@ impl<'a> NotificationChannelsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<NotificationChannelsUpdateParams>,
-    ) -> crate::Result<NotificationChannelsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationChannelsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -139,7 +147,7 @@ impl<'a> NotificationChannelsApi<'a> {
             );
         let params: NotificationChannelsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a notification channel
     ///
@@ -150,17 +158,19 @@ impl<'a> NotificationChannelsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationChannelsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationChannelsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/notification_channels/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NotificationChannelsApi::list`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> NotificationEventConditionsApi<'a> {
     ///
     /// `GET /notification_event_conditions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NotificationEventConditionsListParams,
-    ) -> crate::Result<NotificationEventConditionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationEventConditionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/notification_event_conditions");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

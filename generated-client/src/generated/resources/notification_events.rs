@@ -13,13 +13,15 @@ impl<'a> NotificationEventsApi<'a> {
     ///
     /// `GET /notification_events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NotificationEventsListParams,
-    ) -> crate::Result<NotificationEventsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationEventsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/notification_events");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -13,15 +13,17 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     /// `GET /notification_profiles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NotificationProfilesListParams,
-    ) -> crate::Result<NotificationProfilesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationProfilesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/notification_profiles");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,10 +84,12 @@ impl<'a> NotificationProfilesApi<'a> {
     ///
     /// `POST /notification_profiles`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NotificationProfilesCreateParams>,
-    ) -> crate::Result<NotificationProfilesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationProfilesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_profiles");
@@ -93,7 +97,7 @@ impl<'a> NotificationProfilesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get a notification profile
     ///
@@ -104,17 +108,19 @@ impl<'a> NotificationProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationProfilesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationProfilesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a notification profile
     ///
@@ -125,11 +131,13 @@ impl<'a> NotificationProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<NotificationProfilesUpdateParams>,
-    ) -> crate::Result<NotificationProfilesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationProfilesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -138,7 +146,7 @@ impl<'a> NotificationProfilesApi<'a> {
             );
         let params: NotificationProfilesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a notification profile
     ///
@@ -149,17 +157,19 @@ impl<'a> NotificationProfilesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationProfilesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationProfilesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/notification_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NotificationProfilesApi::list`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> NotificationSettingsApi<'a> {
     ///
     /// `GET /notification_settings`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NotificationSettingsListParams,
-    ) -> crate::Result<NotificationSettingsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationSettingsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/notification_settings");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,10 +85,12 @@ impl<'a> NotificationSettingsApi<'a> {
     ///
     /// `POST /notification_settings`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NotificationSettingsCreateParams>,
-    ) -> crate::Result<NotificationSettingsCreateResponse200> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationSettingsCreateResponse200>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/notification_settings");
@@ -94,7 +98,7 @@ impl<'a> NotificationSettingsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get a notification setting
     ///
@@ -105,17 +109,19 @@ impl<'a> NotificationSettingsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationSettingsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationSettingsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/notification_settings/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a notification setting
     ///
@@ -126,17 +132,19 @@ impl<'a> NotificationSettingsApi<'a> {
     /// Parameters:
     /// - `id`: The id of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<NotificationSettingsDeleteResponse200> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NotificationSettingsDeleteResponse200>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/notification_settings/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NotificationSettingsApi::list`] other than path parameters.

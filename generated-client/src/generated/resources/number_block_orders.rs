@@ -13,14 +13,16 @@ impl<'a> NumberBlockOrdersApi<'a> {
     ///
     /// `GET /number_block_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NumberBlockOrdersListParams,
-    ) -> crate::Result<NumberBlockOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberBlockOrdersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/number_block_orders");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -81,14 +83,16 @@ impl<'a> NumberBlockOrdersApi<'a> {
     ///
     /// `POST /number_block_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NumberBlockOrdersCreateParams>,
-    ) -> crate::Result<NumberBlockOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberBlockOrdersCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/number_block_orders");
         let params: NumberBlockOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a number block order
     ///
@@ -99,10 +103,12 @@ impl<'a> NumberBlockOrdersApi<'a> {
     /// Parameters:
     /// - `number_block_order_id`: The number block order ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         number_block_order_id: &str,
-    ) -> crate::Result<NumberBlockOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberBlockOrdersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -110,7 +116,7 @@ impl<'a> NumberBlockOrdersApi<'a> {
                 ["/number_block_orders/", &crate::encode_path(number_block_order_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumberBlockOrdersApi::list`] other than path parameters.

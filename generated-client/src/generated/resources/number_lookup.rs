@@ -16,11 +16,13 @@ impl<'a> NumberLookupApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number to be looked up
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
         params: NumberLookupRetrieveParams,
-    ) -> crate::Result<NumberLookupRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberLookupRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -28,7 +30,7 @@ impl<'a> NumberLookupApi<'a> {
                 ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
             );
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumberLookupApi::retrieve`] other than path parameters.

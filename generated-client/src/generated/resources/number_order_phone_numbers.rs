@@ -13,15 +13,17 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     ///
     /// `GET /number_order_phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NumberOrderPhoneNumbersListParams,
-    ) -> crate::Result<NumberOrderPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrderPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/number_order_phone_numbers");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Update requirement group for a phone number order
     ///
@@ -30,11 +32,13 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of the number order phone number
     #[inline]
-    pub async fn update_requirement_group(
+    pub fn update_requirement_group(
         &self,
         id: &str,
         params: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupParams>,
-    ) -> crate::Result<NumberOrderPhoneNumbersUpdateRequirementGroupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrderPhoneNumbersUpdateRequirementGroupResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -48,7 +52,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
             );
         let params: NumberOrderPhoneNumbersUpdateRequirementGroupParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a single phone number within a number order.
     ///
@@ -59,10 +63,12 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         number_order_phone_number_id: &str,
-    ) -> crate::Result<NumberOrderPhoneNumbersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrderPhoneNumbersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -73,7 +79,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update requirements for a single phone number within a number order.
     ///
@@ -84,11 +90,13 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `number_order_phone_number_id`: The number order phone number ID.
     #[inline]
-    pub async fn update_requirements(
+    pub fn update_requirements(
         &self,
         number_order_phone_number_id: &str,
         params: impl Into<NumberOrderPhoneNumbersUpdateRequirementsParams>,
-    ) -> crate::Result<NumberOrderPhoneNumbersUpdateRequirementsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrderPhoneNumbersUpdateRequirementsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -101,7 +109,7 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
             );
         let params: NumberOrderPhoneNumbersUpdateRequirementsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumberOrderPhoneNumbersApi::list`] other than path parameters.

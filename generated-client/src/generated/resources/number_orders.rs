@@ -13,14 +13,16 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     /// `GET /number_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NumberOrdersListParams,
-    ) -> crate::Result<NumberOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrdersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/number_orders");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -81,14 +83,16 @@ impl<'a> NumberOrdersApi<'a> {
     ///
     /// `POST /number_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NumberOrdersCreateParams>,
-    ) -> crate::Result<NumberOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrdersCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/number_orders");
         let params: NumberOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a number order
     ///
@@ -99,17 +103,19 @@ impl<'a> NumberOrdersApi<'a> {
     /// Parameters:
     /// - `number_order_id`: The number order ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         number_order_id: &str,
-    ) -> crate::Result<NumberOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrdersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a number order
     ///
@@ -120,11 +126,13 @@ impl<'a> NumberOrdersApi<'a> {
     /// Parameters:
     /// - `number_order_id`: The number order ID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         number_order_id: &str,
         params: impl Into<NumberOrdersUpdateParams>,
-    ) -> crate::Result<NumberOrdersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberOrdersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -133,7 +141,7 @@ impl<'a> NumberOrdersApi<'a> {
             );
         let params: NumberOrdersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumberOrdersApi::list`] other than path parameters.

@@ -18,14 +18,16 @@ impl<'a> NumberReservationsApi<'a> {
     ///
     /// `GET /number_reservations`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: NumberReservationsListParams,
-    ) -> crate::Result<NumberReservationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberReservationsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/number_reservations");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,14 +88,16 @@ impl<'a> NumberReservationsApi<'a> {
     ///
     /// `POST /number_reservations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NumberReservationsCreateParams>,
-    ) -> crate::Result<NumberReservationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberReservationsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/number_reservations");
         let params: NumberReservationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a number reservation
     ///
@@ -104,10 +108,12 @@ impl<'a> NumberReservationsApi<'a> {
     /// Parameters:
     /// - `number_reservation_id`: The number reservation ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         number_reservation_id: &str,
-    ) -> crate::Result<NumberReservationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberReservationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -115,7 +121,7 @@ impl<'a> NumberReservationsApi<'a> {
                 ["/number_reservations/", &crate::encode_path(number_reservation_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumberReservationsApi::list`] other than path parameters.
@@ -156,10 +162,12 @@ impl<'a> NumberReservationsActionsApi<'a> {
     /// Parameters:
     /// - `number_reservation_id`: The number reservation ID.
     #[inline]
-    pub async fn extend(
+    pub fn extend(
         &self,
         number_reservation_id: &str,
-    ) -> crate::Result<NumberReservationsActionsExtendResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumberReservationsActionsExtendResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -171,7 +179,7 @@ impl<'a> NumberReservationsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

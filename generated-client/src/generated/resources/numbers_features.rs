@@ -11,14 +11,16 @@ impl<'a> NumbersFeaturesApi<'a> {
     ///
     /// `POST /numbers_features`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<NumbersFeaturesCreateParams>,
-    ) -> crate::Result<NumbersFeaturesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<NumbersFeaturesCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/numbers_features");
         let params: NumbersFeaturesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`NumbersFeaturesApi::create`] other than path parameters.

@@ -13,10 +13,10 @@ impl<'a> OauthApi<'a> {
     ///
     /// `GET /oauth/authorize`
     #[inline]
-    pub async fn retrieve_authorize(
+    pub fn retrieve_authorize(
         &self,
         params: OauthRetrieveAuthorizeParams,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/oauth/authorize");
         req.query("response_type", crate::QueryStyle::Form, true, &params.response_type);
         req.query("client_id", crate::QueryStyle::Form, true, &params.client_id);
@@ -35,7 +35,7 @@ impl<'a> OauthApi<'a> {
             true,
             &params.code_challenge_method,
         );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Get OAuth consent token
     ///
@@ -46,17 +46,19 @@ impl<'a> OauthApi<'a> {
     /// Parameters:
     /// - `consent_token`: OAuth consent token
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         consent_token: &str,
-    ) -> crate::Result<crate::types::ConsentTokenResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConsentTokenResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/oauth/consent/", &crate::encode_path(consent_token)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create OAuth grant
     ///
@@ -64,14 +66,16 @@ impl<'a> OauthApi<'a> {
     ///
     /// `POST /oauth/grants`
     #[inline]
-    pub async fn grants(
+    pub fn grants(
         &self,
         params: impl Into<OauthGrantsParams>,
-    ) -> crate::Result<crate::types::CreateGrantResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateGrantResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/grants");
         let params: OauthGrantsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Token introspection
     ///
@@ -79,14 +83,16 @@ impl<'a> OauthApi<'a> {
     ///
     /// `POST /oauth/introspect`
     #[inline]
-    pub async fn introspect(
+    pub fn introspect(
         &self,
         params: impl Into<OauthIntrospectParams>,
-    ) -> crate::Result<crate::types::IntrospectResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::IntrospectResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/introspect");
         let params: OauthIntrospectParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// JSON Web Key Set
     ///
@@ -94,9 +100,11 @@ impl<'a> OauthApi<'a> {
     ///
     /// `GET /oauth/jwks`
     #[inline]
-    pub async fn retrieve_jwks(&self) -> crate::Result<crate::types::JwkSet> {
+    pub fn retrieve_jwks(
+        &self,
+    ) -> impl std::future::Future<Output = crate::Result<crate::types::JwkSet>> + 'a {
         let req = self.client.request(reqwest::Method::GET, "/oauth/jwks");
-        req.send_json().await
+        req.send_json()
     }
     /// Dynamic client registration
     ///
@@ -104,14 +112,16 @@ impl<'a> OauthApi<'a> {
     ///
     /// `POST /oauth/register`
     #[inline]
-    pub async fn register(
+    pub fn register(
         &self,
         params: impl Into<OauthRegisterParams>,
-    ) -> crate::Result<crate::types::OAuthDynamicRegistrationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::OAuthDynamicRegistrationResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/register");
         let params: OauthRegisterParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// OAuth token endpoint
     ///
@@ -119,14 +129,16 @@ impl<'a> OauthApi<'a> {
     ///
     /// `POST /oauth/token`
     #[inline]
-    pub async fn token(
+    pub fn token(
         &self,
         params: impl Into<OauthTokenParams>,
-    ) -> crate::Result<crate::types::TokenResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TokenResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth/token");
         let params: OauthTokenParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`OauthApi::retrieve_authorize`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// `GET /oauth_clients`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: OauthClientsListParams,
-    ) -> crate::Result<OauthClientsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthClientsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/oauth_clients");
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
@@ -51,7 +53,7 @@ impl<'a> OauthClientsApi<'a> {
             true,
             &params.filter_client_id,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -112,14 +114,16 @@ impl<'a> OauthClientsApi<'a> {
     ///
     /// `POST /oauth_clients`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<OauthClientsCreateParams>,
-    ) -> crate::Result<OauthClientsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthClientsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/oauth_clients");
         let params: OauthClientsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get OAuth client
     ///
@@ -130,17 +134,19 @@ impl<'a> OauthClientsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth client ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<OauthClientsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthClientsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update OAuth client
     ///
@@ -151,11 +157,13 @@ impl<'a> OauthClientsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth client ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<OauthClientsUpdateParams>,
-    ) -> crate::Result<OauthClientsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthClientsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -164,7 +172,7 @@ impl<'a> OauthClientsApi<'a> {
             );
         let params: OauthClientsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete OAuth client
     ///
@@ -175,14 +183,17 @@ impl<'a> OauthClientsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth client ID
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/oauth_clients/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`OauthClientsApi::list`] other than path parameters.

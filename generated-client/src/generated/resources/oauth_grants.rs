@@ -13,14 +13,14 @@ impl<'a> OauthGrantsApi<'a> {
     ///
     /// `GET /oauth_grants`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: OauthGrantsListParams,
-    ) -> crate::Result<OauthGrantsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<OauthGrantsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/oauth_grants");
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,17 +84,19 @@ impl<'a> OauthGrantsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth grant ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<OauthGrantsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthGrantsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/oauth_grants/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Revoke OAuth grant
     ///
@@ -105,14 +107,19 @@ impl<'a> OauthGrantsApi<'a> {
     /// Parameters:
     /// - `id`: OAuth grant ID
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<OauthGrantsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<OauthGrantsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/oauth_grants/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`OauthGrantsApi::list`] other than path parameters.

@@ -25,13 +25,15 @@ impl<'a> OperatorConnectActionsApi<'a> {
     ///
     /// `POST /operator_connect/actions/refresh`
     #[inline]
-    pub async fn refresh(
+    pub fn refresh(
         &self,
-    ) -> crate::Result<OperatorConnectActionsRefreshResponse200> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OperatorConnectActionsRefreshResponse200>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::POST, "/operator_connect/actions/refresh");
-        req.send_json().await
+        req.send_json()
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

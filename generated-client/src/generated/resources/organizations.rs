@@ -30,10 +30,12 @@ impl<'a> OrganizationsUsersApi<'a> {
     ///
     /// `GET /organizations/users`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: OrganizationsUsersListParams,
-    ) -> crate::Result<OrganizationsUsersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OrganizationsUsersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/organizations/users");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -50,7 +52,7 @@ impl<'a> OrganizationsUsersApi<'a> {
             true,
             &params.include_groups,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -111,15 +113,17 @@ impl<'a> OrganizationsUsersApi<'a> {
     ///
     /// `GET /organizations/users/users_groups_report`
     #[inline]
-    pub async fn get_groups_report(
+    pub fn get_groups_report(
         &self,
         params: OrganizationsUsersGetGroupsReportParams,
-    ) -> crate::Result<OrganizationsUsersGetGroupsReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OrganizationsUsersGetGroupsReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/organizations/users/users_groups_report");
         req.header("Accept", &params.accept);
-        req.send_json().await
+        req.send_json()
     }
     /// Get organization user
     ///
@@ -130,11 +134,13 @@ impl<'a> OrganizationsUsersApi<'a> {
     /// Parameters:
     /// - `id`: Organization User ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: OrganizationsUsersRetrieveParams,
-    ) -> crate::Result<OrganizationsUsersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OrganizationsUsersRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -147,7 +153,7 @@ impl<'a> OrganizationsUsersApi<'a> {
             true,
             &params.include_groups,
         );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`OrganizationsUsersApi::list`] other than path parameters.
@@ -191,10 +197,12 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Organization User ID
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         &self,
         id: &str,
-    ) -> crate::Result<OrganizationsUsersActionsRemoveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OrganizationsUsersActionsRemoveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -202,7 +210,7 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
                 ["/organizations/users/", &crate::encode_path(id), "/actions/remove"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

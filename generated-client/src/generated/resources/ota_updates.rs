@@ -11,14 +11,14 @@ impl<'a> OtaUpdatesApi<'a> {
     ///
     /// `GET /ota_updates`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: OtaUpdatesListParams,
-    ) -> crate::Result<OtaUpdatesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<OtaUpdatesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/ota_updates");
         req.query("filter", crate::QueryStyle::Form, true, &params.filter);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +82,19 @@ impl<'a> OtaUpdatesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<OtaUpdatesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<OtaUpdatesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/ota_updates/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`OtaUpdatesApi::list`] other than path parameters.

@@ -13,17 +13,19 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// `GET /outbound_voice_profiles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: OutboundVoiceProfilesListParams,
-    ) -> crate::Result<OutboundVoiceProfilesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OutboundVoiceProfilesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/outbound_voice_profiles");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,16 +86,18 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     ///
     /// `POST /outbound_voice_profiles`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<OutboundVoiceProfilesCreateParams>,
-    ) -> crate::Result<OutboundVoiceProfilesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OutboundVoiceProfilesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/outbound_voice_profiles");
         let params: OutboundVoiceProfilesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve an outbound voice profile
     ///
@@ -104,17 +108,19 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<OutboundVoiceProfilesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OutboundVoiceProfilesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Updates an existing outbound voice profile.
     ///
@@ -123,11 +129,13 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<OutboundVoiceProfilesUpdateParams>,
-    ) -> crate::Result<OutboundVoiceProfilesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OutboundVoiceProfilesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -136,7 +144,7 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
             );
         let params: OutboundVoiceProfilesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an outbound voice profile
     ///
@@ -147,17 +155,19 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<OutboundVoiceProfilesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<OutboundVoiceProfilesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`OutboundVoiceProfilesApi::list`] other than path parameters.

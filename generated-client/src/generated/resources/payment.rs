@@ -16,16 +16,18 @@ impl<'a> PaymentApi<'a> {
     ///
     /// `POST /v2/payment/stored_payment_transactions`
     #[inline]
-    pub async fn create_stored_payment_transaction(
+    pub fn create_stored_payment_transaction(
         &self,
         params: impl Into<PaymentCreateStoredPaymentTransactionParams>,
-    ) -> crate::Result<crate::types::StoredPaymentTransactionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::StoredPaymentTransactionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/payment/stored_payment_transactions");
         let params: PaymentCreateStoredPaymentTransactionParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PaymentApi::create_stored_payment_transaction`] other than path parameters.
@@ -55,11 +57,15 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     ///
     /// `GET /payment/auto_recharge_prefs`
     #[inline]
-    pub async fn list(&self) -> crate::Result<PaymentAutoRechargePrefsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<PaymentAutoRechargePrefsListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/payment/auto_recharge_prefs");
-        req.send_json().await
+        req.send_json()
     }
     /// Update auto recharge preferences
     ///
@@ -67,16 +73,18 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     ///
     /// `PATCH /payment/auto_recharge_prefs`
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         params: impl Into<PaymentAutoRechargePrefsUpdateParams>,
-    ) -> crate::Result<PaymentAutoRechargePrefsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PaymentAutoRechargePrefsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs");
         let params: PaymentAutoRechargePrefsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PaymentAutoRechargePrefsApi::update`] other than path parameters.

@@ -23,17 +23,19 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     ///
     /// `GET /phone_number_blocks/jobs`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumberBlocksJobsListParams,
-    ) -> crate::Result<PhoneNumberBlocksJobsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumberBlocksJobsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/phone_number_blocks/jobs");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -94,10 +96,12 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     ///
     /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
     #[inline]
-    pub async fn delete_phone_number_block(
+    pub fn delete_phone_number_block(
         &self,
         params: impl Into<PhoneNumberBlocksJobsDeletePhoneNumberBlockParams>,
-    ) -> crate::Result<PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -106,7 +110,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
             );
         let params: PhoneNumberBlocksJobsDeletePhoneNumberBlockParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieves a phone number blocks job
     ///
@@ -115,17 +119,19 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the Phone Number Blocks Job.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumberBlocksJobsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumberBlocksJobsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_number_blocks/jobs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumberBlocksJobsApi::list`] other than path parameters.

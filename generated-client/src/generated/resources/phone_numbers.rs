@@ -41,10 +41,12 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// `GET /phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumbersListParams,
-    ) -> crate::Result<PhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
@@ -55,7 +57,7 @@ impl<'a> PhoneNumbersApi<'a> {
             true,
             &params.handle_messaging_profile_error,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -102,10 +104,12 @@ impl<'a> PhoneNumbersApi<'a> {
     ///
     /// `GET /phone_numbers/slim`
     #[inline]
-    pub async fn slim_list(
+    pub fn slim_list(
         &self,
         params: PhoneNumbersSlimListParams,
-    ) -> crate::Result<PhoneNumbersSlimListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersSlimListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/slim");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query(
@@ -117,7 +121,7 @@ impl<'a> PhoneNumbersApi<'a> {
         req.query("include_tags", crate::QueryStyle::Form, true, &params.include_tags);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::slim_list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -180,17 +184,19 @@ impl<'a> PhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumbersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a phone number
     ///
@@ -199,11 +205,13 @@ impl<'a> PhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PhoneNumbersUpdateParams>,
-    ) -> crate::Result<PhoneNumbersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -212,7 +220,7 @@ impl<'a> PhoneNumbersApi<'a> {
             );
         let params: PhoneNumbersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a phone number
     ///
@@ -221,14 +229,19 @@ impl<'a> PhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<PhoneNumbersDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/phone_numbers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersApi::list`] other than path parameters.
@@ -283,16 +296,18 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     ///
     /// `POST /phone_numbers/actions/verify_ownership`
     #[inline]
-    pub async fn verify_ownership(
+    pub fn verify_ownership(
         &self,
         params: impl Into<PhoneNumbersActionsVerifyOwnershipParams>,
-    ) -> crate::Result<PhoneNumbersActionsVerifyOwnershipResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersActionsVerifyOwnershipResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/phone_numbers/actions/verify_ownership");
         let params: PhoneNumbersActionsVerifyOwnershipParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Change the bundle status for a phone number (set to being in a bundle or remove from a bundle)
     ///
@@ -301,11 +316,13 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn change_bundle_status(
+    pub fn change_bundle_status(
         &self,
         id: &str,
         params: impl Into<PhoneNumbersActionsChangeBundleStatusParams>,
-    ) -> crate::Result<PhoneNumbersActionsChangeBundleStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersActionsChangeBundleStatusResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -319,7 +336,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
             );
         let params: PhoneNumbersActionsChangeBundleStatusParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Enable emergency for a phone number
     ///
@@ -328,11 +345,13 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn enable_emergency(
+    pub fn enable_emergency(
         &self,
         id: &str,
         params: impl Into<PhoneNumbersActionsEnableEmergencyParams>,
-    ) -> crate::Result<PhoneNumbersActionsEnableEmergencyResponse200> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersActionsEnableEmergencyResponse200>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -342,7 +361,7 @@ impl<'a> PhoneNumbersActionsApi<'a> {
             );
         let params: PhoneNumbersActionsEnableEmergencyParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersActionsApi::verify_ownership`] other than path parameters.
@@ -400,15 +419,17 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     ///
     /// `GET /phone_numbers/csv_downloads`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumbersCsvDownloadsListParams,
-    ) -> crate::Result<PhoneNumbersCsvDownloadsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersCsvDownloadsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/phone_numbers/csv_downloads");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -467,16 +488,18 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     ///
     /// `POST /phone_numbers/csv_downloads`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: PhoneNumbersCsvDownloadsCreateParams,
-    ) -> crate::Result<PhoneNumbersCsvDownloadsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersCsvDownloadsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/phone_numbers/csv_downloads");
         req.query("csv_format", crate::QueryStyle::Form, true, &params.csv_format);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a CSV download
     ///
@@ -485,17 +508,19 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the CSV download.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumbersCsvDownloadsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersCsvDownloadsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_numbers/csv_downloads/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersCsvDownloadsApi::list`] other than path parameters.
@@ -522,15 +547,17 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// `GET /phone_numbers/jobs`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumbersJobsListParams,
-    ) -> crate::Result<PhoneNumbersJobsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersJobsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/jobs");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -591,16 +618,18 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// `POST /phone_numbers/jobs/delete_phone_numbers`
     #[inline]
-    pub async fn delete_batch(
+    pub fn delete_batch(
         &self,
         params: impl Into<PhoneNumbersJobsDeleteBatchParams>,
-    ) -> crate::Result<PhoneNumbersJobsDeleteBatchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersJobsDeleteBatchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/phone_numbers/jobs/delete_phone_numbers");
         let params: PhoneNumbersJobsDeleteBatchParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update the emergency settings from a batch of numbers
     ///
@@ -608,10 +637,12 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// `POST /phone_numbers/jobs/update_emergency_settings`
     #[inline]
-    pub async fn update_emergency_settings_batch(
+    pub fn update_emergency_settings_batch(
         &self,
         params: impl Into<PhoneNumbersJobsUpdateEmergencySettingsBatchParams>,
-    ) -> crate::Result<PhoneNumbersJobsUpdateEmergencySettingsBatchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersJobsUpdateEmergencySettingsBatchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -620,7 +651,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
             );
         let params: PhoneNumbersJobsUpdateEmergencySettingsBatchParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update a batch of numbers
     ///
@@ -628,16 +659,18 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     ///
     /// `POST /phone_numbers/jobs/update_phone_numbers`
     #[inline]
-    pub async fn update_batch(
+    pub fn update_batch(
         &self,
         params: PhoneNumbersJobsUpdateBatchParams,
-    ) -> crate::Result<PhoneNumbersJobsUpdateBatchResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersJobsUpdateBatchResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/phone_numbers/jobs/update_phone_numbers");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a phone numbers job
     ///
@@ -646,17 +679,19 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the Phone Numbers Job.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumbersJobsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersJobsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_numbers/jobs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersJobsApi::list`] other than path parameters.
@@ -726,10 +761,12 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     ///
     /// `GET /phone_numbers/messaging`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumbersMessagingListParams,
-    ) -> crate::Result<PhoneNumbersMessagingListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersMessagingListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/phone_numbers/messaging");
@@ -759,7 +796,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
             true,
             &params.sort_phone_number,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -809,17 +846,19 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the type of resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumbersMessagingRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersMessagingRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update the messaging profile and/or messaging product of a phone number
     ///
@@ -828,11 +867,13 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     /// Parameters:
     /// - `id`: The phone number to update.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PhoneNumbersMessagingUpdateParams>,
-    ) -> crate::Result<PhoneNumbersMessagingUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersMessagingUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -841,7 +882,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
             );
         let params: PhoneNumbersMessagingUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersMessagingApi::list`] other than path parameters.
@@ -887,15 +928,17 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     ///
     /// `GET /phone_numbers/voice`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PhoneNumbersVoiceListParams,
-    ) -> crate::Result<PhoneNumbersVoiceListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoiceListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/voice");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -957,17 +1000,19 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PhoneNumbersVoiceRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoiceRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a phone number with voice settings
     ///
@@ -976,11 +1021,13 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PhoneNumbersVoiceUpdateParams>,
-    ) -> crate::Result<PhoneNumbersVoiceUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoiceUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -989,7 +1036,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
             );
         let params: PhoneNumbersVoiceUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersVoiceApi::list`] other than path parameters.
@@ -1032,10 +1079,12 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number_id: &str,
-    ) -> crate::Result<PhoneNumbersVoicemailRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoicemailRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1043,7 +1092,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
                 ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create voicemail
     ///
@@ -1054,11 +1103,13 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         phone_number_id: &str,
         params: impl Into<PhoneNumbersVoicemailCreateParams>,
-    ) -> crate::Result<PhoneNumbersVoicemailCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoicemailCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1068,7 +1119,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
             );
         let params: PhoneNumbersVoicemailCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update voicemail
     ///
@@ -1079,11 +1130,13 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     /// Parameters:
     /// - `phone_number_id`: The ID of the phone number.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         phone_number_id: &str,
         params: impl Into<PhoneNumbersVoicemailUpdateParams>,
-    ) -> crate::Result<PhoneNumbersVoicemailUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersVoicemailUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1093,7 +1146,7 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
             );
         let params: PhoneNumbersVoicemailUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersVoicemailApi::create`] other than path parameters.

@@ -11,15 +11,17 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
     ///
     /// `GET /phone_numbers_regulatory_requirements`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: PhoneNumbersRegulatoryRequirementsRetrieveParams,
-    ) -> crate::Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] other than path parameters.

@@ -13,14 +13,16 @@ impl<'a> PortabilityChecksApi<'a> {
     ///
     /// `POST /portability_checks`
     #[inline]
-    pub async fn run(
+    pub fn run(
         &self,
         params: impl Into<PortabilityChecksRunParams>,
-    ) -> crate::Result<PortabilityChecksRunResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortabilityChecksRunResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/portability_checks");
         let params: PortabilityChecksRunParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortabilityChecksApi::run`] other than path parameters.

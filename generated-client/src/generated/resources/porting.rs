@@ -28,11 +28,13 @@ impl<'a> PortingApi<'a> {
     ///
     /// `GET /porting/uk_carriers`
     #[inline]
-    pub async fn list_uk_carriers(
+    pub fn list_uk_carriers(
         &self,
-    ) -> crate::Result<PortingListUkCarriersResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingListUkCarriersResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/porting/uk_carriers");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `porting.events`.
@@ -47,14 +49,16 @@ impl<'a> PortingEventsApi<'a> {
     ///
     /// `GET /porting/events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingEventsListParams,
-    ) -> crate::Result<PortingEventsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingEventsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/porting/events");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -118,17 +122,19 @@ impl<'a> PortingEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the porting event.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PortingEventsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingEventsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/porting/events/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Republish a porting event
     ///
@@ -139,14 +145,17 @@ impl<'a> PortingEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the porting event.
     #[inline]
-    pub async fn republish(&self, id: &str) -> crate::Result<()> {
+    pub fn republish(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/porting/events/", &crate::encode_path(id), "/republish"].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`PortingEventsApi::list`] other than path parameters.
@@ -169,15 +178,17 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// `GET /porting/loa_configurations`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingLoaConfigurationsListParams,
-    ) -> crate::Result<PortingLoaConfigurationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingLoaConfigurationsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/porting/loa_configurations");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -238,16 +249,18 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// `POST /porting/loa_configurations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PortingLoaConfigurationsCreateParams>,
-    ) -> crate::Result<PortingLoaConfigurationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingLoaConfigurationsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/porting/loa_configurations");
         let params: PortingLoaConfigurationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Preview the LOA configuration parameters
     ///
@@ -255,16 +268,16 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     ///
     /// `POST /porting/loa_configurations/preview`
     #[inline]
-    pub async fn preview(
+    pub fn preview(
         &self,
         params: impl Into<PortingLoaConfigurationsPreviewParams>,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/porting/loa_configurations/preview");
         let params: PortingLoaConfigurationsPreviewParams = params.into();
         req.json(&params.body);
-        req.send_download().await
+        req.send_download()
     }
     /// Retrieve a LOA configuration
     ///
@@ -275,17 +288,19 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PortingLoaConfigurationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingLoaConfigurationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a LOA configuration
     ///
@@ -296,11 +311,13 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PortingLoaConfigurationsUpdateParams>,
-    ) -> crate::Result<PortingLoaConfigurationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingLoaConfigurationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -309,7 +326,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             );
         let params: PortingLoaConfigurationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a LOA configuration
     ///
@@ -320,14 +337,17 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Preview a LOA configuration
     ///
@@ -338,10 +358,10 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub async fn preview_loa_configuration(
+    pub fn preview_loa_configuration(
         &self,
         id: &str,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let req = self
             .client
             .request(
@@ -349,7 +369,7 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
                 ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
                     .concat(),
             );
-        req.send_download().await
+        req.send_download()
     }
 }
 /// Inputs of [`PortingLoaConfigurationsApi::list`] other than path parameters.
@@ -413,14 +433,16 @@ impl<'a> PortingReportsApi<'a> {
     ///
     /// `GET /porting/reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingReportsListParams,
-    ) -> crate::Result<PortingReportsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingReportsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/porting/reports");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -481,14 +503,16 @@ impl<'a> PortingReportsApi<'a> {
     ///
     /// `POST /porting/reports`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PortingReportsCreateParams>,
-    ) -> crate::Result<PortingReportsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingReportsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/porting/reports");
         let params: PortingReportsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a report
     ///
@@ -499,17 +523,19 @@ impl<'a> PortingReportsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a report.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PortingReportsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingReportsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/porting/reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingReportsApi::list`] other than path parameters.

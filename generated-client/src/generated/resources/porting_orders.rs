@@ -67,10 +67,12 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// `GET /porting_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingOrdersListParams,
-    ) -> crate::Result<PortingOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/porting_orders");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query(
@@ -81,7 +83,7 @@ impl<'a> PortingOrdersApi<'a> {
         );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -142,14 +144,16 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// `POST /porting_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PortingOrdersCreateParams>,
-    ) -> crate::Result<PortingOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/porting_orders");
         let params: PortingOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List all exception types
     ///
@@ -157,13 +161,15 @@ impl<'a> PortingOrdersApi<'a> {
     ///
     /// `GET /porting_orders/exception_types`
     #[inline]
-    pub async fn retrieve_exception_types(
+    pub fn retrieve_exception_types(
         &self,
-    ) -> crate::Result<PortingOrdersRetrieveExceptionTypesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersRetrieveExceptionTypesResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/porting_orders/exception_types");
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a porting order
     ///
@@ -174,11 +180,13 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: PortingOrdersRetrieveParams,
-    ) -> crate::Result<PortingOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -191,7 +199,7 @@ impl<'a> PortingOrdersApi<'a> {
             true,
             &params.include_phone_numbers,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Edit a porting order
     ///
@@ -206,11 +214,13 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PortingOrdersUpdateParams>,
-    ) -> crate::Result<PortingOrdersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -219,7 +229,7 @@ impl<'a> PortingOrdersApi<'a> {
             );
         let params: PortingOrdersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a porting order
     ///
@@ -230,14 +240,17 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/porting_orders/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// List allowed FOC dates
     ///
@@ -248,10 +261,12 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn retrieve_allowed_foc_windows(
+    pub fn retrieve_allowed_foc_windows(
         &self,
         id: &str,
-    ) -> crate::Result<PortingOrdersRetrieveAllowedFocWindowsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersRetrieveAllowedFocWindowsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -259,7 +274,7 @@ impl<'a> PortingOrdersApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Download a porting order loa template
     ///
@@ -268,11 +283,11 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn retrieve_loa_template(
+    pub fn retrieve_loa_template(
         &self,
         id: &str,
         params: PortingOrdersRetrieveLoaTemplateParams,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(
@@ -285,7 +300,7 @@ impl<'a> PortingOrdersApi<'a> {
             true,
             &params.loa_configuration_id,
         );
-        req.send_download().await
+        req.send_download()
     }
     /// List porting order requirements
     ///
@@ -296,11 +311,13 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn retrieve_requirements(
+    pub fn retrieve_requirements(
         &self,
         id: &str,
         params: PortingOrdersRetrieveRequirementsParams,
-    ) -> crate::Result<PortingOrdersRetrieveRequirementsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersRetrieveRequirementsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -308,7 +325,7 @@ impl<'a> PortingOrdersApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/requirements"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_requirements`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -374,17 +391,19 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn retrieve_sub_request(
+    pub fn retrieve_sub_request(
         &self,
         id: &str,
-    ) -> crate::Result<PortingOrdersRetrieveSubRequestResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersRetrieveSubRequestResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/porting_orders/", &crate::encode_path(id), "/sub_request"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersApi::list`] other than path parameters.
@@ -456,11 +475,13 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: The ID of the porting order
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         porting_order_id: &str,
         params: PortingOrdersActionRequirementsListParams,
-    ) -> crate::Result<PortingOrdersActionRequirementsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionRequirementsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -475,7 +496,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -544,12 +565,14 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     /// - `porting_order_id`: The ID of the porting order
     /// - `id`: The ID of the action requirement
     #[inline]
-    pub async fn initiate(
+    pub fn initiate(
         &self,
         porting_order_id: &str,
         id: &str,
         params: impl Into<PortingOrdersActionRequirementsInitiateParams>,
-    ) -> crate::Result<PortingOrdersActionRequirementsInitiateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionRequirementsInitiateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -565,7 +588,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
             );
         let params: PortingOrdersActionRequirementsInitiateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersActionRequirementsApi::list`] other than path parameters.
@@ -608,10 +631,12 @@ impl<'a> PortingOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn activate(
+    pub fn activate(
         &self,
         id: &str,
-    ) -> crate::Result<PortingOrdersActionsActivateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionsActivateResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -619,7 +644,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/actions/activate"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel a porting order
     ///
@@ -628,17 +653,19 @@ impl<'a> PortingOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         id: &str,
-    ) -> crate::Result<PortingOrdersActionsCancelResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionsCancelResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/porting_orders/", &crate::encode_path(id), "/actions/cancel"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Submit a porting order.
     ///
@@ -649,10 +676,12 @@ impl<'a> PortingOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn confirm(
+    pub fn confirm(
         &self,
         id: &str,
-    ) -> crate::Result<PortingOrdersActionsConfirmResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionsConfirmResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -660,7 +689,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/actions/confirm"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Share a porting order
     ///
@@ -671,11 +700,13 @@ impl<'a> PortingOrdersActionsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn share(
+    pub fn share(
         &self,
         id: &str,
         params: impl Into<PortingOrdersActionsShareParams>,
-    ) -> crate::Result<PortingOrdersActionsShareResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActionsShareResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -684,7 +715,7 @@ impl<'a> PortingOrdersActionsApi<'a> {
             );
         let params: PortingOrdersActionsShareParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersActionsApi::share`] other than path parameters.
@@ -716,11 +747,13 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: PortingOrdersActivationJobsListParams,
-    ) -> crate::Result<PortingOrdersActivationJobsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActivationJobsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -729,7 +762,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                     .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -798,11 +831,13 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         activation_job_id: &str,
-    ) -> crate::Result<PortingOrdersActivationJobsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActivationJobsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -815,7 +850,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a porting activation job
     ///
@@ -827,12 +862,14 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     /// - `id`: Porting Order id
     /// - `activation_job_id`: Activation Job Identifier
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         activation_job_id: &str,
         params: impl Into<PortingOrdersActivationJobsUpdateParams>,
-    ) -> crate::Result<PortingOrdersActivationJobsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersActivationJobsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -847,7 +884,7 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
             );
         let params: PortingOrdersActivationJobsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersActivationJobsApi::list`] other than path parameters.
@@ -886,11 +923,13 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: PortingOrdersAdditionalDocumentsListParams,
-    ) -> crate::Result<PortingOrdersAdditionalDocumentsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersAdditionalDocumentsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -901,7 +940,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -969,11 +1008,13 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<PortingOrdersAdditionalDocumentsCreateParams>,
-    ) -> crate::Result<PortingOrdersAdditionalDocumentsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersAdditionalDocumentsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -983,7 +1024,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
             );
         let params: PortingOrdersAdditionalDocumentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an additional document
     ///
@@ -995,11 +1036,11 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     /// - `id`: Porting Order id
     /// - `additional_document_id`: Additional document identification.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
         additional_document_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1012,7 +1053,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`PortingOrdersAdditionalDocumentsApi::list`] other than path parameters.
@@ -1055,11 +1096,13 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone numbers
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         porting_order_id: &str,
         params: PortingOrdersAssociatedPhoneNumbersListParams,
-    ) -> crate::Result<PortingOrdersAssociatedPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1074,7 +1117,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1142,11 +1185,13 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         porting_order_id: &str,
         params: impl Into<PortingOrdersAssociatedPhoneNumbersCreateParams>,
-    ) -> crate::Result<PortingOrdersAssociatedPhoneNumbersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1160,7 +1205,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
             );
         let params: PortingOrdersAssociatedPhoneNumbersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete an associated phone number
     ///
@@ -1172,11 +1217,13 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
     /// - `id`: Identifies the associated phone number to be deleted
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         porting_order_id: &str,
         id: &str,
-    ) -> crate::Result<PortingOrdersAssociatedPhoneNumbersDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1189,7 +1236,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::list`] other than path parameters.
@@ -1232,11 +1279,13 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: PortingOrdersCommentsListParams,
-    ) -> crate::Result<PortingOrdersCommentsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersCommentsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1244,7 +1293,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
                 ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1312,11 +1361,13 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<PortingOrdersCommentsCreateParams>,
-    ) -> crate::Result<PortingOrdersCommentsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersCommentsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1325,7 +1376,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
             );
         let params: PortingOrdersCommentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersCommentsApi::list`] other than path parameters.
@@ -1364,11 +1415,13 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number blocks
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         porting_order_id: &str,
         params: PortingOrdersPhoneNumberBlocksListParams,
-    ) -> crate::Result<PortingOrdersPhoneNumberBlocksListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberBlocksListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1383,7 +1436,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1451,11 +1504,13 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         porting_order_id: &str,
         params: impl Into<PortingOrdersPhoneNumberBlocksCreateParams>,
-    ) -> crate::Result<PortingOrdersPhoneNumberBlocksCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberBlocksCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1469,7 +1524,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
             );
         let params: PortingOrdersPhoneNumberBlocksCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a phone number block
     ///
@@ -1481,11 +1536,13 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
     /// - `id`: Identifies the phone number block to be deleted
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         porting_order_id: &str,
         id: &str,
-    ) -> crate::Result<PortingOrdersPhoneNumberBlocksDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberBlocksDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1498,7 +1555,7 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersPhoneNumberBlocksApi::list`] other than path parameters.
@@ -1538,10 +1595,12 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     ///
     /// `GET /porting_orders/phone_number_configurations`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingOrdersPhoneNumberConfigurationsListParams,
-    ) -> crate::Result<PortingOrdersPhoneNumberConfigurationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberConfigurationsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1551,7 +1610,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1612,10 +1671,12 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     ///
     /// `POST /porting_orders/phone_number_configurations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PortingOrdersPhoneNumberConfigurationsCreateParams>,
-    ) -> crate::Result<PortingOrdersPhoneNumberConfigurationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberConfigurationsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1624,7 +1685,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
             );
         let params: PortingOrdersPhoneNumberConfigurationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::list`] other than path parameters.
@@ -1667,11 +1728,13 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extensions
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         porting_order_id: &str,
         params: PortingOrdersPhoneNumberExtensionsListParams,
-    ) -> crate::Result<PortingOrdersPhoneNumberExtensionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberExtensionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1686,7 +1749,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1754,11 +1817,13 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     /// Parameters:
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         porting_order_id: &str,
         params: impl Into<PortingOrdersPhoneNumberExtensionsCreateParams>,
-    ) -> crate::Result<PortingOrdersPhoneNumberExtensionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberExtensionsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1772,7 +1837,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
             );
         let params: PortingOrdersPhoneNumberExtensionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a phone number extension
     ///
@@ -1784,11 +1849,13 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
     /// - `id`: Identifies the phone number extension to be deleted
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         porting_order_id: &str,
         id: &str,
-    ) -> crate::Result<PortingOrdersPhoneNumberExtensionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersPhoneNumberExtensionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1801,7 +1868,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::list`] other than path parameters.
@@ -1844,11 +1911,13 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: PortingOrdersVerificationCodesListParams,
-    ) -> crate::Result<PortingOrdersVerificationCodesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersVerificationCodesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1859,7 +1928,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -1927,11 +1996,11 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn send(
+    pub fn send(
         &self,
         id: &str,
         params: impl Into<PortingOrdersVerificationCodesSendParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -1943,7 +2012,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_empty().await
+        req.send_empty()
     }
     /// Verify the verification code for a list of phone numbers
     ///
@@ -1954,11 +2023,13 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         &self,
         id: &str,
         params: impl Into<PortingOrdersVerificationCodesVerifyParams>,
-    ) -> crate::Result<PortingOrdersVerificationCodesVerifyResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingOrdersVerificationCodesVerifyResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1972,7 +2043,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
             );
         let params: PortingOrdersVerificationCodesVerifyParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortingOrdersVerificationCodesApi::list`] other than path parameters.

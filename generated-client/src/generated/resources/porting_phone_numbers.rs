@@ -13,16 +13,18 @@ impl<'a> PortingPhoneNumbersApi<'a> {
     ///
     /// `GET /porting_phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortingPhoneNumbersListParams,
-    ) -> crate::Result<PortingPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortingPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/porting_phone_numbers");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

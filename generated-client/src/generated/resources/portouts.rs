@@ -33,14 +33,14 @@ impl<'a> PortoutsApi<'a> {
     ///
     /// `GET /portouts`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortoutsListParams,
-    ) -> crate::Result<PortoutsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<PortoutsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/portouts");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,11 +86,13 @@ impl<'a> PortoutsApi<'a> {
     /// Parameters:
     /// - `portout_id`: Identifies a port out order.
     #[inline]
-    pub async fn list_rejection_codes(
+    pub fn list_rejection_codes(
         &self,
         portout_id: &str,
         params: PortoutsListRejectionCodesParams,
-    ) -> crate::Result<PortoutsListRejectionCodesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsListRejectionCodesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -98,7 +100,7 @@ impl<'a> PortoutsApi<'a> {
                 ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a portout request
     ///
@@ -109,14 +111,19 @@ impl<'a> PortoutsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<PortoutsRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/portouts/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Status
     ///
@@ -128,12 +135,14 @@ impl<'a> PortoutsApi<'a> {
     /// - `id`: Portout id
     /// - `status`: Updated portout status
     #[inline]
-    pub async fn update_status(
+    pub fn update_status(
         &self,
         id: &str,
         status: &str,
         params: impl Into<PortoutsUpdateStatusParams>,
-    ) -> crate::Result<PortoutsUpdateStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsUpdateStatusResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -143,7 +152,7 @@ impl<'a> PortoutsApi<'a> {
             );
         let params: PortoutsUpdateStatusParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortoutsApi::list`] other than path parameters.
@@ -187,14 +196,19 @@ impl<'a> PortoutsCommentsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub async fn list(&self, id: &str) -> crate::Result<PortoutsCommentsListResponse> {
+    pub fn list(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsCommentsListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a comment on a portout request
     ///
@@ -205,11 +219,13 @@ impl<'a> PortoutsCommentsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<PortoutsCommentsCreateParams>,
-    ) -> crate::Result<PortoutsCommentsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsCommentsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -218,7 +234,7 @@ impl<'a> PortoutsCommentsApi<'a> {
             );
         let params: PortoutsCommentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortoutsCommentsApi::create`] other than path parameters.
@@ -247,14 +263,16 @@ impl<'a> PortoutsEventsApi<'a> {
     ///
     /// `GET /portouts/events`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortoutsEventsListParams,
-    ) -> crate::Result<PortoutsEventsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsEventsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/portouts/events");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -318,17 +336,19 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the port-out event.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PortoutsEventsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsEventsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/portouts/events/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Republish a port-out event
     ///
@@ -339,14 +359,17 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the port-out event.
     #[inline]
-    pub async fn republish(&self, id: &str) -> crate::Result<()> {
+    pub fn republish(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/portouts/events/", &crate::encode_path(id), "/republish"].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`PortoutsEventsApi::list`] other than path parameters.
@@ -369,14 +392,16 @@ impl<'a> PortoutsReportsApi<'a> {
     ///
     /// `GET /portouts/reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PortoutsReportsListParams,
-    ) -> crate::Result<PortoutsReportsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsReportsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/portouts/reports");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -437,14 +462,16 @@ impl<'a> PortoutsReportsApi<'a> {
     ///
     /// `POST /portouts/reports`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PortoutsReportsCreateParams>,
-    ) -> crate::Result<PortoutsReportsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsReportsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/portouts/reports");
         let params: PortoutsReportsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a report
     ///
@@ -455,17 +482,19 @@ impl<'a> PortoutsReportsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a report.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PortoutsReportsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsReportsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/portouts/reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortoutsReportsApi::list`] other than path parameters.
@@ -505,17 +534,19 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
-    ) -> crate::Result<PortoutsSupportingDocumentsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsSupportingDocumentsListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create a list of supporting documents on a portout request
     ///
@@ -526,11 +557,13 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<PortoutsSupportingDocumentsCreateParams>,
-    ) -> crate::Result<PortoutsSupportingDocumentsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PortoutsSupportingDocumentsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -539,7 +572,7 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
             );
         let params: PortoutsSupportingDocumentsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PortoutsSupportingDocumentsApi::create`] other than path parameters.

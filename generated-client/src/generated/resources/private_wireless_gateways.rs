@@ -13,10 +13,12 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// `GET /private_wireless_gateways`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PrivateWirelessGatewaysListParams,
-    ) -> crate::Result<PrivateWirelessGatewaysListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PrivateWirelessGatewaysListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/private_wireless_gateways");
@@ -47,7 +49,7 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
             true,
             &params.filter_updated_at,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -108,16 +110,18 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     ///
     /// `POST /private_wireless_gateways`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PrivateWirelessGatewaysCreateParams>,
-    ) -> crate::Result<PrivateWirelessGatewaysCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PrivateWirelessGatewaysCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/private_wireless_gateways");
         let params: PrivateWirelessGatewaysCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a Private Wireless Gateway
     ///
@@ -128,17 +132,19 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PrivateWirelessGatewaysRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PrivateWirelessGatewaysRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Private Wireless Gateway
     ///
@@ -149,17 +155,19 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the private wireless gateway.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<PrivateWirelessGatewaysDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PrivateWirelessGatewaysDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PrivateWirelessGatewaysApi::list`] other than path parameters.

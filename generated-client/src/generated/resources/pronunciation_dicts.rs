@@ -13,14 +13,16 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// `GET /pronunciation_dicts`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PronunciationDictsListParams,
-    ) -> crate::Result<crate::types::PronunciationDictListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PronunciationDictListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/pronunciation_dicts");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,14 +88,16 @@ impl<'a> PronunciationDictsApi<'a> {
     ///
     /// `POST /pronunciation_dicts`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PronunciationDictsCreateParams>,
-    ) -> crate::Result<crate::types::PronunciationDictResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PronunciationDictResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/pronunciation_dicts");
         let params: PronunciationDictsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a pronunciation dictionary
     ///
@@ -104,17 +108,19 @@ impl<'a> PronunciationDictsApi<'a> {
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::PronunciationDictResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PronunciationDictResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a pronunciation dictionary
     ///
@@ -125,11 +131,13 @@ impl<'a> PronunciationDictsApi<'a> {
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<PronunciationDictsUpdateParams>,
-    ) -> crate::Result<crate::types::PronunciationDictResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PronunciationDictResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -138,7 +146,7 @@ impl<'a> PronunciationDictsApi<'a> {
             );
         let params: PronunciationDictsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a pronunciation dictionary
     ///
@@ -149,14 +157,17 @@ impl<'a> PronunciationDictsApi<'a> {
     /// Parameters:
     /// - `id`: The UUID of the pronunciation dictionary.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`PronunciationDictsApi::list`] other than path parameters.

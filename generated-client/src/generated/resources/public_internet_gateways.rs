@@ -13,16 +13,18 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     ///
     /// `GET /public_internet_gateways`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: PublicInternetGatewaysListParams,
-    ) -> crate::Result<PublicInternetGatewaysListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PublicInternetGatewaysListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/public_internet_gateways");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,16 +85,18 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     ///
     /// `POST /public_internet_gateways`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<PublicInternetGatewaysCreateParams>,
-    ) -> crate::Result<PublicInternetGatewaysCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PublicInternetGatewaysCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/public_internet_gateways");
         let params: PublicInternetGatewaysCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Public Internet Gateway
     ///
@@ -103,17 +107,19 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<PublicInternetGatewaysRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PublicInternetGatewaysRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Public Internet Gateway
     ///
@@ -124,17 +130,19 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<PublicInternetGatewaysDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<PublicInternetGatewaysDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`PublicInternetGatewaysApi::list`] other than path parameters.

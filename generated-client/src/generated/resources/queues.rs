@@ -18,14 +18,14 @@ impl<'a> QueuesApi<'a> {
     ///
     /// `GET /queues`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: QueuesListParams,
-    ) -> crate::Result<QueuesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<QueuesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/queues");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -86,16 +86,16 @@ impl<'a> QueuesApi<'a> {
     ///
     /// `POST /queues`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<QueuesCreateParams>,
-    ) -> crate::Result<QueuesCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<QueuesCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/queues");
         let params: QueuesCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a call queue
     ///
@@ -106,17 +106,17 @@ impl<'a> QueuesApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         queue_name: &str,
-    ) -> crate::Result<QueuesRetrieveResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<QueuesRetrieveResponse>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a queue
     ///
@@ -127,11 +127,11 @@ impl<'a> QueuesApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         queue_name: &str,
         params: impl Into<QueuesUpdateParams>,
-    ) -> crate::Result<QueuesUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<QueuesUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -142,7 +142,7 @@ impl<'a> QueuesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a queue
     ///
@@ -153,14 +153,17 @@ impl<'a> QueuesApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     #[inline]
-    pub async fn delete(&self, queue_name: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        queue_name: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/queues/", &crate::encode_path(queue_name)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`QueuesApi::list`] other than path parameters.
@@ -214,11 +217,11 @@ impl<'a> QueuesCallsApi<'a> {
     /// Parameters:
     /// - `queue_name`: Uniquely identifies the queue by name
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         queue_name: &str,
         params: QueuesCallsListParams,
-    ) -> crate::Result<QueuesCallsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<QueuesCallsListResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -226,7 +229,7 @@ impl<'a> QueuesCallsApi<'a> {
                 ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -295,11 +298,13 @@ impl<'a> QueuesCallsApi<'a> {
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         queue_name: &str,
         call_control_id: &str,
-    ) -> crate::Result<QueuesCallsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<QueuesCallsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -312,7 +317,7 @@ impl<'a> QueuesCallsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update queued call
     ///
@@ -324,12 +329,12 @@ impl<'a> QueuesCallsApi<'a> {
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         queue_name: &str,
         call_control_id: &str,
         params: impl Into<QueuesCallsUpdateParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -344,7 +349,7 @@ impl<'a> QueuesCallsApi<'a> {
             );
         let params: QueuesCallsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
     /// Force remove a call from a queue
     ///
@@ -356,11 +361,11 @@ impl<'a> QueuesCallsApi<'a> {
     /// - `queue_name`: Uniquely identifies the queue by name
     /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         &self,
         queue_name: &str,
         call_control_id: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -373,7 +378,7 @@ impl<'a> QueuesCallsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`QueuesCallsApi::list`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     ///
     /// `GET /recording_transcriptions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RecordingTranscriptionsListParams,
-    ) -> crate::Result<RecordingTranscriptionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RecordingTranscriptionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/recording_transcriptions");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -68,10 +70,12 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         recording_transcription_id: &str,
-    ) -> crate::Result<RecordingTranscriptionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RecordingTranscriptionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -82,7 +86,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a recording transcription
     ///
@@ -93,10 +97,12 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     /// Parameters:
     /// - `recording_transcription_id`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         recording_transcription_id: &str,
-    ) -> crate::Result<RecordingTranscriptionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RecordingTranscriptionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -107,7 +113,7 @@ impl<'a> RecordingTranscriptionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RecordingTranscriptionsApi::list`] other than path parameters.

@@ -18,14 +18,14 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// `GET /recordings`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RecordingsListParams,
-    ) -> crate::Result<RecordingsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<RecordingsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/recordings");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -89,17 +89,19 @@ impl<'a> RecordingsApi<'a> {
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         recording_id: &str,
-    ) -> crate::Result<crate::types::RecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RecordingResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/recordings/", &crate::encode_path(recording_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a call recording
     ///
@@ -110,17 +112,19 @@ impl<'a> RecordingsApi<'a> {
     /// Parameters:
     /// - `recording_id`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         recording_id: &str,
-    ) -> crate::Result<crate::types::RecordingResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RecordingResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/recordings/", &crate::encode_path(recording_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RecordingsApi::list`] other than path parameters.
@@ -143,16 +147,18 @@ impl<'a> RecordingsActionsApi<'a> {
     ///
     /// `POST /recordings/actions/delete`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         params: impl Into<RecordingsActionsDeleteParams>,
-    ) -> crate::Result<RecordingsActionsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RecordingsActionsDeleteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/recordings/actions/delete");
         let params: RecordingsActionsDeleteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RecordingsActionsApi::delete`] other than path parameters.

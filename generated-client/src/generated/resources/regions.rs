@@ -13,9 +13,11 @@ impl<'a> RegionsApi<'a> {
     ///
     /// `GET /regions`
     #[inline]
-    pub async fn list(&self) -> crate::Result<RegionsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<Output = crate::Result<RegionsListResponse>> + 'a {
         let req = self.client.request(reqwest::Method::GET, "/regions");
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type RegionsListResponse = crate::Data<Vec<crate::types::NetappsRegion>>;

@@ -11,15 +11,17 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     ///
     /// `GET /regulatory_requirements`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: RegulatoryRequirementsRetrieveParams,
-    ) -> crate::Result<RegulatoryRequirementsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RegulatoryRequirementsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/regulatory_requirements");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RegulatoryRequirementsApi::retrieve`] other than path parameters.

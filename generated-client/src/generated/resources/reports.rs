@@ -21,10 +21,12 @@ impl<'a> ReportsApi<'a> {
     ///
     /// `GET /reports/mdrs`
     #[inline]
-    pub async fn list_mdrs(
+    pub fn list_mdrs(
         &self,
         params: ReportsListMdrsParams,
-    ) -> crate::Result<crate::types::MdrGetDetailResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetDetailResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/reports/mdrs");
         req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
         req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
@@ -35,7 +37,7 @@ impl<'a> ReportsApi<'a> {
         req.query("cli", crate::QueryStyle::Form, true, &params.cli);
         req.query("status", crate::QueryStyle::Form, true, &params.status);
         req.query("message_type", crate::QueryStyle::Form, true, &params.message_type);
-        req.send_json().await
+        req.send_json()
     }
     /// Fetches all Wdr records
     ///
@@ -43,10 +45,12 @@ impl<'a> ReportsApi<'a> {
     ///
     /// `GET /reports/wdrs`
     #[inline]
-    pub async fn list_wdrs(
+    pub fn list_wdrs(
         &self,
         params: ReportsListWdrsParams,
-    ) -> crate::Result<crate::types::ExternalWdrGetDetailResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ExternalWdrGetDetailResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/reports/wdrs");
         req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
         req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
@@ -65,7 +69,7 @@ impl<'a> ReportsApi<'a> {
         req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_wdrs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -186,10 +190,12 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
     ///
     /// `GET /reports/cdr_usage_reports/sync`
     #[inline]
-    pub async fn fetch_sync(
+    pub fn fetch_sync(
         &self,
         params: ReportsCdrUsageReportsFetchSyncParams,
-    ) -> crate::Result<crate::types::CdrGetSyncUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CdrGetSyncUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/reports/cdr_usage_reports/sync");
@@ -208,7 +214,7 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
             &params.product_breakdown,
         );
         req.query("connections", crate::QueryStyle::Form, true, &params.connections);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] other than path parameters.
@@ -252,15 +258,17 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// `GET /reports/mdr_usage_reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ReportsMdrUsageReportsListParams,
-    ) -> crate::Result<crate::types::MdrGetUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetUsageReportsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/reports/mdr_usage_reports");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -323,16 +331,18 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// `POST /reports/mdr_usage_reports`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<ReportsMdrUsageReportsCreateParams>,
-    ) -> crate::Result<crate::types::MdrPostUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrPostUsageReportsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/reports/mdr_usage_reports");
         let params: ReportsMdrUsageReportsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Generate and fetch MDR Usage Report
     ///
@@ -340,10 +350,12 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     ///
     /// `GET /reports/mdr_usage_reports/sync`
     #[inline]
-    pub async fn fetch_sync(
+    pub fn fetch_sync(
         &self,
         params: ReportsMdrUsageReportsFetchSyncParams,
-    ) -> crate::Result<crate::types::MdrGetSyncUsageReportResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetSyncUsageReportResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync");
@@ -356,7 +368,7 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
             &params.aggregation_type,
         );
         req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve messaging report
     ///
@@ -367,17 +379,19 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrGetUsageReportsByIdResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrGetUsageReportsByIdResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete MDR Usage Report
     ///
@@ -388,17 +402,19 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::MdrDeleteUsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MdrDeleteUsageReportsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ReportsMdrUsageReportsApi::list`] other than path parameters.

@@ -25,10 +25,12 @@ impl<'a> ReputationNumbersApi<'a> {
     ///
     /// `GET /reputation/numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ReputationNumbersListParams,
-    ) -> crate::Result<crate::types::ReputationPhoneNumberListWithReputation> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReputationPhoneNumberListWithReputation>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/reputation/numbers");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -50,7 +52,7 @@ impl<'a> ReputationNumbersApi<'a> {
             true,
             &params.filter_phone_number_eq,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -100,11 +102,13 @@ impl<'a> ReputationNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
         params: ReputationNumbersRetrieveParams,
-    ) -> crate::Result<crate::types::ReputationPhoneNumberWithReputation> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ReputationPhoneNumberWithReputation>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -112,7 +116,7 @@ impl<'a> ReputationNumbersApi<'a> {
                 ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
             );
         req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-        req.send_json().await
+        req.send_json()
     }
     /// Remove a phone number from reputation monitoring (no enterprise_id required)
     ///
@@ -123,14 +127,17 @@ impl<'a> ReputationNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`ReputationNumbersApi::list`] other than path parameters.

@@ -11,26 +11,30 @@ impl<'a> RequirementGroupsApi<'a> {
     ///
     /// `GET /requirement_groups`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RequirementGroupsListParams,
-    ) -> crate::Result<Vec<crate::types::RequirementGroup>> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<Vec<crate::types::RequirementGroup>>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/requirement_groups");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a new requirement group
     ///
     /// `POST /requirement_groups`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<RequirementGroupsCreateParams>,
-    ) -> crate::Result<crate::types::RequirementGroup> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RequirementGroup>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/requirement_groups");
         let params: RequirementGroupsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a single requirement group by ID
     ///
@@ -39,17 +43,19 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Parameters:
     /// - `id`: ID of the requirement group to retrieve
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::RequirementGroup> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RequirementGroup>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update requirement values in requirement group
     ///
@@ -58,11 +64,13 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Parameters:
     /// - `id`: ID of the requirement group
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<RequirementGroupsUpdateParams>,
-    ) -> crate::Result<crate::types::RequirementGroup> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RequirementGroup>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -71,7 +79,7 @@ impl<'a> RequirementGroupsApi<'a> {
             );
         let params: RequirementGroupsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a requirement group by ID
     ///
@@ -80,17 +88,19 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Parameters:
     /// - `id`: ID of the requirement group
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::RequirementGroup> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RequirementGroup>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/requirement_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Submit a Requirement Group for Approval
     ///
@@ -99,10 +109,12 @@ impl<'a> RequirementGroupsApi<'a> {
     /// Parameters:
     /// - `id`: ID of the requirement group to submit
     #[inline]
-    pub async fn submit_for_approval(
+    pub fn submit_for_approval(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::RequirementGroup> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RequirementGroup>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -110,7 +122,7 @@ impl<'a> RequirementGroupsApi<'a> {
                 ["/requirement_groups/", &crate::encode_path(id), "/submit_for_approval"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RequirementGroupsApi::list`] other than path parameters.

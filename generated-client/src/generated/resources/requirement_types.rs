@@ -13,14 +13,16 @@ impl<'a> RequirementTypesApi<'a> {
     ///
     /// `GET /requirement_types`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RequirementTypesListParams,
-    ) -> crate::Result<RequirementTypesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RequirementTypesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/requirement_types");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a requirement types
     ///
@@ -31,17 +33,19 @@ impl<'a> RequirementTypesApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<RequirementTypesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RequirementTypesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/requirement_types/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RequirementTypesApi::list`] other than path parameters.

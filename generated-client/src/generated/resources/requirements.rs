@@ -18,16 +18,18 @@ impl<'a> RequirementsApi<'a> {
     ///
     /// `GET /requirements`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RequirementsListParams,
-    ) -> crate::Result<RequirementsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RequirementsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/requirements");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -91,11 +93,13 @@ impl<'a> RequirementsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: RequirementsRetrieveParams,
-    ) -> crate::Result<RequirementsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RequirementsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -103,7 +107,7 @@ impl<'a> RequirementsApi<'a> {
                 ["/requirements/", &crate::encode_path(id)].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RequirementsApi::list`] other than path parameters.
@@ -139,11 +143,13 @@ impl<'a> RequirementsVersionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         id: &str,
         params: impl Into<RequirementsVersionsCreateParams>,
-    ) -> crate::Result<RequirementsVersionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RequirementsVersionsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -152,7 +158,7 @@ impl<'a> RequirementsVersionsApi<'a> {
             );
         let params: RequirementsVersionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel a pending requirement version
     ///
@@ -163,17 +169,19 @@ impl<'a> RequirementsVersionsApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub async fn delete_pending(
+    pub fn delete_pending(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CancelPendingVersionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CancelPendingVersionResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/requirements/", &crate::encode_path(id), "/versions/pending"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RequirementsVersionsApi::create`] other than path parameters.

@@ -11,14 +11,16 @@ impl<'a> RoomCompositionsApi<'a> {
     ///
     /// `GET /room_compositions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RoomCompositionsListParams,
-    ) -> crate::Result<RoomCompositionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomCompositionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/room_compositions");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -79,14 +81,16 @@ impl<'a> RoomCompositionsApi<'a> {
     ///
     /// `POST /room_compositions`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<RoomCompositionsCreateParams>,
-    ) -> crate::Result<RoomCompositionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomCompositionsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/room_compositions");
         let params: RoomCompositionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// View a room composition.
     ///
@@ -95,10 +99,12 @@ impl<'a> RoomCompositionsApi<'a> {
     /// Parameters:
     /// - `room_composition_id`: The unique identifier of a room composition.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         room_composition_id: &str,
-    ) -> crate::Result<RoomCompositionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomCompositionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -106,7 +112,7 @@ impl<'a> RoomCompositionsApi<'a> {
                 ["/room_compositions/", &crate::encode_path(room_composition_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a room composition.
     ///
@@ -117,7 +123,10 @@ impl<'a> RoomCompositionsApi<'a> {
     /// Parameters:
     /// - `room_composition_id`: The unique identifier of a room composition.
     #[inline]
-    pub async fn delete(&self, room_composition_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        room_composition_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -125,7 +134,7 @@ impl<'a> RoomCompositionsApi<'a> {
                 ["/room_compositions/", &crate::encode_path(room_composition_id)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`RoomCompositionsApi::list`] other than path parameters.

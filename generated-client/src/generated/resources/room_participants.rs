@@ -11,14 +11,16 @@ impl<'a> RoomParticipantsApi<'a> {
     ///
     /// `GET /room_participants`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RoomParticipantsListParams,
-    ) -> crate::Result<RoomParticipantsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomParticipantsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/room_participants");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -80,10 +82,12 @@ impl<'a> RoomParticipantsApi<'a> {
     /// Parameters:
     /// - `room_participant_id`: The unique identifier of a room participant.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         room_participant_id: &str,
-    ) -> crate::Result<RoomParticipantsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomParticipantsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -91,7 +95,7 @@ impl<'a> RoomParticipantsApi<'a> {
                 ["/room_participants/", &crate::encode_path(room_participant_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RoomParticipantsApi::list`] other than path parameters.

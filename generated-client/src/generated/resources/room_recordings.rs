@@ -11,14 +11,16 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// `GET /room_recordings`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RoomRecordingsListParams,
-    ) -> crate::Result<RoomRecordingsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomRecordingsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/room_recordings");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -77,14 +79,16 @@ impl<'a> RoomRecordingsApi<'a> {
     ///
     /// `DELETE /room_recordings`
     #[inline]
-    pub async fn delete_bulk(
+    pub fn delete_bulk(
         &self,
         params: RoomRecordingsDeleteBulkParams,
-    ) -> crate::Result<RoomRecordingsDeleteBulkResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomRecordingsDeleteBulkResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::DELETE, "/room_recordings");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// View a room recording.
     ///
@@ -93,17 +97,19 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         room_recording_id: &str,
-    ) -> crate::Result<RoomRecordingsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomRecordingsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a room recording.
     ///
@@ -114,14 +120,17 @@ impl<'a> RoomRecordingsApi<'a> {
     /// Parameters:
     /// - `room_recording_id`: The unique identifier of a room recording.
     #[inline]
-    pub async fn delete(&self, room_recording_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        room_recording_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`RoomRecordingsApi::list`] other than path parameters.

@@ -11,10 +11,12 @@ impl<'a> RoomSessionsApi<'a> {
     ///
     /// `GET /room_sessions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RoomSessionsListParams,
-    ) -> crate::Result<RoomSessionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomSessionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/room_sessions");
         req.query(
             "include_participants",
@@ -24,7 +26,7 @@ impl<'a> RoomSessionsApi<'a> {
         );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

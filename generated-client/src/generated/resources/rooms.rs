@@ -21,10 +21,10 @@ impl<'a> RoomsApi<'a> {
     ///
     /// `GET /rooms`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: RoomsListParams,
-    ) -> crate::Result<RoomsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<RoomsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/rooms");
         req.query(
             "include_sessions",
@@ -34,7 +34,7 @@ impl<'a> RoomsApi<'a> {
         );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -90,14 +90,14 @@ impl<'a> RoomsApi<'a> {
     ///
     /// `POST /rooms`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<RoomsCreateParams>,
-    ) -> crate::Result<RoomsCreateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<RoomsCreateResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/rooms");
         let params: RoomsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// View a room.
     ///
@@ -106,11 +106,11 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         room_id: &str,
         params: RoomsRetrieveParams,
-    ) -> crate::Result<RoomsRetrieveResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<RoomsRetrieveResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -123,7 +123,7 @@ impl<'a> RoomsApi<'a> {
             true,
             &params.include_sessions,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a room.
     ///
@@ -134,11 +134,11 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         room_id: &str,
         params: impl Into<RoomsUpdateParams>,
-    ) -> crate::Result<RoomsUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<RoomsUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -147,7 +147,7 @@ impl<'a> RoomsApi<'a> {
             );
         let params: RoomsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a room.
     ///
@@ -158,14 +158,17 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn delete(&self, room_id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        room_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/rooms/", &crate::encode_path(room_id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// View a list of room sessions.
     ///
@@ -174,11 +177,13 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn list_sessions(
+    pub fn list_sessions(
         &self,
         room_id: &str,
         params: RoomsListSessionsParams,
-    ) -> crate::Result<RoomsListSessionsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsListSessionsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -193,7 +198,7 @@ impl<'a> RoomsApi<'a> {
         );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_sessions`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -318,11 +323,13 @@ impl<'a> RoomsActionsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn generate_join_client_token(
+    pub fn generate_join_client_token(
         &self,
         room_id: &str,
         params: impl Into<RoomsActionsGenerateJoinClientTokenParams>,
-    ) -> crate::Result<RoomsActionsGenerateJoinClientTokenResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsActionsGenerateJoinClientTokenResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -336,7 +343,7 @@ impl<'a> RoomsActionsApi<'a> {
             );
         let params: RoomsActionsGenerateJoinClientTokenParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Refresh Client Token to join a room.
     ///
@@ -347,11 +354,13 @@ impl<'a> RoomsActionsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub async fn refresh_client_token(
+    pub fn refresh_client_token(
         &self,
         room_id: &str,
         params: impl Into<RoomsActionsRefreshClientTokenParams>,
-    ) -> crate::Result<RoomsActionsRefreshClientTokenResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsActionsRefreshClientTokenResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -365,7 +374,7 @@ impl<'a> RoomsActionsApi<'a> {
             );
         let params: RoomsActionsRefreshClientTokenParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters.
@@ -416,11 +425,13 @@ impl<'a> RoomsSessionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         room_session_id: &str,
         params: RoomsSessionsRetrieveParams,
-    ) -> crate::Result<RoomsSessionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -433,7 +444,7 @@ impl<'a> RoomsSessionsApi<'a> {
             true,
             &params.include_participants,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// View a list of room participants.
     ///
@@ -442,11 +453,13 @@ impl<'a> RoomsSessionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn retrieve_participants(
+    pub fn retrieve_participants(
         &self,
         room_session_id: &str,
         params: RoomsSessionsRetrieveParticipantsParams,
-    ) -> crate::Result<RoomsSessionsRetrieveParticipantsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsRetrieveParticipantsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -460,7 +473,7 @@ impl<'a> RoomsSessionsApi<'a> {
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -551,10 +564,12 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn end(
+    pub fn end(
         &self,
         room_session_id: &str,
-    ) -> crate::Result<RoomsSessionsActionsEndResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsActionsEndResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -562,7 +577,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
                 ["/room_sessions/", &crate::encode_path(room_session_id), "/actions/end"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Kick participants from a room session.
     ///
@@ -571,11 +586,13 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn kick(
+    pub fn kick(
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsKickParams>,
-    ) -> crate::Result<RoomsSessionsActionsKickResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsActionsKickResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -589,7 +606,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
             );
         let params: RoomsSessionsActionsKickParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Mute participants in room session.
     ///
@@ -598,11 +615,13 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn mute(
+    pub fn mute(
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsMuteParams>,
-    ) -> crate::Result<RoomsSessionsActionsMuteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsActionsMuteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -616,7 +635,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
             );
         let params: RoomsSessionsActionsMuteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Unmute participants in room session.
     ///
@@ -625,11 +644,13 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     /// Parameters:
     /// - `room_session_id`: The unique identifier of a room session.
     #[inline]
-    pub async fn unmute(
+    pub fn unmute(
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsUnmuteParams>,
-    ) -> crate::Result<RoomsSessionsActionsUnmuteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<RoomsSessionsActionsUnmuteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -643,7 +664,7 @@ impl<'a> RoomsSessionsActionsApi<'a> {
             );
         let params: RoomsSessionsActionsUnmuteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`RoomsSessionsActionsApi::kick`] other than path parameters.

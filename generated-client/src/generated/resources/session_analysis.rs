@@ -22,12 +22,14 @@ impl<'a> SessionAnalysisApi<'a> {
     /// - `record_type`: The record type identifier.
     /// - `event_id`: The event identifier (UUID).
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         record_type: &str,
         event_id: &str,
         params: SessionAnalysisRetrieveParams,
-    ) -> crate::Result<crate::types::SessionAnalysisResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SessionAnalysisResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -49,7 +51,7 @@ impl<'a> SessionAnalysisApi<'a> {
         req.query("max_depth", crate::QueryStyle::Form, true, &params.max_depth);
         req.query("expand", crate::QueryStyle::Form, true, &params.expand);
         req.query("date_time", crate::QueryStyle::Form, true, &params.date_time);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SessionAnalysisApi::retrieve`] other than path parameters.
@@ -76,13 +78,15 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     ///
     /// `GET /session_analysis/metadata`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
-    ) -> crate::Result<crate::types::MetadataOverviewResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MetadataOverviewResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/session_analysis/metadata");
-        req.send_json().await
+        req.send_json()
     }
     /// Get record type metadata
     ///
@@ -93,10 +97,12 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     /// Parameters:
     /// - `record_type`: The record type identifier (e.g. "call-control").
     #[inline]
-    pub async fn retrieve_record_type(
+    pub fn retrieve_record_type(
         &self,
         record_type: &str,
-    ) -> crate::Result<crate::types::RecordTypeMetadataResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RecordTypeMetadataResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -104,7 +110,7 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
                 ["/session_analysis/metadata/", &crate::encode_path(record_type)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,15 +13,17 @@ impl<'a> SetiApi<'a> {
     ///
     /// `GET /seti/black_box_test_results`
     #[inline]
-    pub async fn retrieve_black_box_test_results(
+    pub fn retrieve_black_box_test_results(
         &self,
         params: SetiRetrieveBlackBoxTestResultsParams,
-    ) -> crate::Result<SetiRetrieveBlackBoxTestResultsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SetiRetrieveBlackBoxTestResultsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/seti/black_box_test_results");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SetiApi::retrieve_black_box_test_results`] other than path parameters.

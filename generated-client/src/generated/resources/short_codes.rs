@@ -11,14 +11,14 @@ impl<'a> ShortCodesApi<'a> {
     ///
     /// `GET /short_codes`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: ShortCodesListParams,
-    ) -> crate::Result<ShortCodesListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<ShortCodesListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/short_codes");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -68,14 +68,19 @@ impl<'a> ShortCodesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the short code
     #[inline]
-    pub async fn retrieve(&self, id: &str) -> crate::Result<ShortCodesRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<ShortCodesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/short_codes/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update short code
     ///
@@ -87,11 +92,13 @@ impl<'a> ShortCodesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the short code
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<ShortCodesUpdateParams>,
-    ) -> crate::Result<ShortCodesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<ShortCodesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -100,7 +107,7 @@ impl<'a> ShortCodesApi<'a> {
             );
         let params: ShortCodesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`ShortCodesApi::list`] other than path parameters.

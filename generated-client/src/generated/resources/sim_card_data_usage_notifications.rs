@@ -13,10 +13,12 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// `GET /sim_card_data_usage_notifications`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardDataUsageNotificationsListParams,
-    ) -> crate::Result<SimCardDataUsageNotificationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardDataUsageNotificationsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/sim_card_data_usage_notifications");
@@ -28,7 +30,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             true,
             &params.filter_sim_card_id,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -89,16 +91,18 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     ///
     /// `POST /sim_card_data_usage_notifications`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<SimCardDataUsageNotificationsCreateParams>,
-    ) -> crate::Result<SimCardDataUsageNotificationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardDataUsageNotificationsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_card_data_usage_notifications");
         let params: SimCardDataUsageNotificationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a single SIM card data usage notification
     ///
@@ -109,17 +113,19 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardDataUsageNotificationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardDataUsageNotificationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Updates information for a SIM Card Data Usage Notification
     ///
@@ -130,11 +136,13 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<SimCardDataUsageNotificationsUpdateParams>,
-    ) -> crate::Result<SimCardDataUsageNotificationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardDataUsageNotificationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -143,7 +151,7 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             );
         let params: SimCardDataUsageNotificationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete SIM card data usage notifications
     ///
@@ -154,17 +162,19 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardDataUsageNotificationsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardDataUsageNotificationsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardDataUsageNotificationsApi::list`] other than path parameters.

@@ -18,10 +18,12 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// `GET /sim_card_groups`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardGroupsListParams,
-    ) -> crate::Result<SimCardGroupsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/sim_card_groups");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -38,7 +40,7 @@ impl<'a> SimCardGroupsApi<'a> {
             true,
             &params.filter_wireless_blocklist_id,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -99,14 +101,16 @@ impl<'a> SimCardGroupsApi<'a> {
     ///
     /// `POST /sim_card_groups`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<SimCardGroupsCreateParams>,
-    ) -> crate::Result<SimCardGroupsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/sim_card_groups");
         let params: SimCardGroupsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get SIM card group
     ///
@@ -117,11 +121,13 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: SimCardGroupsRetrieveParams,
-    ) -> crate::Result<SimCardGroupsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -134,7 +140,7 @@ impl<'a> SimCardGroupsApi<'a> {
             true,
             &params.include_iccids,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a SIM card group
     ///
@@ -145,11 +151,13 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<SimCardGroupsUpdateParams>,
-    ) -> crate::Result<SimCardGroupsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -158,7 +166,7 @@ impl<'a> SimCardGroupsApi<'a> {
             );
         let params: SimCardGroupsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a SIM card group
     ///
@@ -169,14 +177,19 @@ impl<'a> SimCardGroupsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<SimCardGroupsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/sim_card_groups/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardGroupsApi::list`] other than path parameters.
@@ -235,10 +248,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     ///
     /// `GET /sim_card_group_actions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardGroupsActionsListParams,
-    ) -> crate::Result<SimCardGroupsActionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/sim_card_group_actions");
@@ -257,7 +272,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             &params.filter_status,
         );
         req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -321,17 +336,19 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardGroupsActionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request Private Wireless Gateway removal from SIM card group
     ///
@@ -342,10 +359,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn remove_private_wireless_gateway(
+    pub fn remove_private_wireless_gateway(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardGroupsActionsRemovePrivateWirelessGatewayResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsRemovePrivateWirelessGatewayResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -357,7 +376,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request Wireless Blocklist removal from SIM card group
     ///
@@ -368,10 +387,12 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn remove_wireless_blocklist(
+    pub fn remove_wireless_blocklist(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardGroupsActionsRemoveWirelessBlocklistResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsRemoveWirelessBlocklistResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -383,7 +404,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request Private Wireless Gateway assignment for SIM card group
     ///
@@ -394,11 +415,13 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn set_private_wireless_gateway(
+    pub fn set_private_wireless_gateway(
         &self,
         id: &str,
         params: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayParams>,
-    ) -> crate::Result<SimCardGroupsActionsSetPrivateWirelessGatewayResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsSetPrivateWirelessGatewayResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -412,7 +435,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             );
         let params: SimCardGroupsActionsSetPrivateWirelessGatewayParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Request Wireless Blocklist assignment for SIM card group
     ///
@@ -423,11 +446,13 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM group.
     #[inline]
-    pub async fn set_wireless_blocklist(
+    pub fn set_wireless_blocklist(
         &self,
         id: &str,
         params: impl Into<SimCardGroupsActionsSetWirelessBlocklistParams>,
-    ) -> crate::Result<SimCardGroupsActionsSetWirelessBlocklistResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardGroupsActionsSetWirelessBlocklistResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -441,7 +466,7 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             );
         let params: SimCardGroupsActionsSetWirelessBlocklistParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardGroupsActionsApi::list`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     ///
     /// `POST /sim_card_order_preview`
     #[inline]
-    pub async fn preview(
+    pub fn preview(
         &self,
         params: impl Into<SimCardOrderPreviewPreviewParams>,
-    ) -> crate::Result<SimCardOrderPreviewPreviewResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardOrderPreviewPreviewResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_card_order_preview");
@@ -24,7 +26,7 @@ impl<'a> SimCardOrderPreviewApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardOrderPreviewApi::preview`] other than path parameters.

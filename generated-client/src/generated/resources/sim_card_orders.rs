@@ -13,14 +13,16 @@ impl<'a> SimCardOrdersApi<'a> {
     ///
     /// `GET /sim_card_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardOrdersListParams,
-    ) -> crate::Result<SimCardOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardOrdersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/sim_card_orders");
         req.query("filter", crate::QueryStyle::Form, true, &params.filter);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -81,14 +83,16 @@ impl<'a> SimCardOrdersApi<'a> {
     ///
     /// `POST /sim_card_orders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<SimCardOrdersCreateParams>,
-    ) -> crate::Result<SimCardOrdersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardOrdersCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/sim_card_orders");
         let params: SimCardOrdersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a single SIM card order
     ///
@@ -99,17 +103,19 @@ impl<'a> SimCardOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardOrdersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_card_orders/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardOrdersApi::list`] other than path parameters.

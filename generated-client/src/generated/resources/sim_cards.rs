@@ -18,10 +18,10 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// `GET /sim_cards`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardsListParams,
-    ) -> crate::Result<SimCardsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<SimCardsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/sim_cards");
         req.query("filter", crate::QueryStyle::Form, true, &params.filter);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
@@ -38,7 +38,7 @@ impl<'a> SimCardsApi<'a> {
             &params.filter_sim_card_group_id,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -102,11 +102,13 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: SimCardsRetrieveParams,
-    ) -> crate::Result<SimCardsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -125,7 +127,7 @@ impl<'a> SimCardsApi<'a> {
             true,
             &params.include_pin_puk_codes,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a SIM card
     ///
@@ -136,11 +138,11 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<SimCardsUpdateParams>,
-    ) -> crate::Result<SimCardsUpdateResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<SimCardsUpdateResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -149,7 +151,7 @@ impl<'a> SimCardsApi<'a> {
             );
         let params: SimCardsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes a SIM card
     ///
@@ -165,11 +167,11 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
         params: SimCardsDeleteParams,
-    ) -> crate::Result<SimCardsDeleteResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<SimCardsDeleteResponse>> + 'a {
         let mut req = self
             .client
             .request(
@@ -177,7 +179,7 @@ impl<'a> SimCardsApi<'a> {
                 ["/sim_cards/", &crate::encode_path(id)].concat(),
             );
         req.query("report_lost", crate::QueryStyle::Form, true, &params.report_lost);
-        req.send_json().await
+        req.send_json()
     }
     /// Get activation code for an eSIM
     ///
@@ -190,17 +192,19 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn get_activation_code(
+    pub fn get_activation_code(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsGetActivationCodeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsGetActivationCodeResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get SIM card device details
     ///
@@ -211,17 +215,19 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn get_device_details(
+    pub fn get_device_details(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsGetDeviceDetailsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsGetDeviceDetailsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Get SIM card public IP definition
     ///
@@ -232,17 +238,19 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn get_public_ip(
+    pub fn get_public_ip(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsGetPublicIpResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsGetPublicIpResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// List wireless connectivity logs
     ///
@@ -253,11 +261,13 @@ impl<'a> SimCardsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn list_wireless_connectivity_logs(
+    pub fn list_wireless_connectivity_logs(
         &self,
         id: &str,
         params: SimCardsListWirelessConnectivityLogsParams,
-    ) -> crate::Result<SimCardsListWirelessConnectivityLogsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsListWirelessConnectivityLogsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -267,7 +277,7 @@ impl<'a> SimCardsApi<'a> {
             );
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_wireless_connectivity_logs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -389,14 +399,16 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// `GET /sim_card_actions`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SimCardsActionsListParams,
-    ) -> crate::Result<SimCardsActionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/sim_card_actions");
         req.query("filter", crate::QueryStyle::Form, true, &params.filter);
         req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -460,17 +472,19 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsActionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sim_card_actions/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request bulk disabling voice on SIM cards.
     ///
@@ -482,10 +496,12 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// `POST /sim_cards/actions/bulk_disable_voice`
     #[inline]
-    pub async fn bulk_disable_voice(
+    pub fn bulk_disable_voice(
         &self,
         params: impl Into<SimCardsActionsBulkDisableVoiceParams>,
-    ) -> crate::Result<SimCardsActionsBulkDisableVoiceResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsBulkDisableVoiceResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice");
@@ -493,7 +509,7 @@ impl<'a> SimCardsActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Request bulk enabling voice on SIM cards.
     ///
@@ -505,10 +521,12 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// `POST /sim_cards/actions/bulk_enable_voice`
     #[inline]
-    pub async fn bulk_enable_voice(
+    pub fn bulk_enable_voice(
         &self,
         params: impl Into<SimCardsActionsBulkEnableVoiceParams>,
-    ) -> crate::Result<SimCardsActionsBulkEnableVoiceResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsBulkEnableVoiceResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice");
@@ -516,7 +534,7 @@ impl<'a> SimCardsActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Request bulk setting SIM card public IPs.
     ///
@@ -526,10 +544,12 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// `POST /sim_cards/actions/bulk_set_public_ips`
     #[inline]
-    pub async fn bulk_set_public_ips(
+    pub fn bulk_set_public_ips(
         &self,
         params: impl Into<SimCardsActionsBulkSetPublicIpsParams>,
-    ) -> crate::Result<SimCardsActionsBulkSetPublicIpsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsBulkSetPublicIpsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sim_cards/actions/bulk_set_public_ips");
@@ -537,7 +557,7 @@ impl<'a> SimCardsActionsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Validate SIM cards registration codes
     ///
@@ -545,10 +565,12 @@ impl<'a> SimCardsActionsApi<'a> {
     ///
     /// `POST /sim_cards/actions/validate_registration_codes`
     #[inline]
-    pub async fn validate_registration_codes(
+    pub fn validate_registration_codes(
         &self,
         params: impl Into<SimCardsActionsValidateRegistrationCodesParams>,
-    ) -> crate::Result<crate::types::SimCardRegistrationCodeValidations> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SimCardRegistrationCodeValidations>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -557,7 +579,7 @@ impl<'a> SimCardsActionsApi<'a> {
             );
         let params: SimCardsActionsValidateRegistrationCodesParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Request a SIM card disable
     ///
@@ -570,17 +592,19 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn disable(
+    pub fn disable(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsActionsDisableResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsDisableResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/sim_cards/", &crate::encode_path(id), "/actions/disable"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request a SIM card enable
     ///
@@ -595,17 +619,19 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn enable(
+    pub fn enable(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsActionsEnableResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsEnableResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/sim_cards/", &crate::encode_path(id), "/actions/enable"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request removing a SIM card public IP
     ///
@@ -618,10 +644,12 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn remove_public_ip(
+    pub fn remove_public_ip(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsActionsRemovePublicIpResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsRemovePublicIpResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -629,7 +657,7 @@ impl<'a> SimCardsActionsApi<'a> {
                 ["/sim_cards/", &crate::encode_path(id), "/actions/remove_public_ip"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request setting a SIM card public IP
     ///
@@ -644,11 +672,13 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn set_public_ip(
+    pub fn set_public_ip(
         &self,
         id: &str,
         params: SimCardsActionsSetPublicIpParams,
-    ) -> crate::Result<SimCardsActionsSetPublicIpResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsSetPublicIpResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -657,7 +687,7 @@ impl<'a> SimCardsActionsApi<'a> {
                     .concat(),
             );
         req.query("region_code", crate::QueryStyle::Form, true, &params.region_code);
-        req.send_json().await
+        req.send_json()
     }
     /// Request setting a SIM card to standby
     ///
@@ -672,17 +702,19 @@ impl<'a> SimCardsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the SIM.
     #[inline]
-    pub async fn set_standby(
+    pub fn set_standby(
         &self,
         id: &str,
-    ) -> crate::Result<SimCardsActionsSetStandbyResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SimCardsActionsSetStandbyResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/sim_cards/", &crate::encode_path(id), "/actions/set_standby"].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SimCardsActionsApi::list`] other than path parameters.

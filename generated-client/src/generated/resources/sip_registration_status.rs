@@ -13,10 +13,12 @@ impl<'a> SipRegistrationStatusApi<'a> {
     ///
     /// `GET /sip_registration_status`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: SipRegistrationStatusRetrieveParams,
-    ) -> crate::Result<crate::types::SipRegistrationStatus> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SipRegistrationStatus>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/sip_registration_status");
@@ -28,7 +30,7 @@ impl<'a> SipRegistrationStatusApi<'a> {
         );
         req.query("connection_id", crate::QueryStyle::Form, true, &params.connection_id);
         req.query("username", crate::QueryStyle::Form, true, &params.username);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SipRegistrationStatusApi::retrieve`] other than path parameters.

@@ -13,14 +13,16 @@ impl<'a> SiprecConnectorsApi<'a> {
     ///
     /// `POST /siprec_connectors`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<SiprecConnectorsCreateParams>,
-    ) -> crate::Result<crate::types::SiprecConnectorResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SiprecConnectorResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/siprec_connectors");
         let params: SiprecConnectorsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a SIPREC connector
     ///
@@ -31,17 +33,19 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         connector_name: &str,
-    ) -> crate::Result<crate::types::SiprecConnectorResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SiprecConnectorResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a SIPREC connector
     ///
@@ -52,11 +56,13 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         connector_name: &str,
         params: impl Into<SiprecConnectorsUpdateParams>,
-    ) -> crate::Result<crate::types::SiprecConnectorResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SiprecConnectorResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -65,7 +71,7 @@ impl<'a> SiprecConnectorsApi<'a> {
             );
         let params: SiprecConnectorsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a SIPREC connector
     ///
@@ -76,14 +82,17 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
     #[inline]
-    pub async fn delete(&self, connector_name: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        connector_name: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`SiprecConnectorsApi::create`] other than path parameters.

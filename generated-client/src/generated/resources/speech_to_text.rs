@@ -21,16 +21,18 @@ impl<'a> SpeechToTextApi<'a> {
     ///
     /// `GET /speech-to-text/providers`
     #[inline]
-    pub async fn list_providers(
+    pub fn list_providers(
         &self,
         params: SpeechToTextListProvidersParams,
-    ) -> crate::Result<crate::types::SttProvidersResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SttProvidersResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/speech-to-text/providers");
         req.query("service_type", crate::QueryStyle::Form, true, &params.service_type);
         req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.send_json().await
+        req.send_json()
     }
     /// Speech to text over WebSocket
     ///
@@ -46,10 +48,10 @@ impl<'a> SpeechToTextApi<'a> {
     ///
     /// `GET /speech-to-text/transcription`
     #[inline]
-    pub async fn transcription(
+    pub fn transcription(
         &self,
         params: SpeechToTextTranscriptionParams,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/speech-to-text/transcription");
@@ -75,7 +77,7 @@ impl<'a> SpeechToTextApi<'a> {
         if let Some(body) = params.body {
             req.bytes("application/octet-stream", body);
         }
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters.

@@ -36,13 +36,15 @@ impl<'a> StorageApi<'a> {
     ///
     /// `GET /storage/migration_source_coverage`
     #[inline]
-    pub async fn list_migration_source_coverage(
+    pub fn list_migration_source_coverage(
         &self,
-    ) -> crate::Result<StorageListMigrationSourceCoverageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageListMigrationSourceCoverageResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/storage/migration_source_coverage");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `storage.buckets`.
@@ -73,12 +75,14 @@ impl<'a> StorageBucketsApi<'a> {
     /// - `bucket_name`: The name of the bucket
     /// - `object_name`: The name of the object
     #[inline]
-    pub async fn create_presigned_url(
+    pub fn create_presigned_url(
         &self,
         bucket_name: &str,
         object_name: &str,
         params: impl Into<StorageBucketsCreatePresignedUrlParams>,
-    ) -> crate::Result<crate::types::PresignedObjectUrl> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::PresignedObjectUrl>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -96,7 +100,7 @@ impl<'a> StorageBucketsApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageBucketsApi::create_presigned_url`] other than path parameters.
@@ -129,10 +133,12 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<StorageBucketsSslCertificateRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageBucketsSslCertificateRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -144,7 +150,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Add SSL Certificate
     ///
@@ -155,11 +161,13 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         bucket_name: &str,
         params: impl Into<StorageBucketsSslCertificateCreateParams>,
-    ) -> crate::Result<StorageBucketsSslCertificateCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageBucketsSslCertificateCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -182,7 +190,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
             }
             req.multipart(form);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Remove SSL Certificate
     ///
@@ -193,10 +201,12 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Bucket Name
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<StorageBucketsSslCertificateDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageBucketsSslCertificateDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -208,7 +218,7 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageBucketsSslCertificateApi::create`] other than path parameters.
@@ -241,11 +251,13 @@ impl<'a> StorageBucketsUsageApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn get_api_usage(
+    pub fn get_api_usage(
         &self,
         bucket_name: &str,
         params: StorageBucketsUsageGetApiUsageParams,
-    ) -> crate::Result<StorageBucketsUsageGetApiUsageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageBucketsUsageGetApiUsageResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -254,7 +266,7 @@ impl<'a> StorageBucketsUsageApi<'a> {
                     .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Get Bucket Usage
     ///
@@ -265,10 +277,12 @@ impl<'a> StorageBucketsUsageApi<'a> {
     /// Parameters:
     /// - `bucket_name`: The name of the bucket
     #[inline]
-    pub async fn get_bucket_usage(
+    pub fn get_bucket_usage(
         &self,
         bucket_name: &str,
-    ) -> crate::Result<StorageBucketsUsageGetBucketUsageResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageBucketsUsageGetBucketUsageResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -276,7 +290,7 @@ impl<'a> StorageBucketsUsageApi<'a> {
                 ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/storage"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageBucketsUsageApi::get_api_usage`] other than path parameters.
@@ -310,10 +324,12 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// `GET /storage/cloudfs`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: StorageCloudfsListParams,
-    ) -> crate::Result<crate::types::CloudfsFilesystemListResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemListResponseWrapper>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/storage/cloudfs");
         req.query("page[limit]", crate::QueryStyle::Form, true, &params.page_limit);
         req.query("page[after]", crate::QueryStyle::Form, true, &params.page_after);
@@ -332,7 +348,7 @@ impl<'a> StorageCloudfsApi<'a> {
             &params.filter_region,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
     #[inline]
@@ -384,14 +400,16 @@ impl<'a> StorageCloudfsApi<'a> {
     ///
     /// `POST /storage/cloudfs`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: StorageCloudfsCreateParams,
-    ) -> crate::Result<crate::types::CloudfsFilesystemResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemResponseWrapper>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/cloudfs");
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a CloudFS filesystem
     ///
@@ -402,17 +420,19 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a CloudFS filesystem
     ///
@@ -423,11 +443,13 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<StorageCloudfsUpdateParams>,
-    ) -> crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -436,7 +458,7 @@ impl<'a> StorageCloudfsApi<'a> {
             );
         let params: StorageCloudfsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a CloudFS filesystem
     ///
@@ -447,17 +469,19 @@ impl<'a> StorageCloudfsApi<'a> {
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageCloudfsApi::list`] other than path parameters.
@@ -525,11 +549,13 @@ impl<'a> StorageCloudfsActionsApi<'a> {
     /// Parameters:
     /// - `id`: CloudFS filesystem ID
     #[inline]
-    pub async fn rotate_meta_token(
+    pub fn rotate_meta_token(
         &self,
         id: &str,
         params: StorageCloudfsActionsRotateMetaTokenParams,
-    ) -> crate::Result<crate::types::CloudfsFilesystemResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CloudfsFilesystemResponseWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -542,7 +568,7 @@ impl<'a> StorageCloudfsActionsApi<'a> {
                     .concat(),
             );
         req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageCloudfsActionsApi::rotate_meta_token`] other than path parameters.
@@ -576,14 +602,16 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// `GET /storage/kvs`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: StorageKvsListParams,
-    ) -> crate::Result<crate::types::KvNamespaceListResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::KvNamespaceListResponseWrapper>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/storage/kvs");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -644,14 +672,16 @@ impl<'a> StorageKvsApi<'a> {
     ///
     /// `POST /storage/kvs`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<StorageKvsCreateParams>,
-    ) -> crate::Result<crate::types::KvNamespaceResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/kvs");
         let params: StorageKvsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a KV namespace
     ///
@@ -662,17 +692,19 @@ impl<'a> StorageKvsApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::KvNamespaceResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/storage/kvs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a KV namespace
     ///
@@ -683,17 +715,19 @@ impl<'a> StorageKvsApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<crate::types::KvNamespaceResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/storage/kvs/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageKvsApi::list`] other than path parameters.
@@ -731,11 +765,13 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// Parameters:
     /// - `id`: KV namespace ID
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: StorageKvsKeysListParams,
-    ) -> crate::Result<crate::types::KvKeyListResponseWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::KvKeyListResponseWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -745,7 +781,7 @@ impl<'a> StorageKvsKeysApi<'a> {
         req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
         req.query("limit", crate::QueryStyle::Form, true, &params.limit);
         req.query("cursor", crate::QueryStyle::Form, true, &params.cursor);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
     #[inline]
@@ -809,7 +845,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub async fn retrieve(&self, id: &str, key: &str) -> crate::Result<crate::Download> {
+    pub fn retrieve(
+        &self,
+        id: &str,
+        key: &str,
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let req = self
             .client
             .request(
@@ -822,7 +862,7 @@ impl<'a> StorageKvsKeysApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_download().await
+        req.send_download()
     }
     /// Set a key's value
     ///
@@ -834,12 +874,12 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         key: &str,
         params: StorageKvsKeysUpdateParams,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -854,7 +894,7 @@ impl<'a> StorageKvsKeysApi<'a> {
             );
         req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
         req.bytes("application/octet-stream", params.body);
-        req.send_empty().await
+        req.send_empty()
     }
     /// Delete a key
     ///
@@ -866,7 +906,11 @@ impl<'a> StorageKvsKeysApi<'a> {
     /// - `id`: KV namespace ID
     /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub async fn delete(&self, id: &str, key: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+        key: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -879,7 +923,7 @@ impl<'a> StorageKvsKeysApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`StorageKvsKeysApi::list`] other than path parameters.
@@ -919,11 +963,15 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// `GET /storage/migration_sources`
     #[inline]
-    pub async fn list(&self) -> crate::Result<StorageMigrationSourcesListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationSourcesListResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/storage/migration_sources");
-        req.send_json().await
+        req.send_json()
     }
     /// Create a Migration Source
     ///
@@ -931,10 +979,12 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// `POST /storage/migration_sources`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<StorageMigrationSourcesCreateParams>,
-    ) -> crate::Result<StorageMigrationSourcesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationSourcesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/storage/migration_sources");
@@ -942,7 +992,7 @@ impl<'a> StorageMigrationSourcesApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get a Migration Source
     ///
@@ -951,17 +1001,19 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<StorageMigrationSourcesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationSourcesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Migration Source
     ///
@@ -970,17 +1022,19 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier for the data migration source.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<StorageMigrationSourcesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationSourcesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageMigrationSourcesApi::create`] other than path parameters.
@@ -1012,9 +1066,13 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     /// `GET /storage/migrations`
     #[inline]
-    pub async fn list(&self) -> crate::Result<StorageMigrationsListResponse> {
+    pub fn list(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationsListResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/storage/migrations");
-        req.send_json().await
+        req.send_json()
     }
     /// Create a Migration
     ///
@@ -1022,16 +1080,18 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     /// `POST /storage/migrations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<StorageMigrationsCreateParams>,
-    ) -> crate::Result<StorageMigrationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/storage/migrations");
         let params: StorageMigrationsCreateParams = params.into();
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Get a Migration
     ///
@@ -1040,17 +1100,19 @@ impl<'a> StorageMigrationsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<StorageMigrationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/storage/migrations/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`StorageMigrationsApi::create`] other than path parameters.
@@ -1080,10 +1142,12 @@ impl<'a> StorageMigrationsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier for the data migration.
     #[inline]
-    pub async fn stop(
+    pub fn stop(
         &self,
         id: &str,
-    ) -> crate::Result<StorageMigrationsActionsStopResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<StorageMigrationsActionsStopResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1091,7 +1155,7 @@ impl<'a> StorageMigrationsActionsApi<'a> {
                 ["/storage/migrations/", &crate::encode_path(id), "/actions/stop"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 pub type StorageBucketsSslCertificateRetrieveResponse = crate::Data<

@@ -13,13 +13,15 @@ impl<'a> SubNumberOrdersApi<'a> {
     ///
     /// `GET /sub_number_orders`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: SubNumberOrdersListParams,
-    ) -> crate::Result<SubNumberOrdersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/sub_number_orders");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Update requirement group for a sub number order
     ///
@@ -28,11 +30,13 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Parameters:
     /// - `id`: The ID of the sub number order
     #[inline]
-    pub async fn update_requirement_group(
+    pub fn update_requirement_group(
         &self,
         id: &str,
         params: impl Into<SubNumberOrdersUpdateRequirementGroupParams>,
-    ) -> crate::Result<crate::types::SubNumberOrderRequirementGroupResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::SubNumberOrderRequirementGroupResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -42,7 +46,7 @@ impl<'a> SubNumberOrdersApi<'a> {
             );
         let params: SubNumberOrdersUpdateRequirementGroupParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a sub number order
     ///
@@ -53,11 +57,13 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         sub_number_order_id: &str,
         params: SubNumberOrdersRetrieveParams,
-    ) -> crate::Result<SubNumberOrdersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersRetrieveResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -66,7 +72,7 @@ impl<'a> SubNumberOrdersApi<'a> {
                     .concat(),
             );
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// Update a sub number order's requirements
     ///
@@ -77,11 +83,13 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Parameters:
     /// - `sub_number_order_id`: The sub number order ID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         sub_number_order_id: &str,
         params: impl Into<SubNumberOrdersUpdateParams>,
-    ) -> crate::Result<SubNumberOrdersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -91,7 +99,7 @@ impl<'a> SubNumberOrdersApi<'a> {
             );
         let params: SubNumberOrdersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Cancel a sub number order
     ///
@@ -102,10 +110,12 @@ impl<'a> SubNumberOrdersApi<'a> {
     /// Parameters:
     /// - `sub_number_order_id`: The ID of the sub number order.
     #[inline]
-    pub async fn cancel(
+    pub fn cancel(
         &self,
         sub_number_order_id: &str,
-    ) -> crate::Result<SubNumberOrdersCancelResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersCancelResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -117,7 +127,7 @@ impl<'a> SubNumberOrdersApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`SubNumberOrdersApi::list`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     ///
     /// `POST /sub_number_orders_report`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<SubNumberOrdersReportCreateParams>,
-    ) -> crate::Result<SubNumberOrdersReportCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersReportCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/sub_number_orders_report");
@@ -24,7 +26,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
         if let Some(body) = &params.body {
             req.json(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a sub number orders report
     ///
@@ -35,17 +37,19 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         report_id: &str,
-    ) -> crate::Result<SubNumberOrdersReportRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<SubNumberOrdersReportRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/sub_number_orders_report/", &crate::encode_path(report_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Download a sub number orders report
     ///
@@ -56,7 +60,10 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
     #[inline]
-    pub async fn download(&self, report_id: &str) -> crate::Result<crate::Download> {
+    pub fn download(
+        &self,
+        report_id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let req = self
             .client
             .request(
@@ -68,7 +75,7 @@ impl<'a> SubNumberOrdersReportApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_download().await
+        req.send_download()
     }
 }
 /// Inputs of [`SubNumberOrdersReportApi::create`] other than path parameters.

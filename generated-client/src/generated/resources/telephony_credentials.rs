@@ -13,16 +13,18 @@ impl<'a> TelephonyCredentialsApi<'a> {
     ///
     /// `GET /telephony_credentials`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: TelephonyCredentialsListParams,
-    ) -> crate::Result<TelephonyCredentialsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TelephonyCredentialsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/telephony_credentials");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,16 +85,18 @@ impl<'a> TelephonyCredentialsApi<'a> {
     ///
     /// `POST /telephony_credentials`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<TelephonyCredentialsCreateParams>,
-    ) -> crate::Result<TelephonyCredentialsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TelephonyCredentialsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/telephony_credentials");
         let params: TelephonyCredentialsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a credential
     ///
@@ -103,17 +107,19 @@ impl<'a> TelephonyCredentialsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<TelephonyCredentialsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TelephonyCredentialsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a credential
     ///
@@ -124,11 +130,13 @@ impl<'a> TelephonyCredentialsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<TelephonyCredentialsUpdateParams>,
-    ) -> crate::Result<TelephonyCredentialsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TelephonyCredentialsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -137,7 +145,7 @@ impl<'a> TelephonyCredentialsApi<'a> {
             );
         let params: TelephonyCredentialsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a credential
     ///
@@ -148,17 +156,19 @@ impl<'a> TelephonyCredentialsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<TelephonyCredentialsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TelephonyCredentialsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/telephony_credentials/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Create an Access Token.
     ///
@@ -169,14 +179,17 @@ impl<'a> TelephonyCredentialsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn create_token(&self, id: &str) -> crate::Result<String> {
+    pub fn create_token(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::POST,
                 ["/telephony_credentials/", &crate::encode_path(id), "/token"].concat(),
             );
-        req.send_text().await
+        req.send_text()
     }
 }
 /// Inputs of [`TelephonyCredentialsApi::list`] other than path parameters.

@@ -28,15 +28,17 @@ impl<'a> TermsOfServiceApi<'a> {
     ///
     /// `GET /terms_of_service/info`
     #[inline]
-    pub async fn retrieve_info(
+    pub fn retrieve_info(
         &self,
         params: TermsOfServiceRetrieveInfoParams,
-    ) -> crate::Result<crate::types::TermsOfServiceInfo> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TermsOfServiceInfo>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/terms_of_service/info");
         req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json().await
+        req.send_json()
     }
     /// Get the calling user's Terms of Service status
     ///
@@ -46,15 +48,17 @@ impl<'a> TermsOfServiceApi<'a> {
     ///
     /// `GET /terms_of_service/status`
     #[inline]
-    pub async fn retrieve_status(
+    pub fn retrieve_status(
         &self,
         params: TermsOfServiceRetrieveStatusParams,
-    ) -> crate::Result<crate::types::TosStatusWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TosStatusWrapped>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/terms_of_service/status");
         req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TermsOfServiceApi::retrieve_info`] other than path parameters.
@@ -85,17 +89,19 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     ///
     /// `GET /terms_of_service/agreements`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: TermsOfServiceAgreementsListParams,
-    ) -> crate::Result<crate::types::TosAgreementList> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TosAgreementList>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/terms_of_service/agreements");
         req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -145,10 +151,12 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     /// Parameters:
     /// - `agreement_id`: Unique identifier of the agreement.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         agreement_id: &str,
-    ) -> crate::Result<crate::types::TosAgreementWrapped> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TosAgreementWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -156,7 +164,7 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
                 ["/terms_of_service/agreements/", &crate::encode_path(agreement_id)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TermsOfServiceAgreementsApi::list`] other than path parameters.
@@ -183,11 +191,15 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
     ///
     /// `POST /terms_of_service/branded_calling/agree`
     #[inline]
-    pub async fn agree(&self) -> crate::Result<crate::types::TosAgreementWrapped> {
+    pub fn agree(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TosAgreementWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::POST, "/terms_of_service/branded_calling/agree");
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `terms_of_service.number_reputation`.
@@ -204,10 +216,14 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
     ///
     /// `POST /terms_of_service/number_reputation/agree`
     #[inline]
-    pub async fn agree(&self) -> crate::Result<crate::types::TosAgreementWrapped> {
+    pub fn agree(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TosAgreementWrapped>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::POST, "/terms_of_service/number_reputation/agree");
-        req.send_json().await
+        req.send_json()
     }
 }

@@ -29,11 +29,13 @@ impl<'a> TexmlApi<'a> {
     /// Parameters:
     /// - `connection_id`: The ID of the TeXML connection to use for the call.
     #[inline]
-    pub async fn initiate_ai_call(
+    pub fn initiate_ai_call(
         &self,
         connection_id: &str,
         params: impl Into<TexmlInitiateAiCallParams>,
-    ) -> crate::Result<crate::types::InitiateAiCallResult> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InitiateAiCallResult>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -42,7 +44,7 @@ impl<'a> TexmlApi<'a> {
             );
         let params: TexmlInitiateAiCallParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a TeXML secret
     ///
@@ -50,14 +52,14 @@ impl<'a> TexmlApi<'a> {
     ///
     /// `POST /texml/secrets`
     #[inline]
-    pub async fn secrets(
+    pub fn secrets(
         &self,
         params: impl Into<TexmlSecretsParams>,
-    ) -> crate::Result<TexmlSecretsResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<TexmlSecretsResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/texml/secrets");
         let params: TexmlSecretsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlApi::initiate_ai_call`] other than path parameters.
@@ -124,11 +126,13 @@ impl<'a> TexmlAccountsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn retrieve_recordings_json(
+    pub fn retrieve_recordings_json(
         &self,
         account_sid: &str,
         params: TexmlAccountsRetrieveRecordingsJsonParams,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -143,7 +147,7 @@ impl<'a> TexmlAccountsApi<'a> {
         req.query("Page", crate::QueryStyle::Form, true, &params.page);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
         req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_recordings_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
     #[inline]
@@ -199,11 +203,13 @@ impl<'a> TexmlAccountsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn retrieve_transcriptions_json(
+    pub fn retrieve_transcriptions_json(
         &self,
         account_sid: &str,
         params: TexmlAccountsRetrieveTranscriptionsJsonParams,
-    ) -> crate::Result<TexmlAccountsRetrieveTranscriptionsJsonResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlAccountsRetrieveTranscriptionsJsonResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -217,7 +223,7 @@ impl<'a> TexmlAccountsApi<'a> {
             );
         req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
         req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_transcriptions_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
     #[inline]
@@ -318,11 +324,13 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn retrieve_calls(
+    pub fn retrieve_calls(
         &self,
         account_sid: &str,
         params: TexmlAccountsCallsRetrieveCallsParams,
-    ) -> crate::Result<crate::types::CallResourceIndex> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CallResourceIndex>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -341,7 +349,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         req.query("EndTime", crate::QueryStyle::Form, true, &params.end_time);
         req.query("EndTime_gt", crate::QueryStyle::Form, true, &params.end_time_gt);
         req.query("EndTime_lt", crate::QueryStyle::Form, true, &params.end_time_lt);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
@@ -396,11 +404,13 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         account_sid: &str,
         params: impl Into<TexmlAccountsCallsCreateParams>,
-    ) -> crate::Result<crate::types::InitiateCallResult> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::InitiateCallResult>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -409,7 +419,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             );
         let params: TexmlAccountsCallsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Fetch a call
     ///
@@ -421,11 +431,13 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         account_sid: &str,
         call_sid: &str,
-    ) -> crate::Result<crate::types::CallResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CallResource>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -438,7 +450,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update call
     ///
@@ -450,12 +462,14 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         account_sid: &str,
         call_sid: &str,
         params: impl Into<TexmlAccountsCallsUpdateParams>,
-    ) -> crate::Result<crate::types::CallResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CallResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -470,7 +484,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
             );
         let params: TexmlAccountsCallsUpdateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Request siprec session for a call
     ///
@@ -482,12 +496,14 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn siprec_json(
+    pub fn siprec_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         params: impl Into<TexmlAccountsCallsSiprecJsonParams>,
-    ) -> crate::Result<crate::types::TexmlCreateSiprecSessionResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlCreateSiprecSessionResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -505,7 +521,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Start streaming media from a call.
     ///
@@ -517,12 +533,14 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn streams_json(
+    pub fn streams_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         params: impl Into<TexmlAccountsCallsStreamsJsonParams>,
-    ) -> crate::Result<crate::types::TexmlCreateCallStreamingResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlCreateCallStreamingResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -540,7 +558,7 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] other than path parameters.
@@ -646,13 +664,15 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn recording_sid_json(
+    pub fn recording_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         recording_sid: &str,
         params: impl Into<TexmlAccountsCallsRecordingsRecordingSidJsonParams>,
-    ) -> crate::Result<crate::types::TexmlCreateCallRecordingResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlCreateCallRecordingResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -672,7 +692,7 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] other than path parameters.
@@ -706,11 +726,13 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn retrieve_recordings_json(
+    pub fn retrieve_recordings_json(
         &self,
         account_sid: &str,
         call_sid: &str,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -724,7 +746,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Request recording for a call
     ///
@@ -736,12 +758,14 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `call_sid`: The CallSid that identifies the call to update.
     #[inline]
-    pub async fn start(
+    pub fn start(
         &self,
         account_sid: &str,
         call_sid: &str,
         params: impl Into<TexmlAccountsCallsRecordingsJsonStartParams>,
-    ) -> crate::Result<crate::types::TexmlCreateCallRecordingResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlCreateCallRecordingResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -759,7 +783,7 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::start`] other than path parameters.
@@ -794,13 +818,15 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `siprec_sid`: The SiprecSid that uniquely identifies the Sip Recording.
     #[inline]
-    pub async fn siprec_sid_json(
+    pub fn siprec_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         siprec_sid: &str,
         params: impl Into<TexmlAccountsCallsSiprecSiprecSidJsonParams>,
-    ) -> crate::Result<crate::types::TexmlUpdateSiprecSessionResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlUpdateSiprecSessionResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -820,7 +846,7 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] other than path parameters.
@@ -855,13 +881,15 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
     /// - `call_sid`: The CallSid that identifies the call to update.
     /// - `streaming_sid`: Uniquely identifies the streaming by id.
     #[inline]
-    pub async fn streaming_sid_json(
+    pub fn streaming_sid_json(
         &self,
         account_sid: &str,
         call_sid: &str,
         streaming_sid: &str,
         params: impl Into<TexmlAccountsCallsStreamsStreamingSidJsonParams>,
-    ) -> crate::Result<crate::types::TexmlUpdateCallStreamingResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlUpdateCallStreamingResponseBody>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -881,7 +909,7 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
         if let Some(body) = &params.body {
             req.form(body);
         }
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] other than path parameters.
@@ -919,11 +947,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn retrieve_conferences(
+    pub fn retrieve_conferences(
         &self,
         account_sid: &str,
         params: TexmlAccountsConferencesRetrieveConferencesParams,
-    ) -> crate::Result<crate::types::ConferenceResourceIndex> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceResourceIndex>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -938,7 +968,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         req.query("Status", crate::QueryStyle::Form, true, &params.status);
         req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
         req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::retrieve_conferences`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
@@ -996,11 +1026,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Result<crate::types::ConferenceResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceResource>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1013,7 +1045,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a conference resource
     ///
@@ -1025,12 +1057,14 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         account_sid: &str,
         conference_sid: &str,
         params: impl Into<TexmlAccountsConferencesUpdateParams>,
-    ) -> crate::Result<crate::types::ConferenceResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1045,7 +1079,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
             );
         let params: TexmlAccountsConferencesUpdateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// List conference recordings
     ///
@@ -1057,11 +1091,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn retrieve_recordings(
+    pub fn retrieve_recordings(
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Result<crate::types::ConferenceRecordingResourceIndex> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ConferenceRecordingResourceIndex>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1075,7 +1111,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Fetch recordings for a conference
     ///
@@ -1087,11 +1123,13 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn retrieve_recordings_json(
+    pub fn retrieve_recordings_json(
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingsResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1105,7 +1143,7 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] other than path parameters.
@@ -1157,11 +1195,13 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn retrieve_participants(
+    pub fn retrieve_participants(
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> crate::Result<crate::types::ParticipantResourceIndex> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ParticipantResourceIndex>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1175,7 +1215,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Dial a new conference participant
     ///
@@ -1187,12 +1227,14 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         account_sid: &str,
         conference_sid: &str,
         params: impl Into<TexmlAccountsConferencesParticipantsCreateParams>,
-    ) -> crate::Result<crate::types::NewParticipantResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::NewParticipantResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1208,7 +1250,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             );
         let params: TexmlAccountsConferencesParticipantsCreateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get conference participant resource
     ///
@@ -1221,12 +1263,14 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> crate::Result<crate::types::ParticipantResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ParticipantResource>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1241,7 +1285,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a conference participant
     ///
@@ -1254,13 +1298,15 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
         params: impl Into<TexmlAccountsConferencesParticipantsUpdateParams>,
-    ) -> crate::Result<crate::types::ParticipantResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ParticipantResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1277,7 +1323,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
             );
         let params: TexmlAccountsConferencesParticipantsUpdateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a conference participant
     ///
@@ -1290,12 +1336,12 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
     /// - `conference_sid`: The ConferenceSid that uniquely identifies a conference.
     /// - `call_sid_or_participant_label`: CallSid or Label of the Participant to update.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1310,7 +1356,7 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`TexmlAccountsConferencesParticipantsApi::create`] other than path parameters.
@@ -1360,11 +1406,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         account_sid: &str,
         params: TexmlAccountsQueuesListParams,
-    ) -> crate::Result<crate::types::QueueResourceIndex> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::QueueResourceIndex>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1377,7 +1425,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
         req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
         req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
     #[inline]
@@ -1432,11 +1480,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// Parameters:
     /// - `account_sid`: The id of the account the resource belongs to.
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         account_sid: &str,
         params: impl Into<TexmlAccountsQueuesCreateParams>,
-    ) -> crate::Result<crate::types::QueueResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::QueueResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1446,7 +1496,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             );
         let params: TexmlAccountsQueuesCreateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Fetch a queue resource
     ///
@@ -1458,11 +1508,13 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         account_sid: &str,
         queue_sid: &str,
-    ) -> crate::Result<crate::types::QueueResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::QueueResource>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1475,7 +1527,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a queue resource
     ///
@@ -1487,12 +1539,14 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         account_sid: &str,
         queue_sid: &str,
         params: impl Into<TexmlAccountsQueuesUpdateParams>,
-    ) -> crate::Result<crate::types::QueueResource> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::QueueResource>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -1507,7 +1561,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
             );
         let params: TexmlAccountsQueuesUpdateParams = params.into();
         req.form(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a queue resource
     ///
@@ -1519,7 +1573,11 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
     #[inline]
-    pub async fn delete(&self, account_sid: &str, queue_sid: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        account_sid: &str,
+        queue_sid: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1532,7 +1590,7 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`TexmlAccountsQueuesApi::list`] other than path parameters.
@@ -1607,11 +1665,13 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn retrieve_recording_sid_json(
+    pub fn retrieve_recording_sid_json(
         &self,
         account_sid: &str,
         recording_sid: &str,
-    ) -> crate::Result<crate::types::TexmlGetCallRecordingResponseBody> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlGetCallRecordingResponseBody>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1625,7 +1685,7 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete recording resource
     ///
@@ -1637,11 +1697,11 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_sid`: Uniquely identifies the recording by id.
     #[inline]
-    pub async fn delete_recording_sid_json(
+    pub fn delete_recording_sid_json(
         &self,
         account_sid: &str,
         recording_sid: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1655,7 +1715,7 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Operations under `texml.accounts.transcriptions`.
@@ -1686,11 +1746,13 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn retrieve_recording_transcription_sid_json(
+    pub fn retrieve_recording_transcription_sid_json(
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> crate::Result<crate::types::TexmlRecordingTranscription> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::TexmlRecordingTranscription>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -1704,7 +1766,7 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a recording transcription
     ///
@@ -1716,11 +1778,11 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `recording_transcription_sid`: Uniquely identifies the recording transcription by id.
     #[inline]
-    pub async fn delete_recording_transcription_sid_json(
+    pub fn delete_recording_transcription_sid_json(
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -1734,7 +1796,7 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

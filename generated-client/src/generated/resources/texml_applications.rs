@@ -13,15 +13,17 @@ impl<'a> TexmlApplicationsApi<'a> {
     ///
     /// `GET /texml_applications`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: TexmlApplicationsListParams,
-    ) -> crate::Result<TexmlApplicationsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlApplicationsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/texml_applications");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +84,16 @@ impl<'a> TexmlApplicationsApi<'a> {
     ///
     /// `POST /texml_applications`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<TexmlApplicationsCreateParams>,
-    ) -> crate::Result<TexmlApplicationsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlApplicationsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/texml_applications");
         let params: TexmlApplicationsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a TeXML Application
     ///
@@ -100,17 +104,19 @@ impl<'a> TexmlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<TexmlApplicationsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlApplicationsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a TeXML Application
     ///
@@ -121,11 +127,13 @@ impl<'a> TexmlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<TexmlApplicationsUpdateParams>,
-    ) -> crate::Result<TexmlApplicationsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlApplicationsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -134,7 +142,7 @@ impl<'a> TexmlApplicationsApi<'a> {
             );
         let params: TexmlApplicationsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Deletes a TeXML Application
     ///
@@ -145,17 +153,19 @@ impl<'a> TexmlApplicationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<TexmlApplicationsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TexmlApplicationsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/texml_applications/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TexmlApplicationsApi::list`] other than path parameters.

@@ -20,16 +20,18 @@ impl<'a> TextToSpeechApi<'a> {
     ///
     /// `GET /text-to-speech/voices`
     #[inline]
-    pub async fn retrieve_voices(
+    pub fn retrieve_voices(
         &self,
         params: TextToSpeechRetrieveVoicesParams,
-    ) -> crate::Result<crate::types::VoicesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoicesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/text-to-speech/voices");
         req.query("provider", crate::QueryStyle::Form, true, &params.provider);
         req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TextToSpeechApi::retrieve_voices`] other than path parameters.
@@ -59,10 +61,10 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     ///
     /// `GET /text-to-speech/speech`
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         params: TextToSpeechSpeechRetrieveParams,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/text-to-speech/speech");
@@ -73,7 +75,7 @@ impl<'a> TextToSpeechSpeechApi<'a> {
         req.query("disable_cache", crate::QueryStyle::Form, true, &params.disable_cache);
         req.query("audio_format", crate::QueryStyle::Form, true, &params.audio_format);
         req.query("socket_id", crate::QueryStyle::Form, true, &params.socket_id);
-        req.send_empty().await
+        req.send_empty()
     }
     /// Generate speech from text
     ///
@@ -89,16 +91,18 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     ///
     /// `POST /text-to-speech/speech`
     #[inline]
-    pub async fn generate(
+    pub fn generate(
         &self,
         params: impl Into<TextToSpeechSpeechGenerateParams>,
-    ) -> crate::Result<crate::types::Base64AudioResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::Base64AudioResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/text-to-speech/speech");
         let params: TextToSpeechSpeechGenerateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TextToSpeechSpeechApi::retrieve`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// `GET /traffic_policy_profiles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: TrafficPolicyProfilesListParams,
-    ) -> crate::Result<TrafficPolicyProfilesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/traffic_policy_profiles");
@@ -30,7 +32,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             &params.filter_service,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -91,16 +93,18 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// `POST /traffic_policy_profiles`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<TrafficPolicyProfilesCreateParams>,
-    ) -> crate::Result<TrafficPolicyProfilesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/traffic_policy_profiles");
         let params: TrafficPolicyProfilesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get all available traffic policy profile services
     ///
@@ -108,10 +112,12 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     ///
     /// `GET /traffic_policy_profiles/services`
     #[inline]
-    pub async fn list_services(
+    pub fn list_services(
         &self,
         params: TrafficPolicyProfilesListServicesParams,
-    ) -> crate::Result<TrafficPolicyProfilesListServicesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesListServicesResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/traffic_policy_profiles/services");
@@ -119,7 +125,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("filter[group]", crate::QueryStyle::Form, true, &params.filter_group);
         req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list_services`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -184,17 +190,19 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<TrafficPolicyProfilesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a traffic policy profile
     ///
@@ -205,11 +213,13 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<TrafficPolicyProfilesUpdateParams>,
-    ) -> crate::Result<TrafficPolicyProfilesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -218,7 +228,7 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
             );
         let params: TrafficPolicyProfilesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a traffic policy profile
     ///
@@ -229,17 +239,19 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the traffic policy profile.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<TrafficPolicyProfilesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<TrafficPolicyProfilesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`TrafficPolicyProfilesApi::list`] other than path parameters.

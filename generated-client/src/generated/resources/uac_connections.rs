@@ -18,15 +18,17 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// `GET /uac_connections`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: UacConnectionsListParams,
-    ) -> crate::Result<UacConnectionsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/uac_connections");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -87,14 +89,16 @@ impl<'a> UacConnectionsApi<'a> {
     ///
     /// `POST /uac_connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<UacConnectionsCreateParams>,
-    ) -> crate::Result<UacConnectionsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/uac_connections");
         let params: UacConnectionsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a UAC connection
     ///
@@ -105,17 +109,19 @@ impl<'a> UacConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<UacConnectionsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a UAC connection
     ///
@@ -126,11 +132,13 @@ impl<'a> UacConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<UacConnectionsUpdateParams>,
-    ) -> crate::Result<UacConnectionsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -139,7 +147,7 @@ impl<'a> UacConnectionsApi<'a> {
             );
         let params: UacConnectionsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a UAC connection
     ///
@@ -150,14 +158,19 @@ impl<'a> UacConnectionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<UacConnectionsDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/uac_connections/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`UacConnectionsApi::list`] other than path parameters.
@@ -219,10 +232,12 @@ impl<'a> UacConnectionsActionsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn check_registration_status(
+    pub fn check_registration_status(
         &self,
         id: &str,
-    ) -> crate::Result<UacConnectionsActionsCheckRegistrationStatusResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UacConnectionsActionsCheckRegistrationStatusResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -234,7 +249,7 @@ impl<'a> UacConnectionsActionsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Filter by connection_name using nested operations

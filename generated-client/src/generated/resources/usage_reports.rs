@@ -13,10 +13,12 @@ impl<'a> UsageReportsApi<'a> {
     ///
     /// `GET /usage_reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: UsageReportsListParams,
-    ) -> crate::Result<crate::types::UsageReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UsageReportsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/usage_reports");
         req.query("product", crate::QueryStyle::Form, true, &params.product);
         req.query("dimensions", crate::QueryStyle::Form, true, &params.dimensions);
@@ -35,7 +37,7 @@ impl<'a> UsageReportsApi<'a> {
         req.query("format", crate::QueryStyle::Form, true, &params.format);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -96,16 +98,18 @@ impl<'a> UsageReportsApi<'a> {
     ///
     /// `GET /usage_reports/options`
     #[inline]
-    pub async fn get_options(
+    pub fn get_options(
         &self,
         params: UsageReportsGetOptionsParams,
-    ) -> crate::Result<crate::types::UsageReportsOptionsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::UsageReportsOptionsResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/usage_reports/options");
         req.query("product", crate::QueryStyle::Form, true, &params.product);
         req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`UsageReportsApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> UserAddressesApi<'a> {
     ///
     /// `GET /user_addresses`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: UserAddressesListParams,
-    ) -> crate::Result<UserAddressesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UserAddressesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/user_addresses");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -82,14 +84,16 @@ impl<'a> UserAddressesApi<'a> {
     ///
     /// `POST /user_addresses`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<UserAddressesCreateParams>,
-    ) -> crate::Result<UserAddressesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UserAddressesCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/user_addresses");
         let params: UserAddressesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a user address
     ///
@@ -100,17 +104,19 @@ impl<'a> UserAddressesApi<'a> {
     /// Parameters:
     /// - `id`: user address ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<UserAddressesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<UserAddressesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/user_addresses/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`UserAddressesApi::list`] other than path parameters.

@@ -13,13 +13,13 @@ impl<'a> UserTagsApi<'a> {
     ///
     /// `GET /user_tags`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: UserTagsListParams,
-    ) -> crate::Result<UserTagsListResponse> {
+    ) -> impl std::future::Future<Output = crate::Result<UserTagsListResponse>> + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/user_tags");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`UserTagsApi::list`] other than path parameters.

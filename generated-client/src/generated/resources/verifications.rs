@@ -21,57 +21,65 @@ impl<'a> VerificationsApi<'a> {
     ///
     /// `POST /verifications/call`
     #[inline]
-    pub async fn trigger_call(
+    pub fn trigger_call(
         &self,
         params: impl Into<VerificationsTriggerCallParams>,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateVerificationResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/verifications/call");
         let params: VerificationsTriggerCallParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Trigger Flash call verification
     ///
     /// `POST /verifications/flashcall`
     #[inline]
-    pub async fn trigger_flashcall(
+    pub fn trigger_flashcall(
         &self,
         params: impl Into<VerificationsTriggerFlashcallParams>,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateVerificationResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/verifications/flashcall");
         let params: VerificationsTriggerFlashcallParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Trigger SMS verification
     ///
     /// `POST /verifications/sms`
     #[inline]
-    pub async fn trigger_sms(
+    pub fn trigger_sms(
         &self,
         params: impl Into<VerificationsTriggerSmsParams>,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateVerificationResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/verifications/sms");
         let params: VerificationsTriggerSmsParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Trigger WhatsApp verification
     ///
     /// `POST /verifications/whatsapp`
     #[inline]
-    pub async fn trigger_whatsapp_verification(
+    pub fn trigger_whatsapp_verification(
         &self,
         params: impl Into<VerificationsTriggerWhatsappVerificationParams>,
-    ) -> crate::Result<crate::types::CreateVerificationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateVerificationResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/verifications/whatsapp");
         let params: VerificationsTriggerWhatsappVerificationParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve verification
     ///
@@ -80,17 +88,19 @@ impl<'a> VerificationsApi<'a> {
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         verification_id: &str,
-    ) -> crate::Result<crate::types::RetrieveVerificationResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::RetrieveVerificationResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/verifications/", &crate::encode_path(verification_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerificationsApi::trigger_call`] other than path parameters.
@@ -165,11 +175,13 @@ impl<'a> VerificationsActionsApi<'a> {
     /// Parameters:
     /// - `verification_id`: The identifier of the verification to retrieve.
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         &self,
         verification_id: &str,
         params: impl Into<VerificationsActionsVerifyParams>,
-    ) -> crate::Result<crate::types::VerifyVerificationCodeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyVerificationCodeResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -183,7 +195,7 @@ impl<'a> VerificationsActionsApi<'a> {
             );
         let params: VerificationsActionsVerifyParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerificationsActionsApi::verify`] other than path parameters.
@@ -219,10 +231,12 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verifications to retrieve.
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::ListVerificationsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListVerificationsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -230,7 +244,7 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
                 ["/verifications/by_phone_number/", &crate::encode_path(phone_number)]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Operations under `verifications.by_phone_number.actions`.
@@ -246,11 +260,13 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number associated with the verification code being verified.
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         &self,
         phone_number: &str,
         params: impl Into<VerificationsByPhoneNumberActionsVerifyParams>,
-    ) -> crate::Result<crate::types::VerifyVerificationCodeResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyVerificationCodeResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -264,7 +280,7 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
             );
         let params: VerificationsByPhoneNumberActionsVerifyParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerificationsByPhoneNumberActionsApi::verify`] other than path parameters.

@@ -18,13 +18,15 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// `GET /verified_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VerifiedNumbersListParams,
-    ) -> crate::Result<crate::types::ListVerifiedNumbersResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListVerifiedNumbersResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/verified_numbers");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -71,14 +73,16 @@ impl<'a> VerifiedNumbersApi<'a> {
     ///
     /// `POST /verified_numbers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<VerifiedNumbersCreateParams>,
-    ) -> crate::Result<crate::types::CreateVerifiedNumberResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::CreateVerifiedNumberResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/verified_numbers");
         let params: VerifiedNumbersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a verified number
     ///
@@ -87,17 +91,19 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number being requested.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::VerifiedNumberResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a verified number
     ///
@@ -106,17 +112,19 @@ impl<'a> VerifiedNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number being deleted.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::VerifiedNumberResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerifiedNumbersApi::list`] other than path parameters.
@@ -152,11 +160,13 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
     /// Parameters:
     /// - `phone_number`: The phone number being verified.
     #[inline]
-    pub async fn submit_verification_code(
+    pub fn submit_verification_code(
         &self,
         phone_number: &str,
         params: impl Into<VerifiedNumbersActionsSubmitVerificationCodeParams>,
-    ) -> crate::Result<crate::types::VerifiedNumberResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -170,7 +180,7 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
             );
         let params: VerifiedNumbersActionsSubmitVerificationCodeParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] other than path parameters.

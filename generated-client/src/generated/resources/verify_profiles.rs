@@ -13,14 +13,16 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// `GET /verify_profiles`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VerifyProfilesListParams,
-    ) -> crate::Result<crate::types::ListVerifyProfilesResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListVerifyProfilesResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/verify_profiles");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -67,14 +69,16 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// `POST /verify_profiles`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<VerifyProfilesCreateParams>,
-    ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/verify_profiles");
         let params: VerifyProfilesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve Verify profile message templates
     ///
@@ -82,13 +86,15 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// `GET /verify_profiles/templates`
     #[inline]
-    pub async fn retrieve_templates(
+    pub fn retrieve_templates(
         &self,
-    ) -> crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/verify_profiles/templates");
-        req.send_json().await
+        req.send_json()
     }
     /// Create message template
     ///
@@ -96,16 +102,18 @@ impl<'a> VerifyProfilesApi<'a> {
     ///
     /// `POST /verify_profiles/templates`
     #[inline]
-    pub async fn create_template(
+    pub fn create_template(
         &self,
         params: impl Into<VerifyProfilesCreateTemplateParams>,
-    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MessageTemplateResponseDataWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/verify_profiles/templates");
         let params: VerifyProfilesCreateTemplateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update message template
     ///
@@ -116,11 +124,13 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Parameters:
     /// - `template_id`: The identifier of the message template to update.
     #[inline]
-    pub async fn update_template(
+    pub fn update_template(
         &self,
         template_id: &str,
         params: impl Into<VerifyProfilesUpdateTemplateParams>,
-    ) -> crate::Result<crate::types::MessageTemplateResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::MessageTemplateResponseDataWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -130,7 +140,7 @@ impl<'a> VerifyProfilesApi<'a> {
             );
         let params: VerifyProfilesUpdateTemplateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve Verify profile
     ///
@@ -141,17 +151,19 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to retrieve.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         verify_profile_id: &str,
-    ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update Verify profile
     ///
@@ -160,11 +172,13 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to update.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         verify_profile_id: &str,
         params: impl Into<VerifyProfilesUpdateParams>,
-    ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -173,7 +187,7 @@ impl<'a> VerifyProfilesApi<'a> {
             );
         let params: VerifyProfilesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Verify profile
     ///
@@ -182,17 +196,19 @@ impl<'a> VerifyProfilesApi<'a> {
     /// Parameters:
     /// - `verify_profile_id`: The identifier of the Verify profile to delete.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         verify_profile_id: &str,
-    ) -> crate::Result<crate::types::VerifyProfileResponseDataWrapper> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VerifyProfilesApi::list`] other than path parameters.

@@ -13,16 +13,18 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     /// `GET /virtual_cross_connects`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VirtualCrossConnectsListParams,
-    ) -> crate::Result<VirtualCrossConnectsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/virtual_cross_connects");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -85,16 +87,18 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     ///
     /// `POST /virtual_cross_connects`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<VirtualCrossConnectsCreateParams>,
-    ) -> crate::Result<VirtualCrossConnectsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/virtual_cross_connects");
         let params: VirtualCrossConnectsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a Virtual Cross Connect
     ///
@@ -105,17 +109,19 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<VirtualCrossConnectsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update the Virtual Cross Connect
     ///
@@ -130,11 +136,13 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<VirtualCrossConnectsUpdateParams>,
-    ) -> crate::Result<VirtualCrossConnectsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -143,7 +151,7 @@ impl<'a> VirtualCrossConnectsApi<'a> {
             );
         let params: VirtualCrossConnectsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Virtual Cross Connect
     ///
@@ -154,17 +162,19 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<VirtualCrossConnectsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VirtualCrossConnectsApi::list`] other than path parameters.

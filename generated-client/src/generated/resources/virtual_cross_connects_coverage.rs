@@ -15,17 +15,19 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
     ///
     /// `GET /virtual_cross_connects_coverage`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VirtualCrossConnectsCoverageListParams,
-    ) -> crate::Result<VirtualCrossConnectsCoverageListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<VirtualCrossConnectsCoverageListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/virtual_cross_connects_coverage");
         req.query("filters", crate::QueryStyle::DeepObject, true, &params.filters);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]

@@ -13,10 +13,12 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// `GET /voice_clones`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VoiceClonesListParams,
-    ) -> crate::Result<crate::types::VoiceCloneListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceCloneListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/voice_clones");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -28,7 +30,7 @@ impl<'a> VoiceClonesApi<'a> {
             &params.filter_provider,
         );
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -89,14 +91,16 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// `POST /voice_clones`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<VoiceClonesCreateParams>,
-    ) -> crate::Result<crate::types::VoiceCloneResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceCloneResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/voice_clones");
         let params: VoiceClonesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a voice clone from an audio file upload
     ///
@@ -104,16 +108,18 @@ impl<'a> VoiceClonesApi<'a> {
     ///
     /// `POST /voice_clones/from_upload`
     #[inline]
-    pub async fn create_from_upload(
+    pub fn create_from_upload(
         &self,
         params: impl Into<VoiceClonesCreateFromUploadParams>,
-    ) -> crate::Result<crate::types::VoiceCloneResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceCloneResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/voice_clones/from_upload");
         let params: VoiceClonesCreateFromUploadParams = params.into();
         req.multipart_value(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Update a voice clone
     ///
@@ -124,11 +130,13 @@ impl<'a> VoiceClonesApi<'a> {
     /// Parameters:
     /// - `id`: The voice clone UUID.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<VoiceClonesUpdateParams>,
-    ) -> crate::Result<crate::types::VoiceCloneResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceCloneResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -137,7 +145,7 @@ impl<'a> VoiceClonesApi<'a> {
             );
         let params: VoiceClonesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a voice clone
     ///
@@ -148,14 +156,17 @@ impl<'a> VoiceClonesApi<'a> {
     /// Parameters:
     /// - `id`: The voice clone UUID.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/voice_clones/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Download voice clone audio sample
     ///
@@ -166,14 +177,17 @@ impl<'a> VoiceClonesApi<'a> {
     /// Parameters:
     /// - `id`: The voice clone UUID.
     #[inline]
-    pub async fn download_sample(&self, id: &str) -> crate::Result<crate::Download> {
+    pub fn download_sample(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
             );
-        req.send_download().await
+        req.send_download()
     }
 }
 /// Inputs of [`VoiceClonesApi::list`] other than path parameters.

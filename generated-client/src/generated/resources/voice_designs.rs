@@ -13,16 +13,18 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// `GET /voice_designs`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VoiceDesignsListParams,
-    ) -> crate::Result<crate::types::VoiceDesignListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceDesignListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/voice_designs");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
         req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -83,14 +85,16 @@ impl<'a> VoiceDesignsApi<'a> {
     ///
     /// `POST /voice_designs`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<VoiceDesignsCreateParams>,
-    ) -> crate::Result<crate::types::VoiceDesignResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceDesignResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/voice_designs");
         let params: VoiceDesignsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a voice design
     ///
@@ -101,11 +105,13 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
         params: VoiceDesignsRetrieveParams,
-    ) -> crate::Result<crate::types::VoiceDesignResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceDesignResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -113,7 +119,7 @@ impl<'a> VoiceDesignsApi<'a> {
                 ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json().await
+        req.send_json()
     }
     /// Rename a voice design
     ///
@@ -124,11 +130,13 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub async fn rename(
+    pub fn rename(
         &self,
         id: &str,
         params: impl Into<VoiceDesignsRenameParams>,
-    ) -> crate::Result<crate::types::VoiceDesignUpdatedResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceDesignUpdatedResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -137,7 +145,7 @@ impl<'a> VoiceDesignsApi<'a> {
             );
         let params: VoiceDesignsRenameParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a voice design
     ///
@@ -148,14 +156,17 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/voice_designs/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Download voice design audio sample
     ///
@@ -166,11 +177,11 @@ impl<'a> VoiceDesignsApi<'a> {
     /// Parameters:
     /// - `id`: The voice design UUID or name.
     #[inline]
-    pub async fn download_sample(
+    pub fn download_sample(
         &self,
         id: &str,
         params: VoiceDesignsDownloadSampleParams,
-    ) -> crate::Result<crate::Download> {
+    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
         let mut req = self
             .client
             .request(
@@ -178,7 +189,7 @@ impl<'a> VoiceDesignsApi<'a> {
                 ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
             );
         req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_download().await
+        req.send_download()
     }
     /// Delete a specific version of a voice design
     ///
@@ -190,7 +201,11 @@ impl<'a> VoiceDesignsApi<'a> {
     /// - `id`: The voice design UUID or name.
     /// - `version`: The version number to delete.
     #[inline]
-    pub async fn delete_version(&self, id: &str, version: i64) -> crate::Result<()> {
+    pub fn delete_version(
+        &self,
+        id: &str,
+        version: i64,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -203,7 +218,7 @@ impl<'a> VoiceDesignsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`VoiceDesignsApi::list`] other than path parameters.

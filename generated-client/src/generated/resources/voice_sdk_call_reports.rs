@@ -13,16 +13,18 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
     ///
     /// `GET /voice_sdk_call_reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: VoiceSdkCallReportsListParams,
-    ) -> crate::Result<crate::types::VoiceSdkCallReportListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceSdkCallReportListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/voice_sdk_call_reports");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -72,17 +74,19 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
     /// Parameters:
     /// - `call_id`: Call identifier used to retrieve reports owned by the authenticated user.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         call_id: &str,
-    ) -> crate::Result<crate::types::VoiceSdkCallReportsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::VoiceSdkCallReportsResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/voice_sdk_call_reports/", &crate::encode_path(call_id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`VoiceSdkCallReportsApi::list`] other than path parameters.

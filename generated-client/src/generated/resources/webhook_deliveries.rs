@@ -13,14 +13,16 @@ impl<'a> WebhookDeliveriesApi<'a> {
     ///
     /// `GET /webhook_deliveries`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WebhookDeliveriesListParams,
-    ) -> crate::Result<WebhookDeliveriesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WebhookDeliveriesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/webhook_deliveries");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -84,17 +86,19 @@ impl<'a> WebhookDeliveriesApi<'a> {
     /// Parameters:
     /// - `id`: Uniquely identifies the webhook_delivery.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WebhookDeliveriesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WebhookDeliveriesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/webhook_deliveries/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WebhookDeliveriesApi::list`] other than path parameters.

@@ -13,13 +13,15 @@ impl<'a> WellKnownApi<'a> {
     ///
     /// `GET /.well-known/oauth-authorization-server`
     #[inline]
-    pub async fn retrieve_authorization_server_metadata(
+    pub fn retrieve_authorization_server_metadata(
         &self,
-    ) -> crate::Result<crate::types::AuthorizationServerMetadata> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::AuthorizationServerMetadata>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/.well-known/oauth-authorization-server");
-        req.send_json().await
+        req.send_json()
     }
     /// Protected resource metadata
     ///
@@ -27,12 +29,14 @@ impl<'a> WellKnownApi<'a> {
     ///
     /// `GET /.well-known/oauth-protected-resource`
     #[inline]
-    pub async fn retrieve_protected_resource_metadata(
+    pub fn retrieve_protected_resource_metadata(
         &self,
-    ) -> crate::Result<crate::types::ResourceMetadata> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::ResourceMetadata>,
+    > + 'a {
         let req = self
             .client
             .request(reqwest::Method::GET, "/.well-known/oauth-protected-resource");
-        req.send_json().await
+        req.send_json()
     }
 }

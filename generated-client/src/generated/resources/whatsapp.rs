@@ -48,15 +48,17 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     ///
     /// `GET /v2/whatsapp/business_accounts`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WhatsappBusinessAccountsListParams,
-    ) -> crate::Result<WhatsappBusinessAccountsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappBusinessAccountsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/v2/whatsapp/business_accounts");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -106,17 +108,19 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WhatsappBusinessAccountsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappBusinessAccountsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Whatsapp Business Account
     ///
@@ -125,14 +129,17 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`WhatsappBusinessAccountsApi::list`] other than path parameters.
@@ -154,11 +161,13 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         id: &str,
         params: WhatsappBusinessAccountsPhoneNumbersListParams,
-    ) -> crate::Result<WhatsappBusinessAccountsPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappBusinessAccountsPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -171,7 +180,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
                     .concat(),
             );
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -225,13 +234,13 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn initialize_verification(
+    pub fn initialize_verification(
         &self,
         id: &str,
         params: impl Into<
             WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
         >,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -246,7 +255,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
         let params: WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams = params
             .into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::list`] other than path parameters.
@@ -283,10 +292,12 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WhatsappBusinessAccountsSettingsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappBusinessAccountsSettingsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -294,7 +305,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
                 ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update WABA settings
     ///
@@ -303,11 +314,13 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<WhatsappBusinessAccountsSettingsUpdateParams>,
-    ) -> crate::Result<WhatsappBusinessAccountsSettingsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappBusinessAccountsSettingsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -317,7 +330,7 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
             );
         let params: WhatsappBusinessAccountsSettingsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WhatsappBusinessAccountsSettingsApi::update`] other than path parameters.
@@ -355,15 +368,17 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     ///
     /// `GET /v2/whatsapp/phone_numbers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WhatsappPhoneNumbersListParams,
-    ) -> crate::Result<WhatsappPhoneNumbersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers");
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -413,7 +428,10 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -421,7 +439,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
                 ["/v2/whatsapp/phone_numbers/", &crate::encode_path(phone_number)]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
     /// Get conversation window status for a phone number
     ///
@@ -432,11 +450,13 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn retrieve_conversation_window(
+    pub fn retrieve_conversation_window(
         &self,
         phone_number: &str,
         params: WhatsappPhoneNumbersRetrieveConversationWindowParams,
-    ) -> crate::Result<WhatsappPhoneNumbersRetrieveConversationWindowResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersRetrieveConversationWindowResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -454,7 +474,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             true,
             &params.destination_number,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// Resend verification code
     ///
@@ -463,11 +483,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn resend_verification(
+    pub fn resend_verification(
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -481,7 +501,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             );
         let params: WhatsappPhoneNumbersResendVerificationParams = params.into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
     /// Submit verification code for a phone number
     ///
@@ -490,11 +510,11 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersVerifyParams>,
-    ) -> crate::Result<()> {
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let mut req = self
             .client
             .request(
@@ -508,7 +528,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             );
         let params: WhatsappPhoneNumbersVerifyParams = params.into();
         req.json(&params.body);
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`WhatsappPhoneNumbersApi::list`] other than path parameters.
@@ -573,10 +593,12 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Result<WhatsappPhoneNumbersCallingSettingsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersCallingSettingsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -588,7 +610,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Enable or disable Whatsapp calling for a phone number
     ///
@@ -597,11 +619,13 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersCallingSettingsUpdateParams>,
-    ) -> crate::Result<WhatsappPhoneNumbersCallingSettingsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersCallingSettingsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -615,7 +639,7 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
             );
         let params: WhatsappPhoneNumbersCallingSettingsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WhatsappPhoneNumbersCallingSettingsApi::update`] other than path parameters.
@@ -651,10 +675,12 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Result<WhatsappPhoneNumbersProfileRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersProfileRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -666,7 +692,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update phone number business profile
     ///
@@ -675,11 +701,13 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersProfileUpdateParams>,
-    ) -> crate::Result<WhatsappPhoneNumbersProfileUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersProfileUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -693,7 +721,7 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
             );
         let params: WhatsappPhoneNumbersProfileUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WhatsappPhoneNumbersProfileApi::update`] other than path parameters.
@@ -724,10 +752,12 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> crate::Result<crate::types::WhatsappProfilePhotoResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::WhatsappProfilePhotoResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
@@ -739,7 +769,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Upload Whatsapp profile photo
     ///
@@ -748,11 +778,13 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn upload(
+    pub fn upload(
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersProfilePhotoUploadParams>,
-    ) -> crate::Result<WhatsappPhoneNumbersProfilePhotoUploadResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappPhoneNumbersProfilePhotoUploadResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -771,7 +803,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
             form.file("file", &body.file);
             req.multipart(form);
         }
-        req.send_json().await
+        req.send_json()
     }
     /// Delete Whatsapp profile photo
     ///
@@ -780,7 +812,10 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub async fn delete(&self, phone_number: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
@@ -792,7 +827,7 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
                 ]
                     .concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] other than path parameters.
@@ -820,10 +855,12 @@ impl<'a> WhatsappTemplatesApi<'a> {
     ///
     /// `GET /v2/whatsapp/message_templates`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WhatsappTemplatesListParams,
-    ) -> crate::Result<WhatsappTemplatesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappTemplatesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/v2/whatsapp/message_templates");
@@ -852,7 +889,7 @@ impl<'a> WhatsappTemplatesApi<'a> {
             true,
             &params.filter_search,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -899,16 +936,18 @@ impl<'a> WhatsappTemplatesApi<'a> {
     ///
     /// `POST /v2/whatsapp/message_templates`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<WhatsappTemplatesCreateParams>,
-    ) -> crate::Result<WhatsappTemplatesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappTemplatesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/whatsapp/message_templates");
         let params: WhatsappTemplatesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WhatsappTemplatesApi::list`] other than path parameters.
@@ -950,24 +989,30 @@ impl<'a> WhatsappUserDataApi<'a> {
     ///
     /// `GET /v2/whatsapp/user_data`
     #[inline]
-    pub async fn retrieve(&self) -> crate::Result<WhatsappUserDataRetrieveResponse> {
+    pub fn retrieve(
+        &self,
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappUserDataRetrieveResponse>,
+    > + 'a {
         let req = self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data");
-        req.send_json().await
+        req.send_json()
     }
     /// Update Whatsapp user data
     ///
     /// `PATCH /v2/whatsapp/user_data`
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         params: impl Into<WhatsappUserDataUpdateParams>,
-    ) -> crate::Result<WhatsappUserDataUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappUserDataUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::PATCH, "/v2/whatsapp/user_data");
         let params: WhatsappUserDataUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WhatsappUserDataApi::update`] other than path parameters.

@@ -14,17 +14,19 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp message template ID
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WhatsappMessageTemplatesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappMessageTemplatesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Whatsapp message template
     ///
@@ -33,11 +35,13 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp message template ID
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<WhatsappMessageTemplatesUpdateParams>,
-    ) -> crate::Result<WhatsappMessageTemplatesUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WhatsappMessageTemplatesUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -46,7 +50,7 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
             );
         let params: WhatsappMessageTemplatesUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Whatsapp message template
     ///
@@ -55,14 +59,17 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp message template ID
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<()> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
             );
-        req.send_empty().await
+        req.send_empty()
     }
 }
 /// Inputs of [`WhatsappMessageTemplatesApi::update`] other than path parameters.

@@ -13,14 +13,16 @@ impl<'a> WireguardInterfacesApi<'a> {
     ///
     /// `GET /wireguard_interfaces`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WireguardInterfacesListParams,
-    ) -> crate::Result<WireguardInterfacesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardInterfacesListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/wireguard_interfaces");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -81,16 +83,18 @@ impl<'a> WireguardInterfacesApi<'a> {
     ///
     /// `POST /wireguard_interfaces`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<WireguardInterfacesCreateParams>,
-    ) -> crate::Result<WireguardInterfacesCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardInterfacesCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/wireguard_interfaces");
         let params: WireguardInterfacesCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve a WireGuard Interfaces
     ///
@@ -101,17 +105,19 @@ impl<'a> WireguardInterfacesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WireguardInterfacesRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardInterfacesRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a WireGuard Interface
     ///
@@ -122,17 +128,19 @@ impl<'a> WireguardInterfacesApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<WireguardInterfacesDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardInterfacesDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WireguardInterfacesApi::list`] other than path parameters.

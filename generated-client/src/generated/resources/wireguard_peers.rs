@@ -13,14 +13,16 @@ impl<'a> WireguardPeersApi<'a> {
     ///
     /// `GET /wireguard_peers`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WireguardPeersListParams,
-    ) -> crate::Result<WireguardPeersListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardPeersListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/wireguard_peers");
         req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
         req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -81,14 +83,16 @@ impl<'a> WireguardPeersApi<'a> {
     ///
     /// `POST /wireguard_peers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<WireguardPeersCreateParams>,
-    ) -> crate::Result<WireguardPeersCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardPeersCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/wireguard_peers");
         let params: WireguardPeersCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve the WireGuard Peer
     ///
@@ -99,17 +103,19 @@ impl<'a> WireguardPeersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WireguardPeersRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardPeersRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update the WireGuard Peer
     ///
@@ -120,11 +126,13 @@ impl<'a> WireguardPeersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<WireguardPeersUpdateParams>,
-    ) -> crate::Result<WireguardPeersUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardPeersUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -133,7 +141,7 @@ impl<'a> WireguardPeersApi<'a> {
             );
         let params: WireguardPeersUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete the WireGuard Peer
     ///
@@ -144,14 +152,19 @@ impl<'a> WireguardPeersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(&self, id: &str) -> crate::Result<WireguardPeersDeleteResponse> {
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<
+        Output = crate::Result<WireguardPeersDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/wireguard_peers/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Retrieve Wireguard config template for Peer
     ///
@@ -160,14 +173,17 @@ impl<'a> WireguardPeersApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve_config(&self, id: &str) -> crate::Result<String> {
+    pub fn retrieve_config(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
             );
-        req.send_text().await
+        req.send_text()
     }
 }
 /// Inputs of [`WireguardPeersApi::list`] other than path parameters.

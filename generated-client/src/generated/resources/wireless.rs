@@ -18,13 +18,15 @@ impl<'a> WirelessApi<'a> {
     ///
     /// `GET /wireless/regions`
     #[inline]
-    pub async fn retrieve_regions(
+    pub fn retrieve_regions(
         &self,
         params: WirelessRetrieveRegionsParams,
-    ) -> crate::Result<WirelessRetrieveRegionsResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessRetrieveRegionsResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/wireless/regions");
         req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WirelessApi::retrieve_regions`] other than path parameters.
@@ -53,16 +55,18 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ///
     /// `GET /wireless/detail_records_reports`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WirelessDetailRecordsReportsListParams,
-    ) -> crate::Result<WirelessDetailRecordsReportsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessDetailRecordsReportsListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/wireless/detail_records_reports");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -105,16 +109,18 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     ///
     /// `POST /wireless/detail_records_reports`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<WirelessDetailRecordsReportsCreateParams>,
-    ) -> crate::Result<WirelessDetailRecordsReportsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessDetailRecordsReportsCreateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/wireless/detail_records_reports");
         let params: WirelessDetailRecordsReportsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a Wireless Detail Record (WDR) Report
     ///
@@ -125,17 +131,19 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WirelessDetailRecordsReportsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessDetailRecordsReportsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Wireless Detail Record (WDR) Report
     ///
@@ -146,17 +154,19 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<WirelessDetailRecordsReportsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessDetailRecordsReportsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WirelessDetailRecordsReportsApi::list`] other than path parameters.

@@ -13,15 +13,17 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     ///
     /// `GET /wireless_blocklist_values`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WirelessBlocklistValuesListParams,
-    ) -> crate::Result<WirelessBlocklistValuesListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistValuesListResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/wireless_blocklist_values");
         req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WirelessBlocklistValuesApi::list`] other than path parameters.

@@ -13,10 +13,12 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// `GET /wireless_blocklists`
     #[inline]
-    pub async fn list(
+    pub fn list(
         &self,
         params: WirelessBlocklistsListParams,
-    ) -> crate::Result<WirelessBlocklistsListResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistsListResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::GET, "/wireless_blocklists");
         req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
         req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
@@ -28,7 +30,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
             true,
             &params.filter_values,
         );
-        req.send_json().await
+        req.send_json()
     }
     /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
     #[inline]
@@ -89,14 +91,16 @@ impl<'a> WirelessBlocklistsApi<'a> {
     ///
     /// `POST /wireless_blocklists`
     #[inline]
-    pub async fn create(
+    pub fn create(
         &self,
         params: impl Into<WirelessBlocklistsCreateParams>,
-    ) -> crate::Result<WirelessBlocklistsCreateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistsCreateResponse>,
+    > + 'a {
         let mut req = self.client.request(reqwest::Method::POST, "/wireless_blocklists");
         let params: WirelessBlocklistsCreateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Get a Wireless Blocklist
     ///
@@ -107,17 +111,19 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
     #[inline]
-    pub async fn retrieve(
+    pub fn retrieve(
         &self,
         id: &str,
-    ) -> crate::Result<WirelessBlocklistsRetrieveResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistsRetrieveResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::GET,
                 ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
     /// Update a Wireless Blocklist
     ///
@@ -128,11 +134,13 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
     #[inline]
-    pub async fn update(
+    pub fn update(
         &self,
         id: &str,
         params: impl Into<WirelessBlocklistsUpdateParams>,
-    ) -> crate::Result<WirelessBlocklistsUpdateResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistsUpdateResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(
@@ -141,7 +149,7 @@ impl<'a> WirelessBlocklistsApi<'a> {
             );
         let params: WirelessBlocklistsUpdateParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Delete a Wireless Blocklist
     ///
@@ -152,17 +160,19 @@ impl<'a> WirelessBlocklistsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the wireless blocklist.
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         &self,
         id: &str,
-    ) -> crate::Result<WirelessBlocklistsDeleteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<WirelessBlocklistsDeleteResponse>,
+    > + 'a {
         let req = self
             .client
             .request(
                 reqwest::Method::DELETE,
                 ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
             );
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`WirelessBlocklistsApi::list`] other than path parameters.

@@ -25,16 +25,18 @@ impl<'a> X402CreditAccountApi<'a> {
     ///
     /// `POST /v2/x402/credit_account`
     #[inline]
-    pub async fn settle(
+    pub fn settle(
         &self,
         params: X402CreditAccountSettleParams,
-    ) -> crate::Result<crate::types::X402TransactionResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::X402TransactionResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/x402/credit_account");
         req.header("PAYMENT-SIGNATURE", &params.payment_signature);
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
     /// Create a payment quote
     ///
@@ -42,16 +44,18 @@ impl<'a> X402CreditAccountApi<'a> {
     ///
     /// `POST /v2/x402/credit_account/quote`
     #[inline]
-    pub async fn quote(
+    pub fn quote(
         &self,
         params: impl Into<X402CreditAccountQuoteParams>,
-    ) -> crate::Result<crate::types::X402QuoteResponse> {
+    ) -> impl std::future::Future<
+        Output = crate::Result<crate::types::X402QuoteResponse>,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::POST, "/v2/x402/credit_account/quote");
         let params: X402CreditAccountQuoteParams = params.into();
         req.json(&params.body);
-        req.send_json().await
+        req.send_json()
     }
 }
 /// Inputs of [`X402CreditAccountApi::settle`] other than path parameters.
