@@ -59,7 +59,7 @@ fn cli_exits_with_one_and_writes_nothing() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let before = std::fs::read_to_string(root.join("specs/telnyx.pin")).ok();
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "codegen", "--spec"])
+        .args(["run", "--quiet", "--package", "xtask", "--", "codegen", "--spec"])
         .arg(&path)
         .current_dir(&root)
         .output()
@@ -136,7 +136,7 @@ fn codegen_refuses_a_spec_that_is_not_the_pinned_one() {
     let path = write_spec("not_pinned.yml", &format!("{HEAD}paths: {{}}\n"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "codegen", "--check"])
+        .args(["run", "--quiet", "--package", "xtask", "--", "codegen", "--check"])
         .env("TELNYX_SPEC", &path)
         .current_dir(&root)
         .output()
@@ -157,7 +157,7 @@ fn an_unreadable_schema_is_a_warning_unless_strict() {
     let path = write_spec("misindented.yml", &spec);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let xtask = |strict: bool| {
-        let mut args = vec!["run", "--quiet", "--release", "--package", "xtask", "--", "ir", "--no-names", "--spec"];
+        let mut args = vec!["run", "--quiet", "--package", "xtask", "--", "ir", "--no-names", "--spec"];
         let path = path.to_str().unwrap();
         args.push(path);
         if strict {

@@ -454,10 +454,14 @@ fn test(args: &[String]) -> Result<(), String> {
         run(&what, &args)?;
     }
     // The runtime's unit tests: the lib is `test = false` (a test build of the whole crate would
-    // compile the generated code a second time), so they run here, without the resources.
-    let runtime_tests = ["--package", "telnyx", "--lib", "--no-default-features", "--profile", "test"];
-    run("runtime unit test lints", &[&["clippy"][..], &runtime_tests, &["--", "-D", "warnings"]].concat())?;
-    run("runtime unit tests", &[&["test"][..], &runtime_tests[..4]].concat())?;
+    // compile the generated code a second time), so they run here, without the resources; over
+    // the whole workspace (the other libs' unit tests run again, in a second), so that the
+    // dependencies are built with the features of the main test build below, once.
+    run(
+        "runtime unit test lints",
+        &["clippy", "--package", "telnyx", "--lib", "--no-default-features", "--profile", "test", "--", "-D", "warnings"],
+    )?;
+    run("runtime unit tests", &["test", "--workspace", "--lib", "--no-default-features"])?;
     run(
         "generator lints",
         &[
