@@ -459,7 +459,18 @@ fn test(args: &[String]) -> Result<(), String> {
     // dependencies are built with the features of the main test build below, once.
     run(
         "runtime unit test lints",
-        &["clippy", "--package", "telnyx", "--lib", "--no-default-features", "--profile", "test", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--package",
+            "telnyx",
+            "--lib",
+            "--no-default-features",
+            "--profile",
+            "test",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
     run("runtime unit tests", &["test", "--workspace", "--lib", "--no-default-features"])?;
     run(
