@@ -295,19 +295,18 @@ impl<'c> RequestBuilder<'c> {
                 Ok(bearer) => bearer,
                 // The OAuth2 grant failed: this request was not sent, and a grant can be asked
                 // for again without harm.
-                Err(e) => match token_failure(&e) {
-                    Some(failure)
-                        if retry < max_retries
-                            && retry::verdict(failure, true, settings.retry_policy) == retry::Verdict::Retry =>
-                    {
-                        let wait = retry::delay(retry, e.api().map(|a| &a.headers), SystemTime::now());
-                        tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying the access token");
-                        tokio::time::sleep(wait).await;
-                        retry += 1;
-                        continue;
+                Err(e) => {
+                    let verdict = token_failure(&e)
+                        .map_or(retry::Verdict::GiveUp, |f| retry::verdict(f, true, settings.retry_policy));
+                    if retry >= max_retries || verdict != retry::Verdict::Retry {
+                        return Err(e);
                     }
-                    _ => return Err(e),
-                },
+                    let wait = retry::delay(retry, e.api().map(|a| &a.headers), SystemTime::now());
+                    tracing::info!(error = %e, retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying the access token");
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                    continue;
+                }
             };
             let started = std::time::Instant::now();
             let outcome = self.attempt(&settings, &bearer)?.send().await;
@@ -357,17 +356,8 @@ impl<'c> RequestBuilder<'c> {
                     wait
                 }
                 Err(e) => {
-                    // A connection that could not be made sent nothing; anything else (a
-                    // timeout, a connection dropped) may have come after the server read it.
-                    let failure = if e.is_connect() {
-                        retry::Failure::NotSent
-                    } else if e.is_timeout() || e.is_request() {
-                        retry::Failure::NoAnswer
-                    } else {
-                        tracing::debug!(error = %e, elapsed_ms, "transport error");
-                        return Err(Error::transport(e));
-                    };
-                    let verdict = retry::verdict(failure, replayable, settings.retry_policy);
+                    let verdict = retry::Failure::transport(&e)
+                        .map_or(retry::Verdict::GiveUp, |f| retry::verdict(f, replayable, settings.retry_policy));
                     if retry >= max_retries || verdict != retry::Verdict::Retry {
                         tracing::debug!(error = %e, elapsed_ms, "transport error");
                         return Err(Error::transport_not_retried(e, not_retried(verdict, retry, max_retries)));
@@ -469,8 +459,10 @@ fn not_retried(verdict: retry::Verdict, retry: u32, max_retries: u32) -> Option<
 fn token_failure(e: &Error) -> Option<retry::Failure<'_>> {
     match e {
         Error::Api(api) => Some(retry::Failure::Status(api.status, &api.headers)),
-        Error::Connection { source, .. } if source.is_connect() => Some(retry::Failure::NotSent),
-        Error::Connection { .. } | Error::Timeout { .. } => Some(retry::Failure::NoAnswer),
+        // Whatever broke on the way (the grant's body too), a grant can be asked for again.
+        Error::Connection { source, .. } | Error::Timeout { source, .. } => {
+            retry::Failure::transport(source).or(Some(retry::Failure::NoAnswer))
+        }
         _ => None,
     }
 }

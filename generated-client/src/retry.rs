@@ -71,6 +71,21 @@ pub(crate) enum Failure<'a> {
     Status(StatusCode, &'a HeaderMap),
 }
 
+impl Failure<'_> {
+    /// How a transport error failed: a connection that could not be made sent nothing; a
+    /// timeout or a dropped connection may have come after the server read the request. `None`
+    /// for the rest (a redirect loop, a body that could not be read), which no retry mends.
+    pub(crate) fn transport(e: &reqwest::Error) -> Option<Failure<'static>> {
+        if e.is_connect() {
+            Some(Failure::NotSent)
+        } else if e.is_timeout() || e.is_request() {
+            Some(Failure::NoAnswer)
+        } else {
+            None
+        }
+    }
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
