@@ -28,6 +28,9 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// HTTP/1.1 only, for WebSocket upgrades (HTTP/2 has no `Upgrade`); made on first use.
+    #[cfg(feature = "websocket")]
+    websocket_http: std::sync::OnceLock<reqwest::Client>,
     auth: Auth,
     base_url: String,
     /// The webhook public key: the builder's, else `TELNYX_PUBLIC_KEY`.
@@ -271,19 +274,55 @@ impl Client {
         }
     }
 
-    /// Joins the base URL and a spec path. Some spec paths repeat the `/v2` the server URL
-    /// already ends with; that prefix is not sent twice.
+    /// [`Client::request`] for an operation the spec sends to a server of its own (its path's
+    /// or its own `servers`): the URL is that server's, moved onto the base URL by the rule of
+    /// [`Client::server_url`].
+    pub fn request_on(&self, server: &str, method: reqwest::Method, path: impl AsRef<str>) -> RequestBuilder<'_> {
+        let root = self.server_url(server);
+        RequestBuilder::new(self, method, join(&root, path.as_ref()))
+    }
+
+    /// Where the operations that the spec gives `server` (instead of its first server,
+    /// [`crate::DEFAULT_BASE_URL`]) go with this client's base URL. The part of `server` that
+    /// is the default server is swapped for the base URL:
+    ///
+    /// - the origin (scheme, host, port) becomes the base URL's, `ws://` for an `http://` base
+    ///   and `wss://` for `https://` when `server` is a WebSocket one;
+    /// - a server path that extends the default's (`/v2` or more) extends the base URL's path
+    ///   the same way; any other server path (`https://api.telnyx.com`, without `/v2`) replaces
+    ///   the default's path at the end of the base URL's, or, when the base URL's path does not
+    ///   end with it (a mock server at its root), is added to it.
+    ///
+    /// So with the default base URL every operation goes where the spec says, and a mock server
+    /// at `http://127.0.0.1:4010` gets `/.well-known/...` at its root and `ws://` streams. A
+    /// server on another host than the default's is kept as it is.
+    pub fn server_url(&self, server: &str) -> String {
+        server_url(crate::DEFAULT_BASE_URL, &self.inner.base_url, server)
+    }
+
+    /// Joins the base URL and a spec path.
     fn url(&self, path: &str) -> String {
-        let base = self.inner.base_url.trim_end_matches('/');
-        let path = match path.strip_prefix("/v2/") {
-            Some(rest) if base.ends_with("/v2") => &path[path.len() - rest.len() - 1..],
-            _ => path,
-        };
-        format!("{base}{path}")
+        join(&self.inner.base_url, path)
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The connection pool of WebSocket upgrades: HTTP/1.1 only, else like the default one
+    /// (a client given with [`ClientBuilder::http_client`] may speak HTTP/2, which cannot
+    /// upgrade).
+    #[cfg(feature = "websocket")]
+    pub(crate) fn websocket_http(&self) -> Result<&reqwest::Client> {
+        if let Some(http) = self.inner.websocket_http.get() {
+            return Ok(http);
+        }
+        let http = reqwest::Client::builder()
+            .http1_only()
+            .user_agent(concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(Error::transport)?;
+        Ok(self.inner.websocket_http.get_or_init(|| http))
     }
 
     /// The bearer token of the next attempt: the API key, or the OAuth2 access token (fetched
@@ -313,6 +352,40 @@ impl Client {
             None => Err(crate::webhooks::WebhookError::NoPublicKey),
         }
     }
+}
+
+/// Joins a server URL and a spec path. Some spec paths repeat the `/v2` the server URL already
+/// ends with; that prefix is not sent twice.
+fn join(base: &str, path: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let path = match path.strip_prefix("/v2/") {
+        Some(rest) if base.ends_with("/v2") => &path[path.len() - rest.len() - 1..],
+        _ => path,
+    };
+    format!("{base}{path}")
+}
+
+/// The rule of [`Client::server_url`]: `server` moved from `default` onto `base`.
+fn server_url(default: &str, base: &str, server: &str) -> String {
+    use url::{Position, Url};
+    let (Ok(d), Ok(b), Ok(s)) = (Url::parse(default), Url::parse(base), Url::parse(server)) else {
+        return server.trim_end_matches('/').to_string();
+    };
+    if (s.host_str(), s.port_or_known_default()) != (d.host_str(), d.port_or_known_default()) {
+        return server.trim_end_matches('/').to_string();
+    }
+    let (d_path, b_path, s_path) =
+        (d.path().trim_end_matches('/'), b.path().trim_end_matches('/'), s.path().trim_end_matches('/'));
+    let path = match s_path.strip_prefix(d_path) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') || d_path.is_empty() => format!("{b_path}{rest}"),
+        _ => format!("{}{s_path}", b_path.strip_suffix(d_path).unwrap_or(b_path)),
+    };
+    let scheme = match (s.scheme(), b.scheme()) {
+        ("ws" | "wss", "http") => "ws",
+        ("ws" | "wss", "https") => "wss",
+        (_, base) => base,
+    };
+    format!("{scheme}://{}{path}", &b[Position::BeforeHost..Position::AfterPort])
 }
 
 /// Configures a [`Client`].
@@ -457,7 +530,15 @@ impl ClientBuilder {
                 .build()
                 .map_err(|source| Error::Connection { source, not_retried: None })?,
         };
-        let inner = Inner { http, auth, base_url, public_key, defaults: self.defaults };
+        let inner = Inner {
+            http,
+            #[cfg(feature = "websocket")]
+            websocket_http: std::sync::OnceLock::new(),
+            auth,
+            base_url,
+            public_key,
+            defaults: self.defaults,
+        };
         Ok(Client { inner: Arc::new(inner), options: None })
     }
 }
@@ -492,6 +573,32 @@ mod tests {
         assert!(e.to_string().contains("no credentials"), "{e}");
         let e = Client::builder().client_credentials("a", " ").build_with_env(env(&[])).unwrap_err();
         assert!(e.to_string().contains("client secret"), "{e}");
+    }
+
+    #[test]
+    fn servers_of_their_own_move_onto_the_base_url() {
+        let d = "https://api.telnyx.com/v2";
+        let cases = [
+            // The default base URL: where the spec says.
+            (d, "https://api.telnyx.com", "https://api.telnyx.com"),
+            (d, "wss://api.telnyx.com/v2", "wss://api.telnyx.com/v2"),
+            (d, "https://api.telnyx.com/v2/extra", "https://api.telnyx.com/v2/extra"),
+            // A mock server at its root.
+            ("http://127.0.0.1:4010", "https://api.telnyx.com", "http://127.0.0.1:4010"),
+            ("http://127.0.0.1:4010", "wss://api.telnyx.com/v2", "ws://127.0.0.1:4010"),
+            ("http://127.0.0.1:4010/", "https://api.telnyx.com/v2/extra", "http://127.0.0.1:4010/extra"),
+            // A base URL that keeps `/v2`, behind a prefix.
+            ("https://proxy.example/telnyx/v2/", "https://api.telnyx.com", "https://proxy.example/telnyx"),
+            ("https://proxy.example/telnyx/v2", "wss://api.telnyx.com/v2", "wss://proxy.example/telnyx/v2"),
+            ("http://localhost:9/v2", "https://api.telnyx.com", "http://localhost:9"),
+            // Another host is another service.
+            ("http://127.0.0.1:4010", "https://uploads.example.com/v1", "https://uploads.example.com/v1"),
+        ];
+        for (base, server, want) in cases {
+            assert_eq!(server_url(d, base, server), want, "{base} + {server}");
+        }
+        assert_eq!(join("http://127.0.0.1:4010", "/.well-known/x"), "http://127.0.0.1:4010/.well-known/x");
+        assert_eq!(join("https://api.telnyx.com/v2/", "/v2/calls"), "https://api.telnyx.com/v2/calls");
     }
 
     #[test]

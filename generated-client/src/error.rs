@@ -40,6 +40,17 @@ pub enum Error {
     /// The client is misconfigured (no API key, bad base URL).
     #[error("configuration: {0}")]
     Config(String),
+    /// A WebSocket session failed once open (or the server did not switch to WebSocket): the
+    /// connection dropped without a close frame, the server closed it with an error code, or
+    /// the protocol broke. An upgrade refused with an error status is [`Error::Api`] instead.
+    #[error("WebSocket {url}: {message}")]
+    WebSocket {
+        /// The session's URL, query left out.
+        url: String,
+        message: String,
+        /// The close code the server sent, when it closed the session with an error.
+        close_code: Option<u16>,
+    },
 }
 
 impl Error {

@@ -40,6 +40,9 @@
 //!   carries an idempotency token (`command_id`, `Idempotency-Key`: filled with a UUID when
 //!   left empty, the same on every attempt), it was never sent, or the server said it did
 //!   nothing (see [`RetryPolicy`]).
+//! - Operations that stream over WebSocket (speech to text, text to speech) open a
+//!   [`Session`]: send typed frames, read a `Stream` of typed events (feature `websocket`, on
+//!   with the resources that need it).
 //! - [`webhooks`] verifies a webhook's signature and hands back a typed [`webhooks::WebhookEvent`].
 //!
 //! The modules under `generated/` are written by `cargo xtask codegen`; the rest of this crate
@@ -52,6 +55,7 @@ mod data;
 #[doc(hidden)]
 pub mod de;
 mod decode;
+mod encoded;
 mod error;
 mod multipart;
 mod oauth;
@@ -65,6 +69,9 @@ pub mod tagged;
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
+#[cfg(feature = "websocket")]
+#[cfg_attr(docsrs, doc(cfg(feature = "websocket")))]
+pub mod websocket;
 #[doc(hidden)]
 pub use string_enum::StrVisitor;
 
@@ -77,6 +84,7 @@ mod generated;
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
 pub use data::Data;
 pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};
+pub use encoded::Base64;
 pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, Result};
 pub use generated::{resources, types, API_TITLE, API_VERSION, DEFAULT_BASE_URL};
 pub use multipart::{FilePart, MultipartForm};
@@ -84,6 +92,8 @@ pub use pagination::{NextPage, PageMeta, PageSpec, PageStyle, Paginator};
 pub use request::{decode_json, decode_json_with, encode_path, QueryStyle, RequestBuilder};
 pub use retry::{NotRetried, RetryPolicy, MAX_RETRY_AFTER};
 pub use stream::{Download, EventStream, ServerSentEvent};
+#[cfg(feature = "websocket")]
+pub use websocket::Session;
 
 pub use bytes;
 pub use reqwest;

@@ -67,6 +67,10 @@ pub struct RequestBuilder<'c> {
     /// The idempotency token the request carries (the caller's or one the client made), which
     /// lets it be retried without taking effect twice.
     token: Option<String>,
+    /// The `Sec-WebSocket-Key` of a WebSocket upgrade: the request then goes over HTTP/1.1 to
+    /// the `http(s)` form of its `ws(s)` URL, and `101 Switching Protocols` is its success.
+    #[cfg_attr(not(feature = "websocket"), allow(dead_code))]
+    upgrade: Option<String>,
     error: Option<Error>,
 }
 
@@ -81,6 +85,7 @@ impl<'c> RequestBuilder<'c> {
             body: Body::None,
             accept: None,
             token: None,
+            upgrade: None,
             error: None,
         }
     }
@@ -235,8 +240,14 @@ impl<'c> RequestBuilder<'c> {
 
     /// One attempt's request, with auth, headers, query, body and timeout.
     fn attempt(&self, settings: &Effective<'_>, bearer: &str) -> Result<reqwest::RequestBuilder> {
-        let mut req =
-            self.client.http().request(self.method.clone(), &self.url).bearer_auth(bearer).timeout(settings.timeout);
+        let mut req = match &self.upgrade {
+            None => self.client.http().request(self.method.clone(), &self.url),
+            #[cfg(feature = "websocket")]
+            Some(key) => crate::websocket::upgrade_request(self.client.websocket_http()?, &self.url, key),
+            #[cfg(not(feature = "websocket"))]
+            Some(_) => unreachable!("upgrades are only made with the `websocket` feature"),
+        };
+        req = req.bearer_auth(bearer).timeout(settings.timeout);
         if !settings.default_headers.is_empty() {
             req = req.headers(settings.default_headers.clone());
         }
@@ -312,7 +323,7 @@ impl<'c> RequestBuilder<'c> {
             let outcome = self.attempt(&settings, &bearer)?.send().await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let wait = match outcome {
-                Ok(response) if response.status().is_success() => {
+                Ok(response) if self.answered(response.status()) => {
                     tracing::debug!(status = response.status().as_u16(), elapsed_ms, "response");
                     if let Some(capture) = settings.options.and_then(|o| o.capture.as_ref()) {
                         capture.record(&response, retry + 1);
@@ -370,6 +381,32 @@ impl<'c> RequestBuilder<'c> {
             tokio::time::sleep(wait).await;
             retry += 1;
         }
+    }
+
+    /// Whether a status ends the request: a success, or for a WebSocket upgrade any non-error
+    /// status (a `2xx` there is not an upgrade, and is told so by the session's opening).
+    fn answered(&self, status: reqwest::StatusCode) -> bool {
+        match self.upgrade {
+            None => status.is_success(),
+            Some(_) => status.is_success() || status.is_informational(),
+        }
+    }
+
+    /// Opens a WebSocket session: the upgrade request is sent like any other (authentication,
+    /// retries, an error status as [`Error::Api`]), then the connection speaks WebSocket;
+    /// `encode` turns what the caller sends into frames and `decode` reads the server's.
+    #[cfg(feature = "websocket")]
+    pub async fn send_websocket<S, E>(
+        mut self,
+        encode: crate::websocket::Encode<S>,
+        decode: crate::websocket::DecodeFrame<E>,
+    ) -> Result<crate::websocket::Session<S, E>> {
+        let key = crate::websocket::new_key();
+        self.upgrade = Some(key.clone());
+        let (client, url) = (self.client, self.url.clone());
+        let response = self.send_raw().await?;
+        let mode = client.effective().decode_mode;
+        crate::websocket::Session::open(response, &url, &key, encode, decode, mode).await
     }
 
     /// Sends the request and decodes a JSON body, as the client's [`DecodeMode`] says: a body

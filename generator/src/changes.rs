@@ -220,6 +220,7 @@ pub fn render(api: &Api, ty: &Ty) -> String {
         Ty::Nullable(t) => format!("Option<{}>", render(api, t)),
         Ty::Any => "serde_json::Value".into(),
         Ty::Bytes => "Bytes".into(),
+        Ty::Base64 => "Base64".into(),
     }
 }
 

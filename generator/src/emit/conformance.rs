@@ -41,12 +41,16 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
             quote!(#m)
         }));
         let (operation_id, pointer, method, path) = (&op.operation_id, &op.pointer, &op.method, &op.path);
+        let websocket = op.websocket.is_some();
+        let server = option(op.server.as_ref().map(|s| quote!(#s)));
         rows.push(quote! {
             super::Case {
                 operation_id: #operation_id,
                 pointer: #pointer,
                 method: #method,
                 path: #path,
+                server: #server,
+                websocket: #websocket,
                 body_media_type: #media_type,
                 call: #call,
                 walk: #walk,

@@ -320,8 +320,8 @@ pub fn features_toml(api: &Api) -> String {
     }
     out.push_str("]\n");
     for f in &api.features.features {
-        let crates = crate::ir::features::optional_crates(f);
-        let deps: Vec<String> = crates.iter().map(|c| format!("\"dep:{c}\"")).collect();
+        let on = api.features.enables.get(f).map(Vec::as_slice).unwrap_or_default();
+        let deps: Vec<String> = on.iter().map(|c| format!("\"{c}\"")).collect();
         out.push_str(&format!("{f} = [{}]\n", deps.join(", ")));
     }
     out.push_str(FEATURES_END);

@@ -4,7 +4,7 @@
 use super::types::rust_type;
 use super::{docs, ident, Ctx};
 use crate::ir::idempotency::Token;
-use crate::ir::{BodyEncoding, Operation, Param, ParamStyle, Response, Ty, TypeKind};
+use crate::ir::{BodyEncoding, Frame, Operation, Param, ParamStyle, Response, Ty, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -62,7 +62,18 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}`", op.method, op.path));
+    match &op.websocket {
+        None => lines.push(format!("`{} {}`", op.method, op.path)),
+        Some(ws) => {
+            lines.push(format!(
+                "`{} {}`, a WebSocket session: send {}, read {}.",
+                op.method,
+                op.path,
+                frame_doc(&ws.send, ctx),
+                frame_doc(&ws.receive, ctx)
+            ));
+        }
+    }
     let documented: Vec<&Param> = op.path_params.iter().filter(|p| p.description.is_some()).collect();
     if !documented.is_empty() {
         lines.push(String::new());
@@ -145,12 +156,31 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     });
-    let (ret, send) = match &op.success {
-        Response::Empty => (quote!(()), quote!(req.send_empty())),
-        Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json())),
-        Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download())),
-        Response::Text { .. } => (quote!(String), quote!(req.send_text())),
-        Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events())),
+    let (ret, send) = match (&op.websocket, &op.success) {
+        (Some(ws), _) => {
+            let (send_ty, encode) = match &ws.send {
+                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::binary)),
+                Frame::Text => (quote!(String), quote!(crate::websocket::text)),
+                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::json)),
+            };
+            let (event_ty, decode) = match &ws.receive {
+                Frame::Binary => (quote!(bytes::Bytes), quote!(crate::websocket::from_bytes)),
+                Frame::Text => (quote!(String), quote!(crate::websocket::from_text)),
+                Frame::Json { ty } => (rust_type(ty, ctx), quote!(crate::websocket::from_json)),
+            };
+            (quote!(crate::Session<#send_ty, #event_ty>), quote!(req.send_websocket(#encode, #decode)))
+        }
+        (None, success) => match success {
+            Response::Empty => (quote!(()), quote!(req.send_empty())),
+            Response::Json { ty } => (rust_type(ty, ctx), quote!(req.send_json())),
+            Response::Bytes { .. } => (quote!(crate::Download), quote!(req.send_download())),
+            Response::Text { .. } => (quote!(String), quote!(req.send_text())),
+            Response::EventStream => (quote!(crate::EventStream), quote!(req.send_events())),
+        },
+    };
+    let request = match &op.server {
+        Some(server) => quote!(self.client.request_on(#server, reqwest::Method::#method, #path_expr)),
+        None => quote!(self.client.request(reqwest::Method::#method, #path_expr)),
     };
     let mutable = if op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none() {
         quote!()
@@ -174,7 +204,7 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             #deprecated
             #[inline]
             pub fn #stream_name(&self, #(#stream_args),*) -> impl std::future::Future<Output = crate::Result<crate::EventStream>> + 'a {
-                let mut req = self.client.request(reqwest::Method::#method, #path_expr);
+                let mut req = #request;
                 #build
                 req.header("accept", "text/event-stream");
                 req.send_events()
@@ -190,12 +220,22 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         #deprecated
         #[inline]
         pub fn #name(&self, #(#all_args),*) -> impl std::future::Future<Output = crate::Result<#ret>> + 'a {
-            let #mutable req = self.client.request(reqwest::Method::#method, #path_expr);
+            let #mutable req = #request;
             #build
             #send
         }
         #stream_twin
         #paginator
+    }
+}
+
+/// What a WebSocket frame is, in the operation's docs.
+fn frame_doc(frame: &Frame, ctx: &Ctx<'_>) -> String {
+    match frame {
+        Frame::Binary => "binary frames (bytes)".into(),
+        Frame::Text => "text frames".into(),
+        Frame::Json { ty: Ty::Named(id) } => format!("[`{}`] frames", ctx.api.types[*id].name),
+        Frame::Json { .. } => "JSON frames".into(),
     }
 }
 

@@ -29,6 +29,7 @@ pub fn rust_type(ty: &Ty, ctx: &Ctx<'_>) -> TokenStream {
         }
         Ty::Any => quote!(serde_json::Value),
         Ty::Bytes => quote!(crate::FilePart),
+        Ty::Base64 => quote!(crate::Base64),
     }
 }
 
@@ -43,7 +44,8 @@ fn has_default(ty: &Ty, ctx: &Ctx<'_>) -> bool {
         | Ty::Integer
         | Ty::Int32
         | Ty::Number
-        | Ty::Boolean => true,
+        | Ty::Boolean
+        | Ty::Base64 => true,
         Ty::Named(id) => match &ctx.api.types[*id].kind {
             TypeKind::Alias { ty } => !matches!(ty, Ty::Named(_)) && has_default(ty, ctx),
             _ => false,

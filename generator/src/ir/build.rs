@@ -3,9 +3,9 @@
 
 use super::schema::{Site, TypeSpace};
 use super::{
-    field_at, resolve_alias, Api, BodyEncoding, ExampleSite, Field, FieldRef, Operation, PageInput, Pagination,
+    field_at, resolve_alias, Api, BodyEncoding, ExampleSite, Field, FieldRef, Frame, Operation, PageInput, Pagination,
     PaginationStyle, Param, ParamLocation, ParamStyle, RequestBody, Response, ResponseInfo, Ty, TypeDef, TypeId,
-    TypeKind, Webhook,
+    TypeKind, WebSocket, Webhook,
 };
 use crate::error::{pointer, Error, Result};
 use crate::parse::Spec;
@@ -61,10 +61,11 @@ pub fn build(
     }
     raw_ops.sort_by_key(|(path, method, ..)| (*path, METHOD_ORDER.iter().position(|m| m == method)));
 
+    let default_server = spec.openapi.servers.first().map(server_url).unwrap_or_default();
     let mut operations = Vec::with_capacity(raw_ops.len());
     for (index, (path, method, item, op)) in raw_ops.iter().enumerate() {
         let op_ptr = pointer(["paths", path, method]);
-        let ctx = OpContext { file, components, index, pointer: &op_ptr };
+        let ctx = OpContext { file, components, index, pointer: &op_ptr, default_server: &default_server };
         operations.push(ctx.operation(&mut space, path, method, item, op)?);
     }
 
@@ -126,7 +127,7 @@ pub fn build(
     let mut api = Api {
         title: spec.openapi.info.title.clone(),
         version: spec.openapi.info.version.clone(),
-        base_url: spec.openapi.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+        base_url: default_server,
         operations,
         types: space.types,
         webhooks,
@@ -147,6 +148,8 @@ struct OpContext<'a> {
     components: &'a Components,
     index: usize,
     pointer: &'a str,
+    /// The spec's first server: where operations without servers of their own go.
+    default_server: &'a str,
 }
 
 impl OpContext<'_> {
@@ -252,7 +255,7 @@ impl OpContext<'_> {
             }
         }
 
-        let body = match &op.request_body {
+        let mut body = match &op.request_body {
             Some(b) => {
                 let ptr = format!("{}/requestBody", self.pointer);
                 let home = written_at(&ptr, b);
@@ -260,6 +263,15 @@ impl OpContext<'_> {
                 self.request_body(space, b, &home)
             }
             None => None,
+        };
+
+        // The operation's own servers, else its path's, else the spec's.
+        let server = op.servers.first().or(item.servers.first()).map(server_url).filter(|u| u != self.default_server);
+        let on_socket = server.as_deref().is_some_and(|u| u.starts_with("ws://") || u.starts_with("wss://"));
+        let upgrade = op.responses.responses.get(&StatusCode::Code(101));
+        let websocket = match (upgrade, on_socket) {
+            (None, false) => None,
+            _ => Some(self.websocket(space, upgrade, body.take())?),
         };
 
         let (success, responses) = self.responses(space, op)?;
@@ -290,8 +302,87 @@ impl OpContext<'_> {
             responses,
             pagination,
             idempotency: None,
+            server,
+            websocket,
             pointer: self.pointer.to_string(),
         })
+    }
+
+    /// The frames of a WebSocket operation. The client's are its request body; the server's
+    /// are the `101` response's schema. A `101` schema that is a `oneOf` of both directions (and
+    /// no request body) is split by the names of its members: a component named with the word
+    /// `Client` is what the client sends, one with `Server` what the server sends; any other
+    /// member is an error, as there is then no telling.
+    fn websocket(
+        &self,
+        space: &mut TypeSpace<'_>,
+        upgrade: Option<&ReferenceOr<openapiv3::Response>>,
+        body: Option<RequestBody>,
+    ) -> Result<WebSocket> {
+        let mut send = match body {
+            None => None,
+            Some(b) => Some(match b.encoding {
+                BodyEncoding::Binary => Frame::Binary,
+                BodyEncoding::Text => Frame::Text,
+                BodyEncoding::Json => Frame::Json { ty: b.ty },
+                other => {
+                    return Err(Error::new(
+                        self.file,
+                        format!("{}/requestBody", self.pointer),
+                        format!("a WebSocket operation's frames cannot be {} bodies", other.name()),
+                    ))
+                }
+            }),
+        };
+        let ptr = pointer_join(self.pointer, &["responses", "101"]);
+        let schema = match upgrade {
+            Some(raw) => {
+                let r = resolve(self.file, &ptr, raw, &self.components.responses, "responses")?;
+                let home = written_at(&ptr, raw);
+                json_media(&r.content)
+                    .and_then(|(mt, m)| Some((pointer_join(&home, &["content", mt, "schema"]), m.schema.as_ref()?)))
+            }
+            None => None,
+        };
+        let hint = vec!["Frame".to_string()];
+        let receive = match schema {
+            None => Frame::Text,
+            Some((sp, ReferenceOr::Item(s))) if send.is_none() && one_of(s).is_some() => {
+                let members = one_of(s).unwrap_or_default();
+                let mut server = None;
+                for (i, member) in members.iter().enumerate() {
+                    let at = format!("{sp}/oneOf/{i}");
+                    let words = match member {
+                        ReferenceOr::Reference { reference } => {
+                            heck::ToSnakeCase::to_snake_case(reference.rsplit('/').next().unwrap_or(""))
+                        }
+                        ReferenceOr::Item(_) => String::new(),
+                    };
+                    let words: Vec<&str> = words.split('_').collect();
+                    let side = match (words.contains(&"client"), words.contains(&"server")) {
+                        (true, false) => &mut send,
+                        (false, true) => &mut server,
+                        _ => {
+                            return Err(Error::new(
+                                self.file,
+                                at,
+                                "cannot tell who sends this WebSocket frame: refer to a schema named with `Client` or `Server`",
+                            ))
+                        }
+                    };
+                    if side.is_some() {
+                        return Err(Error::new(self.file, at, "a second WebSocket frame schema for the same side"));
+                    }
+                    *side = Some(Frame::Json { ty: space.ty(member, &self.site(&hint, &at)) });
+                }
+                server.ok_or_else(|| Error::new(self.file, sp.clone(), "no WebSocket frame the server sends"))?
+            }
+            Some((sp, s)) => Frame::Json { ty: space.ty(s, &self.site(&hint, &sp)) },
+        };
+        if let Frame::Json { ty } = &receive {
+            base64_fields(space, ty);
+        }
+        Ok(WebSocket { send: send.unwrap_or(Frame::Text), receive })
     }
 
     fn request_body(&self, space: &mut TypeSpace<'_>, b: &openapiv3::RequestBody, ptr: &str) -> Option<RequestBody> {
@@ -438,6 +529,50 @@ impl OpContext<'_> {
             success = Response::Json { ty };
         }
         Ok((success, infos))
+    }
+}
+
+/// A server's URL, its variables at their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
+}
+
+/// The members of a `oneOf` schema.
+fn one_of(s: &openapiv3::Schema) -> Option<&[ReferenceOr<openapiv3::Schema>]> {
+    match &s.schema_kind {
+        openapiv3::SchemaKind::OneOf { one_of } => Some(one_of),
+        _ => None,
+    }
+}
+
+/// Server frames carry audio as base64 strings, which the spec marks only in words: a string
+/// field of a frame type (or of a variant of it) whose description begins with "Base64-encoded"
+/// (or "Base64 encoded") becomes [`Ty::Base64`], decoded to bytes.
+fn base64_fields(space: &mut TypeSpace<'_>, ty: &Ty) {
+    let mut stack = Vec::new();
+    ty.named(&mut |id| stack.push(id));
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        match &mut space.types[id].kind {
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| v.ty.named(&mut |n| stack.push(n))),
+            TypeKind::Alias { ty } => ty.named(&mut |n| stack.push(n)),
+            TypeKind::Struct { fields, .. } => {
+                for f in fields.iter_mut().filter(|f| f.ty == Ty::String) {
+                    let d = f.description.as_deref().unwrap_or("").to_ascii_lowercase();
+                    if d.starts_with("base64-encoded") || d.starts_with("base64 encoded") {
+                        f.ty = Ty::Base64;
+                    }
+                }
+            }
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+        }
     }
 }
 

@@ -9,11 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The feature of the webhook event enum and the verifier.
 pub const WEBHOOKS: &str = "webhooks";
 
-/// The runtime's optional crates a feature turns on: only [`WEBHOOKS`] has some, because only
-/// the signature verifier (`src/webhooks.rs`) uses them; a build without it does not compile them.
-pub fn optional_crates(feature: &str) -> &'static [&'static str] {
+/// The feature of the runtime's WebSocket sessions (`src/websocket.rs`), turned on by the
+/// features of the resources that have a WebSocket operation.
+pub const WEBSOCKET: &str = "websocket";
+
+/// What a runtime feature turns on: its optional crates (`dep:`) and their features. A build
+/// without the feature does not compile them.
+pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
     match feature {
-        WEBHOOKS => &["ed25519-dalek", "base64"],
+        // The signature verifier (`src/webhooks.rs`).
+        WEBHOOKS => &["dep:ed25519-dalek"],
+        WEBSOCKET => &["dep:tokio-tungstenite", "futures-util/sink"],
         _ => &[],
     }
 }
@@ -32,6 +38,8 @@ pub struct FeaturePlan {
     /// For each type (by id), the features that need it, sorted; [`EXTRA_TYPES`] alone for a
     /// type that no operation or webhook reaches.
     pub of_type: Vec<Vec<String>>,
+    /// What each feature turns on besides its own code: crates, and other features.
+    pub enables: BTreeMap<String, Vec<String>>,
 }
 
 /// The feature of an operation: its top-level resource.
@@ -48,6 +56,13 @@ pub fn operation_roots(op: &Operation, mut f: impl FnMut(TypeId)) {
     }
     if let super::Response::Json { ty } = &op.success {
         ty.named(&mut f);
+    }
+    if let Some(ws) = &op.websocket {
+        for frame in [&ws.send, &ws.receive] {
+            if let super::Frame::Json { ty } = frame {
+                ty.named(&mut f);
+            }
+        }
     }
     if let Some(p) = &op.pagination {
         p.item_ty.named(&mut f);
@@ -125,8 +140,23 @@ pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
             features.insert(EXTRA_TYPES.to_string());
         }
     }
+    let mut enables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for op in api.operations.iter().filter(|op| op.websocket.is_some()) {
+        let list = enables.entry(of_operation(op).to_string()).or_default();
+        if list.is_empty() {
+            list.push(WEBSOCKET.to_string());
+        }
+        features.insert(WEBSOCKET.to_string());
+    }
+    for f in &features {
+        let runtime = runtime_feature(f);
+        if !runtime.is_empty() {
+            enables.entry(f.clone()).or_default().extend(runtime.iter().map(|s| s.to_string()));
+        }
+    }
     Ok(FeaturePlan {
         features: features.into_iter().collect(),
         of_type: of_type.into_iter().map(|s| s.into_iter().collect()).collect(),
+        enables,
     })
 }

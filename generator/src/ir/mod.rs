@@ -79,8 +79,37 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The idempotency token the request carries, if the spec gives it one.
     pub idempotency: Option<idempotency::Token>,
+    /// The server the operation goes to when it is not the spec's first (a path- or
+    /// operation-level `servers` entry, variables at their defaults); `None` for the default.
+    pub server: Option<String>,
+    /// Set when the call opens a WebSocket session (a `101` response, or a `ws(s)://` server)
+    /// instead of answering once; its frames then are not [`Operation::body`] nor
+    /// [`Operation::success`].
+    pub websocket: Option<WebSocket>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
+}
+
+/// The frames of a WebSocket session, each way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebSocket {
+    /// What the client sends: the operation's request body, or the client's members of a
+    /// `101` schema that holds both directions.
+    pub send: Frame,
+    /// What the server sends: the `101` response's schema (or its server members).
+    pub receive: Frame,
+}
+
+/// One direction of a WebSocket session.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Frame {
+    /// Binary frames of raw bytes (audio).
+    Binary,
+    /// Text frames the crate does not type.
+    Text,
+    /// Text frames of JSON, each a `ty`.
+    Json { ty: Ty },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -261,6 +290,8 @@ pub enum Ty {
     Any,
     /// Raw bytes (`format: binary` in bodies and multipart parts).
     Bytes,
+    /// Bytes sent as a base64 string in JSON (the audio of WebSocket frames).
+    Base64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -473,6 +473,8 @@ fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
             } else {
                 let collection = collections.contains(&statics);
                 let name = match method {
+                    // A WebSocket session is a stream, not a resource read once.
+                    "GET" if op.websocket.is_some() => "stream".to_string(),
                     "GET" if collection || returns_list(op, api) => "list".to_string(),
                     "GET" => "retrieve".to_string(),
                     "POST" if collection => "create".to_string(),

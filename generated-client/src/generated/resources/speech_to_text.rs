@@ -46,15 +46,23 @@ impl<'a> SpeechToTextApi<'a> {
     /// 3. Receive JSON transcript frames with `transcript`, `is_final`, and `confidence` fields.
     /// 4. Close connection when done.
     ///
-    /// `GET /speech-to-text/transcription`
+    /// `GET /speech-to-text/transcription`, a WebSocket session: send binary frames (bytes), read [`SttServerEvent`] frames.
     #[inline]
     pub fn transcription(
         &self,
         params: SpeechToTextTranscriptionParams,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Session<bytes::Bytes, crate::types::SttServerEvent>,
+        >,
+    > + 'a {
         let mut req = self
             .client
-            .request(reqwest::Method::GET, "/speech-to-text/transcription");
+            .request_on(
+                "wss://api.telnyx.com/v2",
+                reqwest::Method::GET,
+                "/speech-to-text/transcription",
+            );
         req.query(
             "transcription_engine",
             crate::QueryStyle::Form,
@@ -74,10 +82,7 @@ impl<'a> SpeechToTextApi<'a> {
         req.query("redact", crate::QueryStyle::Form, true, &params.redact);
         req.query("keyterm", crate::QueryStyle::Form, true, &params.keyterm);
         req.query("keywords", crate::QueryStyle::Form, true, &params.keywords);
-        if let Some(body) = params.body {
-            req.bytes("application/octet-stream", body);
-        }
-        req.send_empty()
+        req.send_websocket(crate::websocket::binary, crate::websocket::from_json)
     }
 }
 /// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters.
@@ -109,8 +114,6 @@ pub struct SpeechToTextTranscriptionParams {
     pub keyterm: Option<String>,
     /// Comma-separated list of keywords to boost in the transcription. The engine will prioritize recognition of these words.
     pub keywords: Option<String>,
-    /// Client sends binary audio frames (mp3 or wav format) over the WebSocket. See `SttClientEvent` schema.
-    pub body: Option<bytes::Bytes>,
 }
 impl SpeechToTextTranscriptionParams {
     /// A `SpeechToTextTranscriptionParams` from its required inputs; the optional ones are `None`.
@@ -128,7 +131,6 @@ impl SpeechToTextTranscriptionParams {
             redact: None,
             keyterm: None,
             keywords: None,
-            body: None,
         }
     }
 }

@@ -59,12 +59,16 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// 2. Send an initial handshake message `{"text": " "}` (single space) with optional `voice_settings` to initialize the session.
     /// 3. Send text messages as `{"text": "Hello world"}`.
     ///
-    /// `GET /text-to-speech/speech`
+    /// `GET /text-to-speech/speech`, a WebSocket session: send [`ClientTextFrame`] frames, read [`TtsServerEvent`] frames.
     #[inline]
-    pub fn retrieve(
+    pub fn stream(
         &self,
-        params: TextToSpeechSpeechRetrieveParams,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
+        params: TextToSpeechSpeechStreamParams,
+    ) -> impl std::future::Future<
+        Output = crate::Result<
+            crate::Session<crate::types::ClientTextFrame, crate::types::TtsServerEvent>,
+        >,
+    > + 'a {
         let mut req = self
             .client
             .request(reqwest::Method::GET, "/text-to-speech/speech");
@@ -75,7 +79,7 @@ impl<'a> TextToSpeechSpeechApi<'a> {
         req.query("disable_cache", crate::QueryStyle::Form, true, &params.disable_cache);
         req.query("audio_format", crate::QueryStyle::Form, true, &params.audio_format);
         req.query("socket_id", crate::QueryStyle::Form, true, &params.socket_id);
-        req.send_empty()
+        req.send_websocket(crate::websocket::json, crate::websocket::from_json)
     }
     /// Generate speech from text
     ///
@@ -105,13 +109,13 @@ impl<'a> TextToSpeechSpeechApi<'a> {
         req.send_json()
     }
 }
-/// Inputs of [`TextToSpeechSpeechApi::retrieve`] other than path parameters.
+/// Inputs of [`TextToSpeechSpeechApi::stream`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TextToSpeechSpeechRetrieveParams {
+pub struct TextToSpeechSpeechStreamParams {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
     pub voice: Option<String>,
     /// TTS provider. Defaults to `telnyx` if not specified. Ignored when `voice` is provided.
-    pub provider: Option<TextToSpeechSpeechRetrieveProvider>,
+    pub provider: Option<TextToSpeechSpeechStreamProvider>,
     /// Model identifier for the chosen provider. Examples: `Natural`, `NaturalHD`, `Ultra` (Telnyx); `Polly.Generative` (AWS).
     pub model_id: Option<String>,
     /// Voice identifier for the chosen provider.
@@ -119,7 +123,7 @@ pub struct TextToSpeechSpeechRetrieveParams {
     /// When `true`, bypass the audio cache and generate fresh audio.
     pub disable_cache: Option<bool>,
     /// Audio output format override. Supported for Telnyx models. `pcm` and `wav` are available for `Natural`/`NaturalHD` models. The `Ultra` model outputs PCM at 24kHz s16le or MP3 at 128kbps 24kHz.
-    pub audio_format: Option<TextToSpeechSpeechRetrieveAudioFormat>,
+    pub audio_format: Option<TextToSpeechSpeechStreamAudioFormat>,
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
     pub socket_id: Option<String>,
 }
@@ -139,7 +143,7 @@ impl From<crate::types::GenerateSpeechRequest> for TextToSpeechSpeechGeneratePar
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TextToSpeechSpeechRetrieveProvider {
+pub enum TextToSpeechSpeechStreamProvider {
     /// `aws`
     Aws,
     /// `telnyx`
@@ -161,7 +165,7 @@ pub enum TextToSpeechSpeechRetrieveProvider {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl TextToSpeechSpeechRetrieveProvider {
+impl TextToSpeechSpeechStreamProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -178,7 +182,7 @@ impl TextToSpeechSpeechRetrieveProvider {
         }
     }
 }
-impl From<&str> for TextToSpeechSpeechRetrieveProvider {
+impl From<&str> for TextToSpeechSpeechStreamProvider {
     fn from(value: &str) -> Self {
         match value {
             "aws" => Self::Aws,
@@ -194,10 +198,10 @@ impl From<&str> for TextToSpeechSpeechRetrieveProvider {
         }
     }
 }
-crate::string_enum!(TextToSpeechSpeechRetrieveProvider);
+crate::string_enum!(TextToSpeechSpeechStreamProvider);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TextToSpeechSpeechRetrieveAudioFormat {
+pub enum TextToSpeechSpeechStreamAudioFormat {
     /// `pcm`
     Pcm,
     /// `wav`
@@ -207,7 +211,7 @@ pub enum TextToSpeechSpeechRetrieveAudioFormat {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl TextToSpeechSpeechRetrieveAudioFormat {
+impl TextToSpeechSpeechStreamAudioFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -218,7 +222,7 @@ impl TextToSpeechSpeechRetrieveAudioFormat {
         }
     }
 }
-impl From<&str> for TextToSpeechSpeechRetrieveAudioFormat {
+impl From<&str> for TextToSpeechSpeechStreamAudioFormat {
     fn from(value: &str) -> Self {
         match value {
             "pcm" => Self::Pcm,
@@ -228,7 +232,7 @@ impl From<&str> for TextToSpeechSpeechRetrieveAudioFormat {
         }
     }
 }
-crate::string_enum!(TextToSpeechSpeechRetrieveAudioFormat);
+crate::string_enum!(TextToSpeechSpeechStreamAudioFormat);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TextToSpeechRetrieveVoicesProvider {

@@ -20,7 +20,11 @@ impl<'a> WellKnownApi<'a> {
     > + 'a {
         let req = self
             .client
-            .request(reqwest::Method::GET, "/.well-known/oauth-authorization-server");
+            .request_on(
+                "https://api.telnyx.com",
+                reqwest::Method::GET,
+                "/.well-known/oauth-authorization-server",
+            );
         req.send_json()
     }
     /// Protected resource metadata
@@ -36,7 +40,11 @@ impl<'a> WellKnownApi<'a> {
     > + 'a {
         let req = self
             .client
-            .request(reqwest::Method::GET, "/.well-known/oauth-protected-resource");
+            .request_on(
+                "https://api.telnyx.com",
+                reqwest::Method::GET,
+                "/.well-known/oauth-protected-resource",
+            );
         req.send_json()
     }
 }

@@ -2,11 +2,11 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame containing a base64-encoded audio chunk.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioChunkFrame {
     /// Base64-encoded audio data. May be `null` for providers that use `drop_concatenated_audio` mode (Telnyx Natural/NaturalHD, Rime, Minimax, MurfAI, Resemble) — in that case only streamed chunks carry audio.
-    pub audio: Option<Option<String>>,
+    pub audio: Option<Option<crate::Base64>>,
     /// Whether this audio was served from cache.
     pub cached: Option<bool>,
     /// Always `false` for audio chunk frames.
@@ -91,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for AudioChunkFrame {
     }
 }
 /// Frame type identifier.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AudioChunkFrameType {

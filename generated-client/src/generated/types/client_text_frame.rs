@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Client-to-server frame containing text to synthesize.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientTextFrame {
     /// When `true`, stops the current synthesis worker and starts a new one. Used to interrupt speech mid-stream and begin synthesizing new text.

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame indicating an error during synthesis. The connection is closed shortly after.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorFrame {
     /// Error message describing what went wrong.
@@ -52,7 +52,7 @@ impl<'de> serde::Deserialize<'de> for ErrorFrame {
     }
 }
 /// Frame type identifier.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorFrameType {

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame indicating synthesis is complete for the current text.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinalFrame {
     /// Always `null` for the final frame.
@@ -76,7 +76,7 @@ impl<'de> serde::Deserialize<'de> for FinalFrame {
     }
 }
 /// Frame type identifier.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "text_to_speech")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FinalFrameType {

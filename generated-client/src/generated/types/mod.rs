@@ -259,9 +259,9 @@ pub use attempt::*;
 mod au_id_verification_params;
 #[cfg(feature = "porting_orders")]
 pub use au_id_verification_params::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 mod audio_chunk_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 pub use audio_chunk_frame::*;
 #[cfg(feature = "ai")]
 mod audio_transcription_request;
@@ -1261,9 +1261,9 @@ pub use client_side_tool_params::*;
 mod client_state_update_request;
 #[cfg(feature = "calls")]
 pub use client_state_update_request::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 mod client_text_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 pub use client_text_frame::*;
 #[cfg(feature = "extra_types")]
 mod cloudflare_ip_list_sync_error;
@@ -2939,9 +2939,9 @@ pub use enum_string_list_response::*;
 mod error;
 #[cfg(feature = "addresses")]
 pub use error::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 mod error_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 pub use error_frame::*;
 #[cfg(feature = "extra_types")]
 mod error_list;
@@ -3139,9 +3139,9 @@ pub use field_mapping::*;
 mod filter;
 #[cfg(feature = "legacy")]
 pub use filter::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 mod final_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 pub use final_frame::*;
 #[cfg(feature = "ai")]
 mod fine_tuning_job;
@@ -6229,9 +6229,9 @@ pub use stt_detail_report_response::*;
 mod stt_detailed_request;
 #[cfg(feature = "legacy")]
 pub use stt_detailed_request::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 mod stt_error_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 pub use stt_error_frame::*;
 #[cfg(feature = "legacy")]
 mod stt_get_detail_report_by_id_response;
@@ -6261,9 +6261,9 @@ pub use stt_providers_meta::*;
 mod stt_providers_response;
 #[cfg(feature = "speech_to_text")]
 pub use stt_providers_response::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 mod stt_server_event;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 pub use stt_server_event::*;
 #[cfg(feature = "speech_to_text")]
 mod stt_service_type;
@@ -6753,9 +6753,9 @@ pub use traffic_policy_profile::*;
 mod traffic_type;
 #[cfg(feature = "outbound_voice_profiles")]
 pub use traffic_type::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 mod transcript_frame;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "speech_to_text")]
 pub use transcript_frame::*;
 #[cfg(feature = "webhooks")]
 mod transcription;
@@ -6873,9 +6873,9 @@ pub use trigger_test_run_request::*;
 mod trigger_test_suite_runs_request;
 #[cfg(feature = "ai")]
 pub use trigger_test_suite_runs_request::*;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 mod tts_server_event;
-#[cfg(feature = "extra_types")]
+#[cfg(feature = "text_to_speech")]
 pub use tts_server_event::*;
 #[cfg(feature = "texml")]
 mod twiml_recording_channels;

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame indicating an error during transcription. The connection may be closed shortly after.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SttErrorFrame {
     /// Error message describing what went wrong.
@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for SttErrorFrame {
     }
 }
 /// Frame type identifier.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SttErrorFrameType {

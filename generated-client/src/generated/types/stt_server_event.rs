@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Union of all server-to-client WebSocket events for STT streaming.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]

@@ -2,7 +2,7 @@
 // run `cargo xtask codegen` instead.
 
 /// Server-to-client frame containing a transcription result.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptFrame {
     /// Confidence score of the transcription, ranging from 0 to 1.
@@ -78,7 +78,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptFrame {
     }
 }
 /// Frame type identifier.
-#[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "speech_to_text")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TranscriptFrameType {
