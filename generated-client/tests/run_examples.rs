@@ -1,12 +1,21 @@
 //! Runs every program of `examples/` to completion against the Prism mock server (static
-//! mode) that `cargo xtask conformance` and `cargo xtask test` start: each must exit with
-//! success within a minute. The examples are built by the same `cargo test` that runs this.
+//! mode) that `cargo xtask conformance` and `cargo xtask test` start, and the streaming ones
+//! (which Prism cannot serve) against the scripted WebSocket server of `tests/websockets.rs`:
+//! each must exit with success within a minute. The examples are built by the same
+//! `cargo test` that runs this.
+
+#[allow(dead_code)]
+#[path = "common/ws_server.rs"]
+mod ws_server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// The examples that stream over WebSocket, run against the local WebSocket server.
+const STREAMING: [&str; 2] = ["speak_stream", "transcribe_stream"];
 
 /// Every example, by its file name under `examples/`: adding one adds it here.
 fn examples() -> Vec<String> {
@@ -35,13 +44,16 @@ fn examples_run_against_prism() {
     };
     let names = examples();
     assert!(names.len() >= 10, "at least ten examples: {names:?}");
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime for the WebSocket server");
+    let streams = runtime.block_on(ws_server::start(ws_server::Fault::None));
     let mut failures = Vec::new();
     for name in &names {
         let bin = binary(name);
         assert!(bin.is_file(), "{} is not built: `cargo test` builds the examples", bin.display());
         let mut command = Command::new(&bin);
+        let base = if STREAMING.contains(&name.as_str()) { streams.base_url().into() } else { base_url.clone() };
         command
-            .env("TELNYX_BASE_URL", &base_url)
+            .env("TELNYX_BASE_URL", &base)
             .env_remove("TELNYX_PUBLIC_KEY")
             .env_remove("TELNYX_CLIENT_ID")
             .env_remove("TELNYX_CLIENT_SECRET")
@@ -76,5 +88,10 @@ fn examples_run_against_prism() {
             None => failures.push(format!("{name}: still running after {} s", LIMIT.as_secs())),
         }
     }
-    assert!(failures.is_empty(), "examples that failed against Prism:\n{}", failures.join("\n"));
+    let seen = streams.seen();
+    for name in STREAMING {
+        assert!(names.iter().any(|n| n == name), "the streaming example {name} exists");
+    }
+    assert_eq!(seen.len(), STREAMING.len(), "one WebSocket session per streaming example: {seen:?}");
+    assert!(failures.is_empty(), "examples that failed:\n{}", failures.join("\n"));
 }

@@ -210,3 +210,20 @@ async fn the_well_known_operations_go_to_the_root_of_the_server() {
     let found = client.well_known().retrieve_authorization_server_metadata().await.expect("served at the root");
     assert_eq!(found.issuer.as_deref(), Some("https://api.telnyx.com"));
 }
+
+#[tokio::test]
+async fn a_session_outlives_the_request_timeout() {
+    // The timeout bounds the upgrade request; the session after it lasts as long as it needs.
+    let server = start(Fault::None).await;
+    let client = telnyx::Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let mut session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    session.send(vec![4u8; 4]).await.unwrap();
+    assert_eq!(transcripts(&mut session, 2).await, ["part 1 Some(false)", "chunk 1 of 4 bytes Some(true)"]);
+    session.close().await.unwrap();
+}

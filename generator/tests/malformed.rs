@@ -279,3 +279,20 @@ fn a_required_list_under_properties_degrades_that_property() {
         Outcome::Failed(e) => panic!("{e}"),
     }
 }
+
+/// A `101` schema holding frames of both directions whose members do not say who sends them
+/// (by `Client` or `Server` in their names) cannot be split: an error at the member.
+#[test]
+fn websocket_frames_of_no_known_side_are_an_error_at_the_member() {
+    let fixture = include_str!("../../specs/fixtures/websockets.yaml");
+    let ambiguous = fixture.replace("ClientTextFrame", "TextFrame");
+    let Outcome::Failed(e) = run("ambiguous.yaml", &ambiguous, false) else { panic!("an error") };
+    assert_eq!(e.pointer, "/paths/~1speech/get/responses/101/content/application~1json/schema/oneOf/0", "{e}");
+    assert!(e.message.contains("cannot tell who sends this WebSocket frame"), "{e}");
+    let twice = fixture.replace(
+        "{$ref: '#/components/schemas/TtsServerEvent'}]",
+        "{$ref: '#/components/schemas/TtsServerEvent'}, {$ref: '#/components/schemas/SttServerEvent'}]",
+    );
+    let Outcome::Failed(e) = run("twice.yaml", &twice, false) else { panic!("an error") };
+    assert!(e.pointer.ends_with("/oneOf/2") && e.message.contains("second WebSocket frame"), "{e}");
+}

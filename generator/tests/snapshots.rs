@@ -48,6 +48,7 @@ snapshot!(keywords, "keywords.yaml");
 snapshot!(pagination, "pagination.yaml");
 snapshot!(webhooks, "webhooks.yaml");
 snapshot!(idempotency, "idempotency.yaml");
+snapshot!(websockets, "websockets.yaml");
 
 #[test]
 fn resource_chains_and_method_names() {

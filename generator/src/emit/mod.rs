@@ -311,8 +311,9 @@ pub const FEATURES_BEGIN: &str =
 pub const FEATURES_END: &str = "# @generated features: end";
 
 /// The client's `[features]` table, markers included: one feature per top-level resource,
-/// `webhooks` (which also turns on the verifier's crates), `extra_types` (schemas no operation
-/// uses), all on by default.
+/// `webhooks` (which also turns on the verifier's crates), `websocket` (the runtime's sessions,
+/// turned on by the resources that stream), `extra_types` (schemas no operation uses), all on
+/// by default.
 pub fn features_toml(api: &Api) -> String {
     let mut out = format!("{FEATURES_BEGIN}\n[features]\ndefault = [\n");
     for f in &api.features.features {
