@@ -183,15 +183,18 @@ fn client_crates(features: &[&str]) -> std::collections::BTreeSet<String> {
 }
 
 #[test]
-fn only_the_webhooks_feature_compiles_the_signature_crates() {
-    let crypto = ["ed25519-dalek", "curve25519-dalek"];
+fn only_their_features_compile_the_signature_and_websocket_crates() {
     let default = client_crates(&[]);
     let calls = client_crates(&["calls"]);
-    let hooks = client_crates(&["webhooks"]);
-    for name in crypto {
-        assert!(default.contains(name), "the default build lacks {name}");
-        assert!(hooks.contains(name), "`webhooks` lacks {name}");
-        assert!(!calls.contains(name), "`calls` alone compiles {name}");
+    for (feature, crates) in
+        [("webhooks", ["ed25519-dalek", "curve25519-dalek"]), ("speech_to_text", ["tokio-tungstenite", "tungstenite"])]
+    {
+        let with = client_crates(&[feature]);
+        for name in crates {
+            assert!(default.contains(name), "the default build lacks {name}");
+            assert!(with.contains(name), "`{feature}` lacks {name}");
+            assert!(!calls.contains(name), "`calls` alone compiles {name}");
+        }
     }
     assert!(calls.len() < default.len(), "{} crates with `calls`, {} by default", calls.len(), default.len());
 }

@@ -431,35 +431,6 @@ fn cargo(what: &str, env: &[(&str, &str)], args: &[&str]) -> Result<(), String> 
 /// (`text_to_speech` turns on the WebSocket sessions).
 const GATING_CHECKS: [&str; 6] = ["", "calls", "number_orders", "messages", "webhooks", "text_to_speech"];
 
-/// Crates that only the resources that stream may compile.
-const WEBSOCKET_CRATES: [&str; 2] = ["tokio-tungstenite", "tungstenite"];
-
-/// A build of the client with only `calls` compiles none of [`WEBSOCKET_CRATES`].
-fn websocket_crates_stay_out() -> Result<(), String> {
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["tree", "--package", "telnyx", "--no-default-features", "--features", "calls"])
-        .args(["--edges", "normal", "--prefix", "none", "--format", "{p}"])
-        .current_dir(workspace_root())
-        .output()
-        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    let tree = String::from_utf8_lossy(&out.stdout);
-    let found: Vec<&str> = tree
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| WEBSOCKET_CRATES.contains(name))
-        .collect();
-    match found.is_empty() {
-        true => {
-            println!("client with `calls` alone: no WebSocket crate ({} crates)", tree.lines().count());
-            Ok(())
-        }
-        false => Err(format!("a build with `calls` alone compiles WebSocket crates: {found:?}")),
-    }
-}
-
 fn test(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
         return Err(format!("`test` takes no arguments\n{USAGE}"));
@@ -483,7 +454,6 @@ fn test(args: &[String]) -> Result<(), String> {
         };
         run(&what, &args)?;
     }
-    websocket_crates_stay_out()?;
     // The runtime's unit tests: the lib is `test = false` (a test build of the whole crate would
     // compile the generated code a second time), so they run here, without the resources; over
     // the whole workspace (the other libs' unit tests run again, in a second), so that the

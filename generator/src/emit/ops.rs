@@ -234,7 +234,10 @@ fn frame_doc(frame: &Frame, ctx: &Ctx<'_>) -> String {
     match frame {
         Frame::Binary => "binary frames (bytes)".into(),
         Frame::Text => "text frames".into(),
-        Frame::Json { ty: Ty::Named(id) } => format!("[`{}`] frames", ctx.api.types[*id].name),
+        Frame::Json { ty: Ty::Named(id) } => {
+            let path = ctx.type_path(*id).to_string().replace(' ', "");
+            format!("[`{}`]({path}) frames", ctx.api.types[*id].name)
+        }
         Frame::Json { .. } => "JSON frames".into(),
     }
 }

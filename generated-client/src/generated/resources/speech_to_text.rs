@@ -46,7 +46,7 @@ impl<'a> SpeechToTextApi<'a> {
     /// 3. Receive JSON transcript frames with `transcript`, `is_final`, and `confidence` fields.
     /// 4. Close connection when done.
     ///
-    /// `GET /speech-to-text/transcription`, a WebSocket session: send binary frames (bytes), read [`SttServerEvent`] frames.
+    /// `GET /speech-to-text/transcription`, a WebSocket session: send binary frames (bytes), read [`SttServerEvent`](crate::types::SttServerEvent) frames.
     #[inline]
     pub fn transcription(
         &self,

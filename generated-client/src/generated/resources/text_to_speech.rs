@@ -59,7 +59,7 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     /// 2. Send an initial handshake message `{"text": " "}` (single space) with optional `voice_settings` to initialize the session.
     /// 3. Send text messages as `{"text": "Hello world"}`.
     ///
-    /// `GET /text-to-speech/speech`, a WebSocket session: send [`ClientTextFrame`] frames, read [`TtsServerEvent`] frames.
+    /// `GET /text-to-speech/speech`, a WebSocket session: send [`ClientTextFrame`](crate::types::ClientTextFrame) frames, read [`TtsServerEvent`](crate::types::TtsServerEvent) frames.
     #[inline]
     pub fn stream(
         &self,
