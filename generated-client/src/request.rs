@@ -405,8 +405,9 @@ impl<'c> RequestBuilder<'c> {
         self.upgrade = Some(key.clone());
         let (client, url) = (self.client, self.url.clone());
         let response = self.send_raw().await?;
-        let mode = client.effective().decode_mode;
-        crate::websocket::Session::open(response, &url, &key, encode, decode, mode).await
+        let settings = client.effective();
+        let (mode, timeout) = (settings.decode_mode, settings.timeout);
+        crate::websocket::Session::open(response, &url, &key, encode, decode, mode, timeout).await
     }
 
     /// Sends the request and decodes a JSON body, as the client's [`DecodeMode`] says: a body

@@ -121,6 +121,7 @@ impl<S, E> Session<S, E> {
         encode: Encode<S>,
         decode: DecodeFrame<E>,
         mode: DecodeMode,
+        timeout: std::time::Duration,
     ) -> Result<Session<S, E>> {
         let url = url.split('?').next().unwrap_or(url);
         let url = match url.split_once("://") {
@@ -144,7 +145,7 @@ impl<S, E> Session<S, E> {
         let (sink, stream) = socket.split();
         Ok(Session {
             sender: Sender { sink, encode, url: url.clone() },
-            events: Events { stream, decode, mode, url, request_id, received: 0, done: false },
+            events: Events { stream, decode, mode, url, request_id, received: 0, done: false, timeout },
         })
     }
 
@@ -159,17 +160,22 @@ impl<S, E> Session<S, E> {
     }
 
     /// Closes the session cleanly: sends a close frame, then reads (and drops) what the server
-    /// still sends until it closes too.
+    /// still sends until it closes too, for at most the client's timeout (the connection is
+    /// then dropped).
     pub async fn close(mut self) -> Result<()> {
         self.sender.close().await?;
-        while let Some(event) = self.events.next().await {
-            if let Err(e) = event {
-                if !matches!(e, Error::Decode(_)) {
-                    return Err(e);
+        let timeout = self.events.timeout;
+        let drain = async {
+            while let Some(event) = self.events.next().await {
+                if let Err(e) = event {
+                    if !matches!(e, Error::Decode(_)) {
+                        return Err(e);
+                    }
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        };
+        tokio::time::timeout(timeout, drain).await.unwrap_or(Ok(()))
     }
 
     /// A sender and the stream of events, to send and read at the same time.
@@ -232,6 +238,8 @@ pub struct Events<E> {
     /// Frames of the server read so far, to name the one that does not decode.
     received: u64,
     done: bool,
+    /// How long a clean close waits for the server's close frame.
+    timeout: std::time::Duration,
 }
 
 impl<E> Events<E> {

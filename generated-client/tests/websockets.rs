@@ -227,3 +227,19 @@ async fn a_session_outlives_the_request_timeout() {
     assert_eq!(transcripts(&mut session, 2).await, ["part 1 Some(false)", "chunk 1 of 4 bytes Some(true)"]);
     session.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_close_the_server_never_answers_gives_up_after_the_timeout() {
+    let server = start(Fault::IgnoreClose).await;
+    let client = telnyx::Client::builder()
+        .api_key("test-key")
+        .base_url(server.base_url())
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let session = client.speech_to_text().transcription(stt_params()).await.unwrap();
+    // The server holds the connection for 5 s; the close stops waiting after the timeout.
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(4), session.close()).await;
+    assert!(matches!(closed, Ok(Ok(()))), "{closed:?}");
+    assert!(server.seen()[0].closed_by_client);
+}

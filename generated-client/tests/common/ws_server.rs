@@ -29,6 +29,8 @@ pub enum Fault {
     BadFrame,
     /// The upgrade refused with `401` and a Telnyx error body.
     Refuse,
+    /// The client's close frame left unanswered (the connection stays open a while).
+    IgnoreClose,
 }
 
 /// One upgrade request as the server saw it, and what followed.
@@ -78,6 +80,8 @@ pub async fn start(fault: Fault) -> Server {
             let log = log.clone();
             tokio::spawn(async move {
                 let mut this = Seen::default();
+                // The handshake callback's type is tungstenite's, large error response and all.
+                #[allow(clippy::result_large_err)]
                 let callback = |req: &Request, resp: Response| -> Result<Response, ErrorResponse> {
                     this.path = req.uri().path().to_string();
                     this.query = req.uri().query().unwrap_or("").to_string();
@@ -175,6 +179,10 @@ async fn play(mut ws: Socket, fault: Fault, path: &str, record: impl Fn(&mut dyn
             }
             Message::Close(_) => {
                 record(&mut |s| s.closed_by_client = true);
+                if fault == Fault::IgnoreClose {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    return;
+                }
                 // Reading on sends the close frame that answers it, then sees the end.
                 while let Some(Ok(_)) = ws.next().await {}
                 return;
