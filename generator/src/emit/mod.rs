@@ -312,11 +312,11 @@ pub const FEATURES_END: &str = "# @generated features: end";
 
 /// The client's `[features]` table, markers included: one feature per top-level resource,
 /// `webhooks` (which also turns on the verifier's crates), `websocket` (the runtime's sessions,
-/// turned on by the resources that stream), `extra_types` (schemas no operation uses), all on
-/// by default.
+/// turned on by the resources that stream, so not listed in `default` itself), `extra_types`
+/// (schemas no operation uses); `default` turns them all on.
 pub fn features_toml(api: &Api) -> String {
     let mut out = format!("{FEATURES_BEGIN}\n[features]\ndefault = [\n");
-    for f in &api.features.features {
+    for f in api.features.features.iter().filter(|f| crate::ir::features::in_default(f)) {
         out.push_str(&format!("    \"{f}\",\n"));
     }
     out.push_str("]\n");

@@ -13,6 +13,12 @@ pub const WEBHOOKS: &str = "webhooks";
 /// features of the resources that have a WebSocket operation.
 pub const WEBSOCKET: &str = "websocket";
 
+/// Whether `default` lists the feature: all do but [`WEBSOCKET`], which the resources that
+/// stream turn on, so a spec without them does not compile the WebSocket crates by default.
+pub fn in_default(feature: &str) -> bool {
+    feature != WEBSOCKET
+}
+
 /// What a runtime feature turns on: its optional crates (`dep:`) and their features. A build
 /// without the feature does not compile them.
 pub fn runtime_feature(feature: &str) -> &'static [&'static str] {
@@ -146,8 +152,10 @@ pub fn plan(api: &Api) -> Result<FeaturePlan, String> {
         if list.is_empty() {
             list.push(WEBSOCKET.to_string());
         }
-        features.insert(WEBSOCKET.to_string());
     }
+    // The runtime names it whatever the spec has, like `webhooks`; it is on when a resource
+    // that streams is (see `in_default`).
+    features.insert(WEBSOCKET.to_string());
     for f in &features {
         let runtime = runtime_feature(f);
         if !runtime.is_empty() {
