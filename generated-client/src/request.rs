@@ -506,7 +506,7 @@ fn token_failure(e: &Error) -> Option<retry::Failure<'_>> {
 }
 
 /// One warning per body that needed corrections, naming the first few.
-fn warn_corrections(corrections: &[crate::Correction]) {
+pub(crate) fn warn_corrections(corrections: &[crate::Correction]) {
     let first: Vec<String> = corrections.iter().take(3).map(ToString::to_string).collect();
     tracing::warn!(
         corrections = corrections.len(),

@@ -82,17 +82,24 @@ pub(crate) fn new_key() -> String {
 /// The upgrade request of one attempt: the `http(s)` form of the `ws(s)` URL, with the
 /// handshake's headers.
 pub(crate) fn upgrade_request(http: &reqwest::Client, url: &str, key: &str) -> reqwest::RequestBuilder {
-    let url = match url.split_once("://") {
-        Some(("ws", rest)) => format!("http://{rest}"),
-        Some(("wss", rest)) => format!("https://{rest}"),
-        _ => url.to_string(),
-    };
-    http.get(url)
+    http.get(with_scheme(url, false))
         .version(reqwest::Version::HTTP_11)
         .header(reqwest::header::CONNECTION, "Upgrade")
         .header(reqwest::header::UPGRADE, "websocket")
         .header(reqwest::header::SEC_WEBSOCKET_VERSION, "13")
         .header(reqwest::header::SEC_WEBSOCKET_KEY, key)
+}
+
+/// `url` with the WebSocket scheme (`ws`, `wss`) or the HTTP one it upgrades from.
+fn with_scheme(url: &str, websocket: bool) -> String {
+    let scheme = match (url.split_once("://"), websocket) {
+        (Some(("http" | "ws", rest)), true) => ("ws", rest),
+        (Some(("https" | "wss", rest)), true) => ("wss", rest),
+        (Some(("http" | "ws", rest)), false) => ("http", rest),
+        (Some(("https" | "wss", rest)), false) => ("https", rest),
+        _ => return url.to_string(),
+    };
+    format!("{}://{}", scheme.0, scheme.1)
 }
 
 /// A WebSocket session of a streaming operation: [`Session::send`] sends what the client sends
@@ -123,12 +130,7 @@ impl<S, E> Session<S, E> {
         mode: DecodeMode,
         timeout: std::time::Duration,
     ) -> Result<Session<S, E>> {
-        let url = url.split('?').next().unwrap_or(url);
-        let url = match url.split_once("://") {
-            Some(("http", rest)) => format!("ws://{rest}"),
-            Some(("https", rest)) => format!("wss://{rest}"),
-            _ => url.to_string(),
-        };
+        let url = with_scheme(url.split('?').next().unwrap_or(url), true);
         let fail = |message: String| Error::WebSocket { url: url.clone(), message, close_code: None };
         let status = response.status();
         if status != reqwest::StatusCode::SWITCHING_PROTOCOLS {
@@ -248,14 +250,7 @@ impl<E> Events<E> {
         match (self.decode)(frame, self.mode) {
             Ok(decoded) => {
                 if !decoded.corrections.is_empty() {
-                    let first: Vec<String> = decoded.corrections.iter().take(3).map(ToString::to_string).collect();
-                    tracing::warn!(
-                        url = %self.url,
-                        frame = self.received,
-                        corrections = decoded.corrections.len(),
-                        first = %first.join("; "),
-                        "a WebSocket frame deviates from the spec; decoded with corrections"
-                    );
+                    crate::request::warn_corrections(&decoded.corrections);
                 }
                 Ok(decoded.value)
             }
