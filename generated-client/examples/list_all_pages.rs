@@ -4,9 +4,8 @@
 //! `TELNYX_API_KEY=... cargo run --example list_all_pages`
 
 use futures_util::TryStreamExt;
-use telnyx::resources::phone_numbers::{
-    PhoneNumbersListFilter, PhoneNumbersListFilterStatus, PhoneNumbersListPage, PhoneNumbersListParams,
-};
+use telnyx::resources::phone_numbers::{PhoneNumbersListFilter, PhoneNumbersListFilterStatus, PhoneNumbersListParams};
+use telnyx::types::NumbersPageConsolidated;
 
 #[tokio::main]
 async fn main() -> telnyx::Result<()> {
@@ -16,7 +15,7 @@ async fn main() -> telnyx::Result<()> {
             status: Some(PhoneNumbersListFilterStatus::Active),
             ..Default::default()
         }),
-        page: Some(PhoneNumbersListPage { size: Some(50), ..Default::default() }),
+        page: Some(NumbersPageConsolidated { size: Some(50), ..Default::default() }),
         ..Default::default()
     };
     let mut items = client.phone_numbers().list_paginator(params).items();

@@ -5,11 +5,8 @@
 //! sends a second of a 440 Hz tone made here; `TELNYX_BASE_URL` points it elsewhere).
 
 use futures_util::StreamExt;
-use telnyx::resources::speech_to_text::{
-    SpeechToTextTranscriptionInputFormat as Format, SpeechToTextTranscriptionParams as Params,
-    SpeechToTextTranscriptionTranscriptionEngine as Engine,
-};
-use telnyx::types::SttServerEvent;
+use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams as Params;
+use telnyx::types::{InputFormat as Format, SttServerEvent, TranscriptionEngine as Engine};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

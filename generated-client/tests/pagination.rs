@@ -54,7 +54,8 @@ async fn page_number_walks_to_the_last_page_by_metadata() {
 
 #[tokio::test]
 async fn page_number_keeps_the_callers_filters_and_start_page() {
-    use telnyx::resources::number_orders::{NumberOrdersListFilter, NumberOrdersListPage, NumberOrdersListParams};
+    use telnyx::resources::number_orders::{NumberOrdersListFilter, NumberOrdersListParams};
+    use telnyx::types::NumbersPageConsolidated;
     let server = serve("/v2/number_orders", |q| {
         assert_eq!(q.get("filter[customer_reference]").map(String::as_str), Some("ref"));
         assert_eq!(q.get("page[size]").map(String::as_str), Some("2"));
@@ -63,7 +64,7 @@ async fn page_number_keeps_the_callers_filters_and_start_page() {
     })
     .await;
     let params = NumberOrdersListParams {
-        page: Some(NumberOrdersListPage { number: Some(2), size: Some(2) }),
+        page: Some(NumbersPageConsolidated { number: Some(2), size: Some(2) }),
         filter: Some(NumberOrdersListFilter { customer_reference: Some("ref".into()), ..Default::default() }),
     };
     let pages: Vec<_> = client(&server).number_orders().list_paginator(params).pages().try_collect().await.unwrap();

@@ -8,12 +8,11 @@
 mod ws_server;
 
 use futures_util::StreamExt;
-use telnyx::resources::speech_to_text::{
-    SpeechToTextTranscriptionInputFormat as InputFormat, SpeechToTextTranscriptionParams,
-    SpeechToTextTranscriptionTranscriptionEngine as Engine,
+use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;
+use telnyx::resources::text_to_speech::TextToSpeechSpeechStreamParams;
+use telnyx::types::{
+    ClientTextFrame, InputFormat, Provider, SttServerEvent, TranscriptionEngine as Engine, TtsServerEvent,
 };
-use telnyx::resources::text_to_speech::{TextToSpeechSpeechStreamParams, TextToSpeechSpeechStreamProvider};
-use telnyx::types::{ClientTextFrame, SttServerEvent, TtsServerEvent};
 use ws_server::{audio_for, start, Fault};
 
 fn client(base_url: &str) -> telnyx::Client {
@@ -74,7 +73,7 @@ async fn text_to_speech_sends_json_and_reads_decoded_audio() {
     let server = start(Fault::None).await;
     let client = client(&server.base_url());
     let params = TextToSpeechSpeechStreamParams {
-        provider: Some(TextToSpeechSpeechStreamProvider::Telnyx),
+        provider: Some(Provider::Telnyx),
         voice: Some("Telnyx.NaturalHD.astra".into()),
         ..Default::default()
     };

@@ -5,8 +5,8 @@
 //! The levels follow the Rust API, as cargo-semver-checks sees it: generated structs are
 //! constructible with struct literals, so adding a field to one is major (a literal that
 //! spells out every field stops compiling), as is any change of a field's type, `T` to
-//! `Option<T>` included, and a variant added to an untagged union (an exhaustive enum); string
-//! enums and tagged unions are `#[non_exhaustive]`, so new values and variants there are minor.
+//! `Option<T>` included; string enums and unions, tagged or not, are `#[non_exhaustive]` with a
+//! catch-all variant, so new values and variants there are minor.
 
 use crate::emit::File;
 use crate::ir::{path_key, type_key, Api, Operation, Param, Ty, TypeDef, TypeKind};
@@ -534,16 +534,16 @@ impl Diff<'_> {
                 self.reordered(name, &values(va), &values(vb));
             }
             (TypeKind::Union { variants: va, .. }, TypeKind::Union { variants: vb, discriminator }) => {
-                // A variant is known by the type it holds. An untagged union is an exhaustive
-                // enum (it has no `Unknown`), so a new variant breaks a `match` on it.
+                // A variant is known by the type it holds. Both kinds of union are
+                // `#[non_exhaustive]`, so a `match` on one already has a `_` arm for a newcomer.
                 let keys = |api: &Api, vs: &[crate::ir::Variant]| -> Keyed {
                     vs.iter().map(|v| (render(api, &v.ty), v.rust_name.clone())).collect()
                 };
-                let (what, added) = match discriminator {
-                    Some(_) => ("Union variant", Level::Minor),
-                    None => ("Variant of untagged union", Level::Major),
+                let what = match discriminator {
+                    Some(_) => "Union variant",
+                    None => "Variant of untagged union",
                 };
-                self.variants(name, &keys(old, va), &keys(new, vb), what, added);
+                self.variants(name, &keys(old, va), &keys(new, vb), what, Level::Minor);
             }
             (TypeKind::Alias { ty: ta }, TypeKind::Alias { ty: tb }) => {
                 let (ra, rb) = (render(old, ta), render(new, tb));

@@ -64,7 +64,7 @@ kinds! {
     type_changed: Major, [TypeChanged], "Type of field `Item.size` changed: `Option<i64>` -> `Option<String>`";
     enum_value_added: Minor, [VariantAdded], "Enum value added: `ItemStatus::Archived` (archived)";
     enum_value_removed: Major, [VariantRemoved], "Enum value removed: `ItemStatus::Inactive` (inactive)";
-    union_variant_added: Major, [VariantAdded], "Variant of untagged union added: `ItemOwner::Org` (Org)";
+    union_variant_added: Minor, [VariantAdded], "Variant of untagged union added: `ItemOwner::Org` (Org)";
     union_variant_removed: Major, [VariantRemoved], "Variant of untagged union removed: `ItemOwner::Bot` (Bot)";
     tagged_variant_added: Minor, [VariantAdded], "Union variant added: `Pet::Bird` (Bird)";
     enum_values_reordered: Patch, [VariantsReordered], "Enum values of `ItemStatus` reordered: its `Ord` follows the new order";

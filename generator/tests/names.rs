@@ -88,6 +88,51 @@ fn unrelated_schemas_and_operations_rename_nothing() {
 }
 
 #[test]
+fn shared_parameters_and_bodies_are_named_after_their_components() {
+    let old = ir(&base(), None);
+    let defined = |api: &Api, pointer: &str| -> Vec<String> {
+        api.types.iter().filter(|t| t.pointer == pointer).map(|t| t.name.clone()).collect()
+    };
+    // One type for a parameter two operations use, named after the component.
+    assert_eq!(defined(&old, "/components/parameters/SortItems/schema"), ["SortItems"]);
+    // A schema has the name: the parameter says what it is.
+    assert_eq!(defined(&old, "/components/parameters/ItemKind/schema"), ["ItemKindParam"]);
+    assert_eq!(defined(&old, "/components/requestBodies/NewItem/content/application~1json/schema"), ["NewItem"]);
+    assert_eq!(
+        defined(&old, "/components/requestBodies/NewItem/content/application~1json/schema/properties/color"),
+        ["NewItemColor"]
+    );
+    // A shared response is its operation's, as an inline one is (Telnyx moves responses in and
+    // out of components between specs).
+    let created = "/paths/~1items/post/responses/200/content/application~1json/schema";
+    assert_eq!(defined(&old, created), ["ItemsCreateResponse"]);
+    let ops = |api: &Api, name: &str| {
+        let op = api.operations.iter().find(|o| o.operation_id == name).unwrap();
+        op.query_params.iter().map(|p| p.ty.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ops(&old, "GetOld"), ops(&old, "ListItems")[1..2]);
+
+    // An operation that uses the parameter and sorts before its first user today, and one
+    // that takes the body and the response: nothing is renamed, and still one type each.
+    let added = patched(json!({
+        "paths": {"/aardvarks": {
+            "get": {"operationId": "ListAardvarks", "parameters": [{"$ref": "#/components/parameters/SortItems"}],
+                "responses": {"200": {"$ref": "#/components/responses/ItemPage"}}},
+            "post": {"operationId": "CreateAardvark", "requestBody": {"$ref": "#/components/requestBodies/NewItem"},
+                "responses": {"200": {"$ref": "#/components/responses/ItemPage"}}}}}
+    }));
+    let new = ir(&added, None);
+    assert_kept(&old, &new);
+    assert_eq!(defined(&new, "/components/parameters/SortItems/schema"), ["SortItems"]);
+    assert_eq!(defined(&new, created), ["ItemsCreateResponse"]);
+    // The first user today gone: still the same names.
+    let removed = patched(json!({"paths": {"/items": null}}));
+    let new = ir(&removed, None);
+    assert_kept(&old, &new);
+    assert_eq!(defined(&new, "/components/parameters/SortItems/schema"), ["SortItems"]);
+}
+
+#[test]
 fn a_schema_of_the_same_name_that_comes_later_takes_the_number() {
     let old = ir(&base(), None);
     let status = "#/components/schemas/Item/properties/status | - | Item/status";

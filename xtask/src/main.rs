@@ -234,7 +234,7 @@ fn update_spec(args: &[String]) -> Result<(), String> {
                 false => println!("stored the pinned spec in {path} (SHA-256 checked); `cargo xtask codegen` reads it"),
             }
         }
-        update::Outcome::Updated { pin, report, generated, written } => {
+        update::Outcome::Updated { pin, report, generated, written, dropped } => {
             println!(
                 "pinned {} (info.version {}, {} bytes, SHA-256 {}) in specs/telnyx.pin and {}",
                 pin.source,
@@ -247,6 +247,12 @@ fn update_spec(args: &[String]) -> Result<(), String> {
             match report {
                 Some(report) => print!("\n{}", report.markdown()),
                 None => println!("no change report: the previously pinned spec is not here to compare with"),
+            }
+            if !dropped.is_empty() {
+                println!("\n## Reviewed entries removed ({})\n", dropped.len());
+                for line in &dropped {
+                    println!("- {line}");
+                }
             }
         }
     }

@@ -56,9 +56,11 @@ pub enum Outcome {
     /// A new spec is pinned and the client regenerated from it.
     Updated {
         pin: Pin,
-        report: Option<generator::changes::Report>,
+        report: Option<Box<generator::changes::Report>>,
         generated: Box<generator::Generated>,
         written: String,
+        /// Entries of the reviewed files the new spec has no use for, removed from them.
+        dropped: Vec<String>,
     },
 }
 
@@ -114,6 +116,10 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
         let options = generator::Options { names_skip_missing: true, ..options };
         same.then(|| generator::generate_with(&path, options).ok()).flatten()
     });
+    // A names-file line for an operation the new spec no longer has is dropped, not an error:
+    // there is nothing to decide. A new clash still stops the update.
+    let names = options.names.map(generator::ir::naming::NameFile::read).transpose().map_err(|e| e.to_string())?;
+    let options = generator::Options { names_skip_missing: true, ..options };
     let (generated, type_names) =
         match follow(previous.as_ref(), incoming.path(), options, &root.join(crate::TYPES_FILE)) {
             Ok(g) => g,
@@ -126,15 +132,39 @@ pub fn update_spec(root: &Path, from: Option<&str>, options: generator::Options<
             }
         };
     crate::warn_degraded(Path::new(from), &generated.api);
-    let report = previous.map(|old| crate::report(&old, &generated));
+    let stale = names.as_ref().map(|n| n.stale(&generated.api)).unwrap_or_default();
+    let mut dropped: Vec<String> = stale
+        .iter()
+        .map(|(line, op)| format!("{}: line {line}: `{op}`: the spec no longer has the operation", names_path(options)))
+        .collect();
+    let names_text = match (options.names, stale.is_empty()) {
+        (Some(path), false) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            let lines: Vec<usize> = stale.iter().map(|(line, _)| *line).collect();
+            Some((path, generator::ir::naming::without_lines(&text, &lines)))
+        }
+        _ => None,
+    };
+    // Kept type names the new spec has no type for (the file is written anew below).
+    for (line, entry) in options.type_names.map(|t| t.missing(&generated.api)).unwrap_or_default() {
+        dropped.push(format!("{}: line {line}: `{entry}`: the spec no longer has the type", crate::TYPES_FILE));
+    }
+    let report = previous.map(|old| Box::new(crate::report(&old, &generated)));
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let pin = Pin::of(&pin_source(root, &cwd, from), &bytes, &generated.api);
     let written = crate::write_client(root, &generated)?;
     create_dir(&stored)?;
     generator::output::write_file(&stored, &bytes).map_err(|e| e.to_string())?;
     generator::output::write_file(&root.join(crate::TYPES_FILE), type_names.text()).map_err(|e| e.to_string())?;
+    if let Some((path, text)) = names_text {
+        generator::output::write_file(path, text.as_bytes()).map_err(|e| e.to_string())?;
+    }
     pin.write(root)?;
-    Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written })
+    Ok(Outcome::Updated { pin, report, generated: Box::new(generated), written, dropped })
+}
+
+fn names_path(options: generator::Options<'_>) -> String {
+    options.names.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
 /// Generates `spec` keeping the type names the previous client (`old`) gave, where the naming
@@ -313,19 +343,53 @@ mod tests {
         assert!(err.starts_with(&format!("{url}: #/components/schemas/Item")), "{err}");
         assert!(err.ends_with("nothing changed"), "{err}");
         assert_eq!(tree(root.path()), before);
-        // A names-file line for an operation the new spec lacks: the error names that file.
+        // A names-file line that clashes with another operation's name needs a person: the
+        // error names that file, and nothing changes.
         let names = root.path().join("telnyx.names");
-        std::fs::write(&names, "GET /nowhere nowhere.list\n").unwrap();
+        std::fs::write(&names, "# reviewed\nGET /items/{id} items.touch\nPOST /items/{id} items.touch\n").unwrap();
         let ok = Server::start(&[("/new.yml", 200, BASE)]);
         let new = format!("{}/new.yml", ok.url);
         let before = tree(root.path());
         let options = generator::Options { names: Some(&names), ..options() };
         let err = update_spec(root.path(), Some(&new), options).err().unwrap();
         assert!(
-            err.starts_with(&format!("{}: #: line 1: the spec has no operation GET /nowhere", names.display())),
+            err.starts_with(&format!("{}: #: line 3: items.touch is already another operation", names.display())),
             "{err}"
         );
         assert_eq!(tree(root.path()), before);
+    }
+
+    #[test]
+    fn an_update_that_drops_operations_drops_their_reviewed_names() {
+        // The new spec no longer has `GET /things`, which the names file names.
+        let new = BASE.replace("\n  /things:\n", "\n  /gizmos:\n");
+        let server = Server::start(&[("/new.yml", 200, &new)]);
+        let url = format!("{}/new.yml", server.url);
+        let root = workspace(Some(pin_of("old.yml", BASE)));
+        let names = root.path().join("specs/telnyx.names");
+        let text = "# Reviewed names.\nGET /things things.list_all # the official name\n\nPOST /items/{id} items.archive_now\n";
+        std::fs::write(&names, text).unwrap();
+        let with_names = generator::Options { names: Some(&names), ..options() };
+        let Outcome::Updated { dropped, generated, .. } = update_spec(root.path(), Some(&url), with_names).unwrap()
+        else {
+            panic!("not updated")
+        };
+        assert_eq!(
+            dropped,
+            [format!("{}: line 2: `GET /things`: the spec no longer has the operation", names.display())]
+        );
+        // Only that line goes; comments, blank lines and the other entries stay as written.
+        assert_eq!(
+            std::fs::read_to_string(&names).unwrap(),
+            "# Reviewed names.\n\nPOST /items/{id} items.archive_now\n"
+        );
+        let archive = generated.api.operations.iter().find(|o| o.operation_id == "ArchiveItem").unwrap();
+        assert_eq!(archive.name, "archive_now");
+        // The next update reads the file as written, with nothing left to drop.
+        let Outcome::Updated { dropped, .. } = update_spec(root.path(), Some(&url), with_names).unwrap() else {
+            panic!("not updated")
+        };
+        assert!(dropped.is_empty(), "{dropped:?}");
     }
 
     #[test]

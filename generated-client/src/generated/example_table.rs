@@ -3768,7 +3768,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ("/components/schemas/Conference/properties/region", super::check::<String>),
     (
         "/components/schemas/Conference/properties/status",
-        super::check::<crate::types::ConferenceStatus>,
+        super::check::<crate::types::ConferenceStatus2>,
     ),
     ("/components/schemas/Conference/properties/updated_at", super::check::<String>),
     (
@@ -18966,7 +18966,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/SortAddress/schema",
-        super::check::<crate::resources::addresses::AddressesListSort>,
+        super::check::<crate::types::SortAddress>,
     ),
     (
         "/paths/~1ai~1conversation_histories/get/parameters/0/schema",
@@ -19027,10 +19027,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
         "/components/parameters/audit-logs_FilterConsolidated/schema/properties/created_before",
         super::check::<String>,
     ),
-    (
-        "/components/parameters/Sort/schema",
-        super::check::<crate::resources::audit_events::AuditEventsListSort>,
-    ),
+    ("/components/parameters/Sort/schema", super::check::<crate::types::Sort>),
     (
         "/paths/~1authentication_providers/get/parameters/0/schema",
         super::check::<
@@ -19088,9 +19085,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/call-control_FilterConsolidated/schema/properties/product",
-        super::check::<
-            crate::resources::call_control_applications::CallControlApplicationsListFilterProduct,
-        >,
+        super::check::<crate::types::CallControlFilterConsolidatedProduct>,
     ),
     (
         "/components/parameters/call-control_FilterConsolidated/schema/properties/to",
@@ -19098,15 +19093,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/call-control_FilterConsolidated/schema/properties/type",
-        super::check::<
-            crate::resources::call_control_applications::CallControlApplicationsListFilterType,
-        >,
+        super::check::<crate::types::CallControlFilterConsolidatedType>,
     ),
     (
         "/components/parameters/SortConnection/schema",
-        super::check::<
-            crate::resources::call_control_applications::CallControlApplicationsListSort,
-        >,
+        super::check::<crate::types::SortConnection>,
     ),
     (
         "/paths/~1call_control_applications~1{id}/get/parameters/0/schema",
@@ -19150,7 +19141,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/connections_SortConnection/schema",
-        super::check::<crate::resources::connections::ConnectionsListSort>,
+        super::check::<crate::types::ConnectionsSortConnection>,
     ),
     ("/components/parameters/ConnectionId/schema", super::check::<String>),
     (
@@ -19215,15 +19206,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/customer_service_record_FilterConsolidated/schema/properties/status/properties/eq",
-        super::check::<
-            crate::resources::customer_service_records::CustomerServiceRecordsListFilterStatusEq,
-        >,
+        super::check::<crate::types::CustomerServiceRecordFilterConsolidatedStatusEq>,
     ),
     (
         "/components/parameters/customer_service_record_FilterConsolidated/schema/properties/status/properties/in/items",
-        super::check::<
-            crate::resources::customer_service_records::CustomerServiceRecordsListFilterStatusInItem,
-        >,
+        super::check::<crate::types::CustomerServiceRecordFilterConsolidatedStatusInItem>,
     ),
     (
         "/paths/~1customer_service_records/get/parameters/2/schema/properties/value",
@@ -19297,11 +19284,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterDocumentsConsolidated/schema",
-        super::check::<crate::resources::documents::DocumentsListFilter>,
+        super::check::<crate::types::FilterDocumentsConsolidated>,
     ),
     (
         "/components/parameters/SortDocumentsConsolidated/schema",
-        super::check::<Vec<crate::resources::documents::DocumentsListSortItem>>,
+        super::check::<Vec<crate::types::SortDocumentsConsolidatedItem>>,
     ),
     ("/components/parameters/Id/schema", super::check::<String>),
     (
@@ -19355,9 +19342,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterConnectionsConsolidated/schema/properties/external_sip_connection",
-        super::check::<
-            crate::resources::external_connections::ExternalConnectionsListFilterExternalSipConnection,
-        >,
+        super::check::<crate::types::FilterConnectionsConsolidatedExternalSipConnection>,
     ),
     (
         "/components/parameters/FilterConnectionsConsolidated/schema/properties/id",
@@ -19423,11 +19408,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterReleasesConsolidated/schema/properties/status/properties/eq",
-        super::check::<
-            Vec<
-                crate::resources::external_connections::ExternalConnectionsReleasesListFilterStatusEqItem,
-            >,
-        >,
+        super::check::<Vec<crate::types::FilterReleasesConsolidatedStatusEqItem>>,
     ),
     ("/components/parameters/release_id/schema", super::check::<String>),
     (
@@ -19448,11 +19429,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterUploadsConsolidated/schema/properties/status/properties/eq",
-        super::check::<
-            Vec<
-                crate::resources::external_connections::ExternalConnectionsUploadsListFilterStatusEqItem,
-            >,
-        >,
+        super::check::<Vec<crate::types::FilterUploadsConsolidatedStatusEqItem>>,
     ),
     ("/components/parameters/ticket_id/schema", super::check::<String>),
     (
@@ -19465,7 +19442,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/programmable-fax_SortApplication/schema",
-        super::check::<crate::resources::fax_applications::FaxApplicationsListSort>,
+        super::check::<crate::types::ProgrammableFaxSortApplication>,
     ),
     ("/components/parameters/id/schema", super::check::<String>),
     (
@@ -19652,17 +19629,15 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/managed-accounts_FilterConsolidated/schema/properties/status/properties/eq",
-        super::check::<
-            crate::resources::managed_accounts::ManagedAccountsListFilterStatusEq,
-        >,
+        super::check::<crate::types::ManagedAccountsFilterConsolidatedStatusEq>,
     ),
     (
         "/components/parameters/managed-accounts_FilterConsolidated/schema",
-        super::check::<crate::resources::managed_accounts::ManagedAccountsListFilter>,
+        super::check::<crate::types::ManagedAccountsFilterConsolidated>,
     ),
     (
         "/components/parameters/managed-accounts_Sort/schema",
-        super::check::<crate::resources::managed_accounts::ManagedAccountsListSort>,
+        super::check::<crate::types::ManagedAccountsSort>,
     ),
     ("/components/parameters/IncludeCancelledAccounts/schema", super::check::<bool>),
     (
@@ -19778,14 +19753,12 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     (
         "/components/parameters/notifications_FilterConsolidated/schema/properties/associated_record_type/properties/eq",
         super::check::<
-            crate::resources::notification_channels::NotificationChannelsListFilterAssociatedRecordTypeEq,
+            crate::types::NotificationsFilterConsolidatedAssociatedRecordTypeEq,
         >,
     ),
     (
         "/components/parameters/notifications_FilterConsolidated/schema/properties/channel_type_id/properties/eq",
-        super::check::<
-            crate::resources::notification_channels::NotificationChannelsListFilterChannelTypeIdEq,
-        >,
+        super::check::<crate::types::NotificationsFilterConsolidatedChannelTypeIdEq>,
     ),
     (
         "/components/parameters/notifications_FilterConsolidated/schema/properties/notification_channel/properties/eq",
@@ -19801,9 +19774,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/notifications_FilterConsolidated/schema/properties/status/properties/eq",
-        super::check::<
-            crate::resources::notification_channels::NotificationChannelsListFilterStatusEq,
-        >,
+        super::check::<crate::types::NotificationsFilterConsolidatedStatusEq>,
     ),
     (
         "/paths/~1number_block_orders/get/parameters/1/schema/properties/created_at/properties/gt",
@@ -19858,11 +19829,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterOTAUpdatesConsolidated/schema/properties/status",
-        super::check::<crate::resources::ota_updates::OtaUpdatesListFilterStatus>,
+        super::check::<crate::types::FilterOtaUpdatesConsolidatedStatus>,
     ),
     (
         "/components/parameters/FilterOTAUpdatesConsolidated/schema/properties/type",
-        super::check::<crate::resources::ota_updates::OtaUpdatesListFilterType>,
+        super::check::<crate::types::FilterOtaUpdatesConsolidatedType>,
     ),
     (
         "/components/parameters/outbound-voice-profiles_FilterConsolidated/schema/properties/name/properties/contains",
@@ -19870,9 +19841,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/SortOutboundVoiceProfile/schema",
-        super::check::<
-            crate::resources::outbound_voice_profiles::OutboundVoiceProfilesListSort,
-        >,
+        super::check::<crate::types::SortOutboundVoiceProfile>,
     ),
     (
         "/paths/~1phone_number_blocks~1jobs/get/parameters/1/schema",
@@ -20189,7 +20158,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/CreatePortingReport/content/application~1json/schema/properties/report_type",
-        super::check::<crate::resources::porting::PortingReportsCreateBodyReportType>,
+        super::check::<crate::types::CreatePortingReportReportType>,
     ),
     (
         "/paths/~1porting_orders/get/parameters/2/schema/properties/activation_settings/properties/foc_datetime_requested/properties/gt",
@@ -20257,7 +20226,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/SharePortingOrder/content/application~1json/schema",
-        super::check::<crate::resources::porting_orders::PortingOrdersActionsShareBody>,
+        super::check::<crate::types::SharePortingOrder>,
     ),
     (
         "/paths/~1porting_orders~1{id}~1actions~1share/post/responses/201/content/application~1json",
@@ -20289,9 +20258,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/CreatePortingAdditionalDocuments/content/application~1json/schema",
-        super::check::<
-            crate::resources::porting_orders::PortingOrdersAdditionalDocumentsCreateBody,
-        >,
+        super::check::<crate::types::CreatePortingAdditionalDocuments>,
     ),
     (
         "/paths/~1porting_orders~1{id}~1additional_documents/post/responses/201/content/application~1json/schema",
@@ -20321,15 +20288,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/SendPortingVerificationCodes/content/application~1json/schema",
-        super::check::<
-            crate::resources::porting_orders::PortingOrdersVerificationCodesSendBody,
-        >,
+        super::check::<crate::types::SendPortingVerificationCodes>,
     ),
     (
         "/components/requestBodies/VerifyPortingVerificationCodes/content/application~1json/schema",
-        super::check::<
-            crate::resources::porting_orders::PortingOrdersVerificationCodesVerifyBody,
-        >,
+        super::check::<crate::types::VerifyPortingVerificationCodes>,
     ),
     (
         "/paths/~1porting_orders~1{id}~1verification_codes~1verify/post/responses/200/content/application~1json/schema",
@@ -20361,9 +20324,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/CreatePortingAssociatedPhoneNumber/content/application~1json/schema/properties/action",
-        super::check::<
-            crate::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
-        >,
+        super::check::<crate::types::CreatePortingAssociatedPhoneNumberAction>,
     ),
     (
         "/components/requestBodies/CreatePortingAssociatedPhoneNumber/content/application~1json/schema/properties/phone_number_range/properties/end_at",
@@ -20383,17 +20344,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/porting-order_FilterConsolidated/schema/properties/status/oneOf/0",
-        super::check::<
-            crate::resources::porting_orders::PortingOrdersPhoneNumberBlocksListFilterStatusString,
-        >,
+        super::check::<crate::types::PortingOrderFilterConsolidatedStatusString>,
     ),
     (
         "/components/parameters/porting-order_FilterConsolidated/schema/properties/status/oneOf/1",
-        super::check::<
-            Vec<
-                crate::resources::porting_orders::PortingOrdersPhoneNumberBlocksListFilterStatusListItem,
-            >,
-        >,
+        super::check::<Vec<crate::types::PortingOrderFilterConsolidatedStatusListItem>>,
     ),
     (
         "/components/parameters/porting-order_FilterConsolidated/schema/properties/support_key/oneOf/0",
@@ -20539,7 +20494,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/requestBodies/CreatePortoutReport/content/application~1json/schema/properties/report_type",
-        super::check::<crate::resources::portouts::PortoutsReportsCreateBodyReportType>,
+        super::check::<crate::types::CreatePortoutReportReportType>,
     ),
     (
         "/paths/~1portouts~1{id}~1supporting_documents/post/requestBody/content/application~1json/schema/properties/documents/items/properties/document_id",
@@ -20795,13 +20750,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/SortRequirementTypesConsolidated/schema",
-        super::check::<
-            Vec<crate::resources::requirement_types::RequirementTypesListSortItem>,
-        >,
+        super::check::<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
     ),
     (
         "/components/parameters/FilterRequirementsConsolidated/schema/properties/action",
-        super::check::<crate::resources::requirements::RequirementsListFilterAction>,
+        super::check::<crate::types::FilterRequirementsConsolidatedAction>,
     ),
     (
         "/components/parameters/FilterRequirementsConsolidated/schema/properties/country_code",
@@ -20809,13 +20762,11 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterRequirementsConsolidated/schema/properties/phone_number_type",
-        super::check::<
-            crate::resources::requirements::RequirementsListFilterPhoneNumberType,
-        >,
+        super::check::<crate::types::FilterRequirementsConsolidatedPhoneNumberType>,
     ),
     (
         "/components/parameters/SortRequirementsConsolidated/schema",
-        super::check::<Vec<crate::resources::requirements::RequirementsListSortItem>>,
+        super::check::<Vec<crate::types::SortRequirementsConsolidatedItem>>,
     ),
     (
         "/paths/~1room_compositions/get/parameters/0/schema/properties/date_created_at/properties/eq",
@@ -21263,7 +21214,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/action_type",
-        super::check::<crate::resources::sim_cards::SimCardsActionsListFilterActionType>,
+        super::check::<crate::types::FilterSimCardActionsConsolidatedActionType>,
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/bulk_sim_card_action_id",
@@ -21275,7 +21226,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/FilterSIMCardActionsConsolidated/schema/properties/status",
-        super::check::<crate::resources::sim_cards::SimCardsActionsListFilterStatus>,
+        super::check::<crate::types::FilterSimCardActionsConsolidatedStatus>,
     ),
     ("/components/parameters/FilterSIMCardId/schema", super::check::<String>),
     (
@@ -21295,9 +21246,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ("/components/parameters/FilterSIMCardGroupId/schema", super::check::<String>),
     (
         "/components/parameters/FilterBasicStatusLifecycle/schema",
-        super::check::<
-            crate::resources::sim_card_groups::SimCardGroupsActionsListFilterStatus,
-        >,
+        super::check::<crate::types::FilterBasicStatusLifecycle>,
     ),
     (
         "/paths/~1sim_card_group_actions/get/parameters/4/schema",
@@ -21481,7 +21430,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/SortApplication/schema",
-        super::check::<crate::resources::texml_applications::TexmlApplicationsListSort>,
+        super::check::<crate::types::SortApplication>,
     ),
     (
         "/paths/~1traffic_policy_profiles/post/requestBody/content/application~1json/schema/properties/domains",
@@ -21578,7 +21527,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/SortUserAddress/schema",
-        super::check::<crate::resources::user_addresses::UserAddressesListSort>,
+        super::check::<crate::types::SortUserAddress>,
     ),
     (
         "/paths/~1user_tags/get/parameters/0/schema/properties/starts_with",
@@ -21762,9 +21711,7 @@ pub const EXAMPLES: &[(&str, super::Check)] = &[
     ),
     (
         "/components/parameters/VoiceSdkCallReportSort/schema",
-        super::check::<
-            crate::resources::voice_sdk_call_reports::VoiceSdkCallReportsListSort,
-        >,
+        super::check::<crate::types::VoiceSdkCallReportSort>,
     ),
     (
         "/paths/~1voice_sdk_call_reports/get/responses/200/content/application~1json",

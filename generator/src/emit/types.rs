@@ -229,6 +229,7 @@ pub fn type_def(def: &TypeDef, ctx: &Ctx<'_>) -> TokenStream {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #( #names(#types), )*

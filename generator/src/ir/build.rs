@@ -80,8 +80,7 @@ pub fn build(
             if let Some(schema) =
                 media.schema.as_ref().filter(|s| has_examples || has_example(s) || space.wants_under(&sp))
             {
-                let hint = vec![name.clone()];
-                let ty = space.ty(schema, &Site { hint: &hint, owner_op: None, pointer: &sp });
+                let ty = space.ty_shared(schema, name, &sp);
                 if has_examples {
                     space.examples.push(ExampleSite { pointer: mptr, ty });
                 }
@@ -215,9 +214,10 @@ impl OpContext<'_> {
                     .next()
                     .and_then(|(mt, m)| m.schema.as_ref().map(|s| (s, pointer_join(ptr, &["content", mt, "schema"])))),
             };
-            let ty = match schema {
-                Some((s, sp)) => space.ty(s, &self.site(&hint, &sp)),
-                None => Ty::String,
+            let ty = match (schema, shared_component(ptr, "parameters")) {
+                (Some((s, sp)), Some(component)) => space.ty_shared(s, &component, &sp),
+                (Some((s, sp)), None) => space.ty(s, &self.site(&hint, &sp)),
+                (None, _) => Ty::String,
             };
             let param = Param {
                 name: data.name.clone(),
@@ -396,9 +396,13 @@ impl OpContext<'_> {
         let (_, mt, media, encoding) = best?;
         let hint = vec!["Body".to_string()];
         let sp = pointer_join(ptr, &["content", mt, "schema"]);
+        let shared = shared_component(ptr, "requestBodies");
         let ty = match (&media.schema, encoding) {
             (_, BodyEncoding::Binary) => Ty::Bytes,
-            (Some(s), _) => space.ty(s, &self.site(&hint, &sp)),
+            (Some(s), _) => match &shared {
+                Some(component) => space.ty_shared(s, component, &sp),
+                None => space.ty(s, &self.site(&hint, &sp)),
+            },
             (None, BodyEncoding::Text) => Ty::String,
             (None, _) => Ty::Any,
         };
@@ -474,6 +478,10 @@ impl OpContext<'_> {
                 }
             }
             let response = if let Some((mt, media)) = json_media(&r.content) {
+                // A response is named after its operation even when it is a shared component:
+                // Telnyx moves responses in and out of `components/responses` between specs
+                // (2025-08-27 to 2026-06-30 inlined hundreds), and the operation's name has
+                // never depended on other operations.
                 let sp = pointer_join(&ptr, &["content", mt, "schema"]);
                 let mut ty = match &media.schema {
                     Some(s) => space.ty(s, &self.site(&hint, &sp)),
@@ -629,6 +637,13 @@ fn has_example(schema: &ReferenceOr<openapiv3::Schema>) -> bool {
 
 /// Where an item is written: at `ptr`, or where its `$ref` points (the section's `resolve`
 /// checks that it exists; `components` entries are not references themselves in Telnyx's spec).
+/// The name of the shared component of `section` (`parameters`, `requestBodies`, `responses`)
+/// written at `home`, a pointer where a `$ref` led: its types are named after it.
+fn shared_component(home: &str, section: &str) -> Option<String> {
+    let name = home.strip_prefix("/components/")?.strip_prefix(section)?.strip_prefix('/')?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
 fn written_at<T>(ptr: &str, item: &ReferenceOr<T>) -> String {
     match item {
         ReferenceOr::Reference { reference } => reference.trim_start_matches('#').to_string(),

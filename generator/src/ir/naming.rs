@@ -107,6 +107,25 @@ impl NameFile {
     fn error(&self, line: usize, message: String) -> Error {
         Error::new(&self.file, "", format!("line {line}: {message}"))
     }
+
+    /// The lines naming operations `api` does not have, as `(line, "METHOD /path")`, by line.
+    pub fn stale(&self, api: &Api) -> Vec<(usize, String)> {
+        let have: HashSet<(&str, &str)> = api.operations.iter().map(|o| (o.method.as_str(), o.path.as_str())).collect();
+        let mut out: Vec<(usize, String)> = self
+            .entries
+            .iter()
+            .filter(|((method, path), _)| !have.contains(&(method.as_str(), path.as_str())))
+            .map(|((method, path), (line, ..))| (*line, format!("{method} {path}")))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// `text` without the lines numbered `lines` (1-based), every other byte kept.
+pub fn without_lines(text: &str, lines: &[usize]) -> String {
+    let drop: HashSet<usize> = lines.iter().copied().collect();
+    text.split_inclusive('\n').enumerate().filter(|(i, _)| !drop.contains(&(i + 1))).map(|(_, l)| l).collect()
 }
 
 /// Type names kept from earlier specs (`specs/telnyx.types`), one line per type whose name the
@@ -180,6 +199,19 @@ impl TypeNames {
         self.entries.is_empty()
     }
 
+    /// The entries for types `api` lacks, as `(line, "Name key")`, by line.
+    pub fn missing(&self, api: &Api) -> Vec<(usize, String)> {
+        let keys: HashSet<String> = api.types.iter().map(|t| super::type_key(&api.operations, t)).collect();
+        let mut out: Vec<(usize, String)> = self
+            .entries
+            .iter()
+            .filter(|(k, _)| !keys.contains(*k))
+            .map(|(k, (line, n))| (*line, format!("{n} {k}")))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The file's text.
     pub fn text(&self) -> String {
         let mut out = String::from(
@@ -202,7 +234,11 @@ impl TypeNames {
 pub fn carry(old: &Api, new: &Api) -> BTreeMap<String, String> {
     let old_names: HashMap<String, &str> =
         old.types.iter().map(|t| (super::type_key(&old.operations, t), t.name.as_str())).collect();
-    let family = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    // A name and its numbered or suffixed forms (`ItemKind`, `ItemKind2`, `ItemKindParam`).
+    let family = |n: &str| {
+        let n = n.trim_end_matches(|c: char| c.is_ascii_digit());
+        ["Param", "Body", "Response"].iter().find_map(|s| n.strip_suffix(s)).unwrap_or(n).to_string()
+    };
     let mut out = BTreeMap::new();
     let mut seen = HashSet::new();
     for t in &new.types {
@@ -301,7 +337,9 @@ impl Scope {
         if self.used.insert(base.clone()) {
             return base;
         }
-        let raw = base.strip_prefix("r#").unwrap_or(&base).to_string();
+        // `self_` (from `self`) again is `self_2`, not `self__2`.
+        let raw = base.strip_prefix("r#").unwrap_or(&base);
+        let raw = if self.sep.is_empty() { raw } else { raw.trim_end_matches(self.sep) }.to_string();
         (2..)
             .map(|n| format!("{raw}{}{n}", self.sep))
             .find(|c| self.used.insert(c.clone()))
@@ -666,8 +704,14 @@ fn name_types(api: &mut Api, type_names: &TypeNames) -> Result<()> {
             numbered.push(id);
         }
     }
+    // A shared parameter, body or response whose name a schema has says what it is
+    // (`StatusParam`) before it takes a number.
     for id in numbered {
-        names[id] = Some(scope.unique(bases[id].clone()));
+        let suffix = shared_suffix(&api.types[id]).filter(|s| !bases[id].ends_with(s));
+        names[id] = match suffix.map(|s| format!("{}{s}", bases[id])) {
+            Some(name) if scope.used.insert(name.clone()) => Some(name),
+            _ => Some(scope.unique(bases[id].clone())),
+        };
     }
     for (def, name) in api.types.iter_mut().zip(names) {
         def.name = name.unwrap_or_default();
@@ -738,6 +782,21 @@ fn name_types(api: &mut Api, type_names: &TypeNames) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What a type named after a shared component other than a schema is: `Param`, `Body` or
+/// `Response` (see [`super::schema::TypeSpace::ty_shared`]).
+fn shared_suffix(t: &super::TypeDef) -> Option<&'static str> {
+    if t.owner_op.is_some() || t.hint.len() != 1 {
+        return None;
+    }
+    let section = t.pointer.strip_prefix("/components/")?.split('/').next()?;
+    match section {
+        "parameters" => Some("Param"),
+        "requestBodies" => Some("Body"),
+        "responses" => Some("Response"),
+        _ => None,
+    }
 }
 
 /// The Rust struct name of every resource chain, e.g. `["bundle_pricing", "billing_bundles"]`

@@ -21,6 +21,9 @@ pub struct TypeSpace<'a> {
     /// Pointers that get an [`ExampleSite`] even without an example of their own (see
     /// [`crate::Options::example_sites`]).
     pub wanted: BTreeSet<String>,
+    /// The types of the schemas of shared parameters and request bodies (and of the shared
+    /// responses read for their examples), by pointer: defined once, whichever operations use them.
+    shared: HashMap<String, Ty>,
 }
 
 /// Where a schema sits, for naming what it defines.
@@ -71,6 +74,7 @@ impl<'a> TypeSpace<'a> {
         let mut space = TypeSpace {
             components,
             component_ids: HashMap::new(),
+            shared: HashMap::new(),
             types: Vec::new(),
             fallbacks: Vec::new(),
             examples: Vec::new(),
@@ -197,6 +201,19 @@ impl<'a> TypeSpace<'a> {
             ReferenceOr::Reference { reference } => self.reference_at(reference, site.pointer),
             ReferenceOr::Item(s) => self.ty_of(s, site),
         }
+    }
+
+    /// The type of the schema of a shared component (`#/components/parameters/X`, a request
+    /// body), named after the component, not after an operation that uses it: the first use
+    /// defines it, every later one gets the same type.
+    pub fn ty_shared(&mut self, schema: &ReferenceOr<Schema>, component: &str, pointer: &str) -> Ty {
+        if let Some(ty) = self.shared.get(pointer) {
+            return ty.clone();
+        }
+        let hint = [component.to_string()];
+        let ty = self.ty(schema, &Site { hint: &hint, owner_op: None, pointer });
+        self.shared.insert(pointer.to_string(), ty.clone());
+        ty
     }
 
     pub fn ty_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, site: &Site<'_>) -> Ty {

@@ -210,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpAddressListFilterCreatedAtDateRang
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpAddressListFilterCreatedAt {
     DateRangeFilter(AccessIpAddressListFilterCreatedAtDateRangeFilter),

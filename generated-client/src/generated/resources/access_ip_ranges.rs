@@ -177,6 +177,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCidrBlockCidrBlock
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpRangesListFilterCidrBlock {
     CidrBlockPatternFilter(AccessIpRangesListFilterCidrBlockCidrBlockPatternFilter),
@@ -282,6 +283,7 @@ impl<'de> serde::Deserialize<'de> for AccessIpRangesListFilterCreatedAtDateRange
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AccessIpRangesListFilterCreatedAt {
     DateRangeFilter(AccessIpRangesListFilterCreatedAtDateRangeFilter),

@@ -114,9 +114,9 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingBillingBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
-    pub filter: Option<BundlePricingBillingBundlesListFilter>,
+    pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<BundlePricingBillingBundlesListPage>,
+    pub page: Option<crate::types::BundlePricingPageConsolidated>,
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
@@ -316,9 +316,9 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingUserBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
-    pub filter: Option<BundlePricingUserBundlesListFilter>,
+    pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<BundlePricingUserBundlesListPage>,
+    pub page: Option<crate::types::BundlePricingPageConsolidated>,
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
@@ -343,7 +343,7 @@ impl BundlePricingUserBundlesCreateParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundlePricingUserBundlesListUnusedParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
-    pub filter: Option<BundlePricingUserBundlesListUnusedFilter>,
+    pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
@@ -364,244 +364,4 @@ pub struct BundlePricingUserBundlesDeactivateParams {
 pub struct BundlePricingUserBundlesListResourcesParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingBillingBundlesListFilter {
-    /// Filter by country code.
-    pub country_iso: Option<Vec<String>>,
-    /// Filter by resource.
-    pub resource: Option<Vec<String>>,
-}
-impl serde::Serialize for BundlePricingBillingBundlesListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundlePricingBillingBundlesListFilter", 2)?;
-        if let Some(v) = &self.country_iso {
-            out.serialize_field("country_iso", v)?;
-        }
-        if let Some(v) = &self.resource {
-            out.serialize_field("resource", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["country_iso", "resource"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingBillingBundlesListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingBillingBundlesListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingBillingBundlesListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BundlePricingBillingBundlesListFilter {
-                    country_iso: f0,
-                    resource: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("BundlePricingBillingBundlesListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingBillingBundlesListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for BundlePricingBillingBundlesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundlePricingBillingBundlesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BundlePricingBillingBundlesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingBillingBundlesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingBillingBundlesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingBillingBundlesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BundlePricingBillingBundlesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("BundlePricingBillingBundlesListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesListFilter {
-    /// Filter by country code.
-    pub country_iso: Option<Vec<String>>,
-    /// Filter by resource.
-    pub resource: Option<Vec<String>>,
-}
-impl serde::Serialize for BundlePricingUserBundlesListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListFilter", 2)?;
-        if let Some(v) = &self.country_iso {
-            out.serialize_field("country_iso", v)?;
-        }
-        if let Some(v) = &self.resource {
-            out.serialize_field("resource", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["country_iso", "resource"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingUserBundlesListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingUserBundlesListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BundlePricingUserBundlesListFilter {
-                    country_iso: f0,
-                    resource: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("BundlePricingUserBundlesListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for BundlePricingUserBundlesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingUserBundlesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingUserBundlesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BundlePricingUserBundlesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("BundlePricingUserBundlesListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BundlePricingUserBundlesListUnusedFilter {
-    /// Filter by country code.
-    pub country_iso: Option<Vec<String>>,
-    /// Filter by resource.
-    pub resource: Option<Vec<String>>,
-}
-impl serde::Serialize for BundlePricingUserBundlesListUnusedFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BundlePricingUserBundlesListUnusedFilter", 2)?;
-        if let Some(v) = &self.country_iso {
-            out.serialize_field("country_iso", v)?;
-        }
-        if let Some(v) = &self.resource {
-            out.serialize_field("resource", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for BundlePricingUserBundlesListUnusedFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["country_iso", "resource"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BundlePricingUserBundlesListUnusedFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BundlePricingUserBundlesListUnusedFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<BundlePricingUserBundlesListUnusedFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(BundlePricingUserBundlesListUnusedFilter {
-                    country_iso: f0,
-                    resource: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("BundlePricingUserBundlesListUnusedFilter", FIELDS, V)
-    }
 }

@@ -107,7 +107,7 @@ impl<'a> ChannelZonesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelZonesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<ChannelZonesListPage>,
+    pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
 }
 /// Inputs of [`ChannelZonesApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,54 +119,6 @@ impl From<ChannelZonesUpdateBody> for ChannelZonesUpdateParams {
     /// The body alone is the whole of [`ChannelZonesUpdateParams`].
     fn from(body: ChannelZonesUpdateBody) -> Self {
         ChannelZonesUpdateParams { body }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelZonesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for ChannelZonesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ChannelZonesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ChannelZonesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ChannelZonesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ChannelZonesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ChannelZonesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ChannelZonesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ChannelZonesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

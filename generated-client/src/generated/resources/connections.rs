@@ -187,9 +187,9 @@ impl<'a> ConnectionsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<ConnectionsListFilter>,
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<ConnectionsListPage>,
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     ///
     /// That is:
@@ -201,193 +201,14 @@ pub struct ConnectionsListParams {
     /// connection_name field in descending order.
     ///
     /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<ConnectionsListSort>,
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 /// Inputs of [`ConnectionsApi::list_active_calls`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionsListActiveCallsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<ConnectionsListActiveCallsPage>,
+    pub page: Option<crate::types::CallControlPageConsolidated>,
 }
-/// Filter by connection_name using nested operations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListFilterConnectionName {
-    /// If present, connections with connection_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    pub contains: Option<String>,
-}
-impl serde::Serialize for ConnectionsListFilterConnectionName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListFilterConnectionName", 1)?;
-        if let Some(v) = &self.contains {
-            out.serialize_field("contains", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["contains"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsListFilterConnectionName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsListFilterConnectionName")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListFilterConnectionName, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ConnectionsListFilterConnectionName {
-                    contains: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionsListFilterConnectionName", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListFilter {
-    /// Filter by connection_name using nested operations
-    pub connection_name: Option<ConnectionsListFilterConnectionName>,
-    /// If present, connections with an `fqdn` that equals the given value will be returned. Matching is case-sensitive, and the full string must match.
-    pub fqdn: Option<String>,
-    /// Identifies the associated outbound voice profile.
-    pub outbound_voice_profile_id: Option<String>,
-}
-impl serde::Serialize for ConnectionsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListFilter", 3)?;
-        if let Some(v) = &self.connection_name {
-            out.serialize_field("connection_name", v)?;
-        }
-        if let Some(v) = &self.fqdn {
-            out.serialize_field("fqdn", v)?;
-        }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ConnectionsListFilter {
-                    connection_name: f0,
-                    fqdn: f1,
-                    outbound_voice_profile_id: f2,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for ConnectionsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ConnectionsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionsListSort {
-    /// `created_at`
-    CreatedAt,
-    /// `connection_name`
-    ConnectionName,
-    /// `active`
-    Active,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl ConnectionsListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::ConnectionName => "connection_name",
-            Self::Active => "active",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for ConnectionsListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "connection_name" => Self::ConnectionName,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(ConnectionsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionsListResponse {
     pub data: Option<Vec<crate::types::Connection>>,
@@ -432,78 +253,6 @@ impl<'de> serde::Deserialize<'de> for ConnectionsListResponse {
             }
         }
         deserializer.deserialize_struct("ConnectionsListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListActiveCallsPage {
-    /// Opaque identifier of next page
-    pub after: Option<String>,
-    /// Opaque identifier of previous page
-    pub before: Option<String>,
-    /// Limit of records per single page
-    pub limit: Option<i64>,
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for ConnectionsListActiveCallsPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConnectionsListActiveCallsPage", 5)?;
-        if let Some(v) = &self.after {
-            out.serialize_field("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            out.serialize_field("before", v)?;
-        }
-        if let Some(v) = &self.limit {
-            out.serialize_field("limit", v)?;
-        }
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for ConnectionsListActiveCallsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ConnectionsListActiveCallsPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConnectionsListActiveCallsPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ConnectionsListActiveCallsPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(ConnectionsListActiveCallsPage {
-                    after: f0,
-                    before: f1,
-                    limit: f2,
-                    number: f3,
-                    size: f4,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionsListActiveCallsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -154,9 +154,9 @@ impl<'a> CustomerServiceRecordsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerServiceRecordsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<CustomerServiceRecordsListPage>,
+    pub page: Option<crate::types::CustomerServiceRecordPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
-    pub filter: Option<CustomerServiceRecordsListFilter>,
+    pub filter: Option<crate::types::CustomerServiceRecordFilterConsolidated>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<CustomerServiceRecordsListSort>,
 }
@@ -164,11 +164,12 @@ pub struct CustomerServiceRecordsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerServiceRecordsCreateParams {
     /// The request body.
-    pub body: CustomerServiceRecordsCreateBody,
+    pub body: crate::types::CreateCustomerServiceRecord,
 }
-impl From<CustomerServiceRecordsCreateBody> for CustomerServiceRecordsCreateParams {
+impl From<crate::types::CreateCustomerServiceRecord>
+for CustomerServiceRecordsCreateParams {
     /// The body alone is the whole of [`CustomerServiceRecordsCreateParams`].
-    fn from(body: CustomerServiceRecordsCreateBody) -> Self {
+    fn from(body: crate::types::CreateCustomerServiceRecord) -> Self {
         CustomerServiceRecordsCreateParams {
             body,
         }
@@ -178,329 +179,15 @@ impl From<CustomerServiceRecordsCreateBody> for CustomerServiceRecordsCreatePara
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The request body.
-    pub body: CustomerServiceRecordsVerifyPhoneNumberCoverageBody,
+    pub body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
 }
-impl From<CustomerServiceRecordsVerifyPhoneNumberCoverageBody>
+impl From<crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage>
 for CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The body alone is the whole of [`CustomerServiceRecordsVerifyPhoneNumberCoverageParams`].
-    fn from(body: CustomerServiceRecordsVerifyPhoneNumberCoverageBody) -> Self {
+    fn from(body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage) -> Self {
         CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for CustomerServiceRecordsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListFilterCreatedAt {
-    /// Filters records to those created after a specific date.
-    pub gt: Option<String>,
-    /// Filters records to those created before a specific date.
-    pub lt: Option<String>,
-}
-impl serde::Serialize for CustomerServiceRecordsListFilterCreatedAt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterCreatedAt", 2)?;
-        if let Some(v) = &self.gt {
-            out.serialize_field("gt", v)?;
-        }
-        if let Some(v) = &self.lt {
-            out.serialize_field("lt", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterCreatedAt {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["gt", "lt"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsListFilterCreatedAt;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsListFilterCreatedAt")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterCreatedAt, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsListFilterCreatedAt {
-                    gt: f0,
-                    lt: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsListFilterCreatedAt", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListFilterPhoneNumber {
-    /// Filters records to those with a specified number.
-    pub eq: Option<String>,
-    /// Filters records to those with at least one number in the list.
-    pub r#in: Option<Vec<String>>,
-}
-impl serde::Serialize for CustomerServiceRecordsListFilterPhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterPhoneNumber", 2)?;
-        if let Some(v) = &self.eq {
-            out.serialize_field("eq", v)?;
-        }
-        if let Some(v) = &self.r#in {
-            out.serialize_field("in", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterPhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["eq", "in"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsListFilterPhoneNumber;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsListFilterPhoneNumber")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterPhoneNumber, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsListFilterPhoneNumber {
-                    eq: f0,
-                    r#in: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsListFilterPhoneNumber", FIELDS, V)
-    }
-}
-/// Filters records to those with a specific status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomerServiceRecordsListFilterStatusEq {
-    /// `pending`
-    Pending,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl CustomerServiceRecordsListFilterStatusEq {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for CustomerServiceRecordsListFilterStatusEq {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(CustomerServiceRecordsListFilterStatusEq);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CustomerServiceRecordsListFilterStatusInItem {
-    /// `pending`
-    Pending,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl CustomerServiceRecordsListFilterStatusInItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for CustomerServiceRecordsListFilterStatusInItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(CustomerServiceRecordsListFilterStatusInItem);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListFilterStatus {
-    /// Filters records to those with a specific status.
-    pub eq: Option<CustomerServiceRecordsListFilterStatusEq>,
-    /// Filters records to those with a least one status in the list.
-    pub r#in: Option<Vec<CustomerServiceRecordsListFilterStatusInItem>>,
-}
-impl serde::Serialize for CustomerServiceRecordsListFilterStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilterStatus", 2)?;
-        if let Some(v) = &self.eq {
-            out.serialize_field("eq", v)?;
-        }
-        if let Some(v) = &self.r#in {
-            out.serialize_field("in", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["eq", "in"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsListFilterStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsListFilterStatus")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilterStatus, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsListFilterStatus {
-                    eq: f0,
-                    r#in: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsListFilterStatus", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListFilter {
-    pub created_at: Option<CustomerServiceRecordsListFilterCreatedAt>,
-    pub phone_number: Option<CustomerServiceRecordsListFilterPhoneNumber>,
-    pub status: Option<CustomerServiceRecordsListFilterStatus>,
-}
-impl serde::Serialize for CustomerServiceRecordsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsListFilter", 3)?;
-        if let Some(v) = &self.created_at {
-            out.serialize_field("created_at", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
-        if let Some(v) = &self.status {
-            out.serialize_field("status", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["created_at", "phone_number", "status"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsListFilter {
-                    created_at: f0,
-                    phone_number: f1,
-                    status: f2,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsListFilter", FIELDS, V)
     }
 }
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
@@ -620,122 +307,9 @@ impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsListResponse {
         deserializer.deserialize_struct("CustomerServiceRecordsListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerServiceRecordsCreateBody {
-    pub additional_data: Option<crate::types::CustomerServiceRecordAdditionalData>,
-    /// A valid US phone number in E164 format.
-    pub phone_number: String,
-    /// Callback URL to receive webhook notifications.
-    pub webhook_url: Option<String>,
-}
-impl CustomerServiceRecordsCreateBody {
-    /// A `CustomerServiceRecordsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_number`: A valid US phone number in E164 format.
-    pub fn new(phone_number: impl Into<String>) -> Self {
-        CustomerServiceRecordsCreateBody {
-            additional_data: None,
-            phone_number: phone_number.into(),
-            webhook_url: None,
-        }
-    }
-}
-impl serde::Serialize for CustomerServiceRecordsCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsCreateBody", 3)?;
-        if let Some(v) = &self.additional_data {
-            out.serialize_field("additional_data", v)?;
-        }
-        out.serialize_field("phone_number", &self.phone_number)?;
-        if let Some(v) = &self.webhook_url {
-            out.serialize_field("webhook_url", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["additional_data", "phone_number", "webhook_url"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsCreateBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsCreateBody {
-                    additional_data: f0,
-                    phone_number: crate::de::required(f1, "phone_number")?,
-                    webhook_url: f2,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsCreateBody", FIELDS, V)
-    }
-}
 pub type CustomerServiceRecordsCreateResponse = crate::Data<
     crate::types::CustomerServiceRecord,
 >;
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-    /// The phone numbers list to be verified.
-    pub phone_numbers: Vec<String>,
-}
-impl CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-    /// A `CustomerServiceRecordsVerifyPhoneNumberCoverageBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `phone_numbers`: The phone numbers list to be verified.
-    pub fn new(phone_numbers: Vec<String>) -> Self {
-        CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-            phone_numbers,
-        }
-    }
-}
-impl serde::Serialize for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomerServiceRecordsVerifyPhoneNumberCoverageBody", 1)?;
-        out.serialize_field("phone_numbers", &self.phone_numbers)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["phone_numbers"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CustomerServiceRecordsVerifyPhoneNumberCoverageBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerServiceRecordsVerifyPhoneNumberCoverageBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CustomerServiceRecordsVerifyPhoneNumberCoverageBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomerServiceRecordsVerifyPhoneNumberCoverageBody {
-                    phone_numbers: crate::de::required(f0, "phone_numbers")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomerServiceRecordsVerifyPhoneNumberCoverageBody", FIELDS, V)
-    }
-}
 pub type CustomerServiceRecordsVerifyPhoneNumberCoverageResponse = crate::Data<
     Vec<crate::types::CustomerServiceRecordPhoneNumberCoverage>,
 >;

@@ -133,7 +133,7 @@ pub struct DynamicEmergencyAddressesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub filter: Option<DynamicEmergencyAddressesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<DynamicEmergencyAddressesListPage>,
+    pub page: Option<crate::types::EmergencyPageConsolidated>,
 }
 /// Inputs of [`DynamicEmergencyAddressesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,54 +231,6 @@ impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListFilter {
             }
         }
         deserializer.deserialize_struct("DynamicEmergencyAddressesListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DynamicEmergencyAddressesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for DynamicEmergencyAddressesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DynamicEmergencyAddressesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for DynamicEmergencyAddressesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = DynamicEmergencyAddressesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DynamicEmergencyAddressesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DynamicEmergencyAddressesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(DynamicEmergencyAddressesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DynamicEmergencyAddressesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

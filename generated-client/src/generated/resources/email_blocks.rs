@@ -276,7 +276,7 @@ pub struct EmailBlocksListParams {
     /// Opaque cursor (see `page[after]`). Mutually exclusive with `page[after]` and `page[number]`.
     pub page_before: Option<String>,
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
-    pub sort: Option<EmailBlocksListSort>,
+    pub sort: Option<crate::types::SortEmailBlocks>,
     /// Exact-match filter on reason.
     pub filter_reason: Option<crate::types::Reason>,
     /// Exact-match filter on domain_id (UUID).
@@ -302,7 +302,7 @@ impl From<crate::types::CreateEmailBlockRequest> for EmailBlocksCreateParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailBlocksRetrieveExportParams {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
-    pub sort: Option<EmailBlocksRetrieveExportSort>,
+    pub sort: Option<crate::types::SortEmailBlocks>,
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (1–100, default 25).
@@ -407,38 +407,9 @@ impl From<crate::types::CreateImportRequest> for EmailBlocksImportsCreateParams 
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EmailBlocksListSort {
-    /// `created_at`
-    CreatedAt,
-    /// `-created_at`
-    CreatedAt2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl EmailBlocksListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for EmailBlocksListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(EmailBlocksListSort);
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailBlocksListResponse {
     EmailBlockListOffsetResponse(crate::types::EmailBlockListOffsetResponse),
@@ -471,33 +442,3 @@ impl From<crate::types::EmailBlockListCursorResponse> for EmailBlocksListRespons
         EmailBlocksListResponse::EmailBlockListCursorResponse(value)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EmailBlocksRetrieveExportSort {
-    /// `created_at`
-    CreatedAt,
-    /// `-created_at`
-    CreatedAt2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl EmailBlocksRetrieveExportSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for EmailBlocksRetrieveExportSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(EmailBlocksRetrieveExportSort);

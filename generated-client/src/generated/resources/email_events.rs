@@ -109,6 +109,7 @@ pub struct EmailEventsRetrieveStatsParams {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailEventsListEventType {
     List(Vec<String>),

@@ -211,7 +211,7 @@ for EmailUnsubscribeGroupsUpdateParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailUnsubscribeGroupsDeleteParams {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
-    pub force: Option<EmailUnsubscribeGroupsDeleteForce>,
+    pub force: Option<crate::types::ForceQuery>,
 }
 /// Operations under `email_unsubscribe_groups.suppressions`.
 #[derive(Debug, Clone, Copy)]
@@ -384,70 +384,5 @@ for EmailUnsubscribeGroupsSuppressionsCreateParams {
         EmailUnsubscribeGroupsSuppressionsCreateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EmailUnsubscribeGroupsDeleteForceString {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl EmailUnsubscribeGroupsDeleteForceString {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for EmailUnsubscribeGroupsDeleteForceString {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(EmailUnsubscribeGroupsDeleteForceString);
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum EmailUnsubscribeGroupsDeleteForce {
-    String(EmailUnsubscribeGroupsDeleteForceString),
-    Boolean(bool),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for EmailUnsubscribeGroupsDeleteForce {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "EmailUnsubscribeGroupsDeleteForce",
-            &[
-                |v| crate::de::variant(v).map(Self::String),
-                |v| crate::de::variant(v).map(Self::Boolean),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<EmailUnsubscribeGroupsDeleteForceString>
-for EmailUnsubscribeGroupsDeleteForce {
-    fn from(value: EmailUnsubscribeGroupsDeleteForceString) -> Self {
-        EmailUnsubscribeGroupsDeleteForce::String(value)
-    }
-}
-impl From<bool> for EmailUnsubscribeGroupsDeleteForce {
-    fn from(value: bool) -> Self {
-        EmailUnsubscribeGroupsDeleteForce::Boolean(value)
     }
 }

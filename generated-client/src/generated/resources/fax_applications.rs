@@ -172,9 +172,9 @@ impl<'a> FaxApplicationsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxApplicationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<FaxApplicationsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
-    pub filter: Option<FaxApplicationsListFilter>,
+    pub filter: Option<crate::types::ProgrammableFaxFilterConsolidated>,
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     ///
     /// That is:
@@ -186,7 +186,7 @@ pub struct FaxApplicationsListParams {
     /// application_name field in descending order.
     ///
     /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<FaxApplicationsListSort>,
+    pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
 }
 /// Inputs of [`FaxApplicationsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -216,177 +216,6 @@ impl From<crate::types::UpdateFaxApplicationRequest> for FaxApplicationsUpdatePa
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaxApplicationsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for FaxApplicationsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FaxApplicationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FaxApplicationsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FaxApplicationsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(FaxApplicationsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("FaxApplicationsListPage", FIELDS, V)
-    }
-}
-/// Application name filtering operations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaxApplicationsListFilterApplicationName {
-    /// If present, applications with application_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    pub contains: Option<String>,
-}
-impl serde::Serialize for FaxApplicationsListFilterApplicationName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationsListFilterApplicationName", 1)?;
-        if let Some(v) = &self.contains {
-            out.serialize_field("contains", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilterApplicationName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["contains"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FaxApplicationsListFilterApplicationName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FaxApplicationsListFilterApplicationName")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListFilterApplicationName, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(FaxApplicationsListFilterApplicationName {
-                    contains: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("FaxApplicationsListFilterApplicationName", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaxApplicationsListFilter {
-    /// Application name filtering operations
-    pub application_name: Option<FaxApplicationsListFilterApplicationName>,
-    /// Identifies the associated outbound voice profile.
-    pub outbound_voice_profile_id: Option<String>,
-}
-impl serde::Serialize for FaxApplicationsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FaxApplicationsListFilter", 2)?;
-        if let Some(v) = &self.application_name {
-            out.serialize_field("application_name", v)?;
-        }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for FaxApplicationsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["application_name", "outbound_voice_profile_id"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = FaxApplicationsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FaxApplicationsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FaxApplicationsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(FaxApplicationsListFilter {
-                    application_name: f0,
-                    outbound_voice_profile_id: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("FaxApplicationsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FaxApplicationsListSort {
-    /// `created_at`
-    CreatedAt,
-    /// `application_name`
-    ApplicationName,
-    /// `active`
-    Active,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl FaxApplicationsListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::ApplicationName => "application_name",
-            Self::Active => "active",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for FaxApplicationsListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "application_name" => Self::ApplicationName,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(FaxApplicationsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaxApplicationsListResponse {
     pub data: Option<Vec<crate::types::FaxApplication>>,

@@ -73,6 +73,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentId {
     In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpAssignmentIdIn),
@@ -159,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentHealthRetrieveFilterGlob
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentHealthRetrieveFilterGlobalIpId {
     In(GlobalIpAssignmentHealthRetrieveFilterGlobalIpIdIn),

@@ -73,6 +73,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlob
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentId {
     In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpAssignmentIdIn),
@@ -159,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpAssignmentsUsageRetrieveFilterGlob
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpAssignmentsUsageRetrieveFilterGlobalIpId {
     In(GlobalIpAssignmentsUsageRetrieveFilterGlobalIpIdIn),

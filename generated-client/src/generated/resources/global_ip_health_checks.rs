@@ -148,7 +148,7 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpHealthChecksListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<GlobalIpHealthChecksListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`GlobalIpHealthChecksApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,54 +162,6 @@ impl From<crate::types::GlobalIpHealthCheck> for GlobalIpHealthChecksCreateParam
         GlobalIpHealthChecksCreateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpHealthChecksListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for GlobalIpHealthChecksListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpHealthChecksListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GlobalIpHealthChecksListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpHealthChecksListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpHealthChecksListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpHealthChecksListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GlobalIpHealthChecksListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GlobalIpHealthChecksListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -71,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for GlobalIpUsageRetrieveFilterGlobalIpIdIn {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GlobalIpUsageRetrieveFilterGlobalIpId {
     In(GlobalIpUsageRetrieveFilterGlobalIpIdIn),

@@ -138,7 +138,7 @@ impl<'a> GlobalIpsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GlobalIpsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<GlobalIpsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`GlobalIpsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,54 +150,6 @@ impl From<crate::types::GlobalIp> for GlobalIpsCreateParams {
     /// The body alone is the whole of [`GlobalIpsCreateParams`].
     fn from(body: crate::types::GlobalIp) -> Self {
         GlobalIpsCreateParams { body }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for GlobalIpsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GlobalIpsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for GlobalIpsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = GlobalIpsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GlobalIpsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GlobalIpsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(GlobalIpsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GlobalIpsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

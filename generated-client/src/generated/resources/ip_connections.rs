@@ -172,9 +172,9 @@ impl<'a> IpConnectionsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpConnectionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<IpConnectionsListFilter>,
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<IpConnectionsListPage>,
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     ///
     /// That is:
@@ -186,7 +186,7 @@ pub struct IpConnectionsListParams {
     /// connection_name field in descending order.
     ///
     /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<IpConnectionsListSort>,
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
 }
 /// Inputs of [`IpConnectionsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -212,185 +212,6 @@ impl From<crate::types::UpdateIpConnectionRequest> for IpConnectionsUpdateParams
         IpConnectionsUpdateParams { body }
     }
 }
-/// Filter by connection_name using nested operations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpConnectionsListFilterConnectionName {
-    /// If present, connections with connection_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    pub contains: Option<String>,
-}
-impl serde::Serialize for IpConnectionsListFilterConnectionName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IpConnectionsListFilterConnectionName", 1)?;
-        if let Some(v) = &self.contains {
-            out.serialize_field("contains", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpConnectionsListFilterConnectionName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["contains"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = IpConnectionsListFilterConnectionName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct IpConnectionsListFilterConnectionName")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IpConnectionsListFilterConnectionName, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(IpConnectionsListFilterConnectionName {
-                    contains: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("IpConnectionsListFilterConnectionName", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpConnectionsListFilter {
-    /// Filter by connection_name using nested operations
-    pub connection_name: Option<IpConnectionsListFilterConnectionName>,
-    /// If present, connections with an `fqdn` that equals the given value will be returned. Matching is case-sensitive, and the full string must match.
-    pub fqdn: Option<String>,
-    /// Identifies the associated outbound voice profile.
-    pub outbound_voice_profile_id: Option<String>,
-}
-impl serde::Serialize for IpConnectionsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IpConnectionsListFilter", 3)?;
-        if let Some(v) = &self.connection_name {
-            out.serialize_field("connection_name", v)?;
-        }
-        if let Some(v) = &self.fqdn {
-            out.serialize_field("fqdn", v)?;
-        }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpConnectionsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connection_name", "fqdn", "outbound_voice_profile_id"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = IpConnectionsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct IpConnectionsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IpConnectionsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(IpConnectionsListFilter {
-                    connection_name: f0,
-                    fqdn: f1,
-                    outbound_voice_profile_id: f2,
-                })
-            }
-        }
-        deserializer.deserialize_struct("IpConnectionsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpConnectionsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for IpConnectionsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IpConnectionsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpConnectionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = IpConnectionsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct IpConnectionsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<IpConnectionsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(IpConnectionsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("IpConnectionsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IpConnectionsListSort {
-    /// `created_at`
-    CreatedAt,
-    /// `connection_name`
-    ConnectionName,
-    /// `active`
-    Active,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl IpConnectionsListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::ConnectionName => "connection_name",
-            Self::Active => "active",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for IpConnectionsListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "connection_name" => Self::ConnectionName,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(IpConnectionsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpConnectionsListResponse {
     pub data: Option<Vec<crate::types::IpConnection>>,

@@ -541,6 +541,7 @@ pub type MessagesSendShortCodeResponse = crate::Data<
 >;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum MessagesRetrieveResponseData {
     OutboundMessagePayload(crate::types::OutboundMessagePayload),

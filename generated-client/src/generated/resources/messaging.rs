@@ -232,7 +232,7 @@ impl<'a> MessagingRcsAgentsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingRcsAgentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingRcsAgentsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`MessagingRcsAgentsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -246,53 +246,5 @@ impl From<crate::types::RcsAgentUpdate> for MessagingRcsAgentsUpdateParams {
         MessagingRcsAgentsUpdateParams {
             body: Some(body),
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingRcsAgentsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingRcsAgentsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingRcsAgentsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingRcsAgentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingRcsAgentsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingRcsAgentsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingRcsAgentsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingRcsAgentsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingRcsAgentsListPage", FIELDS, V)
     }
 }

@@ -1697,7 +1697,7 @@ pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Page number to retrieve (1-based).
     pub page: Option<i64>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[telnyx_campaign_id\], filter\[telnyx_brand_id\], filter\[tcr_campaign_id\], filter\[tcr_brand_id\]
-    pub filter: Option<Messaging10dlcPhoneNumberCampaignsListFilter>,
+    pub filter: Option<crate::types::V10dlcFilterConsolidated>,
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPhoneNumberCampaignsListSort>,
 }
@@ -2049,6 +2049,7 @@ impl From<&str> for Messaging10dlcGetEnumEndpoint {
 crate::string_enum!(Messaging10dlcGetEnumEndpoint);
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Messaging10dlcGetEnumResponse {
     EnumPaginatedResponse(crate::types::EnumPaginatedResponse),
@@ -2163,75 +2164,6 @@ impl From<&str> for Messaging10dlcPartnerCampaignsListSort {
     }
 }
 crate::string_enum!(Messaging10dlcPartnerCampaignsListSort);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Messaging10dlcPhoneNumberCampaignsListFilter {
-    /// Filter results by the TCR Brand id
-    pub tcr_brand_id: Option<String>,
-    /// Filter results by the TCR Campaign id
-    pub tcr_campaign_id: Option<String>,
-    /// Filter results by the Telnyx Brand id
-    pub telnyx_brand_id: Option<String>,
-    /// Filter results by the Telnyx Campaign id
-    pub telnyx_campaign_id: Option<String>,
-}
-impl serde::Serialize for Messaging10dlcPhoneNumberCampaignsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Messaging10dlcPhoneNumberCampaignsListFilter", 4)?;
-        if let Some(v) = &self.tcr_brand_id {
-            out.serialize_field("tcr_brand_id", v)?;
-        }
-        if let Some(v) = &self.tcr_campaign_id {
-            out.serialize_field("tcr_campaign_id", v)?;
-        }
-        if let Some(v) = &self.telnyx_brand_id {
-            out.serialize_field("telnyx_brand_id", v)?;
-        }
-        if let Some(v) = &self.telnyx_campaign_id {
-            out.serialize_field("telnyx_campaign_id", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for Messaging10dlcPhoneNumberCampaignsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "tcr_brand_id",
-            "tcr_campaign_id",
-            "telnyx_brand_id",
-            "telnyx_campaign_id",
-        ];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Messaging10dlcPhoneNumberCampaignsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Messaging10dlcPhoneNumberCampaignsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Messaging10dlcPhoneNumberCampaignsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(Messaging10dlcPhoneNumberCampaignsListFilter {
-                    tcr_brand_id: f0,
-                    tcr_campaign_id: f1,
-                    telnyx_brand_id: f2,
-                    telnyx_campaign_id: f3,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Messaging10dlcPhoneNumberCampaignsListFilter", FIELDS, V)
-    }
-}
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

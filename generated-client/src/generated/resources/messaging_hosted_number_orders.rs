@@ -224,7 +224,7 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingHostedNumberOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingHostedNumberOrdersListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`MessagingHostedNumberOrdersApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -344,54 +344,6 @@ for MessagingHostedNumberOrdersActionsUploadFileParams {
         MessagingHostedNumberOrdersActionsUploadFileParams {
             body: Some(body),
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingHostedNumberOrdersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingHostedNumberOrdersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingHostedNumberOrdersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingHostedNumberOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingHostedNumberOrdersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingHostedNumberOrdersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingHostedNumberOrdersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingHostedNumberOrdersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingHostedNumberOrdersListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

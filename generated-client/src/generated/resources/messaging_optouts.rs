@@ -81,7 +81,7 @@ pub struct MessagingOptoutsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
     pub filter: Option<MessagingOptoutsListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingOptoutsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
     pub created_at: Option<MessagingOptoutsListCreatedAt>,
 }
@@ -131,54 +131,6 @@ impl<'de> serde::Deserialize<'de> for MessagingOptoutsListFilter {
             }
         }
         deserializer.deserialize_struct("MessagingOptoutsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingOptoutsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingOptoutsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingOptoutsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingOptoutsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingOptoutsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingOptoutsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingOptoutsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingOptoutsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingOptoutsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -414,7 +414,7 @@ pub struct MessagingProfilesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub filter: Option<MessagingProfilesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingProfilesListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Filter profiles by exact name match.
     pub filter_name_eq: Option<String>,
     /// Filter profiles by name containing the given string.
@@ -468,13 +468,13 @@ pub struct MessagingProfilesRetrieveMetricsParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfilesListPhoneNumbersParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingProfilesListPhoneNumbersPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`MessagingProfilesApi::list_short_codes`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfilesListShortCodesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MessagingProfilesListShortCodesPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Operations under `messaging_profiles.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -746,54 +746,6 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingProfilesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingProfilesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingProfilesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingProfilesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingProfilesListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfilesListResponse {
     pub data: Option<Vec<crate::types::MessagingProfile>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -896,54 +848,6 @@ pub type MessagingProfilesRetrieveMetricsResponse = crate::Data<
     crate::types::ProfileMetrics,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesListPhoneNumbersPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingProfilesListPhoneNumbersPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingProfilesListPhoneNumbersPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesListPhoneNumbersPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesListPhoneNumbersPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListPhoneNumbersPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingProfilesListPhoneNumbersPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingProfilesListPhoneNumbersPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfilesListPhoneNumbersResponse {
     pub data: Option<Vec<crate::types::PhoneNumberWithMessagingSettings>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -987,54 +891,6 @@ impl<'de> serde::Deserialize<'de> for MessagingProfilesListPhoneNumbersResponse 
             }
         }
         deserializer.deserialize_struct("MessagingProfilesListPhoneNumbersResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesListShortCodesPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MessagingProfilesListShortCodesPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MessagingProfilesListShortCodesPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MessagingProfilesListShortCodesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MessagingProfilesListShortCodesPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MessagingProfilesListShortCodesPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MessagingProfilesListShortCodesPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MessagingProfilesListShortCodesPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MessagingProfilesListShortCodesPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -240,55 +240,7 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<MobilePhoneNumbersMessagingListPage>,
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobilePhoneNumbersMessagingListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MobilePhoneNumbersMessagingListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePhoneNumbersMessagingListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MobilePhoneNumbersMessagingListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MobilePhoneNumbersMessagingListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MobilePhoneNumbersMessagingListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePhoneNumbersMessagingListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MobilePhoneNumbersMessagingListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MobilePhoneNumbersMessagingListPage", FIELDS, V)
-    }
+    pub page: Option<crate::types::PageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersMessagingListResponse {

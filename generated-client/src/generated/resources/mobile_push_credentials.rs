@@ -145,7 +145,7 @@ impl<'a> MobilePushCredentialsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePushCredentialsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<MobilePushCredentialsListPage>,
+    pub page: Option<crate::types::PushNotificationsPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
     pub filter: Option<MobilePushCredentialsListFilter>,
 }
@@ -161,54 +161,6 @@ impl From<MobilePushCredentialsCreateBody> for MobilePushCredentialsCreateParams
         MobilePushCredentialsCreateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobilePushCredentialsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for MobilePushCredentialsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MobilePushCredentialsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = MobilePushCredentialsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MobilePushCredentialsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MobilePushCredentialsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(MobilePushCredentialsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("MobilePushCredentialsListPage", FIELDS, V)
     }
 }
 /// type of mobile push credentials
@@ -292,6 +244,7 @@ impl<'de> serde::Deserialize<'de> for MobilePushCredentialsListFilter {
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum MobilePushCredentialsCreateBody {
     CreateIosPushCredentialRequest(crate::types::CreateIosPushCredentialRequest),

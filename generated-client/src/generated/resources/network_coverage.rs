@@ -87,7 +87,7 @@ pub struct NetworkCoverageListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
     pub filter: Option<NetworkCoverageListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NetworkCoverageListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Available service filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -132,6 +132,7 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFiltersAvailableService
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum NetworkCoverageListFiltersAvailableServices {
     Contains(NetworkCoverageListFiltersAvailableServicesContains),
@@ -272,54 +273,6 @@ impl<'de> serde::Deserialize<'de> for NetworkCoverageListFilter {
             }
         }
         deserializer.deserialize_struct("NetworkCoverageListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkCoverageListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NetworkCoverageListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworkCoverageListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NetworkCoverageListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworkCoverageListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworkCoverageListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworkCoverageListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NetworkCoverageListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NetworkCoverageListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

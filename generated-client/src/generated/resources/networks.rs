@@ -251,7 +251,7 @@ pub struct NetworksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub filter: Option<NetworksListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NetworksListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`NetworksApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,7 +283,7 @@ pub struct NetworksListInterfacesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
     pub filter: Option<NetworksListInterfacesFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NetworksListInterfacesPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Operations under `networks.default_gateway`.
 #[derive(Debug, Clone, Copy)]
@@ -410,54 +410,6 @@ impl<'de> serde::Deserialize<'de> for NetworksListFilter {
             }
         }
         deserializer.deserialize_struct("NetworksListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NetworksListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NetworksListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NetworksListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NetworksListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -702,54 +654,6 @@ impl<'de> serde::Deserialize<'de> for NetworksListInterfacesFilter {
             }
         }
         deserializer.deserialize_struct("NetworksListInterfacesFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksListInterfacesPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NetworksListInterfacesPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NetworksListInterfacesPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NetworksListInterfacesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NetworksListInterfacesPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NetworksListInterfacesPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NetworksListInterfacesPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NetworksListInterfacesPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NetworksListInterfacesPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -176,7 +176,7 @@ impl<'a> NotificationProfilesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<NotificationProfilesListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`NotificationProfilesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -204,54 +204,6 @@ impl From<crate::types::NotificationProfile> for NotificationProfilesUpdateParam
         NotificationProfilesUpdateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationProfilesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NotificationProfilesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotificationProfilesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NotificationProfilesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NotificationProfilesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotificationProfilesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NotificationProfilesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NotificationProfilesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NotificationProfilesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -123,7 +123,7 @@ impl<'a> NumberBlockOrdersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberBlockOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<NumberBlockOrdersListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
     pub filter: Option<NumberBlockOrdersListFilter>,
 }
@@ -140,54 +140,6 @@ for NumberBlockOrdersCreateParams {
         NumberBlockOrdersCreateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberBlockOrdersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NumberBlockOrdersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberBlockOrdersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NumberBlockOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NumberBlockOrdersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NumberBlockOrdersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberBlockOrdersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NumberBlockOrdersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NumberBlockOrdersListPage", FIELDS, V)
     }
 }
 /// Filter number block orders by date range.

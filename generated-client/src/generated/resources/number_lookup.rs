@@ -37,36 +37,6 @@ impl<'a> NumberLookupApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberLookupRetrieveParams {
     /// Specifies the type of number lookup to be performed
-    pub r#type: Option<NumberLookupRetrieveType>,
+    pub r#type: Option<crate::types::NumberLookupType>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NumberLookupRetrieveType {
-    /// `carrier`
-    Carrier,
-    /// `caller-name`
-    CallerName,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl NumberLookupRetrieveType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Carrier => "carrier",
-            Self::CallerName => "caller-name",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for NumberLookupRetrieveType {
-    fn from(value: &str) -> Self {
-        match value {
-            "carrier" => Self::Carrier,
-            "caller-name" => Self::CallerName,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(NumberLookupRetrieveType);
 pub type NumberLookupRetrieveResponse = crate::Data<crate::types::NumberLookupRecord>;

@@ -148,7 +148,7 @@ impl<'a> NumberOrdersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<NumberOrdersListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
     pub filter: Option<NumberOrdersListFilter>,
 }
@@ -174,54 +174,6 @@ impl From<crate::types::UpdateNumberOrderRequest> for NumberOrdersUpdateParams {
     /// The body alone is the whole of [`NumberOrdersUpdateParams`].
     fn from(body: crate::types::UpdateNumberOrderRequest) -> Self {
         NumberOrdersUpdateParams { body }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberOrdersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for NumberOrdersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NumberOrdersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for NumberOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = NumberOrdersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NumberOrdersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NumberOrdersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(NumberOrdersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("NumberOrdersListPage", FIELDS, V)
     }
 }
 /// Filter number orders by date range.

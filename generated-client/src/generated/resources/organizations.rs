@@ -164,7 +164,7 @@ pub struct OrganizationsUsersListParams {
     /// The size of the page
     pub page_size: Option<i64>,
     /// Filter by user status
-    pub filter_user_status: Option<OrganizationsUsersListFilterUserStatus>,
+    pub filter_user_status: Option<crate::types::FilterOrganizationUserStatus>,
     /// Filter by email address (partial match)
     pub filter_email: Option<String>,
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
@@ -213,40 +213,6 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
         req.send_json()
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OrganizationsUsersListFilterUserStatus {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// `blocked`
-    Blocked,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl OrganizationsUsersListFilterUserStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Blocked => "blocked",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for OrganizationsUsersListFilterUserStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            "blocked" => Self::Blocked,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(OrganizationsUsersListFilterUserStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationsUsersListResponse {
     pub data: Option<Vec<crate::types::OrganizationUser>>,

@@ -174,9 +174,9 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<OutboundVoiceProfilesListPage>,
+    pub page: Option<crate::types::OutboundVoiceProfilesPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
-    pub filter: Option<OutboundVoiceProfilesListFilter>,
+    pub filter: Option<crate::types::OutboundVoiceProfilesFilterConsolidated>,
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
     ///
     /// That is:
@@ -186,7 +186,7 @@ pub struct OutboundVoiceProfilesListParams {
     ///
     /// -name: sorts the result by the
     /// name field in descending order.
-    pub sort: Option<OutboundVoiceProfilesListSort>,
+    pub sort: Option<crate::types::SortOutboundVoiceProfile>,
 }
 /// Inputs of [`OutboundVoiceProfilesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,205 +218,6 @@ for OutboundVoiceProfilesUpdateParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutboundVoiceProfilesListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for OutboundVoiceProfilesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OutboundVoiceProfilesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct OutboundVoiceProfilesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(OutboundVoiceProfilesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OutboundVoiceProfilesListPage", FIELDS, V)
-    }
-}
-/// Name filtering operations
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutboundVoiceProfilesListFilterName {
-    /// Optional filter on outbound voice profile name.
-    pub contains: Option<String>,
-}
-impl serde::Serialize for OutboundVoiceProfilesListFilterName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListFilterName", 1)?;
-        if let Some(v) = &self.contains {
-            out.serialize_field("contains", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilterName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["contains"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OutboundVoiceProfilesListFilterName;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct OutboundVoiceProfilesListFilterName")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListFilterName, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(OutboundVoiceProfilesListFilterName {
-                    contains: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OutboundVoiceProfilesListFilterName", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutboundVoiceProfilesListFilter {
-    /// Name filtering operations
-    pub name: Option<OutboundVoiceProfilesListFilterName>,
-}
-impl serde::Serialize for OutboundVoiceProfilesListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("OutboundVoiceProfilesListFilter", 1)?;
-        if let Some(v) = &self.name {
-            out.serialize_field("name", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for OutboundVoiceProfilesListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OutboundVoiceProfilesListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct OutboundVoiceProfilesListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OutboundVoiceProfilesListFilter, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(OutboundVoiceProfilesListFilter {
-                    name: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OutboundVoiceProfilesListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OutboundVoiceProfilesListSort {
-    /// `enabled`
-    Enabled,
-    /// `-enabled`
-    Enabled2,
-    /// `created_at`
-    CreatedAt,
-    /// `-created_at`
-    CreatedAt2,
-    /// `name`
-    Name,
-    /// `-name`
-    Name2,
-    /// `service_plan`
-    ServicePlan,
-    /// `-service_plan`
-    ServicePlan2,
-    /// `traffic_type`
-    TrafficType,
-    /// `-traffic_type`
-    TrafficType2,
-    /// `usage_payment_method`
-    UsagePaymentMethod,
-    /// `-usage_payment_method`
-    UsagePaymentMethod2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl OutboundVoiceProfilesListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Enabled2 => "-enabled",
-            Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
-            Self::Name => "name",
-            Self::Name2 => "-name",
-            Self::ServicePlan => "service_plan",
-            Self::ServicePlan2 => "-service_plan",
-            Self::TrafficType => "traffic_type",
-            Self::TrafficType2 => "-traffic_type",
-            Self::UsagePaymentMethod => "usage_payment_method",
-            Self::UsagePaymentMethod2 => "-usage_payment_method",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for OutboundVoiceProfilesListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "-enabled" => Self::Enabled2,
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
-            "name" => Self::Name,
-            "-name" => Self::Name2,
-            "service_plan" => Self::ServicePlan,
-            "-service_plan" => Self::ServicePlan2,
-            "traffic_type" => Self::TrafficType,
-            "-traffic_type" => Self::TrafficType2,
-            "usage_payment_method" => Self::UsagePaymentMethod,
-            "-usage_payment_method" => Self::UsagePaymentMethod2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(OutboundVoiceProfilesListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundVoiceProfilesListResponse {
     pub data: Option<Vec<crate::types::OutboundVoiceProfile>>,

@@ -138,7 +138,7 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumberBlocksJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumberBlocksJobsListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub sort: Option<PhoneNumberBlocksJobsListSort>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
@@ -159,54 +159,6 @@ for PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
         PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumberBlocksJobsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumberBlocksJobsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumberBlocksJobsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumberBlocksJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumberBlocksJobsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumberBlocksJobsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumberBlocksJobsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumberBlocksJobsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumberBlocksJobsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -248,7 +248,7 @@ impl<'a> PhoneNumbersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub sort: Option<PhoneNumbersListSort>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
@@ -262,7 +262,7 @@ pub struct PhoneNumbersListParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersSlimListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersSlimListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Include the connection associated with the phone number.
     pub include_connection: Option<bool>,
     /// Include the tags associated with the phone number.
@@ -527,7 +527,7 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersCsvDownloadsListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
 }
 /// Inputs of [`PhoneNumbersCsvDownloadsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -698,7 +698,7 @@ impl<'a> PhoneNumbersJobsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersJobsListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub sort: Option<PhoneNumbersJobsListSort>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
@@ -889,7 +889,7 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersMessagingListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<PhoneNumbersMessagingListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Filter by messaging profile ID.
     pub filter_messaging_profile_id: Option<String>,
     /// Filter by exact phone number (supports comma-separated list).
@@ -1043,7 +1043,7 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersVoiceListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PhoneNumbersVoiceListPage>,
+    pub page: Option<crate::types::NumbersPageConsolidated>,
     /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
     pub sort: Option<PhoneNumbersVoiceListSort>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
@@ -1177,54 +1177,6 @@ impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailUpdateParams 
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumbersListSort {
@@ -1266,6 +1218,7 @@ crate::string_enum!(PhoneNumbersListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PhoneNumbersListFilterCountryIsoAlpha2 {
     List(Vec<String>),
@@ -1853,54 +1806,6 @@ pub type PhoneNumbersActionsVerifyOwnershipResponse = crate::Data<
     crate::types::PhoneNumberVerifyOwnershipResponse,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersCsvDownloadsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersCsvDownloadsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersCsvDownloadsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersCsvDownloadsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersCsvDownloadsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersCsvDownloadsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersCsvDownloadsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersCsvDownloadsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersCsvDownloadsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersCsvDownloadsListResponse {
     pub data: Option<Vec<crate::types::CsvDownload>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -2265,54 +2170,6 @@ pub type PhoneNumbersCsvDownloadsCreateResponse = crate::Data<
 pub type PhoneNumbersCsvDownloadsRetrieveResponse = crate::Data<
     Vec<crate::types::CsvDownload>,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersJobsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersJobsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersJobsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersJobsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersJobsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersJobsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersJobsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersJobsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumbersJobsListSort {
@@ -2753,54 +2610,6 @@ pub type PhoneNumbersJobsUpdateBatchResponse = crate::Data<
     crate::types::PhoneNumbersJob,
 >;
 pub type PhoneNumbersJobsRetrieveResponse = crate::Data<crate::types::PhoneNumbersJob>;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersMessagingListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersMessagingListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersMessagingListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersMessagingListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersMessagingListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersMessagingListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersMessagingListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersMessagingListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumbersMessagingListFilterType {
@@ -2911,54 +2720,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersMessagingListResponse {
         deserializer.deserialize_struct("PhoneNumbersMessagingListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersSlimListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersSlimListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersSlimListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersSlimListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersSlimListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersSlimListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersSlimListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PhoneNumbersSlimListSort {
@@ -3000,6 +2761,7 @@ crate::string_enum!(PhoneNumbersSlimListSort);
 /// Filter by phone number country ISO alpha-2 code. Can be a single value or an array of values.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PhoneNumbersSlimListFilterCountryIsoAlpha2 {
     List(Vec<String>),
@@ -3495,54 +3257,6 @@ impl<'de> serde::Deserialize<'de> for PhoneNumbersSlimListResponse {
             }
         }
         deserializer.deserialize_struct("PhoneNumbersSlimListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersVoiceListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PhoneNumbersVoiceListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PhoneNumbersVoiceListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PhoneNumbersVoiceListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PhoneNumbersVoiceListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PhoneNumbersVoiceListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PhoneNumbersVoiceListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PhoneNumbersVoiceListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PhoneNumbersVoiceListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

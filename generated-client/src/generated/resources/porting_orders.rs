@@ -410,7 +410,7 @@ impl<'a> PortingOrdersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Include the first 50 phone number objects in the results
     pub include_phone_numbers: Option<bool>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
@@ -458,7 +458,7 @@ pub struct PortingOrdersRetrieveLoaTemplateParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRetrieveRequirementsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersRetrieveRequirementsPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 /// Operations under `porting_orders.action_requirements`.
 #[derive(Debug, Clone, Copy)]
@@ -595,7 +595,7 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActionRequirementsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersActionRequirementsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
     pub filter: Option<PortingOrdersActionRequirementsListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -605,12 +605,12 @@ pub struct PortingOrdersActionRequirementsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersActionRequirementsInitiateParams {
     /// Parameters for initiating the action requirement
-    pub body: PortingOrdersActionRequirementsInitiateBody,
+    pub body: crate::types::InitiatePortingActionRequirement,
 }
-impl From<PortingOrdersActionRequirementsInitiateBody>
+impl From<crate::types::InitiatePortingActionRequirement>
 for PortingOrdersActionRequirementsInitiateParams {
     /// The body alone is the whole of [`PortingOrdersActionRequirementsInitiateParams`].
-    fn from(body: PortingOrdersActionRequirementsInitiateBody) -> Self {
+    fn from(body: crate::types::InitiatePortingActionRequirement) -> Self {
         PortingOrdersActionRequirementsInitiateParams {
             body,
         }
@@ -722,11 +722,11 @@ impl<'a> PortingOrdersActionsApi<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersActionsShareParams {
     /// The request body.
-    pub body: PortingOrdersActionsShareBody,
+    pub body: crate::types::SharePortingOrder,
 }
-impl From<PortingOrdersActionsShareBody> for PortingOrdersActionsShareParams {
+impl From<crate::types::SharePortingOrder> for PortingOrdersActionsShareParams {
     /// The body alone is the whole of [`PortingOrdersActionsShareParams`].
-    fn from(body: PortingOrdersActionsShareBody) -> Self {
+    fn from(body: crate::types::SharePortingOrder) -> Self {
         PortingOrdersActionsShareParams {
             body,
         }
@@ -891,18 +891,18 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActivationJobsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersActivationJobsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 /// Inputs of [`PortingOrdersActivationJobsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersActivationJobsUpdateParams {
     /// The request body.
-    pub body: PortingOrdersActivationJobsUpdateBody,
+    pub body: crate::types::UpdatePortingOrdersActivationJob,
 }
-impl From<PortingOrdersActivationJobsUpdateBody>
+impl From<crate::types::UpdatePortingOrdersActivationJob>
 for PortingOrdersActivationJobsUpdateParams {
     /// The body alone is the whole of [`PortingOrdersActivationJobsUpdateParams`].
-    fn from(body: PortingOrdersActivationJobsUpdateBody) -> Self {
+    fn from(body: crate::types::UpdatePortingOrdersActivationJob) -> Self {
         PortingOrdersActivationJobsUpdateParams {
             body,
         }
@@ -1060,7 +1060,7 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAdditionalDocumentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersAdditionalDocumentsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
     pub filter: Option<PortingOrdersAdditionalDocumentsListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -1070,12 +1070,12 @@ pub struct PortingOrdersAdditionalDocumentsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersAdditionalDocumentsCreateParams {
     /// A list of additional document parameters
-    pub body: PortingOrdersAdditionalDocumentsCreateBody,
+    pub body: crate::types::CreatePortingAdditionalDocuments,
 }
-impl From<PortingOrdersAdditionalDocumentsCreateBody>
+impl From<crate::types::CreatePortingAdditionalDocuments>
 for PortingOrdersAdditionalDocumentsCreateParams {
     /// The body alone is the whole of [`PortingOrdersAdditionalDocumentsCreateParams`].
-    fn from(body: PortingOrdersAdditionalDocumentsCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortingAdditionalDocuments) -> Self {
         PortingOrdersAdditionalDocumentsCreateParams {
             body,
         }
@@ -1243,7 +1243,7 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersAssociatedPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersAssociatedPhoneNumbersListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
     pub filter: Option<PortingOrdersAssociatedPhoneNumbersListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -1253,12 +1253,12 @@ pub struct PortingOrdersAssociatedPhoneNumbersListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The request body.
-    pub body: PortingOrdersAssociatedPhoneNumbersCreateBody,
+    pub body: crate::types::CreatePortingAssociatedPhoneNumber,
 }
-impl From<PortingOrdersAssociatedPhoneNumbersCreateBody>
+impl From<crate::types::CreatePortingAssociatedPhoneNumber>
 for PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The body alone is the whole of [`PortingOrdersAssociatedPhoneNumbersCreateParams`].
-    fn from(body: PortingOrdersAssociatedPhoneNumbersCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortingAssociatedPhoneNumber) -> Self {
         PortingOrdersAssociatedPhoneNumbersCreateParams {
             body,
         }
@@ -1383,7 +1383,7 @@ impl<'a> PortingOrdersCommentsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersCommentsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersCommentsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
 /// Inputs of [`PortingOrdersCommentsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -1562,9 +1562,9 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberBlocksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
-    pub filter: Option<PortingOrdersPhoneNumberBlocksListFilter>,
+    pub filter: Option<crate::types::PortingOrderFilterConsolidated>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersPhoneNumberBlocksListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
     pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
 }
@@ -1572,12 +1572,12 @@ pub struct PortingOrdersPhoneNumberBlocksListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberBlocksCreateParams {
     /// The request body.
-    pub body: PortingOrdersPhoneNumberBlocksCreateBody,
+    pub body: crate::types::CreatePortingPhoneNumberBlock,
 }
-impl From<PortingOrdersPhoneNumberBlocksCreateBody>
+impl From<crate::types::CreatePortingPhoneNumberBlock>
 for PortingOrdersPhoneNumberBlocksCreateParams {
     /// The body alone is the whole of [`PortingOrdersPhoneNumberBlocksCreateParams`].
-    fn from(body: PortingOrdersPhoneNumberBlocksCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortingPhoneNumberBlock) -> Self {
         PortingOrdersPhoneNumberBlocksCreateParams {
             body,
         }
@@ -1692,7 +1692,7 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberConfigurationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersPhoneNumberConfigurationsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
     pub filter: Option<PortingOrdersPhoneNumberConfigurationsListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -1702,12 +1702,12 @@ pub struct PortingOrdersPhoneNumberConfigurationsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// A list of phone number configuration parameters
-    pub body: PortingOrdersPhoneNumberConfigurationsCreateBody,
+    pub body: crate::types::CreatePortingPhoneNumberConfigurations,
 }
-impl From<PortingOrdersPhoneNumberConfigurationsCreateBody>
+impl From<crate::types::CreatePortingPhoneNumberConfigurations>
 for PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// The body alone is the whole of [`PortingOrdersPhoneNumberConfigurationsCreateParams`].
-    fn from(body: PortingOrdersPhoneNumberConfigurationsCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortingPhoneNumberConfigurations) -> Self {
         PortingOrdersPhoneNumberConfigurationsCreateParams {
             body,
         }
@@ -1875,7 +1875,7 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersPhoneNumberExtensionsListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
     pub filter: Option<PortingOrdersPhoneNumberExtensionsListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -1885,12 +1885,12 @@ pub struct PortingOrdersPhoneNumberExtensionsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The request body.
-    pub body: PortingOrdersPhoneNumberExtensionsCreateBody,
+    pub body: crate::types::CreatePortingPhoneNumberExtension,
 }
-impl From<PortingOrdersPhoneNumberExtensionsCreateBody>
+impl From<crate::types::CreatePortingPhoneNumberExtension>
 for PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The body alone is the whole of [`PortingOrdersPhoneNumberExtensionsCreateParams`].
-    fn from(body: PortingOrdersPhoneNumberExtensionsCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortingPhoneNumberExtension) -> Self {
         PortingOrdersPhoneNumberExtensionsCreateParams {
             body,
         }
@@ -2050,7 +2050,7 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingOrdersVerificationCodesListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
     pub filter: Option<PortingOrdersVerificationCodesListFilter>,
     /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
@@ -2060,12 +2060,12 @@ pub struct PortingOrdersVerificationCodesListParams {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesSendParams {
     /// A list of phone numbers to send the verification codes to and the method to send them by
-    pub body: Option<PortingOrdersVerificationCodesSendBody>,
+    pub body: Option<crate::types::SendPortingVerificationCodes>,
 }
-impl From<PortingOrdersVerificationCodesSendBody>
+impl From<crate::types::SendPortingVerificationCodes>
 for PortingOrdersVerificationCodesSendParams {
     /// The body alone is the whole of [`PortingOrdersVerificationCodesSendParams`].
-    fn from(body: PortingOrdersVerificationCodesSendBody) -> Self {
+    fn from(body: crate::types::SendPortingVerificationCodes) -> Self {
         PortingOrdersVerificationCodesSendParams {
             body: Some(body),
         }
@@ -2075,63 +2075,15 @@ for PortingOrdersVerificationCodesSendParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortingOrdersVerificationCodesVerifyParams {
     /// A list of phone numbers and their verification codes
-    pub body: PortingOrdersVerificationCodesVerifyBody,
+    pub body: crate::types::VerifyPortingVerificationCodes,
 }
-impl From<PortingOrdersVerificationCodesVerifyBody>
+impl From<crate::types::VerifyPortingVerificationCodes>
 for PortingOrdersVerificationCodesVerifyParams {
     /// The body alone is the whole of [`PortingOrdersVerificationCodesVerifyParams`].
-    fn from(body: PortingOrdersVerificationCodesVerifyBody) -> Self {
+    fn from(body: crate::types::VerifyPortingVerificationCodes) -> Self {
         PortingOrdersVerificationCodesVerifyParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersListPage", FIELDS, V)
     }
 }
 /// FOC datetime range filtering operations
@@ -2686,54 +2638,6 @@ pub type PortingOrdersCreateResponse = crate::Data<Vec<crate::types::PortingOrde
 pub type PortingOrdersRetrieveExceptionTypesResponse = crate::Data<
     Vec<crate::types::PortingOrdersExceptionType>,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberConfigurationsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberConfigurationsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberConfigurationsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberConfigurationsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrdersPhoneNumberConfigurationsListFilterPortingOrderStatusItem {
@@ -3009,108 +2913,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsList
             }
         }
         deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-    /// Identifies the porting phone number to be configured.
-    pub porting_phone_number_id: String,
-    /// Identifies the user bundle to be associated with the porting phone number.
-    pub user_bundle_id: String,
-}
-impl PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-    /// A `PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `porting_phone_number_id`: Identifies the porting phone number to be configured.
-    /// - `user_bundle_id`: Identifies the user bundle to be associated with the porting phone number.
-    pub fn new(
-        porting_phone_number_id: impl Into<String>,
-        user_bundle_id: impl Into<String>,
-    ) -> Self {
-        PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-            porting_phone_number_id: porting_phone_number_id.into(),
-            user_bundle_id: user_bundle_id.into(),
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem", 2)?;
-        out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
-        out.serialize_field("user_bundle_id", &self.user_bundle_id)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["porting_phone_number_id", "user_bundle_id"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem {
-                    porting_phone_number_id: crate::de::required(f0, "porting_phone_number_id")?,
-                    user_bundle_id: crate::de::required(f1, "user_bundle_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberConfigurationsCreateBody {
-    pub phone_number_configurations: Option<
-        Vec<
-            PortingOrdersPhoneNumberConfigurationsCreateBodyPhoneNumberConfigurationsItem,
-        >,
-    >,
-}
-impl serde::Serialize for PortingOrdersPhoneNumberConfigurationsCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBody", 1)?;
-        if let Some(v) = &self.phone_number_configurations {
-            out.serialize_field("phone_number_configurations", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberConfigurationsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["phone_number_configurations"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberConfigurationsCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberConfigurationsCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberConfigurationsCreateBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberConfigurationsCreateBody {
-                    phone_number_configurations: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberConfigurationsCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersPhoneNumberConfigurationsCreateResponse = crate::Data<
@@ -3463,136 +3265,9 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionsConfirmResponse {
         deserializer.deserialize_struct("PortingOrdersActionsConfirmResponse", FIELDS, V)
     }
 }
-/// The permissions the token will have
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersActionsShareBodyPermissions {
-    /// `porting_order.document.read`
-    PortingOrderDocumentRead,
-    /// `porting_order.document.update`
-    PortingOrderDocumentUpdate,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersActionsShareBodyPermissions {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PortingOrderDocumentRead => "porting_order.document.read",
-            Self::PortingOrderDocumentUpdate => "porting_order.document.update",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortingOrdersActionsShareBodyPermissions {
-    fn from(value: &str) -> Self {
-        match value {
-            "porting_order.document.read" => Self::PortingOrderDocumentRead,
-            "porting_order.document.update" => Self::PortingOrderDocumentUpdate,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortingOrdersActionsShareBodyPermissions);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActionsShareBody {
-    /// The number of seconds the token will be valid for
-    pub expires_in_seconds: Option<i64>,
-    /// The permissions the token will have
-    pub permissions: Option<PortingOrdersActionsShareBodyPermissions>,
-}
-impl serde::Serialize for PortingOrdersActionsShareBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActionsShareBody", 2)?;
-        if let Some(v) = &self.expires_in_seconds {
-            out.serialize_field("expires_in_seconds", v)?;
-        }
-        if let Some(v) = &self.permissions {
-            out.serialize_field("permissions", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersActionsShareBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["expires_in_seconds", "permissions"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersActionsShareBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersActionsShareBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionsShareBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersActionsShareBody {
-                    expires_in_seconds: f0,
-                    permissions: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersActionsShareBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersActionsShareResponse = crate::Data<
     crate::types::PortingOrderSharingToken,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActivationJobsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersActivationJobsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActivationJobsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersActivationJobsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersActivationJobsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersActivationJobsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersActivationJobsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersActivationJobsListResponse {
     pub data: Option<Vec<crate::types::PortingOrdersActivationJob>>,
@@ -3642,97 +3317,9 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsListResponse {
 pub type PortingOrdersActivationJobsRetrieveResponse = crate::Data<
     crate::types::PortingOrdersActivationJob,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActivationJobsUpdateBody {
-    /// The desired activation time. The activation time should be between any of the activation windows.
-    pub activate_at: Option<String>,
-}
-impl serde::Serialize for PortingOrdersActivationJobsUpdateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActivationJobsUpdateBody", 1)?;
-        if let Some(v) = &self.activate_at {
-            out.serialize_field("activate_at", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersActivationJobsUpdateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["activate_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersActivationJobsUpdateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersActivationJobsUpdateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActivationJobsUpdateBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersActivationJobsUpdateBody {
-                    activate_at: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersActivationJobsUpdateBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersActivationJobsUpdateResponse = crate::Data<
     crate::types::PortingOrdersActivationJob,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAdditionalDocumentsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersAdditionalDocumentsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAdditionalDocumentsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAdditionalDocumentsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAdditionalDocumentsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PortingOrdersAdditionalDocumentsListFilterDocumentTypeItem {
@@ -3930,139 +3517,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsListRespon
         deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsListResponse", FIELDS, V)
     }
 }
-/// The type of document being created.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType {
-    /// `loa`
-    Loa,
-    /// `invoice`
-    Invoice,
-    /// `csr`
-    Csr,
-    /// `other`
-    Other,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Loa => "loa",
-            Self::Invoice => "invoice",
-            Self::Csr => "csr",
-            Self::Other => "other",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str>
-for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "loa" => Self::Loa,
-            "invoice" => Self::Invoice,
-            "csr" => Self::Csr,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(
-    PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType
-);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
-    /// The document identification
-    pub document_id: Option<String>,
-    /// The type of document being created.
-    pub document_type: Option<
-        PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItemDocumentType,
-    >,
-}
-impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem", 2)?;
-        if let Some(v) = &self.document_id {
-            out.serialize_field("document_id", v)?;
-        }
-        if let Some(v) = &self.document_type {
-            out.serialize_field("document_type", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["document_id", "document_type"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem {
-                    document_id: f0,
-                    document_type: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAdditionalDocumentsCreateBody {
-    pub additional_documents: Option<
-        Vec<PortingOrdersAdditionalDocumentsCreateBodyAdditionalDocumentsItem>,
-    >,
-}
-impl serde::Serialize for PortingOrdersAdditionalDocumentsCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAdditionalDocumentsCreateBody", 1)?;
-        if let Some(v) = &self.additional_documents {
-            out.serialize_field("additional_documents", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAdditionalDocumentsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["additional_documents"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAdditionalDocumentsCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAdditionalDocumentsCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAdditionalDocumentsCreateBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAdditionalDocumentsCreateBody {
-                    additional_documents: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAdditionalDocumentsCreateBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersAdditionalDocumentsCreateResponse = crate::Data<
     Vec<crate::types::PortingAdditionalDocument>,
 >;
@@ -4110,54 +3564,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveAllowedFocWindowsResp
             }
         }
         deserializer.deserialize_struct("PortingOrdersRetrieveAllowedFocWindowsResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersCommentsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersCommentsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersCommentsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersCommentsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersCommentsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersCommentsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersCommentsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersCommentsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersCommentsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4210,54 +3616,6 @@ pub type PortingOrdersCommentsCreateResponse = crate::Data<
     crate::types::PortingOrdersComment,
 >;
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersRetrieveRequirementsPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersRetrieveRequirementsPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersRetrieveRequirementsPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersRetrieveRequirementsPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersRetrieveRequirementsPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersRetrieveRequirementsPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersRetrieveRequirementsPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersRetrieveRequirementsPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersRetrieveRequirementsResponse {
     pub data: Option<Vec<crate::types::PortingOrderRequirementDetail>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -4306,54 +3664,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersRetrieveRequirementsResponse 
 pub type PortingOrdersRetrieveSubRequestResponse = crate::Data<
     crate::types::GetSubRequestByPortingOrder,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersVerificationCodesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersVerificationCodesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersVerificationCodesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersVerificationCodesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersVerificationCodesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersVerificationCodesListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersVerificationCodesListFilter {
     /// Filter verification codes that have been verified or not
@@ -4511,222 +3821,9 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesListResponse
         deserializer.deserialize_struct("PortingOrdersVerificationCodesListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersVerificationCodesSendBodyVerificationMethod {
-    /// `sms`
-    Sms,
-    /// `call`
-    Call,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersVerificationCodesSendBodyVerificationMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sms => "sms",
-            Self::Call => "call",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortingOrdersVerificationCodesSendBodyVerificationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "sms" => Self::Sms,
-            "call" => Self::Call,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortingOrdersVerificationCodesSendBodyVerificationMethod);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersVerificationCodesSendBody {
-    pub phone_numbers: Option<Vec<String>>,
-    pub verification_method: Option<
-        PortingOrdersVerificationCodesSendBodyVerificationMethod,
-    >,
-}
-impl serde::Serialize for PortingOrdersVerificationCodesSendBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesSendBody", 2)?;
-        if let Some(v) = &self.phone_numbers {
-            out.serialize_field("phone_numbers", v)?;
-        }
-        if let Some(v) = &self.verification_method {
-            out.serialize_field("verification_method", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesSendBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["phone_numbers", "verification_method"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersVerificationCodesSendBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersVerificationCodesSendBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesSendBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersVerificationCodesSendBody {
-                    phone_numbers: f0,
-                    verification_method: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersVerificationCodesSendBody", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-    pub code: Option<String>,
-    pub phone_number: Option<String>,
-}
-impl serde::Serialize for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem", 2)?;
-        if let Some(v) = &self.code {
-            out.serialize_field("code", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["code", "phone_number"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem {
-                    code: f0,
-                    phone_number: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersVerificationCodesVerifyBody {
-    pub verification_codes: Option<
-        Vec<PortingOrdersVerificationCodesVerifyBodyVerificationCodesItem>,
-    >,
-}
-impl serde::Serialize for PortingOrdersVerificationCodesVerifyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersVerificationCodesVerifyBody", 1)?;
-        if let Some(v) = &self.verification_codes {
-            out.serialize_field("verification_codes", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersVerificationCodesVerifyBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["verification_codes"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersVerificationCodesVerifyBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersVerificationCodesVerifyBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersVerificationCodesVerifyBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersVerificationCodesVerifyBody {
-                    verification_codes: f0,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersVerificationCodesVerifyBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersVerificationCodesVerifyResponse = crate::Data<
     Vec<crate::types::PortingVerificationCode>,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActionRequirementsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersActionRequirementsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersActionRequirementsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersActionRequirementsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersActionRequirementsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersActionRequirementsListPage", FIELDS, V)
-    }
-}
 /// Filter action requirements by action type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4986,102 +4083,9 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsListRespons
         deserializer.deserialize_struct("PortingOrdersActionRequirementsListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersActionRequirementsInitiateBody {
-    pub params: crate::types::AuIdVerificationParams,
-}
-impl PortingOrdersActionRequirementsInitiateBody {
-    /// A `PortingOrdersActionRequirementsInitiateBody` from its required fields; the optional ones are `None`.
-    pub fn new(params: crate::types::AuIdVerificationParams) -> Self {
-        PortingOrdersActionRequirementsInitiateBody {
-            params,
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersActionRequirementsInitiateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersActionRequirementsInitiateBody", 1)?;
-        out.serialize_field("params", &self.params)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersActionRequirementsInitiateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["params"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersActionRequirementsInitiateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersActionRequirementsInitiateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersActionRequirementsInitiateBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersActionRequirementsInitiateBody {
-                    params: crate::de::required(f0, "params")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersActionRequirementsInitiateBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersActionRequirementsInitiateResponse = crate::Data<
     crate::types::PortingActionRequirement,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAssociatedPhoneNumbersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAssociatedPhoneNumbersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAssociatedPhoneNumbersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAssociatedPhoneNumbersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListPage", FIELDS, V)
-    }
-}
 /// Filter results by action type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5278,470 +4282,12 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersListRes
         deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersListResponse", FIELDS, V)
     }
 }
-/// Specifies the action to take with this phone number during partial porting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersAssociatedPhoneNumbersCreateBodyAction {
-    /// `keep`
-    Keep,
-    /// `disconnect`
-    Disconnect,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersAssociatedPhoneNumbersCreateBodyAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keep => "keep",
-            Self::Disconnect => "disconnect",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortingOrdersAssociatedPhoneNumbersCreateBodyAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "keep" => Self::Keep,
-            "disconnect" => Self::Disconnect,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortingOrdersAssociatedPhoneNumbersCreateBodyAction);
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
-    /// Specifies the end of the phone number range for this associated phone number.
-    pub end_at: Option<String>,
-    /// Specifies the start of the phone number range for this associated phone number.
-    pub start_at: Option<String>,
-}
-impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange", 2)?;
-        if let Some(v) = &self.end_at {
-            out.serialize_field("end_at", v)?;
-        }
-        if let Some(v) = &self.start_at {
-            out.serialize_field("start_at", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["end_at", "start_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange {
-                    end_at: f0,
-                    start_at: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersAssociatedPhoneNumbersCreateBody {
-    /// Specifies the action to take with this phone number during partial porting.
-    pub action: PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
-    pub phone_number_range: PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
-}
-impl PortingOrdersAssociatedPhoneNumbersCreateBody {
-    /// A `PortingOrdersAssociatedPhoneNumbersCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `action`: Specifies the action to take with this phone number during partial porting.
-    pub fn new(
-        action: PortingOrdersAssociatedPhoneNumbersCreateBodyAction,
-        phone_number_range: PortingOrdersAssociatedPhoneNumbersCreateBodyPhoneNumberRange,
-    ) -> Self {
-        PortingOrdersAssociatedPhoneNumbersCreateBody {
-            action,
-            phone_number_range,
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersAssociatedPhoneNumbersCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", 2)?;
-        out.serialize_field("action", &self.action)?;
-        out.serialize_field("phone_number_range", &self.phone_number_range)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersAssociatedPhoneNumbersCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["action", "phone_number_range"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersAssociatedPhoneNumbersCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersAssociatedPhoneNumbersCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersAssociatedPhoneNumbersCreateBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersAssociatedPhoneNumbersCreateBody {
-                    action: crate::de::required(f0, "action")?,
-                    phone_number_range: crate::de::required(f1, "phone_number_range")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersAssociatedPhoneNumbersCreateBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersAssociatedPhoneNumbersCreateResponse = crate::Data<
     crate::types::PortingAssociatedPhoneNumber,
 >;
 pub type PortingOrdersAssociatedPhoneNumbersDeleteResponse = crate::Data<
     crate::types::PortingAssociatedPhoneNumber,
 >;
-/// Filter by single status
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersPhoneNumberBlocksListFilterStatusString {
-    /// `draft`
-    Draft,
-    /// `in-process`
-    InProcess,
-    /// `submitted`
-    Submitted,
-    /// `exception`
-    Exception,
-    /// `foc-date-confirmed`
-    FocDateConfirmed,
-    /// `cancel-pending`
-    CancelPending,
-    /// `ported`
-    Ported,
-    /// `cancelled`
-    Cancelled,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersPhoneNumberBlocksListFilterStatusString {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::InProcess => "in-process",
-            Self::Submitted => "submitted",
-            Self::Exception => "exception",
-            Self::FocDateConfirmed => "foc-date-confirmed",
-            Self::CancelPending => "cancel-pending",
-            Self::Ported => "ported",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortingOrdersPhoneNumberBlocksListFilterStatusString {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "in-process" => Self::InProcess,
-            "submitted" => Self::Submitted,
-            "exception" => Self::Exception,
-            "foc-date-confirmed" => Self::FocDateConfirmed,
-            "cancel-pending" => Self::CancelPending,
-            "ported" => Self::Ported,
-            "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortingOrdersPhoneNumberBlocksListFilterStatusString);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortingOrdersPhoneNumberBlocksListFilterStatusListItem {
-    /// `draft`
-    Draft,
-    /// `in-process`
-    InProcess,
-    /// `submitted`
-    Submitted,
-    /// `exception`
-    Exception,
-    /// `foc-date-confirmed`
-    FocDateConfirmed,
-    /// `cancel-pending`
-    CancelPending,
-    /// `ported`
-    Ported,
-    /// `cancelled`
-    Cancelled,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortingOrdersPhoneNumberBlocksListFilterStatusListItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::InProcess => "in-process",
-            Self::Submitted => "submitted",
-            Self::Exception => "exception",
-            Self::FocDateConfirmed => "foc-date-confirmed",
-            Self::CancelPending => "cancel-pending",
-            Self::Ported => "ported",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortingOrdersPhoneNumberBlocksListFilterStatusListItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "in-process" => Self::InProcess,
-            "submitted" => Self::Submitted,
-            "exception" => Self::Exception,
-            "foc-date-confirmed" => Self::FocDateConfirmed,
-            "cancel-pending" => Self::CancelPending,
-            "ported" => Self::Ported,
-            "cancelled" => Self::Cancelled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortingOrdersPhoneNumberBlocksListFilterStatusListItem);
-/// Filter porting orders by status(es). Originally: filter\[status\], filter\[status\]\[in\]\[\]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum PortingOrdersPhoneNumberBlocksListFilterStatus {
-    List(Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>),
-    String(PortingOrdersPhoneNumberBlocksListFilterStatusString),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "PortingOrdersPhoneNumberBlocksListFilterStatus",
-            &[
-                |v| crate::de::variant(v).map(Self::List),
-                |v| crate::de::variant(v).map(Self::String),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<PortingOrdersPhoneNumberBlocksListFilterStatusString>
-for PortingOrdersPhoneNumberBlocksListFilterStatus {
-    fn from(value: PortingOrdersPhoneNumberBlocksListFilterStatusString) -> Self {
-        PortingOrdersPhoneNumberBlocksListFilterStatus::String(value)
-    }
-}
-impl From<Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>>
-for PortingOrdersPhoneNumberBlocksListFilterStatus {
-    fn from(value: Vec<PortingOrdersPhoneNumberBlocksListFilterStatusListItem>) -> Self {
-        PortingOrdersPhoneNumberBlocksListFilterStatus::List(value)
-    }
-}
-/// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum PortingOrdersPhoneNumberBlocksListFilterSupportKey {
-    List(Vec<String>),
-    String(String),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de>
-for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "PortingOrdersPhoneNumberBlocksListFilterSupportKey",
-            &[
-                |v| crate::de::variant(v).map(Self::List),
-                |v| crate::de::variant(v).map(Self::String),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<String> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
-    fn from(value: String) -> Self {
-        PortingOrdersPhoneNumberBlocksListFilterSupportKey::String(value)
-    }
-}
-impl From<&str> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
-    fn from(value: &str) -> Self {
-        PortingOrdersPhoneNumberBlocksListFilterSupportKey::String(value.to_string())
-    }
-}
-impl From<Vec<String>> for PortingOrdersPhoneNumberBlocksListFilterSupportKey {
-    fn from(value: Vec<String>) -> Self {
-        PortingOrdersPhoneNumberBlocksListFilterSupportKey::List(value)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberBlocksListFilter {
-    /// Filter results by activation status
-    pub activation_status: Option<crate::types::PortingOrderActivationStatus>,
-    /// Filter results by a list of phone numbers
-    pub phone_number: Option<Vec<String>>,
-    /// Filter results by portability status
-    pub portability_status: Option<crate::types::PortabilityStatus>,
-    /// Filter results by a list of porting order ids
-    pub porting_order_id: Option<Vec<String>>,
-    /// Filter porting orders by status(es). Originally: filter\[status\], filter\[status\]\[in\]\[\]
-    pub status: Option<PortingOrdersPhoneNumberBlocksListFilterStatus>,
-    /// Filter results by support key(s). Originally: filter\[support_key\]\[eq\], filter\[support_key\]\[in\]\[\]
-    pub support_key: Option<PortingOrdersPhoneNumberBlocksListFilterSupportKey>,
-}
-impl serde::Serialize for PortingOrdersPhoneNumberBlocksListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListFilter", 6)?;
-        if let Some(v) = &self.activation_status {
-            out.serialize_field("activation_status", v)?;
-        }
-        if let Some(v) = &self.phone_number {
-            out.serialize_field("phone_number", v)?;
-        }
-        if let Some(v) = &self.portability_status {
-            out.serialize_field("portability_status", v)?;
-        }
-        if let Some(v) = &self.porting_order_id {
-            out.serialize_field("porting_order_id", v)?;
-        }
-        if let Some(v) = &self.status {
-            out.serialize_field("status", v)?;
-        }
-        if let Some(v) = &self.support_key {
-            out.serialize_field("support_key", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "activation_status",
-            "phone_number",
-            "portability_status",
-            "porting_order_id",
-            "status",
-            "support_key",
-        ];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberBlocksListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberBlocksListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberBlocksListFilter {
-                    activation_status: f0,
-                    phone_number: f1,
-                    portability_status: f2,
-                    porting_order_id: f3,
-                    status: f4,
-                    support_key: f5,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberBlocksListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersPhoneNumberBlocksListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberBlocksListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberBlocksListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberBlocksListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListPage", FIELDS, V)
-    }
-}
 /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5859,233 +4405,12 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksListResponse
         deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-    /// Specifies the end of the activation range. It must be no more than the end of the extension range.
-    pub end_at: String,
-    /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub start_at: String,
-}
-impl PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-    /// A `PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
-    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
-        PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-            end_at: end_at.into(),
-            start_at: start_at.into(),
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem", 2)?;
-        out.serialize_field("end_at", &self.end_at)?;
-        out.serialize_field("start_at", &self.start_at)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["end_at", "start_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem {
-                    end_at: crate::de::required(f0, "end_at")?,
-                    start_at: crate::de::required(f1, "start_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-    /// Specifies the end of the phone number range for this porting phone number block.
-    pub end_at: String,
-    /// Specifies the start of the phone number range for this porting phone number block.
-    pub start_at: String,
-}
-impl PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-    /// A `PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the phone number range for this porting phone number block.
-    /// - `start_at`: Specifies the start of the phone number range for this porting phone number block.
-    pub fn new(end_at: impl Into<String>, start_at: impl Into<String>) -> Self {
-        PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-            end_at: end_at.into(),
-            start_at: start_at.into(),
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange", 2)?;
-        out.serialize_field("end_at", &self.end_at)?;
-        out.serialize_field("start_at", &self.start_at)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["end_at", "start_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange {
-                    end_at: crate::de::required(f0, "end_at")?,
-                    start_at: crate::de::required(f1, "start_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberBlocksCreateBody {
-    /// Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
-    pub activation_ranges: Vec<
-        PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
-    >,
-    pub phone_number_range: PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
-}
-impl PortingOrdersPhoneNumberBlocksCreateBody {
-    /// A `PortingOrdersPhoneNumberBlocksCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number block. The activation range must be within the block range and should not overlap with other activation ranges.
-    pub fn new(
-        activation_ranges: Vec<
-            PortingOrdersPhoneNumberBlocksCreateBodyActivationRangesItem,
-        >,
-        phone_number_range: PortingOrdersPhoneNumberBlocksCreateBodyPhoneNumberRange,
-    ) -> Self {
-        PortingOrdersPhoneNumberBlocksCreateBody {
-            activation_ranges,
-            phone_number_range,
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberBlocksCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", 2)?;
-        out.serialize_field("activation_ranges", &self.activation_ranges)?;
-        out.serialize_field("phone_number_range", &self.phone_number_range)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberBlocksCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["activation_ranges", "phone_number_range"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberBlocksCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberBlocksCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberBlocksCreateBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberBlocksCreateBody {
-                    activation_ranges: crate::de::required(f0, "activation_ranges")?,
-                    phone_number_range: crate::de::required(f1, "phone_number_range")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberBlocksCreateBody", FIELDS, V)
-    }
-}
 pub type PortingOrdersPhoneNumberBlocksCreateResponse = crate::Data<
     crate::types::PortingPhoneNumberBlock,
 >;
 pub type PortingOrdersPhoneNumberBlocksDeleteResponse = crate::Data<
     crate::types::PortingPhoneNumberBlock,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberExtensionsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingOrdersPhoneNumberExtensionsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberExtensionsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberExtensionsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberExtensionsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingOrdersPhoneNumberExtensionsListFilter {
     /// Filter results by porting phone number id
@@ -6241,192 +4566,6 @@ impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsListResp
             }
         }
         deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-    /// Specifies the end of the activation range. It must be no more than the end of the extension range.
-    pub end_at: i64,
-    /// Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub start_at: i64,
-}
-impl PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-    /// A `PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the activation range. It must be no more than the end of the extension range.
-    /// - `start_at`: Specifies the start of the activation range. Must be greater or equal the start of the extension range.
-    pub fn new(end_at: i64, start_at: i64) -> Self {
-        PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-            end_at,
-            start_at,
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem", 2)?;
-        out.serialize_field("end_at", &self.end_at)?;
-        out.serialize_field("start_at", &self.start_at)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["end_at", "start_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem {
-                    end_at: crate::de::required(f0, "end_at")?,
-                    start_at: crate::de::required(f1, "start_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-    /// Specifies the end of the extension range for this porting phone number extension.
-    pub end_at: i64,
-    /// Specifies the start of the extension range for this porting phone number extension.
-    pub start_at: i64,
-}
-impl PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-    /// A `PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange` from its required fields; the optional ones are `None`.
-    ///
-    /// - `end_at`: Specifies the end of the extension range for this porting phone number extension.
-    /// - `start_at`: Specifies the start of the extension range for this porting phone number extension.
-    pub fn new(end_at: i64, start_at: i64) -> Self {
-        PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-            end_at,
-            start_at,
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange", 2)?;
-        out.serialize_field("end_at", &self.end_at)?;
-        out.serialize_field("start_at", &self.start_at)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["end_at", "start_at"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange {
-                    end_at: crate::de::required(f0, "end_at")?,
-                    start_at: crate::de::required(f1, "start_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortingOrdersPhoneNumberExtensionsCreateBody {
-    /// Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
-    pub activation_ranges: Vec<
-        PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem,
-    >,
-    pub extension_range: PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
-    /// Identifies the porting phone number associated with this porting phone number extension.
-    pub porting_phone_number_id: String,
-}
-impl PortingOrdersPhoneNumberExtensionsCreateBody {
-    /// A `PortingOrdersPhoneNumberExtensionsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `activation_ranges`: Specifies the activation ranges for this porting phone number extension. The activation range must be within the extension range and should not overlap with other activation ranges.
-    /// - `porting_phone_number_id`: Identifies the porting phone number associated with this porting phone number extension.
-    pub fn new(
-        activation_ranges: Vec<
-            PortingOrdersPhoneNumberExtensionsCreateBodyActivationRangesItem,
-        >,
-        extension_range: PortingOrdersPhoneNumberExtensionsCreateBodyExtensionRange,
-        porting_phone_number_id: impl Into<String>,
-    ) -> Self {
-        PortingOrdersPhoneNumberExtensionsCreateBody {
-            activation_ranges,
-            extension_range,
-            porting_phone_number_id: porting_phone_number_id.into(),
-        }
-    }
-}
-impl serde::Serialize for PortingOrdersPhoneNumberExtensionsCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", 3)?;
-        out.serialize_field("activation_ranges", &self.activation_ranges)?;
-        out.serialize_field("extension_range", &self.extension_range)?;
-        out.serialize_field("porting_phone_number_id", &self.porting_phone_number_id)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingOrdersPhoneNumberExtensionsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "activation_ranges",
-            "extension_range",
-            "porting_phone_number_id",
-        ];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingOrdersPhoneNumberExtensionsCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingOrdersPhoneNumberExtensionsCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingOrdersPhoneNumberExtensionsCreateBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingOrdersPhoneNumberExtensionsCreateBody {
-                    activation_ranges: crate::de::required(f0, "activation_ranges")?,
-                    extension_range: crate::de::required(f1, "extension_range")?,
-                    porting_phone_number_id: crate::de::required(f2, "porting_phone_number_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingOrdersPhoneNumberExtensionsCreateBody", FIELDS, V)
     }
 }
 pub type PortingOrdersPhoneNumberExtensionsCreateResponse = crate::Data<

@@ -84,57 +84,9 @@ impl<'a> PortingPhoneNumbersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortingPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<PortingPhoneNumbersListPage>,
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
     pub filter: Option<PortingPhoneNumbersListFilter>,
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingPhoneNumbersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortingPhoneNumbersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortingPhoneNumbersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortingPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortingPhoneNumbersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortingPhoneNumbersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortingPhoneNumbersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortingPhoneNumbersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortingPhoneNumbersListPage", FIELDS, V)
-    }
 }
 /// Filter results by porting order status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -159,7 +159,7 @@ impl<'a> PortoutsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<PortoutsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     pub filter: Option<PortoutsListFilter>,
 }
@@ -376,7 +376,7 @@ impl<'a> PortoutsEventsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<PortoutsEventsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     pub filter: Option<PortoutsEventsListFilter>,
 }
@@ -501,7 +501,7 @@ impl<'a> PortoutsReportsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<PortoutsReportsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortoutsReportsListFilter>,
 }
@@ -509,11 +509,11 @@ pub struct PortoutsReportsListParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortoutsReportsCreateParams {
     /// The request body.
-    pub body: PortoutsReportsCreateBody,
+    pub body: crate::types::CreatePortoutReport,
 }
-impl From<PortoutsReportsCreateBody> for PortoutsReportsCreateParams {
+impl From<crate::types::CreatePortoutReport> for PortoutsReportsCreateParams {
     /// The body alone is the whole of [`PortoutsReportsCreateParams`].
-    fn from(body: PortoutsReportsCreateBody) -> Self {
+    fn from(body: crate::types::CreatePortoutReport) -> Self {
         PortoutsReportsCreateParams {
             body,
         }
@@ -588,54 +588,6 @@ for PortoutsSupportingDocumentsCreateParams {
         PortoutsSupportingDocumentsCreateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortoutsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortoutsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortoutsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortoutsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortoutsListPage", FIELDS, V)
     }
 }
 /// Filter by inserted_at date range using nested operations
@@ -1016,54 +968,6 @@ impl<'de> serde::Deserialize<'de> for PortoutsListResponse {
         deserializer.deserialize_struct("PortoutsListResponse", FIELDS, V)
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortoutsEventsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortoutsEventsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsEventsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortoutsEventsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsEventsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsEventsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsEventsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortoutsEventsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortoutsEventsListPage", FIELDS, V)
-    }
-}
 /// Filter by created_at date range using nested operations
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PortoutsEventsListFilterCreatedAt {
@@ -1253,6 +1157,7 @@ impl<'de> serde::Deserialize<'de> for PortoutsEventsListResponse {
 pub type PortoutsEventsRetrieveResponse = crate::Data<crate::types::PortoutEvent>;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PortoutsListRejectionCodesFilterCode {
     List(Vec<i64>),
@@ -1327,54 +1232,6 @@ impl<'de> serde::Deserialize<'de> for PortoutsListRejectionCodesFilter {
 pub type PortoutsListRejectionCodesResponse = crate::Data<
     Vec<crate::types::PortoutRejection>,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortoutsReportsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PortoutsReportsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsReportsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortoutsReportsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsReportsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsReportsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortoutsReportsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortoutsReportsListPage", FIELDS, V)
-    }
-}
 /// Filter reports of a specific type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1525,91 +1382,6 @@ impl<'de> serde::Deserialize<'de> for PortoutsReportsListResponse {
             }
         }
         deserializer.deserialize_struct("PortoutsReportsListResponse", FIELDS, V)
-    }
-}
-/// Identifies the type of report
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PortoutsReportsCreateBodyReportType {
-    /// `export_portouts_csv`
-    ExportPortoutsCsv,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl PortoutsReportsCreateBodyReportType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExportPortoutsCsv => "export_portouts_csv",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for PortoutsReportsCreateBodyReportType {
-    fn from(value: &str) -> Self {
-        match value {
-            "export_portouts_csv" => Self::ExportPortoutsCsv,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(PortoutsReportsCreateBodyReportType);
-/// The parameters for generating a new port-out related report.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PortoutsReportsCreateBody {
-    pub params: crate::types::ExportPortoutsCsvReport,
-    /// Identifies the type of report
-    pub report_type: PortoutsReportsCreateBodyReportType,
-}
-impl PortoutsReportsCreateBody {
-    /// A `PortoutsReportsCreateBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `report_type`: Identifies the type of report
-    pub fn new(
-        params: crate::types::ExportPortoutsCsvReport,
-        report_type: PortoutsReportsCreateBodyReportType,
-    ) -> Self {
-        PortoutsReportsCreateBody {
-            params,
-            report_type,
-        }
-    }
-}
-impl serde::Serialize for PortoutsReportsCreateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PortoutsReportsCreateBody", 2)?;
-        out.serialize_field("params", &self.params)?;
-        out.serialize_field("report_type", &self.report_type)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PortoutsReportsCreateBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["params", "report_type"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PortoutsReportsCreateBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PortoutsReportsCreateBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PortoutsReportsCreateBody, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PortoutsReportsCreateBody {
-                    params: crate::de::required(f0, "params")?,
-                    report_type: crate::de::required(f1, "report_type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PortoutsReportsCreateBody", FIELDS, V)
     }
 }
 pub type PortoutsReportsCreateResponse = crate::Data<crate::types::PortoutReport>;

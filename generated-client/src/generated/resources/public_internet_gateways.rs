@@ -151,7 +151,7 @@ pub struct PublicInternetGatewaysListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     pub filter: Option<PublicInternetGatewaysListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<PublicInternetGatewaysListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`PublicInternetGatewaysApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,54 +206,6 @@ impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListFilter {
             }
         }
         deserializer.deserialize_struct("PublicInternetGatewaysListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicInternetGatewaysListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for PublicInternetGatewaysListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PublicInternetGatewaysListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for PublicInternetGatewaysListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PublicInternetGatewaysListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PublicInternetGatewaysListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PublicInternetGatewaysListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(PublicInternetGatewaysListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PublicInternetGatewaysListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

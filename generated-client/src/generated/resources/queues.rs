@@ -385,7 +385,7 @@ impl<'a> QueuesCallsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesCallsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<QueuesCallsListPage>,
+    pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 /// Inputs of [`QueuesCallsApi::update`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -448,78 +448,6 @@ impl<'de> serde::Deserialize<'de> for QueuesListResponse {
 pub type QueuesCreateResponse = crate::Data<crate::types::Queue>;
 pub type QueuesRetrieveResponse = crate::Data<crate::types::Queue>;
 pub type QueuesUpdateResponse = crate::Data<crate::types::Queue>;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueuesCallsListPage {
-    /// Opaque identifier of next page
-    pub after: Option<String>,
-    /// Opaque identifier of previous page
-    pub before: Option<String>,
-    /// Limit of records per single page
-    pub limit: Option<i64>,
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for QueuesCallsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("QueuesCallsListPage", 5)?;
-        if let Some(v) = &self.after {
-            out.serialize_field("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            out.serialize_field("before", v)?;
-        }
-        if let Some(v) = &self.limit {
-            out.serialize_field("limit", v)?;
-        }
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for QueuesCallsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["after", "before", "limit", "number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = QueuesCallsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueuesCallsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<QueuesCallsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(QueuesCallsListPage {
-                    after: f0,
-                    before: f1,
-                    limit: f2,
-                    number: f3,
-                    size: f4,
-                })
-            }
-        }
-        deserializer.deserialize_struct("QueuesCallsListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueuesCallsListResponse {
     pub data: Option<Vec<crate::types::QueueCall>>,

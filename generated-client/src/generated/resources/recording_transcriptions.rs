@@ -120,57 +120,9 @@ impl<'a> RecordingTranscriptionsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RecordingTranscriptionsListPage>,
+    pub page: Option<crate::types::CallRecordingsPageConsolidated>,
     /// Filter recording transcriptions by various attributes.
     pub filter: Option<RecordingTranscriptionsListFilter>,
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecordingTranscriptionsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RecordingTranscriptionsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordingTranscriptionsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RecordingTranscriptionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RecordingTranscriptionsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RecordingTranscriptionsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingTranscriptionsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RecordingTranscriptionsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RecordingTranscriptionsListPage", FIELDS, V)
-    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListFilterCreatedAt {

@@ -131,7 +131,7 @@ impl<'a> RecordingsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RecordingsListPage>,
+    pub page: Option<crate::types::CallRecordingsPageConsolidated>,
     /// Filter recordings by various attributes.
     pub filter: Option<RecordingsListFilter>,
 }
@@ -165,62 +165,14 @@ impl<'a> RecordingsActionsApi<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordingsActionsDeleteParams {
     /// Deletes recordings for the given list of IDs.
-    pub body: RecordingsActionsDeleteBody,
+    pub body: crate::types::DeleteRecordingsRequest,
 }
-impl From<RecordingsActionsDeleteBody> for RecordingsActionsDeleteParams {
+impl From<crate::types::DeleteRecordingsRequest> for RecordingsActionsDeleteParams {
     /// The body alone is the whole of [`RecordingsActionsDeleteParams`].
-    fn from(body: RecordingsActionsDeleteBody) -> Self {
+    fn from(body: crate::types::DeleteRecordingsRequest) -> Self {
         RecordingsActionsDeleteParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecordingsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RecordingsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordingsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RecordingsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RecordingsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RecordingsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RecordingsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RecordingsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -549,52 +501,6 @@ impl<'de> serde::Deserialize<'de> for RecordingsListResponse {
             }
         }
         deserializer.deserialize_struct("RecordingsListResponse", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordingsActionsDeleteBody {
-    /// List of call recording IDs to delete.
-    pub ids: Vec<String>,
-}
-impl RecordingsActionsDeleteBody {
-    /// A `RecordingsActionsDeleteBody` from its required fields; the optional ones are `None`.
-    ///
-    /// - `ids`: List of call recording IDs to delete.
-    pub fn new(ids: Vec<String>) -> Self {
-        RecordingsActionsDeleteBody { ids }
-    }
-}
-impl serde::Serialize for RecordingsActionsDeleteBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RecordingsActionsDeleteBody", 1)?;
-        out.serialize_field("ids", &self.ids)?;
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RecordingsActionsDeleteBody {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["ids"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RecordingsActionsDeleteBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RecordingsActionsDeleteBody")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RecordingsActionsDeleteBody, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RecordingsActionsDeleteBody {
-                    ids: crate::de::required(f0, "ids")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RecordingsActionsDeleteBody", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

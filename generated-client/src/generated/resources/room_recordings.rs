@@ -139,7 +139,7 @@ pub struct RoomRecordingsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     pub filter: Option<RoomRecordingsListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomRecordingsListPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 /// Inputs of [`RoomRecordingsApi::delete_bulk`] other than path parameters.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,7 +147,7 @@ pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     pub filter: Option<RoomRecordingsDeleteBulkFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomRecordingsDeleteBulkPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilterDateEndedAt {
@@ -362,54 +362,6 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsListFilter {
             }
         }
         deserializer.deserialize_struct("RoomRecordingsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomRecordingsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomRecordingsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomRecordingsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomRecordingsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -671,54 +623,6 @@ impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkFilter {
             }
         }
         deserializer.deserialize_struct("RoomRecordingsDeleteBulkFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsDeleteBulkPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomRecordingsDeleteBulkPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomRecordingsDeleteBulkPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomRecordingsDeleteBulkPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomRecordingsDeleteBulkPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomRecordingsDeleteBulkPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomRecordingsDeleteBulkPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomRecordingsDeleteBulkPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomRecordingsDeleteBulkPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

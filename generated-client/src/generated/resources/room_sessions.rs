@@ -90,7 +90,7 @@ pub struct RoomSessionsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
     pub filter: Option<RoomSessionsListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomSessionsListPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilterDateCreatedAt {
@@ -333,54 +333,6 @@ impl<'de> serde::Deserialize<'de> for RoomSessionsListFilter {
             }
         }
         deserializer.deserialize_struct("RoomSessionsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomSessionsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomSessionsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomSessionsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomSessionsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomSessionsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomSessionsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomSessionsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomSessionsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomSessionsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

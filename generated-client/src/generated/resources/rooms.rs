@@ -266,7 +266,7 @@ pub struct RoomsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
     pub filter: Option<RoomsListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomsListPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 /// Inputs of [`RoomsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,7 +306,7 @@ pub struct RoomsListSessionsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[active\]
     pub filter: Option<RoomsListSessionsFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomsListSessionsPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 /// Operations under `rooms.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -547,7 +547,7 @@ pub struct RoomsSessionsRetrieveParticipantsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
     pub filter: Option<RoomsSessionsRetrieveParticipantsFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<RoomsSessionsRetrieveParticipantsPage>,
+    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 /// Operations under `rooms.sessions.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -1109,54 +1109,6 @@ impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsFilter {
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsRetrieveParticipantsPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomsSessionsRetrieveParticipantsPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsSessionsRetrieveParticipantsPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomsSessionsRetrieveParticipantsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsSessionsRetrieveParticipantsPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsSessionsRetrieveParticipantsPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsSessionsRetrieveParticipantsPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomsSessionsRetrieveParticipantsPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomsSessionsRetrieveParticipantsPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomsSessionsRetrieveParticipantsResponse {
     pub data: Option<Vec<crate::types::RoomParticipant>>,
     pub meta: Option<crate::types::PaginationMeta>,
@@ -1366,54 +1318,6 @@ impl<'de> serde::Deserialize<'de> for RoomsListFilter {
             }
         }
         deserializer.deserialize_struct("RoomsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsListPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomsListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1812,54 +1716,6 @@ impl<'de> serde::Deserialize<'de> for RoomsListSessionsFilter {
             }
         }
         deserializer.deserialize_struct("RoomsListSessionsFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsListSessionsPage {
-    /// The page number to load.
-    pub number: Option<i64>,
-    /// The size of the page.
-    pub size: Option<i64>,
-}
-impl serde::Serialize for RoomsListSessionsPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RoomsListSessionsPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for RoomsListSessionsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RoomsListSessionsPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RoomsListSessionsPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RoomsListSessionsPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(RoomsListSessionsPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RoomsListSessionsPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

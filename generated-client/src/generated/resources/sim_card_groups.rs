@@ -479,7 +479,7 @@ pub struct SimCardGroupsActionsListParams {
     /// A valid SIM card group ID.
     pub filter_sim_card_group_id: Option<String>,
     /// Filter by a specific status of the resource's lifecycle.
-    pub filter_status: Option<SimCardGroupsActionsListFilterStatus>,
+    pub filter_status: Option<crate::types::FilterBasicStatusLifecycle>,
     /// Filter by action type.
     pub filter_type: Option<SimCardGroupsActionsListFilterType>,
 }
@@ -513,40 +513,6 @@ for SimCardGroupsActionsSetWirelessBlocklistParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SimCardGroupsActionsListFilterStatus {
-    /// `in-progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl SimCardGroupsActionsListFilterStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "in-progress",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for SimCardGroupsActionsListFilterStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "in-progress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(SimCardGroupsActionsListFilterStatus);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SimCardGroupsActionsListFilterType {

@@ -97,15 +97,15 @@ pub struct SpeechToTextListProvidersParams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextTranscriptionParams {
     /// The transcription engine to use for processing the audio stream.
-    pub transcription_engine: SpeechToTextTranscriptionTranscriptionEngine,
+    pub transcription_engine: crate::types::TranscriptionEngine,
     /// The format of input audio stream.
-    pub input_format: SpeechToTextTranscriptionInputFormat,
+    pub input_format: crate::types::InputFormat,
     /// The language spoken in the audio stream.
     pub language: Option<String>,
     /// Whether to receive interim transcription results.
     pub interim_results: Option<bool>,
     /// The specific model to use within the selected transcription engine.
-    pub model: Option<SpeechToTextTranscriptionModel>,
+    pub model: Option<crate::types::Model>,
     /// Silence duration (in milliseconds) that triggers end-of-speech detection. When set, the engine uses this value to determine when a speaker has stopped talking. Supported by `xAI`, `Deepgram`, `Google`, `Speechmatics`, and `Soniox`. `Soniox` accepts values between 500 and 3000. Other engines may not support this parameter.
     pub endpointing: Option<i64>,
     /// Enable redaction of sensitive information (e.g., PCI data, SSN) from transcription results. Supported values depend on the transcription engine.
@@ -118,8 +118,8 @@ pub struct SpeechToTextTranscriptionParams {
 impl SpeechToTextTranscriptionParams {
     /// A `SpeechToTextTranscriptionParams` from its required inputs; the optional ones are `None`.
     pub fn new(
-        transcription_engine: SpeechToTextTranscriptionTranscriptionEngine,
-        input_format: SpeechToTextTranscriptionInputFormat,
+        transcription_engine: crate::types::TranscriptionEngine,
+        input_format: crate::types::InputFormat,
     ) -> Self {
         SpeechToTextTranscriptionParams {
             transcription_engine,
@@ -196,163 +196,3 @@ impl From<&str> for SpeechToTextListProvidersProvider {
     }
 }
 crate::string_enum!(SpeechToTextListProvidersProvider);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpeechToTextTranscriptionTranscriptionEngine {
-    /// `Azure`
-    Azure,
-    /// `Deepgram`
-    Deepgram,
-    /// `Google`
-    Google,
-    /// `Telnyx`
-    Telnyx,
-    /// `xAI`
-    XAi,
-    /// `Speechmatics`
-    Speechmatics,
-    /// `Soniox`
-    Soniox,
-    /// `Parakeet`
-    Parakeet,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl SpeechToTextTranscriptionTranscriptionEngine {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Azure => "Azure",
-            Self::Deepgram => "Deepgram",
-            Self::Google => "Google",
-            Self::Telnyx => "Telnyx",
-            Self::XAi => "xAI",
-            Self::Speechmatics => "Speechmatics",
-            Self::Soniox => "Soniox",
-            Self::Parakeet => "Parakeet",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for SpeechToTextTranscriptionTranscriptionEngine {
-    fn from(value: &str) -> Self {
-        match value {
-            "Azure" => Self::Azure,
-            "Deepgram" => Self::Deepgram,
-            "Google" => Self::Google,
-            "Telnyx" => Self::Telnyx,
-            "xAI" => Self::XAi,
-            "Speechmatics" => Self::Speechmatics,
-            "Soniox" => Self::Soniox,
-            "Parakeet" => Self::Parakeet,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(SpeechToTextTranscriptionTranscriptionEngine);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpeechToTextTranscriptionInputFormat {
-    /// `mp3`
-    Mp3,
-    /// `wav`
-    Wav,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl SpeechToTextTranscriptionInputFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mp3 => "mp3",
-            Self::Wav => "wav",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for SpeechToTextTranscriptionInputFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "mp3" => Self::Mp3,
-            "wav" => Self::Wav,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(SpeechToTextTranscriptionInputFormat);
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum SpeechToTextTranscriptionModel {
-    AzureModels(crate::types::AzureModels),
-    DeepgramModels(crate::types::DeepgramModels),
-    GoogleModels(crate::types::GoogleModels),
-    TelnyxModels(crate::types::TelnyxModels),
-    XaiModels(crate::types::XaiModels),
-    SpeechmaticsModels(crate::types::SpeechmaticsModels),
-    SonioxModels(crate::types::SonioxModels),
-    ParakeetModels(crate::types::ParakeetModels),
-    /// A value that matches none of the shapes above, kept as sent.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for SpeechToTextTranscriptionModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::de::untagged(
-            deserializer,
-            "SpeechToTextTranscriptionModel",
-            &[
-                |v| crate::de::variant(v).map(Self::AzureModels),
-                |v| crate::de::variant(v).map(Self::DeepgramModels),
-                |v| crate::de::variant(v).map(Self::GoogleModels),
-                |v| crate::de::variant(v).map(Self::TelnyxModels),
-                |v| crate::de::variant(v).map(Self::XaiModels),
-                |v| crate::de::variant(v).map(Self::SpeechmaticsModels),
-                |v| crate::de::variant(v).map(Self::SonioxModels),
-                |v| crate::de::variant(v).map(Self::ParakeetModels),
-            ],
-            Self::Unknown,
-        )
-    }
-}
-impl From<crate::types::AzureModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::AzureModels) -> Self {
-        SpeechToTextTranscriptionModel::AzureModels(value)
-    }
-}
-impl From<crate::types::DeepgramModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::DeepgramModels) -> Self {
-        SpeechToTextTranscriptionModel::DeepgramModels(value)
-    }
-}
-impl From<crate::types::GoogleModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::GoogleModels) -> Self {
-        SpeechToTextTranscriptionModel::GoogleModels(value)
-    }
-}
-impl From<crate::types::TelnyxModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::TelnyxModels) -> Self {
-        SpeechToTextTranscriptionModel::TelnyxModels(value)
-    }
-}
-impl From<crate::types::XaiModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::XaiModels) -> Self {
-        SpeechToTextTranscriptionModel::XaiModels(value)
-    }
-}
-impl From<crate::types::SpeechmaticsModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::SpeechmaticsModels) -> Self {
-        SpeechToTextTranscriptionModel::SpeechmaticsModels(value)
-    }
-}
-impl From<crate::types::SonioxModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::SonioxModels) -> Self {
-        SpeechToTextTranscriptionModel::SonioxModels(value)
-    }
-}
-impl From<crate::types::ParakeetModels> for SpeechToTextTranscriptionModel {
-    fn from(value: crate::types::ParakeetModels) -> Self {
-        SpeechToTextTranscriptionModel::ParakeetModels(value)
-    }
-}

@@ -196,9 +196,9 @@ impl<'a> TelephonyCredentialsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelephonyCredentialsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<TelephonyCredentialsListPage>,
+    pub page: Option<crate::types::TelephonyCredentialsPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
-    pub filter: Option<TelephonyCredentialsListFilter>,
+    pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
 }
 /// Inputs of [`TelephonyCredentialsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -228,126 +228,6 @@ for TelephonyCredentialsUpdateParams {
         TelephonyCredentialsUpdateParams {
             body,
         }
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TelephonyCredentialsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for TelephonyCredentialsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelephonyCredentialsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TelephonyCredentialsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TelephonyCredentialsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TelephonyCredentialsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonyCredentialsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TelephonyCredentialsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TelephonyCredentialsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TelephonyCredentialsListFilter {
-    /// Filter by name
-    pub name: Option<String>,
-    /// Filter by resource_id
-    pub resource_id: Option<String>,
-    /// Filter by sip_username
-    pub sip_username: Option<String>,
-    /// Filter by status
-    pub status: Option<String>,
-    /// Filter by tag
-    pub tag: Option<String>,
-}
-impl serde::Serialize for TelephonyCredentialsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TelephonyCredentialsListFilter", 5)?;
-        if let Some(v) = &self.name {
-            out.serialize_field("name", v)?;
-        }
-        if let Some(v) = &self.resource_id {
-            out.serialize_field("resource_id", v)?;
-        }
-        if let Some(v) = &self.sip_username {
-            out.serialize_field("sip_username", v)?;
-        }
-        if let Some(v) = &self.status {
-            out.serialize_field("status", v)?;
-        }
-        if let Some(v) = &self.tag {
-            out.serialize_field("tag", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TelephonyCredentialsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "resource_id", "sip_username", "status", "tag"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TelephonyCredentialsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TelephonyCredentialsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TelephonyCredentialsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TelephonyCredentialsListFilter {
-                    name: f0,
-                    resource_id: f1,
-                    sip_username: f2,
-                    status: f3,
-                    tag: f4,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TelephonyCredentialsListFilter", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

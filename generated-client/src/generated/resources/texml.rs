@@ -575,7 +575,7 @@ pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// Filters calls by the from number.
     pub from: Option<String>,
     /// Filters calls by status.
-    pub status: Option<TexmlAccountsCallsRetrieveCallsStatus>,
+    pub status: Option<crate::types::StatusParam>,
     /// Filters calls by their start date. Expected format is YYYY-MM-DD.
     pub start_time: Option<String>,
     /// Filters calls by their start date (after). Expected format is YYYY-MM-DD
@@ -1158,7 +1158,7 @@ pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// Filters conferences by their friendly name.
     pub friendly_name: Option<String>,
     /// Filters conferences by status.
-    pub status: Option<TexmlAccountsConferencesRetrieveConferencesStatus>,
+    pub status: Option<crate::types::ConferenceStatus>,
     /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
     pub date_created: Option<String>,
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
@@ -1799,82 +1799,6 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         req.send_empty()
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TexmlAccountsCallsRetrieveCallsStatus {
-    /// `canceled`
-    Canceled,
-    /// `completed`
-    Completed,
-    /// `failed`
-    Failed,
-    /// `busy`
-    Busy,
-    /// `no-answer`
-    NoAnswer,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl TexmlAccountsCallsRetrieveCallsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "canceled",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Busy => "busy",
-            Self::NoAnswer => "no-answer",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TexmlAccountsCallsRetrieveCallsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "canceled" => Self::Canceled,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            "busy" => Self::Busy,
-            "no-answer" => Self::NoAnswer,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(TexmlAccountsCallsRetrieveCallsStatus);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TexmlAccountsConferencesRetrieveConferencesStatus {
-    /// `init`
-    Init,
-    /// `in-progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl TexmlAccountsConferencesRetrieveConferencesStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Init => "init",
-            Self::InProgress => "in-progress",
-            Self::Completed => "completed",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TexmlAccountsConferencesRetrieveConferencesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "init" => Self::Init,
-            "in-progress" => Self::InProgress,
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(TexmlAccountsConferencesRetrieveConferencesStatus);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlAccountsRetrieveTranscriptionsJsonResponse {
     /// The number of the last element on the page, zero-indexed

@@ -172,9 +172,9 @@ impl<'a> TexmlApplicationsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlApplicationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<TexmlApplicationsListPage>,
+    pub page: Option<crate::types::CallScriptingPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
-    pub filter: Option<TexmlApplicationsListFilter>,
+    pub filter: Option<crate::types::CallScriptingFilterConsolidated>,
     /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
     ///
     /// That is:
@@ -186,7 +186,7 @@ pub struct TexmlApplicationsListParams {
     /// friendly_name field in descending order.
     ///
     /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<TexmlApplicationsListSort>,
+    pub sort: Option<crate::types::SortApplication>,
 }
 /// Inputs of [`TexmlApplicationsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,136 +218,6 @@ for TexmlApplicationsUpdateParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlApplicationsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for TexmlApplicationsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TexmlApplicationsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TexmlApplicationsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TexmlApplicationsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TexmlApplicationsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlApplicationsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TexmlApplicationsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TexmlApplicationsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlApplicationsListFilter {
-    /// If present, applications with friendly_name containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-    pub friendly_name: Option<String>,
-    /// Identifies the associated outbound voice profile.
-    pub outbound_voice_profile_id: Option<String>,
-}
-impl serde::Serialize for TexmlApplicationsListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("TexmlApplicationsListFilter", 2)?;
-        if let Some(v) = &self.friendly_name {
-            out.serialize_field("friendly_name", v)?;
-        }
-        if let Some(v) = &self.outbound_voice_profile_id {
-            out.serialize_field("outbound_voice_profile_id", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for TexmlApplicationsListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["friendly_name", "outbound_voice_profile_id"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = TexmlApplicationsListFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TexmlApplicationsListFilter")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TexmlApplicationsListFilter, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(TexmlApplicationsListFilter {
-                    friendly_name: f0,
-                    outbound_voice_profile_id: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TexmlApplicationsListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TexmlApplicationsListSort {
-    /// `created_at`
-    CreatedAt,
-    /// `friendly_name`
-    FriendlyName,
-    /// `active`
-    Active,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl TexmlApplicationsListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::FriendlyName => "friendly_name",
-            Self::Active => "active",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TexmlApplicationsListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "friendly_name" => Self::FriendlyName,
-            "active" => Self::Active,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(TexmlApplicationsListSort);
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TexmlApplicationsListResponse {
     pub data: Option<Vec<crate::types::TexmlApplication>>,

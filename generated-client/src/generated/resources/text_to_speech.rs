@@ -115,7 +115,7 @@ pub struct TextToSpeechSpeechStreamParams {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
     pub voice: Option<String>,
     /// TTS provider. Defaults to `telnyx` if not specified. Ignored when `voice` is provided.
-    pub provider: Option<TextToSpeechSpeechStreamProvider>,
+    pub provider: Option<crate::types::Provider>,
     /// Model identifier for the chosen provider. Examples: `Natural`, `NaturalHD`, `Ultra` (Telnyx); `Polly.Generative` (AWS).
     pub model_id: Option<String>,
     /// Voice identifier for the chosen provider.
@@ -123,7 +123,7 @@ pub struct TextToSpeechSpeechStreamParams {
     /// When `true`, bypass the audio cache and generate fresh audio.
     pub disable_cache: Option<bool>,
     /// Audio output format override. Supported for Telnyx models. `pcm` and `wav` are available for `Natural`/`NaturalHD` models. The `Ultra` model outputs PCM at 24kHz s16le or MP3 at 128kbps 24kHz.
-    pub audio_format: Option<TextToSpeechSpeechStreamAudioFormat>,
+    pub audio_format: Option<crate::types::AudioFormat>,
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
     pub socket_id: Option<String>,
 }
@@ -141,98 +141,6 @@ impl From<crate::types::GenerateSpeechRequest> for TextToSpeechSpeechGeneratePar
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TextToSpeechSpeechStreamProvider {
-    /// `aws`
-    Aws,
-    /// `telnyx`
-    Telnyx,
-    /// `azure`
-    Azure,
-    /// `elevenlabs`
-    Elevenlabs,
-    /// `minimax`
-    Minimax,
-    /// `murfai`
-    Murfai,
-    /// `rime`
-    Rime,
-    /// `resemble`
-    Resemble,
-    /// `xai`
-    Xai,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl TextToSpeechSpeechStreamProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Telnyx => "telnyx",
-            Self::Azure => "azure",
-            Self::Elevenlabs => "elevenlabs",
-            Self::Minimax => "minimax",
-            Self::Murfai => "murfai",
-            Self::Rime => "rime",
-            Self::Resemble => "resemble",
-            Self::Xai => "xai",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TextToSpeechSpeechStreamProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "aws" => Self::Aws,
-            "telnyx" => Self::Telnyx,
-            "azure" => Self::Azure,
-            "elevenlabs" => Self::Elevenlabs,
-            "minimax" => Self::Minimax,
-            "murfai" => Self::Murfai,
-            "rime" => Self::Rime,
-            "resemble" => Self::Resemble,
-            "xai" => Self::Xai,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(TextToSpeechSpeechStreamProvider);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TextToSpeechSpeechStreamAudioFormat {
-    /// `pcm`
-    Pcm,
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl TextToSpeechSpeechStreamAudioFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pcm => "pcm",
-            Self::Wav => "wav",
-            Self::Mp3 => "mp3",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for TextToSpeechSpeechStreamAudioFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "pcm" => Self::Pcm,
-            "wav" => Self::Wav,
-            "mp3" => Self::Mp3,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(TextToSpeechSpeechStreamAudioFormat);
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TextToSpeechRetrieveVoicesProvider {

@@ -91,7 +91,7 @@ pub struct VirtualCrossConnectsCoverageListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
     pub filter: Option<VirtualCrossConnectsCoverageListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<VirtualCrossConnectsCoverageListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Available bandwidth filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -136,6 +136,7 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFiltersAva
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VirtualCrossConnectsCoverageListFiltersAvailableBandwidth {
     Contains(VirtualCrossConnectsCoverageListFiltersAvailableBandwidthContains),
@@ -333,54 +334,6 @@ impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListFilter {
             }
         }
         deserializer.deserialize_struct("VirtualCrossConnectsCoverageListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VirtualCrossConnectsCoverageListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for VirtualCrossConnectsCoverageListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("VirtualCrossConnectsCoverageListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for VirtualCrossConnectsCoverageListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = VirtualCrossConnectsCoverageListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct VirtualCrossConnectsCoverageListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<VirtualCrossConnectsCoverageListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(VirtualCrossConnectsCoverageListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("VirtualCrossConnectsCoverageListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

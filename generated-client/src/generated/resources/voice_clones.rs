@@ -200,9 +200,9 @@ pub struct VoiceClonesListParams {
     /// Case-insensitive substring filter on the name field.
     pub filter_name: Option<String>,
     /// Filter by voice synthesis provider. Case-insensitive.
-    pub filter_provider: Option<VoiceClonesListFilterProvider>,
+    pub filter_provider: Option<crate::types::FilterProvider>,
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
-    pub sort: Option<VoiceClonesListSort>,
+    pub sort: Option<crate::types::VoiceDesignsSort>,
 }
 /// Inputs of [`VoiceClonesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,79 +242,3 @@ impl From<crate::types::VoiceCloneUpdateRequest> for VoiceClonesUpdateParams {
         VoiceClonesUpdateParams { body }
     }
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VoiceClonesListFilterProvider {
-    /// `telnyx`
-    Telnyx,
-    /// `minimax`
-    Minimax,
-    /// `Telnyx`
-    Telnyx2,
-    /// `Minimax`
-    Minimax2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl VoiceClonesListFilterProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Telnyx => "telnyx",
-            Self::Minimax => "minimax",
-            Self::Telnyx2 => "Telnyx",
-            Self::Minimax2 => "Minimax",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for VoiceClonesListFilterProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "telnyx" => Self::Telnyx,
-            "minimax" => Self::Minimax,
-            "Telnyx" => Self::Telnyx2,
-            "Minimax" => Self::Minimax2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(VoiceClonesListFilterProvider);
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VoiceClonesListSort {
-    /// `name`
-    Name,
-    /// `-name`
-    Name2,
-    /// `created_at`
-    CreatedAt,
-    /// `-created_at`
-    CreatedAt2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl VoiceClonesListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Name2 => "-name",
-            Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for VoiceClonesListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "-name" => Self::Name2,
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(VoiceClonesListSort);

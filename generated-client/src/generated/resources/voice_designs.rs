@@ -231,7 +231,7 @@ pub struct VoiceDesignsListParams {
     /// Case-insensitive substring filter on the name field.
     pub filter_name: Option<String>,
     /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
-    pub sort: Option<VoiceDesignsListSort>,
+    pub sort: Option<crate::types::VoiceDesignsSort>,
 }
 /// Inputs of [`VoiceDesignsApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -269,41 +269,3 @@ pub struct VoiceDesignsDownloadSampleParams {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub version: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VoiceDesignsListSort {
-    /// `name`
-    Name,
-    /// `-name`
-    Name2,
-    /// `created_at`
-    CreatedAt,
-    /// `-created_at`
-    CreatedAt2,
-    /// A value this version of the crate does not know, kept as sent.
-    Unknown(String),
-}
-impl VoiceDesignsListSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Name2 => "-name",
-            Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-impl From<&str> for VoiceDesignsListSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "-name" => Self::Name2,
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::string_enum!(VoiceDesignsListSort);

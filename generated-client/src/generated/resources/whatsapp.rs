@@ -146,7 +146,7 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WhatsappBusinessAccountsListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Operations under `whatsapp.business_accounts.phone_numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -262,7 +262,7 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WhatsappBusinessAccountsPhoneNumbersListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -535,7 +535,7 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WhatsappPhoneNumbersListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -954,7 +954,7 @@ impl<'a> WhatsappTemplatesApi<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappTemplatesListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WhatsappTemplatesListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
     /// Filter by WABA ID
     pub filter_waba_id: Option<String>,
     /// Filter by category
@@ -1030,54 +1030,6 @@ impl From<crate::types::PatchWhatsappUserDataRequest> for WhatsappUserDataUpdate
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappBusinessAccountsListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WhatsappBusinessAccountsListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappBusinessAccountsListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappBusinessAccountsListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WhatsappBusinessAccountsListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WhatsappBusinessAccountsListPage", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsListResponse {
     pub data: Option<Vec<crate::types::WabaResponse>>,
     pub meta: Option<crate::types::MessagingPaginationMeta>,
@@ -1126,54 +1078,6 @@ impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsListResponse {
 pub type WhatsappBusinessAccountsRetrieveResponse = crate::Data<
     crate::types::WabaResponse,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappBusinessAccountsPhoneNumbersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WhatsappBusinessAccountsPhoneNumbersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappBusinessAccountsPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappBusinessAccountsPhoneNumbersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappBusinessAccountsPhoneNumbersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappBusinessAccountsPhoneNumbersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WhatsappBusinessAccountsPhoneNumbersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WhatsappBusinessAccountsPhoneNumbersListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappBusinessAccountsPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,
@@ -1226,54 +1130,6 @@ pub type WhatsappBusinessAccountsSettingsRetrieveResponse = crate::Data<
 pub type WhatsappBusinessAccountsSettingsUpdateResponse = crate::Data<
     crate::types::WabaSettings,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappTemplatesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WhatsappTemplatesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappTemplatesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappTemplatesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappTemplatesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappTemplatesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WhatsappTemplatesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WhatsappTemplatesListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WhatsappTemplatesListFilterCategory {
@@ -1357,54 +1213,6 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplatesListResponse {
 pub type WhatsappTemplatesCreateResponse = crate::Data<
     crate::types::WhatsappTemplateData,
 >;
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappPhoneNumbersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WhatsappPhoneNumbersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WhatsappPhoneNumbersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WhatsappPhoneNumbersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WhatsappPhoneNumbersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WhatsappPhoneNumbersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WhatsappPhoneNumbersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WhatsappPhoneNumbersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WhatsappPhoneNumbersListPage", FIELDS, V)
-    }
-}
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappPhoneNumbersListResponse {
     pub data: Option<Vec<crate::types::WhatsappPhoneResponse>>,

@@ -149,7 +149,7 @@ pub struct WireguardInterfacesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
     pub filter: Option<WireguardInterfacesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WireguardInterfacesListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`WireguardInterfacesApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,54 +203,6 @@ impl<'de> serde::Deserialize<'de> for WireguardInterfacesListFilter {
             }
         }
         deserializer.deserialize_struct("WireguardInterfacesListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WireguardInterfacesListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WireguardInterfacesListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WireguardInterfacesListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WireguardInterfacesListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WireguardInterfacesListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WireguardInterfacesListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireguardInterfacesListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WireguardInterfacesListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WireguardInterfacesListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -192,7 +192,7 @@ pub struct WireguardPeersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
     pub filter: Option<WireguardPeersListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<WireguardPeersListPage>,
+    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Inputs of [`WireguardPeersApi::create`] other than path parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,54 +256,6 @@ impl<'de> serde::Deserialize<'de> for WireguardPeersListFilter {
             }
         }
         deserializer.deserialize_struct("WireguardPeersListFilter", FIELDS, V)
-    }
-}
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WireguardPeersListPage {
-    /// The page number to load
-    pub number: Option<i64>,
-    /// The size of the page
-    pub size: Option<i64>,
-}
-impl serde::Serialize for WireguardPeersListPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("WireguardPeersListPage", 2)?;
-        if let Some(v) = &self.number {
-            out.serialize_field("number", v)?;
-        }
-        if let Some(v) = &self.size {
-            out.serialize_field("size", v)?;
-        }
-        out.end()
-    }
-}
-impl<'de> serde::Deserialize<'de> for WireguardPeersListPage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["number", "size"];
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = WireguardPeersListPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct WireguardPeersListPage")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireguardPeersListPage, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key_seed(crate::de::Field(FIELDS))? {
-                    match key {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::de::skip(&mut map)?,
-                    }
-                }
-                Ok(WireguardPeersListPage {
-                    number: f0,
-                    size: f1,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WireguardPeersListPage", FIELDS, V)
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

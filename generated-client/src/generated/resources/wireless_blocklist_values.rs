@@ -76,6 +76,7 @@ impl From<&str> for WirelessBlocklistValuesListType {
 crate::string_enum!(WirelessBlocklistValuesListType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesListResponseData {
     Country(Vec<crate::types::Country>),

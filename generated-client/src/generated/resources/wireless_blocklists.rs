@@ -300,6 +300,7 @@ impl From<&str> for WirelessBlocklistsCreateBodyType {
 crate::string_enum!(WirelessBlocklistsCreateBodyType);
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistsCreateBodyValuesItem {
     CountryCode(crate::types::CountryCode),
@@ -398,6 +399,7 @@ pub type WirelessBlocklistsRetrieveResponse = crate::Data<
 >;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistsUpdateBodyValuesItem {
     CountryCode(crate::types::CountryCode),

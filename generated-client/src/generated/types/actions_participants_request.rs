@@ -81,6 +81,7 @@ crate::string_enum!(ActionsParticipantsRequestParticipantsAll);
 #[cfg_attr(docsrs, doc(cfg(feature = "rooms")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ActionsParticipantsRequestParticipants {
     List(Vec<String>),

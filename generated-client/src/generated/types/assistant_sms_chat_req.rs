@@ -88,6 +88,7 @@ impl<'de> serde::Deserialize<'de> for AssistantSmsChatReq {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AssistantSmsChatReqConversationMetadataValue {
     Integer(i64),

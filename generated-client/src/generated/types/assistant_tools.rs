@@ -7,6 +7,7 @@ pub type AssistantTools = Vec<AssistantToolsItem2>;
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AssistantToolsItem2 {
     InferenceEmbeddingWebhookTool(super::InferenceEmbeddingWebhookTool),

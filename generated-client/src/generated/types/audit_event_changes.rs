@@ -63,6 +63,7 @@ impl<'de> serde::Deserialize<'de> for AuditEventChanges {
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesFrom {
     Object4(serde_json::Map<String, serde_json::Value>),
@@ -125,6 +126,7 @@ impl From<Vec<serde_json::Value>> for AuditEventChangesFrom {
 #[cfg_attr(docsrs, doc(cfg(feature = "audit_events")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AuditEventChangesTo {
     Object4(serde_json::Map<String, serde_json::Value>),

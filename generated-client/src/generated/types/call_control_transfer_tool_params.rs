@@ -123,6 +123,7 @@ impl<'de> serde::Deserialize<'de> for CallControlTransferToolParamsTargetsListIt
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CallControlTransferToolParamsTargets {
     List(Vec<CallControlTransferToolParamsTargetsListItem>),

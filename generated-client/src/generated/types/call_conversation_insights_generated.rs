@@ -140,6 +140,7 @@ crate::string_enum!(CallConversationInsightsGeneratedPayloadCallingPartyType);
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CallConversationInsightsGeneratedPayloadResultsItemResult {
     Object1(serde_json::Map<String, serde_json::Value>),

@@ -1532,6 +1532,7 @@ crate::string_enum!(CallRequestSupervisorRole);
 #[cfg_attr(docsrs, doc(cfg(feature = "calls")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CallRequestTo {
     List(Vec<String>),

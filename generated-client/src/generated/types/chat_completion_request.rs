@@ -305,6 +305,7 @@ impl<'de> serde::Deserialize<'de> for ChatCompletionRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCompletionRequestStop {
     List(Vec<String>),
@@ -380,6 +381,7 @@ crate::string_enum!(ChatCompletionRequestToolChoice);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ChatCompletionRequestToolsItem {
     ChatCompletionToolParam(super::ChatCompletionToolParam),

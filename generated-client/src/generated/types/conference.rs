@@ -22,7 +22,7 @@ pub struct Conference {
     /// Region where the conference is hosted
     pub region: Option<String>,
     /// Status of the conference
-    pub status: Option<ConferenceStatus>,
+    pub status: Option<ConferenceStatus2>,
     /// ISO 8601 formatted date of when the conference was last updated
     pub updated_at: Option<String>,
 }
@@ -273,7 +273,7 @@ crate::string_enum!(ConferenceRecordType);
 #[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConferenceStatus {
+pub enum ConferenceStatus2 {
     /// `init`
     Init,
     /// `in_progress`
@@ -283,7 +283,7 @@ pub enum ConferenceStatus {
     /// A value this version of the crate does not know, kept as sent.
     Unknown(String),
 }
-impl ConferenceStatus {
+impl ConferenceStatus2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -294,7 +294,7 @@ impl ConferenceStatus {
         }
     }
 }
-impl From<&str> for ConferenceStatus {
+impl From<&str> for ConferenceStatus2 {
     fn from(value: &str) -> Self {
         match value {
             "init" => Self::Init,
@@ -304,4 +304,4 @@ impl From<&str> for ConferenceStatus {
         }
     }
 }
-crate::string_enum!(ConferenceStatus);
+crate::string_enum!(ConferenceStatus2);

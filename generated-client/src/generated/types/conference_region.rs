@@ -41,3 +41,42 @@ impl From<&str> for ConferenceRegion {
     }
 }
 crate::string_enum!(ConferenceRegion);
+#[cfg_attr(docsrs, doc(cfg(feature = "conferences")))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceRegionParam {
+    /// `Australia`
+    Australia,
+    /// `Europe`
+    Europe,
+    /// `Middle East`
+    MiddleEast,
+    /// `US`
+    Us,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl ConferenceRegionParam {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Australia => "Australia",
+            Self::Europe => "Europe",
+            Self::MiddleEast => "Middle East",
+            Self::Us => "US",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for ConferenceRegionParam {
+    fn from(value: &str) -> Self {
+        match value {
+            "Australia" => Self::Australia,
+            "Europe" => Self::Europe,
+            "Middle East" => Self::MiddleEast,
+            "US" => Self::Us,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(ConferenceRegionParam);

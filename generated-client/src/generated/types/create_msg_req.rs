@@ -115,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for CreateMsgReq {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValueListItem {
     Integer(i64),
@@ -162,6 +163,7 @@ impl From<bool> for CreateMsgReqMetadataValueListItem {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqMetadataValue {
     List(Vec<CreateMsgReqMetadataValueListItem>),
@@ -216,6 +218,7 @@ impl From<Vec<CreateMsgReqMetadataValueListItem>> for CreateMsgReqMetadataValue 
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMsgReqToolChoice {
     ToolChoiceObject(serde_json::Map<String, serde_json::Value>),

@@ -148,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for CreateScheduledEventRequest {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateScheduledEventRequestConversationMetadataValue {
     Integer(i64),

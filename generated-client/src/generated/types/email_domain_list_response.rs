@@ -59,6 +59,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomainListResponse {
 #[cfg_attr(docsrs, doc(cfg(feature = "email_domains")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum EmailDomainListResponseMeta {
     OffsetPaginationMeta(super::OffsetPaginationMeta),

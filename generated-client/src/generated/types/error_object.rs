@@ -153,6 +153,7 @@ crate::string_enum!(ErrorObjectCode);
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ErrorObjectDetail {
     Object2(serde_json::Map<String, serde_json::Value>),

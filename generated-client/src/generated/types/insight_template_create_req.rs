@@ -74,6 +74,7 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateCreateReq {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InsightTemplateCreateReqJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),

@@ -65,6 +65,7 @@ impl<'de> serde::Deserialize<'de> for InsightTemplateUpdateReq {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InsightTemplateUpdateReqJsonSchema {
     JsonSchemaObject(serde_json::Map<String, serde_json::Value>),

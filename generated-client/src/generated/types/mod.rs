@@ -263,6 +263,10 @@ pub use au_id_verification_params::*;
 mod audio_chunk_frame;
 #[cfg(feature = "text_to_speech")]
 pub use audio_chunk_frame::*;
+#[cfg(feature = "text_to_speech")]
+mod audio_format;
+#[cfg(feature = "text_to_speech")]
+pub use audio_format::*;
 #[cfg(feature = "ai")]
 mod audio_transcription_request;
 #[cfg(feature = "ai")]
@@ -303,6 +307,14 @@ pub use audit_logs_error::*;
 mod audit_logs_errors;
 #[cfg(feature = "extra_types")]
 pub use audit_logs_errors::*;
+#[cfg(feature = "audit_events")]
+mod audit_logs_filter_consolidated;
+#[cfg(feature = "audit_events")]
+pub use audit_logs_filter_consolidated::*;
+#[cfg(feature = "audit_events")]
+mod audit_logs_page_consolidated;
+#[cfg(feature = "audit_events")]
+pub use audit_logs_page_consolidated::*;
 #[cfg(feature = "audit_events")]
 mod audit_logs_pagination_meta;
 #[cfg(feature = "audit_events")]
@@ -633,6 +645,14 @@ pub use bundle_limit_direction::*;
 mod bundle_limit_schema;
 #[cfg(feature = "bundle_pricing")]
 pub use bundle_limit_schema::*;
+#[cfg(feature = "bundle_pricing")]
+mod bundle_pricing_filter_consolidated;
+#[cfg(feature = "bundle_pricing")]
+pub use bundle_pricing_filter_consolidated::*;
+#[cfg(feature = "bundle_pricing")]
+mod bundle_pricing_page_consolidated;
+#[cfg(feature = "bundle_pricing")]
+pub use bundle_pricing_page_consolidated::*;
 #[cfg(feature = "addresses")]
 mod business_name;
 #[cfg(feature = "addresses")]
@@ -725,10 +745,126 @@ pub use call_control_error::*;
 mod call_control_errors;
 #[cfg(feature = "extra_types")]
 pub use call_control_errors::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated_application_name;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated_application_name::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated_occurred_at;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated_occurred_at::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated_product;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated_product::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated_status;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated_status::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+mod call_control_filter_consolidated_type;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences"
+    )
+)]
+pub use call_control_filter_consolidated_type::*;
 #[cfg(feature = "texml")]
 mod call_control_id;
 #[cfg(feature = "texml")]
 pub use call_control_id::*;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences",
+        feature = "connections",
+        feature = "queues"
+    )
+)]
+mod call_control_page_consolidated;
+#[cfg(
+    any(
+        feature = "call_control_applications",
+        feature = "call_events",
+        feature = "conferences",
+        feature = "connections",
+        feature = "queues"
+    )
+)]
+pub use call_control_page_consolidated::*;
 #[cfg(feature = "calls")]
 mod call_control_retrieval_tool;
 #[cfg(feature = "calls")]
@@ -965,6 +1101,10 @@ pub use call_recordings_error::*;
 mod call_recordings_errors;
 #[cfg(feature = "extra_types")]
 pub use call_recordings_errors::*;
+#[cfg(any(feature = "recording_transcriptions", feature = "recordings"))]
+mod call_recordings_page_consolidated;
+#[cfg(any(feature = "recording_transcriptions", feature = "recordings"))]
+pub use call_recordings_page_consolidated::*;
 #[cfg(feature = "webhooks")]
 mod call_refer_completed;
 #[cfg(feature = "webhooks")]
@@ -1005,6 +1145,14 @@ pub use call_resource_index::*;
 mod call_scripting_create_queue_request;
 #[cfg(feature = "texml")]
 pub use call_scripting_create_queue_request::*;
+#[cfg(feature = "texml_applications")]
+mod call_scripting_filter_consolidated;
+#[cfg(feature = "texml_applications")]
+pub use call_scripting_filter_consolidated::*;
+#[cfg(feature = "texml_applications")]
+mod call_scripting_page_consolidated;
+#[cfg(feature = "texml_applications")]
+pub use call_scripting_page_consolidated::*;
 #[cfg(feature = "texml_applications")]
 mod call_scripting_pagination_meta;
 #[cfg(feature = "texml_applications")]
@@ -1549,6 +1697,10 @@ pub use conference_speak_started::*;
 mod conference_speak_started_event;
 #[cfg(feature = "webhooks")]
 pub use conference_speak_started_event::*;
+#[cfg(feature = "texml")]
+mod conference_status;
+#[cfg(feature = "texml")]
+pub use conference_status::*;
 #[cfg(feature = "conferences")]
 mod conference_stop_request;
 #[cfg(feature = "conferences")]
@@ -1722,6 +1874,46 @@ pub use connection_rtcp_settings::*;
         feature = "uac_connections"
     )
 )]
+mod connections_filter_consolidated;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
+pub use connections_filter_consolidated::*;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
+mod connections_filter_consolidated_connection_name;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
+pub use connections_filter_consolidated_connection_name::*;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
 mod connections_outbound_voice_profile_id;
 #[cfg(
     any(
@@ -1733,6 +1925,30 @@ mod connections_outbound_voice_profile_id;
     )
 )]
 pub use connections_outbound_voice_profile_id::*;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "fqdns",
+        feature = "ip_connections",
+        feature = "ips",
+        feature = "uac_connections"
+    )
+)]
+mod connections_page_consolidated;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "fqdns",
+        feature = "ip_connections",
+        feature = "ips",
+        feature = "uac_connections"
+    )
+)]
+pub use connections_page_consolidated::*;
 #[cfg(
     any(
         feature = "connections",
@@ -1757,6 +1973,26 @@ mod connections_pagination_meta;
     )
 )]
 pub use connections_pagination_meta::*;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
+mod connections_sort_connection;
+#[cfg(
+    any(
+        feature = "connections",
+        feature = "credential_connections",
+        feature = "fqdn_connections",
+        feature = "ip_connections",
+        feature = "uac_connections"
+    )
+)]
+pub use connections_sort_connection::*;
 #[cfg(feature = "oauth")]
 mod consent_token_response;
 #[cfg(feature = "oauth")]
@@ -1929,6 +2165,10 @@ pub use create_conversation_request::*;
 mod create_credential_connection_request;
 #[cfg(feature = "credential_connections")]
 pub use create_credential_connection_request::*;
+#[cfg(feature = "customer_service_records")]
+mod create_customer_service_record;
+#[cfg(feature = "customer_service_records")]
+pub use create_customer_service_record::*;
 #[cfg(feature = "documents")]
 mod create_doc_service_document_request;
 #[cfg(feature = "documents")]
@@ -2106,6 +2346,46 @@ mod create_plan_step_request;
 #[cfg(feature = "ai")]
 pub use create_plan_step_request::*;
 #[cfg(feature = "porting_orders")]
+mod create_porting_additional_documents;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_additional_documents::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_additional_documents_additional_documents_item;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_additional_documents_additional_documents_item::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_additional_documents_additional_documents_item_document_type;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_additional_documents_additional_documents_item_document_type::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_associated_phone_number;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_associated_phone_number::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_associated_phone_number_action;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_associated_phone_number_action::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_associated_phone_number_phone_number_range;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_associated_phone_number_phone_number_range::*;
+#[cfg(feature = "porting")]
+mod create_porting_loa_configuration;
+#[cfg(feature = "porting")]
+pub use create_porting_loa_configuration::*;
+#[cfg(feature = "porting")]
+mod create_porting_loa_configuration_address;
+#[cfg(feature = "porting")]
+pub use create_porting_loa_configuration_address::*;
+#[cfg(feature = "porting")]
+mod create_porting_loa_configuration_contact;
+#[cfg(feature = "porting")]
+pub use create_porting_loa_configuration_contact::*;
+#[cfg(feature = "porting")]
+mod create_porting_loa_configuration_logo;
+#[cfg(feature = "porting")]
+pub use create_porting_loa_configuration_logo::*;
+#[cfg(feature = "porting_orders")]
 mod create_porting_order;
 #[cfg(feature = "porting_orders")]
 pub use create_porting_order::*;
@@ -2113,6 +2393,54 @@ pub use create_porting_order::*;
 mod create_porting_order_comment;
 #[cfg(feature = "porting_orders")]
 pub use create_porting_order_comment::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_block;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_block::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_block_activation_ranges_item;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_block_activation_ranges_item::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_block_phone_number_range;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_block_phone_number_range::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_configurations;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_configurations::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_configurations_phone_number_configurations_item;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_configurations_phone_number_configurations_item::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_extension;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_extension::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_extension_activation_ranges_item;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_extension_activation_ranges_item::*;
+#[cfg(feature = "porting_orders")]
+mod create_porting_phone_number_extension_extension_range;
+#[cfg(feature = "porting_orders")]
+pub use create_porting_phone_number_extension_extension_range::*;
+#[cfg(feature = "porting")]
+mod create_porting_report;
+#[cfg(feature = "porting")]
+pub use create_porting_report::*;
+#[cfg(feature = "porting")]
+mod create_porting_report_report_type;
+#[cfg(feature = "porting")]
+pub use create_porting_report_report_type::*;
+#[cfg(feature = "portouts")]
+mod create_portout_report;
+#[cfg(feature = "portouts")]
+pub use create_portout_report::*;
+#[cfg(feature = "portouts")]
+mod create_portout_report_report_type;
+#[cfg(feature = "portouts")]
+pub use create_portout_report_report_type::*;
 #[cfg(feature = "pronunciation_dicts")]
 mod create_pronunciation_dict_request;
 #[cfg(feature = "pronunciation_dicts")]
@@ -2294,6 +2622,34 @@ mod customer_service_record_additional_data;
 #[cfg(feature = "customer_service_records")]
 pub use customer_service_record_additional_data::*;
 #[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated_created_at;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated_created_at::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated_phone_number;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated_phone_number::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated_status;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated_status::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated_status_eq;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated_status_eq::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_filter_consolidated_status_in_item;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_filter_consolidated_status_in_item::*;
+#[cfg(feature = "customer_service_records")]
+mod customer_service_record_page_consolidated;
+#[cfg(feature = "customer_service_records")]
+pub use customer_service_record_page_consolidated::*;
+#[cfg(feature = "customer_service_records")]
 mod customer_service_record_phone_number_coverage;
 #[cfg(feature = "customer_service_records")]
 pub use customer_service_record_phone_number_coverage::*;
@@ -2337,6 +2693,10 @@ pub use default_condition::*;
 mod default_gateway;
 #[cfg(feature = "networks")]
 pub use default_gateway::*;
+#[cfg(feature = "recordings")]
+mod delete_recordings_request;
+#[cfg(feature = "recordings")]
+pub use delete_recordings_request::*;
 #[cfg(feature = "detail_records")]
 mod detail_record;
 #[cfg(feature = "detail_records")]
@@ -2481,6 +2841,10 @@ pub use documents_error::*;
 mod documents_errors;
 #[cfg(feature = "extra_types")]
 pub use documents_errors::*;
+#[cfg(any(feature = "document_links", feature = "documents", feature = "requirements"))]
+mod documents_page_consolidated;
+#[cfg(any(feature = "document_links", feature = "documents", feature = "requirements"))]
+pub use documents_page_consolidated::*;
 #[cfg(feature = "extra_types")]
 mod domains_error_response;
 #[cfg(feature = "extra_types")]
@@ -2829,6 +3193,14 @@ pub use emergency_error::*;
 mod emergency_errors;
 #[cfg(feature = "extra_types")]
 pub use emergency_errors::*;
+#[cfg(
+    any(feature = "dynamic_emergency_addresses", feature = "dynamic_emergency_endpoints")
+)]
+mod emergency_page_consolidated;
+#[cfg(
+    any(feature = "dynamic_emergency_addresses", feature = "dynamic_emergency_endpoints")
+)]
+pub use emergency_page_consolidated::*;
 #[cfg(feature = "phone_numbers")]
 mod emergency_settings;
 #[cfg(feature = "phone_numbers")]
@@ -3068,6 +3440,10 @@ mod external_voice_integrations_outbound_voice_profile_id;
 #[cfg(feature = "external_connections")]
 pub use external_voice_integrations_outbound_voice_profile_id::*;
 #[cfg(feature = "external_connections")]
+mod external_voice_integrations_page_consolidated;
+#[cfg(feature = "external_connections")]
+pub use external_voice_integrations_page_consolidated::*;
+#[cfg(feature = "external_connections")]
 mod external_voice_integrations_pagination_meta;
 #[cfg(feature = "external_connections")]
 pub use external_voice_integrations_pagination_meta::*;
@@ -3139,6 +3515,214 @@ pub use field_mapping::*;
 mod filter;
 #[cfg(feature = "legacy")]
 pub use filter::*;
+#[cfg(feature = "sim_card_groups")]
+mod filter_basic_status_lifecycle;
+#[cfg(feature = "sim_card_groups")]
+pub use filter_basic_status_lifecycle::*;
+#[cfg(feature = "external_connections")]
+mod filter_civic_addresses_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_civic_addresses_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_connections_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_connections_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_connections_consolidated_connection_name;
+#[cfg(feature = "external_connections")]
+pub use filter_connections_consolidated_connection_name::*;
+#[cfg(feature = "external_connections")]
+mod filter_connections_consolidated_external_sip_connection;
+#[cfg(feature = "external_connections")]
+pub use filter_connections_consolidated_external_sip_connection::*;
+#[cfg(feature = "external_connections")]
+mod filter_connections_consolidated_phone_number;
+#[cfg(feature = "external_connections")]
+pub use filter_connections_consolidated_phone_number::*;
+#[cfg(feature = "addresses")]
+mod filter_consolidated;
+#[cfg(feature = "addresses")]
+pub use filter_consolidated::*;
+#[cfg(feature = "addresses")]
+mod filter_consolidated_address_book;
+#[cfg(feature = "addresses")]
+pub use filter_consolidated_address_book::*;
+#[cfg(feature = "addresses")]
+mod filter_consolidated_customer_reference;
+#[cfg(feature = "addresses")]
+pub use filter_consolidated_customer_reference::*;
+#[cfg(feature = "addresses")]
+mod filter_consolidated_customer_reference_object2;
+#[cfg(feature = "addresses")]
+pub use filter_consolidated_customer_reference_object2::*;
+#[cfg(feature = "addresses")]
+mod filter_consolidated_street_address;
+#[cfg(feature = "addresses")]
+pub use filter_consolidated_street_address::*;
+#[cfg(feature = "document_links")]
+mod filter_document_links_consolidated;
+#[cfg(feature = "document_links")]
+pub use filter_document_links_consolidated::*;
+#[cfg(feature = "documents")]
+mod filter_documents_consolidated;
+#[cfg(feature = "documents")]
+pub use filter_documents_consolidated::*;
+#[cfg(feature = "documents")]
+mod filter_documents_consolidated_created_at;
+#[cfg(feature = "documents")]
+pub use filter_documents_consolidated_created_at::*;
+#[cfg(feature = "documents")]
+mod filter_documents_consolidated_customer_reference;
+#[cfg(feature = "documents")]
+pub use filter_documents_consolidated_customer_reference::*;
+#[cfg(feature = "documents")]
+mod filter_documents_consolidated_filename;
+#[cfg(feature = "documents")]
+pub use filter_documents_consolidated_filename::*;
+#[cfg(feature = "external_connections")]
+mod filter_log_messages_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_log_messages_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_log_messages_consolidated_telephone_number;
+#[cfg(feature = "external_connections")]
+pub use filter_log_messages_consolidated_telephone_number::*;
+#[cfg(feature = "mobile_network_operators")]
+mod filter_mobile_network_operators_consolidated;
+#[cfg(feature = "mobile_network_operators")]
+pub use filter_mobile_network_operators_consolidated::*;
+#[cfg(feature = "mobile_network_operators")]
+mod filter_mobile_network_operators_consolidated_name;
+#[cfg(feature = "mobile_network_operators")]
+pub use filter_mobile_network_operators_consolidated_name::*;
+#[cfg(feature = "organizations")]
+mod filter_organization_user_status;
+#[cfg(feature = "organizations")]
+pub use filter_organization_user_status::*;
+#[cfg(feature = "ota_updates")]
+mod filter_ota_updates_consolidated;
+#[cfg(feature = "ota_updates")]
+pub use filter_ota_updates_consolidated::*;
+#[cfg(feature = "ota_updates")]
+mod filter_ota_updates_consolidated_status;
+#[cfg(feature = "ota_updates")]
+pub use filter_ota_updates_consolidated_status::*;
+#[cfg(feature = "ota_updates")]
+mod filter_ota_updates_consolidated_type;
+#[cfg(feature = "ota_updates")]
+pub use filter_ota_updates_consolidated_type::*;
+#[cfg(feature = "external_connections")]
+mod filter_phone_numbers_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_phone_numbers_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_phone_numbers_consolidated_civic_address_id;
+#[cfg(feature = "external_connections")]
+pub use filter_phone_numbers_consolidated_civic_address_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_phone_numbers_consolidated_location_id;
+#[cfg(feature = "external_connections")]
+pub use filter_phone_numbers_consolidated_location_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_phone_numbers_consolidated_phone_number;
+#[cfg(feature = "external_connections")]
+pub use filter_phone_numbers_consolidated_phone_number::*;
+#[cfg(feature = "voice_clones")]
+mod filter_provider;
+#[cfg(feature = "voice_clones")]
+pub use filter_provider::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated_civic_address_id;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated_civic_address_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated_location_id;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated_location_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated_phone_number;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated_phone_number::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated_status;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated_status::*;
+#[cfg(feature = "external_connections")]
+mod filter_releases_consolidated_status_eq_item;
+#[cfg(feature = "external_connections")]
+pub use filter_releases_consolidated_status_eq_item::*;
+#[cfg(feature = "requirement_types")]
+mod filter_requirement_types_consolidated;
+#[cfg(feature = "requirement_types")]
+pub use filter_requirement_types_consolidated::*;
+#[cfg(feature = "requirement_types")]
+mod filter_requirement_types_consolidated_name;
+#[cfg(feature = "requirement_types")]
+pub use filter_requirement_types_consolidated_name::*;
+#[cfg(feature = "requirements")]
+mod filter_requirements_consolidated;
+#[cfg(feature = "requirements")]
+pub use filter_requirements_consolidated::*;
+#[cfg(feature = "requirements")]
+mod filter_requirements_consolidated_action;
+#[cfg(feature = "requirements")]
+pub use filter_requirements_consolidated_action::*;
+#[cfg(feature = "requirements")]
+mod filter_requirements_consolidated_phone_number_type;
+#[cfg(feature = "requirements")]
+pub use filter_requirements_consolidated_phone_number_type::*;
+#[cfg(feature = "sim_cards")]
+mod filter_sim_card_actions_consolidated;
+#[cfg(feature = "sim_cards")]
+pub use filter_sim_card_actions_consolidated::*;
+#[cfg(feature = "sim_cards")]
+mod filter_sim_card_actions_consolidated_action_type;
+#[cfg(feature = "sim_cards")]
+pub use filter_sim_card_actions_consolidated_action_type::*;
+#[cfg(feature = "sim_cards")]
+mod filter_sim_card_actions_consolidated_status;
+#[cfg(feature = "sim_cards")]
+pub use filter_sim_card_actions_consolidated_status::*;
+#[cfg(feature = "sim_cards")]
+mod filter_sim_card_consolidated;
+#[cfg(feature = "sim_cards")]
+pub use filter_sim_card_consolidated::*;
+#[cfg(feature = "sim_cards")]
+mod filter_sim_card_consolidated_status_item;
+#[cfg(feature = "sim_cards")]
+pub use filter_sim_card_consolidated_status_item::*;
+#[cfg(feature = "sim_card_orders")]
+mod filter_sim_card_orders_consolidated;
+#[cfg(feature = "sim_card_orders")]
+pub use filter_sim_card_orders_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated_civic_address_id;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated_civic_address_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated_location_id;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated_location_id::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated_phone_number;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated_phone_number::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated_status;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated_status::*;
+#[cfg(feature = "external_connections")]
+mod filter_uploads_consolidated_status_eq_item;
+#[cfg(feature = "external_connections")]
+pub use filter_uploads_consolidated_status_eq_item::*;
 #[cfg(feature = "text_to_speech")]
 mod final_frame;
 #[cfg(feature = "text_to_speech")]
@@ -3179,6 +3763,14 @@ pub use flow_node_req::*;
 mod forbidden_error;
 #[cfg(feature = "extra_types")]
 pub use forbidden_error::*;
+#[cfg(feature = "email_unsubscribe_groups")]
+mod force_query;
+#[cfg(feature = "email_unsubscribe_groups")]
+pub use force_query::*;
+#[cfg(feature = "email_unsubscribe_groups")]
+mod force_query_string;
+#[cfg(feature = "email_unsubscribe_groups")]
+pub use force_query_string::*;
 #[cfg(any(feature = "fqdns", feature = "uac_connections"))]
 mod fqdn;
 #[cfg(any(feature = "fqdns", feature = "uac_connections"))]
@@ -3471,6 +4063,14 @@ pub use initiate_call_request::*;
 mod initiate_call_result;
 #[cfg(feature = "texml")]
 pub use initiate_call_result::*;
+#[cfg(feature = "porting_orders")]
+mod initiate_porting_action_requirement;
+#[cfg(feature = "porting_orders")]
+pub use initiate_porting_action_requirement::*;
+#[cfg(feature = "speech_to_text")]
+mod input_format;
+#[cfg(feature = "speech_to_text")]
+pub use input_format::*;
 #[cfg(feature = "ai")]
 mod insight_settings;
 #[cfg(feature = "ai")]
@@ -3752,9 +4352,33 @@ mod managed_account_multi_listing;
 #[cfg(feature = "managed_accounts")]
 pub use managed_account_multi_listing::*;
 #[cfg(feature = "managed_accounts")]
+mod managed_accounts_filter_consolidated;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_filter_consolidated::*;
+#[cfg(feature = "managed_accounts")]
+mod managed_accounts_filter_consolidated_email;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_filter_consolidated_email::*;
+#[cfg(feature = "managed_accounts")]
+mod managed_accounts_filter_consolidated_organization_name;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_filter_consolidated_organization_name::*;
+#[cfg(feature = "managed_accounts")]
+mod managed_accounts_filter_consolidated_status;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_filter_consolidated_status::*;
+#[cfg(feature = "managed_accounts")]
+mod managed_accounts_filter_consolidated_status_eq;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_filter_consolidated_status_eq::*;
+#[cfg(feature = "managed_accounts")]
 mod managed_accounts_global_outbound_channels;
 #[cfg(feature = "managed_accounts")]
 pub use managed_accounts_global_outbound_channels::*;
+#[cfg(feature = "managed_accounts")]
+mod managed_accounts_sort;
+#[cfg(feature = "managed_accounts")]
+pub use managed_accounts_sort::*;
 #[cfg(feature = "wireless_blocklist_values")]
 mod mcc;
 #[cfg(feature = "wireless_blocklist_values")]
@@ -4139,6 +4763,10 @@ pub use mobile_voice_connection_update::*;
 mod mobile_voice_connections_pagination_meta;
 #[cfg(feature = "mobile_voice_connections")]
 pub use mobile_voice_connections_pagination_meta::*;
+#[cfg(feature = "speech_to_text")]
+mod model;
+#[cfg(feature = "speech_to_text")]
+pub use model::*;
 #[cfg(feature = "ai")]
 mod model_metadata;
 #[cfg(feature = "ai")]
@@ -4275,6 +4903,166 @@ pub use notifications_error::*;
 mod notifications_errors;
 #[cfg(feature = "extra_types")]
 pub use notifications_errors::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_associated_record_type;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_associated_record_type::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_associated_record_type_eq;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_associated_record_type_eq::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_channel_type_id;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_channel_type_id::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_channel_type_id_eq;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_channel_type_id_eq::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_notification_channel;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_notification_channel::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_notification_event_condition_id;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_notification_event_condition_id::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_notification_profile_id;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_notification_profile_id::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_status;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_status::*;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+mod notifications_filter_consolidated_status_eq;
+#[cfg(
+    any(
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_settings"
+    )
+)]
+pub use notifications_filter_consolidated_status_eq::*;
 #[cfg(feature = "number_block_orders")]
 mod number_block_order;
 #[cfg(feature = "number_block_orders")]
@@ -4315,6 +5103,10 @@ pub use number_lookup_errors::*;
 mod number_lookup_record;
 #[cfg(feature = "number_lookup")]
 pub use number_lookup_record::*;
+#[cfg(feature = "number_lookup")]
+mod number_lookup_type;
+#[cfg(feature = "number_lookup")]
+pub use number_lookup_type::*;
 #[cfg(feature = "number_orders")]
 mod number_order;
 #[cfg(feature = "number_orders")]
@@ -4367,6 +5159,26 @@ pub use numbers_errors::*;
 mod numbers_int_id;
 #[cfg(feature = "phone_numbers")]
 pub use numbers_int_id::*;
+#[cfg(
+    any(
+        feature = "number_block_orders",
+        feature = "number_orders",
+        feature = "number_reservations",
+        feature = "phone_number_blocks",
+        feature = "phone_numbers"
+    )
+)]
+mod numbers_page_consolidated;
+#[cfg(
+    any(
+        feature = "number_block_orders",
+        feature = "number_orders",
+        feature = "number_reservations",
+        feature = "phone_number_blocks",
+        feature = "phone_numbers"
+    )
+)]
+pub use numbers_page_consolidated::*;
 #[cfg(feature = "oauth_clients")]
 mod o_auth_client;
 #[cfg(feature = "oauth_clients")]
@@ -4519,6 +5331,86 @@ pub use outbound_voice_profile::*;
 mod outbound_voice_profile_id;
 #[cfg(any(feature = "fax_applications", feature = "texml_applications"))]
 pub use outbound_voice_profile_id::*;
+#[cfg(feature = "outbound_voice_profiles")]
+mod outbound_voice_profiles_filter_consolidated;
+#[cfg(feature = "outbound_voice_profiles")]
+pub use outbound_voice_profiles_filter_consolidated::*;
+#[cfg(feature = "outbound_voice_profiles")]
+mod outbound_voice_profiles_filter_consolidated_name;
+#[cfg(feature = "outbound_voice_profiles")]
+pub use outbound_voice_profiles_filter_consolidated_name::*;
+#[cfg(feature = "outbound_voice_profiles")]
+mod outbound_voice_profiles_page_consolidated;
+#[cfg(feature = "outbound_voice_profiles")]
+pub use outbound_voice_profiles_page_consolidated::*;
+#[cfg(
+    any(
+        feature = "addresses",
+        feature = "fax_applications",
+        feature = "global_ip_assignments",
+        feature = "global_ip_health_checks",
+        feature = "global_ips",
+        feature = "managed_accounts",
+        feature = "messaging",
+        feature = "messaging_hosted_number_orders",
+        feature = "messaging_optouts",
+        feature = "messaging_profiles",
+        feature = "messaging_url_domains",
+        feature = "mobile_phone_numbers",
+        feature = "network_coverage",
+        feature = "networks",
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_events",
+        feature = "notification_profiles",
+        feature = "notification_settings",
+        feature = "phone_numbers",
+        feature = "portouts",
+        feature = "public_internet_gateways",
+        feature = "short_codes",
+        feature = "virtual_cross_connects",
+        feature = "virtual_cross_connects_coverage",
+        feature = "webhook_deliveries",
+        feature = "whatsapp",
+        feature = "wireguard_interfaces",
+        feature = "wireguard_peers"
+    )
+)]
+mod page_consolidated;
+#[cfg(
+    any(
+        feature = "addresses",
+        feature = "fax_applications",
+        feature = "global_ip_assignments",
+        feature = "global_ip_health_checks",
+        feature = "global_ips",
+        feature = "managed_accounts",
+        feature = "messaging",
+        feature = "messaging_hosted_number_orders",
+        feature = "messaging_optouts",
+        feature = "messaging_profiles",
+        feature = "messaging_url_domains",
+        feature = "mobile_phone_numbers",
+        feature = "network_coverage",
+        feature = "networks",
+        feature = "notification_channels",
+        feature = "notification_event_conditions",
+        feature = "notification_events",
+        feature = "notification_profiles",
+        feature = "notification_settings",
+        feature = "phone_numbers",
+        feature = "portouts",
+        feature = "public_internet_gateways",
+        feature = "short_codes",
+        feature = "virtual_cross_connects",
+        feature = "virtual_cross_connects_coverage",
+        feature = "webhook_deliveries",
+        feature = "whatsapp",
+        feature = "wireguard_interfaces",
+        feature = "wireguard_peers"
+    )
+)]
+pub use page_consolidated::*;
 #[cfg(feature = "ai")]
 mod paginated_assistant_test_list;
 #[cfg(feature = "ai")]
@@ -5030,6 +5922,26 @@ mod porting_order_end_user_location;
 #[cfg(feature = "porting_orders")]
 pub use porting_order_end_user_location::*;
 #[cfg(feature = "porting_orders")]
+mod porting_order_filter_consolidated;
+#[cfg(feature = "porting_orders")]
+pub use porting_order_filter_consolidated::*;
+#[cfg(feature = "porting_orders")]
+mod porting_order_filter_consolidated_status;
+#[cfg(feature = "porting_orders")]
+pub use porting_order_filter_consolidated_status::*;
+#[cfg(feature = "porting_orders")]
+mod porting_order_filter_consolidated_status_list_item;
+#[cfg(feature = "porting_orders")]
+pub use porting_order_filter_consolidated_status_list_item::*;
+#[cfg(feature = "porting_orders")]
+mod porting_order_filter_consolidated_status_string;
+#[cfg(feature = "porting_orders")]
+pub use porting_order_filter_consolidated_status_string::*;
+#[cfg(feature = "porting_orders")]
+mod porting_order_filter_consolidated_support_key;
+#[cfg(feature = "porting_orders")]
+pub use porting_order_filter_consolidated_support_key::*;
+#[cfg(feature = "porting_orders")]
 mod porting_order_messaging;
 #[cfg(feature = "porting_orders")]
 pub use porting_order_messaging::*;
@@ -5037,6 +5949,22 @@ pub use porting_order_messaging::*;
 mod porting_order_misc;
 #[cfg(feature = "porting_orders")]
 pub use porting_order_misc::*;
+#[cfg(
+    any(
+        feature = "porting",
+        feature = "porting_orders",
+        feature = "porting_phone_numbers"
+    )
+)]
+mod porting_order_page_consolidated;
+#[cfg(
+    any(
+        feature = "porting",
+        feature = "porting_orders",
+        feature = "porting_phone_numbers"
+    )
+)]
+pub use porting_order_page_consolidated::*;
 #[cfg(feature = "porting_orders")]
 mod porting_order_phone_number_configuration;
 #[cfg(feature = "porting_orders")]
@@ -5181,10 +6109,22 @@ pub use programmable_fax_error::*;
 mod programmable_fax_errors;
 #[cfg(feature = "extra_types")]
 pub use programmable_fax_errors::*;
+#[cfg(feature = "fax_applications")]
+mod programmable_fax_filter_consolidated;
+#[cfg(feature = "fax_applications")]
+pub use programmable_fax_filter_consolidated::*;
+#[cfg(feature = "fax_applications")]
+mod programmable_fax_filter_consolidated_application_name;
+#[cfg(feature = "fax_applications")]
+pub use programmable_fax_filter_consolidated_application_name::*;
 #[cfg(feature = "webhooks")]
 mod programmable_fax_record_type;
 #[cfg(feature = "webhooks")]
 pub use programmable_fax_record_type::*;
+#[cfg(feature = "fax_applications")]
+mod programmable_fax_sort_application;
+#[cfg(feature = "fax_applications")]
+pub use programmable_fax_sort_application::*;
 #[cfg(feature = "ai")]
 mod prompt_sync_status;
 #[cfg(feature = "ai")]
@@ -5225,6 +6165,10 @@ pub use pronunciation_dicts_error_response::*;
 mod pronunciation_dicts_pagination_meta;
 #[cfg(feature = "pronunciation_dicts")]
 pub use pronunciation_dicts_pagination_meta::*;
+#[cfg(feature = "text_to_speech")]
+mod provider;
+#[cfg(feature = "text_to_speech")]
+pub use provider::*;
 #[cfg(feature = "public_internet_gateways")]
 mod public_internet_gateway;
 #[cfg(feature = "public_internet_gateways")]
@@ -5257,6 +6201,10 @@ pub use push_notifications_error::*;
 mod push_notifications_errors;
 #[cfg(feature = "extra_types")]
 pub use push_notifications_errors::*;
+#[cfg(feature = "mobile_push_credentials")]
+mod push_notifications_page_consolidated;
+#[cfg(feature = "mobile_push_credentials")]
+pub use push_notifications_page_consolidated::*;
 #[cfg(feature = "private_wireless_gateways")]
 mod pwg_assigned_resources_summary;
 #[cfg(feature = "private_wireless_gateways")]
@@ -5813,6 +6761,14 @@ pub use send_fax_request::*;
 mod send_message_tool;
 #[cfg(feature = "ai")]
 pub use send_message_tool::*;
+#[cfg(feature = "porting_orders")]
+mod send_porting_verification_codes;
+#[cfg(feature = "porting_orders")]
+pub use send_porting_verification_codes::*;
+#[cfg(feature = "porting_orders")]
+mod send_porting_verification_codes_verification_method;
+#[cfg(feature = "porting_orders")]
+pub use send_porting_verification_codes_verification_method::*;
 #[cfg(feature = "texml")]
 mod send_recording_url;
 #[cfg(feature = "texml")]
@@ -5857,6 +6813,14 @@ pub use settings_data_error_message::*;
 mod settings_url;
 #[cfg(feature = "authentication_providers")]
 pub use settings_url::*;
+#[cfg(feature = "porting_orders")]
+mod share_porting_order;
+#[cfg(feature = "porting_orders")]
+pub use share_porting_order::*;
+#[cfg(feature = "porting_orders")]
+mod share_porting_order_permissions;
+#[cfg(feature = "porting_orders")]
+pub use share_porting_order_permissions::*;
 #[cfg(feature = "messaging_10dlc")]
 mod shared_campaign;
 #[cfg(feature = "messaging_10dlc")]
@@ -6037,6 +7001,46 @@ pub use sms_fallback::*;
 mod soniox_models;
 #[cfg(feature = "speech_to_text")]
 pub use soniox_models::*;
+#[cfg(feature = "audit_events")]
+mod sort;
+#[cfg(feature = "audit_events")]
+pub use sort::*;
+#[cfg(feature = "addresses")]
+mod sort_address;
+#[cfg(feature = "addresses")]
+pub use sort_address::*;
+#[cfg(feature = "texml_applications")]
+mod sort_application;
+#[cfg(feature = "texml_applications")]
+pub use sort_application::*;
+#[cfg(feature = "call_control_applications")]
+mod sort_connection;
+#[cfg(feature = "call_control_applications")]
+pub use sort_connection::*;
+#[cfg(feature = "documents")]
+mod sort_documents_consolidated_item;
+#[cfg(feature = "documents")]
+pub use sort_documents_consolidated_item::*;
+#[cfg(feature = "email_blocks")]
+mod sort_email_blocks;
+#[cfg(feature = "email_blocks")]
+pub use sort_email_blocks::*;
+#[cfg(feature = "outbound_voice_profiles")]
+mod sort_outbound_voice_profile;
+#[cfg(feature = "outbound_voice_profiles")]
+pub use sort_outbound_voice_profile::*;
+#[cfg(feature = "requirement_types")]
+mod sort_requirement_types_consolidated_item;
+#[cfg(feature = "requirement_types")]
+pub use sort_requirement_types_consolidated_item::*;
+#[cfg(feature = "requirements")]
+mod sort_requirements_consolidated_item;
+#[cfg(feature = "requirements")]
+pub use sort_requirements_consolidated_item::*;
+#[cfg(feature = "user_addresses")]
+mod sort_user_address;
+#[cfg(feature = "user_addresses")]
+pub use sort_user_address::*;
 #[cfg(feature = "calls")]
 mod sound_modifications;
 #[cfg(feature = "calls")]
@@ -6121,9 +7125,21 @@ pub use start_speaking_plan::*;
 mod start_streaming_request;
 #[cfg(feature = "calls")]
 pub use start_streaming_request::*;
-#[cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups"))]
+#[cfg(
+    any(
+        feature = "email_blocks",
+        feature = "email_unsubscribe_groups",
+        feature = "texml"
+    )
+)]
 mod status;
-#[cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups"))]
+#[cfg(
+    any(
+        feature = "email_blocks",
+        feature = "email_unsubscribe_groups",
+        feature = "texml"
+    )
+)]
 pub use status::*;
 #[cfg(feature = "ai")]
 mod step_status;
@@ -6405,6 +7421,14 @@ pub use telephony_credential_create_request::*;
 mod telephony_credential_update_request;
 #[cfg(feature = "telephony_credentials")]
 pub use telephony_credential_update_request::*;
+#[cfg(feature = "telephony_credentials")]
+mod telephony_credentials_filter_consolidated;
+#[cfg(feature = "telephony_credentials")]
+pub use telephony_credentials_filter_consolidated::*;
+#[cfg(feature = "telephony_credentials")]
+mod telephony_credentials_page_consolidated;
+#[cfg(feature = "telephony_credentials")]
+pub use telephony_credentials_page_consolidated::*;
 #[cfg(feature = "ai")]
 mod telephony_settings;
 #[cfg(feature = "ai")]
@@ -6769,6 +7793,10 @@ pub use transcription_config::*;
 mod transcription_endpointing_plan;
 #[cfg(feature = "ai")]
 pub use transcription_endpointing_plan::*;
+#[cfg(feature = "speech_to_text")]
+mod transcription_engine;
+#[cfg(feature = "speech_to_text")]
+pub use transcription_engine::*;
 #[cfg(feature = "calls")]
 mod transcription_engine_a_config;
 #[cfg(feature = "calls")]
@@ -7109,6 +8137,10 @@ pub use update_porting_order::*;
 mod update_porting_order_requirement;
 #[cfg(feature = "porting_orders")]
 pub use update_porting_order_requirement::*;
+#[cfg(feature = "porting_orders")]
+mod update_porting_orders_activation_job;
+#[cfg(feature = "porting_orders")]
+pub use update_porting_orders_activation_job::*;
 #[cfg(feature = "pronunciation_dicts")]
 mod update_pronunciation_dict_request;
 #[cfg(feature = "pronunciation_dicts")]
@@ -7270,6 +8302,18 @@ mod user_addresses_extended_address;
 #[cfg(feature = "user_addresses")]
 pub use user_addresses_extended_address::*;
 #[cfg(feature = "user_addresses")]
+mod user_addresses_filter_consolidated;
+#[cfg(feature = "user_addresses")]
+pub use user_addresses_filter_consolidated::*;
+#[cfg(feature = "user_addresses")]
+mod user_addresses_filter_consolidated_customer_reference;
+#[cfg(feature = "user_addresses")]
+pub use user_addresses_filter_consolidated_customer_reference::*;
+#[cfg(feature = "user_addresses")]
+mod user_addresses_filter_consolidated_street_address;
+#[cfg(feature = "user_addresses")]
+pub use user_addresses_filter_consolidated_street_address::*;
+#[cfg(feature = "user_addresses")]
 mod user_addresses_first_name;
 #[cfg(feature = "user_addresses")]
 pub use user_addresses_first_name::*;
@@ -7285,6 +8329,10 @@ pub use user_addresses_locality::*;
 mod user_addresses_neighborhood;
 #[cfg(feature = "user_addresses")]
 pub use user_addresses_neighborhood::*;
+#[cfg(feature = "user_addresses")]
+mod user_addresses_page_consolidated;
+#[cfg(feature = "user_addresses")]
+pub use user_addresses_page_consolidated::*;
 #[cfg(feature = "user_addresses")]
 mod user_addresses_phone_number;
 #[cfg(feature = "user_addresses")]
@@ -7365,6 +8413,10 @@ pub use v10dlc_error::*;
 mod v10dlc_errors;
 #[cfg(feature = "extra_types")]
 pub use v10dlc_errors::*;
+#[cfg(feature = "messaging_10dlc")]
+mod v10dlc_filter_consolidated;
+#[cfg(feature = "messaging_10dlc")]
+pub use v10dlc_filter_consolidated::*;
 #[cfg(feature = "messaging_10dlc")]
 mod v10dlc_task_status;
 #[cfg(feature = "messaging_10dlc")]
@@ -7473,6 +8525,10 @@ pub use verified_numbers_meta::*;
 mod verify_brand_sms_otp_request;
 #[cfg(feature = "messaging_10dlc")]
 pub use verify_brand_sms_otp_request::*;
+#[cfg(feature = "customer_service_records")]
+mod verify_customer_service_record_phone_number_coverage;
+#[cfg(feature = "customer_service_records")]
+pub use verify_customer_service_record_phone_number_coverage::*;
 #[cfg(feature = "detail_records")]
 mod verify_detail_record;
 #[cfg(feature = "detail_records")]
@@ -7489,6 +8545,14 @@ pub use verify_errors::*;
 mod verify_meta;
 #[cfg(any(feature = "verifications", feature = "verify_profiles"))]
 pub use verify_meta::*;
+#[cfg(feature = "porting_orders")]
+mod verify_porting_verification_codes;
+#[cfg(feature = "porting_orders")]
+pub use verify_porting_verification_codes::*;
+#[cfg(feature = "porting_orders")]
+mod verify_porting_verification_codes_verification_codes_item;
+#[cfg(feature = "porting_orders")]
+pub use verify_porting_verification_codes_verification_codes_item::*;
 #[cfg(feature = "verify_profiles")]
 mod verify_profile_call_response;
 #[cfg(feature = "verify_profiles")]
@@ -7545,6 +8609,26 @@ pub use video_errors::*;
 mod video_generic_error_response;
 #[cfg(feature = "extra_types")]
 pub use video_generic_error_response::*;
+#[cfg(
+    any(
+        feature = "room_compositions",
+        feature = "room_participants",
+        feature = "room_recordings",
+        feature = "room_sessions",
+        feature = "rooms"
+    )
+)]
+mod video_page_consolidated;
+#[cfg(
+    any(
+        feature = "room_compositions",
+        feature = "room_participants",
+        feature = "room_recordings",
+        feature = "room_sessions",
+        feature = "rooms"
+    )
+)]
+pub use video_page_consolidated::*;
 #[cfg(feature = "room_compositions")]
 mod video_region;
 #[cfg(feature = "room_compositions")]
@@ -7581,6 +8665,10 @@ pub use voice_channels_error::*;
 mod voice_channels_errors;
 #[cfg(feature = "extra_types")]
 pub use voice_channels_errors::*;
+#[cfg(feature = "channel_zones")]
+mod voice_channels_page_consolidated;
+#[cfg(feature = "channel_zones")]
+pub use voice_channels_page_consolidated::*;
 #[cfg(feature = "voice_clones")]
 mod voice_clone_data;
 #[cfg(feature = "voice_clones")]
@@ -7649,6 +8737,10 @@ pub use voice_designs_error_response::*;
 mod voice_designs_pagination_meta;
 #[cfg(any(feature = "voice_clones", feature = "voice_designs"))]
 pub use voice_designs_pagination_meta::*;
+#[cfg(any(feature = "voice_clones", feature = "voice_designs"))]
+mod voice_designs_sort;
+#[cfg(any(feature = "voice_clones", feature = "voice_designs"))]
+pub use voice_designs_sort::*;
 #[cfg(feature = "voice_sdk_call_reports")]
 mod voice_sdk_call_report;
 #[cfg(feature = "voice_sdk_call_reports")]
@@ -7666,6 +8758,10 @@ mod voice_sdk_call_report_logs;
 #[cfg(feature = "voice_sdk_call_reports")]
 pub use voice_sdk_call_report_logs::*;
 #[cfg(feature = "voice_sdk_call_reports")]
+mod voice_sdk_call_report_sort;
+#[cfg(feature = "voice_sdk_call_reports")]
+pub use voice_sdk_call_report_sort::*;
+#[cfg(feature = "voice_sdk_call_reports")]
 mod voice_sdk_call_report_stats;
 #[cfg(feature = "voice_sdk_call_reports")]
 pub use voice_sdk_call_report_stats::*;
@@ -7681,6 +8777,10 @@ pub use voice_sdk_call_report_v2_error_response::*;
 mod voice_sdk_call_reports_response;
 #[cfg(feature = "voice_sdk_call_reports")]
 pub use voice_sdk_call_reports_response::*;
+#[cfg(feature = "voice_sdk_call_reports")]
+mod voice_sdk_debug_page_consolidated;
+#[cfg(feature = "voice_sdk_call_reports")]
+pub use voice_sdk_debug_page_consolidated::*;
 #[cfg(feature = "voice_sdk_call_reports")]
 mod voice_sdk_debug_pagination_meta;
 #[cfg(feature = "voice_sdk_call_reports")]
@@ -7929,6 +9029,24 @@ pub use wireless_errors::*;
 mod wireless_id;
 #[cfg(any(feature = "bulk_sim_card_actions", feature = "sim_cards"))]
 pub use wireless_id::*;
+#[cfg(
+    any(
+        feature = "mobile_network_operators",
+        feature = "ota_updates",
+        feature = "sim_card_orders",
+        feature = "sim_cards"
+    )
+)]
+mod wireless_page_consolidated;
+#[cfg(
+    any(
+        feature = "mobile_network_operators",
+        feature = "ota_updates",
+        feature = "sim_card_orders",
+        feature = "sim_cards"
+    )
+)]
+pub use wireless_page_consolidated::*;
 #[cfg(feature = "traffic_policy_profiles")]
 mod wireless_pcrf_service;
 #[cfg(feature = "traffic_policy_profiles")]

@@ -124,6 +124,7 @@ crate::string_enum!(OpenAiEmbeddingRequestEncodingFormat);
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum OpenAiEmbeddingRequestInput {
     List(Vec<String>),

@@ -59,6 +59,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedScheduledEventList {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PaginatedScheduledEventListDataItem {
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),

@@ -5,6 +5,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledEventResponse {
     ScheduledSmsEventResponse(super::ScheduledSmsEventResponse),

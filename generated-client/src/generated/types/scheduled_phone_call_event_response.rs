@@ -240,6 +240,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledPhoneCallEventResponse {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledPhoneCallEventResponseConversationMetadataValue {
     Integer(i64),

@@ -172,6 +172,7 @@ impl<'de> serde::Deserialize<'de> for ScheduledSmsEventResponse {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ScheduledSmsEventResponseConversationMetadataValue {
     Integer(i64),

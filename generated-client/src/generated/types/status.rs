@@ -3,7 +3,15 @@
 
 #[cfg_attr(
     docsrs,
-    doc(cfg(any(feature = "email_blocks", feature = "email_unsubscribe_groups")))
+    doc(
+        cfg(
+            any(
+                feature = "email_blocks",
+                feature = "email_unsubscribe_groups",
+                feature = "texml"
+            )
+        )
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -39,3 +47,57 @@ impl From<&str> for Status {
     }
 }
 crate::string_enum!(Status);
+#[cfg_attr(
+    docsrs,
+    doc(
+        cfg(
+            any(
+                feature = "email_blocks",
+                feature = "email_unsubscribe_groups",
+                feature = "texml"
+            )
+        )
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StatusParam {
+    /// `canceled`
+    Canceled,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// `busy`
+    Busy,
+    /// `no-answer`
+    NoAnswer,
+    /// A value this version of the crate does not know, kept as sent.
+    Unknown(String),
+}
+impl StatusParam {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Canceled => "canceled",
+            Self::Completed => "completed",
+            Self::Failed => "failed",
+            Self::Busy => "busy",
+            Self::NoAnswer => "no-answer",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for StatusParam {
+    fn from(value: &str) -> Self {
+        match value {
+            "canceled" => Self::Canceled,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            "busy" => Self::Busy,
+            "no-answer" => Self::NoAnswer,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::string_enum!(StatusParam);

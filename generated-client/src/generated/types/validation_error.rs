@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
 #[cfg_attr(docsrs, doc(cfg(feature = "extra_types")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     Integer(i64),

@@ -5,6 +5,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_clones")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceCloneUploadRequest {
     TelnyxUltraClone(super::TelnyxUltraClone),

@@ -5,6 +5,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "voice_sdk_call_reports")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSdkCallReportStats {
     Object2(VoiceSdkCallReportStatsObject2),

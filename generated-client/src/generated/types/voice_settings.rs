@@ -463,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSettingsBackgroundAudioObject3 {
 #[cfg_attr(docsrs, doc(cfg(feature = "ai")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum VoiceSettingsBackgroundAudio {
     Object1(VoiceSettingsBackgroundAudioObject1),

@@ -128,6 +128,7 @@ crate::string_enum!(WhatsappCreateTemplateRequestCategory);
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WhatsappCreateTemplateRequestComponentsItem {
     WhatsappTemplateHeaderComponent(super::WhatsappTemplateHeaderComponent),

@@ -88,6 +88,7 @@ crate::string_enum!(WhatsappUpdateTemplateRequestCategory);
 #[cfg_attr(docsrs, doc(cfg(feature = "whatsapp_message_templates")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WhatsappUpdateTemplateRequestComponentsItem {
     WhatsappTemplateHeaderComponent(super::WhatsappTemplateHeaderComponent),

@@ -136,6 +136,7 @@ crate::string_enum!(WirelessBlocklistType);
 #[cfg_attr(docsrs, doc(cfg(feature = "wireless_blocklists")))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum WirelessBlocklistValuesItem {
     CountryCode(super::CountryCode),
