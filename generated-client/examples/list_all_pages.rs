@@ -4,21 +4,15 @@
 //! `TELNYX_API_KEY=... cargo run --example list_all_pages`
 
 use futures_util::TryStreamExt;
-use telnyx::resources::phone_numbers::{PhoneNumbersListFilter, PhoneNumbersListFilterStatus, PhoneNumbersListParams};
+use telnyx::resources::phone_numbers::{PhoneNumbersListFilter, PhoneNumbersListFilterStatus};
 use telnyx::types::NumbersPageConsolidated;
 
 #[tokio::main]
 async fn main() -> telnyx::Result<()> {
     let client = telnyx::Client::from_env()?;
-    let params = PhoneNumbersListParams {
-        filter: Some(PhoneNumbersListFilter {
-            status: Some(PhoneNumbersListFilterStatus::Active),
-            ..Default::default()
-        }),
-        page: Some(NumbersPageConsolidated { size: Some(50), ..Default::default() }),
-        ..Default::default()
-    };
-    let mut items = client.phone_numbers().list_paginator(params).items();
+    let active = PhoneNumbersListFilter { status: Some(PhoneNumbersListFilterStatus::Active), ..Default::default() };
+    let page = NumbersPageConsolidated { size: Some(50), ..Default::default() };
+    let mut items = client.phone_numbers().list().filter(active).page(page).paginator().items();
     let mut count = 0;
     while let Some(number) = items.try_next().await? {
         count += 1;

@@ -2,7 +2,7 @@
 //!
 //! `TELNYX_API_KEY=... cargo run --example order_number`
 
-use telnyx::resources::available_phone_numbers::{AvailablePhoneNumbersListFilter, AvailablePhoneNumbersListParams};
+use telnyx::resources::available_phone_numbers::AvailablePhoneNumbersListFilter;
 use telnyx::types::{CreateNumberOrderRequest, CreateNumberOrderRequestPhoneNumbersItem};
 
 #[tokio::main]
@@ -14,7 +14,7 @@ async fn main() -> telnyx::Result<()> {
         limit: Some(5),
         ..Default::default()
     };
-    let found = client.available_phone_numbers().list(AvailablePhoneNumbersListParams { filter: Some(filter) }).await?;
+    let found = client.available_phone_numbers().list().filter(filter).await?;
     let numbers: Vec<String> = found.data.unwrap_or_default().into_iter().filter_map(|n| n.phone_number).collect();
     println!("available: {numbers:?}");
     let Some(first) = numbers.first() else {

@@ -7,7 +7,6 @@
 
 use futures_util::StreamExt;
 use std::io::Write;
-use telnyx::resources::text_to_speech::TextToSpeechSpeechStreamParams as Params;
 use telnyx::types::{ClientTextFrame, Provider, TtsServerEvent};
 
 #[tokio::main]
@@ -16,9 +15,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = args.next().unwrap_or_else(|| "Hello from the Telnyx Rust SDK.".into());
     let path = args.next().map(std::path::PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("speech.mp3"));
     let client = telnyx::Client::from_env()?;
-    let params =
-        Params { provider: Some(Provider::Telnyx), voice: Some("Telnyx.NaturalHD.astra".into()), ..Params::default() };
-    let mut session = client.text_to_speech().speech().stream(params).await?;
+    let mut session =
+        client.text_to_speech().speech().stream().provider(Provider::Telnyx).voice("Telnyx.NaturalHD.astra").await?;
     // The handshake (a single space), then the text.
     session.send(ClientTextFrame::new(" ")).await?;
     session.send(ClientTextFrame::new(text)).await?;

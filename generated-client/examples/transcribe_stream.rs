@@ -15,8 +15,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => tone_wav(),
     };
     let client = telnyx::Client::from_env()?;
-    let params = Params { interim_results: Some(true), ..Params::new(Engine::Telnyx, Format::Wav) };
-    let session = client.speech_to_text().transcription(params).await?;
+    let session =
+        client.speech_to_text().transcription(Params::new(Engine::Telnyx, Format::Wav)).interim_results(true).await?;
     let (mut audio_out, mut events) = session.split();
     // Send while reading: audio goes out in chunks of about 100 ms, then the session closes.
     let sending = tokio::spawn(async move {

@@ -17,10 +17,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let order = client
         .messaging_hosted_number_orders()
         .actions()
-        .upload_file(
-            "86f58db9-0fe3-4adc-9d1f-46e66e6e9323",
-            UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: Some(bill) },
-        )
+        .upload_file("86f58db9-0fe3-4adc-9d1f-46e66e6e9323")
+        .body(UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: Some(bill) })
         .await?;
     let order = order.data.expect("the order");
     println!("hosted number order {} is {:?}", order.id.unwrap_or_default(), order.status);

@@ -19,15 +19,17 @@
 //! ```
 //!
 //! Operations hang off [`Client`] by resource and carry the official Telnyx SDKs' names
-//! (`client.calls.dial` there, `client.calls().dial(..)` here). Required path parameters are
-//! arguments; an operation whose only input is its body takes the body; other inputs go in a
-//! `...Params` struct. Every struct with required fields has `new(..)` taking them (the
+//! (`client.calls.dial` there, `client.calls().dial(..)` here). An operation returns a [`Call`],
+//! sent when awaited: required inputs are arguments (path parameters, then the body or a
+//! `...Params::new(..)`), optional ones are methods of the call
+//! (`client.number_orders().list().filter(f).await`), so a new optional parameter in a later
+//! spec breaks no call. Every struct with required fields has `new(..)` taking them (the
 //! optional ones `None`: add them with `..X::new(..)`); the others have `Default`. Types are in
 //! [`types`], operations and their params in [`resources`]; whole programs are in the
 //! repository's `generated-client/examples/`.
 //!
-//! - List operations that page have a `..._paginator` twin: a [`Paginator`] whose `.pages()` and
-//!   `.items()` streams always end (see [`pagination`]).
+//! - The calls of list operations that page have `.paginator()`: a [`Paginator`] whose
+//!   `.pages()` and `.items()` streams always end (see [`pagination`]).
 //! - A field that is optional and nullable is `Option<Option<T>>`: `None` leaves it out,
 //!   `Some(None)` sends `null`, `Some(Some(v))` sends `v`.
 //! - Enums are open: a value the crate does not know decodes into `Unknown` and is sent back
@@ -50,6 +52,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod call;
 mod client;
 mod data;
 #[doc(hidden)]
@@ -81,6 +84,7 @@ pub use string_enum::StrVisitor;
 #[allow(deprecated)]
 mod generated;
 
+pub use call::Call;
 pub use client::{Client, ClientBuilder, RequestOptions, ResponseCapture, ResponseMeta};
 pub use data::Data;
 pub use decode::{Correction, CorrectionKind, DecodeMode, Decoded};

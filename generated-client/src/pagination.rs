@@ -1,7 +1,7 @@
 //! Auto-pagination: walk a list operation page by page or item by item, with a guarantee that
 //! the walk ends.
 //!
-//! Every paged operation has a `..._paginator` twin returning a [`Paginator`]. It stops at the
+//! The calls of every paged operation have `.paginator()`, returning a [`Paginator`]. It stops at the
 //! first of: the last page by the response's metadata (`total_pages`, a total item count,
 //! `has_more: false`, no next cursor or link), an empty page, a page the server already sent
 //! (the same body again, or a cursor or link seen before), an error, or the page cap
@@ -117,7 +117,7 @@ type Fetch<'a, P, Page> = Box<dyn FnMut(P) -> BoxFuture<'a, Result<Page>> + Send
 /// ```no_run
 /// # async fn run(client: telnyx::Client) -> telnyx::Result<()> {
 /// use futures_util::TryStreamExt;
-/// let mut cards = client.sim_cards().list_paginator(Default::default()).max_pages(50).items();
+/// let mut cards = client.sim_cards().list().paginator().max_pages(50).items();
 /// while let Some(card) = cards.try_next().await? {
 ///     println!("{card:?}");
 /// }

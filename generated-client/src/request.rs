@@ -7,7 +7,7 @@ use crate::decode::{self, DecodeMode, Decoded};
 use crate::error::{ApiError, DecodeError};
 use crate::multipart::MultipartForm;
 use crate::retry;
-use crate::{Client, Error, Result};
+use crate::{Client, Error, RequestOptions, Result};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
@@ -56,7 +56,8 @@ enum Body {
 
 /// A request being built. Encoding errors are kept and reported by `send_*`.
 pub struct RequestBuilder<'c> {
-    client: &'c Client,
+    /// Borrowed from the resource handle; owned when options were set for this request alone.
+    client: Cow<'c, Client>,
     method: reqwest::Method,
     url: String,
     query: Vec<(String, String)>,
@@ -76,6 +77,10 @@ pub struct RequestBuilder<'c> {
 
 impl<'c> RequestBuilder<'c> {
     pub(crate) fn new(client: &'c Client, method: reqwest::Method, url: String) -> Self {
+        Self::with_client(Cow::Borrowed(client), method, url)
+    }
+
+    fn with_client(client: Cow<'c, Client>, method: reqwest::Method, url: String) -> Self {
         RequestBuilder {
             client,
             method,
@@ -88,6 +93,21 @@ impl<'c> RequestBuilder<'c> {
             upgrade: None,
             error: None,
         }
+    }
+
+    /// A request to the same URL by the same client, with nothing else set: the next page.
+    pub(crate) fn restart(&self) -> RequestBuilder<'c> {
+        Self::with_client(self.client.clone(), self.method.clone(), self.url.clone())
+    }
+
+    /// The method and the URL (without its query), for `Debug`.
+    pub(crate) fn target(&self) -> (&reqwest::Method, &str) {
+        (&self.method, &self.url)
+    }
+
+    /// Options for this request alone, over the client's.
+    pub(crate) fn set_options(&mut self, options: RequestOptions) {
+        self.client = Cow::Owned(self.client.with_options(options));
     }
 
     fn fail(&mut self, e: Error) {
@@ -403,7 +423,7 @@ impl<'c> RequestBuilder<'c> {
     ) -> Result<crate::websocket::Session<S, E>> {
         let key = crate::websocket::new_key();
         self.upgrade = Some(key.clone());
-        let (client, url) = (self.client, self.url.clone());
+        let (client, url) = (self.client.clone(), self.url.clone());
         let response = self.send_raw().await?;
         let settings = client.effective();
         let (mode, timeout) = (settings.decode_mode, settings.timeout);
@@ -415,7 +435,7 @@ impl<'c> RequestBuilder<'c> {
     /// recorded in the [`crate::ResponseMeta`] of a capture), or, strictly, an error.
     pub async fn send_json<T: DeserializeOwned>(mut self) -> Result<T> {
         self.accept = Some("application/json");
-        let client = self.client;
+        let client = self.client.clone();
         let response = self.send_raw().await?;
         let (status, headers) = (response.status(), response.headers().clone());
         let body = response.bytes().await.map_err(Error::transport)?;

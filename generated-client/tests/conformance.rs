@@ -69,6 +69,13 @@ enum Failure {
     Call(telnyx::Error),
 }
 
+/// Whether a schema (through `$ref`s and `allOf`) has required properties.
+fn has_required(doc: &Value, schema: &Value) -> bool {
+    let schema = common::follow(doc, schema);
+    schema.get("required").and_then(Value::as_array).is_some_and(|r| !r.is_empty())
+        || schema.get("allOf").and_then(Value::as_array).is_some_and(|all| all.iter().any(|s| has_required(doc, s)))
+}
+
 // Helpers the generated table calls.
 
 fn arg<T: DeserializeOwned>(args: &Args, name: &str) -> Result<T, Failure> {
@@ -475,6 +482,17 @@ impl Synth<'_> {
             .and_then(|b| b.get("required"))
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        // A body the spec lets out but whose schema has required fields is the operation's
+        // argument (as in the official SDKs): the fewest arguments include it.
+        let body_required = body_required
+            || case.body_media_type.is_some_and(|media| {
+                let schema = format!(
+                    "{}/requestBody/content/{}/schema",
+                    case.pointer,
+                    media.replace('~', "~0").replace('/', "~1")
+                );
+                doc.pointer(&schema).is_some_and(|s| has_required(doc, s))
+            });
         let params = parameters(doc, case.pointer);
         let mut make = |full: bool| {
             let mut args = Args::new();

@@ -45,7 +45,7 @@ async fn page_number_walks_to_the_last_page_by_metadata() {
         Some(other) => panic!("asked for page {other}"),
     })
     .await;
-    let items = client(&server).number_orders().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).number_orders().list().paginator().collect_items().await.unwrap();
     let ids: Vec<_> = items.iter().map(|o| o.id.clone().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     let sent: Vec<_> = requests(&server).await.iter().map(|q| q.get("page[number]").cloned()).collect();
@@ -54,7 +54,7 @@ async fn page_number_walks_to_the_last_page_by_metadata() {
 
 #[tokio::test]
 async fn page_number_keeps_the_callers_filters_and_start_page() {
-    use telnyx::resources::number_orders::{NumberOrdersListFilter, NumberOrdersListParams};
+    use telnyx::resources::number_orders::NumberOrdersListFilter;
     use telnyx::types::NumbersPageConsolidated;
     let server = serve("/v2/number_orders", |q| {
         assert_eq!(q.get("filter[customer_reference]").map(String::as_str), Some("ref"));
@@ -63,11 +63,16 @@ async fn page_number_keeps_the_callers_filters_and_start_page() {
         number_page(n, 3, &[&format!("p{n}")])
     })
     .await;
-    let params = NumberOrdersListParams {
-        page: Some(NumbersPageConsolidated { number: Some(2), size: Some(2) }),
-        filter: Some(NumberOrdersListFilter { customer_reference: Some("ref".into()), ..Default::default() }),
-    };
-    let pages: Vec<_> = client(&server).number_orders().list_paginator(params).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = client(&server)
+        .number_orders()
+        .list()
+        .page(NumbersPageConsolidated { number: Some(2), size: Some(2) })
+        .filter(NumberOrdersListFilter { customer_reference: Some("ref".into()), ..Default::default() })
+        .paginator()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 2, "pages 2 and 3");
 }
 
@@ -81,7 +86,7 @@ async fn the_next_page_follows_the_number_asked_for_not_a_wrong_one_reported() {
         Some(other) => panic!("asked for page {other}"),
     })
     .await;
-    let items = client(&server).number_orders().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).number_orders().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 3);
     let sent: Vec<_> = requests(&server).await.iter().map(|q| q.get("page[number]").cloned()).collect();
     assert_eq!(sent, [None, Some("2".into()), Some("3".into())]);
@@ -91,7 +96,7 @@ async fn the_next_page_follows_the_number_asked_for_not_a_wrong_one_reported() {
 #[tokio::test]
 async fn a_server_that_always_sends_the_same_page_costs_two_requests() {
     let server = serve("/v2/number_orders", |_| number_page(2, 3, &["same"])).await;
-    let items = client(&server).number_orders().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).number_orders().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(requests(&server).await.len(), 2);
 }
@@ -105,7 +110,7 @@ async fn an_empty_page_ends_the_walk() {
         Some(_) => json!([]),
     })
     .await;
-    let items = client(&server).ai().mcp_servers().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).ai().mcp_servers().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(requests(&server).await.len(), 3);
 }
@@ -118,8 +123,7 @@ async fn a_total_item_count_ends_the_walk() {
         json!({"page": page, "totalRecords": 3, "records": [{"brandId": format!("b{page}")}, {"brandId": format!("c{page}")}]})
     })
     .await;
-    let items =
-        client(&server).messaging_10dlc().brand().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).messaging_10dlc().brand().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 4, "two pages of two: the count of 3 is passed on the second");
     assert_eq!(requests(&server).await.len(), 2);
 }
@@ -136,7 +140,7 @@ async fn page_after_cursor_is_followed_until_none() {
         json!({"data": [{"id": id}], "meta": {"cursors": {"after": after}}})
     })
     .await;
-    let items = client(&server).storage().cloudfs().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).storage().cloudfs().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 3);
     let sent: Vec<_> = requests(&server).await.iter().map(|q| q.get("page[after]").cloned()).collect();
     assert_eq!(sent, [None, Some("c1".into()), Some("c2".into())]);
@@ -151,7 +155,7 @@ async fn a_cursor_seen_before_ends_the_walk() {
         json!({"data": [{"id": id}], "meta": {"cursors": {"after": next}}})
     })
     .await;
-    let items = client(&server).storage().cloudfs().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = client(&server).storage().cloudfs().list().paginator().collect_items().await.unwrap();
     // Start, after x, after y; y's answer points back to x, already followed.
     assert_eq!(items.len(), 3);
     assert_eq!(requests(&server).await.len(), 3);
@@ -166,14 +170,7 @@ async fn has_more_false_ends_a_cursor_walk() {
         Some(other) => panic!("unexpected cursor {other}"),
     })
     .await;
-    let items = client(&server)
-        .storage()
-        .kvs()
-        .keys()
-        .list_paginator("store-1", Default::default())
-        .collect_items()
-        .await
-        .unwrap();
+    let items = client(&server).storage().kvs().keys().list("store-1").paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(requests(&server).await.len(), 2);
 }
@@ -187,13 +184,8 @@ async fn page_cursor_stops_when_the_cursor_is_missing() {
         Some(other) => panic!("unexpected cursor {other}"),
     })
     .await;
-    let pages: Vec<_> = client(&server)
-        .email_messages()
-        .retrieve_events_paginator("m1", Default::default())
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<_> =
+        client(&server).email_messages().retrieve_events("m1").paginator().pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 2);
 }
 
@@ -210,14 +202,8 @@ async fn texml_follows_next_page_uri_until_it_is_null() {
         json!({"calls": [{"sid": sid}], "next_page_uri": next, "page": 0, "page_size": 1})
     })
     .await;
-    let items = client(&server)
-        .texml()
-        .accounts()
-        .calls()
-        .retrieve_calls_paginator("AC1", Default::default())
-        .collect_items()
-        .await
-        .unwrap();
+    let items =
+        client(&server).texml().accounts().calls().retrieve_calls("AC1").paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 2);
     let sent = requests(&server).await;
     assert_eq!(sent[1].get("Page").map(String::as_str), Some("1"));
@@ -232,14 +218,8 @@ async fn the_page_cap_ends_an_endless_walk() {
         number_page(n, i64::MAX, &[&format!("o{n}")])
     })
     .await;
-    let pages: Vec<_> = client(&server)
-        .number_orders()
-        .list_paginator(Default::default())
-        .max_pages(4)
-        .pages()
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<_> =
+        client(&server).number_orders().list().paginator().max_pages(4).pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 4);
     assert_eq!(requests(&server).await.len(), 4);
 }
@@ -259,8 +239,7 @@ async fn an_error_is_yielded_and_ends_the_walk() {
         .mount(&server)
         .await;
     let results: Vec<_> =
-        futures_util::StreamExt::collect(client(&server).number_orders().list_paginator(Default::default()).items())
-            .await;
+        futures_util::StreamExt::collect(client(&server).number_orders().list().paginator().items()).await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
     assert!(matches!(&results[1], Err(Error::Api(e)) if e.status == 500));
@@ -275,6 +254,6 @@ async fn request_options_apply_to_every_page() {
     })
     .await;
     let scoped = client(&server).with_options(RequestOptions::new().query("trace", "1"));
-    let items = scoped.number_orders().list_paginator(Default::default()).collect_items().await.unwrap();
+    let items = scoped.number_orders().list().paginator().collect_items().await.unwrap();
     assert_eq!(items.len(), 2);
 }

@@ -1,6 +1,6 @@
 //! The runtime against a local mock server, through real generated operations.
 
-use telnyx::resources::number_orders::{NumberOrdersListFilter, NumberOrdersListParams};
+use telnyx::resources::number_orders::NumberOrdersListFilter;
 use telnyx::{Client, Error};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -12,9 +12,7 @@ fn client(server: &MockServer) -> Client {
 /// JSON calls ask for JSON; an `Accept` the operation takes as a parameter wins.
 #[tokio::test]
 async fn json_calls_send_accept_unless_the_caller_sets_it() {
-    use telnyx::resources::organizations::{
-        OrganizationsUsersGetGroupsReportAccept as Accept, OrganizationsUsersGetGroupsReportParams as Params,
-    };
+    use telnyx::resources::organizations::OrganizationsUsersGetGroupsReportAccept as Accept;
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/number_orders/o1"))
@@ -32,8 +30,7 @@ async fn json_calls_send_accept_unless_the_caller_sets_it() {
         .await;
     let client = client(&server);
     client.number_orders().retrieve("o1").await.unwrap();
-    let params = Params { accept: Some(Accept::TextCsv) };
-    client.organizations().users().get_groups_report(params).await.unwrap();
+    client.organizations().users().get_groups_report().accept(Accept::TextCsv).await.unwrap();
 }
 
 #[tokio::test]
@@ -60,11 +57,8 @@ async fn deep_object_query_parameters() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = NumberOrdersListParams {
-        filter: Some(NumberOrdersListFilter { customer_reference: Some("ref-1".into()), ..Default::default() }),
-        ..Default::default()
-    };
-    let page = client(&server).number_orders().list(params).await.unwrap();
+    let filter = NumberOrdersListFilter { customer_reference: Some("ref-1".into()), ..Default::default() };
+    let page = client(&server).number_orders().list().filter(filter).await.unwrap();
     assert_eq!(page.data.map(|d| d.len()), Some(0));
 }
 
@@ -194,7 +188,6 @@ async fn every_error_kind_is_told_apart() {
 
 #[tokio::test]
 async fn multipart_uploads_carry_file_names_and_types() {
-    use telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/messaging_hosted_number_orders/o1/actions/file_upload"))
@@ -207,8 +200,7 @@ async fn multipart_uploads_carry_file_names_and_types() {
         loa: Some(loa),
         bill: Some(telnyx::FilePart::new(b"bill-bytes".to_vec())),
     };
-    let params = MessagingHostedNumberOrdersActionsUploadFileParams { body: Some(body) };
-    client(&server).messaging_hosted_number_orders().actions().upload_file("o1", params).await.unwrap();
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").body(body).await.unwrap();
 
     let request = &server.received_requests().await.unwrap()[0];
     let content_type = request.headers["content-type"].to_str().unwrap().to_string();
@@ -223,13 +215,8 @@ async fn multipart_uploads_carry_file_names_and_types() {
     assert!(parts[1].contains("Content-Type: application/pdf") && parts[1].contains("%PDF-loa"), "{}", parts[1]);
 }
 
-fn upload_params(
-    loa: telnyx::FilePart,
-) -> telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
-    let body = telnyx::types::UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: None };
-    telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
-        body: Some(body),
-    }
+fn upload_body(loa: telnyx::FilePart) -> telnyx::types::UploadFileMessagingHostedNumberOrderRequest {
+    telnyx::types::UploadFileMessagingHostedNumberOrderRequest { loa: Some(loa), bill: None }
 }
 
 fn chunks() -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
@@ -246,7 +233,7 @@ async fn file_parts_stream_from_a_stream() {
         .mount(&server)
         .await;
     let loa = telnyx::FilePart::from_stream(chunks(), Some(17)).file_name("loa.pdf").content_type("application/pdf");
-    client(&server).messaging_hosted_number_orders().actions().upload_file("o1", upload_params(loa)).await.unwrap();
+    client(&server).messaging_hosted_number_orders().actions().upload_file("o1").body(upload_body(loa)).await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     let text = String::from_utf8_lossy(&request.body);
     assert!(text.contains("filename=\"loa.pdf\"") && text.contains("%PDF-streamed-loa"), "{text}");
@@ -262,12 +249,12 @@ async fn a_request_with_a_streamed_file_is_not_retried_and_cannot_be_resent() {
         .await;
     let loa = telnyx::FilePart::from_stream(chunks(), None);
     let c = Client::builder().api_key("k").base_url(format!("{}/v2", server.uri())).max_retries(3).build().unwrap();
-    let params = upload_params(loa);
-    let err = c.messaging_hosted_number_orders().actions().upload_file("o1", params.clone()).await.unwrap_err();
+    let body = upload_body(loa);
+    let err = c.messaging_hosted_number_orders().actions().upload_file("o1").body(body.clone()).await.unwrap_err();
     assert!(matches!(&err, Error::Api(e) if e.status == 503), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "a streamed body is sent once");
     // The clone shares the stream, which is spent.
-    let again = c.messaging_hosted_number_orders().actions().upload_file("o1", params).await.unwrap_err();
+    let again = c.messaging_hosted_number_orders().actions().upload_file("o1").body(body).await.unwrap_err();
     assert!(matches!(&again, Error::Encode(m) if m.contains("already sent")), "{again:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -21,11 +21,11 @@ async fn binary_bodies_come_whole_or_as_a_stream() {
         .await;
     let c = client(&server);
 
-    let download = c.email_blocks().retrieve_export(Default::default()).await.unwrap();
+    let download = c.email_blocks().retrieve_export().await.unwrap();
     assert_eq!(download.content_type(), Some("text/csv"));
     assert_eq!(download.bytes().await.unwrap(), csv);
 
-    let download = c.email_blocks().retrieve_export(Default::default()).await.unwrap();
+    let download = c.email_blocks().retrieve_export().await.unwrap();
     let mut chunks = 0;
     let mut streamed = Vec::new();
     let mut stream = Box::pin(download.stream());
@@ -57,13 +57,13 @@ async fn event_streams_parse_into_events() {
         .expect(1)
         .mount(&server)
         .await;
-    let params: AiAnthropicV1MessagesParams = AiAnthropicV1MessagesParams {
-        body: serde_json::from_value(serde_json::json!({
+    let params = AiAnthropicV1MessagesParams::new(
+        serde_json::from_value(serde_json::json!({
             "model": "claude", "max_tokens": 16, "stream": true,
             "messages": [{"role": "user", "content": "Hello"}]
         }))
         .unwrap(),
-    };
+    );
     let mut events = client(&server).ai().anthropic().v1().messages_stream(params).await.unwrap();
 
     let first = events.next_event().await.unwrap().unwrap();

@@ -9,7 +9,6 @@ mod ws_server;
 
 use futures_util::StreamExt;
 use telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams;
-use telnyx::resources::text_to_speech::TextToSpeechSpeechStreamParams;
 use telnyx::types::{
     ClientTextFrame, InputFormat, Provider, SttServerEvent, TranscriptionEngine as Engine, TtsServerEvent,
 };
@@ -20,11 +19,11 @@ fn client(base_url: &str) -> telnyx::Client {
 }
 
 fn stt_params() -> SpeechToTextTranscriptionParams {
-    SpeechToTextTranscriptionParams {
-        language: Some("en".into()),
-        interim_results: Some(true),
-        ..SpeechToTextTranscriptionParams::new(Engine::Deepgram, InputFormat::Wav)
-    }
+    // The params struct is `#[non_exhaustive]`: built by `new`, its optional fields set after.
+    let mut params = SpeechToTextTranscriptionParams::new(Engine::Deepgram, InputFormat::Wav);
+    params.language = Some("en".into());
+    params.interim_results = Some(true);
+    params
 }
 
 /// Every event of a session until it ends, as text.
@@ -72,12 +71,14 @@ async fn speech_to_text_sends_audio_and_reads_transcripts() {
 async fn text_to_speech_sends_json_and_reads_decoded_audio() {
     let server = start(Fault::None).await;
     let client = client(&server.base_url());
-    let params = TextToSpeechSpeechStreamParams {
-        provider: Some(Provider::Telnyx),
-        voice: Some("Telnyx.NaturalHD.astra".into()),
-        ..Default::default()
-    };
-    let session = client.text_to_speech().speech().stream(params).await.expect("the session opens");
+    let session = client
+        .text_to_speech()
+        .speech()
+        .stream()
+        .provider(Provider::Telnyx)
+        .voice("Telnyx.NaturalHD.astra")
+        .await
+        .expect("the session opens");
     let (mut sender, mut events) = session.split();
     sender.send(ClientTextFrame::new(" ")).await.unwrap();
     sender.send(ClientTextFrame::new("Hello from Rust")).await.unwrap();

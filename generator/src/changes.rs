@@ -288,12 +288,14 @@ impl Diff<'_> {
                 self.param_type(&here, p, q);
             }
         }
-        match (a.params_type.is_empty(), b.params_type.is_empty()) {
-            (true, false) => {
+        // The argument holds the required inputs; optional ones are methods of the call.
+        let takes = |api: &Api, o: &Operation| crate::emit::ops::takes_params(o, &api.types);
+        match (takes(old, a), takes(new, b)) {
+            (false, true) => {
                 let line = format!("{here} gains a `params` argument (`{}`)", b.params_type);
                 self.push(Level::Major, Kind::ParameterAdded, line);
             }
-            (false, true) => {
+            (true, false) => {
                 let line = format!("{here} loses its `params` argument (`{}`)", a.params_type);
                 self.push(Level::Major, Kind::ParameterRemoved, line);
             }
@@ -315,18 +317,17 @@ impl Diff<'_> {
         }
         for (key, q) in &pb {
             let Some(p) = pa.get(key) else {
+                // The params structs are `#[non_exhaustive]`: an optional input is a new field
+                // and a new method of the call, which no call site can miss.
                 let line = format!(
                     "Parameter added to {here}: `{}` ({}, {}{})",
                     q.name,
                     key.0.to_lowercase(),
                     if q.required { "required" } else { "optional" },
-                    if q.required {
-                        "; the params constructor gains an argument"
-                    } else {
-                        "; breaks only params struct literals without `..`"
-                    }
+                    if q.required { "; the params constructor gains an argument" } else { "; a method of the call" }
                 );
-                self.push(Level::Major, Kind::ParameterAdded, line);
+                let level = if q.required { Level::Major } else { Level::Minor };
+                self.push(level, Kind::ParameterAdded, line);
                 continue;
             };
             if p.required != q.required {
@@ -373,11 +374,11 @@ impl Diff<'_> {
         }
         match (&a.pagination, &b.pagination) {
             (None, Some(_)) => {
-                let line = format!("Pagination added to {here}: `{}_paginator` and `.items()`", b.name);
+                let line = format!("Pagination added to {here}: `.paginator()` on its calls");
                 self.push(Level::Minor, Kind::PaginationAdded, line);
             }
             (Some(_), None) => {
-                let line = format!("Pagination removed from {here}: `{}_paginator` is gone", a.name);
+                let line = format!("Pagination removed from {here}: its calls lose `.paginator()`");
                 self.push(Level::Major, Kind::PaginationRemoved, line);
             }
             _ => {}

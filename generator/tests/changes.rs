@@ -55,7 +55,8 @@ kinds! {
     operation_removed: Major, [OperationRemoved, TypeRemoved], "Operation removed: `GET /things` (`client.things().list(..)`)";
     operation_renamed: Major, [OperationRenamed],
         "Operation renamed: `POST /items/{id}` was `client.items().archive(..)`, now `client.items().restore(..)`";
-    parameter_added: Major, [ParameterAdded], "Parameter added to `GET /things` (`client.things().list(..)`): `q` (query, optional";
+    parameter_added: Minor, [ParameterAdded],
+        "Parameter added to `GET /things` (`client.things().list(..)`): `q` (query, optional; a method of the call)";
     parameter_removed: Major, [ParameterRemoved], "Parameter removed from `GET /things` (`client.things().list(..)`): `sort` (query)";
     field_added: Major, [FieldAdded], "Field added: `Item.color`: `Option<String>` (optional; breaks only struct literals without `..`)";
     field_removed: Major, [FieldRemoved], "Field removed: `Item.size`";
@@ -70,10 +71,12 @@ kinds! {
     enum_values_reordered: Patch, [VariantsReordered], "Enum values of `ItemStatus` reordered: its `Ord` follows the new order";
     params_argument_added: Major, [ParameterAdded],
         "`GET /items/{id}` (`client.items().retrieve(..)`) gains a `params` argument (`ItemsRetrieveParams`)";
+    first_optional_parameter: Minor, [ParameterAdded],
+        "Parameter added to `GET /items/{id}` (`client.items().retrieve(..)`): `expand` (query, optional; a method of the call)";
     webhook_added: Minor, [WebhookAdded], "Webhook added: `itemDeleted` (`WebhookEvent::ItemDeleted`)";
     webhook_removed: Major, [WebhookRemoved], "Webhook removed: `itemCreated` (`WebhookEvent::ItemCreated`)";
     pagination_added: Major, [PaginationAdded, ParameterAdded, FieldAdded],
-        "Pagination added to `GET /things` (`client.things().list(..)`): `list_paginator` and `.items()`";
+        "Pagination added to `GET /things` (`client.things().list(..)`): `.paginator()` on its calls";
     pagination_removed: Major, [PaginationRemoved, ParameterRemoved], "Pagination removed from `GET /items` (`client.items().list(..)`)";
     response_changed: Major, [ResponseChanged], "Response of `GET /items/{id}` (`client.items().retrieve(..)`) changed: `Item` -> `NewItem`";
     body_changed: Major, [BodyChanged], "Request body of `POST /items` (`client.items().create(..)`) changed: `NewItem` (json) -> `Item` (json)";

@@ -13903,18 +13903,17 @@ fn call_messaging_10dlc_brand_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-            display_name: super::arg(args, "displayName")?,
-            entity_type: super::arg(args, "entityType")?,
-            state: super::arg(args, "state")?,
-            country: super::arg(args, "country")?,
-            brand_id: super::arg(args, "brandId")?,
-            tcr_brand_id: super::arg(args, "tcrBrandId")?,
-        };
-        super::done(client.messaging_10dlc().brand().list(params).await)
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
+        params.display_name = super::arg(args, "displayName")?;
+        params.entity_type = super::arg(args, "entityType")?;
+        params.state = super::arg(args, "state")?;
+        params.country = super::arg(args, "country")?;
+        params.brand_id = super::arg(args, "brandId")?;
+        params.tcr_brand_id = super::arg(args, "tcrBrandId")?;
+        super::done(client.messaging_10dlc().brand().list().with_params(params).await)
     })
 }
 fn walk_messaging_10dlc_brand_list<'a>(
@@ -13922,18 +13921,20 @@ fn walk_messaging_10dlc_brand_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-            display_name: super::arg(args, "displayName")?,
-            entity_type: super::arg(args, "entityType")?,
-            state: super::arg(args, "state")?,
-            country: super::arg(args, "country")?,
-            brand_id: super::arg(args, "brandId")?,
-            tcr_brand_id: super::arg(args, "tcrBrandId")?,
-        };
-        super::walk(client.messaging_10dlc().brand().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcBrandListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
+        params.display_name = super::arg(args, "displayName")?;
+        params.entity_type = super::arg(args, "entityType")?;
+        params.state = super::arg(args, "state")?;
+        params.country = super::arg(args, "country")?;
+        params.brand_id = super::arg(args, "brandId")?;
+        params.tcr_brand_id = super::arg(args, "tcrBrandId")?;
+        super::walk(
+                client.messaging_10dlc().brand().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_messaging_10dlc_brand_create<'a>(
@@ -13941,9 +13942,9 @@ fn call_messaging_10dlc_brand_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_10dlc().brand().create(params).await)
     })
 }
@@ -13962,14 +13963,14 @@ fn call_messaging_10dlc_brand_get_sms_otp_by_reference<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let reference_id: String = super::arg(args, "referenceId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandGetSmsOtpByReferenceParams {
-            brand_id: super::arg(args, "brandId")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcBrandGetSmsOtpByReferenceParams>::default();
+        params.brand_id = super::arg(args, "brandId")?;
         super::done(
             client
                 .messaging_10dlc()
                 .brand()
-                .get_sms_otp_by_reference(&reference_id, params)
+                .get_sms_otp_by_reference(&reference_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -13989,9 +13990,9 @@ fn call_messaging_10dlc_brand_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_10dlc().brand().update(&brand_id, params).await)
     })
 }
@@ -14030,9 +14031,9 @@ fn call_messaging_10dlc_brand_external_vetting_order<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingOrderParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingOrderParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_10dlc()
@@ -14049,9 +14050,9 @@ fn call_messaging_10dlc_brand_external_vetting_imports<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingImportsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandExternalVettingImportsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_10dlc()
@@ -14088,9 +14089,9 @@ fn call_messaging_10dlc_brand_trigger_sms_otp<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandTriggerSmsOtpParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandTriggerSmsOtpParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_10dlc().brand().trigger_sms_otp(&brand_id, params).await,
         )
@@ -14102,9 +14103,9 @@ fn call_messaging_10dlc_brand_verify_sms_otp<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let brand_id: String = super::arg(args, "brandId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandVerifySmsOtpParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcBrandVerifySmsOtpParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_10dlc().brand().verify_sms_otp(&brand_id, params).await,
         )
@@ -14115,12 +14116,12 @@ fn call_messaging_10dlc_campaign_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams {
-            brand_id: super::arg(args, "brandId")?,
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams::new(
+            super::arg::<String>(args, "brandId")?,
+        );
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(client.messaging_10dlc().campaign().list(params).await)
     })
 }
@@ -14129,13 +14130,13 @@ fn walk_messaging_10dlc_campaign_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams {
-            brand_id: super::arg(args, "brandId")?,
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.messaging_10dlc().campaign().list_paginator(params)).await
+        let mut params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignListParams::new(
+            super::arg::<String>(args, "brandId")?,
+        );
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.messaging_10dlc().campaign().list(params).paginator()).await
     })
 }
 fn call_messaging_10dlc_campaign_accept_sharing<'a>(
@@ -14154,9 +14155,9 @@ fn call_messaging_10dlc_campaign_usecase_get_cost<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams {
-            usecase: super::arg(args, "usecase")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUsecaseGetCostParams::new(
+            super::arg::<String>(args, "usecase")?,
+        );
         super::done(client.messaging_10dlc().campaign().usecase().get_cost(params).await)
     })
 }
@@ -14175,9 +14176,9 @@ fn call_messaging_10dlc_campaign_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_10dlc().campaign().update(&campaign_id, params).await,
         )
@@ -14198,9 +14199,9 @@ fn call_messaging_10dlc_campaign_submit_appeal<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignSubmitAppealParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_10dlc().campaign().submit_appeal(&campaign_id, params).await,
         )
@@ -14255,9 +14256,9 @@ fn call_messaging_10dlc_campaign_builder_submit<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignBuilderSubmitParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcCampaignBuilderSubmitParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_10dlc().campaign_builder().submit(params).await)
     })
 }
@@ -14292,12 +14293,16 @@ fn call_messaging_10dlc_partner_campaigns_list_shared_by_me<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
         super::done(
-            client.messaging_10dlc().partner_campaigns().list_shared_by_me(params).await,
+            client
+                .messaging_10dlc()
+                .partner_campaigns()
+                .list_shared_by_me()
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -14306,15 +14311,16 @@ fn walk_messaging_10dlc_partner_campaigns_list_shared_by_me<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListSharedByMeParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
         super::walk(
                 client
                     .messaging_10dlc()
                     .partner_campaigns()
-                    .list_shared_by_me_paginator(params),
+                    .list_shared_by_me()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -14339,12 +14345,13 @@ fn call_messaging_10dlc_partner_campaigns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.messaging_10dlc().partner_campaigns().list(params).await)
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(
+            client.messaging_10dlc().partner_campaigns().list().with_params(params).await,
+        )
     })
 }
 fn walk_messaging_10dlc_partner_campaigns_list<'a>(
@@ -14352,12 +14359,18 @@ fn walk_messaging_10dlc_partner_campaigns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams {
-            page: super::arg(args, "page")?,
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.messaging_10dlc().partner_campaigns().list_paginator(params))
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client
+                    .messaging_10dlc()
+                    .partner_campaigns()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -14378,9 +14391,9 @@ fn call_messaging_10dlc_partner_campaigns_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let campaign_id: String = super::arg(args, "campaignId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPartnerCampaignsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_10dlc()
@@ -14395,9 +14408,9 @@ fn call_messaging_10dlc_phone_number_assignment_by_profile_assign<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileAssignParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_10dlc()
@@ -14427,15 +14440,15 @@ fn call_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number
 >(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams>::default();
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.page = super::arg(args, "page")?;
         super::done(
             client
                 .messaging_10dlc()
                 .phone_number_assignment_by_profile()
-                .retrieve_phone_number_status(&task_id, params)
+                .retrieve_phone_number_status(&task_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -14445,15 +14458,16 @@ fn walk_messaging_10dlc_phone_number_assignment_by_profile_retrieve_phone_number
 >(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "taskId")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams>::default();
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .messaging_10dlc()
                     .phone_number_assignment_by_profile()
-                    .retrieve_phone_number_status_paginator(&task_id, params),
+                    .retrieve_phone_number_status(&task_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -14463,13 +14477,19 @@ fn call_messaging_10dlc_phone_number_campaigns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams {
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.messaging_10dlc().phone_number_campaigns().list(params).await)
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams>::default();
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(
+            client
+                .messaging_10dlc()
+                .phone_number_campaigns()
+                .list()
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_messaging_10dlc_phone_number_campaigns_list<'a>(
@@ -14477,14 +14497,18 @@ fn walk_messaging_10dlc_phone_number_campaigns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams {
-            records_per_page: super::arg(args, "recordsPerPage")?,
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsListParams>::default();
+        params.records_per_page = super::arg(args, "recordsPerPage")?;
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
-                client.messaging_10dlc().phone_number_campaigns().list_paginator(params),
+                client
+                    .messaging_10dlc()
+                    .phone_number_campaigns()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -14494,9 +14518,9 @@ fn call_messaging_10dlc_phone_number_campaigns_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_10dlc().phone_number_campaigns().create(params).await,
         )
@@ -14523,9 +14547,9 @@ fn call_messaging_10dlc_phone_number_campaigns_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phoneNumber")?;
-        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_10dlc::Messaging10dlcPhoneNumberCampaignsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_10dlc()
@@ -14551,11 +14575,10 @@ fn call_access_ip_address_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_address::AccessIpAddressListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.access_ip_address().list(params).await)
+        let mut params = <telnyx::resources::access_ip_address::AccessIpAddressListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.access_ip_address().list().with_params(params).await)
     })
 }
 fn walk_access_ip_address_list<'a>(
@@ -14563,11 +14586,11 @@ fn walk_access_ip_address_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_address::AccessIpAddressListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.access_ip_address().list_paginator(params)).await
+        let mut params = <telnyx::resources::access_ip_address::AccessIpAddressListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.access_ip_address().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_access_ip_address_create<'a>(
@@ -14575,9 +14598,9 @@ fn call_access_ip_address_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_address::AccessIpAddressCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::access_ip_address::AccessIpAddressCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.access_ip_address().create(params).await)
     })
 }
@@ -14604,11 +14627,10 @@ fn call_access_ip_ranges_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_ranges::AccessIpRangesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.access_ip_ranges().list(params).await)
+        let mut params = <telnyx::resources::access_ip_ranges::AccessIpRangesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.access_ip_ranges().list().with_params(params).await)
     })
 }
 fn walk_access_ip_ranges_list<'a>(
@@ -14616,11 +14638,11 @@ fn walk_access_ip_ranges_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_ranges::AccessIpRangesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.access_ip_ranges().list_paginator(params)).await
+        let mut params = <telnyx::resources::access_ip_ranges::AccessIpRangesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.access_ip_ranges().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_access_ip_ranges_create<'a>(
@@ -14628,9 +14650,9 @@ fn call_access_ip_ranges_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::access_ip_ranges::AccessIpRangesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::access_ip_ranges::AccessIpRangesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.access_ip_ranges().create(params).await)
     })
 }
@@ -14648,9 +14670,9 @@ fn call_actions_purchase_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::actions::ActionsPurchaseCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::actions::ActionsPurchaseCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.actions().purchase().create(params).await)
     })
 }
@@ -14659,9 +14681,9 @@ fn call_actions_register_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::actions::ActionsRegisterCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::actions::ActionsRegisterCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.actions().register().create(params).await)
     })
 }
@@ -14670,12 +14692,11 @@ fn call_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.addresses().list(params).await)
+        let mut params = <telnyx::resources::addresses::AddressesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.addresses().list().with_params(params).await)
     })
 }
 fn walk_addresses_list<'a>(
@@ -14683,12 +14704,11 @@ fn walk_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.addresses().list_paginator(params)).await
+        let mut params = <telnyx::resources::addresses::AddressesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.addresses().list().with_params(params).paginator()).await
     })
 }
 fn call_addresses_create<'a>(
@@ -14696,9 +14716,9 @@ fn call_addresses_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::addresses::AddressesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.addresses().create(params).await)
     })
 }
@@ -14707,9 +14727,9 @@ fn call_addresses_actions_validate<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::addresses::AddressesActionsValidateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::addresses::AddressesActionsValidateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.addresses().actions().validate(params).await)
     })
 }
@@ -14737,10 +14757,16 @@ fn call_addresses_actions_accept_suggestions<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::addresses::AddressesActionsAcceptSuggestionsParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.addresses().actions().accept_suggestions(&id, params).await)
+        let mut params = <telnyx::resources::addresses::AddressesActionsAcceptSuggestionsParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client
+                .addresses()
+                .actions()
+                .accept_suggestions(&id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_advanced_orders_list<'a>(
@@ -14754,9 +14780,9 @@ fn call_advanced_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::advanced_orders::AdvancedOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::advanced_orders::AdvancedOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.advanced_orders().create(params).await)
     })
 }
@@ -14766,9 +14792,9 @@ fn call_advanced_orders_update_requirement_group<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let advanced_order_id: String = super::arg(args, "advanced-order-id")?;
-        let params = telnyx::resources::advanced_orders::AdvancedOrdersUpdateRequirementGroupParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::advanced_orders::AdvancedOrdersUpdateRequirementGroupParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .advanced_orders()
@@ -14791,9 +14817,9 @@ fn call_ai_anthropic_v1_messages<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().anthropic().v1().messages(params).await)
     })
 }
@@ -14802,9 +14828,9 @@ fn stream_ai_anthropic_v1_messages<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAnthropicV1MessagesParams::new(
+            super::arg(args, "body")?,
+        );
         super::events(client.ai().anthropic().v1().messages_stream(params).await).await
     })
 }
@@ -14819,9 +14845,9 @@ fn call_ai_assistants_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().create(params).await)
     })
 }
@@ -14830,9 +14856,9 @@ fn call_ai_assistants_imports<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsImportsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsImportsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().imports(params).await)
     })
 }
@@ -14847,16 +14873,15 @@ fn call_ai_assistants_tests_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsTestsListParams {
-            test_suite: super::arg(args, "test_suite")?,
-            telnyx_conversation_channel: super::arg(
-                args,
-                "telnyx_conversation_channel",
-            )?,
-            destination: super::arg(args, "destination")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.ai().assistants().tests().list(params).await)
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsListParams>::default();
+        params.test_suite = super::arg(args, "test_suite")?;
+        params.telnyx_conversation_channel = super::arg(
+            args,
+            "telnyx_conversation_channel",
+        )?;
+        params.destination = super::arg(args, "destination")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.ai().assistants().tests().list().with_params(params).await)
     })
 }
 fn walk_ai_assistants_tests_list<'a>(
@@ -14864,16 +14889,18 @@ fn walk_ai_assistants_tests_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsTestsListParams {
-            test_suite: super::arg(args, "test_suite")?,
-            telnyx_conversation_channel: super::arg(
-                args,
-                "telnyx_conversation_channel",
-            )?,
-            destination: super::arg(args, "destination")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.ai().assistants().tests().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsListParams>::default();
+        params.test_suite = super::arg(args, "test_suite")?;
+        params.telnyx_conversation_channel = super::arg(
+            args,
+            "telnyx_conversation_channel",
+        )?;
+        params.destination = super::arg(args, "destination")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.ai().assistants().tests().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_ai_assistants_tests_create<'a>(
@@ -14881,9 +14908,9 @@ fn call_ai_assistants_tests_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAssistantsTestsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsTestsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().tests().create(params).await)
     })
 }
@@ -14901,11 +14928,10 @@ fn call_ai_assistants_tests_test_suites_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let suite_name: String = super::arg(args, "suite_name")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsListParams {
-            status: super::arg(args, "status")?,
-            test_suite_run_id: super::arg(args, "test_suite_run_id")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.test_suite_run_id = super::arg(args, "test_suite_run_id")?;
+        params.page = super::arg(args, "page")?;
         super::done(
             client
                 .ai()
@@ -14913,7 +14939,8 @@ fn call_ai_assistants_tests_test_suites_runs_list<'a>(
                 .tests()
                 .test_suites()
                 .runs()
-                .list(&suite_name, params)
+                .list(&suite_name)
+                .with_params(params)
                 .await,
         )
     })
@@ -14924,11 +14951,10 @@ fn walk_ai_assistants_tests_test_suites_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let suite_name: String = super::arg(args, "suite_name")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsListParams {
-            status: super::arg(args, "status")?,
-            test_suite_run_id: super::arg(args, "test_suite_run_id")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.test_suite_run_id = super::arg(args, "test_suite_run_id")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .ai()
@@ -14936,7 +14962,9 @@ fn walk_ai_assistants_tests_test_suites_runs_list<'a>(
                     .tests()
                     .test_suites()
                     .runs()
-                    .list_paginator(&suite_name, params),
+                    .list(&suite_name)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -14947,9 +14975,8 @@ fn call_ai_assistants_tests_test_suites_runs_trigger<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let suite_name: String = super::arg(args, "suite_name")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsTriggerParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsTestSuitesRunsTriggerParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .ai()
@@ -14957,7 +14984,8 @@ fn call_ai_assistants_tests_test_suites_runs_trigger<'a>(
                 .tests()
                 .test_suites()
                 .runs()
-                .trigger(&suite_name, params)
+                .trigger(&suite_name)
+                .with_params(params)
                 .await,
         )
     })
@@ -14977,9 +15005,9 @@ fn call_ai_assistants_tests_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsTestsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().tests().update(&test_id, params).await)
     })
 }
@@ -14998,11 +15026,19 @@ fn call_ai_assistants_tests_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsRunsListParams {
-            status: super::arg(args, "status")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.ai().assistants().tests().runs().list(&test_id, params).await)
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client
+                .ai()
+                .assistants()
+                .tests()
+                .runs()
+                .list(&test_id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_ai_assistants_tests_runs_list<'a>(
@@ -15011,12 +15047,18 @@ fn walk_ai_assistants_tests_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsRunsListParams {
-            status: super::arg(args, "status")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
-                client.ai().assistants().tests().runs().list_paginator(&test_id, params),
+                client
+                    .ai()
+                    .assistants()
+                    .tests()
+                    .runs()
+                    .list(&test_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -15027,11 +15069,17 @@ fn call_ai_assistants_tests_runs_trigger<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let test_id: String = super::arg(args, "test_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTestsRunsTriggerParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsTestsRunsTriggerParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
-            client.ai().assistants().tests().runs().trigger(&test_id, params).await,
+            client
+                .ai()
+                .assistants()
+                .tests()
+                .runs()
+                .trigger(&test_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -15053,16 +15101,17 @@ fn call_ai_assistants_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsRetrieveParams {
-            fetch_dynamic_variables_from_webhook: super::arg(
-                args,
-                "fetch_dynamic_variables_from_webhook",
-            )?,
-            from: super::arg(args, "from")?,
-            to: super::arg(args, "to")?,
-            call_control_id: super::arg(args, "call_control_id")?,
-        };
-        super::done(client.ai().assistants().retrieve(&assistant_id, params).await)
+        let mut params = <telnyx::resources::ai::AiAssistantsRetrieveParams>::default();
+        params.fetch_dynamic_variables_from_webhook = super::arg(
+            args,
+            "fetch_dynamic_variables_from_webhook",
+        )?;
+        params.from = super::arg(args, "from")?;
+        params.to = super::arg(args, "to")?;
+        params.call_control_id = super::arg(args, "call_control_id")?;
+        super::done(
+            client.ai().assistants().retrieve(&assistant_id).with_params(params).await,
+        )
     })
 }
 fn call_ai_assistants_update<'a>(
@@ -15071,9 +15120,9 @@ fn call_ai_assistants_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().update(&assistant_id, params).await)
     })
 }
@@ -15103,9 +15152,9 @@ fn call_ai_assistants_canary_deploys_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().assistants().canary_deploys().create(&assistant_id, params).await,
         )
@@ -15117,9 +15166,9 @@ fn call_ai_assistants_canary_deploys_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsCanaryDeploysUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().assistants().canary_deploys().update(&assistant_id, params).await,
         )
@@ -15142,9 +15191,9 @@ fn call_ai_assistants_chat<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsChatParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsChatParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().chat(&assistant_id, params).await)
     })
 }
@@ -15154,9 +15203,9 @@ fn call_ai_assistants_send_sms<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsSendSmsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsSendSmsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().send_sms(&assistant_id, params).await)
     })
 }
@@ -15175,11 +15224,16 @@ fn call_ai_assistants_instructions_enhance<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsInstructionsEnhanceParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsInstructionsEnhanceParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
-            client.ai().assistants().instructions().enhance(&assistant_id, params).await,
+            client
+                .ai()
+                .assistants()
+                .instructions()
+                .enhance(&assistant_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -15189,14 +15243,19 @@ fn call_ai_assistants_scheduled_events_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsScheduledEventsListParams {
-            from_date: super::arg(args, "from_date")?,
-            to_date: super::arg(args, "to_date")?,
-            conversation_channel: super::arg(args, "conversation_channel")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsScheduledEventsListParams>::default();
+        params.from_date = super::arg(args, "from_date")?;
+        params.to_date = super::arg(args, "to_date")?;
+        params.conversation_channel = super::arg(args, "conversation_channel")?;
+        params.page = super::arg(args, "page")?;
         super::done(
-            client.ai().assistants().scheduled_events().list(&assistant_id, params).await,
+            client
+                .ai()
+                .assistants()
+                .scheduled_events()
+                .list(&assistant_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -15206,18 +15265,19 @@ fn walk_ai_assistants_scheduled_events_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsScheduledEventsListParams {
-            from_date: super::arg(args, "from_date")?,
-            to_date: super::arg(args, "to_date")?,
-            conversation_channel: super::arg(args, "conversation_channel")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsScheduledEventsListParams>::default();
+        params.from_date = super::arg(args, "from_date")?;
+        params.to_date = super::arg(args, "to_date")?;
+        params.conversation_channel = super::arg(args, "conversation_channel")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .ai()
                     .assistants()
                     .scheduled_events()
-                    .list_paginator(&assistant_id, params),
+                    .list(&assistant_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -15228,9 +15288,9 @@ fn call_ai_assistants_scheduled_events_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsScheduledEventsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsScheduledEventsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -15281,9 +15341,9 @@ fn call_ai_assistants_tags_add<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
-        let params = telnyx::resources::ai::AiAssistantsTagsAddParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsTagsAddParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().assistants().tags().add(&assistant_id, params).await)
     })
 }
@@ -15335,11 +15395,16 @@ fn call_ai_assistants_tools_test<'a>(
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let tool_id: String = super::arg(args, "tool_id")?;
-        let params = telnyx::resources::ai::AiAssistantsToolsTestParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsToolsTestParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
-            client.ai().assistants().tools().test(&assistant_id, &tool_id, params).await,
+            client
+                .ai()
+                .assistants()
+                .tools()
+                .test(&assistant_id, &tool_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -15359,15 +15424,15 @@ fn call_ai_assistants_versions_retrieve<'a>(
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let version_id: String = super::arg(args, "version_id")?;
-        let params = telnyx::resources::ai::AiAssistantsVersionsRetrieveParams {
-            include_mcp_servers: super::arg(args, "include_mcp_servers")?,
-        };
+        let mut params = <telnyx::resources::ai::AiAssistantsVersionsRetrieveParams>::default();
+        params.include_mcp_servers = super::arg(args, "include_mcp_servers")?;
         super::done(
             client
                 .ai()
                 .assistants()
                 .versions()
-                .retrieve(&assistant_id, &version_id, params)
+                .retrieve(&assistant_id, &version_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -15379,9 +15444,9 @@ fn call_ai_assistants_versions_update<'a>(
     Box::pin(async move {
         let assistant_id: String = super::arg(args, "assistant_id")?;
         let version_id: String = super::arg(args, "version_id")?;
-        let params = telnyx::resources::ai::AiAssistantsVersionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAssistantsVersionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -15421,9 +15486,9 @@ fn call_ai_audio_transcribe<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiAudioTranscribeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiAudioTranscribeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().audio().transcribe(params).await)
     })
 }
@@ -15432,9 +15497,9 @@ fn call_ai_chat_completions<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiChatCompletionsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiChatCompletionsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().chat().completions(params).await)
     })
 }
@@ -15443,10 +15508,9 @@ fn call_ai_clusters_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.ai().clusters().list(params).await)
+        let mut params = <telnyx::resources::ai::AiClustersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.ai().clusters().list().with_params(params).await)
     })
 }
 fn walk_ai_clusters_list<'a>(
@@ -15454,10 +15518,9 @@ fn walk_ai_clusters_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.ai().clusters().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiClustersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.ai().clusters().list().with_params(params).paginator()).await
     })
 }
 fn call_ai_clusters_compute<'a>(
@@ -15465,9 +15528,9 @@ fn call_ai_clusters_compute<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiClustersComputeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiClustersComputeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().clusters().compute(params).await)
     })
 }
@@ -15477,11 +15540,10 @@ fn call_ai_clusters_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "task_id")?;
-        let params = telnyx::resources::ai::AiClustersRetrieveParams {
-            top_n_nodes: super::arg(args, "top_n_nodes")?,
-            show_subclusters: super::arg(args, "show_subclusters")?,
-        };
-        super::done(client.ai().clusters().retrieve(&task_id, params).await)
+        let mut params = <telnyx::resources::ai::AiClustersRetrieveParams>::default();
+        params.top_n_nodes = super::arg(args, "top_n_nodes")?;
+        params.show_subclusters = super::arg(args, "show_subclusters")?;
+        super::done(client.ai().clusters().retrieve(&task_id).with_params(params).await)
     })
 }
 fn call_ai_clusters_delete<'a>(
@@ -15499,10 +15561,12 @@ fn call_ai_clusters_fetch_graph<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let task_id: String = super::arg(args, "task_id")?;
-        let params = telnyx::resources::ai::AiClustersFetchGraphParams {
-            cluster_id: super::arg(args, "cluster_id")?,
-        };
-        super::download(client.ai().clusters().fetch_graph(&task_id, params).await).await
+        let mut params = <telnyx::resources::ai::AiClustersFetchGraphParams>::default();
+        params.cluster_id = super::arg(args, "cluster_id")?;
+        super::download(
+                client.ai().clusters().fetch_graph(&task_id).with_params(params).await,
+            )
+            .await
     })
 }
 fn call_ai_retrieve_conversation_histories<'a>(
@@ -15510,27 +15574,27 @@ fn call_ai_retrieve_conversation_histories<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams {
-            q: super::arg(args, "q")?,
-            region: super::arg(args, "region")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            min_score: super::arg(args, "min_score")?,
-            filter_user_id: super::arg(args, "filter[user_id]")?,
-            filter_record_id: super::arg(args, "filter[record_id]")?,
-            filter_region_in: super::arg(args, "filter[region][in]")?,
-            filter_record_created_at_gte: super::arg(
-                args,
-                "filter[record_created_at][gte]",
-            )?,
-            filter_record_created_at_lte: super::arg(
-                args,
-                "filter[record_created_at][lte]",
-            )?,
-            filter_ingested_at_gte: super::arg(args, "filter[ingested_at][gte]")?,
-            filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
-            filter_retention: super::arg(args, "filter[retention]")?,
-        };
+        let mut params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams::new(
+            super::arg::<String>(args, "q")?,
+        );
+        params.region = super::arg(args, "region")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.min_score = super::arg(args, "min_score")?;
+        params.filter_user_id = super::arg(args, "filter[user_id]")?;
+        params.filter_record_id = super::arg(args, "filter[record_id]")?;
+        params.filter_region_in = super::arg(args, "filter[region][in]")?;
+        params.filter_record_created_at_gte = super::arg(
+            args,
+            "filter[record_created_at][gte]",
+        )?;
+        params.filter_record_created_at_lte = super::arg(
+            args,
+            "filter[record_created_at][lte]",
+        )?;
+        params.filter_ingested_at_gte = super::arg(args, "filter[ingested_at][gte]")?;
+        params.filter_ingested_at_lte = super::arg(args, "filter[ingested_at][lte]")?;
+        params.filter_retention = super::arg(args, "filter[retention]")?;
         super::done(client.ai().retrieve_conversation_histories(params).await)
     })
 }
@@ -15539,28 +15603,29 @@ fn walk_ai_retrieve_conversation_histories<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams {
-            q: super::arg(args, "q")?,
-            region: super::arg(args, "region")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            min_score: super::arg(args, "min_score")?,
-            filter_user_id: super::arg(args, "filter[user_id]")?,
-            filter_record_id: super::arg(args, "filter[record_id]")?,
-            filter_region_in: super::arg(args, "filter[region][in]")?,
-            filter_record_created_at_gte: super::arg(
-                args,
-                "filter[record_created_at][gte]",
-            )?,
-            filter_record_created_at_lte: super::arg(
-                args,
-                "filter[record_created_at][lte]",
-            )?,
-            filter_ingested_at_gte: super::arg(args, "filter[ingested_at][gte]")?,
-            filter_ingested_at_lte: super::arg(args, "filter[ingested_at][lte]")?,
-            filter_retention: super::arg(args, "filter[retention]")?,
-        };
-        super::walk(client.ai().retrieve_conversation_histories_paginator(params)).await
+        let mut params = telnyx::resources::ai::AiRetrieveConversationHistoriesParams::new(
+            super::arg::<String>(args, "q")?,
+        );
+        params.region = super::arg(args, "region")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.min_score = super::arg(args, "min_score")?;
+        params.filter_user_id = super::arg(args, "filter[user_id]")?;
+        params.filter_record_id = super::arg(args, "filter[record_id]")?;
+        params.filter_region_in = super::arg(args, "filter[region][in]")?;
+        params.filter_record_created_at_gte = super::arg(
+            args,
+            "filter[record_created_at][gte]",
+        )?;
+        params.filter_record_created_at_lte = super::arg(
+            args,
+            "filter[record_created_at][lte]",
+        )?;
+        params.filter_ingested_at_gte = super::arg(args, "filter[ingested_at][gte]")?;
+        params.filter_ingested_at_lte = super::arg(args, "filter[ingested_at][lte]")?;
+        params.filter_retention = super::arg(args, "filter[retention]")?;
+        super::walk(client.ai().retrieve_conversation_histories(params).paginator())
+            .await
     })
 }
 fn call_ai_conversations_list<'a>(
@@ -15568,30 +15633,29 @@ fn call_ai_conversations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsListParams {
-            id: super::arg(args, "id")?,
-            name: super::arg(args, "name")?,
-            created_at: super::arg(args, "created_at")?,
-            last_message_at: super::arg(args, "last_message_at")?,
-            metadata_assistant_id: super::arg(args, "metadata->assistant_id")?,
-            metadata_call_control_id: super::arg(args, "metadata->call_control_id")?,
-            metadata_telnyx_agent_target: super::arg(
-                args,
-                "metadata->telnyx_agent_target",
-            )?,
-            metadata_telnyx_end_user_target: super::arg(
-                args,
-                "metadata->telnyx_end_user_target",
-            )?,
-            metadata_telnyx_conversation_channel: super::arg(
-                args,
-                "metadata->telnyx_conversation_channel",
-            )?,
-            limit: super::arg(args, "limit")?,
-            order: super::arg(args, "order")?,
-            or: super::arg(args, "or")?,
-        };
-        super::done(client.ai().conversations().list(params).await)
+        let mut params = <telnyx::resources::ai::AiConversationsListParams>::default();
+        params.id = super::arg(args, "id")?;
+        params.name = super::arg(args, "name")?;
+        params.created_at = super::arg(args, "created_at")?;
+        params.last_message_at = super::arg(args, "last_message_at")?;
+        params.metadata_assistant_id = super::arg(args, "metadata->assistant_id")?;
+        params.metadata_call_control_id = super::arg(args, "metadata->call_control_id")?;
+        params.metadata_telnyx_agent_target = super::arg(
+            args,
+            "metadata->telnyx_agent_target",
+        )?;
+        params.metadata_telnyx_end_user_target = super::arg(
+            args,
+            "metadata->telnyx_end_user_target",
+        )?;
+        params.metadata_telnyx_conversation_channel = super::arg(
+            args,
+            "metadata->telnyx_conversation_channel",
+        )?;
+        params.limit = super::arg(args, "limit")?;
+        params.order = super::arg(args, "order")?;
+        params.or = super::arg(args, "or")?;
+        super::done(client.ai().conversations().list().with_params(params).await)
     })
 }
 fn call_ai_conversations_create<'a>(
@@ -15599,9 +15663,9 @@ fn call_ai_conversations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().conversations().create(params).await)
     })
 }
@@ -15610,19 +15674,19 @@ fn call_ai_conversations_conversation_insights_retrieve_aggregates<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsConversationInsightsRetrieveAggregatesParams {
-            group_by: super::arg(args, "group_by")?,
-            show: super::arg(args, "show")?,
-            insight_id: super::arg(args, "insight_id")?,
-            created_at: super::arg(args, "created_at")?,
-            metadata_assistant_id: super::arg(args, "metadata.assistant_id")?,
-        };
+        let mut params = <telnyx::resources::ai::AiConversationsConversationInsightsRetrieveAggregatesParams>::default();
+        params.group_by = super::arg(args, "group_by")?;
+        params.show = super::arg(args, "show")?;
+        params.insight_id = super::arg(args, "insight_id")?;
+        params.created_at = super::arg(args, "created_at")?;
+        params.metadata_assistant_id = super::arg(args, "metadata.assistant_id")?;
         super::done(
             client
                 .ai()
                 .conversations()
                 .conversation_insights()
-                .retrieve_aggregates(params)
+                .retrieve_aggregates()
+                .with_params(params)
                 .await,
         )
     })
@@ -15632,15 +15696,15 @@ fn call_ai_conversations_insight_groups_retrieve_insight_groups<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams>::default();
+        params.page = super::arg(args, "page")?;
         super::done(
             client
                 .ai()
                 .conversations()
                 .insight_groups()
-                .retrieve_insight_groups(params)
+                .retrieve_insight_groups()
+                .with_params(params)
                 .await,
         )
     })
@@ -15650,15 +15714,16 @@ fn walk_ai_conversations_insight_groups_retrieve_insight_groups<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::ai::AiConversationsInsightGroupsRetrieveInsightGroupsParams>::default();
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .ai()
                     .conversations()
                     .insight_groups()
-                    .retrieve_insight_groups_paginator(params),
+                    .retrieve_insight_groups()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -15668,9 +15733,9 @@ fn call_ai_conversations_insight_groups_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().conversations().insight_groups().create(params).await)
     })
 }
@@ -15691,9 +15756,9 @@ fn call_ai_conversations_insight_groups_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let group_id: String = super::arg(args, "group_id")?;
-        let params = telnyx::resources::ai::AiConversationsInsightGroupsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsInsightGroupsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().conversations().insight_groups().update(&group_id, params).await,
         )
@@ -15749,10 +15814,11 @@ fn call_ai_conversations_insights_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.ai().conversations().insights().list(params).await)
+        let mut params = <telnyx::resources::ai::AiConversationsInsightsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.ai().conversations().insights().list().with_params(params).await,
+        )
     })
 }
 fn walk_ai_conversations_insights_list<'a>(
@@ -15760,10 +15826,18 @@ fn walk_ai_conversations_insights_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.ai().conversations().insights().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiConversationsInsightsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .ai()
+                    .conversations()
+                    .insights()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_ai_conversations_insights_create<'a>(
@@ -15771,9 +15845,9 @@ fn call_ai_conversations_insights_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiConversationsInsightsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsInsightsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().conversations().insights().create(params).await)
     })
 }
@@ -15792,9 +15866,9 @@ fn call_ai_conversations_insights_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let insight_id: String = super::arg(args, "insight_id")?;
-        let params = telnyx::resources::ai::AiConversationsInsightsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsInsightsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().conversations().insights().update(&insight_id, params).await,
         )
@@ -15824,9 +15898,9 @@ fn call_ai_conversations_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().conversations().update(&conversation_id, params).await)
     })
 }
@@ -15860,9 +15934,9 @@ fn call_ai_conversations_add_message<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsAddMessageParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiConversationsAddMessageParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().conversations().add_message(&conversation_id, params).await,
         )
@@ -15874,12 +15948,17 @@ fn call_ai_conversations_messages_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsMessagesListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
+        let mut params = <telnyx::resources::ai::AiConversationsMessagesListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
         super::done(
-            client.ai().conversations().messages().list(&conversation_id, params).await,
+            client
+                .ai()
+                .conversations()
+                .messages()
+                .list(&conversation_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -15889,16 +15968,17 @@ fn walk_ai_conversations_messages_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conversation_id: String = super::arg(args, "conversation_id")?;
-        let params = telnyx::resources::ai::AiConversationsMessagesListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
+        let mut params = <telnyx::resources::ai::AiConversationsMessagesListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
         super::walk(
                 client
                     .ai()
                     .conversations()
                     .messages()
-                    .list_paginator(&conversation_id, params),
+                    .list(&conversation_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -15908,10 +15988,9 @@ fn call_ai_embeddings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsListParams {
-            status: super::arg(args, "status")?,
-        };
-        super::done(client.ai().embeddings().list(params).await)
+        let mut params = <telnyx::resources::ai::AiEmbeddingsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        super::done(client.ai().embeddings().list().with_params(params).await)
     })
 }
 fn call_ai_embeddings_create<'a>(
@@ -15919,9 +15998,9 @@ fn call_ai_embeddings_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiEmbeddingsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().embeddings().create(params).await)
     })
 }
@@ -15954,9 +16033,9 @@ fn call_ai_embeddings_similarity_search<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsSimilaritySearchParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiEmbeddingsSimilaritySearchParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().embeddings().similarity_search(params).await)
     })
 }
@@ -15965,9 +16044,9 @@ fn call_ai_embeddings_url<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiEmbeddingsUrlParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiEmbeddingsUrlParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().embeddings().url(params).await)
     })
 }
@@ -15991,9 +16070,9 @@ fn call_ai_fine_tuning_jobs_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiFineTuningJobsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiFineTuningJobsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().fine_tuning().jobs().create(params).await)
     })
 }
@@ -16065,13 +16144,12 @@ fn call_ai_mcp_servers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMcpServersListParams {
-            r#type: super::arg(args, "type")?,
-            url: super::arg(args, "url")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::done(client.ai().mcp_servers().list(params).await)
+        let mut params = <telnyx::resources::ai::AiMcpServersListParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.url = super::arg(args, "url")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::done(client.ai().mcp_servers().list().with_params(params).await)
     })
 }
 fn walk_ai_mcp_servers_list<'a>(
@@ -16079,13 +16157,13 @@ fn walk_ai_mcp_servers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMcpServersListParams {
-            r#type: super::arg(args, "type")?,
-            url: super::arg(args, "url")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::walk(client.ai().mcp_servers().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiMcpServersListParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.url = super::arg(args, "url")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::walk(client.ai().mcp_servers().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_ai_mcp_servers_create<'a>(
@@ -16093,9 +16171,9 @@ fn call_ai_mcp_servers_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMcpServersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMcpServersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().mcp_servers().create(params).await)
     })
 }
@@ -16114,9 +16192,9 @@ fn call_ai_mcp_servers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mcp_server_id: String = super::arg(args, "mcp_server_id")?;
-        let params = telnyx::resources::ai::AiMcpServersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMcpServersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().mcp_servers().update(&mcp_server_id, params).await)
     })
 }
@@ -16134,11 +16212,10 @@ fn call_ai_missions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.ai().missions().list(params).await)
+        let mut params = <telnyx::resources::ai::AiMissionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.ai().missions().list().with_params(params).await)
     })
 }
 fn walk_ai_missions_list<'a>(
@@ -16146,11 +16223,10 @@ fn walk_ai_missions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.ai().missions().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiMissionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.ai().missions().list().with_params(params).paginator()).await
     })
 }
 fn call_ai_missions_create<'a>(
@@ -16158,9 +16234,9 @@ fn call_ai_missions_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().missions().create(params).await)
     })
 }
@@ -16169,12 +16245,11 @@ fn call_ai_missions_list_events<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsListEventsParams {
-            r#type: super::arg(args, "type")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.ai().missions().list_events(params).await)
+        let mut params = <telnyx::resources::ai::AiMissionsListEventsParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.ai().missions().list_events().with_params(params).await)
     })
 }
 fn walk_ai_missions_list_events<'a>(
@@ -16182,12 +16257,12 @@ fn walk_ai_missions_list_events<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsListEventsParams {
-            r#type: super::arg(args, "type")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.ai().missions().list_events_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiMissionsListEventsParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.ai().missions().list_events().with_params(params).paginator())
+            .await
     })
 }
 fn call_ai_missions_runs_list_runs<'a>(
@@ -16195,12 +16270,11 @@ fn call_ai_missions_runs_list_runs<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsRunsListRunsParams {
-            status: super::arg(args, "status")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.ai().missions().runs().list_runs(params).await)
+        let mut params = <telnyx::resources::ai::AiMissionsRunsListRunsParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.ai().missions().runs().list_runs().with_params(params).await)
     })
 }
 fn walk_ai_missions_runs_list_runs<'a>(
@@ -16208,12 +16282,14 @@ fn walk_ai_missions_runs_list_runs<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiMissionsRunsListRunsParams {
-            status: super::arg(args, "status")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.ai().missions().runs().list_runs_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiMissionsRunsListRunsParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client.ai().missions().runs().list_runs().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_ai_missions_retrieve<'a>(
@@ -16231,9 +16307,9 @@ fn call_ai_missions_update_mission<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsUpdateMissionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsUpdateMissionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().missions().update_mission(&mission_id, params).await)
     })
 }
@@ -16417,12 +16493,13 @@ fn call_ai_missions_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsListParams {
-            status: super::arg(args, "status")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.ai().missions().runs().list(&mission_id, params).await)
+        let mut params = <telnyx::resources::ai::AiMissionsRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(
+            client.ai().missions().runs().list(&mission_id).with_params(params).await,
+        )
     })
 }
 fn walk_ai_missions_runs_list<'a>(
@@ -16431,12 +16508,19 @@ fn walk_ai_missions_runs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsListParams {
-            status: super::arg(args, "status")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.ai().missions().runs().list_paginator(&mission_id, params))
+        let mut params = <telnyx::resources::ai::AiMissionsRunsListParams>::default();
+        params.status = super::arg(args, "status")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client
+                    .ai()
+                    .missions()
+                    .runs()
+                    .list(&mission_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -16446,10 +16530,11 @@ fn call_ai_missions_runs_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.ai().missions().runs().create(&mission_id, params).await)
+        let mut params = <telnyx::resources::ai::AiMissionsRunsCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client.ai().missions().runs().create(&mission_id).with_params(params).await,
+        )
     })
 }
 fn call_ai_missions_runs_retrieve<'a>(
@@ -16469,9 +16554,9 @@ fn call_ai_missions_runs_update<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.ai().missions().runs().update(&mission_id, &run_id, params).await,
         )
@@ -16494,20 +16579,20 @@ fn call_ai_missions_runs_events_list<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsEventsListParams {
-            r#type: super::arg(args, "type")?,
-            step_id: super::arg(args, "step_id")?,
-            agent_id: super::arg(args, "agent_id")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::ai::AiMissionsRunsEventsListParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.step_id = super::arg(args, "step_id")?;
+        params.agent_id = super::arg(args, "agent_id")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::done(
             client
                 .ai()
                 .missions()
                 .runs()
                 .events()
-                .list(&mission_id, &run_id, params)
+                .list(&mission_id, &run_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -16519,20 +16604,21 @@ fn walk_ai_missions_runs_events_list<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsEventsListParams {
-            r#type: super::arg(args, "type")?,
-            step_id: super::arg(args, "step_id")?,
-            agent_id: super::arg(args, "agent_id")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::ai::AiMissionsRunsEventsListParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        params.step_id = super::arg(args, "step_id")?;
+        params.agent_id = super::arg(args, "agent_id")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::walk(
                 client
                     .ai()
                     .missions()
                     .runs()
                     .events()
-                    .list_paginator(&mission_id, &run_id, params),
+                    .list(&mission_id, &run_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -16544,9 +16630,9 @@ fn call_ai_missions_runs_events_log<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsEventsLogParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsEventsLogParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -16606,9 +16692,9 @@ fn call_ai_missions_runs_plan_create<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsPlanCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -16627,9 +16713,9 @@ fn call_ai_missions_runs_plan_add_steps_to_plan<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanAddStepsToPlanParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsPlanAddStepsToPlanParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -16668,9 +16754,9 @@ fn call_ai_missions_runs_plan_update_step<'a>(
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
         let step_id: String = super::arg(args, "step_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsPlanUpdateStepParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsPlanUpdateStepParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -16717,9 +16803,9 @@ fn call_ai_missions_runs_telnyx_agents_link<'a>(
     Box::pin(async move {
         let mission_id: String = super::arg(args, "mission_id")?;
         let run_id: String = super::arg(args, "run_id")?;
-        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsLinkParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiMissionsRunsTelnyxAgentsLinkParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .ai()
@@ -16813,9 +16899,9 @@ fn call_ai_openai_chat_create_completion<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiChatCreateCompletionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiOpenaiChatCreateCompletionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().openai().chat().create_completion(params).await)
     })
 }
@@ -16824,9 +16910,9 @@ fn call_ai_openai_embeddings_create_embeddings<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateEmbeddingsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiOpenaiEmbeddingsCreateEmbeddingsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().openai().embeddings().create_embeddings(params).await)
     })
 }
@@ -16849,9 +16935,9 @@ fn call_ai_openai_create_response<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiOpenaiCreateResponseParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiOpenaiCreateResponseParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().openai().create_response(params).await)
     })
 }
@@ -16860,9 +16946,9 @@ fn call_ai_responses<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiResponsesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiResponsesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().responses(params).await)
     })
 }
@@ -16871,9 +16957,9 @@ fn call_ai_summarize<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiSummarizeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiSummarizeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().summarize(params).await)
     })
 }
@@ -16882,13 +16968,12 @@ fn call_ai_tools_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiToolsListParams {
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::done(client.ai().tools().list(params).await)
+        let mut params = <telnyx::resources::ai::AiToolsListParams>::default();
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::done(client.ai().tools().list().with_params(params).await)
     })
 }
 fn walk_ai_tools_list<'a>(
@@ -16896,13 +16981,12 @@ fn walk_ai_tools_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiToolsListParams {
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::walk(client.ai().tools().list_paginator(params)).await
+        let mut params = <telnyx::resources::ai::AiToolsListParams>::default();
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::walk(client.ai().tools().list().with_params(params).paginator()).await
     })
 }
 fn call_ai_tools_create<'a>(
@@ -16910,9 +16994,9 @@ fn call_ai_tools_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ai::AiToolsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiToolsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().tools().create(params).await)
     })
 }
@@ -16931,9 +17015,9 @@ fn call_ai_tools_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let tool_id: String = super::arg(args, "tool_id")?;
-        let params = telnyx::resources::ai::AiToolsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ai::AiToolsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ai().tools().update(&tool_id, params).await)
     })
 }
@@ -16951,15 +17035,14 @@ fn call_alphanumeric_sender_ids_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams {
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.alphanumeric_sender_ids().list(params).await)
+        let mut params = <telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams>::default();
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.alphanumeric_sender_ids().list().with_params(params).await)
     })
 }
 fn walk_alphanumeric_sender_ids_list<'a>(
@@ -16967,15 +17050,17 @@ fn walk_alphanumeric_sender_ids_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams {
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.alphanumeric_sender_ids().list_paginator(params)).await
+        let mut params = <telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsListParams>::default();
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client.alphanumeric_sender_ids().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_alphanumeric_sender_ids_create<'a>(
@@ -16983,9 +17068,9 @@ fn call_alphanumeric_sender_ids_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::alphanumeric_sender_ids::AlphanumericSenderIdsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.alphanumeric_sender_ids().create(params).await)
     })
 }
@@ -17012,12 +17097,11 @@ fn call_audit_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::audit_events::AuditEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.audit_events().list(params).await)
+        let mut params = <telnyx::resources::audit_events::AuditEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.audit_events().list().with_params(params).await)
     })
 }
 fn walk_audit_events_list<'a>(
@@ -17025,12 +17109,11 @@ fn walk_audit_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::audit_events::AuditEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.audit_events().list_paginator(params)).await
+        let mut params = <telnyx::resources::audit_events::AuditEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.audit_events().list().with_params(params).paginator()).await
     })
 }
 fn call_authentication_providers_list<'a>(
@@ -17038,11 +17121,10 @@ fn call_authentication_providers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::authentication_providers::AuthenticationProvidersListParams {
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.authentication_providers().list(params).await)
+        let mut params = <telnyx::resources::authentication_providers::AuthenticationProvidersListParams>::default();
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.authentication_providers().list().with_params(params).await)
     })
 }
 fn walk_authentication_providers_list<'a>(
@@ -17050,11 +17132,13 @@ fn walk_authentication_providers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::authentication_providers::AuthenticationProvidersListParams {
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.authentication_providers().list_paginator(params)).await
+        let mut params = <telnyx::resources::authentication_providers::AuthenticationProvidersListParams>::default();
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.authentication_providers().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_authentication_providers_create<'a>(
@@ -17062,9 +17146,9 @@ fn call_authentication_providers_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::authentication_providers::AuthenticationProvidersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::authentication_providers::AuthenticationProvidersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.authentication_providers().create(params).await)
     })
 }
@@ -17083,9 +17167,9 @@ fn call_authentication_providers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::authentication_providers::AuthenticationProvidersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::authentication_providers::AuthenticationProvidersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.authentication_providers().update(&id, params).await)
     })
 }
@@ -17103,10 +17187,11 @@ fn call_available_phone_number_blocks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::available_phone_number_blocks::AvailablePhoneNumberBlocksListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.available_phone_number_blocks().list(params).await)
+        let mut params = <telnyx::resources::available_phone_number_blocks::AvailablePhoneNumberBlocksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.available_phone_number_blocks().list().with_params(params).await,
+        )
     })
 }
 fn call_available_phone_numbers_list<'a>(
@@ -17114,10 +17199,9 @@ fn call_available_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::available_phone_numbers::AvailablePhoneNumbersListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.available_phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::available_phone_numbers::AvailablePhoneNumbersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.available_phone_numbers().list().with_params(params).await)
     })
 }
 fn call_balance_retrieve<'a>(
@@ -17131,10 +17215,9 @@ fn call_billing_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.billing_groups().list(params).await)
+        let mut params = <telnyx::resources::billing_groups::BillingGroupsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.billing_groups().list().with_params(params).await)
     })
 }
 fn walk_billing_groups_list<'a>(
@@ -17142,10 +17225,9 @@ fn walk_billing_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.billing_groups().list_paginator(params)).await
+        let mut params = <telnyx::resources::billing_groups::BillingGroupsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.billing_groups().list().with_params(params).paginator()).await
     })
 }
 fn call_billing_groups_create<'a>(
@@ -17153,9 +17235,9 @@ fn call_billing_groups_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::billing_groups::BillingGroupsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::billing_groups::BillingGroupsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.billing_groups().create(params).await)
     })
 }
@@ -17174,9 +17256,9 @@ fn call_billing_groups_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::billing_groups::BillingGroupsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::billing_groups::BillingGroupsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.billing_groups().update(&id, params).await)
     })
 }
@@ -17194,12 +17276,11 @@ fn call_bulk_sim_card_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bulk_sim_card_actions::BulkSimCardActionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_action_type: super::arg(args, "filter[action_type]")?,
-        };
-        super::done(client.bulk_sim_card_actions().list(params).await)
+        let mut params = <telnyx::resources::bulk_sim_card_actions::BulkSimCardActionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_action_type = super::arg(args, "filter[action_type]")?;
+        super::done(client.bulk_sim_card_actions().list().with_params(params).await)
     })
 }
 fn walk_bulk_sim_card_actions_list<'a>(
@@ -17207,12 +17288,14 @@ fn walk_bulk_sim_card_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bulk_sim_card_actions::BulkSimCardActionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_action_type: super::arg(args, "filter[action_type]")?,
-        };
-        super::walk(client.bulk_sim_card_actions().list_paginator(params)).await
+        let mut params = <telnyx::resources::bulk_sim_card_actions::BulkSimCardActionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_action_type = super::arg(args, "filter[action_type]")?;
+        super::walk(
+                client.bulk_sim_card_actions().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_bulk_sim_card_actions_retrieve<'a>(
@@ -17229,12 +17312,13 @@ fn call_bundle_pricing_billing_bundles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingBillingBundlesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::done(client.bundle_pricing().billing_bundles().list(params).await)
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingBillingBundlesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::done(
+            client.bundle_pricing().billing_bundles().list().with_params(params).await,
+        )
     })
 }
 fn walk_bundle_pricing_billing_bundles_list<'a>(
@@ -17242,12 +17326,18 @@ fn walk_bundle_pricing_billing_bundles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingBillingBundlesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::walk(client.bundle_pricing().billing_bundles().list_paginator(params))
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingBillingBundlesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::walk(
+                client
+                    .bundle_pricing()
+                    .billing_bundles()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -17257,11 +17347,15 @@ fn call_bundle_pricing_billing_bundles_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bundle_id: String = super::arg(args, "bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingBillingBundlesRetrieveParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingBillingBundlesRetrieveParams>::default();
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(
-            client.bundle_pricing().billing_bundles().retrieve(&bundle_id, params).await,
+            client
+                .bundle_pricing()
+                .billing_bundles()
+                .retrieve(&bundle_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -17270,12 +17364,13 @@ fn call_bundle_pricing_user_bundles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::done(client.bundle_pricing().user_bundles().list(params).await)
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::done(
+            client.bundle_pricing().user_bundles().list().with_params(params).await,
+        )
     })
 }
 fn walk_bundle_pricing_user_bundles_list<'a>(
@@ -17283,12 +17378,19 @@ fn walk_bundle_pricing_user_bundles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::walk(client.bundle_pricing().user_bundles().list_paginator(params)).await
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::walk(
+                client
+                    .bundle_pricing()
+                    .user_bundles()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_bundle_pricing_user_bundles_create<'a>(
@@ -17296,10 +17398,10 @@ fn call_bundle_pricing_user_bundles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesCreateParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesCreateParams::new(
+            super::arg(args, "body")?,
+        );
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(client.bundle_pricing().user_bundles().create(params).await)
     })
 }
@@ -17308,11 +17410,17 @@ fn call_bundle_pricing_user_bundles_list_unused<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListUnusedParams {
-            filter: super::arg(args, "filter")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::done(client.bundle_pricing().user_bundles().list_unused(params).await)
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesListUnusedParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::done(
+            client
+                .bundle_pricing()
+                .user_bundles()
+                .list_unused()
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_bundle_pricing_user_bundles_retrieve<'a>(
@@ -17321,14 +17429,14 @@ fn call_bundle_pricing_user_bundles_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesRetrieveParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesRetrieveParams>::default();
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(
             client
                 .bundle_pricing()
                 .user_bundles()
-                .retrieve(&user_bundle_id, params)
+                .retrieve(&user_bundle_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -17339,14 +17447,14 @@ fn call_bundle_pricing_user_bundles_deactivate<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesDeactivateParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesDeactivateParams>::default();
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(
             client
                 .bundle_pricing()
                 .user_bundles()
-                .deactivate(&user_bundle_id, params)
+                .deactivate(&user_bundle_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -17357,14 +17465,14 @@ fn call_bundle_pricing_user_bundles_list_resources<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let user_bundle_id: String = super::arg(args, "user_bundle_id")?;
-        let params = telnyx::resources::bundle_pricing::BundlePricingUserBundlesListResourcesParams {
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
+        let mut params = <telnyx::resources::bundle_pricing::BundlePricingUserBundlesListResourcesParams>::default();
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(
             client
                 .bundle_pricing()
                 .user_bundles()
-                .list_resources(&user_bundle_id, params)
+                .list_resources(&user_bundle_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -17374,12 +17482,11 @@ fn call_call_control_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_control_applications::CallControlApplicationsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.call_control_applications().list(params).await)
+        let mut params = <telnyx::resources::call_control_applications::CallControlApplicationsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.call_control_applications().list().with_params(params).await)
     })
 }
 fn walk_call_control_applications_list<'a>(
@@ -17387,12 +17494,14 @@ fn walk_call_control_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_control_applications::CallControlApplicationsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.call_control_applications().list_paginator(params)).await
+        let mut params = <telnyx::resources::call_control_applications::CallControlApplicationsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.call_control_applications().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_call_control_applications_create<'a>(
@@ -17400,9 +17509,9 @@ fn call_call_control_applications_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_control_applications::CallControlApplicationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::call_control_applications::CallControlApplicationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.call_control_applications().create(params).await)
     })
 }
@@ -17421,9 +17530,9 @@ fn call_call_control_applications_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::call_control_applications::CallControlApplicationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::call_control_applications::CallControlApplicationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.call_control_applications().update(&id, params).await)
     })
 }
@@ -17441,11 +17550,10 @@ fn call_call_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_events::CallEventsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.call_events().list(params).await)
+        let mut params = <telnyx::resources::call_events::CallEventsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.call_events().list().with_params(params).await)
     })
 }
 fn walk_call_events_list<'a>(
@@ -17453,11 +17561,10 @@ fn walk_call_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_events::CallEventsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.call_events().list_paginator(params)).await
+        let mut params = <telnyx::resources::call_events::CallEventsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.call_events().list().with_params(params).paginator()).await
     })
 }
 fn call_call_reasons_list<'a>(
@@ -17465,11 +17572,10 @@ fn call_call_reasons_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_reasons::CallReasonsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.call_reasons().list(params).await)
+        let mut params = <telnyx::resources::call_reasons::CallReasonsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.call_reasons().list().with_params(params).await)
     })
 }
 fn walk_call_reasons_list<'a>(
@@ -17477,11 +17583,10 @@ fn walk_call_reasons_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_reasons::CallReasonsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.call_reasons().list_paginator(params)).await
+        let mut params = <telnyx::resources::call_reasons::CallReasonsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.call_reasons().list().with_params(params).paginator()).await
     })
 }
 fn call_call_reasons_validate<'a>(
@@ -17489,9 +17594,9 @@ fn call_call_reasons_validate<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::call_reasons::CallReasonsValidateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::call_reasons::CallReasonsValidateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.call_reasons().validate(params).await)
     })
 }
@@ -17500,9 +17605,9 @@ fn call_calls_dial<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::calls::CallsDialParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsDialParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().dial(params).await)
     })
 }
@@ -17521,9 +17626,9 @@ fn call_calls_actions_add_ai_assistant_messages<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAddAiAssistantMessagesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsAddAiAssistantMessagesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -17539,9 +17644,9 @@ fn call_calls_actions_join_ai_assistant<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsJoinAiAssistantParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsJoinAiAssistantParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().join_ai_assistant(&call_control_id, params).await,
         )
@@ -17553,9 +17658,9 @@ fn call_calls_actions_start_ai_assistant<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartAiAssistantParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartAiAssistantParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_ai_assistant(&call_control_id, params).await,
         )
@@ -17567,9 +17672,9 @@ fn call_calls_actions_stop_ai_assistant<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopAiAssistantParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopAiAssistantParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_ai_assistant(&call_control_id, params).await,
         )
@@ -17581,9 +17686,9 @@ fn call_calls_actions_answer<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsAnswerParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsAnswerParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().answer(&call_control_id, params).await)
     })
 }
@@ -17593,9 +17698,9 @@ fn call_calls_actions_bridge<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsBridgeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsBridgeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().bridge(&call_control_id, params).await)
     })
 }
@@ -17605,9 +17710,9 @@ fn call_calls_actions_update_client_state<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsUpdateClientStateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsUpdateClientStateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().update_client_state(&call_control_id, params).await,
         )
@@ -17619,9 +17724,9 @@ fn call_calls_actions_start_conversation_relay<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartConversationRelayParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartConversationRelayParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -17637,9 +17742,9 @@ fn call_calls_actions_stop_conversation_relay<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopConversationRelayParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopConversationRelayParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -17655,9 +17760,9 @@ fn call_calls_actions_enqueue<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsEnqueueParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsEnqueueParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().enqueue(&call_control_id, params).await)
     })
 }
@@ -17667,9 +17772,9 @@ fn call_calls_actions_start_forking<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartForkingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartForkingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_forking(&call_control_id, params).await,
         )
@@ -17681,9 +17786,9 @@ fn call_calls_actions_stop_forking<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopForkingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopForkingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_forking(&call_control_id, params).await,
         )
@@ -17695,9 +17800,9 @@ fn call_calls_actions_gather<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsGatherParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().gather(&call_control_id, params).await)
     })
 }
@@ -17707,9 +17812,9 @@ fn call_calls_actions_stop_gather<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopGatherParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopGatherParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().stop_gather(&call_control_id, params).await)
     })
 }
@@ -17719,9 +17824,9 @@ fn call_calls_actions_gather_using_ai<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingAiParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsGatherUsingAiParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().gather_using_ai(&call_control_id, params).await,
         )
@@ -17733,9 +17838,9 @@ fn call_calls_actions_gather_using_audio<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingAudioParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsGatherUsingAudioParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().gather_using_audio(&call_control_id, params).await,
         )
@@ -17747,9 +17852,9 @@ fn call_calls_actions_gather_using_speak<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsGatherUsingSpeakParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsGatherUsingSpeakParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().gather_using_speak(&call_control_id, params).await,
         )
@@ -17761,9 +17866,9 @@ fn call_calls_actions_hangup<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsHangupParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsHangupParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().hangup(&call_control_id, params).await)
     })
 }
@@ -17773,9 +17878,9 @@ fn call_calls_actions_leave_queue<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsLeaveQueueParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsLeaveQueueParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().leave_queue(&call_control_id, params).await)
     })
 }
@@ -17785,9 +17890,9 @@ fn call_calls_actions_start_playback<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartPlaybackParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartPlaybackParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_playback(&call_control_id, params).await,
         )
@@ -17799,9 +17904,9 @@ fn call_calls_actions_stop_playback<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopPlaybackParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopPlaybackParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_playback(&call_control_id, params).await,
         )
@@ -17813,9 +17918,9 @@ fn call_calls_actions_pause_recording<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsPauseRecordingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsPauseRecordingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().pause_recording(&call_control_id, params).await,
         )
@@ -17827,9 +17932,9 @@ fn call_calls_actions_resume_recording<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsResumeRecordingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsResumeRecordingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().resume_recording(&call_control_id, params).await,
         )
@@ -17841,9 +17946,9 @@ fn call_calls_actions_start_recording<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartRecordingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartRecordingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_recording(&call_control_id, params).await,
         )
@@ -17855,9 +17960,9 @@ fn call_calls_actions_stop_recording<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopRecordingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopRecordingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_recording(&call_control_id, params).await,
         )
@@ -17869,9 +17974,9 @@ fn call_calls_actions_refer<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsReferParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsReferParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().refer(&call_control_id, params).await)
     })
 }
@@ -17881,9 +17986,9 @@ fn call_calls_actions_reject<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsRejectParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsRejectParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().reject(&call_control_id, params).await)
     })
 }
@@ -17893,9 +17998,9 @@ fn call_calls_actions_send_dtmf<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSendDtmfParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsSendDtmfParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().send_dtmf(&call_control_id, params).await)
     })
 }
@@ -17905,9 +18010,9 @@ fn call_calls_actions_send_sip_info<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSendSipInfoParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsSendSipInfoParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().send_sip_info(&call_control_id, params).await,
         )
@@ -17919,9 +18024,9 @@ fn call_calls_actions_start_siprec<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartSiprecParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartSiprecParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_siprec(&call_control_id, params).await,
         )
@@ -17933,9 +18038,9 @@ fn call_calls_actions_stop_siprec<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopSiprecParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopSiprecParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().stop_siprec(&call_control_id, params).await)
     })
 }
@@ -17945,9 +18050,9 @@ fn call_calls_actions_speak<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSpeakParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsSpeakParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().speak(&call_control_id, params).await)
     })
 }
@@ -17957,9 +18062,9 @@ fn call_calls_actions_start_streaming<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartStreamingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartStreamingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_streaming(&call_control_id, params).await,
         )
@@ -17971,9 +18076,9 @@ fn call_calls_actions_stop_streaming<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopStreamingParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopStreamingParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_streaming(&call_control_id, params).await,
         )
@@ -17985,9 +18090,9 @@ fn call_calls_actions_start_noise_suppression<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartNoiseSuppressionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartNoiseSuppressionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -18003,9 +18108,9 @@ fn call_calls_actions_stop_noise_suppression<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopNoiseSuppressionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopNoiseSuppressionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -18021,9 +18126,9 @@ fn call_calls_actions_switch_supervisor_role<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsSwitchSupervisorRoleParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsSwitchSupervisorRoleParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .calls()
@@ -18039,9 +18144,9 @@ fn call_calls_actions_start_transcription<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStartTranscriptionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStartTranscriptionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().start_transcription(&call_control_id, params).await,
         )
@@ -18053,9 +18158,9 @@ fn call_calls_actions_stop_transcription<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsStopTranscriptionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsStopTranscriptionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.calls().actions().stop_transcription(&call_control_id, params).await,
         )
@@ -18067,9 +18172,9 @@ fn call_calls_actions_transfer<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::calls::CallsActionsTransferParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::calls::CallsActionsTransferParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.calls().actions().transfer(&call_control_id, params).await)
     })
 }
@@ -18078,10 +18183,9 @@ fn call_channel_zones_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::channel_zones::ChannelZonesListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.channel_zones().list(params).await)
+        let mut params = <telnyx::resources::channel_zones::ChannelZonesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.channel_zones().list().with_params(params).await)
     })
 }
 fn walk_channel_zones_list<'a>(
@@ -18089,10 +18193,9 @@ fn walk_channel_zones_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::channel_zones::ChannelZonesListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.channel_zones().list_paginator(params)).await
+        let mut params = <telnyx::resources::channel_zones::ChannelZonesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.channel_zones().list().with_params(params).paginator()).await
     })
 }
 fn call_channel_zones_update<'a>(
@@ -18101,9 +18204,9 @@ fn call_channel_zones_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let channel_zone_id: String = super::arg(args, "channel_zone_id")?;
-        let params = telnyx::resources::channel_zones::ChannelZonesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::channel_zones::ChannelZonesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.channel_zones().update(&channel_zone_id, params).await)
     })
 }
@@ -18112,11 +18215,11 @@ fn call_charges_breakdown_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::charges_breakdown::ChargesBreakdownRetrieveParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            format: super::arg(args, "format")?,
-        };
+        let mut params = telnyx::resources::charges_breakdown::ChargesBreakdownRetrieveParams::new(
+            super::arg::<String>(args, "start_date")?,
+        );
+        params.end_date = super::arg(args, "end_date")?;
+        params.format = super::arg(args, "format")?;
         super::done(client.charges_breakdown().retrieve(params).await)
     })
 }
@@ -18125,10 +18228,10 @@ fn call_charges_summary_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::charges_summary::ChargesSummaryRetrieveParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-        };
+        let params = telnyx::resources::charges_summary::ChargesSummaryRetrieveParams::new(
+            super::arg::<String>(args, "start_date")?,
+            super::arg::<String>(args, "end_date")?,
+        );
         super::done(client.charges_summary().retrieve(params).await)
     })
 }
@@ -18137,10 +18240,9 @@ fn call_comments_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::comments::CommentsListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.comments().list(params).await)
+        let mut params = <telnyx::resources::comments::CommentsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.comments().list().with_params(params).await)
     })
 }
 fn call_comments_create<'a>(
@@ -18148,9 +18250,9 @@ fn call_comments_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::comments::CommentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::comments::CommentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.comments().create(params).await)
     })
 }
@@ -18177,12 +18279,11 @@ fn call_conferences_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::conferences::ConferencesListParams {
-            region: super::arg(args, "region")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.conferences().list(params).await)
+        let mut params = <telnyx::resources::conferences::ConferencesListParams>::default();
+        params.region = super::arg(args, "region")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.conferences().list().with_params(params).await)
     })
 }
 fn walk_conferences_list<'a>(
@@ -18190,12 +18291,11 @@ fn walk_conferences_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::conferences::ConferencesListParams {
-            region: super::arg(args, "region")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.conferences().list_paginator(params)).await
+        let mut params = <telnyx::resources::conferences::ConferencesListParams>::default();
+        params.region = super::arg(args, "region")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.conferences().list().with_params(params).paginator()).await
     })
 }
 fn call_conferences_create<'a>(
@@ -18203,9 +18303,9 @@ fn call_conferences_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::conferences::ConferencesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().create(params).await)
     })
 }
@@ -18215,12 +18315,17 @@ fn call_conferences_list_participants<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conference_id: String = super::arg(args, "conference_id")?;
-        let params = telnyx::resources::conferences::ConferencesListParticipantsParams {
-            region: super::arg(args, "region")?,
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.conferences().list_participants(&conference_id, params).await)
+        let mut params = <telnyx::resources::conferences::ConferencesListParticipantsParams>::default();
+        params.region = super::arg(args, "region")?;
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client
+                .conferences()
+                .list_participants(&conference_id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_conferences_list_participants<'a>(
@@ -18229,13 +18334,16 @@ fn walk_conferences_list_participants<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let conference_id: String = super::arg(args, "conference_id")?;
-        let params = telnyx::resources::conferences::ConferencesListParticipantsParams {
-            region: super::arg(args, "region")?,
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
+        let mut params = <telnyx::resources::conferences::ConferencesListParticipantsParams>::default();
+        params.region = super::arg(args, "region")?;
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
         super::walk(
-                client.conferences().list_participants_paginator(&conference_id, params),
+                client
+                    .conferences()
+                    .list_participants(&conference_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -18246,10 +18354,9 @@ fn call_conferences_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesRetrieveParams {
-            region: super::arg(args, "region")?,
-        };
-        super::done(client.conferences().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::conferences::ConferencesRetrieveParams>::default();
+        params.region = super::arg(args, "region")?;
+        super::done(client.conferences().retrieve(&id).with_params(params).await)
     })
 }
 fn call_conferences_actions_end_conference<'a>(
@@ -18258,10 +18365,11 @@ fn call_conferences_actions_end_conference<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsEndConferenceParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.conferences().actions().end_conference(&id, params).await)
+        let mut params = <telnyx::resources::conferences::ConferencesActionsEndConferenceParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client.conferences().actions().end_conference(&id).with_params(params).await,
+        )
     })
 }
 fn call_conferences_actions_gather_dtmf_audio<'a>(
@@ -18270,9 +18378,9 @@ fn call_conferences_actions_gather_dtmf_audio<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsGatherDtmfAudioParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsGatherDtmfAudioParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().gather_dtmf_audio(&id, params).await)
     })
 }
@@ -18282,9 +18390,9 @@ fn call_conferences_actions_hold<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsHoldParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsHoldParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().hold(&id, params).await)
     })
 }
@@ -18294,9 +18402,9 @@ fn call_conferences_actions_join<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsJoinParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsJoinParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().join(&id, params).await)
     })
 }
@@ -18306,9 +18414,9 @@ fn call_conferences_actions_leave<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsLeaveParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsLeaveParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().leave(&id, params).await)
     })
 }
@@ -18318,9 +18426,9 @@ fn call_conferences_actions_mute<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsMuteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsMuteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().mute(&id, params).await)
     })
 }
@@ -18330,9 +18438,9 @@ fn call_conferences_actions_play<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsPlayParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsPlayParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().play(&id, params).await)
     })
 }
@@ -18342,9 +18450,9 @@ fn call_conferences_actions_record_pause<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsRecordPauseParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordPauseParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().record_pause(&id, params).await)
     })
 }
@@ -18354,9 +18462,9 @@ fn call_conferences_actions_record_resume<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsRecordResumeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordResumeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().record_resume(&id, params).await)
     })
 }
@@ -18366,9 +18474,9 @@ fn call_conferences_actions_record_start<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsRecordStartParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordStartParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().record_start(&id, params).await)
     })
 }
@@ -18378,9 +18486,9 @@ fn call_conferences_actions_record_stop<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsRecordStopParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsRecordStopParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().record_stop(&id, params).await)
     })
 }
@@ -18390,9 +18498,9 @@ fn call_conferences_actions_send_dtmf<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsSendDtmfParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsSendDtmfParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().send_dtmf(&id, params).await)
     })
 }
@@ -18402,9 +18510,9 @@ fn call_conferences_actions_speak<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsSpeakParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsSpeakParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().speak(&id, params).await)
     })
 }
@@ -18414,9 +18522,9 @@ fn call_conferences_actions_stop<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsStopParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsStopParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().stop(&id, params).await)
     })
 }
@@ -18426,9 +18534,9 @@ fn call_conferences_actions_unhold<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUnholdParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsUnholdParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().unhold(&id, params).await)
     })
 }
@@ -18438,9 +18546,9 @@ fn call_conferences_actions_unmute<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUnmuteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsUnmuteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().unmute(&id, params).await)
     })
 }
@@ -18450,9 +18558,9 @@ fn call_conferences_actions_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::conferences::ConferencesActionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::conferences::ConferencesActionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.conferences().actions().update(&id, params).await)
     })
 }
@@ -18475,11 +18583,14 @@ fn call_conferences_update_participant<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let participant_id: String = super::arg(args, "participant_id")?;
-        let params = telnyx::resources::conferences::ConferencesUpdateParticipantParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::conferences::ConferencesUpdateParticipantParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
-            client.conferences().update_participant(&id, &participant_id, params).await,
+            client
+                .conferences()
+                .update_participant(&id, &participant_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -18488,12 +18599,11 @@ fn call_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::connections::ConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.connections().list(params).await)
+        let mut params = <telnyx::resources::connections::ConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.connections().list().with_params(params).await)
     })
 }
 fn walk_connections_list<'a>(
@@ -18501,12 +18611,11 @@ fn walk_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::connections::ConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::connections::ConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.connections().list().with_params(params).paginator()).await
     })
 }
 fn call_connections_list_active_calls<'a>(
@@ -18515,10 +18624,15 @@ fn call_connections_list_active_calls<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::connections::ConnectionsListActiveCallsParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.connections().list_active_calls(&connection_id, params).await)
+        let mut params = <telnyx::resources::connections::ConnectionsListActiveCallsParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client
+                .connections()
+                .list_active_calls(&connection_id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_connections_list_active_calls<'a>(
@@ -18527,11 +18641,14 @@ fn walk_connections_list_active_calls<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::connections::ConnectionsListActiveCallsParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::connections::ConnectionsListActiveCallsParams>::default();
+        params.page = super::arg(args, "page")?;
         super::walk(
-                client.connections().list_active_calls_paginator(&connection_id, params),
+                client
+                    .connections()
+                    .list_active_calls(&connection_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -18565,12 +18682,11 @@ fn call_credential_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::credential_connections::CredentialConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.credential_connections().list(params).await)
+        let mut params = <telnyx::resources::credential_connections::CredentialConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.credential_connections().list().with_params(params).await)
     })
 }
 fn walk_credential_connections_list<'a>(
@@ -18578,12 +18694,14 @@ fn walk_credential_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::credential_connections::CredentialConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.credential_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::credential_connections::CredentialConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.credential_connections().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_credential_connections_create<'a>(
@@ -18591,9 +18709,9 @@ fn call_credential_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::credential_connections::CredentialConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::credential_connections::CredentialConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.credential_connections().create(params).await)
     })
 }
@@ -18612,9 +18730,9 @@ fn call_credential_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::credential_connections::CredentialConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::credential_connections::CredentialConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.credential_connections().update(&id, params).await)
     })
 }
@@ -18657,9 +18775,9 @@ fn call_custom_storage_credentials_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.custom_storage_credentials().create(&connection_id, params).await,
         )
@@ -18671,9 +18789,9 @@ fn call_custom_storage_credentials_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::custom_storage_credentials::CustomStorageCredentialsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.custom_storage_credentials().update(&connection_id, params).await,
         )
@@ -18693,12 +18811,11 @@ fn call_customer_service_records_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.customer_service_records().list(params).await)
+        let mut params = <telnyx::resources::customer_service_records::CustomerServiceRecordsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.customer_service_records().list().with_params(params).await)
     })
 }
 fn walk_customer_service_records_list<'a>(
@@ -18706,12 +18823,14 @@ fn walk_customer_service_records_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.customer_service_records().list_paginator(params)).await
+        let mut params = <telnyx::resources::customer_service_records::CustomerServiceRecordsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.customer_service_records().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_customer_service_records_create<'a>(
@@ -18719,9 +18838,9 @@ fn call_customer_service_records_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.customer_service_records().create(params).await)
     })
 }
@@ -18730,9 +18849,9 @@ fn call_customer_service_records_verify_phone_number_coverage<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::customer_service_records::CustomerServiceRecordsVerifyPhoneNumberCoverageParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.customer_service_records().verify_phone_number_coverage(params).await,
         )
@@ -18757,12 +18876,11 @@ fn call_detail_records_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::detail_records::DetailRecordsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.detail_records().list(params).await)
+        let mut params = <telnyx::resources::detail_records::DetailRecordsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.detail_records().list().with_params(params).await)
     })
 }
 fn walk_detail_records_list<'a>(
@@ -18770,12 +18888,11 @@ fn walk_detail_records_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::detail_records::DetailRecordsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.detail_records().list_paginator(params)).await
+        let mut params = <telnyx::resources::detail_records::DetailRecordsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.detail_records().list().with_params(params).paginator()).await
     })
 }
 fn call_dialogflow_connections_retrieve<'a>(
@@ -18793,9 +18910,9 @@ fn call_dialogflow_connections_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dialogflow_connections().create(&connection_id, params).await)
     })
 }
@@ -18805,9 +18922,9 @@ fn call_dialogflow_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dialogflow_connections::DialogflowConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dialogflow_connections().update(&connection_id, params).await)
     })
 }
@@ -18825,24 +18942,23 @@ fn call_dir_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dir::DirListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-            filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
-            filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(
-                args,
-                "filter[display_name][contains]",
-            )?,
-            filter_call_reason_contains: super::arg(
-                args,
-                "filter[call_reason][contains]",
-            )?,
-        };
-        super::done(client.dir().list(params).await)
+        let mut params = <telnyx::resources::dir::DirListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_expiring_at_gte = super::arg(args, "filter[expiring_at][gte]")?;
+        params.filter_expiring_at_lte = super::arg(args, "filter[expiring_at][lte]")?;
+        params.filter_enterprise_id = super::arg(args, "filter[enterprise_id]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_display_name_contains = super::arg(
+            args,
+            "filter[display_name][contains]",
+        )?;
+        params.filter_call_reason_contains = super::arg(
+            args,
+            "filter[call_reason][contains]",
+        )?;
+        super::done(client.dir().list().with_params(params).await)
     })
 }
 fn walk_dir_list<'a>(
@@ -18850,24 +18966,23 @@ fn walk_dir_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dir::DirListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-            filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
-            filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(
-                args,
-                "filter[display_name][contains]",
-            )?,
-            filter_call_reason_contains: super::arg(
-                args,
-                "filter[call_reason][contains]",
-            )?,
-        };
-        super::walk(client.dir().list_paginator(params)).await
+        let mut params = <telnyx::resources::dir::DirListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_expiring_at_gte = super::arg(args, "filter[expiring_at][gte]")?;
+        params.filter_expiring_at_lte = super::arg(args, "filter[expiring_at][lte]")?;
+        params.filter_enterprise_id = super::arg(args, "filter[enterprise_id]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_display_name_contains = super::arg(
+            args,
+            "filter[display_name][contains]",
+        )?;
+        params.filter_call_reason_contains = super::arg(
+            args,
+            "filter[call_reason][contains]",
+        )?;
+        super::walk(client.dir().list().with_params(params).paginator()).await
     })
 }
 fn call_dir_list_document_types<'a>(
@@ -18891,9 +19006,9 @@ fn call_dir_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().update(&dir_id, params).await)
     })
 }
@@ -18912,12 +19027,11 @@ fn call_dir_comments_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirCommentsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            comment_type: super::arg(args, "comment_type")?,
-        };
-        super::done(client.dir().comments().list(&dir_id, params).await)
+        let mut params = <telnyx::resources::dir::DirCommentsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.comment_type = super::arg(args, "comment_type")?;
+        super::done(client.dir().comments().list(&dir_id).with_params(params).await)
     })
 }
 fn walk_dir_comments_list<'a>(
@@ -18926,12 +19040,14 @@ fn walk_dir_comments_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirCommentsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            comment_type: super::arg(args, "comment_type")?,
-        };
-        super::walk(client.dir().comments().list_paginator(&dir_id, params)).await
+        let mut params = <telnyx::resources::dir::DirCommentsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.comment_type = super::arg(args, "comment_type")?;
+        super::walk(
+                client.dir().comments().list(&dir_id).with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_dir_comments_create<'a>(
@@ -18940,9 +19056,9 @@ fn call_dir_comments_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirCommentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirCommentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().comments().create(&dir_id, params).await)
     })
 }
@@ -18952,11 +19068,12 @@ fn call_dir_list_infringement_claims<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirListInfringementClaimsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.dir().list_infringement_claims(&dir_id, params).await)
+        let mut params = <telnyx::resources::dir::DirListInfringementClaimsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(
+            client.dir().list_infringement_claims(&dir_id).with_params(params).await,
+        )
     })
 }
 fn walk_dir_list_infringement_claims<'a>(
@@ -18965,11 +19082,16 @@ fn walk_dir_list_infringement_claims<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirListInfringementClaimsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.dir().list_infringement_claims_paginator(&dir_id, params))
+        let mut params = <telnyx::resources::dir::DirListInfringementClaimsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client
+                    .dir()
+                    .list_infringement_claims(&dir_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -18979,9 +19101,9 @@ fn call_dir_update_infringement<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirUpdateInfringementParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirUpdateInfringementParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().update_infringement(&dir_id, params).await)
     })
 }
@@ -18991,9 +19113,9 @@ fn call_dir_new_loa<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirNewLoaParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirNewLoaParams::new(
+            super::arg(args, "body")?,
+        );
         super::download(client.dir().new_loa(&dir_id, params).await).await
     })
 }
@@ -19003,12 +19125,13 @@ fn call_dir_phone_number_batches_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumberBatchesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-        };
-        super::done(client.dir().phone_number_batches().list(&dir_id, params).await)
+        let mut params = <telnyx::resources::dir::DirPhoneNumberBatchesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        super::done(
+            client.dir().phone_number_batches().list(&dir_id).with_params(params).await,
+        )
     })
 }
 fn walk_dir_phone_number_batches_list<'a>(
@@ -19017,12 +19140,18 @@ fn walk_dir_phone_number_batches_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumberBatchesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-        };
-        super::walk(client.dir().phone_number_batches().list_paginator(&dir_id, params))
+        let mut params = <telnyx::resources::dir::DirPhoneNumberBatchesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        super::walk(
+                client
+                    .dir()
+                    .phone_number_batches()
+                    .list(&dir_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -19044,12 +19173,11 @@ fn call_dir_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            status: super::arg(args, "status")?,
-        };
-        super::done(client.dir().phone_numbers().list(&dir_id, params).await)
+        let mut params = <telnyx::resources::dir::DirPhoneNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.status = super::arg(args, "status")?;
+        super::done(client.dir().phone_numbers().list(&dir_id).with_params(params).await)
     })
 }
 fn walk_dir_phone_numbers_list<'a>(
@@ -19058,12 +19186,19 @@ fn walk_dir_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            status: super::arg(args, "status")?,
-        };
-        super::walk(client.dir().phone_numbers().list_paginator(&dir_id, params)).await
+        let mut params = <telnyx::resources::dir::DirPhoneNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.status = super::arg(args, "status")?;
+        super::walk(
+                client
+                    .dir()
+                    .phone_numbers()
+                    .list(&dir_id)
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_dir_phone_numbers_add<'a>(
@@ -19072,9 +19207,9 @@ fn call_dir_phone_numbers_add<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersAddParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirPhoneNumbersAddParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().phone_numbers().add(&dir_id, params).await)
     })
 }
@@ -19084,9 +19219,9 @@ fn call_dir_phone_numbers_remove<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirPhoneNumbersRemoveParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirPhoneNumbersRemoveParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().phone_numbers().remove(&dir_id, params).await)
     })
 }
@@ -19105,9 +19240,9 @@ fn call_dir_references_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirReferencesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirReferencesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().references().create(&dir_id, params).await)
     })
 }
@@ -19119,9 +19254,9 @@ fn call_dir_references_update<'a>(
         let dir_id: String = super::arg(args, "dir_id")?;
         let ref_type: String = super::arg(args, "ref_type")?;
         let slot: i64 = super::arg(args, "slot")?;
-        let params = telnyx::resources::dir::DirReferencesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirReferencesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.dir().references().update(&dir_id, &ref_type, slot, params).await,
         )
@@ -19160,9 +19295,9 @@ fn call_dir_verify_email_confirm<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let dir_id: String = super::arg(args, "dir_id")?;
-        let params = telnyx::resources::dir::DirVerifyEmailConfirmParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dir::DirVerifyEmailConfirmParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dir().verify_email().confirm(&dir_id, params).await)
     })
 }
@@ -19171,11 +19306,10 @@ fn call_document_links_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::document_links::DocumentLinksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.document_links().list(params).await)
+        let mut params = <telnyx::resources::document_links::DocumentLinksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.document_links().list().with_params(params).await)
     })
 }
 fn walk_document_links_list<'a>(
@@ -19183,11 +19317,10 @@ fn walk_document_links_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::document_links::DocumentLinksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.document_links().list_paginator(params)).await
+        let mut params = <telnyx::resources::document_links::DocumentLinksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.document_links().list().with_params(params).paginator()).await
     })
 }
 fn call_documents_list<'a>(
@@ -19195,12 +19328,11 @@ fn call_documents_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::documents::DocumentsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.documents().list(params).await)
+        let mut params = <telnyx::resources::documents::DocumentsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.documents().list().with_params(params).await)
     })
 }
 fn walk_documents_list<'a>(
@@ -19208,12 +19340,11 @@ fn walk_documents_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::documents::DocumentsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.documents().list_paginator(params)).await
+        let mut params = <telnyx::resources::documents::DocumentsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.documents().list().with_params(params).paginator()).await
     })
 }
 fn call_documents_upload_json<'a>(
@@ -19221,9 +19352,9 @@ fn call_documents_upload_json<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::documents::DocumentsUploadJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::documents::DocumentsUploadJsonParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.documents().upload_json(params).await)
     })
 }
@@ -19242,9 +19373,9 @@ fn call_documents_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::documents::DocumentsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::documents::DocumentsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.documents().update(&id, params).await)
     })
 }
@@ -19280,11 +19411,12 @@ fn call_dynamic_emergency_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.dynamic_emergency_addresses().list(params).await)
+        let mut params = <telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.dynamic_emergency_addresses().list().with_params(params).await,
+        )
     })
 }
 fn walk_dynamic_emergency_addresses_list<'a>(
@@ -19292,11 +19424,17 @@ fn walk_dynamic_emergency_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.dynamic_emergency_addresses().list_paginator(params)).await
+        let mut params = <telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .dynamic_emergency_addresses()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_dynamic_emergency_addresses_create<'a>(
@@ -19304,9 +19442,9 @@ fn call_dynamic_emergency_addresses_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dynamic_emergency_addresses::DynamicEmergencyAddressesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dynamic_emergency_addresses().create(params).await)
     })
 }
@@ -19333,11 +19471,12 @@ fn call_dynamic_emergency_endpoints_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.dynamic_emergency_endpoints().list(params).await)
+        let mut params = <telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.dynamic_emergency_endpoints().list().with_params(params).await,
+        )
     })
 }
 fn walk_dynamic_emergency_endpoints_list<'a>(
@@ -19345,11 +19484,17 @@ fn walk_dynamic_emergency_endpoints_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.dynamic_emergency_endpoints().list_paginator(params)).await
+        let mut params = <telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client
+                    .dynamic_emergency_endpoints()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_dynamic_emergency_endpoints_create<'a>(
@@ -19357,9 +19502,9 @@ fn call_dynamic_emergency_endpoints_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::dynamic_emergency_endpoints::DynamicEmergencyEndpointsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.dynamic_emergency_endpoints().create(params).await)
     })
 }
@@ -19386,18 +19531,17 @@ fn call_email_blocks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_after: super::arg(args, "page[after]")?,
-            page_before: super::arg(args, "page[before]")?,
-            sort: super::arg(args, "sort")?,
-            filter_reason: super::arg(args, "filter[reason]")?,
-            filter_domain_id: super::arg(args, "filter[domain_id]")?,
-            filter_created_after: super::arg(args, "filter[created_after]")?,
-            filter_created_before: super::arg(args, "filter[created_before]")?,
-        };
-        super::done(client.email_blocks().list(params).await)
+        let mut params = <telnyx::resources::email_blocks::EmailBlocksListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_after = super::arg(args, "page[after]")?;
+        params.page_before = super::arg(args, "page[before]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_reason = super::arg(args, "filter[reason]")?;
+        params.filter_domain_id = super::arg(args, "filter[domain_id]")?;
+        params.filter_created_after = super::arg(args, "filter[created_after]")?;
+        params.filter_created_before = super::arg(args, "filter[created_before]")?;
+        super::done(client.email_blocks().list().with_params(params).await)
     })
 }
 fn call_email_blocks_create<'a>(
@@ -19405,9 +19549,9 @@ fn call_email_blocks_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_blocks::EmailBlocksCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_blocks().create(params).await)
     })
 }
@@ -19416,16 +19560,18 @@ fn call_email_blocks_retrieve_export<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveExportParams {
-            sort: super::arg(args, "sort")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_reason: super::arg(args, "filter[reason]")?,
-            filter_domain_id: super::arg(args, "filter[domain_id]")?,
-            filter_created_after: super::arg(args, "filter[created_after]")?,
-            filter_created_before: super::arg(args, "filter[created_before]")?,
-        };
-        super::download(client.email_blocks().retrieve_export(params).await).await
+        let mut params = <telnyx::resources::email_blocks::EmailBlocksRetrieveExportParams>::default();
+        params.sort = super::arg(args, "sort")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_reason = super::arg(args, "filter[reason]")?;
+        params.filter_domain_id = super::arg(args, "filter[domain_id]")?;
+        params.filter_created_after = super::arg(args, "filter[created_after]")?;
+        params.filter_created_before = super::arg(args, "filter[created_before]")?;
+        super::download(
+                client.email_blocks().retrieve_export().with_params(params).await,
+            )
+            .await
     })
 }
 fn call_email_blocks_imports_create<'a>(
@@ -19433,9 +19579,9 @@ fn call_email_blocks_imports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_blocks::EmailBlocksImportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_blocks::EmailBlocksImportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_blocks().imports().create(params).await)
     })
 }
@@ -19472,11 +19618,10 @@ fn call_email_blocks_retrieve_events<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.email_blocks().retrieve_events(&id, params).await)
+        let mut params = <telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.email_blocks().retrieve_events(&id).with_params(params).await)
     })
 }
 fn walk_email_blocks_retrieve_events<'a>(
@@ -19485,11 +19630,17 @@ fn walk_email_blocks_retrieve_events<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.email_blocks().retrieve_events_paginator(&id, params)).await
+        let mut params = <telnyx::resources::email_blocks::EmailBlocksRetrieveEventsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client
+                    .email_blocks()
+                    .retrieve_events(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_email_domains_list<'a>(
@@ -19497,20 +19648,25 @@ fn call_email_domains_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_domains::EmailDomainsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_after: super::arg(args, "page[after]")?,
-            page_before: super::arg(args, "page[before]")?,
-            sort: super::arg(args, "sort")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_domain: super::arg(args, "filter[domain]")?,
-            filter_profile_id: super::arg(args, "filter[profile_id]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_usable_for_sending: super::arg(args, "filter[usable_for_sending]")?,
-            filter_usable_for_inbound: super::arg(args, "filter[usable_for_inbound]")?,
-        };
-        super::done(client.email_domains().list(params).await)
+        let mut params = <telnyx::resources::email_domains::EmailDomainsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_after = super::arg(args, "page[after]")?;
+        params.page_before = super::arg(args, "page[before]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_domain = super::arg(args, "filter[domain]")?;
+        params.filter_profile_id = super::arg(args, "filter[profile_id]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_usable_for_sending = super::arg(
+            args,
+            "filter[usable_for_sending]",
+        )?;
+        params.filter_usable_for_inbound = super::arg(
+            args,
+            "filter[usable_for_inbound]",
+        )?;
+        super::done(client.email_domains().list().with_params(params).await)
     })
 }
 fn walk_email_domains_list<'a>(
@@ -19518,20 +19674,25 @@ fn walk_email_domains_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_domains::EmailDomainsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            page_after: super::arg(args, "page[after]")?,
-            page_before: super::arg(args, "page[before]")?,
-            sort: super::arg(args, "sort")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_domain: super::arg(args, "filter[domain]")?,
-            filter_profile_id: super::arg(args, "filter[profile_id]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_usable_for_sending: super::arg(args, "filter[usable_for_sending]")?,
-            filter_usable_for_inbound: super::arg(args, "filter[usable_for_inbound]")?,
-        };
-        super::walk(client.email_domains().list_paginator(params)).await
+        let mut params = <telnyx::resources::email_domains::EmailDomainsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_after = super::arg(args, "page[after]")?;
+        params.page_before = super::arg(args, "page[before]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_domain = super::arg(args, "filter[domain]")?;
+        params.filter_profile_id = super::arg(args, "filter[profile_id]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_usable_for_sending = super::arg(
+            args,
+            "filter[usable_for_sending]",
+        )?;
+        params.filter_usable_for_inbound = super::arg(
+            args,
+            "filter[usable_for_inbound]",
+        )?;
+        super::walk(client.email_domains().list().with_params(params).paginator()).await
     })
 }
 fn call_email_domains_create<'a>(
@@ -19539,9 +19700,9 @@ fn call_email_domains_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_domains::EmailDomainsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_domains::EmailDomainsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_domains().create(params).await)
     })
 }
@@ -19569,12 +19730,13 @@ fn call_email_domains_webhooks_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsWebhooksListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.email_domains().webhooks().list(&domain_id, params).await)
+        let mut params = <telnyx::resources::email_domains::EmailDomainsWebhooksListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(
+            client.email_domains().webhooks().list(&domain_id).with_params(params).await,
+        )
     })
 }
 fn walk_email_domains_webhooks_list<'a>(
@@ -19583,12 +19745,18 @@ fn walk_email_domains_webhooks_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsWebhooksListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.email_domains().webhooks().list_paginator(&domain_id, params))
+        let mut params = <telnyx::resources::email_domains::EmailDomainsWebhooksListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client
+                    .email_domains()
+                    .webhooks()
+                    .list(&domain_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -19598,9 +19766,9 @@ fn call_email_domains_webhooks_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsWebhooksCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_domains::EmailDomainsWebhooksCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_domains().webhooks().create(&domain_id, params).await)
     })
 }
@@ -19621,9 +19789,9 @@ fn call_email_domains_webhooks_update<'a>(
     Box::pin(async move {
         let domain_id: String = super::arg(args, "domain_id")?;
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsWebhooksUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_domains::EmailDomainsWebhooksUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.email_domains().webhooks().update(&domain_id, &id, params).await,
         )
@@ -19654,9 +19822,9 @@ fn call_email_domains_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_domains::EmailDomainsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_domains().update(&id, params).await)
     })
 }
@@ -19666,10 +19834,9 @@ fn call_email_domains_delete<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_domains::EmailDomainsDeleteParams {
-            force: super::arg(args, "force")?,
-        };
-        super::done(client.email_domains().delete(&id, params).await)
+        let mut params = <telnyx::resources::email_domains::EmailDomainsDeleteParams>::default();
+        params.force = super::arg(args, "force")?;
+        super::done(client.email_domains().delete(&id).with_params(params).await)
     })
 }
 fn call_email_domains_retrieve_health<'a>(
@@ -19686,15 +19853,14 @@ fn call_email_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_events::EmailEventsListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-            event_type: super::arg(args, "event_type")?,
-            email_id: super::arg(args, "email_id")?,
-            from: super::arg(args, "from")?,
-            to: super::arg(args, "to")?,
-        };
-        super::done(client.email_events().list(params).await)
+        let mut params = <telnyx::resources::email_events::EmailEventsListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        params.event_type = super::arg(args, "event_type")?;
+        params.email_id = super::arg(args, "email_id")?;
+        params.from = super::arg(args, "from")?;
+        params.to = super::arg(args, "to")?;
+        super::done(client.email_events().list().with_params(params).await)
     })
 }
 fn walk_email_events_list<'a>(
@@ -19702,15 +19868,14 @@ fn walk_email_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_events::EmailEventsListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-            event_type: super::arg(args, "event_type")?,
-            email_id: super::arg(args, "email_id")?,
-            from: super::arg(args, "from")?,
-            to: super::arg(args, "to")?,
-        };
-        super::walk(client.email_events().list_paginator(params)).await
+        let mut params = <telnyx::resources::email_events::EmailEventsListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        params.event_type = super::arg(args, "event_type")?;
+        params.email_id = super::arg(args, "email_id")?;
+        params.from = super::arg(args, "from")?;
+        params.to = super::arg(args, "to")?;
+        super::walk(client.email_events().list().with_params(params).paginator()).await
     })
 }
 fn call_email_events_retrieve_stats<'a>(
@@ -19718,11 +19883,10 @@ fn call_email_events_retrieve_stats<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_events::EmailEventsRetrieveStatsParams {
-            from: super::arg(args, "from")?,
-            to: super::arg(args, "to")?,
-        };
-        super::done(client.email_events().retrieve_stats(params).await)
+        let mut params = <telnyx::resources::email_events::EmailEventsRetrieveStatsParams>::default();
+        params.from = super::arg(args, "from")?;
+        params.to = super::arg(args, "to")?;
+        super::done(client.email_events().retrieve_stats().with_params(params).await)
     })
 }
 fn call_email_messages_list<'a>(
@@ -19730,11 +19894,10 @@ fn call_email_messages_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_messages::EmailMessagesListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::done(client.email_messages().list(params).await)
+        let mut params = <telnyx::resources::email_messages::EmailMessagesListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::done(client.email_messages().list().with_params(params).await)
     })
 }
 fn walk_email_messages_list<'a>(
@@ -19742,11 +19905,10 @@ fn walk_email_messages_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_messages::EmailMessagesListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::walk(client.email_messages().list_paginator(params)).await
+        let mut params = <telnyx::resources::email_messages::EmailMessagesListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::walk(client.email_messages().list().with_params(params).paginator()).await
     })
 }
 fn call_email_messages_create<'a>(
@@ -19754,10 +19916,10 @@ fn call_email_messages_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_messages::EmailMessagesCreateParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::email_messages::EmailMessagesCreateParams::new(
+            super::arg(args, "body")?,
+        );
+        params.idempotency_key = super::arg(args, "Idempotency-Key")?;
         super::done(client.email_messages().create(params).await)
     })
 }
@@ -19766,10 +19928,10 @@ fn call_email_messages_batch<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_messages::EmailMessagesBatchParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::email_messages::EmailMessagesBatchParams::new(
+            super::arg(args, "body")?,
+        );
+        params.idempotency_key = super::arg(args, "Idempotency-Key")?;
         super::done(client.email_messages().batch(params).await)
     })
 }
@@ -19779,11 +19941,12 @@ fn call_email_messages_retrieve_events<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let email_id: String = super::arg(args, "email_id")?;
-        let params = telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::done(client.email_messages().retrieve_events(&email_id, params).await)
+        let mut params = <telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::done(
+            client.email_messages().retrieve_events(&email_id).with_params(params).await,
+        )
     })
 }
 fn walk_email_messages_retrieve_events<'a>(
@@ -19792,11 +19955,16 @@ fn walk_email_messages_retrieve_events<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let email_id: String = super::arg(args, "email_id")?;
-        let params = telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::walk(client.email_messages().retrieve_events_paginator(&email_id, params))
+        let mut params = <telnyx::resources::email_messages::EmailMessagesRetrieveEventsParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::walk(
+                client
+                    .email_messages()
+                    .retrieve_events(&email_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -19823,11 +19991,10 @@ fn call_email_templates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_templates::EmailTemplatesListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::done(client.email_templates().list(params).await)
+        let mut params = <telnyx::resources::email_templates::EmailTemplatesListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::done(client.email_templates().list().with_params(params).await)
     })
 }
 fn walk_email_templates_list<'a>(
@@ -19835,11 +20002,11 @@ fn walk_email_templates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_templates::EmailTemplatesListParams {
-            page_size: super::arg(args, "page_size")?,
-            page_cursor: super::arg(args, "page_cursor")?,
-        };
-        super::walk(client.email_templates().list_paginator(params)).await
+        let mut params = <telnyx::resources::email_templates::EmailTemplatesListParams>::default();
+        params.page_size = super::arg(args, "page_size")?;
+        params.page_cursor = super::arg(args, "page_cursor")?;
+        super::walk(client.email_templates().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_email_templates_create<'a>(
@@ -19847,10 +20014,10 @@ fn call_email_templates_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_templates::EmailTemplatesCreateParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::email_templates::EmailTemplatesCreateParams::new(
+            super::arg(args, "body")?,
+        );
+        params.idempotency_key = super::arg(args, "Idempotency-Key")?;
         super::done(client.email_templates().create(params).await)
     })
 }
@@ -19869,9 +20036,9 @@ fn call_email_templates_replace<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesReplaceParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_templates::EmailTemplatesReplaceParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_templates().replace(&id, params).await)
     })
 }
@@ -19881,9 +20048,9 @@ fn call_email_templates_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_templates::EmailTemplatesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_templates().update(&id, params).await)
     })
 }
@@ -19902,10 +20069,9 @@ fn call_email_templates_render<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_templates::EmailTemplatesRenderParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.email_templates().render(&id, params).await)
+        let mut params = <telnyx::resources::email_templates::EmailTemplatesRenderParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.email_templates().render(&id).with_params(params).await)
     })
 }
 fn call_email_unsubscribe_groups_list<'a>(
@@ -19913,11 +20079,10 @@ fn call_email_unsubscribe_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.email_unsubscribe_groups().list(params).await)
+        let mut params = <telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.email_unsubscribe_groups().list().with_params(params).await)
     })
 }
 fn walk_email_unsubscribe_groups_list<'a>(
@@ -19925,11 +20090,13 @@ fn walk_email_unsubscribe_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.email_unsubscribe_groups().list_paginator(params)).await
+        let mut params = <telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client.email_unsubscribe_groups().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_email_unsubscribe_groups_create<'a>(
@@ -19937,9 +20104,9 @@ fn call_email_unsubscribe_groups_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_unsubscribe_groups().create(params).await)
     })
 }
@@ -19958,9 +20125,9 @@ fn call_email_unsubscribe_groups_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.email_unsubscribe_groups().update(&id, params).await)
     })
 }
@@ -19970,10 +20137,11 @@ fn call_email_unsubscribe_groups_delete<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsDeleteParams {
-            force: super::arg(args, "force")?,
-        };
-        super::done(client.email_unsubscribe_groups().delete(&id, params).await)
+        let mut params = <telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsDeleteParams>::default();
+        params.force = super::arg(args, "force")?;
+        super::done(
+            client.email_unsubscribe_groups().delete(&id).with_params(params).await,
+        )
     })
 }
 fn call_email_unsubscribe_groups_suppressions_list<'a>(
@@ -19982,12 +20150,16 @@ fn call_email_unsubscribe_groups_suppressions_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::done(
-            client.email_unsubscribe_groups().suppressions().list(&id, params).await,
+            client
+                .email_unsubscribe_groups()
+                .suppressions()
+                .list(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -19997,15 +20169,16 @@ fn walk_email_unsubscribe_groups_suppressions_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::walk(
                 client
                     .email_unsubscribe_groups()
                     .suppressions()
-                    .list_paginator(&id, params),
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -20016,9 +20189,9 @@ fn call_email_unsubscribe_groups_suppressions_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::email_unsubscribe_groups::EmailUnsubscribeGroupsSuppressionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.email_unsubscribe_groups().suppressions().create(&id, params).await,
         )
@@ -20041,10 +20214,10 @@ fn call_email_validations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_validations::EmailValidationsCreateParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::email_validations::EmailValidationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
+        params.idempotency_key = super::arg(args, "Idempotency-Key")?;
         super::done(client.email_validations().create(params).await)
     })
 }
@@ -20053,10 +20226,10 @@ fn call_email_validations_batch_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::email_validations::EmailValidationsBatchCreateParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::email_validations::EmailValidationsBatchCreateParams::new(
+            super::arg(args, "body")?,
+        );
+        params.idempotency_key = super::arg(args, "Idempotency-Key")?;
         super::done(client.email_validations().batch().create(params).await)
     })
 }
@@ -20074,13 +20247,15 @@ fn call_enterprises_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::enterprises::EnterprisesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            legal_name: super::arg(args, "legal_name")?,
-            filter_legal_name_contains: super::arg(args, "filter[legal_name][contains]")?,
-        };
-        super::done(client.enterprises().list(params).await)
+        let mut params = <telnyx::resources::enterprises::EnterprisesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.legal_name = super::arg(args, "legal_name")?;
+        params.filter_legal_name_contains = super::arg(
+            args,
+            "filter[legal_name][contains]",
+        )?;
+        super::done(client.enterprises().list().with_params(params).await)
     })
 }
 fn walk_enterprises_list<'a>(
@@ -20088,13 +20263,15 @@ fn walk_enterprises_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::enterprises::EnterprisesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            legal_name: super::arg(args, "legal_name")?,
-            filter_legal_name_contains: super::arg(args, "filter[legal_name][contains]")?,
-        };
-        super::walk(client.enterprises().list_paginator(params)).await
+        let mut params = <telnyx::resources::enterprises::EnterprisesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.legal_name = super::arg(args, "legal_name")?;
+        params.filter_legal_name_contains = super::arg(
+            args,
+            "filter[legal_name][contains]",
+        )?;
+        super::walk(client.enterprises().list().with_params(params).paginator()).await
     })
 }
 fn call_enterprises_create<'a>(
@@ -20102,9 +20279,9 @@ fn call_enterprises_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::enterprises::EnterprisesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.enterprises().create(params).await)
     })
 }
@@ -20123,9 +20300,9 @@ fn call_enterprises_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.enterprises().update(&enterprise_id, params).await)
     })
 }
@@ -20153,27 +20330,28 @@ fn call_enterprises_dir_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesDirListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-            filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
-            filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_expiring_within_days: super::arg(
-                args,
-                "filter[expiring_within_days]",
-            )?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(
-                args,
-                "filter[display_name][contains]",
-            )?,
-            filter_call_reason_contains: super::arg(
-                args,
-                "filter[call_reason][contains]",
-            )?,
-        };
-        super::done(client.enterprises().dir().list(&enterprise_id, params).await)
+        let mut params = <telnyx::resources::enterprises::EnterprisesDirListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_expiring_at_gte = super::arg(args, "filter[expiring_at][gte]")?;
+        params.filter_expiring_at_lte = super::arg(args, "filter[expiring_at][lte]")?;
+        params.filter_expiring_within_days = super::arg(
+            args,
+            "filter[expiring_within_days]",
+        )?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_display_name_contains = super::arg(
+            args,
+            "filter[display_name][contains]",
+        )?;
+        params.filter_call_reason_contains = super::arg(
+            args,
+            "filter[call_reason][contains]",
+        )?;
+        super::done(
+            client.enterprises().dir().list(&enterprise_id).with_params(params).await,
+        )
     })
 }
 fn walk_enterprises_dir_list<'a>(
@@ -20182,27 +20360,33 @@ fn walk_enterprises_dir_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesDirListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            sort: super::arg(args, "sort")?,
-            filter_expiring_at_gte: super::arg(args, "filter[expiring_at][gte]")?,
-            filter_expiring_at_lte: super::arg(args, "filter[expiring_at][lte]")?,
-            filter_expiring_within_days: super::arg(
-                args,
-                "filter[expiring_within_days]",
-            )?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_display_name_contains: super::arg(
-                args,
-                "filter[display_name][contains]",
-            )?,
-            filter_call_reason_contains: super::arg(
-                args,
-                "filter[call_reason][contains]",
-            )?,
-        };
-        super::walk(client.enterprises().dir().list_paginator(&enterprise_id, params))
+        let mut params = <telnyx::resources::enterprises::EnterprisesDirListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter_expiring_at_gte = super::arg(args, "filter[expiring_at][gte]")?;
+        params.filter_expiring_at_lte = super::arg(args, "filter[expiring_at][lte]")?;
+        params.filter_expiring_within_days = super::arg(
+            args,
+            "filter[expiring_within_days]",
+        )?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_display_name_contains = super::arg(
+            args,
+            "filter[display_name][contains]",
+        )?;
+        params.filter_call_reason_contains = super::arg(
+            args,
+            "filter[call_reason][contains]",
+        )?;
+        super::walk(
+                client
+                    .enterprises()
+                    .dir()
+                    .list(&enterprise_id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -20212,9 +20396,9 @@ fn call_enterprises_dir_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesDirCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesDirCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.enterprises().dir().create(&enterprise_id, params).await)
     })
 }
@@ -20233,9 +20417,9 @@ fn call_enterprises_reputation_enable<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationEnableParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationEnableParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.enterprises().reputation().enable(&enterprise_id, params).await,
         )
@@ -20256,9 +20440,9 @@ fn call_enterprises_reputation_update_frequency<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationUpdateFrequencyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationUpdateFrequencyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .enterprises()
@@ -20274,15 +20458,15 @@ fn call_enterprises_reputation_loa_render<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationLoaRenderParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationLoaRenderParams>::default();
+        params.body = super::arg(args, "body")?;
         super::download(
                 client
                     .enterprises()
                     .reputation()
                     .loa()
-                    .render(&enterprise_id, params)
+                    .render(&enterprise_id)
+                    .with_params(params)
                     .await,
             )
             .await
@@ -20294,9 +20478,9 @@ fn call_enterprises_reputation_loa_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationLoaUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationLoaUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.enterprises().reputation().loa().update(&enterprise_id, params).await,
         )
@@ -20308,21 +20492,21 @@ fn call_enterprises_reputation_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_phone_number_eq = super::arg(args, "filter[phone_number][eq]")?;
         super::done(
             client
                 .enterprises()
                 .reputation()
                 .numbers()
-                .list(&enterprise_id, params)
+                .list(&enterprise_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -20333,21 +20517,22 @@ fn walk_enterprises_reputation_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_phone_number_eq = super::arg(args, "filter[phone_number][eq]")?;
         super::walk(
                 client
                     .enterprises()
                     .reputation()
                     .numbers()
-                    .list_paginator(&enterprise_id, params),
+                    .list(&enterprise_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -20358,9 +20543,9 @@ fn call_enterprises_reputation_numbers_associate<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersAssociateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersAssociateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .enterprises()
@@ -20377,9 +20562,9 @@ fn call_enterprises_reputation_numbers_refresh<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersRefreshParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersRefreshParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .enterprises()
@@ -20397,15 +20582,15 @@ fn call_enterprises_reputation_numbers_retrieve<'a>(
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationNumbersRetrieveParams {
-            fresh: super::arg(args, "fresh")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationNumbersRetrieveParams>::default();
+        params.fresh = super::arg(args, "fresh")?;
         super::done(
             client
                 .enterprises()
                 .reputation()
                 .numbers()
-                .retrieve(&enterprise_id, &phone_number, params)
+                .retrieve(&enterprise_id, &phone_number)
+                .with_params(params)
                 .await,
         )
     })
@@ -20433,19 +20618,19 @@ fn call_enterprises_reputation_remediation_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationRemediationListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_created_at_gte: super::arg(args, "filter[created_at][gte]")?,
-            filter_created_at_lte: super::arg(args, "filter[created_at][lte]")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationRemediationListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_created_at_gte = super::arg(args, "filter[created_at][gte]")?;
+        params.filter_created_at_lte = super::arg(args, "filter[created_at][lte]")?;
         super::done(
             client
                 .enterprises()
                 .reputation()
                 .remediation()
-                .list(&enterprise_id, params)
+                .list(&enterprise_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -20456,19 +20641,20 @@ fn walk_enterprises_reputation_remediation_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationRemediationListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_created_at_gte: super::arg(args, "filter[created_at][gte]")?,
-            filter_created_at_lte: super::arg(args, "filter[created_at][lte]")?,
-        };
+        let mut params = <telnyx::resources::enterprises::EnterprisesReputationRemediationListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_created_at_gte = super::arg(args, "filter[created_at][gte]")?;
+        params.filter_created_at_lte = super::arg(args, "filter[created_at][lte]")?;
         super::walk(
                 client
                     .enterprises()
                     .reputation()
                     .remediation()
-                    .list_paginator(&enterprise_id, params),
+                    .list(&enterprise_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -20479,9 +20665,9 @@ fn call_enterprises_reputation_remediation_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let enterprise_id: String = super::arg(args, "enterprise_id")?;
-        let params = telnyx::resources::enterprises::EnterprisesReputationRemediationCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::enterprises::EnterprisesReputationRemediationCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .enterprises()
@@ -20514,11 +20700,10 @@ fn call_external_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::external_connections::ExternalConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.external_connections().list(params).await)
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.external_connections().list().with_params(params).await)
     })
 }
 fn walk_external_connections_list<'a>(
@@ -20526,11 +20711,11 @@ fn walk_external_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::external_connections::ExternalConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.external_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.external_connections().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_external_connections_create<'a>(
@@ -20538,9 +20723,9 @@ fn call_external_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::external_connections::ExternalConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::external_connections::ExternalConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.external_connections().create(params).await)
     })
 }
@@ -20549,11 +20734,12 @@ fn call_external_connections_log_messages_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::external_connections::ExternalConnectionsLogMessagesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.external_connections().log_messages().list(params).await)
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsLogMessagesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.external_connections().log_messages().list().with_params(params).await,
+        )
     })
 }
 fn walk_external_connections_log_messages_list<'a>(
@@ -20561,11 +20747,17 @@ fn walk_external_connections_log_messages_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::external_connections::ExternalConnectionsLogMessagesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.external_connections().log_messages().list_paginator(params))
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsLogMessagesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .external_connections()
+                    .log_messages()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -20602,9 +20794,9 @@ fn call_external_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::external_connections::ExternalConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.external_connections().update(&id, params).await)
     })
 }
@@ -20623,11 +20815,15 @@ fn call_external_connections_civic_addresses_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsCivicAddressesListParams {
-            filter: super::arg(args, "filter")?,
-        };
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsCivicAddressesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
         super::done(
-            client.external_connections().civic_addresses().list(&id, params).await,
+            client
+                .external_connections()
+                .civic_addresses()
+                .list(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -20654,9 +20850,9 @@ fn call_external_connections_update_location<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let location_id: String = super::arg(args, "location_id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsUpdateLocationParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::external_connections::ExternalConnectionsUpdateLocationParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .external_connections()
@@ -20671,12 +20867,16 @@ fn call_external_connections_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
         super::done(
-            client.external_connections().phone_numbers().list(&id, params).await,
+            client
+                .external_connections()
+                .phone_numbers()
+                .list(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -20686,12 +20886,16 @@ fn walk_external_connections_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
-                client.external_connections().phone_numbers().list_paginator(&id, params),
+                client
+                    .external_connections()
+                    .phone_numbers()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -20719,9 +20923,9 @@ fn call_external_connections_phone_numbers_update<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::external_connections::ExternalConnectionsPhoneNumbersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .external_connections()
@@ -20737,11 +20941,12 @@ fn call_external_connections_releases_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsReleasesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.external_connections().releases().list(&id, params).await)
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsReleasesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.external_connections().releases().list(&id).with_params(params).await,
+        )
     })
 }
 fn walk_external_connections_releases_list<'a>(
@@ -20750,11 +20955,17 @@ fn walk_external_connections_releases_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsReleasesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.external_connections().releases().list_paginator(&id, params))
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsReleasesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .external_connections()
+                    .releases()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -20776,11 +20987,12 @@ fn call_external_connections_uploads_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsUploadsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.external_connections().uploads().list(&id, params).await)
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsUploadsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.external_connections().uploads().list(&id).with_params(params).await,
+        )
     })
 }
 fn walk_external_connections_uploads_list<'a>(
@@ -20789,11 +21001,17 @@ fn walk_external_connections_uploads_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsUploadsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.external_connections().uploads().list_paginator(&id, params))
+        let mut params = <telnyx::resources::external_connections::ExternalConnectionsUploadsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .external_connections()
+                    .uploads()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -20803,9 +21021,9 @@ fn call_external_connections_uploads_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::external_connections::ExternalConnectionsUploadsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::external_connections::ExternalConnectionsUploadsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.external_connections().uploads().create(&id, params).await)
     })
 }
@@ -20854,12 +21072,11 @@ fn call_fax_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fax_applications::FaxApplicationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.fax_applications().list(params).await)
+        let mut params = <telnyx::resources::fax_applications::FaxApplicationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.fax_applications().list().with_params(params).await)
     })
 }
 fn walk_fax_applications_list<'a>(
@@ -20867,12 +21084,12 @@ fn walk_fax_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fax_applications::FaxApplicationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.fax_applications().list_paginator(params)).await
+        let mut params = <telnyx::resources::fax_applications::FaxApplicationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.fax_applications().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_fax_applications_create<'a>(
@@ -20880,9 +21097,9 @@ fn call_fax_applications_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fax_applications::FaxApplicationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::fax_applications::FaxApplicationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.fax_applications().create(params).await)
     })
 }
@@ -20901,9 +21118,9 @@ fn call_fax_applications_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::fax_applications::FaxApplicationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::fax_applications::FaxApplicationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.fax_applications().update(&id, params).await)
     })
 }
@@ -20921,11 +21138,10 @@ fn call_faxes_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::faxes::FaxesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.faxes().list(params).await)
+        let mut params = <telnyx::resources::faxes::FaxesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.faxes().list().with_params(params).await)
     })
 }
 fn walk_faxes_list<'a>(
@@ -20933,11 +21149,10 @@ fn walk_faxes_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::faxes::FaxesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.faxes().list_paginator(params)).await
+        let mut params = <telnyx::resources::faxes::FaxesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.faxes().list().with_params(params).paginator()).await
     })
 }
 fn call_faxes_create<'a>(
@@ -20945,9 +21160,9 @@ fn call_faxes_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::faxes::FaxesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::faxes::FaxesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.faxes().create(params).await)
     })
 }
@@ -20992,12 +21207,11 @@ fn call_fqdn_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdn_connections::FqdnConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.fqdn_connections().list(params).await)
+        let mut params = <telnyx::resources::fqdn_connections::FqdnConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.fqdn_connections().list().with_params(params).await)
     })
 }
 fn walk_fqdn_connections_list<'a>(
@@ -21005,12 +21219,12 @@ fn walk_fqdn_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdn_connections::FqdnConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.fqdn_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::fqdn_connections::FqdnConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.fqdn_connections().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_fqdn_connections_create<'a>(
@@ -21018,9 +21232,9 @@ fn call_fqdn_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdn_connections::FqdnConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::fqdn_connections::FqdnConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.fqdn_connections().create(params).await)
     })
 }
@@ -21039,9 +21253,9 @@ fn call_fqdn_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::fqdn_connections::FqdnConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::fqdn_connections::FqdnConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.fqdn_connections().update(&id, params).await)
     })
 }
@@ -21059,11 +21273,10 @@ fn call_fqdns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdns::FqdnsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.fqdns().list(params).await)
+        let mut params = <telnyx::resources::fqdns::FqdnsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.fqdns().list().with_params(params).await)
     })
 }
 fn walk_fqdns_list<'a>(
@@ -21071,11 +21284,10 @@ fn walk_fqdns_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdns::FqdnsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.fqdns().list_paginator(params)).await
+        let mut params = <telnyx::resources::fqdns::FqdnsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.fqdns().list().with_params(params).paginator()).await
     })
 }
 fn call_fqdns_create<'a>(
@@ -21083,9 +21295,9 @@ fn call_fqdns_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::fqdns::FqdnsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::fqdns::FqdnsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.fqdns().create(params).await)
     })
 }
@@ -21104,10 +21316,9 @@ fn call_fqdns_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::fqdns::FqdnsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.fqdns().update(&id, params).await)
+        let mut params = <telnyx::resources::fqdns::FqdnsUpdateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.fqdns().update(&id).with_params(params).await)
     })
 }
 fn call_fqdns_delete<'a>(
@@ -21130,10 +21341,11 @@ fn call_global_ip_assignment_health_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignment_health::GlobalIpAssignmentHealthRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.global_ip_assignment_health().retrieve(params).await)
+        let mut params = <telnyx::resources::global_ip_assignment_health::GlobalIpAssignmentHealthRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.global_ip_assignment_health().retrieve().with_params(params).await,
+        )
     })
 }
 fn call_global_ip_assignments_list<'a>(
@@ -21141,10 +21353,9 @@ fn call_global_ip_assignments_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.global_ip_assignments().list(params).await)
+        let mut params = <telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.global_ip_assignments().list().with_params(params).await)
     })
 }
 fn walk_global_ip_assignments_list<'a>(
@@ -21152,10 +21363,12 @@ fn walk_global_ip_assignments_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.global_ip_assignments().list_paginator(params)).await
+        let mut params = <telnyx::resources::global_ip_assignments::GlobalIpAssignmentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.global_ip_assignments().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_global_ip_assignments_create<'a>(
@@ -21163,9 +21376,9 @@ fn call_global_ip_assignments_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.global_ip_assignments().create(params).await)
     })
 }
@@ -21184,9 +21397,9 @@ fn call_global_ip_assignments_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::global_ip_assignments::GlobalIpAssignmentsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.global_ip_assignments().update(&id, params).await)
     })
 }
@@ -21204,10 +21417,11 @@ fn call_global_ip_assignments_usage_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_assignments_usage::GlobalIpAssignmentsUsageRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.global_ip_assignments_usage().retrieve(params).await)
+        let mut params = <telnyx::resources::global_ip_assignments_usage::GlobalIpAssignmentsUsageRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.global_ip_assignments_usage().retrieve().with_params(params).await,
+        )
     })
 }
 fn call_global_ip_health_check_types_list<'a>(
@@ -21223,10 +21437,9 @@ fn call_global_ip_health_checks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.global_ip_health_checks().list(params).await)
+        let mut params = <telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.global_ip_health_checks().list().with_params(params).await)
     })
 }
 fn walk_global_ip_health_checks_list<'a>(
@@ -21234,10 +21447,12 @@ fn walk_global_ip_health_checks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.global_ip_health_checks().list_paginator(params)).await
+        let mut params = <telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.global_ip_health_checks().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_global_ip_health_checks_create<'a>(
@@ -21245,9 +21460,9 @@ fn call_global_ip_health_checks_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::global_ip_health_checks::GlobalIpHealthChecksCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.global_ip_health_checks().create(params).await)
     })
 }
@@ -21274,10 +21489,9 @@ fn call_global_ip_latency_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_latency::GlobalIpLatencyRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.global_ip_latency().retrieve(params).await)
+        let mut params = <telnyx::resources::global_ip_latency::GlobalIpLatencyRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.global_ip_latency().retrieve().with_params(params).await)
     })
 }
 fn call_global_ip_protocols_list<'a>(
@@ -21291,10 +21505,9 @@ fn call_global_ip_usage_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ip_usage::GlobalIpUsageRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.global_ip_usage().retrieve(params).await)
+        let mut params = <telnyx::resources::global_ip_usage::GlobalIpUsageRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.global_ip_usage().retrieve().with_params(params).await)
     })
 }
 fn call_global_ips_list<'a>(
@@ -21302,10 +21515,9 @@ fn call_global_ips_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.global_ips().list(params).await)
+        let mut params = <telnyx::resources::global_ips::GlobalIpsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.global_ips().list().with_params(params).await)
     })
 }
 fn walk_global_ips_list<'a>(
@@ -21313,10 +21525,9 @@ fn walk_global_ips_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.global_ips().list_paginator(params)).await
+        let mut params = <telnyx::resources::global_ips::GlobalIpsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.global_ips().list().with_params(params).paginator()).await
     })
 }
 fn call_global_ips_create<'a>(
@@ -21324,9 +21535,9 @@ fn call_global_ips_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::global_ips::GlobalIpsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::global_ips::GlobalIpsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.global_ips().create(params).await)
     })
 }
@@ -21359,9 +21570,9 @@ fn call_inbound_channels_update<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::inbound_channels::InboundChannelsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::inbound_channels::InboundChannelsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.inbound_channels().update(params).await)
     })
 }
@@ -21370,11 +21581,10 @@ fn call_inexplicit_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersListParams {
-            page_number: super::arg(args, "page_number")?,
-            page_size: super::arg(args, "page_size")?,
-        };
-        super::done(client.inexplicit_number_orders().list(params).await)
+        let mut params = <telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersListParams>::default();
+        params.page_number = super::arg(args, "page_number")?;
+        params.page_size = super::arg(args, "page_size")?;
+        super::done(client.inexplicit_number_orders().list().with_params(params).await)
     })
 }
 fn walk_inexplicit_number_orders_list<'a>(
@@ -21382,11 +21592,13 @@ fn walk_inexplicit_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersListParams {
-            page_number: super::arg(args, "page_number")?,
-            page_size: super::arg(args, "page_size")?,
-        };
-        super::walk(client.inexplicit_number_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersListParams>::default();
+        params.page_number = super::arg(args, "page_number")?;
+        params.page_size = super::arg(args, "page_size")?;
+        super::walk(
+                client.inexplicit_number_orders().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_inexplicit_number_orders_create<'a>(
@@ -21394,9 +21606,9 @@ fn call_inexplicit_number_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::inexplicit_number_orders::InexplicitNumberOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.inexplicit_number_orders().create(params).await)
     })
 }
@@ -21424,9 +21636,9 @@ fn call_infringement_claims_contest<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let claim_id: String = super::arg(args, "claim_id")?;
-        let params = telnyx::resources::infringement_claims::InfringementClaimsContestParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::infringement_claims::InfringementClaimsContestParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.infringement_claims().contest(&claim_id, params).await)
     })
 }
@@ -21435,11 +21647,10 @@ fn call_integration_secrets_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::integration_secrets::IntegrationSecretsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.integration_secrets().list(params).await)
+        let mut params = <telnyx::resources::integration_secrets::IntegrationSecretsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.integration_secrets().list().with_params(params).await)
     })
 }
 fn walk_integration_secrets_list<'a>(
@@ -21447,11 +21658,11 @@ fn walk_integration_secrets_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::integration_secrets::IntegrationSecretsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.integration_secrets().list_paginator(params)).await
+        let mut params = <telnyx::resources::integration_secrets::IntegrationSecretsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.integration_secrets().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_integration_secrets_create<'a>(
@@ -21459,9 +21670,9 @@ fn call_integration_secrets_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::integration_secrets::IntegrationSecretsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::integration_secrets::IntegrationSecretsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.integration_secrets().create(params).await)
     })
 }
@@ -21479,10 +21690,9 @@ fn call_inventory_coverage_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::inventory_coverage::InventoryCoverageListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.inventory_coverage().list(params).await)
+        let mut params = <telnyx::resources::inventory_coverage::InventoryCoverageListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.inventory_coverage().list().with_params(params).await)
     })
 }
 fn call_invoices_list<'a>(
@@ -21490,11 +21700,10 @@ fn call_invoices_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::invoices::InvoicesListParams {
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.invoices().list(params).await)
+        let mut params = <telnyx::resources::invoices::InvoicesListParams>::default();
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.invoices().list().with_params(params).await)
     })
 }
 fn walk_invoices_list<'a>(
@@ -21502,11 +21711,10 @@ fn walk_invoices_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::invoices::InvoicesListParams {
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.invoices().list_paginator(params)).await
+        let mut params = <telnyx::resources::invoices::InvoicesListParams>::default();
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.invoices().list().with_params(params).paginator()).await
     })
 }
 fn call_invoices_retrieve<'a>(
@@ -21515,10 +21723,9 @@ fn call_invoices_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::invoices::InvoicesRetrieveParams {
-            action: super::arg(args, "action")?,
-        };
-        super::done(client.invoices().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::invoices::InvoicesRetrieveParams>::default();
+        params.action = super::arg(args, "action")?;
+        super::done(client.invoices().retrieve(&id).with_params(params).await)
     })
 }
 fn call_ip_connections_list<'a>(
@@ -21526,12 +21733,11 @@ fn call_ip_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ip_connections::IpConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.ip_connections().list(params).await)
+        let mut params = <telnyx::resources::ip_connections::IpConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.ip_connections().list().with_params(params).await)
     })
 }
 fn walk_ip_connections_list<'a>(
@@ -21539,12 +21745,11 @@ fn walk_ip_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ip_connections::IpConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.ip_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::ip_connections::IpConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.ip_connections().list().with_params(params).paginator()).await
     })
 }
 fn call_ip_connections_create<'a>(
@@ -21552,9 +21757,9 @@ fn call_ip_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ip_connections::IpConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ip_connections::IpConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ip_connections().create(params).await)
     })
 }
@@ -21573,9 +21778,9 @@ fn call_ip_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::ip_connections::IpConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ip_connections::IpConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ip_connections().update(&id, params).await)
     })
 }
@@ -21593,11 +21798,10 @@ fn call_ips_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ips::IpsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.ips().list(params).await)
+        let mut params = <telnyx::resources::ips::IpsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.ips().list().with_params(params).await)
     })
 }
 fn walk_ips_list<'a>(
@@ -21605,11 +21809,10 @@ fn walk_ips_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ips::IpsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.ips().list_paginator(params)).await
+        let mut params = <telnyx::resources::ips::IpsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.ips().list().with_params(params).paginator()).await
     })
 }
 fn call_ips_create<'a>(
@@ -21617,9 +21820,9 @@ fn call_ips_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ips::IpsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ips::IpsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ips().create(params).await)
     })
 }
@@ -21638,9 +21841,9 @@ fn call_ips_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::ips::IpsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ips::IpsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ips().update(&id, params).await)
     })
 }
@@ -21658,9 +21861,9 @@ fn call_ledger_billing_group_reports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ledger_billing_group_reports::LedgerBillingGroupReportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::ledger_billing_group_reports::LedgerBillingGroupReportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.ledger_billing_group_reports().create(params).await)
     })
 }
@@ -21688,9 +21891,9 @@ fn call_legacy_reporting_batch_detail_records_messaging_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsMessagingCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsMessagingCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .legacy()
@@ -21757,9 +21960,9 @@ fn call_legacy_reporting_batch_detail_records_speech_to_text_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsSpeechToTextCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .legacy()
@@ -21820,9 +22023,9 @@ fn call_legacy_reporting_batch_detail_records_voice_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsVoiceCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingBatchDetailRecordsVoiceCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .legacy()
@@ -21883,12 +22086,18 @@ fn call_legacy_reporting_usage_reports_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsMessagingListParams {
-            page: super::arg(args, "page")?,
-            per_page: super::arg(args, "per_page")?,
-        };
+        let mut params = <telnyx::resources::legacy::LegacyReportingUsageReportsMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.per_page = super::arg(args, "per_page")?;
         super::done(
-            client.legacy().reporting().usage_reports().messaging().list(params).await,
+            client
+                .legacy()
+                .reporting()
+                .usage_reports()
+                .messaging()
+                .list()
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -21897,17 +22106,18 @@ fn walk_legacy_reporting_usage_reports_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsMessagingListParams {
-            page: super::arg(args, "page")?,
-            per_page: super::arg(args, "per_page")?,
-        };
+        let mut params = <telnyx::resources::legacy::LegacyReportingUsageReportsMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.per_page = super::arg(args, "per_page")?;
         super::walk(
                 client
                     .legacy()
                     .reporting()
                     .usage_reports()
                     .messaging()
-                    .list_paginator(params),
+                    .list()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -21917,9 +22127,9 @@ fn call_legacy_reporting_usage_reports_messaging_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsMessagingCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingUsageReportsMessagingCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.legacy().reporting().usage_reports().messaging().create(params).await,
         )
@@ -21962,9 +22172,9 @@ fn call_legacy_reporting_usage_reports_number_lookup_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsNumberLookupCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingUsageReportsNumberLookupCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .legacy()
@@ -22009,16 +22219,16 @@ fn call_legacy_reporting_usage_reports_retrieve_speech_to_text<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsRetrieveSpeechToTextParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-        };
+        let mut params = <telnyx::resources::legacy::LegacyReportingUsageReportsRetrieveSpeechToTextParams>::default();
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
         super::done(
             client
                 .legacy()
                 .reporting()
                 .usage_reports()
-                .retrieve_speech_to_text(params)
+                .retrieve_speech_to_text()
+                .with_params(params)
                 .await,
         )
     })
@@ -22028,12 +22238,18 @@ fn call_legacy_reporting_usage_reports_voice_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsVoiceListParams {
-            page: super::arg(args, "page")?,
-            per_page: super::arg(args, "per_page")?,
-        };
+        let mut params = <telnyx::resources::legacy::LegacyReportingUsageReportsVoiceListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.per_page = super::arg(args, "per_page")?;
         super::done(
-            client.legacy().reporting().usage_reports().voice().list(params).await,
+            client
+                .legacy()
+                .reporting()
+                .usage_reports()
+                .voice()
+                .list()
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -22042,17 +22258,18 @@ fn walk_legacy_reporting_usage_reports_voice_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsVoiceListParams {
-            page: super::arg(args, "page")?,
-            per_page: super::arg(args, "per_page")?,
-        };
+        let mut params = <telnyx::resources::legacy::LegacyReportingUsageReportsVoiceListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.per_page = super::arg(args, "per_page")?;
         super::walk(
                 client
                     .legacy()
                     .reporting()
                     .usage_reports()
                     .voice()
-                    .list_paginator(params),
+                    .list()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -22062,9 +22279,9 @@ fn call_legacy_reporting_usage_reports_voice_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::legacy::LegacyReportingUsageReportsVoiceCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::legacy::LegacyReportingUsageReportsVoiceCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.legacy().reporting().usage_reports().voice().create(params).await,
         )
@@ -22112,13 +22329,15 @@ fn call_managed_accounts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::managed_accounts::ManagedAccountsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            include_cancelled_accounts: super::arg(args, "include_cancelled_accounts")?,
-        };
-        super::done(client.managed_accounts().list(params).await)
+        let mut params = <telnyx::resources::managed_accounts::ManagedAccountsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.include_cancelled_accounts = super::arg(
+            args,
+            "include_cancelled_accounts",
+        )?;
+        super::done(client.managed_accounts().list().with_params(params).await)
     })
 }
 fn walk_managed_accounts_list<'a>(
@@ -22126,13 +22345,16 @@ fn walk_managed_accounts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::managed_accounts::ManagedAccountsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            include_cancelled_accounts: super::arg(args, "include_cancelled_accounts")?,
-        };
-        super::walk(client.managed_accounts().list_paginator(params)).await
+        let mut params = <telnyx::resources::managed_accounts::ManagedAccountsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.include_cancelled_accounts = super::arg(
+            args,
+            "include_cancelled_accounts",
+        )?;
+        super::walk(client.managed_accounts().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_managed_accounts_create<'a>(
@@ -22140,9 +22362,9 @@ fn call_managed_accounts_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::managed_accounts::ManagedAccountsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.managed_accounts().create(params).await)
     })
 }
@@ -22171,9 +22393,9 @@ fn call_managed_accounts_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.managed_accounts().update(&id, params).await)
     })
 }
@@ -22192,10 +22414,11 @@ fn call_managed_accounts_actions_enable<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::managed_accounts::ManagedAccountsActionsEnableParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.managed_accounts().actions().enable(&id, params).await)
+        let mut params = <telnyx::resources::managed_accounts::ManagedAccountsActionsEnableParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client.managed_accounts().actions().enable(&id).with_params(params).await,
+        )
     })
 }
 fn call_managed_accounts_update_global_channel_limit<'a>(
@@ -22204,9 +22427,9 @@ fn call_managed_accounts_update_global_channel_limit<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateGlobalChannelLimitParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::managed_accounts::ManagedAccountsUpdateGlobalChannelLimitParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.managed_accounts().update_global_channel_limit(&id, params).await,
         )
@@ -22217,10 +22440,9 @@ fn call_media_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::media::MediaListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.media().list(params).await)
+        let mut params = <telnyx::resources::media::MediaListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.media().list().with_params(params).await)
     })
 }
 fn call_media_upload<'a>(
@@ -22228,9 +22450,9 @@ fn call_media_upload<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::media::MediaUploadParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::media::MediaUploadParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.media().upload(params).await)
     })
 }
@@ -22249,9 +22471,9 @@ fn call_media_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let media_name: String = super::arg(args, "media_name")?;
-        let params = telnyx::resources::media::MediaUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::media::MediaUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.media().update(&media_name, params).await)
     })
 }
@@ -22278,9 +22500,9 @@ fn call_messages_send<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send(params).await)
     })
 }
@@ -22289,9 +22511,9 @@ fn call_messages_send_with_alphanumeric_sender<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendWithAlphanumericSenderParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendWithAlphanumericSenderParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send_with_alphanumeric_sender(params).await)
     })
 }
@@ -22309,9 +22531,9 @@ fn call_messages_send_group_mms<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendGroupMmsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendGroupMmsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send_group_mms(params).await)
     })
 }
@@ -22320,9 +22542,9 @@ fn call_messages_send_long_code<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendLongCodeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendLongCodeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send_long_code(params).await)
     })
 }
@@ -22331,9 +22553,9 @@ fn call_messages_send_number_pool<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendNumberPoolParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendNumberPoolParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send_number_pool(params).await)
     })
 }
@@ -22342,9 +22564,9 @@ fn call_messages_rcs_send<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesRcsSendParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesRcsSendParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().rcs().send(params).await)
     })
 }
@@ -22354,11 +22576,17 @@ fn call_messages_rcs_generate_deeplink<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let agent_id: String = super::arg(args, "agent_id")?;
-        let params = telnyx::resources::messages::MessagesRcsGenerateDeeplinkParams {
-            phone_number: super::arg(args, "phone_number")?,
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.messages().rcs().generate_deeplink(&agent_id, params).await)
+        let mut params = <telnyx::resources::messages::MessagesRcsGenerateDeeplinkParams>::default();
+        params.phone_number = super::arg(args, "phone_number")?;
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client
+                .messages()
+                .rcs()
+                .generate_deeplink(&agent_id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_messages_schedule<'a>(
@@ -22366,9 +22594,9 @@ fn call_messages_schedule<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesScheduleParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesScheduleParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().schedule(params).await)
     })
 }
@@ -22377,9 +22605,9 @@ fn call_messages_send_short_code<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesSendShortCodeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesSendShortCodeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().send_short_code(params).await)
     })
 }
@@ -22388,9 +22616,9 @@ fn call_messages_whatsapp<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messages::MessagesWhatsappParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messages::MessagesWhatsappParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messages().whatsapp(params).await)
     })
 }
@@ -22417,10 +22645,9 @@ fn call_messaging_rcs_agents_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.messaging().rcs().agents().list(params).await)
+        let mut params = <telnyx::resources::messaging::MessagingRcsAgentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.messaging().rcs().agents().list().with_params(params).await)
     })
 }
 fn walk_messaging_rcs_agents_list<'a>(
@@ -22428,10 +22655,12 @@ fn walk_messaging_rcs_agents_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsAgentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.messaging().rcs().agents().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging::MessagingRcsAgentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.messaging().rcs().agents().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_messaging_rcs_agents_retrieve<'a>(
@@ -22449,10 +22678,11 @@ fn call_messaging_rcs_agents_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging::MessagingRcsAgentsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.messaging().rcs().agents().update(&id, params).await)
+        let mut params = <telnyx::resources::messaging::MessagingRcsAgentsUpdateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client.messaging().rcs().agents().update(&id).with_params(params).await,
+        )
     })
 }
 fn call_messaging_rcs_list_bulk_capabilities<'a>(
@@ -22460,9 +22690,9 @@ fn call_messaging_rcs_list_bulk_capabilities<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging::MessagingRcsListBulkCapabilitiesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging::MessagingRcsListBulkCapabilitiesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging().rcs().list_bulk_capabilities(params).await)
     })
 }
@@ -22499,10 +22729,11 @@ fn call_messaging_hosted_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.messaging_hosted_number_orders().list(params).await)
+        let mut params = <telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.messaging_hosted_number_orders().list().with_params(params).await,
+        )
     })
 }
 fn walk_messaging_hosted_number_orders_list<'a>(
@@ -22510,10 +22741,16 @@ fn walk_messaging_hosted_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.messaging_hosted_number_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .messaging_hosted_number_orders()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_messaging_hosted_number_orders_create<'a>(
@@ -22521,10 +22758,11 @@ fn call_messaging_hosted_number_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.messaging_hosted_number_orders().create(params).await)
+        let mut params = <telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client.messaging_hosted_number_orders().create().with_params(params).await,
+        )
     })
 }
 fn call_messaging_hosted_number_orders_check_eligibility<'a>(
@@ -22532,9 +22770,9 @@ fn call_messaging_hosted_number_orders_check_eligibility<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCheckEligibilityParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCheckEligibilityParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_hosted_number_orders().check_eligibility(params).await,
         )
@@ -22564,14 +22802,14 @@ fn call_messaging_hosted_number_orders_actions_upload_file<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersActionsUploadFileParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .messaging_hosted_number_orders()
                 .actions()
-                .upload_file(&id, params)
+                .upload_file(&id)
+                .with_params(params)
                 .await,
         )
     })
@@ -22582,9 +22820,9 @@ fn call_messaging_hosted_number_orders_validate_codes<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersValidateCodesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersValidateCodesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_hosted_number_orders().validate_codes(&id, params).await,
         )
@@ -22596,9 +22834,9 @@ fn call_messaging_hosted_number_orders_create_verification_codes<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCreateVerificationCodesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_hosted_number_orders::MessagingHostedNumberOrdersCreateVerificationCodesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_hosted_number_orders()
@@ -22612,21 +22850,20 @@ fn call_messaging_hosted_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams {
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            sort_phone_number: super::arg(args, "sort[phone_number]")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.messaging_hosted_numbers().list(params).await)
+        let mut params = <telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams>::default();
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.filter_phone_number = super::arg(args, "filter[phone_number]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.sort_phone_number = super::arg(args, "sort[phone_number]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.messaging_hosted_numbers().list().with_params(params).await)
     })
 }
 fn walk_messaging_hosted_numbers_list<'a>(
@@ -22634,21 +22871,23 @@ fn walk_messaging_hosted_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams {
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            sort_phone_number: super::arg(args, "sort[phone_number]")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.messaging_hosted_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersListParams>::default();
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.filter_phone_number = super::arg(args, "filter[phone_number]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.sort_phone_number = super::arg(args, "sort[phone_number]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client.messaging_hosted_numbers().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_messaging_hosted_numbers_retrieve<'a>(
@@ -22666,9 +22905,9 @@ fn call_messaging_hosted_numbers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_hosted_numbers::MessagingHostedNumbersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_hosted_numbers().update(&id, params).await)
     })
 }
@@ -22686,9 +22925,9 @@ fn call_messaging_numbers_bulk_updates_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_numbers_bulk_updates::MessagingNumbersBulkUpdatesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_numbers_bulk_updates::MessagingNumbersBulkUpdatesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_numbers_bulk_updates().create(params).await)
     })
 }
@@ -22706,13 +22945,12 @@ fn call_messaging_optouts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_optouts::MessagingOptoutsListParams {
-            redaction_enabled: super::arg(args, "redaction_enabled")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            created_at: super::arg(args, "created_at")?,
-        };
-        super::done(client.messaging_optouts().list(params).await)
+        let mut params = <telnyx::resources::messaging_optouts::MessagingOptoutsListParams>::default();
+        params.redaction_enabled = super::arg(args, "redaction_enabled")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.created_at = super::arg(args, "created_at")?;
+        super::done(client.messaging_optouts().list().with_params(params).await)
     })
 }
 fn walk_messaging_optouts_list<'a>(
@@ -22720,13 +22958,13 @@ fn walk_messaging_optouts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_optouts::MessagingOptoutsListParams {
-            redaction_enabled: super::arg(args, "redaction_enabled")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            created_at: super::arg(args, "created_at")?,
-        };
-        super::walk(client.messaging_optouts().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_optouts::MessagingOptoutsListParams>::default();
+        params.redaction_enabled = super::arg(args, "redaction_enabled")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.created_at = super::arg(args, "created_at")?;
+        super::walk(client.messaging_optouts().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_messaging_profile_metrics_list<'a>(
@@ -22734,10 +22972,9 @@ fn call_messaging_profile_metrics_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_profile_metrics::MessagingProfileMetricsListParams {
-            time_frame: super::arg(args, "time_frame")?,
-        };
-        super::done(client.messaging_profile_metrics().list(params).await)
+        let mut params = <telnyx::resources::messaging_profile_metrics::MessagingProfileMetricsListParams>::default();
+        params.time_frame = super::arg(args, "time_frame")?;
+        super::done(client.messaging_profile_metrics().list().with_params(params).await)
     })
 }
 fn call_messaging_profiles_list<'a>(
@@ -22745,13 +22982,12 @@ fn call_messaging_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            filter_name_eq: super::arg(args, "filter[name][eq]")?,
-            filter_name_contains: super::arg(args, "filter[name][contains]")?,
-        };
-        super::done(client.messaging_profiles().list(params).await)
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.filter_name_eq = super::arg(args, "filter[name][eq]")?;
+        params.filter_name_contains = super::arg(args, "filter[name][contains]")?;
+        super::done(client.messaging_profiles().list().with_params(params).await)
     })
 }
 fn walk_messaging_profiles_list<'a>(
@@ -22759,13 +22995,13 @@ fn walk_messaging_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            filter_name_eq: super::arg(args, "filter[name][eq]")?,
-            filter_name_contains: super::arg(args, "filter[name][contains]")?,
-        };
-        super::walk(client.messaging_profiles().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.filter_name_eq = super::arg(args, "filter[name][eq]")?;
+        params.filter_name_contains = super::arg(args, "filter[name][contains]")?;
+        super::walk(client.messaging_profiles().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_messaging_profiles_create<'a>(
@@ -22773,9 +23009,9 @@ fn call_messaging_profiles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_profiles().create(params).await)
     })
 }
@@ -22794,9 +23030,9 @@ fn call_messaging_profiles_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.messaging_profiles().update(&id, params).await)
     })
 }
@@ -22824,12 +23060,15 @@ fn call_messaging_profiles_list_alphanumeric_sender_ids<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::done(
-            client.messaging_profiles().list_alphanumeric_sender_ids(&id, params).await,
+            client
+                .messaging_profiles()
+                .list_alphanumeric_sender_ids(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -22839,14 +23078,15 @@ fn walk_messaging_profiles_list_alphanumeric_sender_ids<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListAlphanumericSenderIdsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::walk(
                 client
                     .messaging_profiles()
-                    .list_alphanumeric_sender_ids_paginator(&id, params),
+                    .list_alphanumeric_sender_ids(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -22857,10 +23097,11 @@ fn call_messaging_profiles_retrieve_metrics<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesRetrieveMetricsParams {
-            time_frame: super::arg(args, "time_frame")?,
-        };
-        super::done(client.messaging_profiles().retrieve_metrics(&id, params).await)
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesRetrieveMetricsParams>::default();
+        params.time_frame = super::arg(args, "time_frame")?;
+        super::done(
+            client.messaging_profiles().retrieve_metrics(&id).with_params(params).await,
+        )
     })
 }
 fn call_messaging_profiles_list_phone_numbers<'a>(
@@ -22869,10 +23110,11 @@ fn call_messaging_profiles_list_phone_numbers<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.messaging_profiles().list_phone_numbers(&id, params).await)
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.messaging_profiles().list_phone_numbers(&id).with_params(params).await,
+        )
     })
 }
 fn walk_messaging_profiles_list_phone_numbers<'a>(
@@ -22881,11 +23123,14 @@ fn walk_messaging_profiles_list_phone_numbers<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListPhoneNumbersParams>::default();
+        params.page = super::arg(args, "page")?;
         super::walk(
-                client.messaging_profiles().list_phone_numbers_paginator(&id, params),
+                client
+                    .messaging_profiles()
+                    .list_phone_numbers(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -22896,10 +23141,11 @@ fn call_messaging_profiles_list_short_codes<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.messaging_profiles().list_short_codes(&id, params).await)
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.messaging_profiles().list_short_codes(&id).with_params(params).await,
+        )
     })
 }
 fn walk_messaging_profiles_list_short_codes<'a>(
@@ -22908,10 +23154,15 @@ fn walk_messaging_profiles_list_short_codes<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.messaging_profiles().list_short_codes_paginator(&id, params))
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesListShortCodesParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .messaging_profiles()
+                    .list_short_codes(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -22921,16 +23172,16 @@ fn call_messaging_profiles_autoresp_configs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let profile_id: String = super::arg(args, "profile_id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsListParams {
-            country_code: super::arg(args, "country_code")?,
-            created_at: super::arg(args, "created_at")?,
-            updated_at: super::arg(args, "updated_at")?,
-        };
+        let mut params = <telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsListParams>::default();
+        params.country_code = super::arg(args, "country_code")?;
+        params.created_at = super::arg(args, "created_at")?;
+        params.updated_at = super::arg(args, "updated_at")?;
         super::done(
             client
                 .messaging_profiles()
                 .autoresp_configs()
-                .list(&profile_id, params)
+                .list(&profile_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -22941,9 +23192,9 @@ fn call_messaging_profiles_autoresp_configs_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let profile_id: String = super::arg(args, "profile_id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_profiles()
@@ -22976,9 +23227,9 @@ fn call_messaging_profiles_autoresp_configs_update<'a>(
     Box::pin(async move {
         let profile_id: String = super::arg(args, "profile_id")?;
         let autoresp_cfg_id: String = super::arg(args, "autoresp_cfg_id")?;
-        let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_profiles::MessagingProfilesAutorespConfigsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_profiles()
@@ -23009,15 +23260,15 @@ fn call_messaging_tollfree_verification_requests_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams {
-            page: super::arg(args, "page")?,
-            page_size: super::arg(args, "page_size")?,
-            date_start: super::arg(args, "date_start")?,
-            date_end: super::arg(args, "date_end")?,
-            status: super::arg(args, "status")?,
-            phone_number: super::arg(args, "phone_number")?,
-            business_name: super::arg(args, "business_name")?,
-        };
+        let mut params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams::new(
+            super::arg(args, "page")?,
+            super::arg(args, "page_size")?,
+        );
+        params.date_start = super::arg(args, "date_start")?;
+        params.date_end = super::arg(args, "date_end")?;
+        params.status = super::arg(args, "status")?;
+        params.phone_number = super::arg(args, "phone_number")?;
+        params.business_name = super::arg(args, "business_name")?;
         super::done(
             client.messaging_tollfree().verification().requests().list(params).await,
         )
@@ -23028,21 +23279,22 @@ fn walk_messaging_tollfree_verification_requests_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams {
-            page: super::arg(args, "page")?,
-            page_size: super::arg(args, "page_size")?,
-            date_start: super::arg(args, "date_start")?,
-            date_end: super::arg(args, "date_end")?,
-            status: super::arg(args, "status")?,
-            phone_number: super::arg(args, "phone_number")?,
-            business_name: super::arg(args, "business_name")?,
-        };
+        let mut params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsListParams::new(
+            super::arg(args, "page")?,
+            super::arg(args, "page_size")?,
+        );
+        params.date_start = super::arg(args, "date_start")?;
+        params.date_end = super::arg(args, "date_end")?;
+        params.status = super::arg(args, "status")?;
+        params.phone_number = super::arg(args, "phone_number")?;
+        params.business_name = super::arg(args, "business_name")?;
         super::walk(
                 client
                     .messaging_tollfree()
                     .verification()
                     .requests()
-                    .list_paginator(params),
+                    .list(params)
+                    .paginator(),
             )
             .await
     })
@@ -23052,9 +23304,9 @@ fn call_messaging_tollfree_verification_requests_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.messaging_tollfree().verification().requests().create(params).await,
         )
@@ -23077,9 +23329,9 @@ fn call_messaging_tollfree_verification_requests_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .messaging_tollfree()
@@ -23107,10 +23359,10 @@ fn call_messaging_tollfree_verification_requests_retrieve_status_history<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams::new(
+            super::arg(args, "page[number]")?,
+            super::arg(args, "page[size]")?,
+        );
         super::done(
             client
                 .messaging_tollfree()
@@ -23127,16 +23379,17 @@ fn walk_messaging_tollfree_verification_requests_retrieve_status_history<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let params = telnyx::resources::messaging_tollfree::MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams::new(
+            super::arg(args, "page[number]")?,
+            super::arg(args, "page[size]")?,
+        );
         super::walk(
                 client
                     .messaging_tollfree()
                     .verification()
                     .requests()
-                    .retrieve_status_history_paginator(&id, params),
+                    .retrieve_status_history(&id, params)
+                    .paginator(),
             )
             .await
     })
@@ -23146,10 +23399,9 @@ fn call_messaging_url_domains_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.messaging_url_domains().list(params).await)
+        let mut params = <telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.messaging_url_domains().list().with_params(params).await)
     })
 }
 fn walk_messaging_url_domains_list<'a>(
@@ -23157,10 +23409,12 @@ fn walk_messaging_url_domains_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.messaging_url_domains().list_paginator(params)).await
+        let mut params = <telnyx::resources::messaging_url_domains::MessagingUrlDomainsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.messaging_url_domains().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_mobile_network_operators_list<'a>(
@@ -23168,11 +23422,10 @@ fn call_mobile_network_operators_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_network_operators::MobileNetworkOperatorsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.mobile_network_operators().list(params).await)
+        let mut params = <telnyx::resources::mobile_network_operators::MobileNetworkOperatorsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.mobile_network_operators().list().with_params(params).await)
     })
 }
 fn walk_mobile_network_operators_list<'a>(
@@ -23180,11 +23433,13 @@ fn walk_mobile_network_operators_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_network_operators::MobileNetworkOperatorsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.mobile_network_operators().list_paginator(params)).await
+        let mut params = <telnyx::resources::mobile_network_operators::MobileNetworkOperatorsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.mobile_network_operators().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_mobile_phone_numbers_messaging_list<'a>(
@@ -23192,10 +23447,11 @@ fn call_mobile_phone_numbers_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersMessagingListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.mobile_phone_numbers().messaging().list(params).await)
+        let mut params = <telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.mobile_phone_numbers().messaging().list().with_params(params).await,
+        )
     })
 }
 fn walk_mobile_phone_numbers_messaging_list<'a>(
@@ -23203,10 +23459,16 @@ fn walk_mobile_phone_numbers_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersMessagingListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.mobile_phone_numbers().messaging().list_paginator(params))
+        let mut params = <telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .mobile_phone_numbers()
+                    .messaging()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -23224,11 +23486,10 @@ fn call_mobile_push_credentials_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_push_credentials::MobilePushCredentialsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.mobile_push_credentials().list(params).await)
+        let mut params = <telnyx::resources::mobile_push_credentials::MobilePushCredentialsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.mobile_push_credentials().list().with_params(params).await)
     })
 }
 fn walk_mobile_push_credentials_list<'a>(
@@ -23236,11 +23497,13 @@ fn walk_mobile_push_credentials_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_push_credentials::MobilePushCredentialsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.mobile_push_credentials().list_paginator(params)).await
+        let mut params = <telnyx::resources::mobile_push_credentials::MobilePushCredentialsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.mobile_push_credentials().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_mobile_push_credentials_create<'a>(
@@ -23248,9 +23511,9 @@ fn call_mobile_push_credentials_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_push_credentials::MobilePushCredentialsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::mobile_push_credentials::MobilePushCredentialsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.mobile_push_credentials().create(params).await)
     })
 }
@@ -23277,12 +23540,11 @@ fn call_network_coverage_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::network_coverage::NetworkCoverageListParams {
-            filters: super::arg(args, "filters")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.network_coverage().list(params).await)
+        let mut params = <telnyx::resources::network_coverage::NetworkCoverageListParams>::default();
+        params.filters = super::arg(args, "filters")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.network_coverage().list().with_params(params).await)
     })
 }
 fn walk_network_coverage_list<'a>(
@@ -23290,12 +23552,12 @@ fn walk_network_coverage_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::network_coverage::NetworkCoverageListParams {
-            filters: super::arg(args, "filters")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.network_coverage().list_paginator(params)).await
+        let mut params = <telnyx::resources::network_coverage::NetworkCoverageListParams>::default();
+        params.filters = super::arg(args, "filters")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.network_coverage().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_networks_list<'a>(
@@ -23303,11 +23565,10 @@ fn call_networks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::networks::NetworksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.networks().list(params).await)
+        let mut params = <telnyx::resources::networks::NetworksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.networks().list().with_params(params).await)
     })
 }
 fn walk_networks_list<'a>(
@@ -23315,11 +23576,10 @@ fn walk_networks_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::networks::NetworksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.networks().list_paginator(params)).await
+        let mut params = <telnyx::resources::networks::NetworksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.networks().list().with_params(params).paginator()).await
     })
 }
 fn call_networks_create<'a>(
@@ -23327,9 +23587,9 @@ fn call_networks_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::networks::NetworksCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::networks::NetworksCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.networks().create(params).await)
     })
 }
@@ -23348,9 +23608,9 @@ fn call_networks_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::networks::NetworksUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.networks().update(&id, params).await)
     })
 }
@@ -23378,9 +23638,9 @@ fn call_networks_default_gateway_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksDefaultGatewayCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::networks::NetworksDefaultGatewayCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.networks().default_gateway().create(&id, params).await)
     })
 }
@@ -23399,11 +23659,10 @@ fn call_networks_list_interfaces<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksListInterfacesParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.networks().list_interfaces(&id, params).await)
+        let mut params = <telnyx::resources::networks::NetworksListInterfacesParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.networks().list_interfaces(&id).with_params(params).await)
     })
 }
 fn walk_networks_list_interfaces<'a>(
@@ -23412,11 +23671,13 @@ fn walk_networks_list_interfaces<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::networks::NetworksListInterfacesParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.networks().list_interfaces_paginator(&id, params)).await
+        let mut params = <telnyx::resources::networks::NetworksListInterfacesParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.networks().list_interfaces(&id).with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_notification_channels_list<'a>(
@@ -23424,11 +23685,10 @@ fn call_notification_channels_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_channels::NotificationChannelsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.notification_channels().list(params).await)
+        let mut params = <telnyx::resources::notification_channels::NotificationChannelsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.notification_channels().list().with_params(params).await)
     })
 }
 fn walk_notification_channels_list<'a>(
@@ -23436,11 +23696,13 @@ fn walk_notification_channels_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_channels::NotificationChannelsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.notification_channels().list_paginator(params)).await
+        let mut params = <telnyx::resources::notification_channels::NotificationChannelsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.notification_channels().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_notification_channels_create<'a>(
@@ -23448,10 +23710,9 @@ fn call_notification_channels_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_channels::NotificationChannelsCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.notification_channels().create(params).await)
+        let mut params = <telnyx::resources::notification_channels::NotificationChannelsCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.notification_channels().create().with_params(params).await)
     })
 }
 fn call_notification_channels_retrieve<'a>(
@@ -23469,9 +23730,9 @@ fn call_notification_channels_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::notification_channels::NotificationChannelsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::notification_channels::NotificationChannelsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.notification_channels().update(&id, params).await)
     })
 }
@@ -23489,11 +23750,12 @@ fn call_notification_event_conditions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_event_conditions::NotificationEventConditionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.notification_event_conditions().list(params).await)
+        let mut params = <telnyx::resources::notification_event_conditions::NotificationEventConditionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.notification_event_conditions().list().with_params(params).await,
+        )
     })
 }
 fn walk_notification_event_conditions_list<'a>(
@@ -23501,11 +23763,17 @@ fn walk_notification_event_conditions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_event_conditions::NotificationEventConditionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.notification_event_conditions().list_paginator(params)).await
+        let mut params = <telnyx::resources::notification_event_conditions::NotificationEventConditionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client
+                    .notification_event_conditions()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_notification_events_list<'a>(
@@ -23513,10 +23781,9 @@ fn call_notification_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_events::NotificationEventsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.notification_events().list(params).await)
+        let mut params = <telnyx::resources::notification_events::NotificationEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.notification_events().list().with_params(params).await)
     })
 }
 fn walk_notification_events_list<'a>(
@@ -23524,10 +23791,10 @@ fn walk_notification_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_events::NotificationEventsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.notification_events().list_paginator(params)).await
+        let mut params = <telnyx::resources::notification_events::NotificationEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.notification_events().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_notification_profiles_list<'a>(
@@ -23535,10 +23802,9 @@ fn call_notification_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_profiles::NotificationProfilesListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.notification_profiles().list(params).await)
+        let mut params = <telnyx::resources::notification_profiles::NotificationProfilesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.notification_profiles().list().with_params(params).await)
     })
 }
 fn walk_notification_profiles_list<'a>(
@@ -23546,10 +23812,12 @@ fn walk_notification_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_profiles::NotificationProfilesListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.notification_profiles().list_paginator(params)).await
+        let mut params = <telnyx::resources::notification_profiles::NotificationProfilesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.notification_profiles().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_notification_profiles_create<'a>(
@@ -23557,10 +23825,9 @@ fn call_notification_profiles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_profiles::NotificationProfilesCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.notification_profiles().create(params).await)
+        let mut params = <telnyx::resources::notification_profiles::NotificationProfilesCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.notification_profiles().create().with_params(params).await)
     })
 }
 fn call_notification_profiles_retrieve<'a>(
@@ -23578,9 +23845,9 @@ fn call_notification_profiles_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::notification_profiles::NotificationProfilesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::notification_profiles::NotificationProfilesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.notification_profiles().update(&id, params).await)
     })
 }
@@ -23598,11 +23865,10 @@ fn call_notification_settings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_settings::NotificationSettingsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.notification_settings().list(params).await)
+        let mut params = <telnyx::resources::notification_settings::NotificationSettingsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.notification_settings().list().with_params(params).await)
     })
 }
 fn walk_notification_settings_list<'a>(
@@ -23610,11 +23876,13 @@ fn walk_notification_settings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_settings::NotificationSettingsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.notification_settings().list_paginator(params)).await
+        let mut params = <telnyx::resources::notification_settings::NotificationSettingsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.notification_settings().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_notification_settings_create<'a>(
@@ -23622,10 +23890,9 @@ fn call_notification_settings_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::notification_settings::NotificationSettingsCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.notification_settings().create(params).await)
+        let mut params = <telnyx::resources::notification_settings::NotificationSettingsCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.notification_settings().create().with_params(params).await)
     })
 }
 fn call_notification_settings_retrieve<'a>(
@@ -23651,11 +23918,10 @@ fn call_number_block_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_block_orders::NumberBlockOrdersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.number_block_orders().list(params).await)
+        let mut params = <telnyx::resources::number_block_orders::NumberBlockOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.number_block_orders().list().with_params(params).await)
     })
 }
 fn walk_number_block_orders_list<'a>(
@@ -23663,11 +23929,11 @@ fn walk_number_block_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_block_orders::NumberBlockOrdersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.number_block_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::number_block_orders::NumberBlockOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.number_block_orders().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_number_block_orders_create<'a>(
@@ -23675,9 +23941,9 @@ fn call_number_block_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_block_orders::NumberBlockOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_block_orders::NumberBlockOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.number_block_orders().create(params).await)
     })
 }
@@ -23696,10 +23962,11 @@ fn call_number_lookup_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::number_lookup::NumberLookupRetrieveParams {
-            r#type: super::arg(args, "type")?,
-        };
-        super::done(client.number_lookup().retrieve(&phone_number, params).await)
+        let mut params = <telnyx::resources::number_lookup::NumberLookupRetrieveParams>::default();
+        params.r#type = super::arg(args, "type")?;
+        super::done(
+            client.number_lookup().retrieve(&phone_number).with_params(params).await,
+        )
     })
 }
 fn call_number_order_phone_numbers_list<'a>(
@@ -23707,10 +23974,9 @@ fn call_number_order_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.number_order_phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.number_order_phone_numbers().list().with_params(params).await)
     })
 }
 fn call_number_order_phone_numbers_update_requirement_group<'a>(
@@ -23719,9 +23985,9 @@ fn call_number_order_phone_numbers_update_requirement_group<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementGroupParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .number_order_phone_numbers()
@@ -23756,9 +24022,9 @@ fn call_number_order_phone_numbers_update_requirements<'a>(
             args,
             "number_order_phone_number_id",
         )?;
-        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_order_phone_numbers::NumberOrderPhoneNumbersUpdateRequirementsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .number_order_phone_numbers()
@@ -23772,11 +24038,10 @@ fn call_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_orders::NumberOrdersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.number_orders().list(params).await)
+        let mut params = <telnyx::resources::number_orders::NumberOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.number_orders().list().with_params(params).await)
     })
 }
 fn walk_number_orders_list<'a>(
@@ -23784,11 +24049,10 @@ fn walk_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_orders::NumberOrdersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.number_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::number_orders::NumberOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.number_orders().list().with_params(params).paginator()).await
     })
 }
 fn call_number_orders_create<'a>(
@@ -23796,9 +24060,9 @@ fn call_number_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_orders::NumberOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_orders::NumberOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.number_orders().create(params).await)
     })
 }
@@ -23817,9 +24081,9 @@ fn call_number_orders_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let number_order_id: String = super::arg(args, "number_order_id")?;
-        let params = telnyx::resources::number_orders::NumberOrdersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_orders::NumberOrdersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.number_orders().update(&number_order_id, params).await)
     })
 }
@@ -23828,11 +24092,10 @@ fn call_number_reservations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_reservations::NumberReservationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.number_reservations().list(params).await)
+        let mut params = <telnyx::resources::number_reservations::NumberReservationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.number_reservations().list().with_params(params).await)
     })
 }
 fn walk_number_reservations_list<'a>(
@@ -23840,11 +24103,11 @@ fn walk_number_reservations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_reservations::NumberReservationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.number_reservations().list_paginator(params)).await
+        let mut params = <telnyx::resources::number_reservations::NumberReservationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.number_reservations().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_number_reservations_create<'a>(
@@ -23852,9 +24115,9 @@ fn call_number_reservations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::number_reservations::NumberReservationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::number_reservations::NumberReservationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.number_reservations().create(params).await)
     })
 }
@@ -23883,9 +24146,9 @@ fn call_numbers_features_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::numbers_features::NumbersFeaturesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::numbers_features::NumbersFeaturesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.numbers_features().create(params).await)
     })
 }
@@ -23894,15 +24157,15 @@ fn call_oauth_retrieve_authorize<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthRetrieveAuthorizeParams {
-            response_type: super::arg(args, "response_type")?,
-            client_id: super::arg(args, "client_id")?,
-            redirect_uri: super::arg(args, "redirect_uri")?,
-            scope: super::arg(args, "scope")?,
-            state: super::arg(args, "state")?,
-            code_challenge: super::arg(args, "code_challenge")?,
-            code_challenge_method: super::arg(args, "code_challenge_method")?,
-        };
+        let mut params = telnyx::resources::oauth::OauthRetrieveAuthorizeParams::new(
+            super::arg(args, "response_type")?,
+            super::arg::<String>(args, "client_id")?,
+            super::arg::<String>(args, "redirect_uri")?,
+        );
+        params.scope = super::arg(args, "scope")?;
+        params.state = super::arg(args, "state")?;
+        params.code_challenge = super::arg(args, "code_challenge")?;
+        params.code_challenge_method = super::arg(args, "code_challenge_method")?;
         super::done(client.oauth().retrieve_authorize(params).await)
     })
 }
@@ -23920,9 +24183,9 @@ fn call_oauth_grants<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthGrantsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth::OauthGrantsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth().grants(params).await)
     })
 }
@@ -23931,9 +24194,9 @@ fn call_oauth_introspect<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthIntrospectParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth::OauthIntrospectParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth().introspect(params).await)
     })
 }
@@ -23948,9 +24211,9 @@ fn call_oauth_register<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthRegisterParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth::OauthRegisterParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth().register(params).await)
     })
 }
@@ -23959,9 +24222,9 @@ fn call_oauth_token<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth::OauthTokenParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth::OauthTokenParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth().token(params).await)
     })
 }
@@ -23970,20 +24233,19 @@ fn call_oauth_clients_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_clients::OauthClientsListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-            filter_client_type: super::arg(args, "filter[client_type]")?,
-            filter_verified: super::arg(args, "filter[verified]")?,
-            filter_allowed_grant_types_contains: super::arg(
-                args,
-                "filter[allowed_grant_types][contains]",
-            )?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_name_contains: super::arg(args, "filter[name][contains]")?,
-            filter_client_id: super::arg(args, "filter[client_id]")?,
-        };
-        super::done(client.oauth_clients().list(params).await)
+        let mut params = <telnyx::resources::oauth_clients::OauthClientsListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.filter_client_type = super::arg(args, "filter[client_type]")?;
+        params.filter_verified = super::arg(args, "filter[verified]")?;
+        params.filter_allowed_grant_types_contains = super::arg(
+            args,
+            "filter[allowed_grant_types][contains]",
+        )?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_name_contains = super::arg(args, "filter[name][contains]")?;
+        params.filter_client_id = super::arg(args, "filter[client_id]")?;
+        super::done(client.oauth_clients().list().with_params(params).await)
     })
 }
 fn walk_oauth_clients_list<'a>(
@@ -23991,20 +24253,19 @@ fn walk_oauth_clients_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_clients::OauthClientsListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-            filter_client_type: super::arg(args, "filter[client_type]")?,
-            filter_verified: super::arg(args, "filter[verified]")?,
-            filter_allowed_grant_types_contains: super::arg(
-                args,
-                "filter[allowed_grant_types][contains]",
-            )?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_name_contains: super::arg(args, "filter[name][contains]")?,
-            filter_client_id: super::arg(args, "filter[client_id]")?,
-        };
-        super::walk(client.oauth_clients().list_paginator(params)).await
+        let mut params = <telnyx::resources::oauth_clients::OauthClientsListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.filter_client_type = super::arg(args, "filter[client_type]")?;
+        params.filter_verified = super::arg(args, "filter[verified]")?;
+        params.filter_allowed_grant_types_contains = super::arg(
+            args,
+            "filter[allowed_grant_types][contains]",
+        )?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_name_contains = super::arg(args, "filter[name][contains]")?;
+        params.filter_client_id = super::arg(args, "filter[client_id]")?;
+        super::walk(client.oauth_clients().list().with_params(params).paginator()).await
     })
 }
 fn call_oauth_clients_create<'a>(
@@ -24012,9 +24273,9 @@ fn call_oauth_clients_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_clients::OauthClientsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth_clients::OauthClientsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth_clients().create(params).await)
     })
 }
@@ -24033,9 +24294,9 @@ fn call_oauth_clients_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::oauth_clients::OauthClientsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::oauth_clients::OauthClientsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.oauth_clients().update(&id, params).await)
     })
 }
@@ -24053,11 +24314,10 @@ fn call_oauth_grants_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_grants::OauthGrantsListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::done(client.oauth_grants().list(params).await)
+        let mut params = <telnyx::resources::oauth_grants::OauthGrantsListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::done(client.oauth_grants().list().with_params(params).await)
     })
 }
 fn walk_oauth_grants_list<'a>(
@@ -24065,11 +24325,10 @@ fn walk_oauth_grants_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::oauth_grants::OauthGrantsListParams {
-            page_size: super::arg(args, "page[size]")?,
-            page_number: super::arg(args, "page[number]")?,
-        };
-        super::walk(client.oauth_grants().list_paginator(params)).await
+        let mut params = <telnyx::resources::oauth_grants::OauthGrantsListParams>::default();
+        params.page_size = super::arg(args, "page[size]")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        super::walk(client.oauth_grants().list().with_params(params).paginator()).await
     })
 }
 fn call_oauth_grants_retrieve<'a>(
@@ -24103,14 +24362,13 @@ fn call_organizations_users_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::organizations::OrganizationsUsersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_user_status: super::arg(args, "filter[user_status]")?,
-            filter_email: super::arg(args, "filter[email]")?,
-            include_groups: super::arg(args, "include_groups")?,
-        };
-        super::done(client.organizations().users().list(params).await)
+        let mut params = <telnyx::resources::organizations::OrganizationsUsersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_user_status = super::arg(args, "filter[user_status]")?;
+        params.filter_email = super::arg(args, "filter[email]")?;
+        params.include_groups = super::arg(args, "include_groups")?;
+        super::done(client.organizations().users().list().with_params(params).await)
     })
 }
 fn walk_organizations_users_list<'a>(
@@ -24118,14 +24376,16 @@ fn walk_organizations_users_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::organizations::OrganizationsUsersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_user_status: super::arg(args, "filter[user_status]")?,
-            filter_email: super::arg(args, "filter[email]")?,
-            include_groups: super::arg(args, "include_groups")?,
-        };
-        super::walk(client.organizations().users().list_paginator(params)).await
+        let mut params = <telnyx::resources::organizations::OrganizationsUsersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_user_status = super::arg(args, "filter[user_status]")?;
+        params.filter_email = super::arg(args, "filter[email]")?;
+        params.include_groups = super::arg(args, "include_groups")?;
+        super::walk(
+                client.organizations().users().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_organizations_users_get_groups_report<'a>(
@@ -24133,10 +24393,11 @@ fn call_organizations_users_get_groups_report<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::organizations::OrganizationsUsersGetGroupsReportParams {
-            accept: super::arg(args, "Accept")?,
-        };
-        super::done(client.organizations().users().get_groups_report(params).await)
+        let mut params = <telnyx::resources::organizations::OrganizationsUsersGetGroupsReportParams>::default();
+        params.accept = super::arg(args, "Accept")?;
+        super::done(
+            client.organizations().users().get_groups_report().with_params(params).await,
+        )
     })
 }
 fn call_organizations_users_retrieve<'a>(
@@ -24145,10 +24406,11 @@ fn call_organizations_users_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::organizations::OrganizationsUsersRetrieveParams {
-            include_groups: super::arg(args, "include_groups")?,
-        };
-        super::done(client.organizations().users().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::organizations::OrganizationsUsersRetrieveParams>::default();
+        params.include_groups = super::arg(args, "include_groups")?;
+        super::done(
+            client.organizations().users().retrieve(&id).with_params(params).await,
+        )
     })
 }
 fn call_organizations_users_actions_remove<'a>(
@@ -24165,11 +24427,10 @@ fn call_ota_updates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ota_updates::OtaUpdatesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.ota_updates().list(params).await)
+        let mut params = <telnyx::resources::ota_updates::OtaUpdatesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.ota_updates().list().with_params(params).await)
     })
 }
 fn walk_ota_updates_list<'a>(
@@ -24177,11 +24438,10 @@ fn walk_ota_updates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::ota_updates::OtaUpdatesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.ota_updates().list_paginator(params)).await
+        let mut params = <telnyx::resources::ota_updates::OtaUpdatesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.ota_updates().list().with_params(params).paginator()).await
     })
 }
 fn call_ota_updates_retrieve<'a>(
@@ -24198,12 +24458,11 @@ fn call_outbound_voice_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.outbound_voice_profiles().list(params).await)
+        let mut params = <telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.outbound_voice_profiles().list().with_params(params).await)
     })
 }
 fn walk_outbound_voice_profiles_list<'a>(
@@ -24211,12 +24470,14 @@ fn walk_outbound_voice_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.outbound_voice_profiles().list_paginator(params)).await
+        let mut params = <telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.outbound_voice_profiles().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_outbound_voice_profiles_create<'a>(
@@ -24224,9 +24485,9 @@ fn call_outbound_voice_profiles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.outbound_voice_profiles().create(params).await)
     })
 }
@@ -24245,9 +24506,9 @@ fn call_outbound_voice_profiles_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::outbound_voice_profiles::OutboundVoiceProfilesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.outbound_voice_profiles().update(&id, params).await)
     })
 }
@@ -24273,9 +24534,9 @@ fn call_payment_auto_recharge_prefs_update<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::payment::PaymentAutoRechargePrefsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::payment::PaymentAutoRechargePrefsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.payment().auto_recharge_prefs().update(params).await)
     })
 }
@@ -24284,12 +24545,11 @@ fn call_phone_number_blocks_jobs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.phone_number_blocks().jobs().list(params).await)
+        let mut params = <telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.phone_number_blocks().jobs().list().with_params(params).await)
     })
 }
 fn walk_phone_number_blocks_jobs_list<'a>(
@@ -24297,12 +24557,19 @@ fn walk_phone_number_blocks_jobs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.phone_number_blocks().jobs().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client
+                    .phone_number_blocks()
+                    .jobs()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_phone_number_blocks_jobs_delete_phone_number_block<'a>(
@@ -24310,9 +24577,9 @@ fn call_phone_number_blocks_jobs_delete_phone_number_block<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_number_blocks::PhoneNumberBlocksJobsDeletePhoneNumberBlockParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.phone_number_blocks().jobs().delete_phone_number_block(params).await,
         )
@@ -24332,16 +24599,15 @@ fn call_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-            handle_messaging_profile_error: super::arg(
-                args,
-                "handle_messaging_profile_error",
-            )?,
-        };
-        super::done(client.phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        params.handle_messaging_profile_error = super::arg(
+            args,
+            "handle_messaging_profile_error",
+        )?;
+        super::done(client.phone_numbers().list().with_params(params).await)
     })
 }
 fn walk_phone_numbers_list<'a>(
@@ -24349,16 +24615,15 @@ fn walk_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-            handle_messaging_profile_error: super::arg(
-                args,
-                "handle_messaging_profile_error",
-            )?,
-        };
-        super::walk(client.phone_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        params.handle_messaging_profile_error = super::arg(
+            args,
+            "handle_messaging_profile_error",
+        )?;
+        super::walk(client.phone_numbers().list().with_params(params).paginator()).await
     })
 }
 fn call_phone_numbers_actions_verify_ownership<'a>(
@@ -24366,9 +24631,9 @@ fn call_phone_numbers_actions_verify_ownership<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsVerifyOwnershipParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsVerifyOwnershipParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().actions().verify_ownership(params).await)
     })
 }
@@ -24377,10 +24642,11 @@ fn call_phone_numbers_csv_downloads_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.phone_numbers().csv_downloads().list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.phone_numbers().csv_downloads().list().with_params(params).await,
+        )
     })
 }
 fn walk_phone_numbers_csv_downloads_list<'a>(
@@ -24388,10 +24654,17 @@ fn walk_phone_numbers_csv_downloads_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.phone_numbers().csv_downloads().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .phone_numbers()
+                    .csv_downloads()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_phone_numbers_csv_downloads_create<'a>(
@@ -24399,11 +24672,12 @@ fn call_phone_numbers_csv_downloads_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsCreateParams {
-            csv_format: super::arg(args, "csv_format")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.phone_numbers().csv_downloads().create(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersCsvDownloadsCreateParams>::default();
+        params.csv_format = super::arg(args, "csv_format")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.phone_numbers().csv_downloads().create().with_params(params).await,
+        )
     })
 }
 fn call_phone_numbers_csv_downloads_retrieve<'a>(
@@ -24420,12 +24694,11 @@ fn call_phone_numbers_jobs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.phone_numbers().jobs().list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.phone_numbers().jobs().list().with_params(params).await)
     })
 }
 fn walk_phone_numbers_jobs_list<'a>(
@@ -24433,12 +24706,12 @@ fn walk_phone_numbers_jobs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.phone_numbers().jobs().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.phone_numbers().jobs().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_phone_numbers_jobs_delete_batch<'a>(
@@ -24446,9 +24719,9 @@ fn call_phone_numbers_jobs_delete_batch<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsDeleteBatchParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsDeleteBatchParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().jobs().delete_batch(params).await)
     })
 }
@@ -24457,9 +24730,9 @@ fn call_phone_numbers_jobs_update_emergency_settings_batch<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateEmergencySettingsBatchParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.phone_numbers().jobs().update_emergency_settings_batch(params).await,
         )
@@ -24470,10 +24743,10 @@ fn call_phone_numbers_jobs_update_batch<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateBatchParams {
-            filter: super::arg(args, "filter")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::phone_numbers::PhoneNumbersJobsUpdateBatchParams::new(
+            super::arg(args, "body")?,
+        );
+        params.filter = super::arg(args, "filter")?;
         super::done(client.phone_numbers().jobs().update_batch(params).await)
     })
 }
@@ -24491,21 +24764,20 @@ fn call_phone_numbers_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams {
-            page: super::arg(args, "page")?,
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_type: super::arg(args, "filter[type]")?,
-            sort_phone_number: super::arg(args, "sort[phone_number]")?,
-        };
-        super::done(client.phone_numbers().messaging().list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.filter_phone_number = super::arg(args, "filter[phone_number]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.sort_phone_number = super::arg(args, "sort[phone_number]")?;
+        super::done(client.phone_numbers().messaging().list().with_params(params).await)
     })
 }
 fn walk_phone_numbers_messaging_list<'a>(
@@ -24513,21 +24785,23 @@ fn walk_phone_numbers_messaging_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams {
-            page: super::arg(args, "page")?,
-            filter_messaging_profile_id: super::arg(
-                args,
-                "filter[messaging_profile_id]",
-            )?,
-            filter_phone_number: super::arg(args, "filter[phone_number]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_type: super::arg(args, "filter[type]")?,
-            sort_phone_number: super::arg(args, "sort[phone_number]")?,
-        };
-        super::walk(client.phone_numbers().messaging().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersMessagingListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter_messaging_profile_id = super::arg(
+            args,
+            "filter[messaging_profile_id]",
+        )?;
+        params.filter_phone_number = super::arg(args, "filter[phone_number]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.sort_phone_number = super::arg(args, "sort[phone_number]")?;
+        super::walk(
+                client.phone_numbers().messaging().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_phone_numbers_slim_list<'a>(
@@ -24535,14 +24809,13 @@ fn call_phone_numbers_slim_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimListParams {
-            page: super::arg(args, "page")?,
-            include_connection: super::arg(args, "include_connection")?,
-            include_tags: super::arg(args, "include_tags")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.phone_numbers().slim_list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersSlimListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.include_connection = super::arg(args, "include_connection")?;
+        params.include_tags = super::arg(args, "include_tags")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.phone_numbers().slim_list().with_params(params).await)
     })
 }
 fn walk_phone_numbers_slim_list<'a>(
@@ -24550,14 +24823,14 @@ fn walk_phone_numbers_slim_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersSlimListParams {
-            page: super::arg(args, "page")?,
-            include_connection: super::arg(args, "include_connection")?,
-            include_tags: super::arg(args, "include_tags")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.phone_numbers().slim_list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersSlimListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.include_connection = super::arg(args, "include_connection")?;
+        params.include_tags = super::arg(args, "include_tags")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.phone_numbers().slim_list().with_params(params).paginator())
+            .await
     })
 }
 fn call_phone_numbers_voice_list<'a>(
@@ -24565,12 +24838,11 @@ fn call_phone_numbers_voice_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersVoiceListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.phone_numbers().voice().list(params).await)
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersVoiceListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.phone_numbers().voice().list().with_params(params).await)
     })
 }
 fn walk_phone_numbers_voice_list<'a>(
@@ -24578,12 +24850,14 @@ fn walk_phone_numbers_voice_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers::PhoneNumbersVoiceListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.phone_numbers().voice().list_paginator(params)).await
+        let mut params = <telnyx::resources::phone_numbers::PhoneNumbersVoiceListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.phone_numbers().voice().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_phone_numbers_retrieve<'a>(
@@ -24601,9 +24875,9 @@ fn call_phone_numbers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().update(&id, params).await)
     })
 }
@@ -24622,9 +24896,9 @@ fn call_phone_numbers_actions_change_bundle_status<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsChangeBundleStatusParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsChangeBundleStatusParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.phone_numbers().actions().change_bundle_status(&id, params).await,
         )
@@ -24636,9 +24910,9 @@ fn call_phone_numbers_actions_enable_emergency<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsEnableEmergencyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersActionsEnableEmergencyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().actions().enable_emergency(&id, params).await)
     })
 }
@@ -24657,9 +24931,9 @@ fn call_phone_numbers_messaging_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersMessagingUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().messaging().update(&id, params).await)
     })
 }
@@ -24678,9 +24952,9 @@ fn call_phone_numbers_voice_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersVoiceUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoiceUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.phone_numbers().voice().update(&id, params).await)
     })
 }
@@ -24699,9 +24973,9 @@ fn call_phone_numbers_voicemail_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.phone_numbers().voicemail().create(&phone_number_id, params).await,
         )
@@ -24713,9 +24987,9 @@ fn call_phone_numbers_voicemail_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number_id: String = super::arg(args, "phone_number_id")?;
-        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::phone_numbers::PhoneNumbersVoicemailUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.phone_numbers().voicemail().update(&phone_number_id, params).await,
         )
@@ -24726,11 +25000,14 @@ fn call_phone_numbers_regulatory_requirements_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
+        let mut params = <telnyx::resources::phone_numbers_regulatory_requirements::PhoneNumbersRegulatoryRequirementsRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
         super::done(
-            client.phone_numbers_regulatory_requirements().retrieve(params).await,
+            client
+                .phone_numbers_regulatory_requirements()
+                .retrieve()
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -24739,9 +25016,9 @@ fn call_portability_checks_run<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portability_checks::PortabilityChecksRunParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::portability_checks::PortabilityChecksRunParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.portability_checks().run(params).await)
     })
 }
@@ -24750,11 +25027,10 @@ fn call_porting_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.porting().events().list(params).await)
+        let mut params = <telnyx::resources::porting::PortingEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.porting().events().list().with_params(params).await)
     })
 }
 fn walk_porting_events_list<'a>(
@@ -24762,11 +25038,11 @@ fn walk_porting_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.porting().events().list_paginator(params)).await
+        let mut params = <telnyx::resources::porting::PortingEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.porting().events().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_porting_events_retrieve<'a>(
@@ -24792,10 +25068,11 @@ fn call_porting_loa_configurations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.porting().loa_configurations().list(params).await)
+        let mut params = <telnyx::resources::porting::PortingLoaConfigurationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.porting().loa_configurations().list().with_params(params).await,
+        )
     })
 }
 fn walk_porting_loa_configurations_list<'a>(
@@ -24803,10 +25080,17 @@ fn walk_porting_loa_configurations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.porting().loa_configurations().list_paginator(params)).await
+        let mut params = <telnyx::resources::porting::PortingLoaConfigurationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .porting()
+                    .loa_configurations()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_porting_loa_configurations_create<'a>(
@@ -24814,9 +25098,9 @@ fn call_porting_loa_configurations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting().loa_configurations().create(params).await)
     })
 }
@@ -24825,9 +25109,9 @@ fn call_porting_loa_configurations_preview<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingLoaConfigurationsPreviewParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsPreviewParams::new(
+            super::arg(args, "body")?,
+        );
         super::download(client.porting().loa_configurations().preview(params).await)
             .await
     })
@@ -24847,9 +25131,9 @@ fn call_porting_loa_configurations_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting::PortingLoaConfigurationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting::PortingLoaConfigurationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting().loa_configurations().update(&id, params).await)
     })
 }
@@ -24883,11 +25167,10 @@ fn call_porting_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingReportsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.porting().reports().list(params).await)
+        let mut params = <telnyx::resources::porting::PortingReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.porting().reports().list().with_params(params).await)
     })
 }
 fn walk_porting_reports_list<'a>(
@@ -24895,11 +25178,11 @@ fn walk_porting_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingReportsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.porting().reports().list_paginator(params)).await
+        let mut params = <telnyx::resources::porting::PortingReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.porting().reports().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_porting_reports_create<'a>(
@@ -24907,9 +25190,9 @@ fn call_porting_reports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting::PortingReportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting::PortingReportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting().reports().create(params).await)
     })
 }
@@ -24933,13 +25216,12 @@ fn call_porting_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersListParams {
-            page: super::arg(args, "page")?,
-            include_phone_numbers: super::arg(args, "include_phone_numbers")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.porting_orders().list(params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.include_phone_numbers = super::arg(args, "include_phone_numbers")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.porting_orders().list().with_params(params).await)
     })
 }
 fn walk_porting_orders_list<'a>(
@@ -24947,13 +25229,12 @@ fn walk_porting_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersListParams {
-            page: super::arg(args, "page")?,
-            include_phone_numbers: super::arg(args, "include_phone_numbers")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.porting_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.include_phone_numbers = super::arg(args, "include_phone_numbers")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.porting_orders().list().with_params(params).paginator()).await
     })
 }
 fn call_porting_orders_create<'a>(
@@ -24961,9 +25242,9 @@ fn call_porting_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting_orders().create(params).await)
     })
 }
@@ -24980,13 +25261,17 @@ fn call_porting_orders_phone_number_configurations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
-            client.porting_orders().phone_number_configurations().list(params).await,
+            client
+                .porting_orders()
+                .phone_number_configurations()
+                .list()
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -24995,16 +25280,17 @@ fn walk_porting_orders_phone_number_configurations_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .phone_number_configurations()
-                    .list_paginator(params),
+                    .list()
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25014,9 +25300,9 @@ fn call_porting_orders_phone_number_configurations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberConfigurationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.porting_orders().phone_number_configurations().create(params).await,
         )
@@ -25028,10 +25314,9 @@ fn call_porting_orders_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveParams {
-            include_phone_numbers: super::arg(args, "include_phone_numbers")?,
-        };
-        super::done(client.porting_orders().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersRetrieveParams>::default();
+        params.include_phone_numbers = super::arg(args, "include_phone_numbers")?;
+        super::done(client.porting_orders().retrieve(&id).with_params(params).await)
     })
 }
 fn call_porting_orders_update<'a>(
@@ -25040,9 +25325,9 @@ fn call_porting_orders_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting_orders().update(&id, params).await)
     })
 }
@@ -25088,9 +25373,9 @@ fn call_porting_orders_actions_share<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActionsShareParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersActionsShareParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting_orders().actions().share(&id, params).await)
     })
 }
@@ -25100,10 +25385,11 @@ fn call_porting_orders_activation_jobs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.porting_orders().activation_jobs().list(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersActivationJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.porting_orders().activation_jobs().list(&id).with_params(params).await,
+        )
     })
 }
 fn walk_porting_orders_activation_jobs_list<'a>(
@@ -25112,11 +25398,15 @@ fn walk_porting_orders_activation_jobs_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsListParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersActivationJobsListParams>::default();
+        params.page = super::arg(args, "page")?;
         super::walk(
-                client.porting_orders().activation_jobs().list_paginator(&id, params),
+                client
+                    .porting_orders()
+                    .activation_jobs()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25144,9 +25434,9 @@ fn call_porting_orders_activation_jobs_update<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let activation_job_id: String = super::arg(args, "activationJobId")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersActivationJobsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .porting_orders()
@@ -25162,13 +25452,17 @@ fn call_porting_orders_additional_documents_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
-            client.porting_orders().additional_documents().list(&id, params).await,
+            client
+                .porting_orders()
+                .additional_documents()
+                .list(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -25178,16 +25472,17 @@ fn walk_porting_orders_additional_documents_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .additional_documents()
-                    .list_paginator(&id, params),
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25198,9 +25493,9 @@ fn call_porting_orders_additional_documents_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersAdditionalDocumentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.porting_orders().additional_documents().create(&id, params).await,
         )
@@ -25237,10 +25532,11 @@ fn call_porting_orders_comments_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersCommentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.porting_orders().comments().list(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersCommentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.porting_orders().comments().list(&id).with_params(params).await,
+        )
     })
 }
 fn walk_porting_orders_comments_list<'a>(
@@ -25249,10 +25545,17 @@ fn walk_porting_orders_comments_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersCommentsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.porting_orders().comments().list_paginator(&id, params)).await
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersCommentsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .porting_orders()
+                    .comments()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_porting_orders_comments_create<'a>(
@@ -25261,9 +25564,9 @@ fn call_porting_orders_comments_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersCommentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersCommentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.porting_orders().comments().create(&id, params).await)
     })
 }
@@ -25273,10 +25576,15 @@ fn call_porting_orders_retrieve_loa_template<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveLoaTemplateParams {
-            loa_configuration_id: super::arg(args, "loa_configuration_id")?,
-        };
-        super::download(client.porting_orders().retrieve_loa_template(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersRetrieveLoaTemplateParams>::default();
+        params.loa_configuration_id = super::arg(args, "loa_configuration_id")?;
+        super::download(
+                client
+                    .porting_orders()
+                    .retrieve_loa_template(&id)
+                    .with_params(params)
+                    .await,
+            )
             .await
     })
 }
@@ -25286,10 +25594,11 @@ fn call_porting_orders_retrieve_requirements<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.porting_orders().retrieve_requirements(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.porting_orders().retrieve_requirements(&id).with_params(params).await,
+        )
     })
 }
 fn walk_porting_orders_retrieve_requirements<'a>(
@@ -25298,10 +25607,15 @@ fn walk_porting_orders_retrieve_requirements<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.porting_orders().retrieve_requirements_paginator(&id, params))
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersRetrieveRequirementsParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .porting_orders()
+                    .retrieve_requirements(&id)
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -25320,12 +25634,18 @@ fn call_porting_orders_verification_codes_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.porting_orders().verification_codes().list(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersVerificationCodesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(
+            client
+                .porting_orders()
+                .verification_codes()
+                .list(&id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_porting_orders_verification_codes_list<'a>(
@@ -25334,13 +25654,17 @@ fn walk_porting_orders_verification_codes_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersVerificationCodesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
-                client.porting_orders().verification_codes().list_paginator(&id, params),
+                client
+                    .porting_orders()
+                    .verification_codes()
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25351,10 +25675,16 @@ fn call_porting_orders_verification_codes_send<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesSendParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.porting_orders().verification_codes().send(&id, params).await)
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersVerificationCodesSendParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(
+            client
+                .porting_orders()
+                .verification_codes()
+                .send(&id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_porting_orders_verification_codes_verify<'a>(
@@ -25363,9 +25693,9 @@ fn call_porting_orders_verification_codes_verify<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesVerifyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersVerificationCodesVerifyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.porting_orders().verification_codes().verify(&id, params).await,
         )
@@ -25377,16 +25707,16 @@ fn call_porting_orders_action_requirements_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActionRequirementsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersActionRequirementsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
             client
                 .porting_orders()
                 .action_requirements()
-                .list(&porting_order_id, params)
+                .list(&porting_order_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -25397,16 +25727,17 @@ fn walk_porting_orders_action_requirements_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActionRequirementsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersActionRequirementsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .action_requirements()
-                    .list_paginator(&porting_order_id, params),
+                    .list(&porting_order_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25418,9 +25749,9 @@ fn call_porting_orders_action_requirements_initiate<'a>(
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersActionRequirementsInitiateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersActionRequirementsInitiateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .porting_orders()
@@ -25436,16 +25767,16 @@ fn call_porting_orders_associated_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
             client
                 .porting_orders()
                 .associated_phone_numbers()
-                .list(&porting_order_id, params)
+                .list(&porting_order_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -25456,16 +25787,17 @@ fn walk_porting_orders_associated_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .associated_phone_numbers()
-                    .list_paginator(&porting_order_id, params),
+                    .list(&porting_order_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25476,9 +25808,9 @@ fn call_porting_orders_associated_phone_numbers_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersAssociatedPhoneNumbersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .porting_orders()
@@ -25510,16 +25842,16 @@ fn call_porting_orders_phone_number_blocks_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
             client
                 .porting_orders()
                 .phone_number_blocks()
-                .list(&porting_order_id, params)
+                .list(&porting_order_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -25530,16 +25862,17 @@ fn walk_porting_orders_phone_number_blocks_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .phone_number_blocks()
-                    .list_paginator(&porting_order_id, params),
+                    .list(&porting_order_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25550,9 +25883,9 @@ fn call_porting_orders_phone_number_blocks_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberBlocksCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .porting_orders()
@@ -25584,16 +25917,16 @@ fn call_porting_orders_phone_number_extensions_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::done(
             client
                 .porting_orders()
                 .phone_number_extensions()
-                .list(&porting_order_id, params)
+                .list(&porting_order_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -25604,16 +25937,17 @@ fn walk_porting_orders_phone_number_extensions_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
+        let mut params = <telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
         super::walk(
                 client
                     .porting_orders()
                     .phone_number_extensions()
-                    .list_paginator(&porting_order_id, params),
+                    .list(&porting_order_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -25624,9 +25958,9 @@ fn call_porting_orders_phone_number_extensions_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let porting_order_id: String = super::arg(args, "porting_order_id")?;
-        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::porting_orders::PortingOrdersPhoneNumberExtensionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .porting_orders()
@@ -25657,11 +25991,10 @@ fn call_porting_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_phone_numbers::PortingPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.porting_phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::porting_phone_numbers::PortingPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.porting_phone_numbers().list().with_params(params).await)
     })
 }
 fn walk_porting_phone_numbers_list<'a>(
@@ -25669,11 +26002,13 @@ fn walk_porting_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::porting_phone_numbers::PortingPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.porting_phone_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::porting_phone_numbers::PortingPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.porting_phone_numbers().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_portouts_list<'a>(
@@ -25681,11 +26016,10 @@ fn call_portouts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.portouts().list(params).await)
+        let mut params = <telnyx::resources::portouts::PortoutsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.portouts().list().with_params(params).await)
     })
 }
 fn walk_portouts_list<'a>(
@@ -25693,11 +26027,10 @@ fn walk_portouts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.portouts().list_paginator(params)).await
+        let mut params = <telnyx::resources::portouts::PortoutsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.portouts().list().with_params(params).paginator()).await
     })
 }
 fn call_portouts_events_list<'a>(
@@ -25705,11 +26038,10 @@ fn call_portouts_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.portouts().events().list(params).await)
+        let mut params = <telnyx::resources::portouts::PortoutsEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.portouts().events().list().with_params(params).await)
     })
 }
 fn walk_portouts_events_list<'a>(
@@ -25717,11 +26049,11 @@ fn walk_portouts_events_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsEventsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.portouts().events().list_paginator(params)).await
+        let mut params = <telnyx::resources::portouts::PortoutsEventsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.portouts().events().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_portouts_events_retrieve<'a>(
@@ -25748,10 +26080,11 @@ fn call_portouts_list_rejection_codes<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let portout_id: String = super::arg(args, "portout_id")?;
-        let params = telnyx::resources::portouts::PortoutsListRejectionCodesParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.portouts().list_rejection_codes(&portout_id, params).await)
+        let mut params = <telnyx::resources::portouts::PortoutsListRejectionCodesParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.portouts().list_rejection_codes(&portout_id).with_params(params).await,
+        )
     })
 }
 fn call_portouts_reports_list<'a>(
@@ -25759,11 +26092,10 @@ fn call_portouts_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsReportsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.portouts().reports().list(params).await)
+        let mut params = <telnyx::resources::portouts::PortoutsReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.portouts().reports().list().with_params(params).await)
     })
 }
 fn walk_portouts_reports_list<'a>(
@@ -25771,11 +26103,11 @@ fn walk_portouts_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsReportsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.portouts().reports().list_paginator(params)).await
+        let mut params = <telnyx::resources::portouts::PortoutsReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.portouts().reports().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_portouts_reports_create<'a>(
@@ -25783,9 +26115,9 @@ fn call_portouts_reports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::portouts::PortoutsReportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::portouts::PortoutsReportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.portouts().reports().create(params).await)
     })
 }
@@ -25822,9 +26154,9 @@ fn call_portouts_comments_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::portouts::PortoutsCommentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::portouts::PortoutsCommentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.portouts().comments().create(&id, params).await)
     })
 }
@@ -25843,9 +26175,9 @@ fn call_portouts_supporting_documents_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::portouts::PortoutsSupportingDocumentsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::portouts::PortoutsSupportingDocumentsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.portouts().supporting_documents().create(&id, params).await)
     })
 }
@@ -25856,9 +26188,9 @@ fn call_portouts_update_status<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let status: String = super::arg(args, "status")?;
-        let params = telnyx::resources::portouts::PortoutsUpdateStatusParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::portouts::PortoutsUpdateStatusParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.portouts().update_status(&id, &status, params).await)
     })
 }
@@ -25867,16 +26199,15 @@ fn call_private_wireless_gateways_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_ip_range: super::arg(args, "filter[ip_range]")?,
-            filter_region_code: super::arg(args, "filter[region_code]")?,
-            filter_created_at: super::arg(args, "filter[created_at]")?,
-            filter_updated_at: super::arg(args, "filter[updated_at]")?,
-        };
-        super::done(client.private_wireless_gateways().list(params).await)
+        let mut params = <telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_ip_range = super::arg(args, "filter[ip_range]")?;
+        params.filter_region_code = super::arg(args, "filter[region_code]")?;
+        params.filter_created_at = super::arg(args, "filter[created_at]")?;
+        params.filter_updated_at = super::arg(args, "filter[updated_at]")?;
+        super::done(client.private_wireless_gateways().list().with_params(params).await)
     })
 }
 fn walk_private_wireless_gateways_list<'a>(
@@ -25884,16 +26215,18 @@ fn walk_private_wireless_gateways_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_ip_range: super::arg(args, "filter[ip_range]")?,
-            filter_region_code: super::arg(args, "filter[region_code]")?,
-            filter_created_at: super::arg(args, "filter[created_at]")?,
-            filter_updated_at: super::arg(args, "filter[updated_at]")?,
-        };
-        super::walk(client.private_wireless_gateways().list_paginator(params)).await
+        let mut params = <telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_ip_range = super::arg(args, "filter[ip_range]")?;
+        params.filter_region_code = super::arg(args, "filter[region_code]")?;
+        params.filter_created_at = super::arg(args, "filter[created_at]")?;
+        params.filter_updated_at = super::arg(args, "filter[updated_at]")?;
+        super::walk(
+                client.private_wireless_gateways().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_private_wireless_gateways_create<'a>(
@@ -25901,9 +26234,9 @@ fn call_private_wireless_gateways_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::private_wireless_gateways::PrivateWirelessGatewaysCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.private_wireless_gateways().create(params).await)
     })
 }
@@ -25930,11 +26263,10 @@ fn call_pronunciation_dicts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.pronunciation_dicts().list(params).await)
+        let mut params = <telnyx::resources::pronunciation_dicts::PronunciationDictsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.pronunciation_dicts().list().with_params(params).await)
     })
 }
 fn walk_pronunciation_dicts_list<'a>(
@@ -25942,11 +26274,11 @@ fn walk_pronunciation_dicts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.pronunciation_dicts().list_paginator(params)).await
+        let mut params = <telnyx::resources::pronunciation_dicts::PronunciationDictsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.pronunciation_dicts().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_pronunciation_dicts_create<'a>(
@@ -25954,9 +26286,9 @@ fn call_pronunciation_dicts_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.pronunciation_dicts().create(params).await)
     })
 }
@@ -25975,9 +26307,9 @@ fn call_pronunciation_dicts_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::pronunciation_dicts::PronunciationDictsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.pronunciation_dicts().update(&id, params).await)
     })
 }
@@ -25995,11 +26327,10 @@ fn call_public_internet_gateways_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::public_internet_gateways::PublicInternetGatewaysListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.public_internet_gateways().list(params).await)
+        let mut params = <telnyx::resources::public_internet_gateways::PublicInternetGatewaysListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.public_internet_gateways().list().with_params(params).await)
     })
 }
 fn walk_public_internet_gateways_list<'a>(
@@ -26007,11 +26338,13 @@ fn walk_public_internet_gateways_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::public_internet_gateways::PublicInternetGatewaysListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.public_internet_gateways().list_paginator(params)).await
+        let mut params = <telnyx::resources::public_internet_gateways::PublicInternetGatewaysListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.public_internet_gateways().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_public_internet_gateways_create<'a>(
@@ -26019,9 +26352,9 @@ fn call_public_internet_gateways_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::public_internet_gateways::PublicInternetGatewaysCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::public_internet_gateways::PublicInternetGatewaysCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.public_internet_gateways().create(params).await)
     })
 }
@@ -26048,11 +26381,10 @@ fn call_queues_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::queues::QueuesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.queues().list(params).await)
+        let mut params = <telnyx::resources::queues::QueuesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.queues().list().with_params(params).await)
     })
 }
 fn walk_queues_list<'a>(
@@ -26060,11 +26392,10 @@ fn walk_queues_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::queues::QueuesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.queues().list_paginator(params)).await
+        let mut params = <telnyx::resources::queues::QueuesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.queues().list().with_params(params).paginator()).await
     })
 }
 fn call_queues_create<'a>(
@@ -26072,9 +26403,9 @@ fn call_queues_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::queues::QueuesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::queues::QueuesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.queues().create(params).await)
     })
 }
@@ -26093,9 +26424,9 @@ fn call_queues_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::queues::QueuesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.queues().update(&queue_name, params).await)
     })
 }
@@ -26114,10 +26445,9 @@ fn call_queues_calls_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesCallsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.queues().calls().list(&queue_name, params).await)
+        let mut params = <telnyx::resources::queues::QueuesCallsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.queues().calls().list(&queue_name).with_params(params).await)
     })
 }
 fn walk_queues_calls_list<'a>(
@@ -26126,10 +26456,12 @@ fn walk_queues_calls_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
-        let params = telnyx::resources::queues::QueuesCallsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.queues().calls().list_paginator(&queue_name, params)).await
+        let mut params = <telnyx::resources::queues::QueuesCallsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.queues().calls().list(&queue_name).with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_queues_calls_retrieve<'a>(
@@ -26151,9 +26483,9 @@ fn call_queues_calls_update<'a>(
     Box::pin(async move {
         let queue_name: String = super::arg(args, "queue_name")?;
         let call_control_id: String = super::arg(args, "call_control_id")?;
-        let params = telnyx::resources::queues::QueuesCallsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::queues::QueuesCallsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.queues().calls().update(&queue_name, &call_control_id, params).await,
         )
@@ -26174,11 +26506,10 @@ fn call_recording_transcriptions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recording_transcriptions::RecordingTranscriptionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.recording_transcriptions().list(params).await)
+        let mut params = <telnyx::resources::recording_transcriptions::RecordingTranscriptionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.recording_transcriptions().list().with_params(params).await)
     })
 }
 fn walk_recording_transcriptions_list<'a>(
@@ -26186,11 +26517,13 @@ fn walk_recording_transcriptions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recording_transcriptions::RecordingTranscriptionsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.recording_transcriptions().list_paginator(params)).await
+        let mut params = <telnyx::resources::recording_transcriptions::RecordingTranscriptionsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.recording_transcriptions().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_recording_transcriptions_retrieve<'a>(
@@ -26226,11 +26559,10 @@ fn call_recordings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recordings::RecordingsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.recordings().list(params).await)
+        let mut params = <telnyx::resources::recordings::RecordingsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.recordings().list().with_params(params).await)
     })
 }
 fn walk_recordings_list<'a>(
@@ -26238,11 +26570,10 @@ fn walk_recordings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recordings::RecordingsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.recordings().list_paginator(params)).await
+        let mut params = <telnyx::resources::recordings::RecordingsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.recordings().list().with_params(params).paginator()).await
     })
 }
 fn call_recordings_actions_delete<'a>(
@@ -26250,9 +26581,9 @@ fn call_recordings_actions_delete<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::recordings::RecordingsActionsDeleteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::recordings::RecordingsActionsDeleteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.recordings().actions().delete(params).await)
     })
 }
@@ -26285,10 +26616,11 @@ fn call_regulatory_requirements_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::regulatory_requirements::RegulatoryRequirementsRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.regulatory_requirements().retrieve(params).await)
+        let mut params = <telnyx::resources::regulatory_requirements::RegulatoryRequirementsRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.regulatory_requirements().retrieve().with_params(params).await,
+        )
     })
 }
 fn call_reports_cdr_usage_reports_fetch_sync<'a>(
@@ -26296,13 +26628,13 @@ fn call_reports_cdr_usage_reports_fetch_sync<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsCdrUsageReportsFetchSyncParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            aggregation_type: super::arg(args, "aggregation_type")?,
-            product_breakdown: super::arg(args, "product_breakdown")?,
-            connections: super::arg(args, "connections")?,
-        };
+        let mut params = telnyx::resources::reports::ReportsCdrUsageReportsFetchSyncParams::new(
+            super::arg(args, "aggregation_type")?,
+            super::arg(args, "product_breakdown")?,
+        );
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.connections = super::arg(args, "connections")?;
         super::done(client.reports().cdr_usage_reports().fetch_sync(params).await)
     })
 }
@@ -26311,10 +26643,11 @@ fn call_reports_mdr_usage_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.reports().mdr_usage_reports().list(params).await)
+        let mut params = <telnyx::resources::reports::ReportsMdrUsageReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.reports().mdr_usage_reports().list().with_params(params).await,
+        )
     })
 }
 fn walk_reports_mdr_usage_reports_list<'a>(
@@ -26322,10 +26655,17 @@ fn walk_reports_mdr_usage_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.reports().mdr_usage_reports().list_paginator(params)).await
+        let mut params = <telnyx::resources::reports::ReportsMdrUsageReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .reports()
+                    .mdr_usage_reports()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_reports_mdr_usage_reports_create<'a>(
@@ -26333,9 +26673,9 @@ fn call_reports_mdr_usage_reports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::reports::ReportsMdrUsageReportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.reports().mdr_usage_reports().create(params).await)
     })
 }
@@ -26344,12 +26684,12 @@ fn call_reports_mdr_usage_reports_fetch_sync<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsMdrUsageReportsFetchSyncParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            aggregation_type: super::arg(args, "aggregation_type")?,
-            profiles: super::arg(args, "profiles")?,
-        };
+        let mut params = telnyx::resources::reports::ReportsMdrUsageReportsFetchSyncParams::new(
+            super::arg(args, "aggregation_type")?,
+        );
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.profiles = super::arg(args, "profiles")?;
         super::done(client.reports().mdr_usage_reports().fetch_sync(params).await)
     })
 }
@@ -26376,18 +26716,17 @@ fn call_reports_list_mdrs<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsListMdrsParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            id: super::arg(args, "id")?,
-            direction: super::arg(args, "direction")?,
-            profile: super::arg(args, "profile")?,
-            cld: super::arg(args, "cld")?,
-            cli: super::arg(args, "cli")?,
-            status: super::arg(args, "status")?,
-            message_type: super::arg(args, "message_type")?,
-        };
-        super::done(client.reports().list_mdrs(params).await)
+        let mut params = <telnyx::resources::reports::ReportsListMdrsParams>::default();
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.id = super::arg(args, "id")?;
+        params.direction = super::arg(args, "direction")?;
+        params.profile = super::arg(args, "profile")?;
+        params.cld = super::arg(args, "cld")?;
+        params.cli = super::arg(args, "cli")?;
+        params.status = super::arg(args, "status")?;
+        params.message_type = super::arg(args, "message_type")?;
+        super::done(client.reports().list_mdrs().with_params(params).await)
     })
 }
 fn call_reports_list_wdrs<'a>(
@@ -26395,21 +26734,20 @@ fn call_reports_list_wdrs<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsListWdrsParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            id: super::arg(args, "id")?,
-            mcc: super::arg(args, "mcc")?,
-            mnc: super::arg(args, "mnc")?,
-            imsi: super::arg(args, "imsi")?,
-            sim_group_name: super::arg(args, "sim_group_name")?,
-            sim_group_id: super::arg(args, "sim_group_id")?,
-            sim_card_id: super::arg(args, "sim_card_id")?,
-            phone_number: super::arg(args, "phone_number")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.reports().list_wdrs(params).await)
+        let mut params = <telnyx::resources::reports::ReportsListWdrsParams>::default();
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.id = super::arg(args, "id")?;
+        params.mcc = super::arg(args, "mcc")?;
+        params.mnc = super::arg(args, "mnc")?;
+        params.imsi = super::arg(args, "imsi")?;
+        params.sim_group_name = super::arg(args, "sim_group_name")?;
+        params.sim_group_id = super::arg(args, "sim_group_id")?;
+        params.sim_card_id = super::arg(args, "sim_card_id")?;
+        params.phone_number = super::arg(args, "phone_number")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.reports().list_wdrs().with_params(params).await)
     })
 }
 fn walk_reports_list_wdrs<'a>(
@@ -26417,21 +26755,20 @@ fn walk_reports_list_wdrs<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reports::ReportsListWdrsParams {
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            id: super::arg(args, "id")?,
-            mcc: super::arg(args, "mcc")?,
-            mnc: super::arg(args, "mnc")?,
-            imsi: super::arg(args, "imsi")?,
-            sim_group_name: super::arg(args, "sim_group_name")?,
-            sim_group_id: super::arg(args, "sim_group_id")?,
-            sim_card_id: super::arg(args, "sim_card_id")?,
-            phone_number: super::arg(args, "phone_number")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.reports().list_wdrs_paginator(params)).await
+        let mut params = <telnyx::resources::reports::ReportsListWdrsParams>::default();
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.id = super::arg(args, "id")?;
+        params.mcc = super::arg(args, "mcc")?;
+        params.mnc = super::arg(args, "mnc")?;
+        params.imsi = super::arg(args, "imsi")?;
+        params.sim_group_name = super::arg(args, "sim_group_name")?;
+        params.sim_group_id = super::arg(args, "sim_group_id")?;
+        params.sim_card_id = super::arg(args, "sim_card_id")?;
+        params.phone_number = super::arg(args, "phone_number")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.reports().list_wdrs().with_params(params).paginator()).await
     })
 }
 fn call_reputation_numbers_list<'a>(
@@ -26439,17 +26776,16 @@ fn call_reputation_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reputation::ReputationNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
-            filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
-        };
-        super::done(client.reputation().numbers().list(params).await)
+        let mut params = <telnyx::resources::reputation::ReputationNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_enterprise_id = super::arg(args, "filter[enterprise_id]")?;
+        params.filter_phone_number_eq = super::arg(args, "filter[phone_number][eq]")?;
+        super::done(client.reputation().numbers().list().with_params(params).await)
     })
 }
 fn walk_reputation_numbers_list<'a>(
@@ -26457,17 +26793,17 @@ fn walk_reputation_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::reputation::ReputationNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_phone_number_contains: super::arg(
-                args,
-                "filter[phone_number][contains]",
-            )?,
-            filter_enterprise_id: super::arg(args, "filter[enterprise_id]")?,
-            filter_phone_number_eq: super::arg(args, "filter[phone_number][eq]")?,
-        };
-        super::walk(client.reputation().numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::reputation::ReputationNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_phone_number_contains = super::arg(
+            args,
+            "filter[phone_number][contains]",
+        )?;
+        params.filter_enterprise_id = super::arg(args, "filter[enterprise_id]")?;
+        params.filter_phone_number_eq = super::arg(args, "filter[phone_number][eq]")?;
+        super::walk(client.reputation().numbers().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_reputation_numbers_retrieve<'a>(
@@ -26476,10 +26812,16 @@ fn call_reputation_numbers_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::reputation::ReputationNumbersRetrieveParams {
-            fresh: super::arg(args, "fresh")?,
-        };
-        super::done(client.reputation().numbers().retrieve(&phone_number, params).await)
+        let mut params = <telnyx::resources::reputation::ReputationNumbersRetrieveParams>::default();
+        params.fresh = super::arg(args, "fresh")?;
+        super::done(
+            client
+                .reputation()
+                .numbers()
+                .retrieve(&phone_number)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_reputation_numbers_delete<'a>(
@@ -26496,10 +26838,9 @@ fn call_requirement_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::requirement_groups::RequirementGroupsListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.requirement_groups().list(params).await)
+        let mut params = <telnyx::resources::requirement_groups::RequirementGroupsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.requirement_groups().list().with_params(params).await)
     })
 }
 fn call_requirement_groups_create<'a>(
@@ -26507,9 +26848,9 @@ fn call_requirement_groups_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::requirement_groups::RequirementGroupsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::requirement_groups::RequirementGroupsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.requirement_groups().create(params).await)
     })
 }
@@ -26528,9 +26869,9 @@ fn call_requirement_groups_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::requirement_groups::RequirementGroupsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::requirement_groups::RequirementGroupsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.requirement_groups().update(&id, params).await)
     })
 }
@@ -26557,11 +26898,10 @@ fn call_requirement_types_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::requirement_types::RequirementTypesListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.requirement_types().list(params).await)
+        let mut params = <telnyx::resources::requirement_types::RequirementTypesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.requirement_types().list().with_params(params).await)
     })
 }
 fn call_requirement_types_retrieve<'a>(
@@ -26578,13 +26918,12 @@ fn call_requirements_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::requirements::RequirementsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-            version: super::arg(args, "version")?,
-        };
-        super::done(client.requirements().list(params).await)
+        let mut params = <telnyx::resources::requirements::RequirementsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        params.version = super::arg(args, "version")?;
+        super::done(client.requirements().list().with_params(params).await)
     })
 }
 fn walk_requirements_list<'a>(
@@ -26592,13 +26931,12 @@ fn walk_requirements_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::requirements::RequirementsListParams {
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-            page: super::arg(args, "page")?,
-            version: super::arg(args, "version")?,
-        };
-        super::walk(client.requirements().list_paginator(params)).await
+        let mut params = <telnyx::resources::requirements::RequirementsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        params.page = super::arg(args, "page")?;
+        params.version = super::arg(args, "version")?;
+        super::walk(client.requirements().list().with_params(params).paginator()).await
     })
 }
 fn call_requirements_retrieve<'a>(
@@ -26607,10 +26945,9 @@ fn call_requirements_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::requirements::RequirementsRetrieveParams {
-            version: super::arg(args, "version")?,
-        };
-        super::done(client.requirements().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::requirements::RequirementsRetrieveParams>::default();
+        params.version = super::arg(args, "version")?;
+        super::done(client.requirements().retrieve(&id).with_params(params).await)
     })
 }
 fn call_requirements_versions_create<'a>(
@@ -26619,9 +26956,9 @@ fn call_requirements_versions_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::requirements::RequirementsVersionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::requirements::RequirementsVersionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.requirements().versions().create(&id, params).await)
     })
 }
@@ -26639,11 +26976,10 @@ fn call_room_compositions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_compositions::RoomCompositionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.room_compositions().list(params).await)
+        let mut params = <telnyx::resources::room_compositions::RoomCompositionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.room_compositions().list().with_params(params).await)
     })
 }
 fn walk_room_compositions_list<'a>(
@@ -26651,11 +26987,11 @@ fn walk_room_compositions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_compositions::RoomCompositionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.room_compositions().list_paginator(params)).await
+        let mut params = <telnyx::resources::room_compositions::RoomCompositionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.room_compositions().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_room_compositions_create<'a>(
@@ -26663,9 +26999,9 @@ fn call_room_compositions_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_compositions::RoomCompositionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::room_compositions::RoomCompositionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.room_compositions().create(params).await)
     })
 }
@@ -26692,11 +27028,10 @@ fn call_room_participants_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_participants::RoomParticipantsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.room_participants().list(params).await)
+        let mut params = <telnyx::resources::room_participants::RoomParticipantsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.room_participants().list().with_params(params).await)
     })
 }
 fn walk_room_participants_list<'a>(
@@ -26704,11 +27039,11 @@ fn walk_room_participants_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_participants::RoomParticipantsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.room_participants().list_paginator(params)).await
+        let mut params = <telnyx::resources::room_participants::RoomParticipantsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.room_participants().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_room_participants_retrieve<'a>(
@@ -26725,11 +27060,10 @@ fn call_room_recordings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_recordings::RoomRecordingsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.room_recordings().list(params).await)
+        let mut params = <telnyx::resources::room_recordings::RoomRecordingsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.room_recordings().list().with_params(params).await)
     })
 }
 fn walk_room_recordings_list<'a>(
@@ -26737,11 +27071,11 @@ fn walk_room_recordings_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_recordings::RoomRecordingsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.room_recordings().list_paginator(params)).await
+        let mut params = <telnyx::resources::room_recordings::RoomRecordingsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.room_recordings().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_room_recordings_delete_bulk<'a>(
@@ -26749,11 +27083,10 @@ fn call_room_recordings_delete_bulk<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_recordings::RoomRecordingsDeleteBulkParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.room_recordings().delete_bulk(params).await)
+        let mut params = <telnyx::resources::room_recordings::RoomRecordingsDeleteBulkParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.room_recordings().delete_bulk().with_params(params).await)
     })
 }
 fn call_room_recordings_retrieve<'a>(
@@ -26779,12 +27112,11 @@ fn call_room_sessions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_sessions::RoomSessionsListParams {
-            include_participants: super::arg(args, "include_participants")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.room_sessions().list(params).await)
+        let mut params = <telnyx::resources::room_sessions::RoomSessionsListParams>::default();
+        params.include_participants = super::arg(args, "include_participants")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.room_sessions().list().with_params(params).await)
     })
 }
 fn walk_room_sessions_list<'a>(
@@ -26792,12 +27124,11 @@ fn walk_room_sessions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::room_sessions::RoomSessionsListParams {
-            include_participants: super::arg(args, "include_participants")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.room_sessions().list_paginator(params)).await
+        let mut params = <telnyx::resources::room_sessions::RoomSessionsListParams>::default();
+        params.include_participants = super::arg(args, "include_participants")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.room_sessions().list().with_params(params).paginator()).await
     })
 }
 fn call_rooms_sessions_retrieve<'a>(
@@ -26806,10 +27137,16 @@ fn call_rooms_sessions_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParams {
-            include_participants: super::arg(args, "include_participants")?,
-        };
-        super::done(client.rooms().sessions().retrieve(&room_session_id, params).await)
+        let mut params = <telnyx::resources::rooms::RoomsSessionsRetrieveParams>::default();
+        params.include_participants = super::arg(args, "include_participants")?;
+        super::done(
+            client
+                .rooms()
+                .sessions()
+                .retrieve(&room_session_id)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn call_rooms_sessions_actions_end<'a>(
@@ -26827,9 +27164,9 @@ fn call_rooms_sessions_actions_kick<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsActionsKickParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsSessionsActionsKickParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.rooms().sessions().actions().kick(&room_session_id, params).await,
         )
@@ -26841,9 +27178,9 @@ fn call_rooms_sessions_actions_mute<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsActionsMuteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsSessionsActionsMuteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.rooms().sessions().actions().mute(&room_session_id, params).await,
         )
@@ -26855,9 +27192,9 @@ fn call_rooms_sessions_actions_unmute<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsActionsUnmuteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsSessionsActionsUnmuteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.rooms().sessions().actions().unmute(&room_session_id, params).await,
         )
@@ -26869,15 +27206,15 @@ fn call_rooms_sessions_retrieve_participants<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
         super::done(
             client
                 .rooms()
                 .sessions()
-                .retrieve_participants(&room_session_id, params)
+                .retrieve_participants(&room_session_id)
+                .with_params(params)
                 .await,
         )
     })
@@ -26888,15 +27225,16 @@ fn walk_rooms_sessions_retrieve_participants<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_session_id: String = super::arg(args, "room_session_id")?;
-        let params = telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::rooms::RoomsSessionsRetrieveParticipantsParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .rooms()
                     .sessions()
-                    .retrieve_participants_paginator(&room_session_id, params),
+                    .retrieve_participants(&room_session_id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -26906,12 +27244,11 @@ fn call_rooms_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::rooms::RoomsListParams {
-            include_sessions: super::arg(args, "include_sessions")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.rooms().list(params).await)
+        let mut params = <telnyx::resources::rooms::RoomsListParams>::default();
+        params.include_sessions = super::arg(args, "include_sessions")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.rooms().list().with_params(params).await)
     })
 }
 fn walk_rooms_list<'a>(
@@ -26919,12 +27256,11 @@ fn walk_rooms_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::rooms::RoomsListParams {
-            include_sessions: super::arg(args, "include_sessions")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.rooms().list_paginator(params)).await
+        let mut params = <telnyx::resources::rooms::RoomsListParams>::default();
+        params.include_sessions = super::arg(args, "include_sessions")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.rooms().list().with_params(params).paginator()).await
     })
 }
 fn call_rooms_create<'a>(
@@ -26932,9 +27268,9 @@ fn call_rooms_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::rooms::RoomsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.rooms().create(params).await)
     })
 }
@@ -26944,10 +27280,9 @@ fn call_rooms_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsRetrieveParams {
-            include_sessions: super::arg(args, "include_sessions")?,
-        };
-        super::done(client.rooms().retrieve(&room_id, params).await)
+        let mut params = <telnyx::resources::rooms::RoomsRetrieveParams>::default();
+        params.include_sessions = super::arg(args, "include_sessions")?;
+        super::done(client.rooms().retrieve(&room_id).with_params(params).await)
     })
 }
 fn call_rooms_update<'a>(
@@ -26956,9 +27291,9 @@ fn call_rooms_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.rooms().update(&room_id, params).await)
     })
 }
@@ -26977,9 +27312,9 @@ fn call_rooms_actions_generate_join_client_token<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsActionsGenerateJoinClientTokenParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsActionsGenerateJoinClientTokenParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.rooms().actions().generate_join_client_token(&room_id, params).await,
         )
@@ -26991,9 +27326,9 @@ fn call_rooms_actions_refresh_client_token<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsActionsRefreshClientTokenParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::rooms::RoomsActionsRefreshClientTokenParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.rooms().actions().refresh_client_token(&room_id, params).await,
         )
@@ -27005,12 +27340,11 @@ fn call_rooms_list_sessions<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsListSessionsParams {
-            include_participants: super::arg(args, "include_participants")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.rooms().list_sessions(&room_id, params).await)
+        let mut params = <telnyx::resources::rooms::RoomsListSessionsParams>::default();
+        params.include_participants = super::arg(args, "include_participants")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.rooms().list_sessions(&room_id).with_params(params).await)
     })
 }
 fn walk_rooms_list_sessions<'a>(
@@ -27019,12 +27353,14 @@ fn walk_rooms_list_sessions<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let room_id: String = super::arg(args, "room_id")?;
-        let params = telnyx::resources::rooms::RoomsListSessionsParams {
-            include_participants: super::arg(args, "include_participants")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.rooms().list_sessions_paginator(&room_id, params)).await
+        let mut params = <telnyx::resources::rooms::RoomsListSessionsParams>::default();
+        params.include_participants = super::arg(args, "include_participants")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.rooms().list_sessions(&room_id).with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_session_analysis_metadata_retrieve<'a>(
@@ -27053,14 +27389,17 @@ fn call_session_analysis_retrieve<'a>(
     Box::pin(async move {
         let record_type: String = super::arg(args, "record_type")?;
         let event_id: String = super::arg(args, "event_id")?;
-        let params = telnyx::resources::session_analysis::SessionAnalysisRetrieveParams {
-            include_children: super::arg(args, "include_children")?,
-            max_depth: super::arg(args, "max_depth")?,
-            expand: super::arg(args, "expand")?,
-            date_time: super::arg(args, "date_time")?,
-        };
+        let mut params = <telnyx::resources::session_analysis::SessionAnalysisRetrieveParams>::default();
+        params.include_children = super::arg(args, "include_children")?;
+        params.max_depth = super::arg(args, "max_depth")?;
+        params.expand = super::arg(args, "expand")?;
+        params.date_time = super::arg(args, "date_time")?;
         super::done(
-            client.session_analysis().retrieve(&record_type, &event_id, params).await,
+            client
+                .session_analysis()
+                .retrieve(&record_type, &event_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -27069,10 +27408,11 @@ fn call_seti_retrieve_black_box_test_results<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::seti::SetiRetrieveBlackBoxTestResultsParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.seti().retrieve_black_box_test_results(params).await)
+        let mut params = <telnyx::resources::seti::SetiRetrieveBlackBoxTestResultsParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(
+            client.seti().retrieve_black_box_test_results().with_params(params).await,
+        )
     })
 }
 fn call_short_codes_list<'a>(
@@ -27080,11 +27420,10 @@ fn call_short_codes_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::short_codes::ShortCodesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.short_codes().list(params).await)
+        let mut params = <telnyx::resources::short_codes::ShortCodesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.short_codes().list().with_params(params).await)
     })
 }
 fn walk_short_codes_list<'a>(
@@ -27092,11 +27431,10 @@ fn walk_short_codes_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::short_codes::ShortCodesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.short_codes().list_paginator(params)).await
+        let mut params = <telnyx::resources::short_codes::ShortCodesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.short_codes().list().with_params(params).paginator()).await
     })
 }
 fn call_short_codes_retrieve<'a>(
@@ -27114,9 +27452,9 @@ fn call_short_codes_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::short_codes::ShortCodesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::short_codes::ShortCodesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.short_codes().update(&id, params).await)
     })
 }
@@ -27125,11 +27463,10 @@ fn call_sim_cards_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.sim_cards().actions().list(params).await)
+        let mut params = <telnyx::resources::sim_cards::SimCardsActionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.sim_cards().actions().list().with_params(params).await)
     })
 }
 fn walk_sim_cards_actions_list<'a>(
@@ -27137,11 +27474,11 @@ fn walk_sim_cards_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.sim_cards().actions().list_paginator(params)).await
+        let mut params = <telnyx::resources::sim_cards::SimCardsActionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.sim_cards().actions().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_sim_cards_actions_retrieve<'a>(
@@ -27158,12 +27495,13 @@ fn call_sim_card_data_usage_notifications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_sim_card_id: super::arg(args, "filter[sim_card_id]")?,
-        };
-        super::done(client.sim_card_data_usage_notifications().list(params).await)
+        let mut params = <telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_sim_card_id = super::arg(args, "filter[sim_card_id]")?;
+        super::done(
+            client.sim_card_data_usage_notifications().list().with_params(params).await,
+        )
     })
 }
 fn walk_sim_card_data_usage_notifications_list<'a>(
@@ -27171,12 +27509,17 @@ fn walk_sim_card_data_usage_notifications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_sim_card_id: super::arg(args, "filter[sim_card_id]")?,
-        };
-        super::walk(client.sim_card_data_usage_notifications().list_paginator(params))
+        let mut params = <telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_sim_card_id = super::arg(args, "filter[sim_card_id]")?;
+        super::walk(
+                client
+                    .sim_card_data_usage_notifications()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -27185,9 +27528,9 @@ fn call_sim_card_data_usage_notifications_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_data_usage_notifications().create(params).await)
     })
 }
@@ -27206,9 +27549,9 @@ fn call_sim_card_data_usage_notifications_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_data_usage_notifications::SimCardDataUsageNotificationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_data_usage_notifications().update(&id, params).await)
     })
 }
@@ -27226,14 +27569,13 @@ fn call_sim_card_groups_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-        };
-        super::done(client.sim_card_groups().actions().list(params).await)
+        let mut params = <telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_sim_card_group_id = super::arg(args, "filter[sim_card_group_id]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        super::done(client.sim_card_groups().actions().list().with_params(params).await)
     })
 }
 fn walk_sim_card_groups_actions_list<'a>(
@@ -27241,14 +27583,16 @@ fn walk_sim_card_groups_actions_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-        };
-        super::walk(client.sim_card_groups().actions().list_paginator(params)).await
+        let mut params = <telnyx::resources::sim_card_groups::SimCardGroupsActionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_sim_card_group_id = super::arg(args, "filter[sim_card_group_id]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        super::walk(
+                client.sim_card_groups().actions().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_sim_card_groups_actions_retrieve<'a>(
@@ -27265,20 +27609,19 @@ fn call_sim_card_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_private_wireless_gateway_id: super::arg(
-                args,
-                "filter[private_wireless_gateway_id]",
-            )?,
-            filter_wireless_blocklist_id: super::arg(
-                args,
-                "filter[wireless_blocklist_id]",
-            )?,
-        };
-        super::done(client.sim_card_groups().list(params).await)
+        let mut params = <telnyx::resources::sim_card_groups::SimCardGroupsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_private_wireless_gateway_id = super::arg(
+            args,
+            "filter[private_wireless_gateway_id]",
+        )?;
+        params.filter_wireless_blocklist_id = super::arg(
+            args,
+            "filter[wireless_blocklist_id]",
+        )?;
+        super::done(client.sim_card_groups().list().with_params(params).await)
     })
 }
 fn walk_sim_card_groups_list<'a>(
@@ -27286,20 +27629,20 @@ fn walk_sim_card_groups_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_private_wireless_gateway_id: super::arg(
-                args,
-                "filter[private_wireless_gateway_id]",
-            )?,
-            filter_wireless_blocklist_id: super::arg(
-                args,
-                "filter[wireless_blocklist_id]",
-            )?,
-        };
-        super::walk(client.sim_card_groups().list_paginator(params)).await
+        let mut params = <telnyx::resources::sim_card_groups::SimCardGroupsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_private_wireless_gateway_id = super::arg(
+            args,
+            "filter[private_wireless_gateway_id]",
+        )?;
+        params.filter_wireless_blocklist_id = super::arg(
+            args,
+            "filter[wireless_blocklist_id]",
+        )?;
+        super::walk(client.sim_card_groups().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_sim_card_groups_create<'a>(
@@ -27307,9 +27650,9 @@ fn call_sim_card_groups_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_groups().create(params).await)
     })
 }
@@ -27319,10 +27662,9 @@ fn call_sim_card_groups_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsRetrieveParams {
-            include_iccids: super::arg(args, "include_iccids")?,
-        };
-        super::done(client.sim_card_groups().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::sim_card_groups::SimCardGroupsRetrieveParams>::default();
+        params.include_iccids = super::arg(args, "include_iccids")?;
+        super::done(client.sim_card_groups().retrieve(&id).with_params(params).await)
     })
 }
 fn call_sim_card_groups_update<'a>(
@@ -27331,9 +27673,9 @@ fn call_sim_card_groups_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_groups().update(&id, params).await)
     })
 }
@@ -27374,9 +27716,9 @@ fn call_sim_card_groups_actions_set_private_wireless_gateway<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetPrivateWirelessGatewayParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .sim_card_groups()
@@ -27392,9 +27734,9 @@ fn call_sim_card_groups_actions_set_wireless_blocklist<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_groups::SimCardGroupsActionsSetWirelessBlocklistParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.sim_card_groups().actions().set_wireless_blocklist(&id, params).await,
         )
@@ -27405,9 +27747,9 @@ fn call_sim_card_order_preview_preview<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_order_preview::SimCardOrderPreviewPreviewParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_order_preview::SimCardOrderPreviewPreviewParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_order_preview().preview(params).await)
     })
 }
@@ -27416,11 +27758,10 @@ fn call_sim_card_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_orders::SimCardOrdersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.sim_card_orders().list(params).await)
+        let mut params = <telnyx::resources::sim_card_orders::SimCardOrdersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.sim_card_orders().list().with_params(params).await)
     })
 }
 fn walk_sim_card_orders_list<'a>(
@@ -27428,11 +27769,11 @@ fn walk_sim_card_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_orders::SimCardOrdersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.sim_card_orders().list_paginator(params)).await
+        let mut params = <telnyx::resources::sim_card_orders::SimCardOrdersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.sim_card_orders().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_sim_card_orders_create<'a>(
@@ -27440,9 +27781,9 @@ fn call_sim_card_orders_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_card_orders::SimCardOrdersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_card_orders::SimCardOrdersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_card_orders().create(params).await)
     })
 }
@@ -27460,14 +27801,13 @@ fn call_sim_cards_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            include_sim_card_group: super::arg(args, "include_sim_card_group")?,
-            filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.sim_cards().list(params).await)
+        let mut params = <telnyx::resources::sim_cards::SimCardsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.include_sim_card_group = super::arg(args, "include_sim_card_group")?;
+        params.filter_sim_card_group_id = super::arg(args, "filter[sim_card_group_id]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.sim_cards().list().with_params(params).await)
     })
 }
 fn walk_sim_cards_list<'a>(
@@ -27475,14 +27815,13 @@ fn walk_sim_cards_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            include_sim_card_group: super::arg(args, "include_sim_card_group")?,
-            filter_sim_card_group_id: super::arg(args, "filter[sim_card_group_id]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.sim_cards().list_paginator(params)).await
+        let mut params = <telnyx::resources::sim_cards::SimCardsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.include_sim_card_group = super::arg(args, "include_sim_card_group")?;
+        params.filter_sim_card_group_id = super::arg(args, "filter[sim_card_group_id]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.sim_cards().list().with_params(params).paginator()).await
     })
 }
 fn call_sim_cards_actions_bulk_disable_voice<'a>(
@@ -27490,9 +27829,9 @@ fn call_sim_cards_actions_bulk_disable_voice<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkDisableVoiceParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_cards().actions().bulk_disable_voice(params).await)
     })
 }
@@ -27501,9 +27840,9 @@ fn call_sim_cards_actions_bulk_enable_voice<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkEnableVoiceParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_cards().actions().bulk_enable_voice(params).await)
     })
 }
@@ -27512,9 +27851,9 @@ fn call_sim_cards_actions_bulk_set_public_ips<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_cards::SimCardsActionsBulkSetPublicIpsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_cards().actions().bulk_set_public_ips(params).await)
     })
 }
@@ -27523,9 +27862,9 @@ fn call_sim_cards_actions_validate_registration_codes<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_cards::SimCardsActionsValidateRegistrationCodesParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.sim_cards().actions().validate_registration_codes(params).await,
         )
@@ -27537,11 +27876,10 @@ fn call_sim_cards_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsRetrieveParams {
-            include_sim_card_group: super::arg(args, "include_sim_card_group")?,
-            include_pin_puk_codes: super::arg(args, "include_pin_puk_codes")?,
-        };
-        super::done(client.sim_cards().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::sim_cards::SimCardsRetrieveParams>::default();
+        params.include_sim_card_group = super::arg(args, "include_sim_card_group")?;
+        params.include_pin_puk_codes = super::arg(args, "include_pin_puk_codes")?;
+        super::done(client.sim_cards().retrieve(&id).with_params(params).await)
     })
 }
 fn call_sim_cards_update<'a>(
@@ -27550,9 +27888,9 @@ fn call_sim_cards_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sim_cards::SimCardsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.sim_cards().update(&id, params).await)
     })
 }
@@ -27562,10 +27900,9 @@ fn call_sim_cards_delete<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsDeleteParams {
-            report_lost: super::arg(args, "report_lost")?,
-        };
-        super::done(client.sim_cards().delete(&id, params).await)
+        let mut params = <telnyx::resources::sim_cards::SimCardsDeleteParams>::default();
+        params.report_lost = super::arg(args, "report_lost")?;
+        super::done(client.sim_cards().delete(&id).with_params(params).await)
     })
 }
 fn call_sim_cards_actions_disable<'a>(
@@ -27601,10 +27938,11 @@ fn call_sim_cards_actions_set_public_ip<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsActionsSetPublicIpParams {
-            region_code: super::arg(args, "region_code")?,
-        };
-        super::done(client.sim_cards().actions().set_public_ip(&id, params).await)
+        let mut params = <telnyx::resources::sim_cards::SimCardsActionsSetPublicIpParams>::default();
+        params.region_code = super::arg(args, "region_code")?;
+        super::done(
+            client.sim_cards().actions().set_public_ip(&id).with_params(params).await,
+        )
     })
 }
 fn call_sim_cards_actions_set_standby<'a>(
@@ -27649,12 +27987,15 @@ fn call_sim_cards_list_wireless_connectivity_logs<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::done(
-            client.sim_cards().list_wireless_connectivity_logs(&id, params).await,
+            client
+                .sim_cards()
+                .list_wireless_connectivity_logs(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -27664,12 +28005,15 @@ fn walk_sim_cards_list_wireless_connectivity_logs<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
+        let mut params = <telnyx::resources::sim_cards::SimCardsListWirelessConnectivityLogsParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
         super::walk(
-                client.sim_cards().list_wireless_connectivity_logs_paginator(&id, params),
+                client
+                    .sim_cards()
+                    .list_wireless_connectivity_logs(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -27679,11 +28023,11 @@ fn call_sip_registration_status_retrieve<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sip_registration_status::SipRegistrationStatusRetrieveParams {
-            credential_type: super::arg(args, "credential_type")?,
-            connection_id: super::arg(args, "connection_id")?,
-            username: super::arg(args, "username")?,
-        };
+        let mut params = telnyx::resources::sip_registration_status::SipRegistrationStatusRetrieveParams::new(
+            super::arg(args, "credential_type")?,
+        );
+        params.connection_id = super::arg(args, "connection_id")?;
+        params.username = super::arg(args, "username")?;
         super::done(client.sip_registration_status().retrieve(params).await)
     })
 }
@@ -27692,9 +28036,9 @@ fn call_siprec_connectors_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::siprec_connectors::SiprecConnectorsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::siprec_connectors::SiprecConnectorsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.siprec_connectors().create(params).await)
     })
 }
@@ -27713,9 +28057,9 @@ fn call_siprec_connectors_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connector_name: String = super::arg(args, "connector_name")?;
-        let params = telnyx::resources::siprec_connectors::SiprecConnectorsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::siprec_connectors::SiprecConnectorsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.siprec_connectors().update(&connector_name, params).await)
     })
 }
@@ -27733,11 +28077,10 @@ fn call_speech_to_text_list_providers<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::speech_to_text::SpeechToTextListProvidersParams {
-            service_type: super::arg(args, "service_type")?,
-            provider: super::arg(args, "provider")?,
-        };
-        super::done(client.speech_to_text().list_providers(params).await)
+        let mut params = <telnyx::resources::speech_to_text::SpeechToTextListProvidersParams>::default();
+        params.service_type = super::arg(args, "service_type")?;
+        params.provider = super::arg(args, "provider")?;
+        super::done(client.speech_to_text().list_providers().with_params(params).await)
     })
 }
 fn call_speech_to_text_transcription<'a>(
@@ -27745,17 +28088,17 @@ fn call_speech_to_text_transcription<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams {
-            transcription_engine: super::arg(args, "transcription_engine")?,
-            input_format: super::arg(args, "input_format")?,
-            language: super::arg(args, "language")?,
-            interim_results: super::arg(args, "interim_results")?,
-            model: super::arg(args, "model")?,
-            endpointing: super::arg(args, "endpointing")?,
-            redact: super::arg(args, "redact")?,
-            keyterm: super::arg(args, "keyterm")?,
-            keywords: super::arg(args, "keywords")?,
-        };
+        let mut params = telnyx::resources::speech_to_text::SpeechToTextTranscriptionParams::new(
+            super::arg(args, "transcription_engine")?,
+            super::arg(args, "input_format")?,
+        );
+        params.language = super::arg(args, "language")?;
+        params.interim_results = super::arg(args, "interim_results")?;
+        params.model = super::arg(args, "model")?;
+        params.endpointing = super::arg(args, "endpointing")?;
+        params.redact = super::arg(args, "redact")?;
+        params.keyterm = super::arg(args, "keyterm")?;
+        params.keywords = super::arg(args, "keywords")?;
         super::done(client.speech_to_text().transcription(params).await)
     })
 }
@@ -27776,15 +28119,15 @@ fn call_storage_buckets_ssl_certificate_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params = telnyx::resources::storage::StorageBucketsSslCertificateCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::storage::StorageBucketsSslCertificateCreateParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .storage()
                 .buckets()
                 .ssl_certificate()
-                .create(&bucket_name, params)
+                .create(&bucket_name)
+                .with_params(params)
                 .await,
         )
     })
@@ -27806,9 +28149,9 @@ fn call_storage_buckets_usage_get_api_usage<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
-        let params = telnyx::resources::storage::StorageBucketsUsageGetApiUsageParams {
-            filter: super::arg(args, "filter")?,
-        };
+        let params = telnyx::resources::storage::StorageBucketsUsageGetApiUsageParams::new(
+            super::arg(args, "filter")?,
+        );
         super::done(
             client.storage().buckets().usage().get_api_usage(&bucket_name, params).await,
         )
@@ -27832,14 +28175,14 @@ fn call_storage_buckets_create_presigned_url<'a>(
     Box::pin(async move {
         let bucket_name: String = super::arg(args, "bucketName")?;
         let object_name: String = super::arg(args, "objectName")?;
-        let params = telnyx::resources::storage::StorageBucketsCreatePresignedUrlParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::storage::StorageBucketsCreatePresignedUrlParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .storage()
                 .buckets()
-                .create_presigned_url(&bucket_name, &object_name, params)
+                .create_presigned_url(&bucket_name, &object_name)
+                .with_params(params)
                 .await,
         )
     })
@@ -27849,16 +28192,15 @@ fn call_storage_cloudfs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageCloudfsListParams {
-            page_limit: super::arg(args, "page[limit]")?,
-            page_after: super::arg(args, "page[after]")?,
-            page_before: super::arg(args, "page[before]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_region: super::arg(args, "filter[region]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.storage().cloudfs().list(params).await)
+        let mut params = <telnyx::resources::storage::StorageCloudfsListParams>::default();
+        params.page_limit = super::arg(args, "page[limit]")?;
+        params.page_after = super::arg(args, "page[after]")?;
+        params.page_before = super::arg(args, "page[before]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_region = super::arg(args, "filter[region]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.storage().cloudfs().list().with_params(params).await)
     })
 }
 fn walk_storage_cloudfs_list<'a>(
@@ -27866,16 +28208,16 @@ fn walk_storage_cloudfs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageCloudfsListParams {
-            page_limit: super::arg(args, "page[limit]")?,
-            page_after: super::arg(args, "page[after]")?,
-            page_before: super::arg(args, "page[before]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_region: super::arg(args, "filter[region]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.storage().cloudfs().list_paginator(params)).await
+        let mut params = <telnyx::resources::storage::StorageCloudfsListParams>::default();
+        params.page_limit = super::arg(args, "page[limit]")?;
+        params.page_after = super::arg(args, "page[after]")?;
+        params.page_before = super::arg(args, "page[before]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_region = super::arg(args, "filter[region]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.storage().cloudfs().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_storage_cloudfs_create<'a>(
@@ -27883,10 +28225,10 @@ fn call_storage_cloudfs_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageCloudfsCreateParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::storage::StorageCloudfsCreateParams::new(
+            super::arg::<String>(args, "Idempotency-Key")?,
+            super::arg(args, "body")?,
+        );
         super::done(client.storage().cloudfs().create(params).await)
     })
 }
@@ -27905,9 +28247,9 @@ fn call_storage_cloudfs_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::storage::StorageCloudfsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::storage::StorageCloudfsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.storage().cloudfs().update(&id, params).await)
     })
 }
@@ -27926,9 +28268,9 @@ fn call_storage_cloudfs_actions_rotate_meta_token<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams {
-            idempotency_key: super::arg(args, "Idempotency-Key")?,
-        };
+        let params = telnyx::resources::storage::StorageCloudfsActionsRotateMetaTokenParams::new(
+            super::arg::<String>(args, "Idempotency-Key")?,
+        );
         super::done(
             client.storage().cloudfs().actions().rotate_meta_token(&id, params).await,
         )
@@ -27939,11 +28281,10 @@ fn call_storage_kvs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageKvsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.storage().kvs().list(params).await)
+        let mut params = <telnyx::resources::storage::StorageKvsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.storage().kvs().list().with_params(params).await)
     })
 }
 fn walk_storage_kvs_list<'a>(
@@ -27951,11 +28292,10 @@ fn walk_storage_kvs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageKvsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.storage().kvs().list_paginator(params)).await
+        let mut params = <telnyx::resources::storage::StorageKvsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.storage().kvs().list().with_params(params).paginator()).await
     })
 }
 fn call_storage_kvs_create<'a>(
@@ -27963,9 +28303,9 @@ fn call_storage_kvs_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageKvsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::storage::StorageKvsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.storage().kvs().create(params).await)
     })
 }
@@ -27993,12 +28333,11 @@ fn call_storage_kvs_keys_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::storage::StorageKvsKeysListParams {
-            prefix: super::arg(args, "prefix")?,
-            limit: super::arg(args, "limit")?,
-            cursor: super::arg(args, "cursor")?,
-        };
-        super::done(client.storage().kvs().keys().list(&id, params).await)
+        let mut params = <telnyx::resources::storage::StorageKvsKeysListParams>::default();
+        params.prefix = super::arg(args, "prefix")?;
+        params.limit = super::arg(args, "limit")?;
+        params.cursor = super::arg(args, "cursor")?;
+        super::done(client.storage().kvs().keys().list(&id).with_params(params).await)
     })
 }
 fn walk_storage_kvs_keys_list<'a>(
@@ -28007,12 +28346,14 @@ fn walk_storage_kvs_keys_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::storage::StorageKvsKeysListParams {
-            prefix: super::arg(args, "prefix")?,
-            limit: super::arg(args, "limit")?,
-            cursor: super::arg(args, "cursor")?,
-        };
-        super::walk(client.storage().kvs().keys().list_paginator(&id, params)).await
+        let mut params = <telnyx::resources::storage::StorageKvsKeysListParams>::default();
+        params.prefix = super::arg(args, "prefix")?;
+        params.limit = super::arg(args, "limit")?;
+        params.cursor = super::arg(args, "cursor")?;
+        super::walk(
+                client.storage().kvs().keys().list(&id).with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_storage_kvs_keys_retrieve<'a>(
@@ -28032,10 +28373,10 @@ fn call_storage_kvs_keys_update<'a>(
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
         let key: String = super::arg(args, "key")?;
-        let params = telnyx::resources::storage::StorageKvsKeysUpdateParams {
-            ttl_secs: super::arg(args, "ttl_secs")?,
-            body: super::bytes(args)?,
-        };
+        let mut params = telnyx::resources::storage::StorageKvsKeysUpdateParams::new(
+            super::bytes(args)?,
+        );
+        params.ttl_secs = super::arg(args, "ttl_secs")?;
         super::done(client.storage().kvs().keys().update(&id, &key, params).await)
     })
 }
@@ -28070,9 +28411,9 @@ fn call_storage_migration_sources_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageMigrationSourcesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::storage::StorageMigrationSourcesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.storage().migration_sources().create(params).await)
     })
 }
@@ -28105,9 +28446,9 @@ fn call_storage_migrations_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::storage::StorageMigrationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::storage::StorageMigrationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.storage().migrations().create(params).await)
     })
 }
@@ -28134,10 +28475,9 @@ fn call_sub_number_orders_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sub_number_orders::SubNumberOrdersListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.sub_number_orders().list(params).await)
+        let mut params = <telnyx::resources::sub_number_orders::SubNumberOrdersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.sub_number_orders().list().with_params(params).await)
     })
 }
 fn call_sub_number_orders_update_requirement_group<'a>(
@@ -28146,9 +28486,9 @@ fn call_sub_number_orders_update_requirement_group<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateRequirementGroupParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.sub_number_orders().update_requirement_group(&id, params).await,
         )
@@ -28160,11 +28500,14 @@ fn call_sub_number_orders_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let sub_number_order_id: String = super::arg(args, "sub_number_order_id")?;
-        let params = telnyx::resources::sub_number_orders::SubNumberOrdersRetrieveParams {
-            filter: super::arg(args, "filter")?,
-        };
+        let mut params = <telnyx::resources::sub_number_orders::SubNumberOrdersRetrieveParams>::default();
+        params.filter = super::arg(args, "filter")?;
         super::done(
-            client.sub_number_orders().retrieve(&sub_number_order_id, params).await,
+            client
+                .sub_number_orders()
+                .retrieve(&sub_number_order_id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -28174,9 +28517,9 @@ fn call_sub_number_orders_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let sub_number_order_id: String = super::arg(args, "sub_number_order_id")?;
-        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::sub_number_orders::SubNumberOrdersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.sub_number_orders().update(&sub_number_order_id, params).await,
         )
@@ -28196,10 +28539,9 @@ fn call_sub_number_orders_report_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::sub_number_orders_report::SubNumberOrdersReportCreateParams {
-            body: super::arg(args, "body")?,
-        };
-        super::done(client.sub_number_orders_report().create(params).await)
+        let mut params = <telnyx::resources::sub_number_orders_report::SubNumberOrdersReportCreateParams>::default();
+        params.body = super::arg(args, "body")?;
+        super::done(client.sub_number_orders_report().create().with_params(params).await)
     })
 }
 fn call_sub_number_orders_report_retrieve<'a>(
@@ -28226,11 +28568,10 @@ fn call_telephony_credentials_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.telephony_credentials().list(params).await)
+        let mut params = <telnyx::resources::telephony_credentials::TelephonyCredentialsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.telephony_credentials().list().with_params(params).await)
     })
 }
 fn walk_telephony_credentials_list<'a>(
@@ -28238,11 +28579,13 @@ fn walk_telephony_credentials_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.telephony_credentials().list_paginator(params)).await
+        let mut params = <telnyx::resources::telephony_credentials::TelephonyCredentialsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(
+                client.telephony_credentials().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_telephony_credentials_create<'a>(
@@ -28250,9 +28593,9 @@ fn call_telephony_credentials_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.telephony_credentials().create(params).await)
     })
 }
@@ -28271,9 +28614,9 @@ fn call_telephony_credentials_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::telephony_credentials::TelephonyCredentialsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.telephony_credentials().update(&id, params).await)
     })
 }
@@ -28300,12 +28643,13 @@ fn call_terms_of_service_agreements_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceAgreementsListParams {
-            product_type: super::arg(args, "product_type")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.terms_of_service().agreements().list(params).await)
+        let mut params = <telnyx::resources::terms_of_service::TermsOfServiceAgreementsListParams>::default();
+        params.product_type = super::arg(args, "product_type")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(
+            client.terms_of_service().agreements().list().with_params(params).await,
+        )
     })
 }
 fn walk_terms_of_service_agreements_list<'a>(
@@ -28313,12 +28657,19 @@ fn walk_terms_of_service_agreements_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceAgreementsListParams {
-            product_type: super::arg(args, "product_type")?,
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.terms_of_service().agreements().list_paginator(params)).await
+        let mut params = <telnyx::resources::terms_of_service::TermsOfServiceAgreementsListParams>::default();
+        params.product_type = super::arg(args, "product_type")?;
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client
+                    .terms_of_service()
+                    .agreements()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_terms_of_service_agreements_retrieve<'a>(
@@ -28343,10 +28694,9 @@ fn call_terms_of_service_retrieve_info<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceRetrieveInfoParams {
-            product_type: super::arg(args, "product_type")?,
-        };
-        super::done(client.terms_of_service().retrieve_info(params).await)
+        let mut params = <telnyx::resources::terms_of_service::TermsOfServiceRetrieveInfoParams>::default();
+        params.product_type = super::arg(args, "product_type")?;
+        super::done(client.terms_of_service().retrieve_info().with_params(params).await)
     })
 }
 fn call_terms_of_service_number_reputation_agree<'a>(
@@ -28362,10 +28712,11 @@ fn call_terms_of_service_retrieve_status<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::terms_of_service::TermsOfServiceRetrieveStatusParams {
-            product_type: super::arg(args, "product_type")?,
-        };
-        super::done(client.terms_of_service().retrieve_status(params).await)
+        let mut params = <telnyx::resources::terms_of_service::TermsOfServiceRetrieveStatusParams>::default();
+        params.product_type = super::arg(args, "product_type")?;
+        super::done(
+            client.terms_of_service().retrieve_status().with_params(params).await,
+        )
     })
 }
 fn call_texml_accounts_calls_retrieve_calls<'a>(
@@ -28374,22 +28725,27 @@ fn call_texml_accounts_calls_retrieve_calls<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            to: super::arg(args, "To")?,
-            from: super::arg(args, "From")?,
-            status: super::arg(args, "Status")?,
-            start_time: super::arg(args, "StartTime")?,
-            start_time_gt: super::arg(args, "StartTime_gt")?,
-            start_time_lt: super::arg(args, "StartTime_lt")?,
-            end_time: super::arg(args, "EndTime")?,
-            end_time_gt: super::arg(args, "EndTime_gt")?,
-            end_time_lt: super::arg(args, "EndTime_lt")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.to = super::arg(args, "To")?;
+        params.from = super::arg(args, "From")?;
+        params.status = super::arg(args, "Status")?;
+        params.start_time = super::arg(args, "StartTime")?;
+        params.start_time_gt = super::arg(args, "StartTime_gt")?;
+        params.start_time_lt = super::arg(args, "StartTime_lt")?;
+        params.end_time = super::arg(args, "EndTime")?;
+        params.end_time_gt = super::arg(args, "EndTime_gt")?;
+        params.end_time_lt = super::arg(args, "EndTime_lt")?;
         super::done(
-            client.texml().accounts().calls().retrieve_calls(&account_sid, params).await,
+            client
+                .texml()
+                .accounts()
+                .calls()
+                .retrieve_calls(&account_sid)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -28399,26 +28755,27 @@ fn walk_texml_accounts_calls_retrieve_calls<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            to: super::arg(args, "To")?,
-            from: super::arg(args, "From")?,
-            status: super::arg(args, "Status")?,
-            start_time: super::arg(args, "StartTime")?,
-            start_time_gt: super::arg(args, "StartTime_gt")?,
-            start_time_lt: super::arg(args, "StartTime_lt")?,
-            end_time: super::arg(args, "EndTime")?,
-            end_time_gt: super::arg(args, "EndTime_gt")?,
-            end_time_lt: super::arg(args, "EndTime_lt")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsRetrieveCallsParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.to = super::arg(args, "To")?;
+        params.from = super::arg(args, "From")?;
+        params.status = super::arg(args, "Status")?;
+        params.start_time = super::arg(args, "StartTime")?;
+        params.start_time_gt = super::arg(args, "StartTime_gt")?;
+        params.start_time_lt = super::arg(args, "StartTime_lt")?;
+        params.end_time = super::arg(args, "EndTime")?;
+        params.end_time_gt = super::arg(args, "EndTime_gt")?;
+        params.end_time_lt = super::arg(args, "EndTime_lt")?;
         super::walk(
                 client
                     .texml()
                     .accounts()
                     .calls()
-                    .retrieve_calls_paginator(&account_sid, params),
+                    .retrieve_calls(&account_sid)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -28429,9 +28786,9 @@ fn call_texml_accounts_calls_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsCallsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.texml().accounts().calls().create(&account_sid, params).await)
     })
 }
@@ -28454,9 +28811,9 @@ fn call_texml_accounts_calls_update<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsCallsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .texml()
@@ -28492,16 +28849,16 @@ fn call_texml_accounts_calls_recordings_json_start<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsRecordingsJsonStartParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsRecordingsJsonStartParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
                 .recordings_json()
-                .start(&account_sid, &call_sid, params)
+                .start(&account_sid, &call_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28514,16 +28871,16 @@ fn call_texml_accounts_calls_recordings_recording_sid_json<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let recording_sid: String = super::arg(args, "recording_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsRecordingsRecordingSidJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsRecordingsRecordingSidJsonParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
                 .recordings()
-                .recording_sid_json(&account_sid, &call_sid, &recording_sid, params)
+                .recording_sid_json(&account_sid, &call_sid, &recording_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28535,15 +28892,15 @@ fn call_texml_accounts_calls_siprec_json<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsSiprecJsonParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
-                .siprec_json(&account_sid, &call_sid, params)
+                .siprec_json(&account_sid, &call_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28556,16 +28913,16 @@ fn call_texml_accounts_calls_siprec_siprec_sid_json<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let siprec_sid: String = super::arg(args, "siprec_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsSiprecSiprecSidJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsSiprecSiprecSidJsonParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
                 .siprec()
-                .siprec_sid_json(&account_sid, &call_sid, &siprec_sid, params)
+                .siprec_sid_json(&account_sid, &call_sid, &siprec_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28577,15 +28934,15 @@ fn call_texml_accounts_calls_streams_json<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsStreamsJsonParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
-                .streams_json(&account_sid, &call_sid, params)
+                .streams_json(&account_sid, &call_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28598,16 +28955,16 @@ fn call_texml_accounts_calls_streams_streaming_sid_json<'a>(
         let account_sid: String = super::arg(args, "account_sid")?;
         let call_sid: String = super::arg(args, "call_sid")?;
         let streaming_sid: String = super::arg(args, "streaming_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsCallsStreamsStreamingSidJsonParams {
-            body: super::arg(args, "body")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsCallsStreamsStreamingSidJsonParams>::default();
+        params.body = super::arg(args, "body")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .calls()
                 .streams()
-                .streaming_sid_json(&account_sid, &call_sid, &streaming_sid, params)
+                .streaming_sid_json(&account_sid, &call_sid, &streaming_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28618,21 +28975,21 @@ fn call_texml_accounts_conferences_retrieve_conferences<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            friendly_name: super::arg(args, "FriendlyName")?,
-            status: super::arg(args, "Status")?,
-            date_created: super::arg(args, "DateCreated")?,
-            date_updated: super::arg(args, "DateUpdated")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.friendly_name = super::arg(args, "FriendlyName")?;
+        params.status = super::arg(args, "Status")?;
+        params.date_created = super::arg(args, "DateCreated")?;
+        params.date_updated = super::arg(args, "DateUpdated")?;
         super::done(
             client
                 .texml()
                 .accounts()
                 .conferences()
-                .retrieve_conferences(&account_sid, params)
+                .retrieve_conferences(&account_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28643,21 +29000,22 @@ fn walk_texml_accounts_conferences_retrieve_conferences<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            friendly_name: super::arg(args, "FriendlyName")?,
-            status: super::arg(args, "Status")?,
-            date_created: super::arg(args, "DateCreated")?,
-            date_updated: super::arg(args, "DateUpdated")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsConferencesRetrieveConferencesParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.friendly_name = super::arg(args, "FriendlyName")?;
+        params.status = super::arg(args, "Status")?;
+        params.date_created = super::arg(args, "DateCreated")?;
+        params.date_updated = super::arg(args, "DateUpdated")?;
         super::walk(
                 client
                     .texml()
                     .accounts()
                     .conferences()
-                    .retrieve_conferences_paginator(&account_sid, params),
+                    .retrieve_conferences(&account_sid)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -28686,9 +29044,9 @@ fn call_texml_accounts_conferences_update<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsConferencesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .texml()
@@ -28724,9 +29082,9 @@ fn call_texml_accounts_conferences_participants_create<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let conference_sid: String = super::arg(args, "conference_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesParticipantsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsConferencesParticipantsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .texml()
@@ -28771,9 +29129,9 @@ fn call_texml_accounts_conferences_participants_update<'a>(
             args,
             "call_sid_or_participant_label",
         )?;
-        let params = telnyx::resources::texml::TexmlAccountsConferencesParticipantsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsConferencesParticipantsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .texml()
@@ -28852,14 +29210,21 @@ fn call_texml_accounts_queues_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesListParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            date_created: super::arg(args, "DateCreated")?,
-            date_updated: super::arg(args, "DateUpdated")?,
-        };
-        super::done(client.texml().accounts().queues().list(&account_sid, params).await)
+        let mut params = <telnyx::resources::texml::TexmlAccountsQueuesListParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.date_created = super::arg(args, "DateCreated")?;
+        params.date_updated = super::arg(args, "DateUpdated")?;
+        super::done(
+            client
+                .texml()
+                .accounts()
+                .queues()
+                .list(&account_sid)
+                .with_params(params)
+                .await,
+        )
     })
 }
 fn walk_texml_accounts_queues_list<'a>(
@@ -28868,15 +29233,20 @@ fn walk_texml_accounts_queues_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesListParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            page_token: super::arg(args, "PageToken")?,
-            date_created: super::arg(args, "DateCreated")?,
-            date_updated: super::arg(args, "DateUpdated")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsQueuesListParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.page_token = super::arg(args, "PageToken")?;
+        params.date_created = super::arg(args, "DateCreated")?;
+        params.date_updated = super::arg(args, "DateUpdated")?;
         super::walk(
-                client.texml().accounts().queues().list_paginator(&account_sid, params),
+                client
+                    .texml()
+                    .accounts()
+                    .queues()
+                    .list(&account_sid)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -28887,9 +29257,9 @@ fn call_texml_accounts_queues_create<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsQueuesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.texml().accounts().queues().create(&account_sid, params).await,
         )
@@ -28914,9 +29284,9 @@ fn call_texml_accounts_queues_update<'a>(
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
         let queue_sid: String = super::arg(args, "queue_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsQueuesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlAccountsQueuesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .texml()
@@ -28945,16 +29315,16 @@ fn call_texml_accounts_retrieve_recordings_json<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            date_created: super::arg(args, "DateCreated")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.date_created = super::arg(args, "DateCreated")?;
         super::done(
             client
                 .texml()
                 .accounts()
-                .retrieve_recordings_json(&account_sid, params)
+                .retrieve_recordings_json(&account_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -28965,16 +29335,17 @@ fn walk_texml_accounts_retrieve_recordings_json<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams {
-            page: super::arg(args, "Page")?,
-            page_size: super::arg(args, "PageSize")?,
-            date_created: super::arg(args, "DateCreated")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsRetrieveRecordingsJsonParams>::default();
+        params.page = super::arg(args, "Page")?;
+        params.page_size = super::arg(args, "PageSize")?;
+        params.date_created = super::arg(args, "DateCreated")?;
         super::walk(
                 client
                     .texml()
                     .accounts()
-                    .retrieve_recordings_json_paginator(&account_sid, params),
+                    .retrieve_recordings_json(&account_sid)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -29021,15 +29392,15 @@ fn call_texml_accounts_retrieve_transcriptions_json<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams {
-            page_token: super::arg(args, "PageToken")?,
-            page_size: super::arg(args, "PageSize")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams>::default();
+        params.page_token = super::arg(args, "PageToken")?;
+        params.page_size = super::arg(args, "PageSize")?;
         super::done(
             client
                 .texml()
                 .accounts()
-                .retrieve_transcriptions_json(&account_sid, params)
+                .retrieve_transcriptions_json(&account_sid)
+                .with_params(params)
                 .await,
         )
     })
@@ -29040,15 +29411,16 @@ fn walk_texml_accounts_retrieve_transcriptions_json<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let account_sid: String = super::arg(args, "account_sid")?;
-        let params = telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams {
-            page_token: super::arg(args, "PageToken")?,
-            page_size: super::arg(args, "PageSize")?,
-        };
+        let mut params = <telnyx::resources::texml::TexmlAccountsRetrieveTranscriptionsJsonParams>::default();
+        params.page_token = super::arg(args, "PageToken")?;
+        params.page_size = super::arg(args, "PageSize")?;
         super::walk(
                 client
                     .texml()
                     .accounts()
-                    .retrieve_transcriptions_json_paginator(&account_sid, params),
+                    .retrieve_transcriptions_json(&account_sid)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -29107,9 +29479,9 @@ fn call_texml_initiate_ai_call<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let connection_id: String = super::arg(args, "connection_id")?;
-        let params = telnyx::resources::texml::TexmlInitiateAiCallParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlInitiateAiCallParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.texml().initiate_ai_call(&connection_id, params).await)
     })
 }
@@ -29118,9 +29490,9 @@ fn call_texml_secrets<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml::TexmlSecretsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml::TexmlSecretsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.texml().secrets(params).await)
     })
 }
@@ -29129,12 +29501,11 @@ fn call_texml_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml_applications::TexmlApplicationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.texml_applications().list(params).await)
+        let mut params = <telnyx::resources::texml_applications::TexmlApplicationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.texml_applications().list().with_params(params).await)
     })
 }
 fn walk_texml_applications_list<'a>(
@@ -29142,12 +29513,12 @@ fn walk_texml_applications_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml_applications::TexmlApplicationsListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.texml_applications().list_paginator(params)).await
+        let mut params = <telnyx::resources::texml_applications::TexmlApplicationsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.texml_applications().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_texml_applications_create<'a>(
@@ -29155,9 +29526,9 @@ fn call_texml_applications_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::texml_applications::TexmlApplicationsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml_applications::TexmlApplicationsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.texml_applications().create(params).await)
     })
 }
@@ -29176,9 +29547,9 @@ fn call_texml_applications_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::texml_applications::TexmlApplicationsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::texml_applications::TexmlApplicationsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.texml_applications().update(&id, params).await)
     })
 }
@@ -29196,16 +29567,15 @@ fn call_text_to_speech_speech_stream<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::text_to_speech::TextToSpeechSpeechStreamParams {
-            voice: super::arg(args, "voice")?,
-            provider: super::arg(args, "provider")?,
-            model_id: super::arg(args, "model_id")?,
-            voice_id: super::arg(args, "voice_id")?,
-            disable_cache: super::arg(args, "disable_cache")?,
-            audio_format: super::arg(args, "audio_format")?,
-            socket_id: super::arg(args, "socket_id")?,
-        };
-        super::done(client.text_to_speech().speech().stream(params).await)
+        let mut params = <telnyx::resources::text_to_speech::TextToSpeechSpeechStreamParams>::default();
+        params.voice = super::arg(args, "voice")?;
+        params.provider = super::arg(args, "provider")?;
+        params.model_id = super::arg(args, "model_id")?;
+        params.voice_id = super::arg(args, "voice_id")?;
+        params.disable_cache = super::arg(args, "disable_cache")?;
+        params.audio_format = super::arg(args, "audio_format")?;
+        params.socket_id = super::arg(args, "socket_id")?;
+        super::done(client.text_to_speech().speech().stream().with_params(params).await)
     })
 }
 fn call_text_to_speech_speech_generate<'a>(
@@ -29213,9 +29583,9 @@ fn call_text_to_speech_speech_generate<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::text_to_speech::TextToSpeechSpeechGenerateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::text_to_speech::TextToSpeechSpeechGenerateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.text_to_speech().speech().generate(params).await)
     })
 }
@@ -29224,11 +29594,10 @@ fn call_text_to_speech_retrieve_voices<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::text_to_speech::TextToSpeechRetrieveVoicesParams {
-            provider: super::arg(args, "provider")?,
-            api_key: super::arg(args, "api_key")?,
-        };
-        super::done(client.text_to_speech().retrieve_voices(params).await)
+        let mut params = <telnyx::resources::text_to_speech::TextToSpeechRetrieveVoicesParams>::default();
+        params.provider = super::arg(args, "provider")?;
+        params.api_key = super::arg(args, "api_key")?;
+        super::done(client.text_to_speech().retrieve_voices().with_params(params).await)
     })
 }
 fn call_traffic_policy_profiles_list<'a>(
@@ -29236,14 +29605,13 @@ fn call_traffic_policy_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_service: super::arg(args, "filter[service]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.traffic_policy_profiles().list(params).await)
+        let mut params = <telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_service = super::arg(args, "filter[service]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.traffic_policy_profiles().list().with_params(params).await)
     })
 }
 fn walk_traffic_policy_profiles_list<'a>(
@@ -29251,14 +29619,16 @@ fn walk_traffic_policy_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_service: super::arg(args, "filter[service]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.traffic_policy_profiles().list_paginator(params)).await
+        let mut params = <telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_service = super::arg(args, "filter[service]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.traffic_policy_profiles().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_traffic_policy_profiles_create<'a>(
@@ -29266,9 +29636,9 @@ fn call_traffic_policy_profiles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.traffic_policy_profiles().create(params).await)
     })
 }
@@ -29277,13 +29647,14 @@ fn call_traffic_policy_profiles_list_services<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_group: super::arg(args, "filter[group]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-        };
-        super::done(client.traffic_policy_profiles().list_services(params).await)
+        let mut params = <telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_group = super::arg(args, "filter[group]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        super::done(
+            client.traffic_policy_profiles().list_services().with_params(params).await,
+        )
     })
 }
 fn walk_traffic_policy_profiles_list_services<'a>(
@@ -29291,13 +29662,18 @@ fn walk_traffic_policy_profiles_list_services<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_group: super::arg(args, "filter[group]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-        };
-        super::walk(client.traffic_policy_profiles().list_services_paginator(params))
+        let mut params = <telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesListServicesParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_group = super::arg(args, "filter[group]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        super::walk(
+                client
+                    .traffic_policy_profiles()
+                    .list_services()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -29316,9 +29692,9 @@ fn call_traffic_policy_profiles_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::traffic_policy_profiles::TrafficPolicyProfilesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.traffic_policy_profiles().update(&id, params).await)
     })
 }
@@ -29336,12 +29712,11 @@ fn call_uac_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::uac_connections::UacConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.uac_connections().list(params).await)
+        let mut params = <telnyx::resources::uac_connections::UacConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.uac_connections().list().with_params(params).await)
     })
 }
 fn walk_uac_connections_list<'a>(
@@ -29349,12 +29724,12 @@ fn walk_uac_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::uac_connections::UacConnectionsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.uac_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::uac_connections::UacConnectionsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.uac_connections().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_uac_connections_create<'a>(
@@ -29362,9 +29737,9 @@ fn call_uac_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::uac_connections::UacConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::uac_connections::UacConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.uac_connections().create(params).await)
     })
 }
@@ -29383,9 +29758,9 @@ fn call_uac_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::uac_connections::UacConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::uac_connections::UacConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.uac_connections().update(&id, params).await)
     })
 }
@@ -29414,20 +29789,20 @@ fn call_usage_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::usage_reports::UsageReportsListParams {
-            product: super::arg(args, "product")?,
-            dimensions: super::arg(args, "dimensions")?,
-            metrics: super::arg(args, "metrics")?,
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            date_range: super::arg(args, "date_range")?,
-            filter: super::arg(args, "filter")?,
-            managed_accounts: super::arg(args, "managed_accounts")?,
-            sort: super::arg(args, "sort")?,
-            format: super::arg(args, "format")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
+        let mut params = telnyx::resources::usage_reports::UsageReportsListParams::new(
+            super::arg::<String>(args, "product")?,
+            super::arg(args, "dimensions")?,
+            super::arg(args, "metrics")?,
+        );
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.date_range = super::arg(args, "date_range")?;
+        params.filter = super::arg(args, "filter")?;
+        params.managed_accounts = super::arg(args, "managed_accounts")?;
+        params.sort = super::arg(args, "sort")?;
+        params.format = super::arg(args, "format")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
         super::done(client.usage_reports().list(params).await)
     })
 }
@@ -29436,21 +29811,21 @@ fn walk_usage_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::usage_reports::UsageReportsListParams {
-            product: super::arg(args, "product")?,
-            dimensions: super::arg(args, "dimensions")?,
-            metrics: super::arg(args, "metrics")?,
-            start_date: super::arg(args, "start_date")?,
-            end_date: super::arg(args, "end_date")?,
-            date_range: super::arg(args, "date_range")?,
-            filter: super::arg(args, "filter")?,
-            managed_accounts: super::arg(args, "managed_accounts")?,
-            sort: super::arg(args, "sort")?,
-            format: super::arg(args, "format")?,
-            page: super::arg(args, "page")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::walk(client.usage_reports().list_paginator(params)).await
+        let mut params = telnyx::resources::usage_reports::UsageReportsListParams::new(
+            super::arg::<String>(args, "product")?,
+            super::arg(args, "dimensions")?,
+            super::arg(args, "metrics")?,
+        );
+        params.start_date = super::arg(args, "start_date")?;
+        params.end_date = super::arg(args, "end_date")?;
+        params.date_range = super::arg(args, "date_range")?;
+        params.filter = super::arg(args, "filter")?;
+        params.managed_accounts = super::arg(args, "managed_accounts")?;
+        params.sort = super::arg(args, "sort")?;
+        params.format = super::arg(args, "format")?;
+        params.page = super::arg(args, "page")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::walk(client.usage_reports().list(params).paginator()).await
     })
 }
 fn call_usage_reports_get_options<'a>(
@@ -29458,11 +29833,10 @@ fn call_usage_reports_get_options<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::usage_reports::UsageReportsGetOptionsParams {
-            product: super::arg(args, "product")?,
-            authorization_bearer: super::arg(args, "authorization_bearer")?,
-        };
-        super::done(client.usage_reports().get_options(params).await)
+        let mut params = <telnyx::resources::usage_reports::UsageReportsGetOptionsParams>::default();
+        params.product = super::arg(args, "product")?;
+        params.authorization_bearer = super::arg(args, "authorization_bearer")?;
+        super::done(client.usage_reports().get_options().with_params(params).await)
     })
 }
 fn call_user_addresses_list<'a>(
@@ -29470,12 +29844,11 @@ fn call_user_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_addresses::UserAddressesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.user_addresses().list(params).await)
+        let mut params = <telnyx::resources::user_addresses::UserAddressesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.user_addresses().list().with_params(params).await)
     })
 }
 fn walk_user_addresses_list<'a>(
@@ -29483,12 +29856,11 @@ fn walk_user_addresses_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_addresses::UserAddressesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.user_addresses().list_paginator(params)).await
+        let mut params = <telnyx::resources::user_addresses::UserAddressesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.user_addresses().list().with_params(params).paginator()).await
     })
 }
 fn call_user_addresses_create<'a>(
@@ -29496,9 +29868,9 @@ fn call_user_addresses_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_addresses::UserAddressesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::user_addresses::UserAddressesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.user_addresses().create(params).await)
     })
 }
@@ -29516,10 +29888,9 @@ fn call_user_tags_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::user_tags::UserTagsListParams {
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.user_tags().list(params).await)
+        let mut params = <telnyx::resources::user_tags::UserTagsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.user_tags().list().with_params(params).await)
     })
 }
 fn call_mobile_phone_numbers_list<'a>(
@@ -29527,11 +29898,10 @@ fn call_mobile_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.mobile_phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(client.mobile_phone_numbers().list().with_params(params).await)
     })
 }
 fn walk_mobile_phone_numbers_list<'a>(
@@ -29539,11 +29909,11 @@ fn walk_mobile_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.mobile_phone_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(client.mobile_phone_numbers().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_mobile_phone_numbers_retrieve<'a>(
@@ -29561,9 +29931,9 @@ fn call_mobile_phone_numbers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::mobile_phone_numbers::MobilePhoneNumbersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.mobile_phone_numbers().update(&id, params).await)
     })
 }
@@ -29572,16 +29942,15 @@ fn call_mobile_voice_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_connection_name_contains: super::arg(
-                args,
-                "filter[connection_name][contains]",
-            )?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.mobile_voice_connections().list(params).await)
+        let mut params = <telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_connection_name_contains = super::arg(
+            args,
+            "filter[connection_name][contains]",
+        )?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.mobile_voice_connections().list().with_params(params).await)
     })
 }
 fn walk_mobile_voice_connections_list<'a>(
@@ -29589,16 +29958,18 @@ fn walk_mobile_voice_connections_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_connection_name_contains: super::arg(
-                args,
-                "filter[connection_name][contains]",
-            )?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.mobile_voice_connections().list_paginator(params)).await
+        let mut params = <telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_connection_name_contains = super::arg(
+            args,
+            "filter[connection_name][contains]",
+        )?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.mobile_voice_connections().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_mobile_voice_connections_create<'a>(
@@ -29606,9 +29977,9 @@ fn call_mobile_voice_connections_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.mobile_voice_connections().create(params).await)
     })
 }
@@ -29627,9 +29998,9 @@ fn call_mobile_voice_connections_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::mobile_voice_connections::MobileVoiceConnectionsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.mobile_voice_connections().update(&id, params).await)
     })
 }
@@ -29647,9 +30018,9 @@ fn call_payment_create_stored_payment_transaction<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::payment::PaymentCreateStoredPaymentTransactionParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::payment::PaymentCreateStoredPaymentTransactionParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.payment().create_stored_payment_transaction(params).await)
     })
 }
@@ -29658,10 +30029,11 @@ fn call_whatsapp_business_accounts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.whatsapp().business_accounts().list(params).await)
+        let mut params = <telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.whatsapp().business_accounts().list().with_params(params).await,
+        )
     })
 }
 fn walk_whatsapp_business_accounts_list<'a>(
@@ -29669,10 +30041,17 @@ fn walk_whatsapp_business_accounts_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.whatsapp().business_accounts().list_paginator(params)).await
+        let mut params = <telnyx::resources::whatsapp::WhatsappBusinessAccountsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .whatsapp()
+                    .business_accounts()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
+            .await
     })
 }
 fn call_whatsapp_business_accounts_retrieve<'a>(
@@ -29699,11 +30078,16 @@ fn call_whatsapp_business_accounts_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
         super::done(
-            client.whatsapp().business_accounts().phone_numbers().list(&id, params).await,
+            client
+                .whatsapp()
+                .business_accounts()
+                .phone_numbers()
+                .list(&id)
+                .with_params(params)
+                .await,
         )
     })
 }
@@ -29713,15 +30097,16 @@ fn walk_whatsapp_business_accounts_phone_numbers_list<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
+        let mut params = <telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
         super::walk(
                 client
                     .whatsapp()
                     .business_accounts()
                     .phone_numbers()
-                    .list_paginator(&id, params),
+                    .list(&id)
+                    .with_params(params)
+                    .paginator(),
             )
             .await
     })
@@ -29732,9 +30117,9 @@ fn call_whatsapp_business_accounts_phone_numbers_initialize_verification<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -29760,9 +30145,9 @@ fn call_whatsapp_business_accounts_settings_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsSettingsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappBusinessAccountsSettingsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.whatsapp().business_accounts().settings().update(&id, params).await,
         )
@@ -29773,14 +30158,13 @@ fn call_whatsapp_templates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappTemplatesListParams {
-            page: super::arg(args, "page")?,
-            filter_waba_id: super::arg(args, "filter[waba_id]")?,
-            filter_category: super::arg(args, "filter[category]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_search: super::arg(args, "filter[search]")?,
-        };
-        super::done(client.whatsapp().templates().list(params).await)
+        let mut params = <telnyx::resources::whatsapp::WhatsappTemplatesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter_waba_id = super::arg(args, "filter[waba_id]")?;
+        params.filter_category = super::arg(args, "filter[category]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_search = super::arg(args, "filter[search]")?;
+        super::done(client.whatsapp().templates().list().with_params(params).await)
     })
 }
 fn walk_whatsapp_templates_list<'a>(
@@ -29788,14 +30172,14 @@ fn walk_whatsapp_templates_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappTemplatesListParams {
-            page: super::arg(args, "page")?,
-            filter_waba_id: super::arg(args, "filter[waba_id]")?,
-            filter_category: super::arg(args, "filter[category]")?,
-            filter_status: super::arg(args, "filter[status]")?,
-            filter_search: super::arg(args, "filter[search]")?,
-        };
-        super::walk(client.whatsapp().templates().list_paginator(params)).await
+        let mut params = <telnyx::resources::whatsapp::WhatsappTemplatesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter_waba_id = super::arg(args, "filter[waba_id]")?;
+        params.filter_category = super::arg(args, "filter[category]")?;
+        params.filter_status = super::arg(args, "filter[status]")?;
+        params.filter_search = super::arg(args, "filter[search]")?;
+        super::walk(client.whatsapp().templates().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_whatsapp_templates_create<'a>(
@@ -29803,9 +30187,9 @@ fn call_whatsapp_templates_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappTemplatesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappTemplatesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.whatsapp().templates().create(params).await)
     })
 }
@@ -29814,10 +30198,9 @@ fn call_whatsapp_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.whatsapp().phone_numbers().list(params).await)
+        let mut params = <telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.whatsapp().phone_numbers().list().with_params(params).await)
     })
 }
 fn walk_whatsapp_phone_numbers_list<'a>(
@@ -29825,10 +30208,12 @@ fn walk_whatsapp_phone_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.whatsapp().phone_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::whatsapp::WhatsappPhoneNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.whatsapp().phone_numbers().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_whatsapp_phone_numbers_delete<'a>(
@@ -29862,9 +30247,9 @@ fn call_whatsapp_phone_numbers_calling_settings_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersCallingSettingsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersCallingSettingsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -29881,9 +30266,9 @@ fn call_whatsapp_phone_numbers_retrieve_conversation_window<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams {
-            destination_number: super::arg(args, "destination_number")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersRetrieveConversationWindowParams::new(
+            super::arg::<String>(args, "destination_number")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -29910,9 +30295,9 @@ fn call_whatsapp_phone_numbers_profile_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfileUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfileUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -29946,9 +30331,9 @@ fn call_whatsapp_phone_numbers_profile_photo_upload<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersProfilePhotoUploadParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -29983,9 +30368,9 @@ fn call_whatsapp_phone_numbers_resend_verification<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersResendVerificationParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersResendVerificationParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .whatsapp()
@@ -30001,9 +30386,9 @@ fn call_whatsapp_phone_numbers_verify<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersVerifyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappPhoneNumbersVerifyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.whatsapp().phone_numbers().verify(&phone_number, params).await,
         )
@@ -30020,9 +30405,9 @@ fn call_whatsapp_user_data_update<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::whatsapp::WhatsappUserDataUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp::WhatsappUserDataUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.whatsapp().user_data().update(params).await)
     })
 }
@@ -30041,9 +30426,9 @@ fn call_whatsapp_message_templates_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::whatsapp_message_templates::WhatsappMessageTemplatesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::whatsapp_message_templates::WhatsappMessageTemplatesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.whatsapp_message_templates().update(&id, params).await)
     })
 }
@@ -30061,10 +30446,10 @@ fn call_x402_credit_account_settle<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::x402::X402CreditAccountSettleParams {
-            payment_signature: super::arg(args, "PAYMENT-SIGNATURE")?,
-            body: super::arg(args, "body")?,
-        };
+        let mut params = telnyx::resources::x402::X402CreditAccountSettleParams::new(
+            super::arg(args, "body")?,
+        );
+        params.payment_signature = super::arg(args, "PAYMENT-SIGNATURE")?;
         super::done(client.x402().credit_account().settle(params).await)
     })
 }
@@ -30073,9 +30458,9 @@ fn call_x402_credit_account_quote<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::x402::X402CreditAccountQuoteParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::x402::X402CreditAccountQuoteParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.x402().credit_account().quote(params).await)
     })
 }
@@ -30094,9 +30479,9 @@ fn call_verifications_by_phone_number_actions_verify<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::verifications::VerificationsByPhoneNumberActionsVerifyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsByPhoneNumberActionsVerifyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .verifications()
@@ -30112,9 +30497,9 @@ fn call_verifications_trigger_call<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsTriggerCallParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsTriggerCallParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verifications().trigger_call(params).await)
     })
 }
@@ -30123,9 +30508,9 @@ fn call_verifications_trigger_flashcall<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsTriggerFlashcallParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsTriggerFlashcallParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verifications().trigger_flashcall(params).await)
     })
 }
@@ -30134,9 +30519,9 @@ fn call_verifications_trigger_sms<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsTriggerSmsParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsTriggerSmsParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verifications().trigger_sms(params).await)
     })
 }
@@ -30145,9 +30530,9 @@ fn call_verifications_trigger_whatsapp_verification<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verifications::VerificationsTriggerWhatsappVerificationParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsTriggerWhatsappVerificationParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verifications().trigger_whatsapp_verification(params).await)
     })
 }
@@ -30166,9 +30551,9 @@ fn call_verifications_actions_verify<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let verification_id: String = super::arg(args, "verification_id")?;
-        let params = telnyx::resources::verifications::VerificationsActionsVerifyParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verifications::VerificationsActionsVerifyParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client.verifications().actions().verify(&verification_id, params).await,
         )
@@ -30179,10 +30564,9 @@ fn call_verified_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.verified_numbers().list(params).await)
+        let mut params = <telnyx::resources::verified_numbers::VerifiedNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::done(client.verified_numbers().list().with_params(params).await)
     })
 }
 fn walk_verified_numbers_list<'a>(
@@ -30190,10 +30574,10 @@ fn walk_verified_numbers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersListParams {
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.verified_numbers().list_paginator(params)).await
+        let mut params = <telnyx::resources::verified_numbers::VerifiedNumbersListParams>::default();
+        params.page = super::arg(args, "page")?;
+        super::walk(client.verified_numbers().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_verified_numbers_create<'a>(
@@ -30201,9 +30585,9 @@ fn call_verified_numbers_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verified_numbers().create(params).await)
     })
 }
@@ -30231,9 +30615,9 @@ fn call_verified_numbers_actions_submit_verification_code<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let phone_number: String = super::arg(args, "phone_number")?;
-        let params = telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verified_numbers::VerifiedNumbersActionsSubmitVerificationCodeParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(
             client
                 .verified_numbers()
@@ -30248,11 +30632,10 @@ fn call_verify_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.verify_profiles().list(params).await)
+        let mut params = <telnyx::resources::verify_profiles::VerifyProfilesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.verify_profiles().list().with_params(params).await)
     })
 }
 fn walk_verify_profiles_list<'a>(
@@ -30260,11 +30643,11 @@ fn walk_verify_profiles_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.verify_profiles().list_paginator(params)).await
+        let mut params = <telnyx::resources::verify_profiles::VerifyProfilesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.verify_profiles().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_verify_profiles_create<'a>(
@@ -30272,9 +30655,9 @@ fn call_verify_profiles_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verify_profiles().create(params).await)
     })
 }
@@ -30291,9 +30674,9 @@ fn call_verify_profiles_create_template<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateTemplateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesCreateTemplateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verify_profiles().create_template(params).await)
     })
 }
@@ -30303,9 +30686,9 @@ fn call_verify_profiles_update_template<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let template_id: String = super::arg(args, "template_id")?;
-        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateTemplateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateTemplateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verify_profiles().update_template(&template_id, params).await)
     })
 }
@@ -30324,9 +30707,9 @@ fn call_verify_profiles_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let verify_profile_id: String = super::arg(args, "verify_profile_id")?;
-        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::verify_profiles::VerifyProfilesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.verify_profiles().update(&verify_profile_id, params).await)
     })
 }
@@ -30344,11 +30727,10 @@ fn call_virtual_cross_connects_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.virtual_cross_connects().list(params).await)
+        let mut params = <telnyx::resources::virtual_cross_connects::VirtualCrossConnectsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.virtual_cross_connects().list().with_params(params).await)
     })
 }
 fn walk_virtual_cross_connects_list<'a>(
@@ -30356,11 +30738,13 @@ fn walk_virtual_cross_connects_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.virtual_cross_connects().list_paginator(params)).await
+        let mut params = <telnyx::resources::virtual_cross_connects::VirtualCrossConnectsListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client.virtual_cross_connects().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_virtual_cross_connects_create<'a>(
@@ -30368,9 +30752,9 @@ fn call_virtual_cross_connects_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.virtual_cross_connects().create(params).await)
     })
 }
@@ -30389,9 +30773,9 @@ fn call_virtual_cross_connects_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::virtual_cross_connects::VirtualCrossConnectsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.virtual_cross_connects().update(&id, params).await)
     })
 }
@@ -30409,12 +30793,13 @@ fn call_virtual_cross_connects_coverage_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::virtual_cross_connects_coverage::VirtualCrossConnectsCoverageListParams {
-            filters: super::arg(args, "filters")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.virtual_cross_connects_coverage().list(params).await)
+        let mut params = <telnyx::resources::virtual_cross_connects_coverage::VirtualCrossConnectsCoverageListParams>::default();
+        params.filters = super::arg(args, "filters")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(
+            client.virtual_cross_connects_coverage().list().with_params(params).await,
+        )
     })
 }
 fn walk_virtual_cross_connects_coverage_list<'a>(
@@ -30422,12 +30807,17 @@ fn walk_virtual_cross_connects_coverage_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::virtual_cross_connects_coverage::VirtualCrossConnectsCoverageListParams {
-            filters: super::arg(args, "filters")?,
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.virtual_cross_connects_coverage().list_paginator(params))
+        let mut params = <telnyx::resources::virtual_cross_connects_coverage::VirtualCrossConnectsCoverageListParams>::default();
+        params.filters = super::arg(args, "filters")?;
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(
+                client
+                    .virtual_cross_connects_coverage()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -30436,14 +30826,13 @@ fn call_voice_clones_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_provider: super::arg(args, "filter[provider]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.voice_clones().list(params).await)
+        let mut params = <telnyx::resources::voice_clones::VoiceClonesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_provider = super::arg(args, "filter[provider]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.voice_clones().list().with_params(params).await)
     })
 }
 fn walk_voice_clones_list<'a>(
@@ -30451,14 +30840,13 @@ fn walk_voice_clones_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_provider: super::arg(args, "filter[provider]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.voice_clones().list_paginator(params)).await
+        let mut params = <telnyx::resources::voice_clones::VoiceClonesListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_provider = super::arg(args, "filter[provider]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.voice_clones().list().with_params(params).paginator()).await
     })
 }
 fn call_voice_clones_create<'a>(
@@ -30466,9 +30854,9 @@ fn call_voice_clones_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::voice_clones::VoiceClonesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.voice_clones().create(params).await)
     })
 }
@@ -30477,9 +30865,9 @@ fn call_voice_clones_create_from_upload<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_clones::VoiceClonesCreateFromUploadParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::voice_clones::VoiceClonesCreateFromUploadParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.voice_clones().create_from_upload(params).await)
     })
 }
@@ -30489,9 +30877,9 @@ fn call_voice_clones_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_clones::VoiceClonesUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::voice_clones::VoiceClonesUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.voice_clones().update(&id, params).await)
     })
 }
@@ -30518,13 +30906,12 @@ fn call_voice_designs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_designs::VoiceDesignsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.voice_designs().list(params).await)
+        let mut params = <telnyx::resources::voice_designs::VoiceDesignsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.voice_designs().list().with_params(params).await)
     })
 }
 fn walk_voice_designs_list<'a>(
@@ -30532,13 +30919,12 @@ fn walk_voice_designs_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_designs::VoiceDesignsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.voice_designs().list_paginator(params)).await
+        let mut params = <telnyx::resources::voice_designs::VoiceDesignsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(client.voice_designs().list().with_params(params).paginator()).await
     })
 }
 fn call_voice_designs_create<'a>(
@@ -30546,9 +30932,9 @@ fn call_voice_designs_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_designs::VoiceDesignsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::voice_designs::VoiceDesignsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.voice_designs().create(params).await)
     })
 }
@@ -30558,10 +30944,9 @@ fn call_voice_designs_retrieve<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsRetrieveParams {
-            version: super::arg(args, "version")?,
-        };
-        super::done(client.voice_designs().retrieve(&id, params).await)
+        let mut params = <telnyx::resources::voice_designs::VoiceDesignsRetrieveParams>::default();
+        params.version = super::arg(args, "version")?;
+        super::done(client.voice_designs().retrieve(&id).with_params(params).await)
     })
 }
 fn call_voice_designs_rename<'a>(
@@ -30570,9 +30955,9 @@ fn call_voice_designs_rename<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsRenameParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::voice_designs::VoiceDesignsRenameParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.voice_designs().rename(&id, params).await)
     })
 }
@@ -30591,10 +30976,12 @@ fn call_voice_designs_download_sample<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::voice_designs::VoiceDesignsDownloadSampleParams {
-            version: super::arg(args, "version")?,
-        };
-        super::download(client.voice_designs().download_sample(&id, params).await).await
+        let mut params = <telnyx::resources::voice_designs::VoiceDesignsDownloadSampleParams>::default();
+        params.version = super::arg(args, "version")?;
+        super::download(
+                client.voice_designs().download_sample(&id).with_params(params).await,
+            )
+            .await
     })
 }
 fn call_voice_designs_delete_version<'a>(
@@ -30612,11 +30999,10 @@ fn call_voice_sdk_call_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_sdk_call_reports::VoiceSdkCallReportsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::done(client.voice_sdk_call_reports().list(params).await)
+        let mut params = <telnyx::resources::voice_sdk_call_reports::VoiceSdkCallReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::done(client.voice_sdk_call_reports().list().with_params(params).await)
     })
 }
 fn walk_voice_sdk_call_reports_list<'a>(
@@ -30624,11 +31010,13 @@ fn walk_voice_sdk_call_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::voice_sdk_call_reports::VoiceSdkCallReportsListParams {
-            page: super::arg(args, "page")?,
-            sort: super::arg(args, "sort")?,
-        };
-        super::walk(client.voice_sdk_call_reports().list_paginator(params)).await
+        let mut params = <telnyx::resources::voice_sdk_call_reports::VoiceSdkCallReportsListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.sort = super::arg(args, "sort")?;
+        super::walk(
+                client.voice_sdk_call_reports().list().with_params(params).paginator(),
+            )
+            .await
     })
 }
 fn call_voice_sdk_call_reports_retrieve<'a>(
@@ -30645,11 +31033,10 @@ fn call_webhook_deliveries_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::webhook_deliveries::WebhookDeliveriesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::done(client.webhook_deliveries().list(params).await)
+        let mut params = <telnyx::resources::webhook_deliveries::WebhookDeliveriesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::done(client.webhook_deliveries().list().with_params(params).await)
     })
 }
 fn walk_webhook_deliveries_list<'a>(
@@ -30657,11 +31044,11 @@ fn walk_webhook_deliveries_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::webhook_deliveries::WebhookDeliveriesListParams {
-            page: super::arg(args, "page")?,
-            filter: super::arg(args, "filter")?,
-        };
-        super::walk(client.webhook_deliveries().list_paginator(params)).await
+        let mut params = <telnyx::resources::webhook_deliveries::WebhookDeliveriesListParams>::default();
+        params.page = super::arg(args, "page")?;
+        params.filter = super::arg(args, "filter")?;
+        super::walk(client.webhook_deliveries().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_webhook_deliveries_retrieve<'a>(
@@ -30678,11 +31065,10 @@ fn call_wireguard_interfaces_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_interfaces::WireguardInterfacesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.wireguard_interfaces().list(params).await)
+        let mut params = <telnyx::resources::wireguard_interfaces::WireguardInterfacesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.wireguard_interfaces().list().with_params(params).await)
     })
 }
 fn walk_wireguard_interfaces_list<'a>(
@@ -30690,11 +31076,11 @@ fn walk_wireguard_interfaces_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_interfaces::WireguardInterfacesListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.wireguard_interfaces().list_paginator(params)).await
+        let mut params = <telnyx::resources::wireguard_interfaces::WireguardInterfacesListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.wireguard_interfaces().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_wireguard_interfaces_create<'a>(
@@ -30702,9 +31088,9 @@ fn call_wireguard_interfaces_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_interfaces::WireguardInterfacesCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireguard_interfaces::WireguardInterfacesCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireguard_interfaces().create(params).await)
     })
 }
@@ -30731,11 +31117,10 @@ fn call_wireguard_peers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_peers::WireguardPeersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::done(client.wireguard_peers().list(params).await)
+        let mut params = <telnyx::resources::wireguard_peers::WireguardPeersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::done(client.wireguard_peers().list().with_params(params).await)
     })
 }
 fn walk_wireguard_peers_list<'a>(
@@ -30743,11 +31128,11 @@ fn walk_wireguard_peers_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_peers::WireguardPeersListParams {
-            filter: super::arg(args, "filter")?,
-            page: super::arg(args, "page")?,
-        };
-        super::walk(client.wireguard_peers().list_paginator(params)).await
+        let mut params = <telnyx::resources::wireguard_peers::WireguardPeersListParams>::default();
+        params.filter = super::arg(args, "filter")?;
+        params.page = super::arg(args, "page")?;
+        super::walk(client.wireguard_peers().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_wireguard_peers_create<'a>(
@@ -30755,9 +31140,9 @@ fn call_wireguard_peers_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireguard_peers::WireguardPeersCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireguard_peers::WireguardPeersCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireguard_peers().create(params).await)
     })
 }
@@ -30776,9 +31161,9 @@ fn call_wireguard_peers_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::wireguard_peers::WireguardPeersUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireguard_peers::WireguardPeersUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireguard_peers().update(&id, params).await)
     })
 }
@@ -30805,11 +31190,12 @@ fn call_wireless_detail_records_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessDetailRecordsReportsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::done(client.wireless().detail_records_reports().list(params).await)
+        let mut params = <telnyx::resources::wireless::WirelessDetailRecordsReportsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::done(
+            client.wireless().detail_records_reports().list().with_params(params).await,
+        )
     })
 }
 fn walk_wireless_detail_records_reports_list<'a>(
@@ -30817,11 +31203,17 @@ fn walk_wireless_detail_records_reports_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessDetailRecordsReportsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-        };
-        super::walk(client.wireless().detail_records_reports().list_paginator(params))
+        let mut params = <telnyx::resources::wireless::WirelessDetailRecordsReportsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        super::walk(
+                client
+                    .wireless()
+                    .detail_records_reports()
+                    .list()
+                    .with_params(params)
+                    .paginator(),
+            )
             .await
     })
 }
@@ -30830,9 +31222,9 @@ fn call_wireless_detail_records_reports_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessDetailRecordsReportsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireless::WirelessDetailRecordsReportsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireless().detail_records_reports().create(params).await)
     })
 }
@@ -30859,9 +31251,9 @@ fn call_wireless_retrieve_regions<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless::WirelessRetrieveRegionsParams {
-            product: super::arg(args, "product")?,
-        };
+        let params = telnyx::resources::wireless::WirelessRetrieveRegionsParams::new(
+            super::arg::<String>(args, "product")?,
+        );
         super::done(client.wireless().retrieve_regions(params).await)
     })
 }
@@ -30870,9 +31262,9 @@ fn call_wireless_blocklist_values_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesListParams {
-            r#type: super::arg(args, "type")?,
-        };
+        let params = telnyx::resources::wireless_blocklist_values::WirelessBlocklistValuesListParams::new(
+            super::arg(args, "type")?,
+        );
         super::done(client.wireless_blocklist_values().list(params).await)
     })
 }
@@ -30881,14 +31273,13 @@ fn call_wireless_blocklists_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_values: super::arg(args, "filter[values]")?,
-        };
-        super::done(client.wireless_blocklists().list(params).await)
+        let mut params = <telnyx::resources::wireless_blocklists::WirelessBlocklistsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_values = super::arg(args, "filter[values]")?;
+        super::done(client.wireless_blocklists().list().with_params(params).await)
     })
 }
 fn walk_wireless_blocklists_list<'a>(
@@ -30896,14 +31287,14 @@ fn walk_wireless_blocklists_list<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsListParams {
-            page_number: super::arg(args, "page[number]")?,
-            page_size: super::arg(args, "page[size]")?,
-            filter_name: super::arg(args, "filter[name]")?,
-            filter_type: super::arg(args, "filter[type]")?,
-            filter_values: super::arg(args, "filter[values]")?,
-        };
-        super::walk(client.wireless_blocklists().list_paginator(params)).await
+        let mut params = <telnyx::resources::wireless_blocklists::WirelessBlocklistsListParams>::default();
+        params.page_number = super::arg(args, "page[number]")?;
+        params.page_size = super::arg(args, "page[size]")?;
+        params.filter_name = super::arg(args, "filter[name]")?;
+        params.filter_type = super::arg(args, "filter[type]")?;
+        params.filter_values = super::arg(args, "filter[values]")?;
+        super::walk(client.wireless_blocklists().list().with_params(params).paginator())
+            .await
     })
 }
 fn call_wireless_blocklists_create<'a>(
@@ -30911,9 +31302,9 @@ fn call_wireless_blocklists_create<'a>(
     args: &'a super::Args,
 ) -> super::Call<'a> {
     Box::pin(async move {
-        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsCreateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsCreateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireless_blocklists().create(params).await)
     })
 }
@@ -30932,9 +31323,9 @@ fn call_wireless_blocklists_update<'a>(
 ) -> super::Call<'a> {
     Box::pin(async move {
         let id: String = super::arg(args, "id")?;
-        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateParams {
-            body: super::arg(args, "body")?,
-        };
+        let params = telnyx::resources::wireless_blocklists::WirelessBlocklistsUpdateParams::new(
+            super::arg(args, "body")?,
+        );
         super::done(client.wireless_blocklists().update(&id, params).await)
     })
 }

@@ -19,19 +19,25 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
         // its own lines of the table.
         let stem = stem(op, &mut taken);
         let call = format_ident!("call_{stem}");
-        functions.push(function(&call, op, Twin::None, |call| match &op.success {
+        functions.push(function(&call, op, Twin::None, ctx, |call| match &op.success {
             Response::Bytes { .. } => quote!(super::download(#call.await).await),
             Response::EventStream => quote!(super::events(#call.await).await),
             Response::Empty | Response::Json { .. } | Response::Text { .. } => quote!(super::done(#call.await)),
         }));
         let walk = (op.pagination.is_some() && super::paging::has_paginator(op, ctx)).then(|| {
             let walk = format_ident!("walk_{stem}");
-            functions.push(function(&walk, op, Twin::Paginator, |paginator| quote!(super::walk(#paginator).await)));
+            functions.push(function(
+                &walk,
+                op,
+                Twin::Paginator,
+                ctx,
+                |paginator| quote!(super::walk(#paginator).await),
+            ));
             walk
         });
         let stream = op.event_stream.then(|| {
             let stream = format_ident!("stream_{stem}");
-            functions.push(function(&stream, op, Twin::Stream, |call| quote!(super::events(#call.await).await)));
+            functions.push(function(&stream, op, Twin::Stream, ctx, |call| quote!(super::events(#call.await).await)));
             stream
         });
         let walk = option(walk.map(|w| quote!(#w)));
@@ -71,8 +77,14 @@ pub fn table(ctx: &Ctx<'_>) -> TokenStream {
 }
 
 /// One table function: decode the arguments, then `finish` the call expression.
-fn function(name: &Ident, op: &Operation, twin: Twin, finish: impl FnOnce(TokenStream) -> TokenStream) -> TokenStream {
-    let (prelude, call) = invocation(op, twin);
+fn function(
+    name: &Ident,
+    op: &Operation,
+    twin: Twin,
+    ctx: &Ctx<'_>,
+    finish: impl FnOnce(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let (prelude, call) = invocation(op, twin, ctx);
     let body = finish(call);
     quote! {
         fn #name<'a>(client: &'a telnyx::Client, args: &'a super::Args) -> super::Call<'a> {
@@ -115,7 +127,7 @@ enum Twin {
 
 /// Statements that decode the arguments, and the call expression: the operation's method or one
 /// of its twins.
-fn invocation(op: &Operation, twin: Twin) -> (TokenStream, TokenStream) {
+fn invocation(op: &Operation, twin: Twin, ctx: &Ctx<'_>) -> (TokenStream, TokenStream) {
     let mut prelude = Vec::new();
     let mut call_args = Vec::new();
     for p in &op.path_params {
@@ -131,32 +143,64 @@ fn invocation(op: &Operation, twin: Twin) -> (TokenStream, TokenStream) {
         prelude.push(quote!(let #name: #ty = super::arg(args, #wire)?;));
         call_args.push(pass);
     }
+    let mut with_params = quote!();
     if !op.params_type.is_empty() {
         let top = ident(op.resource.first().map(String::as_str).unwrap_or("root"));
         let params = ident(&op.params_type);
-        let fields = op.query_params.iter().chain(&op.header_params).map(|p| {
+        // The params structs are `#[non_exhaustive]`: built by `new` (or `default`), then
+        // the optional inputs set as fields.
+        let value = |wire: &str, ty: &Ty| match ty {
+            Ty::String => quote!(super::arg::<String>(args, #wire)?),
+            _ => quote!(super::arg(args, #wire)?),
+        };
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for p in op.query_params.iter().chain(&op.header_params) {
             let field = ident(&p.rust_name);
             let wire = &p.name;
-            quote!(#field: super::arg(args, #wire)?,)
-        });
-        let body = op.body.as_ref().map(|b| match (b.encoding, b.required) {
-            (BodyEncoding::Binary | BodyEncoding::Text, true) => quote!(body: super::bytes(args)?,),
-            (BodyEncoding::Binary | BodyEncoding::Text, false) => quote!(body: super::optional_bytes(args)?,),
-            _ => quote!(body: super::arg(args, "body")?,),
-        });
+            if p.required {
+                required.push(value(wire, &p.ty));
+            } else {
+                optional.push(quote!(params.#field = super::arg(args, #wire)?;));
+            }
+        }
+        if let Some(b) = &op.body {
+            let read = match (b.encoding, b.required) {
+                (BodyEncoding::Binary | BodyEncoding::Text, true) => quote!(super::bytes(args)?),
+                (BodyEncoding::Binary | BodyEncoding::Text, false) => quote!(super::optional_bytes(args)?),
+                _ => quote!(super::arg(args, "body")?),
+            };
+            match (super::ops::body_is_argument(op, &ctx.api.types), b.required) {
+                (true, true) => required.push(read),
+                // Required by its fields, absent by the spec: the case's body is given.
+                (true, false) => required.push(quote!(super::arg(args, "body")?)),
+                (false, _) => optional.push(quote!(params.body = #read;)),
+            }
+        }
+        let start = if super::ops::takes_params(op, &ctx.api.types) {
+            quote!(telnyx::resources::#top::#params::new(#(#required),*))
+        } else {
+            quote!(<telnyx::resources::#top::#params>::default())
+        };
+        let mutable = if optional.is_empty() { quote!() } else { quote!(mut) };
         prelude.push(quote! {
-            let params = telnyx::resources::#top::#params { #(#fields)* #body };
+            let #mutable params = #start;
+            #(#optional)*
         });
-        call_args.push(quote!(params));
+        if super::ops::takes_params(op, &ctx.api.types) {
+            call_args.push(quote!(params));
+        } else {
+            with_params = quote!(.with_params(params));
+        }
     }
     let chain = op.resource.iter().map(|r| {
         let r = ident(r);
         quote!(.#r())
     });
-    let method = match twin {
-        Twin::None => ident(&op.name),
-        Twin::Paginator => format_ident!("{}_paginator", op.name.trim_start_matches("r#")),
-        Twin::Stream => format_ident!("{}_stream", op.name.trim_start_matches("r#")),
+    let (method, then) = match twin {
+        Twin::None => (ident(&op.name), quote!()),
+        Twin::Paginator => (ident(&op.name), quote!(.paginator())),
+        Twin::Stream => (format_ident!("{}_stream", op.name.trim_start_matches("r#")), quote!()),
     };
-    (quote!(#(#prelude)*), quote!(client #(#chain)* .#method(#(#call_args),*)))
+    (quote!(#(#prelude)*), quote!(client #(#chain)* .#method(#(#call_args),*) #with_params #then))
 }

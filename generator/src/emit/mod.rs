@@ -3,7 +3,7 @@
 
 mod conformance;
 mod docs;
-mod ops;
+pub(crate) mod ops;
 mod paging;
 mod types;
 mod webhooks;

@@ -4,7 +4,7 @@
 use super::types::rust_type;
 use super::{docs, ident, Ctx};
 use crate::ir::idempotency::Token;
-use crate::ir::{BodyEncoding, Frame, Operation, Param, ParamStyle, Response, Ty, TypeKind};
+use crate::ir::{BodyEncoding, Frame, Operation, Param, ParamStyle, Response, Ty, TypeDef, TypeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -91,20 +91,21 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let t = path_arg_type(&p.ty);
         quote!(#n: #t)
     });
-    let params_arg = (!op.params_type.is_empty()).then(|| {
+    // Required inputs are the argument (`impl Into<Params>`: the body alone converts); the
+    // optional ones are set on the returned call, so a new optional parameter adds a setter
+    // and changes no signature.
+    let params_arg = takes_params(op, &ctx.api.types).then(|| {
         let t = ident(&op.params_type);
-        if body_only(op) {
-            quote!(params: impl Into<#t>)
-        } else {
-            quote!(params: #t)
-        }
+        quote!(params: impl Into<#t>)
     });
-    let into = body_only(op).then(|| {
-        let t = ident(&op.params_type);
-        quote!(let params: #t = params.into();)
-    });
+    let initial = if takes_params(op, &ctx.api.types) {
+        quote!(params.into())
+    } else if op.params_type.is_empty() {
+        quote!(())
+    } else {
+        quote!(Default::default())
+    };
     let all_args: Vec<TokenStream> = args.chain(params_arg).collect();
-    let stream_args = &all_args;
 
     let path_expr = path_expression(op);
     let method = format_ident!("{}", op.method);
@@ -182,16 +183,18 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         Some(server) => quote!(self.client.request_on(#server, reqwest::Method::#method, #path_expr)),
         None => quote!(self.client.request(reqwest::Method::#method, #path_expr)),
     };
-    let mutable = if op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
+    let has_inputs = !(op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_none());
+    let (mutable, bound) = if has_inputs { (quote!(mut), quote!(params)) } else { (quote!(), quote!(_)) };
     let build = quote! {
-        #into
         #(#query)*
         #(#headers)*
         #body
+    };
+    let inputs = if op.params_type.is_empty() {
+        quote!(())
+    } else {
+        let t = ident(&op.params_type);
+        quote!(#t)
     };
     let stream_twin = op.event_stream.then(|| {
         let stream_name = format_ident!("{}_stream", op.name.trim_start_matches("r#"));
@@ -203,29 +206,28 @@ fn operation_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             #[doc = #stream_doc]
             #deprecated
             #[inline]
-            pub fn #stream_name(&self, #(#stream_args),*) -> impl std::future::Future<Output = crate::Result<crate::EventStream>> + 'a {
-                let mut req = #request;
-                #build
-                req.header("accept", "text/event-stream");
-                req.send_events()
+            pub fn #stream_name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, crate::EventStream> {
+                crate::Call::new(#request, #initial, |mut req, #bound| {
+                    #build
+                    req.header("accept", "text/event-stream");
+                    Box::pin(req.send_events())
+                })
             }
         }
     });
-    let paginator = super::paging::paginator_method(op, ctx, &all_args);
-    // Not an `async fn`: the request is built here and the runtime's (generic) future is
-    // returned, so an operation adds no state machine of its own to compile; `.await` on it
-    // reads the same.
+    // The request is built here and, when awaited, the runtime's (generic) future is boxed:
+    // an operation adds no state machine of its own to compile.
     quote! {
         #doc
         #deprecated
         #[inline]
-        pub fn #name(&self, #(#all_args),*) -> impl std::future::Future<Output = crate::Result<#ret>> + 'a {
-            let #mutable req = #request;
-            #build
-            #send
+        pub fn #name(&self, #(#all_args),*) -> crate::Call<'a, #inputs, #ret> {
+            crate::Call::new(#request, #initial, |#mutable req, #bound| {
+                #build
+                Box::pin(#send)
+            })
         }
         #stream_twin
-        #paginator
     }
 }
 
@@ -334,13 +336,11 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         return quote!();
     }
     let name = ident(&op.params_type);
+    let method = format!("{}::{}", ctx.resource_struct(&op.resource), op.name.trim_start_matches("r#"));
     let doc = format!(
-        " Inputs of [`{}::{}`] other than path parameters.",
-        ctx.resource_struct(&op.resource),
-        op.name.trim_start_matches("r#")
+        " Inputs of [`{method}`] other than path parameters: the optional ones are also set on its [`crate::Call`]."
     );
-    let all_optional = op.query_params.iter().chain(&op.header_params).all(|p| !p.required)
-        && op.body.as_ref().is_none_or(|b| !b.required);
+    let all_optional = !takes_params(op, &ctx.api.types);
     let optional = |required: bool, t: TokenStream| if required { t } else { quote!(Option<#t>) };
     let params = op.query_params.iter().chain(&op.header_params).map(|p| {
         let n = ident(&p.rust_name);
@@ -348,36 +348,41 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
         let d = docs::of(p.description.as_deref());
         quote!( #d pub #n: #t, )
     });
-    let body = op.body.as_ref().map(|b| {
-        let t = match b.encoding {
-            BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
-            _ => rust_type(&b.ty, ctx),
-        };
-        let t = optional(b.required, t);
-        let d = docs::of(b.description.as_deref().or(Some("The request body.")));
-        quote!( #d pub body: #t, )
-    });
-    let default = if all_optional { quote!(, Default) } else { quote!() };
     let body_ty = op.body.as_ref().map(|b| match b.encoding {
         BodyEncoding::Binary | BodyEncoding::Text => quote!(bytes::Bytes),
         _ => rust_type(&b.ty, ctx),
     });
-    // Only a body: the operation takes the body itself (`impl Into<Params>`).
-    let from_body = body_only(op).then(|| {
-        let b = op.body.as_ref().is_some_and(|b| b.required);
+    let body = op.body.as_ref().map(|b| {
+        let t = optional(b.required, body_ty.clone().unwrap_or_default());
+        let d = docs::of(b.description.as_deref().or(Some("The request body.")));
+        quote!( #d pub body: #t, )
+    });
+    let default = if all_optional { quote!(, Default) } else { quote!() };
+    let nones = || {
+        op.query_params.iter().chain(&op.header_params).filter(|p| !p.required).map(|p| {
+            let n = ident(&p.rust_name);
+            quote!(#n: None,)
+        })
+    };
+    // The body is the one required input: the operation takes the body itself.
+    let body_value = match op.body.as_ref().is_some_and(|b| b.required) {
+        true => quote!(body),
+        false => quote!(body: Some(body)),
+    };
+    let from_body = body_is_the_input(op, &ctx.api.types).then(|| {
         let t = &body_ty;
-        let value = if b { quote!(body) } else { quote!(body: Some(body)) };
-        let doc = format!(" The body alone is the whole of [`{}`].", op.params_type);
+        let nones = nones();
+        let doc = format!(" The body with every optional input `None`: the argument of [`{method}`].");
         quote! {
             impl From<#t> for #name {
                 #[doc = #doc]
                 fn from(body: #t) -> Self {
-                    #name { #value }
+                    #name { #(#nones)* #body_value }
                 }
             }
         }
     });
-    let constructor = (!all_optional && !body_only(op)).then(|| {
+    let constructor = (!all_optional).then(|| {
         let mut args = Vec::new();
         let mut values = Vec::new();
         for p in op.query_params.iter().chain(&op.header_params) {
@@ -393,11 +398,11 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             args.push(quote!(#n: #t));
             values.push(v);
         }
-        if let Some(b) = &op.body {
-            if b.required {
+        if op.body.is_some() {
+            if body_is_argument(op, &ctx.api.types) {
                 let t = &body_ty;
                 args.push(quote!(body: #t));
-                values.push(quote!(body,));
+                values.push(quote!(#body_value,));
             } else {
                 values.push(quote!(body: None,));
             }
@@ -414,19 +419,84 @@ pub fn params_struct(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
             }
         }
     });
+    let setters = setters(op, &name, body_ty.as_ref(), ctx);
+    let paginator = super::paging::paginator_method(op, ctx);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#params)*
             #body
         }
         #constructor
         #from_body
+        #setters
+        #paginator
     }
 }
 
-/// Whether an operation's only inputs besides path parameters are its body.
-pub fn body_only(op: &Operation) -> bool {
-    !op.params_type.is_empty() && op.query_params.is_empty() && op.header_params.is_empty() && op.body.is_some()
+/// The setters of the optional inputs, on every call of the operation (its `_stream` twin's too).
+fn setters(op: &Operation, params: &proc_macro2::Ident, body_ty: Option<&TokenStream>, ctx: &Ctx<'_>) -> TokenStream {
+    let mut methods = Vec::new();
+    for p in op.query_params.iter().chain(&op.header_params).filter(|p| !p.required) {
+        let n = ident(&p.rust_name);
+        let t = rust_type(&p.ty, ctx);
+        let d = docs::of(p.description.as_deref().or(Some(&format!("Sets `{}`.", p.name))));
+        let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+        methods.push(quote! {
+            #d
+            #deprecated
+            pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                self.params_mut().#n = Some(value.into());
+                self
+            }
+        });
+    }
+    if let (Some(b), Some(t)) = (op.body.as_ref().filter(|b| !b.required), body_ty) {
+        // Also when the body is the argument: it may be replaced, as the spec lets it be absent.
+        let d = docs::of(b.description.as_deref().or(Some("The request body.")));
+        methods.push(quote! {
+            #d
+            pub fn body(mut self, value: impl Into<#t>) -> Self {
+                self.params_mut().body = Some(value.into());
+                self
+            }
+        });
+    }
+    if methods.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl<T> crate::Call<'_, #params, T> {
+            #(#methods)*
+        }
+    }
+}
+
+/// Whether the operation has a required input besides its path parameters: it then takes them
+/// as an argument (`params: impl Into<Params>`); otherwise the call starts from the defaults.
+pub fn takes_params(op: &Operation, types: &[TypeDef]) -> bool {
+    op.query_params.iter().chain(&op.header_params).any(|p| p.required) || body_is_argument(op, types)
+}
+
+/// Whether the body is a required input: the spec requires it, or it has required fields of
+/// its own (`POST /messages` may leave the body out, but a message needs its `to`), as the
+/// official SDKs read it.
+pub fn body_is_argument(op: &Operation, types: &[TypeDef]) -> bool {
+    let Some(b) = &op.body else { return false };
+    let has_required = |ty: &Ty| match ty {
+        Ty::Named(id) => match &types[*id].kind {
+            TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.required),
+            _ => false,
+        },
+        _ => false,
+    };
+    let structured = matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart);
+    b.required || (structured && has_required(&b.ty))
+}
+
+/// Whether the body is the only required input: `From<Body>` for the params then.
+pub fn body_is_the_input(op: &Operation, types: &[TypeDef]) -> bool {
+    body_is_argument(op, types) && op.query_params.iter().chain(&op.header_params).all(|p| !p.required)
 }

@@ -1,4 +1,4 @@
-//! Emits the `..._paginator` twin of a paged operation: the plain functions of a
+//! Emits `.paginator()` on the calls of a paged operation: the plain functions of a
 //! `telnyx::PageSpec` that read a page and move the params to the next one.
 
 use super::types::{is_double_option, is_optional, rust_type};
@@ -7,28 +7,27 @@ use crate::ir::{Field, FieldRef, Operation, PageInput, Pagination, PaginationSty
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The twin method, or nothing when the operation does not page.
-pub fn paginator_method(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> TokenStream {
-    paginator(op, ctx, args).unwrap_or_default()
+/// `.paginator()` on the calls of a paged operation, or nothing when it does not page.
+pub fn paginator_method(op: &Operation, ctx: &Ctx<'_>) -> TokenStream {
+    paginator(op, ctx).unwrap_or_default()
 }
 
-/// Whether [`paginator_method`] gives the operation a `_paginator` twin.
+/// Whether [`paginator_method`] gives the operation's calls a `.paginator()`.
 pub fn has_paginator(op: &Operation, ctx: &Ctx<'_>) -> bool {
-    paginator(op, ctx, &[]).is_some()
+    paginator(op, ctx).is_some()
 }
 
-fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<TokenStream> {
+fn paginator(op: &Operation, ctx: &Ctx<'_>) -> Option<TokenStream> {
     let p = op.pagination.as_ref()?;
     let first = p.inputs.first().filter(|_| !op.params_type.is_empty())?;
     let Response::Json { ty } = &op.success else { return None };
-    let method = ident(&op.name);
     let bare = op.name.trim_start_matches("r#");
-    let name = format_ident!("{}_paginator", bare);
     let params = ident(&op.params_type);
     let page = rust_type(ty, ctx);
     let item = rust_type(&p.item_ty, ctx);
     let doc = format!(
-        " [`Self::{bare}`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by {}).",
+        " Every page of [`{}::{bare}`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by {}).",
+        ctx.resource_struct(&op.resource),
         p.params
             .iter()
             .filter(|w| p.inputs.iter().any(|i| &i.wire == *w))
@@ -36,7 +35,6 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     let style = match p.style {
         PaginationStyle::PageNumber => quote!(Number),
         PaginationStyle::Cursor => quote!(Cursor),
@@ -46,43 +44,21 @@ fn paginator(op: &Operation, ctx: &Ctx<'_>, args: &[TokenStream]) -> Option<Toke
         PaginationStyle::PageNumber => read_input(first, op, ctx)?,
         _ => quote!(|_| None),
     };
-    let into = super::ops::body_only(op).then(|| quote!(let params: #params = params.into();));
     let meta = meta_fn(p, ctx)?;
     let items = items_fn(p, ctx)?;
     let apply = apply_fn(p, op, ctx)?;
-    // Path arguments become owned so the paginator can call again later: strings are copied
-    // once here and cloned into each call; numbers and booleans are `Copy`.
-    let (mut owned, mut clones, mut call) = (Vec::new(), Vec::new(), Vec::new());
-    for a in &op.path_params {
-        let n = ident(&a.rust_name);
-        if matches!(a.ty, Ty::Integer | Ty::Int32 | Ty::Number | Ty::Boolean) {
-            call.push(quote!(#n));
-        } else {
-            owned.push(quote!(let #n = #n.to_owned();));
-            clones.push(quote!(let #n = #n.clone();));
-            call.push(quote!(&#n));
-        }
-    }
     Some(quote! {
-        #[doc = #doc]
-        #deprecated
-        #[inline]
-        pub fn #name(&self, #(#args),*) -> crate::Paginator<'a, #params, #page, #item> {
-            #into
-            let this = *self;
-            #(#owned)*
-            let spec: crate::PageSpec<#params, #page, #item> = crate::PageSpec {
-                style: crate::PageStyle::#style,
-                number: #number,
-                meta: #meta,
-                items: #items,
-                apply: #apply,
-            };
-            crate::Paginator::new(params, spec, move |params| {
-                #(#clones)*
-                #[allow(deprecated)]
-                Box::pin(async move { this.#method(#(#call,)* params).await })
-            })
+        impl<'a> crate::Call<'a, #params, #page> {
+            #[doc = #doc]
+            pub fn paginator(self) -> crate::Paginator<'a, #params, #page, #item> {
+                self.pages_by(crate::PageSpec {
+                    style: crate::PageStyle::#style,
+                    number: #number,
+                    meta: #meta,
+                    items: #items,
+                    apply: #apply,
+                })
+            }
         }
     })
 }

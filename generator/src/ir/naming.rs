@@ -43,6 +43,11 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+/// The methods of the runtime's `Call` (`generated-client/src/call.rs`), which no setter of an
+/// optional input may shadow.
+const CALL_METHODS: &[&str] =
+    &["new", "with_params", "params", "params_mut", "with_options", "pages_by", "paginator", "into_future"];
+
 /// The names file: one line per operation whose name the rules below do not give,
 /// `METHOD /path resource.chain.method`; `#` starts a comment.
 #[derive(Debug, Clone, Default)]
@@ -603,7 +608,11 @@ fn name_operations(api: &mut Api, names: &NameFile) -> Result<()> {
         for p in &mut op.path_params {
             p.rust_name = args.unique(snake_ident(&p.name));
         }
+        // Optional inputs are also setters on `telnyx::Call`: its own methods are taken.
         let mut fields = Scope::new("_");
+        for taken in CALL_METHODS {
+            fields.reserve(taken);
+        }
         if op.body.is_some() {
             fields.reserve("body");
         }

@@ -13,32 +13,127 @@ impl<'a> AccessIpAddressApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AccessIpAddressListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpAddressListResponseSchema>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/access_ip_address");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AccessIpAddressListParams,
+        crate::types::AccessIpAddressListResponseSchema,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/access_ip_address"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create new Access IP Address
+    ///
+    /// `POST /access_ip_address`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AccessIpAddressListParams,
+        params: impl Into<AccessIpAddressCreateParams>,
+    ) -> crate::Call<
+        'a,
+        AccessIpAddressCreateParams,
+        crate::types::AccessIpAddressResponseSchema,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/access_ip_address"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an access IP address
+    ///
+    /// `GET /access_ip_address/{access_ip_address_id}`
+    ///
+    /// Parameters:
+    /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        access_ip_address_id: &str,
+    ) -> crate::Call<'a, (), crate::types::AccessIpAddressResponseSchema> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete access IP address
+    ///
+    /// `DELETE /access_ip_address/{access_ip_address_id}`
+    ///
+    /// Parameters:
+    /// - `access_ip_address_id`: Unique identifier of the access ip address.
+    #[inline]
+    pub fn delete(
+        &self,
+        access_ip_address_id: &str,
+    ) -> crate::Call<'a, (), crate::types::AccessIpAddressResponseSchema> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AccessIpAddressApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AccessIpAddressListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+    pub filter: Option<AccessIpAddressListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<AccessIpAddressListPage>,
+}
+impl<T> crate::Call<'_, AccessIpAddressListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+    pub fn filter(mut self, value: impl Into<AccessIpAddressListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<AccessIpAddressListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AccessIpAddressListParams,
+    crate::types::AccessIpAddressListResponseSchema,
+> {
+    /// Every page of [`AccessIpAddressApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AccessIpAddressListParams,
         crate::types::AccessIpAddressListResponseSchema,
         crate::types::AccessIpAddressResponseSchema,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AccessIpAddressListParams,
-            crate::types::AccessIpAddressListResponseSchema,
-            crate::types::AccessIpAddressResponseSchema,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -52,91 +147,26 @@ impl<'a> AccessIpAddressApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create new Access IP Address
-    ///
-    /// `POST /access_ip_address`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AccessIpAddressCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/access_ip_address");
-        let params: AccessIpAddressCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an access IP address
-    ///
-    /// `GET /access_ip_address/{access_ip_address_id}`
-    ///
-    /// Parameters:
-    /// - `access_ip_address_id`: Unique identifier of the access ip address.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        access_ip_address_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Delete access IP address
-    ///
-    /// `DELETE /access_ip_address/{access_ip_address_id}`
-    ///
-    /// Parameters:
-    /// - `access_ip_address_id`: Unique identifier of the access ip address.
-    #[inline]
-    pub fn delete(
-        &self,
-        access_ip_address_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpAddressResponseSchema>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/access_ip_address/", &crate::encode_path(access_ip_address_id)]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AccessIpAddressApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessIpAddressListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[ip_source\], filter\[ip_address\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
-    pub filter: Option<AccessIpAddressListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AccessIpAddressListPage>,
-}
-/// Inputs of [`AccessIpAddressApi::create`] other than path parameters.
+/// Inputs of [`AccessIpAddressApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpAddressCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpAddressPost,
 }
+impl AccessIpAddressCreateParams {
+    /// A `AccessIpAddressCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AccessIpAddressPost) -> Self {
+        AccessIpAddressCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AccessIpAddressPost> for AccessIpAddressCreateParams {
-    /// The body alone is the whole of [`AccessIpAddressCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AccessIpAddressApi::create`].
     fn from(body: crate::types::AccessIpAddressPost) -> Self {
         AccessIpAddressCreateParams {
             body,

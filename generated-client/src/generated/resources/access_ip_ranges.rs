@@ -13,32 +13,104 @@ impl<'a> AccessIpRangesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AccessIpRangesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpRangeListResponseSchema>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/access_ip_ranges");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AccessIpRangesListParams,
+        crate::types::AccessIpRangeListResponseSchema,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/access_ip_ranges"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create new Access IP Range
+    ///
+    /// `POST /access_ip_ranges`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AccessIpRangesListParams,
+        params: impl Into<AccessIpRangesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        AccessIpRangesCreateParams,
+        crate::types::AccessIpRangeResponseSchema,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/access_ip_ranges"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete access IP ranges
+    ///
+    /// `DELETE /access_ip_ranges/{access_ip_range_id}`
+    ///
+    /// Parameters:
+    /// - `access_ip_range_id`: Unique identifier of the access ip range.
+    #[inline]
+    pub fn delete(
+        &self,
+        access_ip_range_id: &str,
+    ) -> crate::Call<'a, (), crate::types::AccessIpRangeResponseSchema> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/access_ip_ranges/", &crate::encode_path(access_ip_range_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AccessIpRangesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AccessIpRangesListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+    pub filter: Option<AccessIpRangesListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<AccessIpRangesListPage>,
+}
+impl<T> crate::Call<'_, AccessIpRangesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
+    pub fn filter(mut self, value: impl Into<AccessIpRangesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<AccessIpRangesListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AccessIpRangesListParams,
+    crate::types::AccessIpRangeListResponseSchema,
+> {
+    /// Every page of [`AccessIpRangesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AccessIpRangesListParams,
         crate::types::AccessIpRangeListResponseSchema,
         crate::types::AccessIpRangeResponseSchema,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AccessIpRangesListParams,
-            crate::types::AccessIpRangeListResponseSchema,
-            crate::types::AccessIpRangeResponseSchema,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -52,68 +124,24 @@ impl<'a> AccessIpRangesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create new Access IP Range
-    ///
-    /// `POST /access_ip_ranges`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AccessIpRangesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpRangeResponseSchema>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/access_ip_ranges");
-        let params: AccessIpRangesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete access IP ranges
-    ///
-    /// `DELETE /access_ip_ranges/{access_ip_range_id}`
-    ///
-    /// Parameters:
-    /// - `access_ip_range_id`: Unique identifier of the access ip range.
-    #[inline]
-    pub fn delete(
-        &self,
-        access_ip_range_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccessIpRangeResponseSchema>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/access_ip_ranges/", &crate::encode_path(access_ip_range_id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AccessIpRangesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AccessIpRangesListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[cidr_block\], filter\[cidr_block\]\[startswith\], filter\[cidr_block\]\[endswith\], filter\[cidr_block\]\[contains\], filter\[created_at\]. Supports complex bracket operations for dynamic filtering.
-    pub filter: Option<AccessIpRangesListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AccessIpRangesListPage>,
-}
-/// Inputs of [`AccessIpRangesApi::create`] other than path parameters.
+/// Inputs of [`AccessIpRangesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AccessIpRangesCreateParams {
     /// The request body.
     pub body: crate::types::AccessIpRangePost,
 }
+impl AccessIpRangesCreateParams {
+    /// A `AccessIpRangesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AccessIpRangePost) -> Self {
+        AccessIpRangesCreateParams { body }
+    }
+}
 impl From<crate::types::AccessIpRangePost> for AccessIpRangesCreateParams {
-    /// The body alone is the whole of [`AccessIpRangesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AccessIpRangesApi::create`].
     fn from(body: crate::types::AccessIpRangePost) -> Self {
         AccessIpRangesCreateParams { body }
     }

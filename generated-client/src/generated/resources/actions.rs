@@ -35,25 +35,34 @@ impl<'a> ActionsPurchaseApi<'a> {
     pub fn create(
         &self,
         params: impl Into<ActionsPurchaseCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ActionsPurchaseCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/actions/purchase/esims");
-        let params: ActionsPurchaseCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ActionsPurchaseCreateParams, ActionsPurchaseCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/actions/purchase/esims"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ActionsPurchaseApi::create`] other than path parameters.
+/// Inputs of [`ActionsPurchaseApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActionsPurchaseCreateParams {
     /// The request body.
     pub body: crate::types::ESimPurchase,
 }
+impl ActionsPurchaseCreateParams {
+    /// A `ActionsPurchaseCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ESimPurchase) -> Self {
+        ActionsPurchaseCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ESimPurchase> for ActionsPurchaseCreateParams {
-    /// The body alone is the whole of [`ActionsPurchaseCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ActionsPurchaseApi::create`].
     fn from(body: crate::types::ESimPurchase) -> Self {
         ActionsPurchaseCreateParams {
             body,
@@ -77,25 +86,34 @@ impl<'a> ActionsRegisterApi<'a> {
     pub fn create(
         &self,
         params: impl Into<ActionsRegisterCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ActionsRegisterCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/actions/register/sim_cards");
-        let params: ActionsRegisterCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ActionsRegisterCreateParams, ActionsRegisterCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/actions/register/sim_cards"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ActionsRegisterApi::create`] other than path parameters.
+/// Inputs of [`ActionsRegisterApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActionsRegisterCreateParams {
     /// The request body.
     pub body: crate::types::SimCardRegistration,
 }
+impl ActionsRegisterCreateParams {
+    /// A `ActionsRegisterCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCardRegistration) -> Self {
+        ActionsRegisterCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SimCardRegistration> for ActionsRegisterCreateParams {
-    /// The body alone is the whole of [`ActionsRegisterCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ActionsRegisterApi::create`].
     fn from(body: crate::types::SimCardRegistration) -> Self {
         ActionsRegisterCreateParams {
             body,

@@ -18,33 +18,139 @@ impl<'a> AddressesApi<'a> {
     ///
     /// `GET /addresses`
     #[inline]
-    pub fn list(
-        &self,
-        params: AddressesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<AddressesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/addresses");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, AddressesListParams, AddressesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/addresses"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates an address
+    ///
+    /// Creates an address.
+    ///
+    /// `POST /addresses`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AddressesListParams,
+        params: impl Into<AddressesCreateParams>,
+    ) -> crate::Call<'a, AddressesCreateParams, AddressesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/addresses"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an address
+    ///
+    /// Retrieves the details of an existing address.
+    ///
+    /// `GET /addresses/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: address ID
+    #[inline]
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), AddressesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/addresses/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Deletes an address
+    ///
+    /// Deletes an existing address.
+    ///
+    /// `DELETE /addresses/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: address ID
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), AddressesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/addresses/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AddressesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[used_as_emergency\], filter\[street_address\]\[contains\], filter\[address_book\]\[eq\]
+    pub filter: Option<crate::types::FilterConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// street_address: sorts the result by the
+    /// street_address field in ascending order.
+    ///
+    /// -street_address: sorts the result by the
+    /// street_address field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::SortAddress>,
+}
+impl<T> crate::Call<'_, AddressesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[used_as_emergency\], filter\[street_address\]\[contains\], filter\[address_book\]\[eq\]
+    pub fn filter(mut self, value: impl Into<crate::types::FilterConsolidated>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// street_address: sorts the result by the
+    /// street_address field in ascending order.
+    ///
+    /// -street_address: sorts the result by the
+    /// street_address field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<crate::types::SortAddress>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AddressesListParams, AddressesListResponse> {
+    /// Every page of [`AddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AddressesListParams,
         AddressesListResponse,
         crate::types::Address,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AddressesListParams,
-            AddressesListResponse,
-            crate::types::Address,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -72,103 +178,24 @@ impl<'a> AddressesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates an address
-    ///
-    /// Creates an address.
-    ///
-    /// `POST /addresses`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AddressesCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<AddressesCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/addresses");
-        let params: AddressesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an address
-    ///
-    /// Retrieves the details of an existing address.
-    ///
-    /// `GET /addresses/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: address ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AddressesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/addresses/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Deletes an address
-    ///
-    /// Deletes an existing address.
-    ///
-    /// `DELETE /addresses/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: address ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<AddressesDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/addresses/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AddressesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddressesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[used_as_emergency\], filter\[street_address\]\[contains\], filter\[address_book\]\[eq\]
-    pub filter: Option<crate::types::FilterConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// street_address: sorts the result by the
-    /// street_address field in ascending order.
-    ///
-    /// -street_address: sorts the result by the
-    /// street_address field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::SortAddress>,
-}
-/// Inputs of [`AddressesApi::create`] other than path parameters.
+/// Inputs of [`AddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddressesCreateParams {
     /// Parameters that can be defined during address creation
     pub body: crate::types::AddressCreate,
 }
+impl AddressesCreateParams {
+    /// A `AddressesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AddressCreate) -> Self {
+        AddressesCreateParams { body }
+    }
+}
 impl From<crate::types::AddressCreate> for AddressesCreateParams {
-    /// The body alone is the whole of [`AddressesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AddressesApi::create`].
     fn from(body: crate::types::AddressCreate) -> Self {
         AddressesCreateParams { body }
     }
@@ -188,15 +215,19 @@ impl<'a> AddressesActionsApi<'a> {
     pub fn validate(
         &self,
         params: impl Into<AddressesActionsValidateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AddressesActionsValidateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/addresses/actions/validate");
-        let params: AddressesActionsValidateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AddressesActionsValidateParams,
+        AddressesActionsValidateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/addresses/actions/validate"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Accepts this address suggestion as a new emergency address for Operator Connect and finishes the uploads of the numbers associated with it to Microsoft.
     ///
@@ -208,51 +239,71 @@ impl<'a> AddressesActionsApi<'a> {
     pub fn accept_suggestions(
         &self,
         id: &str,
-        params: impl Into<AddressesActionsAcceptSuggestionsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AddressSuggestionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/addresses/", &crate::encode_path(id), "/actions/accept_suggestions"]
-                    .concat(),
-            );
-        let params: AddressesActionsAcceptSuggestionsParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AddressesActionsAcceptSuggestionsParams,
+        crate::types::AddressSuggestionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/addresses/",
+                        &crate::encode_path(id),
+                        "/actions/accept_suggestions",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AddressesActionsApi::validate`] other than path parameters.
+/// Inputs of [`AddressesActionsApi::validate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddressesActionsValidateParams {
     /// Parameters that can be defined during address validation
     pub body: crate::types::ValidateAddressRequest,
 }
+impl AddressesActionsValidateParams {
+    /// A `AddressesActionsValidateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ValidateAddressRequest) -> Self {
+        AddressesActionsValidateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ValidateAddressRequest> for AddressesActionsValidateParams {
-    /// The body alone is the whole of [`AddressesActionsValidateParams`].
+    /// The body with every optional input `None`: the argument of [`AddressesActionsApi::validate`].
     fn from(body: crate::types::ValidateAddressRequest) -> Self {
         AddressesActionsValidateParams {
             body,
         }
     }
 }
-/// Inputs of [`AddressesActionsApi::accept_suggestions`] other than path parameters.
+/// Inputs of [`AddressesActionsApi::accept_suggestions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AddressesActionsAcceptSuggestionsParams {
     /// The request body.
     pub body: Option<crate::types::AcceptSuggestionsRequest>,
 }
-impl From<crate::types::AcceptSuggestionsRequest>
-for AddressesActionsAcceptSuggestionsParams {
-    /// The body alone is the whole of [`AddressesActionsAcceptSuggestionsParams`].
-    fn from(body: crate::types::AcceptSuggestionsRequest) -> Self {
-        AddressesActionsAcceptSuggestionsParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AddressesActionsAcceptSuggestionsParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::AcceptSuggestionsRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

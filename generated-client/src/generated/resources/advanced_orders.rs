@@ -11,13 +11,12 @@ impl<'a> AdvancedOrdersApi<'a> {
     ///
     /// `GET /advanced_orders`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AdvancedOrdersListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/advanced_orders");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), AdvancedOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/advanced_orders"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create Advanced Order
     ///
@@ -26,13 +25,15 @@ impl<'a> AdvancedOrdersApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AdvancedOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AdvancedOrder>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/advanced_orders");
-        let params: AdvancedOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AdvancedOrdersCreateParams, crate::types::AdvancedOrder> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/advanced_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update Advanced Order
     ///
@@ -45,23 +46,29 @@ impl<'a> AdvancedOrdersApi<'a> {
         &self,
         advanced_order_id: &str,
         params: impl Into<AdvancedOrdersUpdateRequirementGroupParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AdvancedOrder>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/advanced_orders/",
-                    &crate::encode_path(advanced_order_id),
-                    "/requirement_group",
-                ]
-                    .concat(),
-            );
-        let params: AdvancedOrdersUpdateRequirementGroupParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AdvancedOrdersUpdateRequirementGroupParams,
+        crate::types::AdvancedOrder,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/advanced_orders/",
+                        &crate::encode_path(advanced_order_id),
+                        "/requirement_group",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Advanced Order
     ///
@@ -73,39 +80,56 @@ impl<'a> AdvancedOrdersApi<'a> {
     pub fn retrieve(
         &self,
         order_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AdvancedOrder>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/advanced_orders/", &crate::encode_path(order_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AdvancedOrder> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/advanced_orders/", &crate::encode_path(order_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AdvancedOrdersApi::create`] other than path parameters.
+/// Inputs of [`AdvancedOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdvancedOrdersCreateParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
+impl AdvancedOrdersCreateParams {
+    /// A `AdvancedOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AdvancedOrderRequest) -> Self {
+        AdvancedOrdersCreateParams { body }
+    }
+}
 impl From<crate::types::AdvancedOrderRequest> for AdvancedOrdersCreateParams {
-    /// The body alone is the whole of [`AdvancedOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AdvancedOrdersApi::create`].
     fn from(body: crate::types::AdvancedOrderRequest) -> Self {
         AdvancedOrdersCreateParams { body }
     }
 }
-/// Inputs of [`AdvancedOrdersApi::update_requirement_group`] other than path parameters.
+/// Inputs of [`AdvancedOrdersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdvancedOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: crate::types::AdvancedOrderRequest,
 }
+impl AdvancedOrdersUpdateRequirementGroupParams {
+    /// A `AdvancedOrdersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AdvancedOrderRequest) -> Self {
+        AdvancedOrdersUpdateRequirementGroupParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AdvancedOrderRequest>
 for AdvancedOrdersUpdateRequirementGroupParams {
-    /// The body alone is the whole of [`AdvancedOrdersUpdateRequirementGroupParams`].
+    /// The body with every optional input `None`: the argument of [`AdvancedOrdersApi::update_requirement_group`].
     fn from(body: crate::types::AdvancedOrderRequest) -> Self {
         AdvancedOrdersUpdateRequirementGroupParams {
             body,

@@ -80,107 +80,80 @@ impl<'a> AiApi<'a> {
     #[inline]
     pub fn retrieve_conversation_histories(
         &self,
-        params: AiRetrieveConversationHistoriesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConversationHistoryResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/conversation_histories");
-        req.query("q", crate::QueryStyle::Form, true, &params.q);
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("min_score", crate::QueryStyle::Form, true, &params.min_score);
-        req.query(
-            "filter[user_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_user_id,
-        );
-        req.query(
-            "filter[record_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_id,
-        );
-        req.query(
-            "filter[region][in]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_region_in,
-        );
-        req.query(
-            "filter[record_created_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_created_at_gte,
-        );
-        req.query(
-            "filter[record_created_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_record_created_at_lte,
-        );
-        req.query(
-            "filter[ingested_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_ingested_at_gte,
-        );
-        req.query(
-            "filter[ingested_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_ingested_at_lte,
-        );
-        req.query(
-            "filter[retention]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_retention,
-        );
-        req.send_json()
-    }
-    /// [`Self::retrieve_conversation_histories`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_conversation_histories_paginator(
-        &self,
-        params: AiRetrieveConversationHistoriesParams,
-    ) -> crate::Paginator<
+        params: impl Into<AiRetrieveConversationHistoriesParams>,
+    ) -> crate::Call<
         'a,
         AiRetrieveConversationHistoriesParams,
         crate::types::ConversationHistoryResponse,
-        crate::types::ConversationHistoryRecord,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiRetrieveConversationHistoriesParams,
-            crate::types::ConversationHistoryResponse,
-            crate::types::ConversationHistoryRecord,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_conversation_histories(params).await
-                })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/conversation_histories"),
+            params.into(),
+            |mut req, params| {
+                req.query("q", crate::QueryStyle::Form, true, &params.q);
+                req.query("region", crate::QueryStyle::Form, true, &params.region);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query("min_score", crate::QueryStyle::Form, true, &params.min_score);
+                req.query(
+                    "filter[user_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_user_id,
+                );
+                req.query(
+                    "filter[record_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_record_id,
+                );
+                req.query(
+                    "filter[region][in]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_region_in,
+                );
+                req.query(
+                    "filter[record_created_at][gte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_record_created_at_gte,
+                );
+                req.query(
+                    "filter[record_created_at][lte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_record_created_at_lte,
+                );
+                req.query(
+                    "filter[ingested_at][gte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_ingested_at_gte,
+                );
+                req.query(
+                    "filter[ingested_at][lte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_ingested_at_lte,
+                );
+                req.query(
+                    "filter[retention]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_retention,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -195,13 +168,12 @@ impl<'a> AiApi<'a> {
     /// `GET /ai/models`
     #[deprecated]
     #[inline]
-    pub fn list_models(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ModelsResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/models");
-        req.send_json()
+    pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/models"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a response
     ///
@@ -213,13 +185,15 @@ impl<'a> AiApi<'a> {
     pub fn responses(
         &self,
         params: impl Into<AiResponsesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/responses");
-        let params: AiResponsesParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiResponsesParams, serde_json::Map<String, serde_json::Value>> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/responses"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Summarize file content
     ///
@@ -237,17 +211,20 @@ impl<'a> AiApi<'a> {
     pub fn summarize(
         &self,
         params: impl Into<AiSummarizeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SummaryResponseData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/summarize");
-        let params: AiSummarizeParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiSummarizeParams, crate::types::SummaryResponseData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/summarize"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiApi::retrieve_conversation_histories`] other than path parameters.
+/// Inputs of [`AiApi::retrieve_conversation_histories`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiRetrieveConversationHistoriesParams {
     /// Natural language search query. The text is embedded into a 1024-dimensional vector and compared against indexed record chunks using semantic similarity.
     pub q: String,
@@ -296,26 +273,138 @@ impl AiRetrieveConversationHistoriesParams {
         }
     }
 }
-/// Inputs of [`AiApi::responses`] other than path parameters.
+impl<T> crate::Call<'_, AiRetrieveConversationHistoriesParams, T> {
+    /// Restrict search to a specific region. When omitted, all regions are queried in parallel (fan-out) and results are merged by similarity score.
+    pub fn region(
+        mut self,
+        value: impl Into<AiRetrieveConversationHistoriesRegion>,
+    ) -> Self {
+        self.params_mut().region = Some(value.into());
+        self
+    }
+    /// Page number to return (1-based). Defaults to 1.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of results per page. Defaults to 20, maximum 100.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Minimum cosine similarity score threshold (0.0 to 1.0). Results below this threshold are excluded.
+    pub fn min_score(mut self, value: impl Into<f64>) -> Self {
+        self.params_mut().min_score = Some(value.into());
+        self
+    }
+    /// Filter to records owned by a specific user (exact match).
+    pub fn filter_user_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_user_id = Some(value.into());
+        self
+    }
+    /// Filter to chunks belonging to a specific parent record (exact match).
+    pub fn filter_record_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_record_id = Some(value.into());
+        self
+    }
+    /// Filter by the region stored on the record. Comma-separated to match multiple regions (USA, DEU, AUS, UAE). Distinct from the `region` parameter, which selects which cluster(s) are queried.
+    pub fn filter_region_in(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_region_in = Some(value.into());
+        self
+    }
+    /// Only include records whose original creation time is on or after this ISO 8601 timestamp.
+    pub fn filter_record_created_at_gte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_record_created_at_gte = Some(value.into());
+        self
+    }
+    /// Only include records whose original creation time is on or before this ISO 8601 timestamp.
+    pub fn filter_record_created_at_lte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_record_created_at_lte = Some(value.into());
+        self
+    }
+    /// Only include records ingested (chunked, embedded, and indexed) on or after this ISO 8601 timestamp.
+    pub fn filter_ingested_at_gte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_ingested_at_gte = Some(value.into());
+        self
+    }
+    /// Only include records ingested (chunked, embedded, and indexed) on or before this ISO 8601 timestamp.
+    pub fn filter_ingested_at_lte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_ingested_at_lte = Some(value.into());
+        self
+    }
+    /// Filter by retention policy (exact match). Filter-only: not returned in the response body.
+    pub fn filter_retention(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_retention = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiRetrieveConversationHistoriesParams,
+    crate::types::ConversationHistoryResponse,
+> {
+    /// Every page of [`AiApi::retrieve_conversation_histories`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiRetrieveConversationHistoriesParams,
+        crate::types::ConversationHistoryResponse,
+        crate::types::ConversationHistoryRecord,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiApi::responses`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiResponsesParams {
     /// The request body.
     pub body: serde_json::Map<String, serde_json::Value>,
 }
+impl AiResponsesParams {
+    /// A `AiResponsesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: serde_json::Map<String, serde_json::Value>) -> Self {
+        AiResponsesParams { body }
+    }
+}
 impl From<serde_json::Map<String, serde_json::Value>> for AiResponsesParams {
-    /// The body alone is the whole of [`AiResponsesParams`].
+    /// The body with every optional input `None`: the argument of [`AiApi::responses`].
     fn from(body: serde_json::Map<String, serde_json::Value>) -> Self {
         AiResponsesParams { body }
     }
 }
-/// Inputs of [`AiApi::summarize`] other than path parameters.
+/// Inputs of [`AiApi::summarize`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiSummarizeParams {
     /// The request body.
     pub body: crate::types::SummaryRequest,
 }
+impl AiSummarizeParams {
+    /// A `AiSummarizeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SummaryRequest) -> Self {
+        AiSummarizeParams { body }
+    }
+}
 impl From<crate::types::SummaryRequest> for AiSummarizeParams {
-    /// The body alone is the whole of [`AiSummarizeParams`].
+    /// The body with every optional input `None`: the argument of [`AiApi::summarize`].
     fn from(body: crate::types::SummaryRequest) -> Self {
         AiSummarizeParams { body }
     }
@@ -349,39 +438,54 @@ impl<'a> AiAnthropicV1Api<'a> {
     pub fn messages(
         &self,
         params: impl Into<AiAnthropicV1MessagesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
-        let params: AiAnthropicV1MessagesParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAnthropicV1MessagesParams,
+        serde_json::Map<String, serde_json::Value>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// [`Self::messages`], answered as a stream of server-sent events (`Accept: text/event-stream`); the request must ask for streaming as the API documents.
     #[inline]
     pub fn messages_stream(
         &self,
         params: impl Into<AiAnthropicV1MessagesParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::EventStream>> + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/anthropic/v1/messages");
-        let params: AiAnthropicV1MessagesParams = params.into();
-        req.json(&params.body);
-        req.header("accept", "text/event-stream");
-        req.send_events()
+    ) -> crate::Call<'a, AiAnthropicV1MessagesParams, crate::EventStream> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/anthropic/v1/messages"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                req.header("accept", "text/event-stream");
+                Box::pin(req.send_events())
+            },
+        )
     }
 }
-/// Inputs of [`AiAnthropicV1Api::messages`] other than path parameters.
+/// Inputs of [`AiAnthropicV1Api::messages`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAnthropicV1MessagesParams {
     /// The request body.
     pub body: crate::types::AnthropicMessageRequest,
 }
+impl AiAnthropicV1MessagesParams {
+    /// A `AiAnthropicV1MessagesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AnthropicMessageRequest) -> Self {
+        AiAnthropicV1MessagesParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AnthropicMessageRequest> for AiAnthropicV1MessagesParams {
-    /// The body alone is the whole of [`AiAnthropicV1MessagesParams`].
+    /// The body with every optional input `None`: the argument of [`AiAnthropicV1Api::messages`].
     fn from(body: crate::types::AnthropicMessageRequest) -> Self {
         AiAnthropicV1MessagesParams {
             body,
@@ -435,13 +539,12 @@ impl<'a> AiAssistantsApi<'a> {
     ///
     /// `GET /ai/assistants`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantsListData>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/assistants");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::AssistantsListData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/assistants"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create an assistant
     ///
@@ -452,13 +555,19 @@ impl<'a> AiAssistantsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiAssistantsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants");
-        let params: AiAssistantsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsCreateParams,
+        crate::types::InferenceEmbeddingAssistant,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/assistants"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Import assistants from external provider
     ///
@@ -469,15 +578,15 @@ impl<'a> AiAssistantsApi<'a> {
     pub fn imports(
         &self,
         params: impl Into<AiAssistantsImportsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantsListData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/assistants/import");
-        let params: AiAssistantsImportsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiAssistantsImportsParams, crate::types::AssistantsListData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/assistants/import"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get an assistant
     ///
@@ -491,31 +600,37 @@ impl<'a> AiAssistantsApi<'a> {
     pub fn retrieve(
         &self,
         assistant_id: &str,
-        params: AiAssistantsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
-            );
-        req.query(
-            "fetch_dynamic_variables_from_webhook",
-            crate::QueryStyle::Form,
-            true,
-            &params.fetch_dynamic_variables_from_webhook,
-        );
-        req.query("from", crate::QueryStyle::Form, true, &params.from);
-        req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.query(
-            "call_control_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.call_control_id,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsRetrieveParams,
+        crate::types::InferenceEmbeddingAssistant,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "fetch_dynamic_variables_from_webhook",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.fetch_dynamic_variables_from_webhook,
+                );
+                req.query("from", crate::QueryStyle::Form, true, &params.from);
+                req.query("to", crate::QueryStyle::Form, true, &params.to);
+                req.query(
+                    "call_control_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.call_control_id,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update an assistant
     ///
@@ -530,18 +645,24 @@ impl<'a> AiAssistantsApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
-            );
-        let params: AiAssistantsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsUpdateParams,
+        crate::types::InferenceEmbeddingAssistant,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an assistant
     ///
@@ -555,16 +676,17 @@ impl<'a> AiAssistantsApi<'a> {
     pub fn delete(
         &self,
         assistant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantDeletedResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AssistantDeletedResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Assistant Chat (BETA)
     ///
@@ -579,18 +701,21 @@ impl<'a> AiAssistantsApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsChatParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantChatResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"].concat(),
-            );
-        let params: AiAssistantsChatParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiAssistantsChatParams, crate::types::AssistantChatResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Assistant Sms Chat
     ///
@@ -610,19 +735,25 @@ impl<'a> AiAssistantsApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsSendSmsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantSmsChatResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
-                    .concat(),
-            );
-        let params: AiAssistantsSendSmsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsSendSmsParams,
+        crate::types::AssistantSmsChatResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/chat/sms"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Clone Assistant
     ///
@@ -636,16 +767,18 @@ impl<'a> AiAssistantsApi<'a> {
     pub fn clone(
         &self,
         assistant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/clone"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::InferenceEmbeddingAssistant> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/clone"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get assistant texml
     ///
@@ -656,45 +789,61 @@ impl<'a> AiAssistantsApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub fn get_texml(
-        &self,
-        assistant_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"].concat(),
-            );
-        req.send_json()
+    pub fn get_texml(&self, assistant_id: &str) -> crate::Call<'a, (), String> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/texml"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsApi::create`] other than path parameters.
+/// Inputs of [`AiAssistantsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantRequest,
 }
+impl AiAssistantsCreateParams {
+    /// A `AiAssistantsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateAssistantRequest) -> Self {
+        AiAssistantsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateAssistantRequest> for AiAssistantsCreateParams {
-    /// The body alone is the whole of [`AiAssistantsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::create`].
     fn from(body: crate::types::CreateAssistantRequest) -> Self {
         AiAssistantsCreateParams { body }
     }
 }
-/// Inputs of [`AiAssistantsApi::imports`] other than path parameters.
+/// Inputs of [`AiAssistantsApi::imports`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsImportsParams {
     /// The request body.
     pub body: crate::types::ImportAssistantsRequest,
 }
+impl AiAssistantsImportsParams {
+    /// A `AiAssistantsImportsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ImportAssistantsRequest) -> Self {
+        AiAssistantsImportsParams { body }
+    }
+}
 impl From<crate::types::ImportAssistantsRequest> for AiAssistantsImportsParams {
-    /// The body alone is the whole of [`AiAssistantsImportsParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::imports`].
     fn from(body: crate::types::ImportAssistantsRequest) -> Self {
         AiAssistantsImportsParams { body }
     }
 }
-/// Inputs of [`AiAssistantsApi::retrieve`] other than path parameters.
+/// Inputs of [`AiAssistantsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsRetrieveParams {
     /// Whether to fetch dynamic variables from the configured webhook.
     pub fetch_dynamic_variables_from_webhook: Option<bool>,
@@ -705,39 +854,85 @@ pub struct AiAssistantsRetrieveParams {
     /// Filter results by call control id.
     pub call_control_id: Option<String>,
 }
-/// Inputs of [`AiAssistantsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsRetrieveParams, T> {
+    /// Whether to fetch dynamic variables from the configured webhook.
+    pub fn fetch_dynamic_variables_from_webhook(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.params_mut().fetch_dynamic_variables_from_webhook = Some(value.into());
+        self
+    }
+    /// Start of the filter range.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().from = Some(value.into());
+        self
+    }
+    /// End of the filter range.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().to = Some(value.into());
+        self
+    }
+    /// Filter results by call control id.
+    pub fn call_control_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().call_control_id = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`AiAssistantsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantRequestWithPromotion,
 }
+impl AiAssistantsUpdateParams {
+    /// A `AiAssistantsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateAssistantRequestWithPromotion) -> Self {
+        AiAssistantsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateAssistantRequestWithPromotion>
 for AiAssistantsUpdateParams {
-    /// The body alone is the whole of [`AiAssistantsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::update`].
     fn from(body: crate::types::UpdateAssistantRequestWithPromotion) -> Self {
         AiAssistantsUpdateParams { body }
     }
 }
-/// Inputs of [`AiAssistantsApi::chat`] other than path parameters.
+/// Inputs of [`AiAssistantsApi::chat`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsChatParams {
     /// The request body.
     pub body: crate::types::AssistantChatReq,
 }
+impl AiAssistantsChatParams {
+    /// A `AiAssistantsChatParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AssistantChatReq) -> Self {
+        AiAssistantsChatParams { body }
+    }
+}
 impl From<crate::types::AssistantChatReq> for AiAssistantsChatParams {
-    /// The body alone is the whole of [`AiAssistantsChatParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::chat`].
     fn from(body: crate::types::AssistantChatReq) -> Self {
         AiAssistantsChatParams { body }
     }
 }
-/// Inputs of [`AiAssistantsApi::send_sms`] other than path parameters.
+/// Inputs of [`AiAssistantsApi::send_sms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsSendSmsParams {
     /// The request body.
     pub body: crate::types::AssistantSmsChatReq,
 }
+impl AiAssistantsSendSmsParams {
+    /// A `AiAssistantsSendSmsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AssistantSmsChatReq) -> Self {
+        AiAssistantsSendSmsParams { body }
+    }
+}
 impl From<crate::types::AssistantSmsChatReq> for AiAssistantsSendSmsParams {
-    /// The body alone is the whole of [`AiAssistantsSendSmsParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsApi::send_sms`].
     fn from(body: crate::types::AssistantSmsChatReq) -> Self {
         AiAssistantsSendSmsParams { body }
     }
@@ -763,17 +958,22 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     pub fn retrieve(
         &self,
         assistant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CanaryDeployResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CanaryDeployResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/canary-deploys",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create Canary Deploy
     ///
@@ -791,19 +991,29 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsCanaryDeploysCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CanaryDeployResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
-                    .concat(),
-            );
-        let params: AiAssistantsCanaryDeploysCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsCanaryDeploysCreateParams,
+        crate::types::CanaryDeployResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/canary-deploys",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update Canary Deploy
     ///
@@ -821,19 +1031,29 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsCanaryDeploysUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CanaryDeployResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
-                    .concat(),
-            );
-        let params: AiAssistantsCanaryDeploysUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsCanaryDeploysUpdateParams,
+        crate::types::CanaryDeployResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/canary-deploys",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Canary Deploy
     ///
@@ -846,42 +1066,64 @@ impl<'a> AiAssistantsCanaryDeploysApi<'a> {
     /// Parameters:
     /// - `assistant_id`: Unique identifier of the assistant.
     #[inline]
-    pub fn delete(
-        &self,
-        assistant_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/canary-deploys"]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, assistant_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/canary-deploys",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsCanaryDeploysApi::create`] other than path parameters.
+/// Inputs of [`AiAssistantsCanaryDeploysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsCanaryDeploysCreateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
+impl AiAssistantsCanaryDeploysCreateParams {
+    /// A `AiAssistantsCanaryDeploysCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CanaryDeployRequest) -> Self {
+        AiAssistantsCanaryDeploysCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysCreateParams {
-    /// The body alone is the whole of [`AiAssistantsCanaryDeploysCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsCanaryDeploysApi::create`].
     fn from(body: crate::types::CanaryDeployRequest) -> Self {
         AiAssistantsCanaryDeploysCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiAssistantsCanaryDeploysApi::update`] other than path parameters.
+/// Inputs of [`AiAssistantsCanaryDeploysApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsCanaryDeploysUpdateParams {
     /// The request body.
     pub body: crate::types::CanaryDeployRequest,
 }
+impl AiAssistantsCanaryDeploysUpdateParams {
+    /// A `AiAssistantsCanaryDeploysUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CanaryDeployRequest) -> Self {
+        AiAssistantsCanaryDeploysUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CanaryDeployRequest> for AiAssistantsCanaryDeploysUpdateParams {
-    /// The body alone is the whole of [`AiAssistantsCanaryDeploysUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsCanaryDeploysApi::update`].
     fn from(body: crate::types::CanaryDeployRequest) -> Self {
         AiAssistantsCanaryDeploysUpdateParams {
             body,
@@ -912,39 +1154,44 @@ impl<'a> AiAssistantsInstructionsApi<'a> {
     pub fn enhance(
         &self,
         assistant_id: &str,
-        params: impl Into<AiAssistantsInstructionsEnhanceParams>,
-    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/instructions/enhance",
-                ]
-                    .concat(),
-            );
-        let params: AiAssistantsInstructionsEnhanceParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_text()
+    ) -> crate::Call<'a, AiAssistantsInstructionsEnhanceParams, String> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/instructions/enhance",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_text())
+            },
+        )
     }
 }
-/// Inputs of [`AiAssistantsInstructionsApi::enhance`] other than path parameters.
+/// Inputs of [`AiAssistantsInstructionsApi::enhance`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsInstructionsEnhanceParams {
     /// The request body.
     pub body: Option<crate::types::EnhanceInstructionsRequest>,
 }
-impl From<crate::types::EnhanceInstructionsRequest>
-for AiAssistantsInstructionsEnhanceParams {
-    /// The body alone is the whole of [`AiAssistantsInstructionsEnhanceParams`].
-    fn from(body: crate::types::EnhanceInstructionsRequest) -> Self {
-        AiAssistantsInstructionsEnhanceParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AiAssistantsInstructionsEnhanceParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::EnhanceInstructionsRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `ai.assistants.scheduled_events`.
@@ -965,72 +1212,35 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     pub fn list(
         &self,
         assistant_id: &str,
-        params: AiAssistantsScheduledEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedScheduledEventList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/scheduled_events",
-                ]
-                    .concat(),
-            );
-        req.query("from_date", crate::QueryStyle::Form, true, &params.from_date);
-        req.query("to_date", crate::QueryStyle::Form, true, &params.to_date);
-        req.query(
-            "conversation_channel",
-            crate::QueryStyle::Form,
-            true,
-            &params.conversation_channel,
-        );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        assistant_id: &str,
-        params: AiAssistantsScheduledEventsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiAssistantsScheduledEventsListParams,
         crate::types::PaginatedScheduledEventList,
-        crate::types::PaginatedScheduledEventListDataItem,
     > {
-        let this = *self;
-        let assistant_id = assistant_id.to_owned();
-        let spec: crate::PageSpec<
-            AiAssistantsScheduledEventsListParams,
-            crate::types::PaginatedScheduledEventList,
-            crate::types::PaginatedScheduledEventListDataItem,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let assistant_id = assistant_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&assistant_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/scheduled_events",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("from_date", crate::QueryStyle::Form, true, &params.from_date);
+                req.query("to_date", crate::QueryStyle::Form, true, &params.to_date);
+                req.query(
+                    "conversation_channel",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.conversation_channel,
+                );
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1047,23 +1257,29 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsScheduledEventsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ScheduledEventResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/scheduled_events",
-                ]
-                    .concat(),
-            );
-        let params: AiAssistantsScheduledEventsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsScheduledEventsCreateParams,
+        crate::types::ScheduledEventResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/scheduled_events",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a scheduled event
     ///
@@ -1079,22 +1295,23 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
         &self,
         assistant_id: &str,
         event_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ScheduledEventResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/scheduled_events/",
-                    &crate::encode_path(event_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ScheduledEventResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/scheduled_events/",
+                        &crate::encode_path(event_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a scheduled event
     ///
@@ -1106,28 +1323,28 @@ impl<'a> AiAssistantsScheduledEventsApi<'a> {
     /// - `assistant_id`: Unique identifier of the assistant.
     /// - `event_id`: Unique identifier of the event.
     #[inline]
-    pub fn delete(
-        &self,
-        assistant_id: &str,
-        event_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/scheduled_events/",
-                    &crate::encode_path(event_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, assistant_id: &str, event_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/scheduled_events/",
+                        &crate::encode_path(event_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsScheduledEventsApi::list`] other than path parameters.
+/// Inputs of [`AiAssistantsScheduledEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsScheduledEventsListParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub from_date: Option<String>,
@@ -1138,15 +1355,85 @@ pub struct AiAssistantsScheduledEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsScheduledEventsListPage>,
 }
-/// Inputs of [`AiAssistantsScheduledEventsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsScheduledEventsListParams, T> {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub fn from_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().from_date = Some(value.into());
+        self
+    }
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub fn to_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().to_date = Some(value.into());
+        self
+    }
+    /// Filter results by conversation channel.
+    pub fn conversation_channel(
+        mut self,
+        value: impl Into<crate::types::ConversationChannelType>,
+    ) -> Self {
+        self.params_mut().conversation_channel = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<AiAssistantsScheduledEventsListPage>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiAssistantsScheduledEventsListParams,
+    crate::types::PaginatedScheduledEventList,
+> {
+    /// Every page of [`AiAssistantsScheduledEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsScheduledEventsListParams,
+        crate::types::PaginatedScheduledEventList,
+        crate::types::PaginatedScheduledEventListDataItem,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiAssistantsScheduledEventsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsScheduledEventsCreateParams {
     /// The request body.
     pub body: crate::types::CreateScheduledEventRequest,
 }
+impl AiAssistantsScheduledEventsCreateParams {
+    /// A `AiAssistantsScheduledEventsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateScheduledEventRequest) -> Self {
+        AiAssistantsScheduledEventsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateScheduledEventRequest>
 for AiAssistantsScheduledEventsCreateParams {
-    /// The body alone is the whole of [`AiAssistantsScheduledEventsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsScheduledEventsApi::create`].
     fn from(body: crate::types::CreateScheduledEventRequest) -> Self {
         AiAssistantsScheduledEventsCreateParams {
             body,
@@ -1163,13 +1450,12 @@ impl<'a> AiAssistantsTagsApi<'a> {
     ///
     /// `GET /ai/assistants/tags`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TagsResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/assistants/tags");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::TagsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/assistants/tags"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Add Assistant Tag
     ///
@@ -1182,18 +1468,21 @@ impl<'a> AiAssistantsTagsApi<'a> {
         &self,
         assistant_id: &str,
         params: impl Into<AiAssistantsTagsAddParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TagsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/tags"].concat(),
-            );
-        let params: AiAssistantsTagsAddParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiAssistantsTagsAddParams, crate::types::TagsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/tags"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove Assistant Tag
     ///
@@ -1207,32 +1496,40 @@ impl<'a> AiAssistantsTagsApi<'a> {
         &self,
         assistant_id: &str,
         tag: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TagsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/tags/",
-                    &crate::encode_path(tag),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TagsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/tags/",
+                        &crate::encode_path(tag),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsTagsApi::add`] other than path parameters.
+/// Inputs of [`AiAssistantsTagsApi::add`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsTagsAddParams {
     /// The request body.
     pub body: crate::types::AddTagRequest,
 }
+impl AiAssistantsTagsAddParams {
+    /// A `AiAssistantsTagsAddParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AddTagRequest) -> Self {
+        AiAssistantsTagsAddParams { body }
+    }
+}
 impl From<crate::types::AddTagRequest> for AiAssistantsTagsAddParams {
-    /// The body alone is the whole of [`AiAssistantsTagsAddParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsTagsApi::add`].
     fn from(body: crate::types::AddTagRequest) -> Self {
         AiAssistantsTagsAddParams { body }
     }
@@ -1261,58 +1558,35 @@ impl<'a> AiAssistantsTestsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiAssistantsTestsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedAssistantTestList>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/assistants/tests");
-        req.query("test_suite", crate::QueryStyle::Form, true, &params.test_suite);
-        req.query(
-            "telnyx_conversation_channel",
-            crate::QueryStyle::Form,
-            true,
-            &params.telnyx_conversation_channel,
-        );
-        req.query("destination", crate::QueryStyle::Form, true, &params.destination);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiAssistantsTestsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiAssistantsTestsListParams,
         crate::types::PaginatedAssistantTestList,
-        crate::types::AssistantTestResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiAssistantsTestsListParams,
-            crate::types::PaginatedAssistantTestList,
-            crate::types::AssistantTestResponse,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/assistants/tests"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "test_suite",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.test_suite,
+                );
+                req.query(
+                    "telnyx_conversation_channel",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.telnyx_conversation_channel,
+                );
+                req.query(
+                    "destination",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.destination,
+                );
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1325,13 +1599,19 @@ impl<'a> AiAssistantsTestsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiAssistantsTestsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantTestResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/assistants/tests");
-        let params: AiAssistantsTestsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsCreateParams,
+        crate::types::AssistantTestResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/assistants/tests"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get assistant test by ID
     ///
@@ -1345,16 +1625,17 @@ impl<'a> AiAssistantsTestsApi<'a> {
     pub fn retrieve(
         &self,
         test_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantTestResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AssistantTestResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update an assistant test
     ///
@@ -1369,18 +1650,24 @@ impl<'a> AiAssistantsTestsApi<'a> {
         &self,
         test_id: &str,
         params: impl Into<AiAssistantsTestsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantTestResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
-            );
-        let params: AiAssistantsTestsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsUpdateParams,
+        crate::types::AssistantTestResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an assistant test
     ///
@@ -1391,21 +1678,22 @@ impl<'a> AiAssistantsTestsApi<'a> {
     /// Parameters:
     /// - `test_id`: Unique identifier of the test.
     #[inline]
-    pub fn delete(
-        &self,
-        test_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, test_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/assistants/tests/", &crate::encode_path(test_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsTestsApi::list`] other than path parameters.
+/// Inputs of [`AiAssistantsTestsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsListParams {
     /// Filter tests by test suite name
     pub test_suite: Option<String>,
@@ -1416,28 +1704,101 @@ pub struct AiAssistantsTestsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsListPage>,
 }
-/// Inputs of [`AiAssistantsTestsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsTestsListParams, T> {
+    /// Filter tests by test suite name
+    pub fn test_suite(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().test_suite = Some(value.into());
+        self
+    }
+    /// Filter tests by communication channel (e.g., 'web_chat', 'sms')
+    pub fn telnyx_conversation_channel(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().telnyx_conversation_channel = Some(value.into());
+        self
+    }
+    /// Filter tests by destination (phone number, webhook URL, etc.)
+    pub fn destination(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().destination = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<AiAssistantsTestsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiAssistantsTestsListParams,
+    crate::types::PaginatedAssistantTestList,
+> {
+    /// Every page of [`AiAssistantsTestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsListParams,
+        crate::types::PaginatedAssistantTestList,
+        crate::types::AssistantTestResponse,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiAssistantsTestsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAssistantTestRequest,
 }
+impl AiAssistantsTestsCreateParams {
+    /// A `AiAssistantsTestsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateAssistantTestRequest) -> Self {
+        AiAssistantsTestsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateAssistantTestRequest> for AiAssistantsTestsCreateParams {
-    /// The body alone is the whole of [`AiAssistantsTestsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsTestsApi::create`].
     fn from(body: crate::types::CreateAssistantTestRequest) -> Self {
         AiAssistantsTestsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiAssistantsTestsApi::update`] other than path parameters.
+/// Inputs of [`AiAssistantsTestsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantTestRequest,
 }
+impl AiAssistantsTestsUpdateParams {
+    /// A `AiAssistantsTestsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateAssistantTestRequest) -> Self {
+        AiAssistantsTestsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateAssistantTestRequest> for AiAssistantsTestsUpdateParams {
-    /// The body alone is the whole of [`AiAssistantsTestsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsTestsApi::update`].
     fn from(body: crate::types::UpdateAssistantTestRequest) -> Self {
         AiAssistantsTestsUpdateParams {
             body,
@@ -1462,60 +1823,24 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     pub fn list(
         &self,
         test_id: &str,
-        params: AiAssistantsTestsRunsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedTestRunList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"].concat(),
-            );
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        test_id: &str,
-        params: AiAssistantsTestsRunsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiAssistantsTestsRunsListParams,
         crate::types::PaginatedTestRunList,
-        crate::types::TestRunResponse,
     > {
-        let this = *self;
-        let test_id = test_id.to_owned();
-        let spec: crate::PageSpec<
-            AiAssistantsTestsRunsListParams,
-            crate::types::PaginatedTestRunList,
-            crate::types::TestRunResponse,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let test_id = test_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&test_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1531,21 +1856,27 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
     pub fn trigger(
         &self,
         test_id: &str,
-        params: impl Into<AiAssistantsTestsRunsTriggerParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TestRunResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"].concat(),
-            );
-        let params: AiAssistantsTestsRunsTriggerParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsRunsTriggerParams,
+        crate::types::TestRunResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/assistants/tests/", &crate::encode_path(test_id), "/runs"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get specific test run details
     ///
@@ -1561,44 +1892,90 @@ impl<'a> AiAssistantsTestsRunsApi<'a> {
         &self,
         test_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TestRunResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/assistants/tests/",
-                    &crate::encode_path(test_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TestRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/tests/",
+                        &crate::encode_path(test_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsTestsRunsApi::list`] other than path parameters.
+/// Inputs of [`AiAssistantsTestsRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsRunsListParams {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
     pub status: Option<String>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsRunsListPage>,
 }
-/// Inputs of [`AiAssistantsTestsRunsApi::trigger`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsTestsRunsListParams, T> {
+    /// Filter runs by execution status (pending, running, completed, failed, timeout)
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<AiAssistantsTestsRunsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, AiAssistantsTestsRunsListParams, crate::types::PaginatedTestRunList> {
+    /// Every page of [`AiAssistantsTestsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsRunsListParams,
+        crate::types::PaginatedTestRunList,
+        crate::types::TestRunResponse,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiAssistantsTestsRunsApi::trigger`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestRunRequest>,
 }
-impl From<crate::types::TriggerTestRunRequest> for AiAssistantsTestsRunsTriggerParams {
-    /// The body alone is the whole of [`AiAssistantsTestsRunsTriggerParams`].
-    fn from(body: crate::types::TriggerTestRunRequest) -> Self {
-        AiAssistantsTestsRunsTriggerParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AiAssistantsTestsRunsTriggerParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TriggerTestRunRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `ai.assistants.tests.test_suites`.
@@ -1618,15 +1995,14 @@ impl<'a> AiAssistantsTestsTestSuitesApi<'a> {
     ///
     /// `GET /ai/assistants/tests/test-suites`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TestSuitesResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/assistants/tests/test-suites");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::TestSuitesResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/ai/assistants/tests/test-suites"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `ai.assistants.tests.test_suites.runs`.
@@ -1647,71 +2023,34 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     pub fn list(
         &self,
         suite_name: &str,
-        params: AiAssistantsTestsTestSuitesRunsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedTestRunList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/assistants/tests/test-suites/",
-                    &crate::encode_path(suite_name),
-                    "/runs",
-                ]
-                    .concat(),
-            );
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query(
-            "test_suite_run_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.test_suite_run_id,
-        );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        suite_name: &str,
-        params: AiAssistantsTestsTestSuitesRunsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiAssistantsTestsTestSuitesRunsListParams,
         crate::types::PaginatedTestRunList,
-        crate::types::TestRunResponse,
     > {
-        let this = *self;
-        let suite_name = suite_name.to_owned();
-        let spec: crate::PageSpec<
-            AiAssistantsTestsTestSuitesRunsListParams,
-            crate::types::PaginatedTestRunList,
-            crate::types::TestRunResponse,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let suite_name = suite_name.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&suite_name, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/tests/test-suites/",
+                        &crate::encode_path(suite_name),
+                        "/runs",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "test_suite_run_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.test_suite_run_id,
+                );
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1727,30 +2066,36 @@ impl<'a> AiAssistantsTestsTestSuitesRunsApi<'a> {
     pub fn trigger(
         &self,
         suite_name: &str,
-        params: impl Into<AiAssistantsTestsTestSuitesRunsTriggerParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<Vec<crate::types::TestRunResponse>>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/tests/test-suites/",
-                    &crate::encode_path(suite_name),
-                    "/runs",
-                ]
-                    .concat(),
-            );
-        let params: AiAssistantsTestsTestSuitesRunsTriggerParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsTestsTestSuitesRunsTriggerParams,
+        Vec<crate::types::TestRunResponse>,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/tests/test-suites/",
+                        &crate::encode_path(suite_name),
+                        "/runs",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::list`] other than path parameters.
+/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsTestSuitesRunsListParams {
     /// Filter runs by execution status (pending, running, completed, failed, timeout)
     pub status: Option<String>,
@@ -1759,19 +2104,74 @@ pub struct AiAssistantsTestsTestSuitesRunsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<AiAssistantsTestsTestSuitesRunsListPage>,
 }
-/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::trigger`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsTestsTestSuitesRunsListParams, T> {
+    /// Filter runs by execution status (pending, running, completed, failed, timeout)
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Filter runs by specific suite execution batch ID
+    pub fn test_suite_run_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().test_suite_run_id = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<AiAssistantsTestsTestSuitesRunsListPage>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiAssistantsTestsTestSuitesRunsListParams,
+    crate::types::PaginatedTestRunList,
+> {
+    /// Every page of [`AiAssistantsTestsTestSuitesRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiAssistantsTestsTestSuitesRunsListParams,
+        crate::types::PaginatedTestRunList,
+        crate::types::TestRunResponse,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiAssistantsTestsTestSuitesRunsApi::trigger`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsTestsTestSuitesRunsTriggerParams {
     /// The request body.
     pub body: Option<crate::types::TriggerTestSuiteRunsRequest>,
 }
-impl From<crate::types::TriggerTestSuiteRunsRequest>
-for AiAssistantsTestsTestSuitesRunsTriggerParams {
-    /// The body alone is the whole of [`AiAssistantsTestsTestSuitesRunsTriggerParams`].
-    fn from(body: crate::types::TriggerTestSuiteRunsRequest) -> Self {
-        AiAssistantsTestsTestSuitesRunsTriggerParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AiAssistantsTestsTestSuitesRunsTriggerParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TriggerTestSuiteRunsRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `ai.assistants.tools`.
@@ -1792,20 +2192,23 @@ impl<'a> AiAssistantsToolsApi<'a> {
         &self,
         assistant_id: &str,
         tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Remove Assistant Tool
     ///
@@ -1819,20 +2222,23 @@ impl<'a> AiAssistantsToolsApi<'a> {
         &self,
         assistant_id: &str,
         tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Test Assistant Tool
     ///
@@ -1848,42 +2254,50 @@ impl<'a> AiAssistantsToolsApi<'a> {
         &self,
         assistant_id: &str,
         tool_id: &str,
-        params: impl Into<AiAssistantsToolsTestParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TestWebhookToolResponseData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                    "/test",
-                ]
-                    .concat(),
-            );
-        let params: AiAssistantsToolsTestParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsToolsTestParams,
+        crate::types::TestWebhookToolResponseData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                        "/test",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiAssistantsToolsApi::test`] other than path parameters.
+/// Inputs of [`AiAssistantsToolsApi::test`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsToolsTestParams {
     /// The request body.
     pub body: Option<crate::types::TestWebhookToolRequest>,
 }
-impl From<crate::types::TestWebhookToolRequest> for AiAssistantsToolsTestParams {
-    /// The body alone is the whole of [`AiAssistantsToolsTestParams`].
-    fn from(body: crate::types::TestWebhookToolRequest) -> Self {
-        AiAssistantsToolsTestParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AiAssistantsToolsTestParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TestWebhookToolRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `ai.assistants.versions`.
@@ -1904,17 +2318,18 @@ impl<'a> AiAssistantsVersionsApi<'a> {
     pub fn list(
         &self,
         assistant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssistantsListData>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/assistants/", &crate::encode_path(assistant_id), "/versions"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AssistantsListData> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/assistants/", &crate::encode_path(assistant_id), "/versions"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get a specific assistant version
     ///
@@ -1930,29 +2345,35 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
         version_id: &str,
-        params: AiAssistantsVersionsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/versions/",
-                    &crate::encode_path(version_id),
-                ]
-                    .concat(),
-            );
-        req.query(
-            "include_mcp_servers",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_mcp_servers,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsVersionsRetrieveParams,
+        crate::types::InferenceEmbeddingAssistant,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/versions/",
+                        &crate::encode_path(version_id),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_mcp_servers",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_mcp_servers,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update a specific assistant version
     ///
@@ -1969,24 +2390,30 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         assistant_id: &str,
         version_id: &str,
         params: impl Into<AiAssistantsVersionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/versions/",
-                    &crate::encode_path(version_id),
-                ]
-                    .concat(),
-            );
-        let params: AiAssistantsVersionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAssistantsVersionsUpdateParams,
+        crate::types::InferenceEmbeddingAssistant,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/versions/",
+                        &crate::encode_path(version_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a specific assistant version
     ///
@@ -2002,20 +2429,23 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
         version_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/versions/",
-                    &crate::encode_path(version_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/versions/",
+                        &crate::encode_path(version_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Promote an assistant version to main
     ///
@@ -2031,39 +2461,57 @@ impl<'a> AiAssistantsVersionsApi<'a> {
         &self,
         assistant_id: &str,
         version_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InferenceEmbeddingAssistant>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/assistants/",
-                    &crate::encode_path(assistant_id),
-                    "/versions/",
-                    &crate::encode_path(version_id),
-                    "/promote",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::InferenceEmbeddingAssistant> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/assistants/",
+                        &crate::encode_path(assistant_id),
+                        "/versions/",
+                        &crate::encode_path(version_id),
+                        "/promote",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiAssistantsVersionsApi::retrieve`] other than path parameters.
+/// Inputs of [`AiAssistantsVersionsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiAssistantsVersionsRetrieveParams {
     /// Whether to include MCP servers in the response.
     pub include_mcp_servers: Option<bool>,
 }
-/// Inputs of [`AiAssistantsVersionsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, AiAssistantsVersionsRetrieveParams, T> {
+    /// Whether to include MCP servers in the response.
+    pub fn include_mcp_servers(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_mcp_servers = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`AiAssistantsVersionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAssistantsVersionsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAssistantRequest,
 }
+impl AiAssistantsVersionsUpdateParams {
+    /// A `AiAssistantsVersionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateAssistantRequest) -> Self {
+        AiAssistantsVersionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateAssistantRequest> for AiAssistantsVersionsUpdateParams {
-    /// The body alone is the whole of [`AiAssistantsVersionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiAssistantsVersionsApi::update`].
     fn from(body: crate::types::UpdateAssistantRequest) -> Self {
         AiAssistantsVersionsUpdateParams {
             body,
@@ -2085,38 +2533,52 @@ impl<'a> AiAudioApi<'a> {
     pub fn transcribe(
         &self,
         params: impl Into<AiAudioTranscribeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AudioTranscriptionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/audio/transcriptions");
-        let params: AiAudioTranscribeParams = params.into();
-        {
-            let body = &params.body;
-            let mut form = crate::MultipartForm::default();
-            if let Some(file) = &body.file {
-                form.file("file", file);
-            }
-            form.field("file_url", &body.file_url);
-            form.field("language", &body.language);
-            form.field("model", &body.model);
-            form.field("model_config", &body.model_config);
-            form.field("response_format", &body.response_format);
-            form.field("timestamp_granularities[]", &body.timestamp_granularities);
-            req.multipart(form);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiAudioTranscribeParams,
+        crate::types::AudioTranscriptionResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/audio/transcriptions"),
+            params.into(),
+            |mut req, params| {
+                {
+                    let body = &params.body;
+                    let mut form = crate::MultipartForm::default();
+                    if let Some(file) = &body.file {
+                        form.file("file", file);
+                    }
+                    form.field("file_url", &body.file_url);
+                    form.field("language", &body.language);
+                    form.field("model", &body.model);
+                    form.field("model_config", &body.model_config);
+                    form.field("response_format", &body.response_format);
+                    form.field(
+                        "timestamp_granularities[]",
+                        &body.timestamp_granularities,
+                    );
+                    req.multipart(form);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiAudioApi::transcribe`] other than path parameters.
+/// Inputs of [`AiAudioApi::transcribe`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiAudioTranscribeParams {
     /// The request body.
     pub body: crate::types::AudioTranscriptionRequest,
 }
+impl AiAudioTranscribeParams {
+    /// A `AiAudioTranscribeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AudioTranscriptionRequest) -> Self {
+        AiAudioTranscribeParams { body }
+    }
+}
 impl From<crate::types::AudioTranscriptionRequest> for AiAudioTranscribeParams {
-    /// The body alone is the whole of [`AiAudioTranscribeParams`].
+    /// The body with every optional input `None`: the argument of [`AiAudioApi::transcribe`].
     fn from(body: crate::types::AudioTranscriptionRequest) -> Self {
         AiAudioTranscribeParams { body }
     }
@@ -2137,23 +2599,36 @@ impl<'a> AiChatApi<'a> {
     pub fn completions(
         &self,
         params: impl Into<AiChatCompletionsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/chat/completions");
-        let params: AiChatCompletionsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiChatCompletionsParams,
+        serde_json::Map<String, serde_json::Value>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/chat/completions"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiChatApi::completions`] other than path parameters.
+/// Inputs of [`AiChatApi::completions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiChatCompletionsParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
 }
+impl AiChatCompletionsParams {
+    /// A `AiChatCompletionsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ChatCompletionRequest) -> Self {
+        AiChatCompletionsParams { body }
+    }
+}
 impl From<crate::types::ChatCompletionRequest> for AiChatCompletionsParams {
-    /// The body alone is the whole of [`AiChatCompletionsParams`].
+    /// The body with every optional input `None`: the argument of [`AiChatApi::completions`].
     fn from(body: crate::types::ChatCompletionRequest) -> Self {
         AiChatCompletionsParams { body }
     }
@@ -2170,31 +2645,154 @@ impl<'a> AiClustersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiClustersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ClusteringRequestInfoData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/clusters");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestInfoData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/clusters"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Compute new clusters
+    ///
+    /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
+    ///
+    /// `POST /ai/clusters`
     #[inline]
-    pub fn list_paginator(
+    pub fn compute(
         &self,
-        params: AiClustersListParams,
+        params: impl Into<AiClustersComputeParams>,
+    ) -> crate::Call<
+        'a,
+        AiClustersComputeParams,
+        crate::types::TextClusteringResponseData,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/clusters"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Fetch a cluster
+    ///
+    /// `GET /ai/clusters/{task_id}`
+    ///
+    /// Parameters:
+    /// - `task_id`: Unique identifier of the task.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        task_id: &str,
+    ) -> crate::Call<
+        'a,
+        AiClustersRetrieveParams,
+        crate::types::ClusteringStatusResponseData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "top_n_nodes",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.top_n_nodes,
+                );
+                req.query(
+                    "show_subclusters",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.show_subclusters,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a cluster
+    ///
+    /// `DELETE /ai/clusters/{task_id}`
+    ///
+    /// Parameters:
+    /// - `task_id`: Unique identifier of the task.
+    #[inline]
+    pub fn delete(&self, task_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+    /// Fetch a cluster visualization
+    ///
+    /// `GET /ai/clusters/{task_id}/graph`
+    ///
+    /// Parameters:
+    /// - `task_id`: Unique identifier of the task.
+    #[inline]
+    pub fn fetch_graph(
+        &self,
+        task_id: &str,
+    ) -> crate::Call<'a, AiClustersFetchGraphParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "cluster_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.cluster_id,
+                );
+                Box::pin(req.send_download())
+            },
+        )
+    }
+}
+/// Inputs of [`AiClustersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AiClustersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<AiClustersListPage>,
+}
+impl<T> crate::Call<'_, AiClustersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<AiClustersListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AiClustersListParams, crate::types::ClusteringRequestInfoData> {
+    /// Every page of [`AiClustersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AiClustersListParams,
         crate::types::ClusteringRequestInfoData,
         crate::types::ClusteringRequestInfo,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiClustersListParams,
-            crate::types::ClusteringRequestInfoData,
-            crate::types::ClusteringRequestInfo,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -2208,133 +2806,62 @@ impl<'a> AiClustersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Compute new clusters
-    ///
-    /// Starts a background task to compute how the data in an [embedded storage bucket](https://developers.telnyx.com/api-reference/embeddings/embed-documents) is clustered. This helps identify common themes and patterns in the data.
-    ///
-    /// `POST /ai/clusters`
-    #[inline]
-    pub fn compute(
-        &self,
-        params: impl Into<AiClustersComputeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TextClusteringResponseData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/clusters");
-        let params: AiClustersComputeParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Fetch a cluster
-    ///
-    /// `GET /ai/clusters/{task_id}`
-    ///
-    /// Parameters:
-    /// - `task_id`: Unique identifier of the task.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        task_id: &str,
-        params: AiClustersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ClusteringStatusResponseData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
-            );
-        req.query("top_n_nodes", crate::QueryStyle::Form, true, &params.top_n_nodes);
-        req.query(
-            "show_subclusters",
-            crate::QueryStyle::Form,
-            true,
-            &params.show_subclusters,
-        );
-        req.send_json()
-    }
-    /// Delete a cluster
-    ///
-    /// `DELETE /ai/clusters/{task_id}`
-    ///
-    /// Parameters:
-    /// - `task_id`: Unique identifier of the task.
-    #[inline]
-    pub fn delete(
-        &self,
-        task_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/clusters/", &crate::encode_path(task_id)].concat(),
-            );
-        req.send_empty()
-    }
-    /// Fetch a cluster visualization
-    ///
-    /// `GET /ai/clusters/{task_id}/graph`
-    ///
-    /// Parameters:
-    /// - `task_id`: Unique identifier of the task.
-    #[inline]
-    pub fn fetch_graph(
-        &self,
-        task_id: &str,
-        params: AiClustersFetchGraphParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/clusters/", &crate::encode_path(task_id), "/graph"].concat(),
-            );
-        req.query("cluster_id", crate::QueryStyle::Form, true, &params.cluster_id);
-        req.send_download()
+        })
     }
 }
-/// Inputs of [`AiClustersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiClustersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AiClustersListPage>,
-}
-/// Inputs of [`AiClustersApi::compute`] other than path parameters.
+/// Inputs of [`AiClustersApi::compute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiClustersComputeParams {
     /// The request body.
     pub body: crate::types::PublicTextClusteringRequest,
 }
+impl AiClustersComputeParams {
+    /// A `AiClustersComputeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PublicTextClusteringRequest) -> Self {
+        AiClustersComputeParams { body }
+    }
+}
 impl From<crate::types::PublicTextClusteringRequest> for AiClustersComputeParams {
-    /// The body alone is the whole of [`AiClustersComputeParams`].
+    /// The body with every optional input `None`: the argument of [`AiClustersApi::compute`].
     fn from(body: crate::types::PublicTextClusteringRequest) -> Self {
         AiClustersComputeParams { body }
     }
 }
-/// Inputs of [`AiClustersApi::retrieve`] other than path parameters.
+/// Inputs of [`AiClustersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiClustersRetrieveParams {
     /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
     pub top_n_nodes: Option<i64>,
     /// Whether or not to include subclusters and their nodes in the response.
     pub show_subclusters: Option<bool>,
 }
-/// Inputs of [`AiClustersApi::fetch_graph`] other than path parameters.
+impl<T> crate::Call<'_, AiClustersRetrieveParams, T> {
+    /// The number of nodes in the cluster to return in the response. Nodes will be sorted by their centrality within the cluster.
+    pub fn top_n_nodes(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().top_n_nodes = Some(value.into());
+        self
+    }
+    /// Whether or not to include subclusters and their nodes in the response.
+    pub fn show_subclusters(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().show_subclusters = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`AiClustersApi::fetch_graph`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiClustersFetchGraphParams {
     /// Filter results by cluster id.
     pub cluster_id: Option<i64>,
+}
+impl<T> crate::Call<'_, AiClustersFetchGraphParams, T> {
+    /// Filter results by cluster id.
+    pub fn cluster_id(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().cluster_id = Some(value.into());
+        self
+    }
 }
 /// Operations under `ai.conversations`.
 #[derive(Debug, Clone, Copy)]
@@ -2370,54 +2897,65 @@ impl<'a> AiConversationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiConversationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConversationsListData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/conversations");
-        req.query("id", crate::QueryStyle::Form, true, &params.id);
-        req.query("name", crate::QueryStyle::Form, true, &params.name);
-        req.query("created_at", crate::QueryStyle::Form, true, &params.created_at);
-        req.query(
-            "last_message_at",
-            crate::QueryStyle::Form,
-            true,
-            &params.last_message_at,
-        );
-        req.query(
-            "metadata->assistant_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_assistant_id,
-        );
-        req.query(
-            "metadata->call_control_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_call_control_id,
-        );
-        req.query(
-            "metadata->telnyx_agent_target",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_telnyx_agent_target,
-        );
-        req.query(
-            "metadata->telnyx_end_user_target",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_telnyx_end_user_target,
-        );
-        req.query(
-            "metadata->telnyx_conversation_channel",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_telnyx_conversation_channel,
-        );
-        req.query("limit", crate::QueryStyle::Form, true, &params.limit);
-        req.query("order", crate::QueryStyle::Form, true, &params.order);
-        req.query("or", crate::QueryStyle::Form, true, &params.or);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsListParams,
+        crate::types::ConversationsListData,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/conversations"),
+            Default::default(),
+            |mut req, params| {
+                req.query("id", crate::QueryStyle::Form, true, &params.id);
+                req.query("name", crate::QueryStyle::Form, true, &params.name);
+                req.query(
+                    "created_at",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.created_at,
+                );
+                req.query(
+                    "last_message_at",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.last_message_at,
+                );
+                req.query(
+                    "metadata->assistant_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_assistant_id,
+                );
+                req.query(
+                    "metadata->call_control_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_call_control_id,
+                );
+                req.query(
+                    "metadata->telnyx_agent_target",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_telnyx_agent_target,
+                );
+                req.query(
+                    "metadata->telnyx_end_user_target",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_telnyx_end_user_target,
+                );
+                req.query(
+                    "metadata->telnyx_conversation_channel",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_telnyx_conversation_channel,
+                );
+                req.query("limit", crate::QueryStyle::Form, true, &params.limit);
+                req.query("order", crate::QueryStyle::Form, true, &params.order);
+                req.query("or", crate::QueryStyle::Form, true, &params.or);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a conversation
     ///
@@ -2428,13 +2966,15 @@ impl<'a> AiConversationsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiConversationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::Conversation>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/conversations");
-        let params: AiConversationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiConversationsCreateParams, crate::types::Conversation> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/conversations"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a conversation
     ///
@@ -2448,16 +2988,17 @@ impl<'a> AiConversationsApi<'a> {
     pub fn retrieve(
         &self,
         conversation_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AiConversationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), AiConversationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update conversation metadata
     ///
@@ -2472,18 +3013,20 @@ impl<'a> AiConversationsApi<'a> {
         &self,
         conversation_id: &str,
         params: impl Into<AiConversationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AiConversationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
-            );
-        let params: AiConversationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiConversationsUpdateParams, AiConversationsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a conversation
     ///
@@ -2494,17 +3037,17 @@ impl<'a> AiConversationsApi<'a> {
     /// Parameters:
     /// - `conversation_id`: The ID of the conversation to delete
     #[inline]
-    pub fn delete(
-        &self,
-        conversation_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, conversation_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/conversations/", &crate::encode_path(conversation_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Get insights for a conversation
     ///
@@ -2518,21 +3061,22 @@ impl<'a> AiConversationsApi<'a> {
     pub fn retrieve_conversations_insights(
         &self,
         conversation_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConversationInsightListData>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/conversations/",
-                    &crate::encode_path(conversation_id),
-                    "/conversations-insights",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ConversationInsightListData> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/conversations/",
+                        &crate::encode_path(conversation_id),
+                        "/conversations-insights",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create Message
     ///
@@ -2547,21 +3091,30 @@ impl<'a> AiConversationsApi<'a> {
         &self,
         conversation_id: &str,
         params: impl Into<AiConversationsAddMessageParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/conversations/", &crate::encode_path(conversation_id), "/message"]
-                    .concat(),
-            );
-        let params: AiConversationsAddMessageParams = params.into();
-        req.json(&params.body);
-        req.send_empty()
+    ) -> crate::Call<'a, AiConversationsAddMessageParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/conversations/",
+                        &crate::encode_path(conversation_id),
+                        "/message",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
     }
 }
-/// Inputs of [`AiConversationsApi::list`] other than path parameters.
+/// Inputs of [`AiConversationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsListParams {
     /// Filter by conversation ID (e.g. id=eq.123)
     pub id: Option<String>,
@@ -2588,42 +3141,134 @@ pub struct AiConversationsListParams {
     /// Apply OR conditions using PostgREST syntax (e.g., `or=(created_at.gte.2025-04-01,last_message_at.gte.2025-04-01)`)
     pub or: Option<String>,
 }
-/// Inputs of [`AiConversationsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiConversationsListParams, T> {
+    /// Filter by conversation ID (e.g. id=eq.123)
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().id = Some(value.into());
+        self
+    }
+    /// Filter by conversation Name (e.g. `name=like.Voice%`)
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().name = Some(value.into());
+        self
+    }
+    /// Filter by creation datetime (e.g., `created_at=gte.2025-01-01`)
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().created_at = Some(value.into());
+        self
+    }
+    /// Filter by last message datetime (e.g., `last_message_at=lte.2025-06-01`)
+    pub fn last_message_at(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().last_message_at = Some(value.into());
+        self
+    }
+    /// Filter by assistant ID (e.g., `metadata->assistant_id=eq.assistant-123`)
+    pub fn metadata_assistant_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().metadata_assistant_id = Some(value.into());
+        self
+    }
+    /// Filter by call control ID (e.g., `metadata->call_control_id=eq.v3:123`)
+    pub fn metadata_call_control_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().metadata_call_control_id = Some(value.into());
+        self
+    }
+    /// Filter by the phone number, SIP URI, or other identifier for the agent (e.g., `metadata->telnyx_agent_target=eq.+13128675309`)
+    pub fn metadata_telnyx_agent_target(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().metadata_telnyx_agent_target = Some(value.into());
+        self
+    }
+    /// Filter by the phone number, SIP URI, or other identifier for the end user (e.g., `metadata->telnyx_end_user_target=eq.+13128675309`)
+    pub fn metadata_telnyx_end_user_target(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().metadata_telnyx_end_user_target = Some(value.into());
+        self
+    }
+    /// Filter by conversation channel (e.g., `metadata->telnyx_conversation_channel=eq.phone_call`)
+    pub fn metadata_telnyx_conversation_channel(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params_mut().metadata_telnyx_conversation_channel = Some(value.into());
+        self
+    }
+    /// Limit the number of returned conversations (e.g., `limit=10`)
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().limit = Some(value.into());
+        self
+    }
+    /// Order the results by specific fields (e.g., `order=created_at.desc` or `order=last_message_at.asc`)
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().order = Some(value.into());
+        self
+    }
+    /// Apply OR conditions using PostgREST syntax (e.g., `or=(created_at.gte.2025-04-01,last_message_at.gte.2025-04-01)`)
+    pub fn or(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().or = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`AiConversationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateConversationRequest,
 }
+impl AiConversationsCreateParams {
+    /// A `AiConversationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateConversationRequest) -> Self {
+        AiConversationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateConversationRequest> for AiConversationsCreateParams {
-    /// The body alone is the whole of [`AiConversationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsApi::create`].
     fn from(body: crate::types::CreateConversationRequest) -> Self {
         AiConversationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiConversationsApi::update`] other than path parameters.
+/// Inputs of [`AiConversationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateConversationRequest,
 }
+impl AiConversationsUpdateParams {
+    /// A `AiConversationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateConversationRequest) -> Self {
+        AiConversationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateConversationRequest> for AiConversationsUpdateParams {
-    /// The body alone is the whole of [`AiConversationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsApi::update`].
     fn from(body: crate::types::UpdateConversationRequest) -> Self {
         AiConversationsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiConversationsApi::add_message`] other than path parameters.
+/// Inputs of [`AiConversationsApi::add_message`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsAddMessageParams {
     /// The request body.
     pub body: crate::types::CreateMsgReq,
 }
+impl AiConversationsAddMessageParams {
+    /// A `AiConversationsAddMessageParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMsgReq) -> Self {
+        AiConversationsAddMessageParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateMsgReq> for AiConversationsAddMessageParams {
-    /// The body alone is the whole of [`AiConversationsAddMessageParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsApi::add_message`].
     fn from(body: crate::types::CreateMsgReq) -> Self {
         AiConversationsAddMessageParams {
             body,
@@ -2644,31 +3289,48 @@ impl<'a> AiConversationsConversationInsightsApi<'a> {
     #[inline]
     pub fn retrieve_aggregates(
         &self,
-        params: AiConversationsConversationInsightsRetrieveAggregatesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConversationInsightAggregateResp>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/ai/conversations/conversation-insights/aggregates",
-            );
-        req.query("group_by", crate::QueryStyle::Form, true, &params.group_by);
-        req.query("show", crate::QueryStyle::Form, true, &params.show);
-        req.query("insight_id", crate::QueryStyle::Form, true, &params.insight_id);
-        req.query("created_at", crate::QueryStyle::Form, true, &params.created_at);
-        req.query(
-            "metadata.assistant_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.metadata_assistant_id,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsConversationInsightsRetrieveAggregatesParams,
+        crate::types::ConversationInsightAggregateResp,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/ai/conversations/conversation-insights/aggregates",
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("group_by", crate::QueryStyle::Form, true, &params.group_by);
+                req.query("show", crate::QueryStyle::Form, true, &params.show);
+                req.query(
+                    "insight_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.insight_id,
+                );
+                req.query(
+                    "created_at",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.created_at,
+                );
+                req.query(
+                    "metadata.assistant_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.metadata_assistant_id,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] other than path parameters.
+/// Inputs of [`AiConversationsConversationInsightsApi::retrieve_aggregates`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
     ///
@@ -2686,6 +3348,39 @@ pub struct AiConversationsConversationInsightsRetrieveAggregatesParams {
     pub created_at: Option<String>,
     /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
     pub metadata_assistant_id: Option<String>,
+}
+impl<T> crate::Call<'_, AiConversationsConversationInsightsRetrieveAggregatesParams, T> {
+    /// Fields to group by (can be comma-separated or multiple parameters). Prefix a field with 'metadata.' (e.g. 'metadata.assistant_id') to group by the conversation's metadata instead of the insight result.
+    ///
+    /// Common fields used for over-time charts:
+    /// - `score` — Group by the insight's score value (e.g. for Agent Instruction Following, User Satisfaction).
+    /// - `metadata.assistant_id` — Group by the assistant that handled the conversation.
+    /// - `metadata.assistant_version_id` — Group by the assistant version, useful for comparing performance across versions in the portal's 'Insights Over Time' chart.
+    /// - `metadata.telnyx_conversation_channel` — Group by conversation channel (phone_call, web_chat, etc.
+    pub fn group_by(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().group_by = Some(value.into());
+        self
+    }
+    /// Fields to include in the result (can be comma-separated or multiple parameters). Supports the same 'metadata.' prefix as group_by. Each returned row will contain the grouped field values plus a `record_count` indicating how many conversation insights match that combination.
+    pub fn show(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().show = Some(value.into());
+        self
+    }
+    /// Optional insight ID to filter conversation insights. Only insights matching this ID will be included in the aggregation.
+    pub fn insight_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().insight_id = Some(value.into());
+        self
+    }
+    /// Filter by creation datetime to scope the aggregation window. Supports range operators (e.g., `created_at=gte.2025-01-01T00:00:00Z` for the start of the range, `created_at=lt.2025-01-02T00:00:00Z` for the end). To build per-day time series (as the portal does for the 'Insights Over Time' chart), issue one request per day bounded by `created_at=gte.` and `created_at=lt.`.
+    pub fn created_at(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().created_at = Some(value.into());
+        self
+    }
+    /// Filter by assistant ID (e.g., `metadata.assistant_id=eq.`). When provided, only conversation insights for the specified assistant are aggregated. Used by the portal to scope the 'Insights Over Time' chart to a single assistant.
+    pub fn metadata_assistant_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().metadata_assistant_id = Some(value.into());
+        self
+    }
 }
 /// Operations under `ai.conversations.insight_groups`.
 #[derive(Debug, Clone, Copy)]
@@ -2706,53 +3401,19 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     #[inline]
     pub fn retrieve_insight_groups(
         &self,
-        params: AiConversationsInsightGroupsRetrieveInsightGroupsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::GetInsightTemplateGroupsRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/conversations/insight-groups");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::retrieve_insight_groups`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_insight_groups_paginator(
-        &self,
-        params: AiConversationsInsightGroupsRetrieveInsightGroupsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiConversationsInsightGroupsRetrieveInsightGroupsParams,
         crate::types::GetInsightTemplateGroupsRespData,
-        crate::types::InsightTemplateGroupResp,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiConversationsInsightGroupsRetrieveInsightGroupsParams,
-            crate::types::GetInsightTemplateGroupsRespData,
-            crate::types::InsightTemplateGroupResp,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_insight_groups(params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/ai/conversations/insight-groups"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -2765,15 +3426,21 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiConversationsInsightGroupsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/conversations/insight-groups");
-        let params: AiConversationsInsightGroupsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsCreateParams,
+        crate::types::InsightTemplateGroupDetailRespData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/ai/conversations/insight-groups"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Insight Template Group
     ///
@@ -2787,17 +3454,18 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     pub fn retrieve(
         &self,
         group_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::InsightTemplateGroupDetailRespData> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Insight Template Group
     ///
@@ -2812,19 +3480,25 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
         &self,
         group_id: &str,
         params: impl Into<AiConversationsInsightGroupsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateGroupDetailRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
-                    .concat(),
-            );
-        let params: AiConversationsInsightGroupsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightGroupsUpdateParams,
+        crate::types::InsightTemplateGroupDetailRespData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Insight Template Group
     ///
@@ -2835,50 +3509,112 @@ impl<'a> AiConversationsInsightGroupsApi<'a> {
     /// Parameters:
     /// - `group_id`: The ID of the insight group
     #[inline]
-    pub fn delete(
-        &self,
-        group_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, group_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/conversations/insight-groups/", &crate::encode_path(group_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] other than path parameters.
+/// Inputs of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsInsightGroupsRetrieveInsightGroupsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiConversationsInsightGroupsRetrieveInsightGroupsParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<AiConversationsInsightGroupsRetrieveInsightGroupsPage>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiConversationsInsightGroupsRetrieveInsightGroupsParams,
+    crate::types::GetInsightTemplateGroupsRespData,
+> {
+    /// Every page of [`AiConversationsInsightGroupsApi::retrieve_insight_groups`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationsInsightGroupsRetrieveInsightGroupsParams,
+        crate::types::GetInsightTemplateGroupsRespData,
+        crate::types::InsightTemplateGroupResp,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiConversationsInsightGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsInsightGroupsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupCreateReq,
 }
+impl AiConversationsInsightGroupsCreateParams {
+    /// A `AiConversationsInsightGroupsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InsightTemplateGroupCreateReq) -> Self {
+        AiConversationsInsightGroupsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InsightTemplateGroupCreateReq>
 for AiConversationsInsightGroupsCreateParams {
-    /// The body alone is the whole of [`AiConversationsInsightGroupsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsInsightGroupsApi::create`].
     fn from(body: crate::types::InsightTemplateGroupCreateReq) -> Self {
         AiConversationsInsightGroupsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiConversationsInsightGroupsApi::update`] other than path parameters.
+/// Inputs of [`AiConversationsInsightGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsInsightGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateGroupUpdateReq,
 }
+impl AiConversationsInsightGroupsUpdateParams {
+    /// A `AiConversationsInsightGroupsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InsightTemplateGroupUpdateReq) -> Self {
+        AiConversationsInsightGroupsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InsightTemplateGroupUpdateReq>
 for AiConversationsInsightGroupsUpdateParams {
-    /// The body alone is the whole of [`AiConversationsInsightGroupsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsInsightGroupsApi::update`].
     fn from(body: crate::types::InsightTemplateGroupUpdateReq) -> Self {
         AiConversationsInsightGroupsUpdateParams {
             body,
@@ -2901,25 +3637,24 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
     /// - `group_id`: The ID of the insight group
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub fn assign(
-        &self,
-        group_id: &str,
-        insight_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/conversations/insight-groups/",
-                    &crate::encode_path(group_id),
-                    "/insights/",
-                    &crate::encode_path(insight_id),
-                    "/assign",
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn assign(&self, group_id: &str, insight_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/conversations/insight-groups/",
+                        &crate::encode_path(group_id),
+                        "/insights/",
+                        &crate::encode_path(insight_id),
+                        "/assign",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Unassign Insight Template From Group
     ///
@@ -2935,21 +3670,24 @@ impl<'a> AiConversationsInsightGroupsInsightsApi<'a> {
         &self,
         group_id: &str,
         insight_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/conversations/insight-groups/",
-                    &crate::encode_path(group_id),
-                    "/insights/",
-                    &crate::encode_path(insight_id),
-                    "/unassign",
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/conversations/insight-groups/",
+                        &crate::encode_path(group_id),
+                        "/insights/",
+                        &crate::encode_path(insight_id),
+                        "/unassign",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.conversations.insights`.
@@ -2966,52 +3704,17 @@ impl<'a> AiConversationsInsightsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiConversationsInsightsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::GetInsightTemplatesRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/conversations/insights");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiConversationsInsightsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiConversationsInsightsListParams,
         crate::types::GetInsightTemplatesRespData,
-        crate::types::InsightTemplateResp,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiConversationsInsightsListParams,
-            crate::types::GetInsightTemplatesRespData,
-            crate::types::InsightTemplateResp,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/conversations/insights"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -3024,15 +3727,19 @@ impl<'a> AiConversationsInsightsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiConversationsInsightsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/conversations/insights");
-        let params: AiConversationsInsightsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightsCreateParams,
+        crate::types::InsightTemplateDetailRespData,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/conversations/insights"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Insight Template
     ///
@@ -3046,16 +3753,18 @@ impl<'a> AiConversationsInsightsApi<'a> {
     pub fn retrieve(
         &self,
         insight_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::InsightTemplateDetailRespData> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Insight Template
     ///
@@ -3070,18 +3779,25 @@ impl<'a> AiConversationsInsightsApi<'a> {
         &self,
         insight_id: &str,
         params: impl Into<AiConversationsInsightsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InsightTemplateDetailRespData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
-            );
-        let params: AiConversationsInsightsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsInsightsUpdateParams,
+        crate::types::InsightTemplateDetailRespData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Insight Template
     ///
@@ -3092,49 +3808,109 @@ impl<'a> AiConversationsInsightsApi<'a> {
     /// Parameters:
     /// - `insight_id`: The ID of the insight
     #[inline]
-    pub fn delete(
-        &self,
-        insight_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/conversations/insights/", &crate::encode_path(insight_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, insight_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/conversations/insights/", &crate::encode_path(insight_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiConversationsInsightsApi::list`] other than path parameters.
+/// Inputs of [`AiConversationsInsightsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiConversationsInsightsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<AiConversationsInsightsListPage>,
 }
-/// Inputs of [`AiConversationsInsightsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiConversationsInsightsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<AiConversationsInsightsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiConversationsInsightsListParams,
+    crate::types::GetInsightTemplatesRespData,
+> {
+    /// Every page of [`AiConversationsInsightsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiConversationsInsightsListParams,
+        crate::types::GetInsightTemplatesRespData,
+        crate::types::InsightTemplateResp,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiConversationsInsightsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsInsightsCreateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateCreateReq,
 }
+impl AiConversationsInsightsCreateParams {
+    /// A `AiConversationsInsightsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InsightTemplateCreateReq) -> Self {
+        AiConversationsInsightsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InsightTemplateCreateReq>
 for AiConversationsInsightsCreateParams {
-    /// The body alone is the whole of [`AiConversationsInsightsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsInsightsApi::create`].
     fn from(body: crate::types::InsightTemplateCreateReq) -> Self {
         AiConversationsInsightsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiConversationsInsightsApi::update`] other than path parameters.
+/// Inputs of [`AiConversationsInsightsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiConversationsInsightsUpdateParams {
     /// The request body.
     pub body: crate::types::InsightTemplateUpdateReq,
 }
+impl AiConversationsInsightsUpdateParams {
+    /// A `AiConversationsInsightsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InsightTemplateUpdateReq) -> Self {
+        AiConversationsInsightsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InsightTemplateUpdateReq>
 for AiConversationsInsightsUpdateParams {
-    /// The body alone is the whole of [`AiConversationsInsightsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiConversationsInsightsApi::update`].
     fn from(body: crate::types::InsightTemplateUpdateReq) -> Self {
         AiConversationsInsightsUpdateParams {
             body,
@@ -3159,40 +3935,80 @@ impl<'a> AiConversationsMessagesApi<'a> {
     pub fn list(
         &self,
         conversation_id: &str,
-        params: AiConversationsMessagesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConversationMessageListData>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/conversations/", &crate::encode_path(conversation_id), "/messages"]
-                    .concat(),
-            );
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiConversationsMessagesListParams,
+        crate::types::ConversationMessageListData,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/conversations/",
+                        &crate::encode_path(conversation_id),
+                        "/messages",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        conversation_id: &str,
-        params: AiConversationsMessagesListParams,
+}
+/// Inputs of [`AiConversationsMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AiConversationsMessagesListParams {
+    /// The number of messages to return per page.
+    pub page_size: Option<i64>,
+    /// The page number to retrieve.
+    pub page_number: Option<i64>,
+}
+impl<T> crate::Call<'_, AiConversationsMessagesListParams, T> {
+    /// The number of messages to return per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// The page number to retrieve.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AiConversationsMessagesListParams,
+    crate::types::ConversationMessageListData,
+> {
+    /// Every page of [`AiConversationsMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AiConversationsMessagesListParams,
         crate::types::ConversationMessageListData,
         crate::types::ConversationMessage,
     > {
-        let this = *self;
-        let conversation_id = conversation_id.to_owned();
-        let spec: crate::PageSpec<
-            AiConversationsMessagesListParams,
-            crate::types::ConversationMessageListData,
-            crate::types::ConversationMessage,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -3206,25 +4022,8 @@ impl<'a> AiConversationsMessagesApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let conversation_id = conversation_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&conversation_id, params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`AiConversationsMessagesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiConversationsMessagesListParams {
-    /// The number of messages to return per page.
-    pub page_size: Option<i64>,
-    /// The page number to retrieve.
-    pub page_number: Option<i64>,
 }
 /// Operations under `ai.embeddings`.
 #[derive(Debug, Clone, Copy)]
@@ -3245,13 +4044,19 @@ impl<'a> AiEmbeddingsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiEmbeddingsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BackgroundTasksQueryResponseData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/embeddings");
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiEmbeddingsListParams,
+        crate::types::BackgroundTasksQueryResponseData,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/embeddings"),
+            Default::default(),
+            |mut req, params| {
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Embed documents
     ///
@@ -3276,13 +4081,15 @@ impl<'a> AiEmbeddingsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiEmbeddingsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmbeddingResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings");
-        let params: AiEmbeddingsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiEmbeddingsCreateParams, crate::types::EmbeddingResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/embeddings"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Search for documents
     ///
@@ -3300,15 +4107,21 @@ impl<'a> AiEmbeddingsApi<'a> {
     pub fn similarity_search(
         &self,
         params: impl Into<AiEmbeddingsSimilaritySearchParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmbeddingSimilaritySearchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/embeddings/similarity-search");
-        let params: AiEmbeddingsSimilaritySearchParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiEmbeddingsSimilaritySearchParams,
+        crate::types::EmbeddingSimilaritySearchResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/ai/embeddings/similarity-search"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Embed URL content
     ///
@@ -3319,13 +4132,15 @@ impl<'a> AiEmbeddingsApi<'a> {
     pub fn url(
         &self,
         params: impl Into<AiEmbeddingsUrlParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmbeddingResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/embeddings/url");
-        let params: AiEmbeddingsUrlParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiEmbeddingsUrlParams, crate::types::EmbeddingResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/embeddings/url"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get an embedding task's status
     ///
@@ -3344,59 +4159,91 @@ impl<'a> AiEmbeddingsApi<'a> {
     pub fn retrieve(
         &self,
         task_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TaskStatusResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/embeddings/", &crate::encode_path(task_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TaskStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/embeddings/", &crate::encode_path(task_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiEmbeddingsApi::list`] other than path parameters.
+/// Inputs of [`AiEmbeddingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiEmbeddingsListParams {
     /// List of task statuses i.e. `status=queued&status=processing`
     pub status: Option<Vec<String>>,
 }
-/// Inputs of [`AiEmbeddingsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiEmbeddingsListParams, T> {
+    /// List of task statuses i.e. `status=queued&status=processing`
+    pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`AiEmbeddingsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiEmbeddingsCreateParams {
     /// The request body.
     pub body: crate::types::EmbeddingBucketRequest,
 }
+impl AiEmbeddingsCreateParams {
+    /// A `AiEmbeddingsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EmbeddingBucketRequest) -> Self {
+        AiEmbeddingsCreateParams { body }
+    }
+}
 impl From<crate::types::EmbeddingBucketRequest> for AiEmbeddingsCreateParams {
-    /// The body alone is the whole of [`AiEmbeddingsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::create`].
     fn from(body: crate::types::EmbeddingBucketRequest) -> Self {
         AiEmbeddingsCreateParams { body }
     }
 }
-/// Inputs of [`AiEmbeddingsApi::similarity_search`] other than path parameters.
+/// Inputs of [`AiEmbeddingsApi::similarity_search`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiEmbeddingsSimilaritySearchParams {
     /// The request body.
     pub body: crate::types::EmbeddingSimilaritySearchRequest,
 }
+impl AiEmbeddingsSimilaritySearchParams {
+    /// A `AiEmbeddingsSimilaritySearchParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EmbeddingSimilaritySearchRequest) -> Self {
+        AiEmbeddingsSimilaritySearchParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EmbeddingSimilaritySearchRequest>
 for AiEmbeddingsSimilaritySearchParams {
-    /// The body alone is the whole of [`AiEmbeddingsSimilaritySearchParams`].
+    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::similarity_search`].
     fn from(body: crate::types::EmbeddingSimilaritySearchRequest) -> Self {
         AiEmbeddingsSimilaritySearchParams {
             body,
         }
     }
 }
-/// Inputs of [`AiEmbeddingsApi::url`] other than path parameters.
+/// Inputs of [`AiEmbeddingsApi::url`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiEmbeddingsUrlParams {
     /// The request body.
     pub body: crate::types::EmbeddingUrlRequest,
 }
+impl AiEmbeddingsUrlParams {
+    /// A `AiEmbeddingsUrlParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EmbeddingUrlRequest) -> Self {
+        AiEmbeddingsUrlParams { body }
+    }
+}
 impl From<crate::types::EmbeddingUrlRequest> for AiEmbeddingsUrlParams {
-    /// The body alone is the whole of [`AiEmbeddingsUrlParams`].
+    /// The body with every optional input `None`: the argument of [`AiEmbeddingsApi::url`].
     fn from(body: crate::types::EmbeddingUrlRequest) -> Self {
         AiEmbeddingsUrlParams { body }
     }
@@ -3413,13 +4260,12 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     ///
     /// `GET /ai/embeddings/buckets`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UserEmbeddedBucketsData>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::UserEmbeddedBucketsData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/embeddings/buckets"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get file-level embedding statuses for a bucket
     ///
@@ -3433,16 +4279,18 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmbeddingsBucketFilesData>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmbeddingsBucketFilesData> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Disable AI for an Embedded Bucket
     ///
@@ -3453,17 +4301,18 @@ impl<'a> AiEmbeddingsBucketsApi<'a> {
     /// Parameters:
     /// - `bucket_name`: Name of the bucket.
     #[inline]
-    pub fn delete(
-        &self,
-        bucket_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, bucket_name: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/embeddings/buckets/", &crate::encode_path(bucket_name)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.fine_tuning`.
@@ -3490,13 +4339,12 @@ impl<'a> AiFineTuningJobsApi<'a> {
     ///
     /// `GET /ai/fine_tuning/jobs`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::FineTuningJobsListData>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::FineTuningJobsListData> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/fine_tuning/jobs"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a fine tuning job
     ///
@@ -3507,13 +4355,15 @@ impl<'a> AiFineTuningJobsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiFineTuningJobsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::FineTuningJob>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs");
-        let params: AiFineTuningJobsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiFineTuningJobsCreateParams, crate::types::FineTuningJob> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/fine_tuning/jobs"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a fine tuning job
     ///
@@ -3527,16 +4377,17 @@ impl<'a> AiFineTuningJobsApi<'a> {
     pub fn retrieve(
         &self,
         job_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::FineTuningJob>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::FineTuningJob> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Cancel a fine tuning job
     ///
@@ -3550,27 +4401,37 @@ impl<'a> AiFineTuningJobsApi<'a> {
     pub fn cancel(
         &self,
         job_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::FineTuningJob>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id), "/cancel"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::FineTuningJob> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/fine_tuning/jobs/", &crate::encode_path(job_id), "/cancel"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiFineTuningJobsApi::create`] other than path parameters.
+/// Inputs of [`AiFineTuningJobsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiFineTuningJobsCreateParams {
     /// The request body.
     pub body: crate::types::CreateFineTuningJobRequest,
 }
+impl AiFineTuningJobsCreateParams {
+    /// A `AiFineTuningJobsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateFineTuningJobRequest) -> Self {
+        AiFineTuningJobsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateFineTuningJobRequest> for AiFineTuningJobsCreateParams {
-    /// The body alone is the whole of [`AiFineTuningJobsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiFineTuningJobsApi::create`].
     fn from(body: crate::types::CreateFineTuningJobRequest) -> Self {
         AiFineTuningJobsCreateParams {
             body,
@@ -3594,13 +4455,12 @@ impl<'a> AiIntegrationsApi<'a> {
     ///
     /// `GET /ai/integrations`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntegrationsListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/integrations");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::IntegrationsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/integrations"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List Integration By Id
     ///
@@ -3614,16 +4474,17 @@ impl<'a> AiIntegrationsApi<'a> {
     pub fn retrieve(
         &self,
         integration_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::Integration>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/integrations/", &crate::encode_path(integration_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::Integration> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/integrations/", &crate::encode_path(integration_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `ai.integrations.connections`.
@@ -3640,13 +4501,12 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntegrationConnectionsListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/integrations/connections");
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::IntegrationConnectionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/integrations/connections"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get User Integration connection By Id
     ///
@@ -3660,20 +4520,21 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         user_connection_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntegrationConnectionResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/integrations/connections/",
-                    &crate::encode_path(user_connection_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::IntegrationConnectionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/integrations/connections/",
+                        &crate::encode_path(user_connection_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete Integration Connection
     ///
@@ -3684,21 +4545,21 @@ impl<'a> AiIntegrationsConnectionsApi<'a> {
     /// Parameters:
     /// - `user_connection_id`: The user integration connection identifier
     #[inline]
-    pub fn delete(
-        &self,
-        user_connection_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/integrations/connections/",
-                    &crate::encode_path(user_connection_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, user_connection_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/integrations/connections/",
+                        &crate::encode_path(user_connection_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.mcp_servers`.
@@ -3715,47 +4576,26 @@ impl<'a> AiMcpServersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiMcpServersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::McpServersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/mcp_servers");
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.query("url", crate::QueryStyle::Form, true, &params.url);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiMcpServersListParams,
-    ) -> crate::Paginator<
-        'a,
-        AiMcpServersListParams,
-        crate::types::McpServersListResponse,
-        crate::types::McpServer,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiMcpServersListParams,
-            crate::types::McpServersListResponse,
-            crate::types::McpServer,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| crate::PageMeta::new(page.len()),
-            items: |page| page,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/mcp_servers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+                req.query("url", crate::QueryStyle::Form, true, &params.url);
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -3768,11 +4608,15 @@ impl<'a> AiMcpServersApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiMcpServersCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/mcp_servers");
-        let params: AiMcpServersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMcpServersCreateParams, crate::types::McpServer> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/mcp_servers"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get MCP Server
     ///
@@ -3786,14 +4630,17 @@ impl<'a> AiMcpServersApi<'a> {
     pub fn retrieve(
         &self,
         mcp_server_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::McpServer> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update MCP Server
     ///
@@ -3808,16 +4655,20 @@ impl<'a> AiMcpServersApi<'a> {
         &self,
         mcp_server_id: &str,
         params: impl Into<AiMcpServersUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::McpServer>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
-            );
-        let params: AiMcpServersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMcpServersUpdateParams, crate::types::McpServer> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete MCP Server
     ///
@@ -3828,21 +4679,22 @@ impl<'a> AiMcpServersApi<'a> {
     /// Parameters:
     /// - `mcp_server_id`: Unique identifier of the mcp server.
     #[inline]
-    pub fn delete(
-        &self,
-        mcp_server_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, mcp_server_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/mcp_servers/", &crate::encode_path(mcp_server_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiMcpServersApi::list`] other than path parameters.
+/// Inputs of [`AiMcpServersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMcpServersListParams {
     /// Filter results by type.
     pub r#type: Option<String>,
@@ -3853,26 +4705,83 @@ pub struct AiMcpServersListParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
 }
-/// Inputs of [`AiMcpServersApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiMcpServersListParams, T> {
+    /// Filter results by type.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().r#type = Some(value.into());
+        self
+    }
+    /// Filter results by url.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().url = Some(value.into());
+        self
+    }
+    /// Number of items to return per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Page number to retrieve (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AiMcpServersListParams, crate::types::McpServersListResponse> {
+    /// Every page of [`AiMcpServersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMcpServersListParams,
+        crate::types::McpServersListResponse,
+        crate::types::McpServer,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(page.len()),
+            items: |page| page,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMcpServersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMcpServersCreateParams {
     /// The request body.
     pub body: crate::types::CreateMcpServerRequest,
 }
+impl AiMcpServersCreateParams {
+    /// A `AiMcpServersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMcpServerRequest) -> Self {
+        AiMcpServersCreateParams { body }
+    }
+}
 impl From<crate::types::CreateMcpServerRequest> for AiMcpServersCreateParams {
-    /// The body alone is the whole of [`AiMcpServersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiMcpServersApi::create`].
     fn from(body: crate::types::CreateMcpServerRequest) -> Self {
         AiMcpServersCreateParams { body }
     }
 }
-/// Inputs of [`AiMcpServersApi::update`] other than path parameters.
+/// Inputs of [`AiMcpServersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMcpServersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMcpServerRequest,
 }
+impl AiMcpServersUpdateParams {
+    /// A `AiMcpServersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMcpServerRequest) -> Self {
+        AiMcpServersUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateMcpServerRequest> for AiMcpServersUpdateParams {
-    /// The body alone is the whole of [`AiMcpServersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiMcpServersApi::update`].
     fn from(body: crate::types::UpdateMcpServerRequest) -> Self {
         AiMcpServersUpdateParams { body }
     }
@@ -3911,51 +4820,24 @@ impl<'a> AiMissionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiMissionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/missions");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AiMissionsListParams,
-    ) -> crate::Paginator<
-        'a,
-        AiMissionsListParams,
-        crate::types::MissionsListResponse,
-        crate::types::MissionData,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiMissionsListParams,
-            crate::types::MissionsListResponse,
-            crate::types::MissionData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/missions"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -3968,13 +4850,15 @@ impl<'a> AiMissionsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<AiMissionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/missions");
-        let params: AiMissionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMissionsCreateParams, crate::types::MissionResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/missions"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List recent events
     ///
@@ -3984,53 +4868,25 @@ impl<'a> AiMissionsApi<'a> {
     #[inline]
     pub fn list_events(
         &self,
-        params: AiMissionsListEventsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EventsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/events");
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_events_paginator(
-        &self,
-        params: AiMissionsListEventsParams,
-    ) -> crate::Paginator<
-        'a,
-        AiMissionsListEventsParams,
-        crate::types::EventsListResponse,
-        crate::types::EventData,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiMissionsListEventsParams,
-            crate::types::EventsListResponse,
-            crate::types::EventData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_events(params).await })
+    ) -> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/missions/events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -4046,16 +4902,17 @@ impl<'a> AiMissionsApi<'a> {
     pub fn retrieve(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MissionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update mission
     ///
@@ -4070,18 +4927,20 @@ impl<'a> AiMissionsApi<'a> {
         &self,
         mission_id: &str,
         params: impl Into<AiMissionsUpdateMissionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
-            );
-        let params: AiMissionsUpdateMissionParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMissionsUpdateMissionParams, crate::types::MissionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete mission
     ///
@@ -4092,17 +4951,17 @@ impl<'a> AiMissionsApi<'a> {
     /// Parameters:
     /// - `mission_id`: Unique identifier of the mission.
     #[inline]
-    pub fn delete_mission(
-        &self,
-        mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete_mission(&self, mission_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/missions/", &crate::encode_path(mission_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Clone mission
     ///
@@ -4116,38 +4975,89 @@ impl<'a> AiMissionsApi<'a> {
     pub fn clone_mission(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/clone"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiMissionsApi::list`] other than path parameters.
+/// Inputs of [`AiMissionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsListParams {
     /// Page number (1-based)
     pub page_number: Option<i64>,
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiMissionsListParams, T> {
+    /// Page number (1-based)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AiMissionsListParams, crate::types::MissionsListResponse> {
+    /// Every page of [`AiMissionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsListParams,
+        crate::types::MissionsListResponse,
+        crate::types::MissionData,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMissionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateMissionRequest,
 }
+impl AiMissionsCreateParams {
+    /// A `AiMissionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMissionRequest) -> Self {
+        AiMissionsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateMissionRequest> for AiMissionsCreateParams {
-    /// The body alone is the whole of [`AiMissionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsApi::create`].
     fn from(body: crate::types::CreateMissionRequest) -> Self {
         AiMissionsCreateParams { body }
     }
 }
-/// Inputs of [`AiMissionsApi::list_events`] other than path parameters.
+/// Inputs of [`AiMissionsApi::list_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsListEventsParams {
     /// Filter results by type.
     pub r#type: Option<String>,
@@ -4156,14 +5066,67 @@ pub struct AiMissionsListEventsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsApi::update_mission`] other than path parameters.
+impl<T> crate::Call<'_, AiMissionsListEventsParams, T> {
+    /// Filter results by type.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().r#type = Some(value.into());
+        self
+    }
+    /// Page number (1-based)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AiMissionsListEventsParams, crate::types::EventsListResponse> {
+    /// Every page of [`AiMissionsApi::list_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsListEventsParams,
+        crate::types::EventsListResponse,
+        crate::types::EventData,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMissionsApi::update_mission`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsUpdateMissionParams {
     /// The request body.
     pub body: crate::types::UpdateMissionRequest,
 }
+impl AiMissionsUpdateMissionParams {
+    /// A `AiMissionsUpdateMissionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMissionRequest) -> Self {
+        AiMissionsUpdateMissionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateMissionRequest> for AiMissionsUpdateMissionParams {
-    /// The body alone is the whole of [`AiMissionsUpdateMissionParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsApi::update_mission`].
     fn from(body: crate::types::UpdateMissionRequest) -> Self {
         AiMissionsUpdateMissionParams {
             body,
@@ -4188,15 +5151,22 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     pub fn list_knowledge_bases(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/knowledge-bases",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create knowledge base
     ///
@@ -4210,15 +5180,22 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
     pub fn create_knowledge_base(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/knowledge-bases"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/knowledge-bases",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get knowledge base
     ///
@@ -4234,20 +5211,23 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/knowledge-bases/",
-                    &crate::encode_path(knowledge_base_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/knowledge-bases/",
+                        &crate::encode_path(knowledge_base_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update knowledge base
     ///
@@ -4263,20 +5243,23 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/knowledge-bases/",
-                    &crate::encode_path(knowledge_base_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/knowledge-bases/",
+                        &crate::encode_path(knowledge_base_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete knowledge base
     ///
@@ -4292,20 +5275,23 @@ impl<'a> AiMissionsKnowledgeBasesApi<'a> {
         &self,
         mission_id: &str,
         knowledge_base_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/knowledge-bases/",
-                    &crate::encode_path(knowledge_base_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/knowledge-bases/",
+                        &crate::encode_path(knowledge_base_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.missions.mcp_servers`.
@@ -4326,15 +5312,18 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     pub fn list_mcp_servers(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create MCP server
     ///
@@ -4348,15 +5337,18 @@ impl<'a> AiMissionsMcpServersApi<'a> {
     pub fn create_mcp_server(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/mcp-servers"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get MCP server
     ///
@@ -4372,20 +5364,23 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/mcp-servers/",
-                    &crate::encode_path(mcp_server_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/mcp-servers/",
+                        &crate::encode_path(mcp_server_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update MCP server
     ///
@@ -4401,20 +5396,23 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/mcp-servers/",
-                    &crate::encode_path(mcp_server_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/mcp-servers/",
+                        &crate::encode_path(mcp_server_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete MCP server
     ///
@@ -4430,20 +5428,23 @@ impl<'a> AiMissionsMcpServersApi<'a> {
         &self,
         mission_id: &str,
         mcp_server_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/mcp-servers/",
-                    &crate::encode_path(mcp_server_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/mcp-servers/",
+                        &crate::encode_path(mcp_server_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.missions.runs`.
@@ -4475,53 +5476,29 @@ impl<'a> AiMissionsRunsApi<'a> {
     #[inline]
     pub fn list_runs(
         &self,
-        params: AiMissionsRunsListRunsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/missions/runs");
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list_runs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_runs_paginator(
-        &self,
-        params: AiMissionsRunsListRunsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiMissionsRunsListRunsParams,
         crate::types::MissionRunsListResponse,
-        crate::types::MissionRunData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiMissionsRunsListRunsParams,
-            crate::types::MissionRunsListResponse,
-            crate::types::MissionRunData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_runs(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/missions/runs"),
+            Default::default(),
+            |mut req, params| {
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -4537,61 +5514,34 @@ impl<'a> AiMissionsRunsApi<'a> {
     pub fn list(
         &self,
         mission_id: &str,
-        params: AiMissionsRunsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
-            );
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        mission_id: &str,
-        params: AiMissionsRunsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiMissionsRunsListParams,
         crate::types::MissionRunsListResponse,
-        crate::types::MissionRunData,
     > {
-        let this = *self;
-        let mission_id = mission_id.to_owned();
-        let spec: crate::PageSpec<
-            AiMissionsRunsListParams,
-            crate::types::MissionRunsListResponse,
-            crate::types::MissionRunData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let mission_id = mission_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&mission_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -4607,21 +5557,22 @@ impl<'a> AiMissionsRunsApi<'a> {
     pub fn create(
         &self,
         mission_id: &str,
-        params: impl Into<AiMissionsRunsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
-            );
-        let params: AiMissionsRunsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, AiMissionsRunsCreateParams, crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/runs"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get run details
     ///
@@ -4637,22 +5588,23 @@ impl<'a> AiMissionsRunsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update run
     ///
@@ -4669,24 +5621,26 @@ impl<'a> AiMissionsRunsApi<'a> {
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMissionsRunsUpdateParams, crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Cancel run
     ///
@@ -4702,23 +5656,24 @@ impl<'a> AiMissionsRunsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/cancel",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/cancel",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Pause run
     ///
@@ -4734,23 +5689,24 @@ impl<'a> AiMissionsRunsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/pause",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/pause",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Resume run
     ///
@@ -4766,27 +5722,29 @@ impl<'a> AiMissionsRunsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MissionRunResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/resume",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MissionRunResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/resume",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiMissionsRunsApi::list_runs`] other than path parameters.
+/// Inputs of [`AiMissionsRunsApi::list_runs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsRunsListRunsParams {
     /// Filter results by status.
     pub status: Option<String>,
@@ -4795,8 +5753,55 @@ pub struct AiMissionsRunsListRunsParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsRunsApi::list`] other than path parameters.
+impl<T> crate::Call<'_, AiMissionsRunsListRunsParams, T> {
+    /// Filter results by status.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Page number (1-based)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, AiMissionsRunsListRunsParams, crate::types::MissionRunsListResponse> {
+    /// Every page of [`AiMissionsRunsApi::list_runs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsListRunsParams,
+        crate::types::MissionRunsListResponse,
+        crate::types::MissionRunData,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsRunsListParams {
     /// Filter results by status.
     pub status: Option<String>,
@@ -4805,28 +5810,84 @@ pub struct AiMissionsRunsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsRunsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, AiMissionsRunsListParams, T> {
+    /// Filter results by status.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Page number (1-based)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, AiMissionsRunsListParams, crate::types::MissionRunsListResponse> {
+    /// Every page of [`AiMissionsRunsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsListParams,
+        crate::types::MissionRunsListResponse,
+        crate::types::MissionRunData,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMissionsRunsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsRunsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateMissionRunRequest>,
 }
-impl From<crate::types::CreateMissionRunRequest> for AiMissionsRunsCreateParams {
-    /// The body alone is the whole of [`AiMissionsRunsCreateParams`].
-    fn from(body: crate::types::CreateMissionRunRequest) -> Self {
-        AiMissionsRunsCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, AiMissionsRunsCreateParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateMissionRunRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`AiMissionsRunsApi::update`] other than path parameters.
+/// Inputs of [`AiMissionsRunsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateMissionRunRequest,
 }
+impl AiMissionsRunsUpdateParams {
+    /// A `AiMissionsRunsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMissionRunRequest) -> Self {
+        AiMissionsRunsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateMissionRunRequest> for AiMissionsRunsUpdateParams {
-    /// The body alone is the whole of [`AiMissionsRunsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsApi::update`].
     fn from(body: crate::types::UpdateMissionRunRequest) -> Self {
         AiMissionsRunsUpdateParams { body }
     }
@@ -4851,73 +5912,43 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-        params: AiMissionsRunsEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EventsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/events",
-                ]
-                    .concat(),
-            );
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.query("step_id", crate::QueryStyle::Form, true, &params.step_id);
-        req.query("agent_id", crate::QueryStyle::Form, true, &params.agent_id);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        mission_id: &str,
-        run_id: &str,
-        params: AiMissionsRunsEventsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         AiMissionsRunsEventsListParams,
         crate::types::EventsListResponse,
-        crate::types::EventData,
     > {
-        let this = *self;
-        let mission_id = mission_id.to_owned();
-        let run_id = run_id.to_owned();
-        let spec: crate::PageSpec<
-            AiMissionsRunsEventsListParams,
-            crate::types::EventsListResponse,
-            crate::types::EventData,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let mission_id = mission_id.clone();
-                let run_id = run_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&mission_id, &run_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/events",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+                req.query("step_id", crate::QueryStyle::Form, true, &params.step_id);
+                req.query("agent_id", crate::QueryStyle::Form, true, &params.agent_id);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -4936,25 +5967,27 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsEventsLogParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EventResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/events",
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsEventsLogParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, AiMissionsRunsEventsLogParams, crate::types::EventResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/events",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get event details
     ///
@@ -4972,28 +6005,30 @@ impl<'a> AiMissionsRunsEventsApi<'a> {
         mission_id: &str,
         run_id: &str,
         event_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EventResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/events/",
-                    &crate::encode_path(event_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EventResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/events/",
+                        &crate::encode_path(event_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiMissionsRunsEventsApi::list`] other than path parameters.
+/// Inputs of [`AiMissionsRunsEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AiMissionsRunsEventsListParams {
     /// Filter results by type.
     pub r#type: Option<String>,
@@ -5006,14 +6041,79 @@ pub struct AiMissionsRunsEventsListParams {
     /// Number of items per page
     pub page_size: Option<i64>,
 }
-/// Inputs of [`AiMissionsRunsEventsApi::log`] other than path parameters.
+impl<T> crate::Call<'_, AiMissionsRunsEventsListParams, T> {
+    /// Filter results by type.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().r#type = Some(value.into());
+        self
+    }
+    /// Filter results by step id.
+    pub fn step_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().step_id = Some(value.into());
+        self
+    }
+    /// Filter results by agent id.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().agent_id = Some(value.into());
+        self
+    }
+    /// Page number (1-based)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, AiMissionsRunsEventsListParams, crate::types::EventsListResponse> {
+    /// Every page of [`AiMissionsRunsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        AiMissionsRunsEventsListParams,
+        crate::types::EventsListResponse,
+        crate::types::EventData,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`AiMissionsRunsEventsApi::log`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsEventsLogParams {
     /// The request body.
     pub body: crate::types::CreateEventRequest,
 }
+impl AiMissionsRunsEventsLogParams {
+    /// A `AiMissionsRunsEventsLogParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEventRequest) -> Self {
+        AiMissionsRunsEventsLogParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateEventRequest> for AiMissionsRunsEventsLogParams {
-    /// The body alone is the whole of [`AiMissionsRunsEventsLogParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsEventsApi::log`].
     fn from(body: crate::types::CreateEventRequest) -> Self {
         AiMissionsRunsEventsLogParams {
             body,
@@ -5040,23 +6140,24 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PlanResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/plan",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::PlanResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/plan",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create initial plan
     ///
@@ -5073,25 +6174,31 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsPlanCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PlanStepsCreatedResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/plan",
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsPlanCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanCreateParams,
+        crate::types::PlanStepsCreatedResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/plan",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Add step(s) to plan
     ///
@@ -5108,25 +6215,31 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsPlanAddStepsToPlanParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PlanStepsCreatedResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/plan/steps",
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsPlanAddStepsToPlanParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanAddStepsToPlanParams,
+        crate::types::PlanStepsCreatedResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/plan/steps",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get step details
     ///
@@ -5144,24 +6257,25 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         mission_id: &str,
         run_id: &str,
         step_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PlanStepResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/plan/steps/",
-                    &crate::encode_path(step_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::PlanStepResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/plan/steps/",
+                        &crate::encode_path(step_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update step status
     ///
@@ -5180,64 +6294,97 @@ impl<'a> AiMissionsRunsPlanApi<'a> {
         run_id: &str,
         step_id: &str,
         params: impl Into<AiMissionsRunsPlanUpdateStepParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PlanStepResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/plan/steps/",
-                    &crate::encode_path(step_id),
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsPlanUpdateStepParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsPlanUpdateStepParams,
+        crate::types::PlanStepResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/plan/steps/",
+                        &crate::encode_path(step_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters.
+/// Inputs of [`AiMissionsRunsPlanApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsPlanCreateParams {
     /// The request body.
     pub body: crate::types::CreatePlanRequest,
 }
+impl AiMissionsRunsPlanCreateParams {
+    /// A `AiMissionsRunsPlanCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePlanRequest) -> Self {
+        AiMissionsRunsPlanCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePlanRequest> for AiMissionsRunsPlanCreateParams {
-    /// The body alone is the whole of [`AiMissionsRunsPlanCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::create`].
     fn from(body: crate::types::CreatePlanRequest) -> Self {
         AiMissionsRunsPlanCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AiMissionsRunsPlanApi::add_steps_to_plan`] other than path parameters.
+/// Inputs of [`AiMissionsRunsPlanApi::add_steps_to_plan`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsPlanAddStepsToPlanParams {
     /// The request body.
     pub body: crate::types::AddPlanStepsRequest,
 }
+impl AiMissionsRunsPlanAddStepsToPlanParams {
+    /// A `AiMissionsRunsPlanAddStepsToPlanParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AddPlanStepsRequest) -> Self {
+        AiMissionsRunsPlanAddStepsToPlanParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AddPlanStepsRequest> for AiMissionsRunsPlanAddStepsToPlanParams {
-    /// The body alone is the whole of [`AiMissionsRunsPlanAddStepsToPlanParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::add_steps_to_plan`].
     fn from(body: crate::types::AddPlanStepsRequest) -> Self {
         AiMissionsRunsPlanAddStepsToPlanParams {
             body,
         }
     }
 }
-/// Inputs of [`AiMissionsRunsPlanApi::update_step`] other than path parameters.
+/// Inputs of [`AiMissionsRunsPlanApi::update_step`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsPlanUpdateStepParams {
     /// The request body.
     pub body: crate::types::UpdatePlanStepRequest,
 }
+impl AiMissionsRunsPlanUpdateStepParams {
+    /// A `AiMissionsRunsPlanUpdateStepParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePlanStepRequest) -> Self {
+        AiMissionsRunsPlanUpdateStepParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePlanStepRequest> for AiMissionsRunsPlanUpdateStepParams {
-    /// The body alone is the whole of [`AiMissionsRunsPlanUpdateStepParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsPlanApi::update_step`].
     fn from(body: crate::types::UpdatePlanStepRequest) -> Self {
         AiMissionsRunsPlanUpdateStepParams {
             body,
@@ -5264,23 +6411,24 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         &self,
         mission_id: &str,
         run_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxAgentsListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/telnyx-agents",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelnyxAgentsListResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/telnyx-agents",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Link Telnyx agent to run
     ///
@@ -5297,25 +6445,31 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         mission_id: &str,
         run_id: &str,
         params: impl Into<AiMissionsRunsTelnyxAgentsLinkParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxAgentResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/telnyx-agents",
-                ]
-                    .concat(),
-            );
-        let params: AiMissionsRunsTelnyxAgentsLinkParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiMissionsRunsTelnyxAgentsLinkParams,
+        crate::types::TelnyxAgentResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/telnyx-agents",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Unlink Telnyx agent
     ///
@@ -5333,33 +6487,45 @@ impl<'a> AiMissionsRunsTelnyxAgentsApi<'a> {
         mission_id: &str,
         run_id: &str,
         telnyx_agent_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/runs/",
-                    &crate::encode_path(run_id),
-                    "/telnyx-agents/",
-                    &crate::encode_path(telnyx_agent_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/runs/",
+                        &crate::encode_path(run_id),
+                        "/telnyx-agents/",
+                        &crate::encode_path(telnyx_agent_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] other than path parameters.
+/// Inputs of [`AiMissionsRunsTelnyxAgentsApi::link`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiMissionsRunsTelnyxAgentsLinkParams {
     /// The request body.
     pub body: crate::types::LinkTelnyxAgentRequest,
 }
+impl AiMissionsRunsTelnyxAgentsLinkParams {
+    /// A `AiMissionsRunsTelnyxAgentsLinkParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::LinkTelnyxAgentRequest) -> Self {
+        AiMissionsRunsTelnyxAgentsLinkParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::LinkTelnyxAgentRequest>
 for AiMissionsRunsTelnyxAgentsLinkParams {
-    /// The body alone is the whole of [`AiMissionsRunsTelnyxAgentsLinkParams`].
+    /// The body with every optional input `None`: the argument of [`AiMissionsRunsTelnyxAgentsApi::link`].
     fn from(body: crate::types::LinkTelnyxAgentRequest) -> Self {
         AiMissionsRunsTelnyxAgentsLinkParams {
             body,
@@ -5384,14 +6550,17 @@ impl<'a> AiMissionsToolsApi<'a> {
     pub fn list_tools(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create tool
     ///
@@ -5405,14 +6574,17 @@ impl<'a> AiMissionsToolsApi<'a> {
     pub fn create_tool(
         &self,
         mission_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/ai/missions/", &crate::encode_path(mission_id), "/tools"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get tool
     ///
@@ -5428,20 +6600,23 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update tool
     ///
@@ -5457,20 +6632,23 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete tool
     ///
@@ -5486,20 +6664,23 @@ impl<'a> AiMissionsToolsApi<'a> {
         &self,
         mission_id: &str,
         tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/ai/missions/",
-                    &crate::encode_path(mission_id),
-                    "/tools/",
-                    &crate::encode_path(tool_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/ai/missions/",
+                        &crate::encode_path(mission_id),
+                        "/tools/",
+                        &crate::encode_path(tool_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `ai.openai`.
@@ -5526,13 +6707,12 @@ impl<'a> AiOpenaiApi<'a> {
     ///
     /// `GET /ai/openai/models`
     #[inline]
-    pub fn list_models(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ModelsResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/ai/openai/models");
-        req.send_json()
+    pub fn list_models(&self) -> crate::Call<'a, (), crate::types::ModelsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/openai/models"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create an OpenAI-compatible response
     ///
@@ -5545,23 +6725,38 @@ impl<'a> AiOpenaiApi<'a> {
     pub fn create_response(
         &self,
         params: impl Into<AiOpenaiCreateResponseParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/openai/responses");
-        let params: AiOpenaiCreateResponseParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiOpenaiCreateResponseParams,
+        serde_json::Map<String, serde_json::Value>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/openai/responses"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiOpenaiApi::create_response`] other than path parameters.
+/// Inputs of [`AiOpenaiApi::create_response`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiOpenaiCreateResponseParams {
     /// The request body.
     pub body: AiOpenaiCreateResponseBody,
 }
+impl AiOpenaiCreateResponseParams {
+    /// A `AiOpenaiCreateResponseParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: AiOpenaiCreateResponseBody) -> Self {
+        AiOpenaiCreateResponseParams {
+            body,
+        }
+    }
+}
 impl From<AiOpenaiCreateResponseBody> for AiOpenaiCreateResponseParams {
-    /// The body alone is the whole of [`AiOpenaiCreateResponseParams`].
+    /// The body with every optional input `None`: the argument of [`AiOpenaiApi::create_response`].
     fn from(body: AiOpenaiCreateResponseBody) -> Self {
         AiOpenaiCreateResponseParams {
             body,
@@ -5583,25 +6778,38 @@ impl<'a> AiOpenaiChatApi<'a> {
     pub fn create_completion(
         &self,
         params: impl Into<AiOpenaiChatCreateCompletionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/openai/chat/completions");
-        let params: AiOpenaiChatCreateCompletionParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiOpenaiChatCreateCompletionParams,
+        serde_json::Map<String, serde_json::Value>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/openai/chat/completions"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AiOpenaiChatApi::create_completion`] other than path parameters.
+/// Inputs of [`AiOpenaiChatApi::create_completion`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiOpenaiChatCreateCompletionParams {
     /// The request body.
     pub body: crate::types::ChatCompletionRequest,
 }
+impl AiOpenaiChatCreateCompletionParams {
+    /// A `AiOpenaiChatCreateCompletionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ChatCompletionRequest) -> Self {
+        AiOpenaiChatCreateCompletionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ChatCompletionRequest> for AiOpenaiChatCreateCompletionParams {
-    /// The body alone is the whole of [`AiOpenaiChatCreateCompletionParams`].
+    /// The body with every optional input `None`: the argument of [`AiOpenaiChatApi::create_completion`].
     fn from(body: crate::types::ChatCompletionRequest) -> Self {
         AiOpenaiChatCreateCompletionParams {
             body,
@@ -5623,15 +6831,19 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     pub fn create_embeddings(
         &self,
         params: impl Into<AiOpenaiEmbeddingsCreateEmbeddingsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OpenAiEmbeddingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ai/openai/embeddings");
-        let params: AiOpenaiEmbeddingsCreateEmbeddingsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AiOpenaiEmbeddingsCreateEmbeddingsParams,
+        crate::types::OpenAiEmbeddingResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/openai/embeddings"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List embedding models
     ///
@@ -5641,24 +6853,32 @@ impl<'a> AiOpenaiEmbeddingsApi<'a> {
     #[inline]
     pub fn list_embedding_models(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OpenAiEmbeddingModelsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/ai/openai/embeddings/models");
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::OpenAiEmbeddingModelsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/openai/embeddings/models"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] other than path parameters.
+/// Inputs of [`AiOpenaiEmbeddingsApi::create_embeddings`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiOpenaiEmbeddingsCreateEmbeddingsParams {
     /// The request body.
     pub body: crate::types::OpenAiEmbeddingRequest,
 }
+impl AiOpenaiEmbeddingsCreateEmbeddingsParams {
+    /// A `AiOpenaiEmbeddingsCreateEmbeddingsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::OpenAiEmbeddingRequest) -> Self {
+        AiOpenaiEmbeddingsCreateEmbeddingsParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::OpenAiEmbeddingRequest>
 for AiOpenaiEmbeddingsCreateEmbeddingsParams {
-    /// The body alone is the whole of [`AiOpenaiEmbeddingsCreateEmbeddingsParams`].
+    /// The body with every optional input `None`: the argument of [`AiOpenaiEmbeddingsApi::create_embeddings`].
     fn from(body: crate::types::OpenAiEmbeddingRequest) -> Self {
         AiOpenaiEmbeddingsCreateEmbeddingsParams {
             body,
@@ -5677,34 +6897,170 @@ impl<'a> AiToolsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AiToolsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SharedToolListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ai/tools");
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json()
+    ) -> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ai/tools"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create Tool
+    ///
+    /// `POST /ai/tools`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AiToolsListParams,
+        params: impl Into<AiToolsCreateParams>,
+    ) -> crate::Call<'a, AiToolsCreateParams, crate::types::SharedToolResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ai/tools"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get Tool
+    ///
+    /// `GET /ai/tools/{tool_id}`
+    ///
+    /// Parameters:
+    /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        tool_id: &str,
+    ) -> crate::Call<'a, (), crate::types::SharedToolResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update Tool
+    ///
+    /// `PATCH /ai/tools/{tool_id}`
+    ///
+    /// Parameters:
+    /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
+    pub fn update(
+        &self,
+        tool_id: &str,
+        params: impl Into<AiToolsUpdateParams>,
+    ) -> crate::Call<'a, AiToolsUpdateParams, crate::types::SharedToolResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete Tool
+    ///
+    /// `DELETE /ai/tools/{tool_id}`
+    ///
+    /// Parameters:
+    /// - `tool_id`: Unique identifier of the tool.
+    #[inline]
+    pub fn delete(&self, tool_id: &str) -> crate::Call<'a, (), serde_json::Value> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AiToolsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AiToolsListParams {
+    /// Filter results by filter type.
+    pub filter_type: Option<String>,
+    /// Filter results by filter name.
+    pub filter_name: Option<String>,
+    /// Number of items to return per page.
+    pub page_size: Option<i64>,
+    /// Page number to retrieve (1-based).
+    pub page_number: Option<i64>,
+}
+impl<T> crate::Call<'_, AiToolsListParams, T> {
+    /// Filter results by filter type.
+    pub fn filter_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+    /// Filter results by filter name.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// Number of items to return per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Page number to retrieve (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AiToolsListParams, crate::types::SharedToolListResponse> {
+    /// Every page of [`AiToolsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AiToolsListParams,
         crate::types::SharedToolListResponse,
         crate::types::SharedToolResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AiToolsListParams,
-            crate::types::SharedToolListResponse,
-            crate::types::SharedToolResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -5718,127 +7074,43 @@ impl<'a> AiToolsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create Tool
-    ///
-    /// `POST /ai/tools`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AiToolsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SharedToolResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ai/tools");
-        let params: AiToolsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get Tool
-    ///
-    /// `GET /ai/tools/{tool_id}`
-    ///
-    /// Parameters:
-    /// - `tool_id`: Unique identifier of the tool.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        tool_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SharedToolResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update Tool
-    ///
-    /// `PATCH /ai/tools/{tool_id}`
-    ///
-    /// Parameters:
-    /// - `tool_id`: Unique identifier of the tool.
-    #[inline]
-    pub fn update(
-        &self,
-        tool_id: &str,
-        params: impl Into<AiToolsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SharedToolResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
-            );
-        let params: AiToolsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete Tool
-    ///
-    /// `DELETE /ai/tools/{tool_id}`
-    ///
-    /// Parameters:
-    /// - `tool_id`: Unique identifier of the tool.
-    #[inline]
-    pub fn delete(
-        &self,
-        tool_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<serde_json::Value>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ai/tools/", &crate::encode_path(tool_id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AiToolsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AiToolsListParams {
-    /// Filter results by filter type.
-    pub filter_type: Option<String>,
-    /// Filter results by filter name.
-    pub filter_name: Option<String>,
-    /// Number of items to return per page.
-    pub page_size: Option<i64>,
-    /// Page number to retrieve (1-based).
-    pub page_number: Option<i64>,
-}
-/// Inputs of [`AiToolsApi::create`] other than path parameters.
+/// Inputs of [`AiToolsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiToolsCreateParams {
     /// The request body.
     pub body: crate::types::CreateSharedToolRequest,
 }
+impl AiToolsCreateParams {
+    /// A `AiToolsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateSharedToolRequest) -> Self {
+        AiToolsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateSharedToolRequest> for AiToolsCreateParams {
-    /// The body alone is the whole of [`AiToolsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AiToolsApi::create`].
     fn from(body: crate::types::CreateSharedToolRequest) -> Self {
         AiToolsCreateParams { body }
     }
 }
-/// Inputs of [`AiToolsApi::update`] other than path parameters.
+/// Inputs of [`AiToolsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AiToolsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSharedToolRequest,
 }
+impl AiToolsUpdateParams {
+    /// A `AiToolsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateSharedToolRequest) -> Self {
+        AiToolsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateSharedToolRequest> for AiToolsUpdateParams {
-    /// The body alone is the whole of [`AiToolsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AiToolsApi::update`].
     fn from(body: crate::types::UpdateSharedToolRequest) -> Self {
         AiToolsUpdateParams { body }
     }

@@ -15,40 +15,150 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AlphanumericSenderIdsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AlphanumericSenderIdsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/alphanumeric_sender_ids");
-        req.query(
-            "filter[messaging_profile_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_messaging_profile_id,
-        );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AlphanumericSenderIdsListParams,
+        AlphanumericSenderIdsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/alphanumeric_sender_ids"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "filter[messaging_profile_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_messaging_profile_id,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an alphanumeric sender ID
+    ///
+    /// Create a new alphanumeric sender ID associated with a messaging profile.
+    ///
+    /// `POST /alphanumeric_sender_ids`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AlphanumericSenderIdsListParams,
+        params: impl Into<AlphanumericSenderIdsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        AlphanumericSenderIdsCreateParams,
+        AlphanumericSenderIdsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/alphanumeric_sender_ids"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an alphanumeric sender ID
+    ///
+    /// Retrieve a specific alphanumeric sender ID.
+    ///
+    /// `GET /alphanumeric_sender_ids/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The identifier of the alphanumeric sender ID.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), AlphanumericSenderIdsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete an alphanumeric sender ID
+    ///
+    /// Delete an alphanumeric sender ID and disassociate it from its messaging profile.
+    ///
+    /// `DELETE /alphanumeric_sender_ids/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The identifier of the alphanumeric sender ID.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), AlphanumericSenderIdsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AlphanumericSenderIdsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AlphanumericSenderIdsListParams {
+    /// Filter by messaging profile ID.
+    pub filter_messaging_profile_id: Option<String>,
+    /// Page number.
+    pub page_number: Option<i64>,
+    /// Page size.
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, AlphanumericSenderIdsListParams, T> {
+    /// Filter by messaging profile ID.
+    pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Page number.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, AlphanumericSenderIdsListParams, AlphanumericSenderIdsListResponse> {
+    /// Every page of [`AlphanumericSenderIdsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AlphanumericSenderIdsListParams,
         AlphanumericSenderIdsListResponse,
         crate::types::AlphanumericSenderId,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AlphanumericSenderIdsListParams,
-            AlphanumericSenderIdsListResponse,
-            crate::types::AlphanumericSenderId,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -64,100 +174,27 @@ impl<'a> AlphanumericSenderIdsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an alphanumeric sender ID
-    ///
-    /// Create a new alphanumeric sender ID associated with a messaging profile.
-    ///
-    /// `POST /alphanumeric_sender_ids`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AlphanumericSenderIdsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AlphanumericSenderIdsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/alphanumeric_sender_ids");
-        let params: AlphanumericSenderIdsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an alphanumeric sender ID
-    ///
-    /// Retrieve a specific alphanumeric sender ID.
-    ///
-    /// `GET /alphanumeric_sender_ids/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The identifier of the alphanumeric sender ID.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AlphanumericSenderIdsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete an alphanumeric sender ID
-    ///
-    /// Delete an alphanumeric sender ID and disassociate it from its messaging profile.
-    ///
-    /// `DELETE /alphanumeric_sender_ids/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The identifier of the alphanumeric sender ID.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AlphanumericSenderIdsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/alphanumeric_sender_ids/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AlphanumericSenderIdsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AlphanumericSenderIdsListParams {
-    /// Filter by messaging profile ID.
-    pub filter_messaging_profile_id: Option<String>,
-    /// Page number.
-    pub page_number: Option<i64>,
-    /// Page size.
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`AlphanumericSenderIdsApi::create`] other than path parameters.
+/// Inputs of [`AlphanumericSenderIdsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlphanumericSenderIdsCreateParams {
     /// The request body.
     pub body: crate::types::CreateAlphanumericSenderIdRequest,
 }
+impl AlphanumericSenderIdsCreateParams {
+    /// A `AlphanumericSenderIdsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateAlphanumericSenderIdRequest) -> Self {
+        AlphanumericSenderIdsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateAlphanumericSenderIdRequest>
 for AlphanumericSenderIdsCreateParams {
-    /// The body alone is the whole of [`AlphanumericSenderIdsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AlphanumericSenderIdsApi::create`].
     fn from(body: crate::types::CreateAlphanumericSenderIdRequest) -> Self {
         AlphanumericSenderIdsCreateParams {
             body,

@@ -15,33 +15,64 @@ impl<'a> AuditEventsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AuditEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AuditLogList>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/audit_events");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, AuditEventsListParams, crate::types::AuditLogList> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/audit_events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: AuditEventsListParams,
+}
+/// Inputs of [`AuditEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AuditEventsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::AuditLogsPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_before\], filter\[created_after\]
+    pub filter: Option<crate::types::AuditLogsFilterConsolidated>,
+    /// Set the order of the results by the creation date.
+    pub sort: Option<crate::types::Sort>,
+}
+impl<T> crate::Call<'_, AuditEventsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::AuditLogsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_before\], filter\[created_after\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::AuditLogsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Set the order of the results by the creation date.
+    pub fn sort(mut self, value: impl Into<crate::types::Sort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, AuditEventsListParams, crate::types::AuditLogList> {
+    /// Every page of [`AuditEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AuditEventsListParams,
         crate::types::AuditLogList,
         crate::types::AuditLog,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AuditEventsListParams,
-            crate::types::AuditLogList,
-            crate::types::AuditLog,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,23 +100,6 @@ impl<'a> AuditEventsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`AuditEventsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuditEventsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::AuditLogsPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_before\], filter\[created_after\]
-    pub filter: Option<crate::types::AuditLogsFilterConsolidated>,
-    /// Set the order of the results by the creation date.
-    pub sort: Option<crate::types::Sort>,
 }

@@ -15,34 +15,183 @@ impl<'a> AuthenticationProvidersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AuthenticationProvidersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AuthenticationProvidersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/authentication_providers");
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersListParams,
+        AuthenticationProvidersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/authentication_providers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates an authentication provider
+    ///
+    /// Creates an authentication provider.
+    ///
+    /// `POST /authentication_providers`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: AuthenticationProvidersListParams,
+        params: impl Into<AuthenticationProvidersCreateParams>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersCreateParams,
+        AuthenticationProvidersCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/authentication_providers"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an authentication provider
+    ///
+    /// Retrieves the details of an existing authentication provider.
+    ///
+    /// `GET /authentication_providers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: authentication provider ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), AuthenticationProvidersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/authentication_providers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an authentication provider
+    ///
+    /// Updates settings of an existing authentication provider.
+    ///
+    /// `PATCH /authentication_providers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<AuthenticationProvidersUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        AuthenticationProvidersUpdateParams,
+        AuthenticationProvidersUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/authentication_providers/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Deletes an authentication provider
+    ///
+    /// Deletes an existing authentication provider.
+    ///
+    /// `DELETE /authentication_providers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: authentication provider ID
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), AuthenticationProvidersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/authentication_providers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`AuthenticationProvidersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AuthenticationProvidersListParams {
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
+    ///
+    /// That is:
+    ///
+    /// name: sorts the result by the
+    /// name field in ascending order.
+    ///
+    /// -name: sorts the result by the
+    /// name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<AuthenticationProvidersListSort>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<AuthenticationProvidersListPage>,
+}
+impl<T> crate::Call<'_, AuthenticationProvidersListParams, T> {
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
+    ///
+    /// That is:
+    ///
+    /// name: sorts the result by the
+    /// name field in ascending order.
+    ///
+    /// -name: sorts the result by the
+    /// name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<AuthenticationProvidersListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<AuthenticationProvidersListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    AuthenticationProvidersListParams,
+    AuthenticationProvidersListResponse,
+> {
+    /// Every page of [`AuthenticationProvidersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         AuthenticationProvidersListParams,
         AuthenticationProvidersListResponse,
         crate::types::AuthenticationProvider,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            AuthenticationProvidersListParams,
-            AuthenticationProvidersListResponse,
-            crate::types::AuthenticationProvider,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,149 +219,51 @@ impl<'a> AuthenticationProvidersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates an authentication provider
-    ///
-    /// Creates an authentication provider.
-    ///
-    /// `POST /authentication_providers`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<AuthenticationProvidersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AuthenticationProvidersCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/authentication_providers");
-        let params: AuthenticationProvidersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an authentication provider
-    ///
-    /// Retrieves the details of an existing authentication provider.
-    ///
-    /// `GET /authentication_providers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: authentication provider ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AuthenticationProvidersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/authentication_providers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update an authentication provider
-    ///
-    /// Updates settings of an existing authentication provider.
-    ///
-    /// `PATCH /authentication_providers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<AuthenticationProvidersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AuthenticationProvidersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/authentication_providers/", &crate::encode_path(id)].concat(),
-            );
-        let params: AuthenticationProvidersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Deletes an authentication provider
-    ///
-    /// Deletes an existing authentication provider.
-    ///
-    /// `DELETE /authentication_providers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: authentication provider ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AuthenticationProvidersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/authentication_providers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`AuthenticationProvidersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AuthenticationProvidersListParams {
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
-    ///
-    /// That is:
-    ///
-    /// name: sorts the result by the
-    /// name field in ascending order.
-    ///
-    /// -name: sorts the result by the
-    /// name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<AuthenticationProvidersListSort>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<AuthenticationProvidersListPage>,
-}
-/// Inputs of [`AuthenticationProvidersApi::create`] other than path parameters.
+/// Inputs of [`AuthenticationProvidersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthenticationProvidersCreateParams {
     /// The request body.
     pub body: crate::types::AuthenticationProviderCreate,
 }
+impl AuthenticationProvidersCreateParams {
+    /// A `AuthenticationProvidersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AuthenticationProviderCreate) -> Self {
+        AuthenticationProvidersCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AuthenticationProviderCreate>
 for AuthenticationProvidersCreateParams {
-    /// The body alone is the whole of [`AuthenticationProvidersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`AuthenticationProvidersApi::create`].
     fn from(body: crate::types::AuthenticationProviderCreate) -> Self {
         AuthenticationProvidersCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`AuthenticationProvidersApi::update`] other than path parameters.
+/// Inputs of [`AuthenticationProvidersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthenticationProvidersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateAuthenticationProviderRequest,
 }
+impl AuthenticationProvidersUpdateParams {
+    /// A `AuthenticationProvidersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateAuthenticationProviderRequest) -> Self {
+        AuthenticationProvidersUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateAuthenticationProviderRequest>
 for AuthenticationProvidersUpdateParams {
-    /// The body alone is the whole of [`AuthenticationProvidersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`AuthenticationProvidersApi::update`].
     fn from(body: crate::types::UpdateAuthenticationProviderRequest) -> Self {
         AuthenticationProvidersUpdateParams {
             body,

@@ -13,22 +13,37 @@ impl<'a> AvailablePhoneNumberBlocksApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AvailablePhoneNumberBlocksListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AvailablePhoneNumberBlocksListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/available_phone_number_blocks");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AvailablePhoneNumberBlocksListParams,
+        AvailablePhoneNumberBlocksListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/available_phone_number_blocks"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AvailablePhoneNumberBlocksApi::list`] other than path parameters.
+/// Inputs of [`AvailablePhoneNumberBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberBlocksListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
     pub filter: Option<AvailablePhoneNumberBlocksListFilter>,
+}
+impl<T> crate::Call<'_, AvailablePhoneNumberBlocksListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[locality\], filter\[country_code\], filter\[national_destination_code\], filter\[phone_number_type\]
+    pub fn filter(
+        mut self,
+        value: impl Into<AvailablePhoneNumberBlocksListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filter phone numbers by number type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,22 +13,34 @@ impl<'a> AvailablePhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: AvailablePhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<AvailablePhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/available_phone_numbers");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        AvailablePhoneNumbersListParams,
+        AvailablePhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/available_phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`AvailablePhoneNumbersApi::list`] other than path parameters.
+/// Inputs of [`AvailablePhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AvailablePhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
     pub filter: Option<AvailablePhoneNumbersListFilter>,
+}
+impl<T> crate::Call<'_, AvailablePhoneNumbersListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[locality\], filter\[administrative_area\], filter\[country_code\], filter\[national_destination_code\], filter\[rate_center\], filter\[phone_number_type\], filter\[features\], filter\[limit\], filter\[best_effort\], filter\[quickship\], filter\[reservable\], filter\[exclude_held_numbers\]
+    pub fn filter(mut self, value: impl Into<AvailablePhoneNumbersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -11,11 +11,12 @@ impl<'a> BalanceApi<'a> {
     ///
     /// `GET /balance`
     #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> impl std::future::Future<Output = crate::Result<BalanceRetrieveResponse>> + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/balance");
-        req.send_json()
+    pub fn retrieve(&self) -> crate::Call<'a, (), BalanceRetrieveResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/balance"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type BalanceRetrieveResponse = crate::Data<crate::types::UserBalance>;

@@ -13,31 +13,126 @@ impl<'a> BillingGroupsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: BillingGroupsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BillingGroupsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/billing_groups");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/billing_groups"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a billing group
+    ///
+    /// `POST /billing_groups`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: BillingGroupsListParams,
+        params: impl Into<BillingGroupsCreateParams>,
+    ) -> crate::Call<'a, BillingGroupsCreateParams, BillingGroupsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/billing_groups"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a billing group
+    ///
+    /// `GET /billing_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the billing group
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), BillingGroupsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/billing_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a billing group
+    ///
+    /// `PATCH /billing_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the billing group
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<BillingGroupsUpdateParams>,
+    ) -> crate::Call<'a, BillingGroupsUpdateParams, BillingGroupsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/billing_groups/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a billing group
+    ///
+    /// `DELETE /billing_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the billing group
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), BillingGroupsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/billing_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`BillingGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct BillingGroupsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<BillingGroupsListPage>,
+}
+impl<T> crate::Call<'_, BillingGroupsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<BillingGroupsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, BillingGroupsListParams, BillingGroupsListResponse> {
+    /// Every page of [`BillingGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         BillingGroupsListParams,
         BillingGroupsListResponse,
         crate::types::BillingGroup,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            BillingGroupsListParams,
-            BillingGroupsListResponse,
-            crate::types::BillingGroup,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -65,123 +160,43 @@ impl<'a> BillingGroupsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a billing group
-    ///
-    /// `POST /billing_groups`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<BillingGroupsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BillingGroupsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/billing_groups");
-        let params: BillingGroupsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a billing group
-    ///
-    /// `GET /billing_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the billing group
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BillingGroupsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/billing_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a billing group
-    ///
-    /// `PATCH /billing_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the billing group
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<BillingGroupsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BillingGroupsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/billing_groups/", &crate::encode_path(id)].concat(),
-            );
-        let params: BillingGroupsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a billing group
-    ///
-    /// `DELETE /billing_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the billing group
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BillingGroupsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/billing_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`BillingGroupsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BillingGroupsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<BillingGroupsListPage>,
-}
-/// Inputs of [`BillingGroupsApi::create`] other than path parameters.
+/// Inputs of [`BillingGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingGroupsCreateParams {
     /// The request body.
     pub body: crate::types::NewBillingGroup,
 }
+impl BillingGroupsCreateParams {
+    /// A `BillingGroupsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NewBillingGroup) -> Self {
+        BillingGroupsCreateParams { body }
+    }
+}
 impl From<crate::types::NewBillingGroup> for BillingGroupsCreateParams {
-    /// The body alone is the whole of [`BillingGroupsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`BillingGroupsApi::create`].
     fn from(body: crate::types::NewBillingGroup) -> Self {
         BillingGroupsCreateParams { body }
     }
 }
-/// Inputs of [`BillingGroupsApi::update`] other than path parameters.
+/// Inputs of [`BillingGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BillingGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBillingGroup,
 }
+impl BillingGroupsUpdateParams {
+    /// A `BillingGroupsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateBillingGroup) -> Self {
+        BillingGroupsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateBillingGroup> for BillingGroupsUpdateParams {
-    /// The body alone is the whole of [`BillingGroupsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`BillingGroupsApi::update`].
     fn from(body: crate::types::UpdateBillingGroup) -> Self {
         BillingGroupsUpdateParams { body }
     }

@@ -15,40 +15,100 @@ impl<'a> BulkSimCardActionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: BulkSimCardActionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BulkSimCardActionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/bulk_sim_card_actions");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[action_type]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_action_type,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, BulkSimCardActionsListParams, BulkSimCardActionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/bulk_sim_card_actions"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[action_type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_action_type,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get bulk SIM card action details
+    ///
+    /// This API fetches information about a bulk SIM card action. A bulk SIM card action contains details about a collection of individual SIM card actions.
+    ///
+    /// `GET /bulk_sim_card_actions/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: BulkSimCardActionsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), BulkSimCardActionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/bulk_sim_card_actions/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`BulkSimCardActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct BulkSimCardActionsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// Filter by action type.
+    pub filter_action_type: Option<BulkSimCardActionsListFilterActionType>,
+}
+impl<T> crate::Call<'_, BulkSimCardActionsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by action type.
+    pub fn filter_action_type(
+        mut self,
+        value: impl Into<BulkSimCardActionsListFilterActionType>,
+    ) -> Self {
+        self.params_mut().filter_action_type = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, BulkSimCardActionsListParams, BulkSimCardActionsListResponse> {
+    /// Every page of [`BulkSimCardActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         BulkSimCardActionsListParams,
         BulkSimCardActionsListResponse,
         crate::types::BulkSimCardActionDetailed,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            BulkSimCardActionsListParams,
-            BulkSimCardActionsListResponse,
-            crate::types::BulkSimCardActionDetailed,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -76,48 +136,8 @@ impl<'a> BulkSimCardActionsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Get bulk SIM card action details
-    ///
-    /// This API fetches information about a bulk SIM card action. A bulk SIM card action contains details about a collection of individual SIM card actions.
-    ///
-    /// `GET /bulk_sim_card_actions/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<BulkSimCardActionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/bulk_sim_card_actions/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`BulkSimCardActionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BulkSimCardActionsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// Filter by action type.
-    pub filter_action_type: Option<BulkSimCardActionsListFilterActionType>,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -32,54 +32,19 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: BundlePricingBillingBundlesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedBillingBundlesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/bundle_pricing/billing_bundles");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: BundlePricingBillingBundlesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         BundlePricingBillingBundlesListParams,
         crate::types::PaginatedBillingBundlesResponse,
-        crate::types::BillingBundleSummary,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            BundlePricingBillingBundlesListParams,
-            crate::types::PaginatedBillingBundlesResponse,
-            crate::types::BillingBundleSummary,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/bundle_pricing/billing_bundles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -95,23 +60,30 @@ impl<'a> BundlePricingBillingBundlesApi<'a> {
     pub fn retrieve(
         &self,
         bundle_id: &str,
-        params: BundlePricingBillingBundlesRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BillingBundleResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/bundle_pricing/billing_bundles/", &crate::encode_path(bundle_id)]
-                    .concat(),
-            );
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        BundlePricingBillingBundlesRetrieveParams,
+        crate::types::BillingBundleResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/bundle_pricing/billing_bundles/", &crate::encode_path(bundle_id)]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`BundlePricingBillingBundlesApi::list`] other than path parameters.
+/// Inputs of [`BundlePricingBillingBundlesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingBillingBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
@@ -120,11 +92,75 @@ pub struct BundlePricingBillingBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Inputs of [`BundlePricingBillingBundlesApi::retrieve`] other than path parameters.
+impl<T> crate::Call<'_, BundlePricingBillingBundlesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::BundlePricingFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::BundlePricingPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    BundlePricingBillingBundlesListParams,
+    crate::types::PaginatedBillingBundlesResponse,
+> {
+    /// Every page of [`BundlePricingBillingBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        BundlePricingBillingBundlesListParams,
+        crate::types::PaginatedBillingBundlesResponse,
+        crate::types::BillingBundleSummary,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`BundlePricingBillingBundlesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingBillingBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
+}
+impl<T> crate::Call<'_, BundlePricingBillingBundlesRetrieveParams, T> {
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
 }
 /// Operations under `bundle_pricing.user_bundles`.
 #[derive(Debug, Clone, Copy)]
@@ -140,54 +176,19 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: BundlePricingUserBundlesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedUserBundlesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/bundle_pricing/user_bundles");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: BundlePricingUserBundlesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         BundlePricingUserBundlesListParams,
         crate::types::PaginatedUserBundlesResponse,
-        crate::types::UserBundle,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            BundlePricingUserBundlesListParams,
-            crate::types::PaginatedUserBundlesResponse,
-            crate::types::UserBundle,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/bundle_pricing/user_bundles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -199,16 +200,23 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: BundlePricingUserBundlesCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreatedUserBundlesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk");
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<BundlePricingUserBundlesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        BundlePricingUserBundlesCreateParams,
+        crate::types::CreatedUserBundlesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/bundle_pricing/user_bundles/bulk"),
+            params.into(),
+            |mut req, params| {
+                req.header("authorization_bearer", &params.authorization_bearer);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Unused User Bundles
     ///
@@ -218,16 +226,22 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     #[inline]
     pub fn list_unused(
         &self,
-        params: BundlePricingUserBundlesListUnusedParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UnusedUserBundlesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        BundlePricingUserBundlesListUnusedParams,
+        crate::types::UnusedUserBundlesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/bundle_pricing/user_bundles/unused"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get User Bundle by Id
     ///
@@ -241,19 +255,28 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     pub fn retrieve(
         &self,
         user_bundle_id: &str,
-        params: BundlePricingUserBundlesRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UserBundleResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/bundle_pricing/user_bundles/", &crate::encode_path(user_bundle_id)]
-                    .concat(),
-            );
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        BundlePricingUserBundlesRetrieveParams,
+        crate::types::UserBundleResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/bundle_pricing/user_bundles/",
+                        &crate::encode_path(user_bundle_id),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Deactivate User Bundle
     ///
@@ -267,19 +290,28 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     pub fn deactivate(
         &self,
         user_bundle_id: &str,
-        params: BundlePricingUserBundlesDeactivateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UserBundleCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/bundle_pricing/user_bundles/", &crate::encode_path(user_bundle_id)]
-                    .concat(),
-            );
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        BundlePricingUserBundlesDeactivateParams,
+        crate::types::UserBundleCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/bundle_pricing/user_bundles/",
+                        &crate::encode_path(user_bundle_id),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get User Bundle Resources
     ///
@@ -293,27 +325,34 @@ impl<'a> BundlePricingUserBundlesApi<'a> {
     pub fn list_resources(
         &self,
         user_bundle_id: &str,
-        params: BundlePricingUserBundlesListResourcesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UserBundleResourcesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/bundle_pricing/user_bundles/",
-                    &crate::encode_path(user_bundle_id),
-                    "/resources",
-                ]
-                    .concat(),
-            );
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        BundlePricingUserBundlesListResourcesParams,
+        crate::types::UserBundleResourcesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/bundle_pricing/user_bundles/",
+                        &crate::encode_path(user_bundle_id),
+                        "/resources",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters.
+/// Inputs of [`BundlePricingUserBundlesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesListParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
@@ -322,8 +361,65 @@ pub struct BundlePricingUserBundlesListParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Inputs of [`BundlePricingUserBundlesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, BundlePricingUserBundlesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::BundlePricingFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::BundlePricingPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    BundlePricingUserBundlesListParams,
+    crate::types::PaginatedUserBundlesResponse,
+> {
+    /// Every page of [`BundlePricingUserBundlesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        BundlePricingUserBundlesListParams,
+        crate::types::PaginatedUserBundlesResponse,
+        crate::types::UserBundle,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`BundlePricingUserBundlesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesCreateParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
@@ -339,29 +435,86 @@ impl BundlePricingUserBundlesCreateParams {
         }
     }
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list_unused`] other than path parameters.
+impl From<crate::types::CreateUserBundlesBulkRequest>
+for BundlePricingUserBundlesCreateParams {
+    /// The body with every optional input `None`: the argument of [`BundlePricingUserBundlesApi::create`].
+    fn from(body: crate::types::CreateUserBundlesBulkRequest) -> Self {
+        BundlePricingUserBundlesCreateParams {
+            authorization_bearer: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, BundlePricingUserBundlesCreateParams, T> {
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`BundlePricingUserBundlesApi::list_unused`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesListUnusedParams {
     /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
     pub filter: Option<crate::types::BundlePricingFilterConsolidated>,
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] other than path parameters.
+impl<T> crate::Call<'_, BundlePricingUserBundlesListUnusedParams, T> {
+    /// Consolidated filter parameter (deepObject style). Supports filtering by country_iso and resource. Examples: filter\[country_iso\]=US or filter\[resource\]=+15617819942
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::BundlePricingFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`BundlePricingUserBundlesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesRetrieveParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Inputs of [`BundlePricingUserBundlesApi::deactivate`] other than path parameters.
+impl<T> crate::Call<'_, BundlePricingUserBundlesRetrieveParams, T> {
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`BundlePricingUserBundlesApi::deactivate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesDeactivateParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
 }
-/// Inputs of [`BundlePricingUserBundlesApi::list_resources`] other than path parameters.
+impl<T> crate::Call<'_, BundlePricingUserBundlesDeactivateParams, T> {
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`BundlePricingUserBundlesApi::list_resources`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BundlePricingUserBundlesListResourcesParams {
     /// Format: Bearer
     pub authorization_bearer: Option<String>,
+}
+impl<T> crate::Call<'_, BundlePricingUserBundlesListResourcesParams, T> {
+    /// Format: Bearer
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
 }

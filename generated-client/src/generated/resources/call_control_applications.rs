@@ -15,35 +15,197 @@ impl<'a> CallControlApplicationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: CallControlApplicationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallControlApplicationsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/call_control_applications");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallControlApplicationsListParams,
+        CallControlApplicationsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/call_control_applications"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a call control application
+    ///
+    /// Create a call control application.
+    ///
+    /// `POST /call_control_applications`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: CallControlApplicationsListParams,
+        params: impl Into<CallControlApplicationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        CallControlApplicationsCreateParams,
+        CallControlApplicationsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/call_control_applications"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a call control application
+    ///
+    /// Retrieves the details of an existing call control application.
+    ///
+    /// `GET /call_control_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), CallControlApplicationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/call_control_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a call control application
+    ///
+    /// Updates settings of an existing call control application.
+    ///
+    /// `PATCH /call_control_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<CallControlApplicationsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        CallControlApplicationsUpdateParams,
+        CallControlApplicationsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/call_control_applications/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a call control application
+    ///
+    /// Deletes a call control application.
+    ///
+    /// `DELETE /call_control_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), CallControlApplicationsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/call_control_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`CallControlApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CallControlApplicationsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub filter: Option<crate::types::CallControlFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<crate::types::CallControlPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::SortConnection>,
+}
+impl<T> crate::Call<'_, CallControlApplicationsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::CallControlFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<crate::types::SortConnection>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    CallControlApplicationsListParams,
+    CallControlApplicationsListResponse,
+> {
+    /// Every page of [`CallControlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         CallControlApplicationsListParams,
         CallControlApplicationsListResponse,
         crate::types::CallControlApplication,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            CallControlApplicationsListParams,
-            CallControlApplicationsListResponse,
-            crate::types::CallControlApplication,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -71,151 +233,51 @@ impl<'a> CallControlApplicationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a call control application
-    ///
-    /// Create a call control application.
-    ///
-    /// `POST /call_control_applications`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<CallControlApplicationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallControlApplicationsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/call_control_applications");
-        let params: CallControlApplicationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a call control application
-    ///
-    /// Retrieves the details of an existing call control application.
-    ///
-    /// `GET /call_control_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallControlApplicationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/call_control_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a call control application
-    ///
-    /// Updates settings of an existing call control application.
-    ///
-    /// `PATCH /call_control_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<CallControlApplicationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallControlApplicationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/call_control_applications/", &crate::encode_path(id)].concat(),
-            );
-        let params: CallControlApplicationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a call control application
-    ///
-    /// Deletes a call control application.
-    ///
-    /// `DELETE /call_control_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallControlApplicationsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/call_control_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`CallControlApplicationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallControlApplicationsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
-    pub filter: Option<crate::types::CallControlFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<crate::types::CallControlPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::SortConnection>,
-}
-/// Inputs of [`CallControlApplicationsApi::create`] other than path parameters.
+/// Inputs of [`CallControlApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlApplicationsCreateParams {
     /// Create call control application request.
     pub body: crate::types::CreateCallControlApplicationRequest,
 }
+impl CallControlApplicationsCreateParams {
+    /// A `CallControlApplicationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateCallControlApplicationRequest) -> Self {
+        CallControlApplicationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateCallControlApplicationRequest>
 for CallControlApplicationsCreateParams {
-    /// The body alone is the whole of [`CallControlApplicationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`CallControlApplicationsApi::create`].
     fn from(body: crate::types::CreateCallControlApplicationRequest) -> Self {
         CallControlApplicationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`CallControlApplicationsApi::update`] other than path parameters.
+/// Inputs of [`CallControlApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallControlApplicationsUpdateParams {
     /// Update call control application request.
     pub body: crate::types::UpdateCallControlApplicationRequest,
 }
+impl CallControlApplicationsUpdateParams {
+    /// A `CallControlApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateCallControlApplicationRequest) -> Self {
+        CallControlApplicationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateCallControlApplicationRequest>
 for CallControlApplicationsUpdateParams {
-    /// The body alone is the whole of [`CallControlApplicationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`CallControlApplicationsApi::update`].
     fn from(body: crate::types::UpdateCallControlApplicationRequest) -> Self {
         CallControlApplicationsUpdateParams {
             body,

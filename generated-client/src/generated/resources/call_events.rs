@@ -15,32 +15,56 @@ impl<'a> CallEventsApi<'a> {
     ///
     /// `GET /call_events`
     #[inline]
-    pub fn list(
-        &self,
-        params: CallEventsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<CallEventsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/call_events");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/call_events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: CallEventsListParams,
+}
+/// Inputs of [`CallEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CallEventsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub filter: Option<crate::types::CallControlFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<crate::types::CallControlPageConsolidated>,
+}
+impl<T> crate::Call<'_, CallEventsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::CallControlFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, CallEventsListParams, CallEventsListResponse> {
+    /// Every page of [`CallEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         CallEventsListParams,
         CallEventsListResponse,
         crate::types::CallEvent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            CallEventsListParams,
-            CallEventsListResponse,
-            crate::types::CallEvent,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,23 +92,8 @@ impl<'a> CallEventsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`CallEventsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallEventsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
-    pub filter: Option<crate::types::CallControlFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallEventsListResponse {

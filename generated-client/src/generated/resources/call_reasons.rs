@@ -15,32 +15,83 @@ impl<'a> CallReasonsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: CallReasonsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CallReasonReferenceList>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/call_reasons");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenceList> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/call_reasons"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Validate a list of call reasons
+    ///
+    /// Check up to 10 candidate `call_reasons` strings against Telnyx's vetting heuristics before sending them on a DIR create or update. The endpoint flags strings that are likely to be rejected during vetting (too generic, banned phrases, length issues, etc.) so you can fix them up front.
+    ///
+    /// `POST /call_reasons/validate`
     #[inline]
-    pub fn list_paginator(
+    pub fn validate(
         &self,
-        params: CallReasonsListParams,
+        params: impl Into<CallReasonsValidateParams>,
+    ) -> crate::Call<
+        'a,
+        CallReasonsValidateParams,
+        crate::types::ValidateCallReasonsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/call_reasons/validate"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`CallReasonsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CallReasonsListParams {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub page_number: Option<i64>,
+    /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, CallReasonsListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, CallReasonsListParams, crate::types::CallReasonReferenceList> {
+    /// Every page of [`CallReasonsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         CallReasonsListParams,
         crate::types::CallReasonReferenceList,
         crate::types::CallReasonReference,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            CallReasonsListParams,
-            crate::types::CallReasonReferenceList,
-            crate::types::CallReasonReference,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -54,51 +105,24 @@ impl<'a> CallReasonsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Validate a list of call reasons
-    ///
-    /// Check up to 10 candidate `call_reasons` strings against Telnyx's vetting heuristics before sending them on a DIR create or update. The endpoint flags strings that are likely to be rejected during vetting (too generic, banned phrases, length issues, etc.) so you can fix them up front.
-    ///
-    /// `POST /call_reasons/validate`
-    #[inline]
-    pub fn validate(
-        &self,
-        params: impl Into<CallReasonsValidateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ValidateCallReasonsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/call_reasons/validate");
-        let params: CallReasonsValidateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`CallReasonsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CallReasonsListParams {
-    /// 1-based page number. Out-of-range values return an empty page with correct meta.
-    pub page_number: Option<i64>,
-    /// Items per page. Default `100` for this endpoint (the call-reason library is small and most callers want the whole list in one call). Maximum 250; values above are clamped to 250.
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`CallReasonsApi::validate`] other than path parameters.
+/// Inputs of [`CallReasonsApi::validate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallReasonsValidateParams {
     /// The request body.
     pub body: crate::types::ValidateCallReasonsRequest,
 }
+impl CallReasonsValidateParams {
+    /// A `CallReasonsValidateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ValidateCallReasonsRequest) -> Self {
+        CallReasonsValidateParams { body }
+    }
+}
 impl From<crate::types::ValidateCallReasonsRequest> for CallReasonsValidateParams {
-    /// The body alone is the whole of [`CallReasonsValidateParams`].
+    /// The body with every optional input `None`: the argument of [`CallReasonsApi::validate`].
     fn from(body: crate::types::ValidateCallReasonsRequest) -> Self {
         CallReasonsValidateParams { body }
     }

@@ -31,11 +31,15 @@ impl<'a> CallsApi<'a> {
     pub fn dial(
         &self,
         params: impl Into<CallsDialParams>,
-    ) -> impl std::future::Future<Output = crate::Result<CallsDialResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/calls");
-        let params: CallsDialParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsDialParams, CallsDialResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/calls"),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a call status
     ///
@@ -49,26 +53,34 @@ impl<'a> CallsApi<'a> {
     pub fn retrieve_status(
         &self,
         call_control_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsRetrieveStatusResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/calls/", &crate::encode_path(call_control_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), CallsRetrieveStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/calls/", &crate::encode_path(call_control_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`CallsApi::dial`] other than path parameters.
+/// Inputs of [`CallsApi::dial`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsDialParams {
     /// Call request
     pub body: crate::types::CallRequest,
 }
+impl CallsDialParams {
+    /// A `CallsDialParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CallRequest) -> Self {
+        CallsDialParams { body }
+    }
+}
 impl From<crate::types::CallRequest> for CallsDialParams {
-    /// The body alone is the whole of [`CallsDialParams`].
+    /// The body with every optional input `None`: the argument of [`CallsApi::dial`].
     fn from(body: crate::types::CallRequest) -> Self {
         CallsDialParams { body }
     }
@@ -92,23 +104,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsAddAiAssistantMessagesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsAddAiAssistantMessagesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/ai_assistant_add_messages",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsAddAiAssistantMessagesParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsAddAiAssistantMessagesParams,
+        CallsActionsAddAiAssistantMessagesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/ai_assistant_add_messages",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Join AI Assistant Conversation
     ///
@@ -123,23 +141,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsJoinAiAssistantParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsJoinAiAssistantResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/ai_assistant_join",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsJoinAiAssistantParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsJoinAiAssistantParams,
+        CallsActionsJoinAiAssistantResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/ai_assistant_join",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Start AI Assistant
     ///
@@ -159,23 +183,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartAiAssistantParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartAiAssistantResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/ai_assistant_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartAiAssistantParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartAiAssistantParams,
+        CallsActionsStartAiAssistantResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/ai_assistant_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Stop AI Assistant
     ///
@@ -190,23 +220,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopAiAssistantParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopAiAssistantResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/ai_assistant_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopAiAssistantParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopAiAssistantParams,
+        CallsActionsStopAiAssistantResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/ai_assistant_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Answer call
     ///
@@ -231,19 +267,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsAnswerParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsAnswerResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/answer"]
-                    .concat(),
-            );
-        let params: CallsActionsAnswerParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsAnswerParams, CallsActionsAnswerResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/answer"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Bridge calls
     ///
@@ -263,19 +301,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsBridgeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsBridgeResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/bridge"]
-                    .concat(),
-            );
-        let params: CallsActionsBridgeParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsBridgeParams, CallsActionsBridgeResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/bridge"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update client state
     ///
@@ -290,23 +330,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsUpdateClientStateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsUpdateClientStateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/client_state_update",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsUpdateClientStateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsUpdateClientStateParams,
+        CallsActionsUpdateClientStateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/client_state_update",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Start Conversation Relay
     ///
@@ -325,23 +371,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartConversationRelayParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartConversationRelayResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/conversation_relay_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartConversationRelayParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartConversationRelayParams,
+        CallsActionsStartConversationRelayResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/conversation_relay_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Stop Conversation Relay
     ///
@@ -356,23 +408,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopConversationRelayParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopConversationRelayResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/conversation_relay_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopConversationRelayParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopConversationRelayParams,
+        CallsActionsStopConversationRelayResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/conversation_relay_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Enqueue call
     ///
@@ -387,19 +445,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsEnqueueParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsEnqueueResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/enqueue"]
-                    .concat(),
-            );
-        let params: CallsActionsEnqueueParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsEnqueueParams, CallsActionsEnqueueResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/enqueue"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Forking start
     ///
@@ -422,19 +482,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartForkingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartForkingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_start"]
-                    .concat(),
-            );
-        let params: CallsActionsStartForkingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartForkingParams,
+        CallsActionsStartForkingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/fork_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Forking stop
     ///
@@ -453,19 +523,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopForkingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopForkingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/fork_stop"]
-                    .concat(),
-            );
-        let params: CallsActionsStopForkingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopForkingParams,
+        CallsActionsStopForkingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/fork_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather
     ///
@@ -487,19 +567,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsGatherResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/gather"]
-                    .concat(),
-            );
-        let params: CallsActionsGatherParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsGatherParams, CallsActionsGatherResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/gather"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather stop
     ///
@@ -518,19 +600,25 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopGatherParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopGatherResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/gather_stop"]
-                    .concat(),
-            );
-        let params: CallsActionsStopGatherParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsStopGatherParams, CallsActionsStopGatherResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/gather_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather using AI
     ///
@@ -554,23 +642,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingAiParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsGatherUsingAiResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/gather_using_ai",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsGatherUsingAiParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsGatherUsingAiParams,
+        CallsActionsGatherUsingAiResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/gather_using_ai",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather using audio
     ///
@@ -594,23 +688,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingAudioParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsGatherUsingAudioResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/gather_using_audio",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsGatherUsingAudioParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsGatherUsingAudioParams,
+        CallsActionsGatherUsingAudioResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/gather_using_audio",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather using speak
     ///
@@ -632,23 +732,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsGatherUsingSpeakParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsGatherUsingSpeakResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/gather_using_speak",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsGatherUsingSpeakParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsGatherUsingSpeakParams,
+        CallsActionsGatherUsingSpeakResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/gather_using_speak",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Hangup call
     ///
@@ -668,19 +774,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsHangupParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsHangupResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/hangup"]
-                    .concat(),
-            );
-        let params: CallsActionsHangupParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsHangupParams, CallsActionsHangupResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/hangup"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove call from a queue
     ///
@@ -695,19 +803,25 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsLeaveQueueParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsLeaveQueueResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/leave_queue"]
-                    .concat(),
-            );
-        let params: CallsActionsLeaveQueueParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsLeaveQueueParams, CallsActionsLeaveQueueResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/leave_queue",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Play audio URL
     ///
@@ -733,23 +847,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartPlaybackParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartPlaybackResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/playback_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartPlaybackParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartPlaybackParams,
+        CallsActionsStartPlaybackResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/playback_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Stop audio playback
     ///
@@ -768,23 +888,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopPlaybackParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopPlaybackResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/playback_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopPlaybackParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopPlaybackParams,
+        CallsActionsStopPlaybackResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/playback_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Record pause
     ///
@@ -803,23 +929,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsPauseRecordingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsPauseRecordingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/record_pause",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsPauseRecordingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsPauseRecordingParams,
+        CallsActionsPauseRecordingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/record_pause",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Record resume
     ///
@@ -838,23 +970,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsResumeRecordingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsResumeRecordingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/record_resume",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsResumeRecordingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsResumeRecordingParams,
+        CallsActionsResumeRecordingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/record_resume",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Recording start
     ///
@@ -875,23 +1013,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartRecordingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartRecordingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/record_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartRecordingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartRecordingParams,
+        CallsActionsStartRecordingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/record_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Recording stop
     ///
@@ -910,19 +1054,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopRecordingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopRecordingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/record_stop"]
-                    .concat(),
-            );
-        let params: CallsActionsStopRecordingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopRecordingParams,
+        CallsActionsStopRecordingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/record_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// SIP Refer a call
     ///
@@ -943,19 +1097,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsReferParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsReferResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/refer"]
-                    .concat(),
-            );
-        let params: CallsActionsReferParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsReferParams, CallsActionsReferResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/refer"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Reject a call
     ///
@@ -974,19 +1130,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsRejectParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsRejectResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/reject"]
-                    .concat(),
-            );
-        let params: CallsActionsRejectParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsRejectParams, CallsActionsRejectResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/reject"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send DTMF
     ///
@@ -1005,19 +1163,25 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSendDtmfParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsSendDtmfResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/send_dtmf"]
-                    .concat(),
-            );
-        let params: CallsActionsSendDtmfParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsSendDtmfParams, CallsActionsSendDtmfResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/send_dtmf",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send SIP info
     ///
@@ -1036,23 +1200,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSendSipInfoParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsSendSipInfoResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/send_sip_info",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsSendSipInfoParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsSendSipInfoParams,
+        CallsActionsSendSipInfoResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/send_sip_info",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// SIPREC start
     ///
@@ -1073,23 +1243,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartSiprecParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartSiprecResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/siprec_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartSiprecParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartSiprecParams,
+        CallsActionsStartSiprecResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/siprec_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// SIPREC stop
     ///
@@ -1108,19 +1284,25 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopSiprecParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopSiprecResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/siprec_stop"]
-                    .concat(),
-            );
-        let params: CallsActionsStopSiprecParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsStopSiprecParams, CallsActionsStopSiprecResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/siprec_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Speak text
     ///
@@ -1140,19 +1322,21 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSpeakParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsSpeakResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/speak"]
-                    .concat(),
-            );
-        let params: CallsActionsSpeakParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsSpeakParams, CallsActionsSpeakResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/calls/", &crate::encode_path(call_control_id), "/actions/speak"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Streaming start
     ///
@@ -1169,23 +1353,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartStreamingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartStreamingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/streaming_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartStreamingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartStreamingParams,
+        CallsActionsStartStreamingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/streaming_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Streaming stop
     ///
@@ -1204,23 +1394,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopStreamingParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopStreamingResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/streaming_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopStreamingParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopStreamingParams,
+        CallsActionsStopStreamingResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/streaming_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Noise Suppression Start (BETA)
     ///
@@ -1233,23 +1429,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartNoiseSuppressionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartNoiseSuppressionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/suppression_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartNoiseSuppressionParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartNoiseSuppressionParams,
+        CallsActionsStartNoiseSuppressionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/suppression_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Noise Suppression Stop (BETA)
     ///
@@ -1262,23 +1464,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopNoiseSuppressionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopNoiseSuppressionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/suppression_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopNoiseSuppressionParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopNoiseSuppressionParams,
+        CallsActionsStopNoiseSuppressionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/suppression_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Switch supervisor role
     ///
@@ -1293,23 +1501,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsSwitchSupervisorRoleParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsSwitchSupervisorRoleResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/switch_supervisor_role",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsSwitchSupervisorRoleParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsSwitchSupervisorRoleParams,
+        CallsActionsSwitchSupervisorRoleResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/switch_supervisor_role",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Transcription start
     ///
@@ -1328,23 +1542,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStartTranscriptionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStartTranscriptionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/transcription_start",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStartTranscriptionParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStartTranscriptionParams,
+        CallsActionsStartTranscriptionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/transcription_start",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Transcription stop
     ///
@@ -1359,23 +1579,29 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsStopTranscriptionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsStopTranscriptionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                    "/actions/transcription_stop",
-                ]
-                    .concat(),
-            );
-        let params: CallsActionsStopTranscriptionParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CallsActionsStopTranscriptionParams,
+        CallsActionsStopTranscriptionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/transcription_stop",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Transfer call
     ///
@@ -1398,566 +1624,912 @@ impl<'a> CallsActionsApi<'a> {
         &self,
         call_control_id: &str,
         params: impl Into<CallsActionsTransferParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CallsActionsTransferResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/calls/", &crate::encode_path(call_control_id), "/actions/transfer"]
-                    .concat(),
-            );
-        let params: CallsActionsTransferParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, CallsActionsTransferParams, CallsActionsTransferResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                        "/actions/transfer",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] other than path parameters.
+/// Inputs of [`CallsActionsApi::add_ai_assistant_messages`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsAddAiAssistantMessagesParams {
     /// AI Assistant add messages request
     pub body: crate::types::AiAssistantAddMessagesRequest,
 }
+impl CallsActionsAddAiAssistantMessagesParams {
+    /// A `CallsActionsAddAiAssistantMessagesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AiAssistantAddMessagesRequest) -> Self {
+        CallsActionsAddAiAssistantMessagesParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AiAssistantAddMessagesRequest>
 for CallsActionsAddAiAssistantMessagesParams {
-    /// The body alone is the whole of [`CallsActionsAddAiAssistantMessagesParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::add_ai_assistant_messages`].
     fn from(body: crate::types::AiAssistantAddMessagesRequest) -> Self {
         CallsActionsAddAiAssistantMessagesParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::join_ai_assistant`] other than path parameters.
+/// Inputs of [`CallsActionsApi::join_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsJoinAiAssistantParams {
     /// AI Assistant Join request
     pub body: crate::types::AiAssistantJoinRequest,
 }
+impl CallsActionsJoinAiAssistantParams {
+    /// A `CallsActionsJoinAiAssistantParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AiAssistantJoinRequest) -> Self {
+        CallsActionsJoinAiAssistantParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AiAssistantJoinRequest> for CallsActionsJoinAiAssistantParams {
-    /// The body alone is the whole of [`CallsActionsJoinAiAssistantParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::join_ai_assistant`].
     fn from(body: crate::types::AiAssistantJoinRequest) -> Self {
         CallsActionsJoinAiAssistantParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_ai_assistant`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStartRequest,
 }
+impl CallsActionsStartAiAssistantParams {
+    /// A `CallsActionsStartAiAssistantParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AiAssistantStartRequest) -> Self {
+        CallsActionsStartAiAssistantParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AiAssistantStartRequest> for CallsActionsStartAiAssistantParams {
-    /// The body alone is the whole of [`CallsActionsStartAiAssistantParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_ai_assistant`].
     fn from(body: crate::types::AiAssistantStartRequest) -> Self {
         CallsActionsStartAiAssistantParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_ai_assistant`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_ai_assistant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopAiAssistantParams {
     /// AI Assistant request
     pub body: crate::types::AiAssistantStopRequest,
 }
+impl CallsActionsStopAiAssistantParams {
+    /// A `CallsActionsStopAiAssistantParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AiAssistantStopRequest) -> Self {
+        CallsActionsStopAiAssistantParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AiAssistantStopRequest> for CallsActionsStopAiAssistantParams {
-    /// The body alone is the whole of [`CallsActionsStopAiAssistantParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_ai_assistant`].
     fn from(body: crate::types::AiAssistantStopRequest) -> Self {
         CallsActionsStopAiAssistantParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::answer`] other than path parameters.
+/// Inputs of [`CallsActionsApi::answer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsAnswerParams {
     /// Answer call request
     pub body: crate::types::AnswerRequest,
 }
+impl CallsActionsAnswerParams {
+    /// A `CallsActionsAnswerParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AnswerRequest) -> Self {
+        CallsActionsAnswerParams { body }
+    }
+}
 impl From<crate::types::AnswerRequest> for CallsActionsAnswerParams {
-    /// The body alone is the whole of [`CallsActionsAnswerParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::answer`].
     fn from(body: crate::types::AnswerRequest) -> Self {
         CallsActionsAnswerParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::bridge`] other than path parameters.
+/// Inputs of [`CallsActionsApi::bridge`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsBridgeParams {
     /// Bridge call request
     pub body: crate::types::BridgeRequest,
 }
+impl CallsActionsBridgeParams {
+    /// A `CallsActionsBridgeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::BridgeRequest) -> Self {
+        CallsActionsBridgeParams { body }
+    }
+}
 impl From<crate::types::BridgeRequest> for CallsActionsBridgeParams {
-    /// The body alone is the whole of [`CallsActionsBridgeParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::bridge`].
     fn from(body: crate::types::BridgeRequest) -> Self {
         CallsActionsBridgeParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::update_client_state`] other than path parameters.
+/// Inputs of [`CallsActionsApi::update_client_state`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsUpdateClientStateParams {
     /// Updates client state for every subsequent webhook
     pub body: crate::types::ClientStateUpdateRequest,
 }
+impl CallsActionsUpdateClientStateParams {
+    /// A `CallsActionsUpdateClientStateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ClientStateUpdateRequest) -> Self {
+        CallsActionsUpdateClientStateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ClientStateUpdateRequest>
 for CallsActionsUpdateClientStateParams {
-    /// The body alone is the whole of [`CallsActionsUpdateClientStateParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::update_client_state`].
     fn from(body: crate::types::ClientStateUpdateRequest) -> Self {
         CallsActionsUpdateClientStateParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_conversation_relay`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_conversation_relay`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartConversationRelayParams {
     /// Conversation Relay start request
     pub body: crate::types::ConversationRelayStartRequest,
 }
+impl CallsActionsStartConversationRelayParams {
+    /// A `CallsActionsStartConversationRelayParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConversationRelayStartRequest) -> Self {
+        CallsActionsStartConversationRelayParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConversationRelayStartRequest>
 for CallsActionsStartConversationRelayParams {
-    /// The body alone is the whole of [`CallsActionsStartConversationRelayParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_conversation_relay`].
     fn from(body: crate::types::ConversationRelayStartRequest) -> Self {
         CallsActionsStartConversationRelayParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_conversation_relay`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_conversation_relay`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopConversationRelayParams {
     /// Conversation Relay stop request
     pub body: crate::types::ConversationRelayStopRequest,
 }
+impl CallsActionsStopConversationRelayParams {
+    /// A `CallsActionsStopConversationRelayParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConversationRelayStopRequest) -> Self {
+        CallsActionsStopConversationRelayParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConversationRelayStopRequest>
 for CallsActionsStopConversationRelayParams {
-    /// The body alone is the whole of [`CallsActionsStopConversationRelayParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_conversation_relay`].
     fn from(body: crate::types::ConversationRelayStopRequest) -> Self {
         CallsActionsStopConversationRelayParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::enqueue`] other than path parameters.
+/// Inputs of [`CallsActionsApi::enqueue`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsEnqueueParams {
     /// Enqueue call request
     pub body: crate::types::EnqueueRequest,
 }
+impl CallsActionsEnqueueParams {
+    /// A `CallsActionsEnqueueParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnqueueRequest) -> Self {
+        CallsActionsEnqueueParams { body }
+    }
+}
 impl From<crate::types::EnqueueRequest> for CallsActionsEnqueueParams {
-    /// The body alone is the whole of [`CallsActionsEnqueueParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::enqueue`].
     fn from(body: crate::types::EnqueueRequest) -> Self {
         CallsActionsEnqueueParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::start_forking`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_forking`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartForkingParams {
     /// Fork media request
     pub body: crate::types::StartForkingRequest,
 }
+impl CallsActionsStartForkingParams {
+    /// A `CallsActionsStartForkingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StartForkingRequest) -> Self {
+        CallsActionsStartForkingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StartForkingRequest> for CallsActionsStartForkingParams {
-    /// The body alone is the whole of [`CallsActionsStartForkingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_forking`].
     fn from(body: crate::types::StartForkingRequest) -> Self {
         CallsActionsStartForkingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_forking`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_forking`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopForkingParams {
     /// Stop forking media request
     pub body: crate::types::StopForkingRequest,
 }
+impl CallsActionsStopForkingParams {
+    /// A `CallsActionsStopForkingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopForkingRequest) -> Self {
+        CallsActionsStopForkingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopForkingRequest> for CallsActionsStopForkingParams {
-    /// The body alone is the whole of [`CallsActionsStopForkingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_forking`].
     fn from(body: crate::types::StopForkingRequest) -> Self {
         CallsActionsStopForkingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::gather`] other than path parameters.
+/// Inputs of [`CallsActionsApi::gather`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsGatherParams {
     /// Gather
     pub body: crate::types::GatherRequest,
 }
+impl CallsActionsGatherParams {
+    /// A `CallsActionsGatherParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GatherRequest) -> Self {
+        CallsActionsGatherParams { body }
+    }
+}
 impl From<crate::types::GatherRequest> for CallsActionsGatherParams {
-    /// The body alone is the whole of [`CallsActionsGatherParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather`].
     fn from(body: crate::types::GatherRequest) -> Self {
         CallsActionsGatherParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_gather`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_gather`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopGatherParams {
     /// Stop current gather
     pub body: crate::types::StopGatherRequest,
 }
+impl CallsActionsStopGatherParams {
+    /// A `CallsActionsStopGatherParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopGatherRequest) -> Self {
+        CallsActionsStopGatherParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopGatherRequest> for CallsActionsStopGatherParams {
-    /// The body alone is the whole of [`CallsActionsStopGatherParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_gather`].
     fn from(body: crate::types::StopGatherRequest) -> Self {
         CallsActionsStopGatherParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::gather_using_ai`] other than path parameters.
+/// Inputs of [`CallsActionsApi::gather_using_ai`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsGatherUsingAiParams {
     /// Gather using AI request
     pub body: crate::types::GatherUsingAiRequest,
 }
+impl CallsActionsGatherUsingAiParams {
+    /// A `CallsActionsGatherUsingAiParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GatherUsingAiRequest) -> Self {
+        CallsActionsGatherUsingAiParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GatherUsingAiRequest> for CallsActionsGatherUsingAiParams {
-    /// The body alone is the whole of [`CallsActionsGatherUsingAiParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_ai`].
     fn from(body: crate::types::GatherUsingAiRequest) -> Self {
         CallsActionsGatherUsingAiParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::gather_using_audio`] other than path parameters.
+/// Inputs of [`CallsActionsApi::gather_using_audio`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsGatherUsingAudioParams {
     /// Gather using audio request
     pub body: crate::types::GatherUsingAudioRequest,
 }
+impl CallsActionsGatherUsingAudioParams {
+    /// A `CallsActionsGatherUsingAudioParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GatherUsingAudioRequest) -> Self {
+        CallsActionsGatherUsingAudioParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GatherUsingAudioRequest> for CallsActionsGatherUsingAudioParams {
-    /// The body alone is the whole of [`CallsActionsGatherUsingAudioParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_audio`].
     fn from(body: crate::types::GatherUsingAudioRequest) -> Self {
         CallsActionsGatherUsingAudioParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::gather_using_speak`] other than path parameters.
+/// Inputs of [`CallsActionsApi::gather_using_speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsGatherUsingSpeakParams {
     /// Gather using speak request
     pub body: crate::types::GatherUsingSpeakRequest,
 }
+impl CallsActionsGatherUsingSpeakParams {
+    /// A `CallsActionsGatherUsingSpeakParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GatherUsingSpeakRequest) -> Self {
+        CallsActionsGatherUsingSpeakParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GatherUsingSpeakRequest> for CallsActionsGatherUsingSpeakParams {
-    /// The body alone is the whole of [`CallsActionsGatherUsingSpeakParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::gather_using_speak`].
     fn from(body: crate::types::GatherUsingSpeakRequest) -> Self {
         CallsActionsGatherUsingSpeakParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::hangup`] other than path parameters.
+/// Inputs of [`CallsActionsApi::hangup`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsHangupParams {
     /// Hangup request
     pub body: crate::types::HangupRequest,
 }
+impl CallsActionsHangupParams {
+    /// A `CallsActionsHangupParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::HangupRequest) -> Self {
+        CallsActionsHangupParams { body }
+    }
+}
 impl From<crate::types::HangupRequest> for CallsActionsHangupParams {
-    /// The body alone is the whole of [`CallsActionsHangupParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::hangup`].
     fn from(body: crate::types::HangupRequest) -> Self {
         CallsActionsHangupParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::leave_queue`] other than path parameters.
+/// Inputs of [`CallsActionsApi::leave_queue`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsLeaveQueueParams {
     /// Removes the call from the queue, the call currently is enqueued in.
     pub body: crate::types::LeaveQueueRequest,
 }
+impl CallsActionsLeaveQueueParams {
+    /// A `CallsActionsLeaveQueueParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::LeaveQueueRequest) -> Self {
+        CallsActionsLeaveQueueParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::LeaveQueueRequest> for CallsActionsLeaveQueueParams {
-    /// The body alone is the whole of [`CallsActionsLeaveQueueParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::leave_queue`].
     fn from(body: crate::types::LeaveQueueRequest) -> Self {
         CallsActionsLeaveQueueParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_playback`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_playback`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartPlaybackParams {
     /// Play audio URL request
     pub body: crate::types::PlayAudioUrlRequest,
 }
+impl CallsActionsStartPlaybackParams {
+    /// A `CallsActionsStartPlaybackParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PlayAudioUrlRequest) -> Self {
+        CallsActionsStartPlaybackParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PlayAudioUrlRequest> for CallsActionsStartPlaybackParams {
-    /// The body alone is the whole of [`CallsActionsStartPlaybackParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_playback`].
     fn from(body: crate::types::PlayAudioUrlRequest) -> Self {
         CallsActionsStartPlaybackParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_playback`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_playback`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopPlaybackParams {
     /// Stop audio playback request
     pub body: crate::types::PlaybackStopRequest,
 }
+impl CallsActionsStopPlaybackParams {
+    /// A `CallsActionsStopPlaybackParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PlaybackStopRequest) -> Self {
+        CallsActionsStopPlaybackParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PlaybackStopRequest> for CallsActionsStopPlaybackParams {
-    /// The body alone is the whole of [`CallsActionsStopPlaybackParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_playback`].
     fn from(body: crate::types::PlaybackStopRequest) -> Self {
         CallsActionsStopPlaybackParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::pause_recording`] other than path parameters.
+/// Inputs of [`CallsActionsApi::pause_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsPauseRecordingParams {
     /// Pause recording call request
     pub body: crate::types::PauseRecordingRequest,
 }
+impl CallsActionsPauseRecordingParams {
+    /// A `CallsActionsPauseRecordingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PauseRecordingRequest) -> Self {
+        CallsActionsPauseRecordingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PauseRecordingRequest> for CallsActionsPauseRecordingParams {
-    /// The body alone is the whole of [`CallsActionsPauseRecordingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::pause_recording`].
     fn from(body: crate::types::PauseRecordingRequest) -> Self {
         CallsActionsPauseRecordingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::resume_recording`] other than path parameters.
+/// Inputs of [`CallsActionsApi::resume_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsResumeRecordingParams {
     /// Resume recording call request
     pub body: crate::types::ResumeRecordingRequest,
 }
+impl CallsActionsResumeRecordingParams {
+    /// A `CallsActionsResumeRecordingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ResumeRecordingRequest) -> Self {
+        CallsActionsResumeRecordingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ResumeRecordingRequest> for CallsActionsResumeRecordingParams {
-    /// The body alone is the whole of [`CallsActionsResumeRecordingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::resume_recording`].
     fn from(body: crate::types::ResumeRecordingRequest) -> Self {
         CallsActionsResumeRecordingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_recording`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartRecordingParams {
     /// Start recording audio request
     pub body: crate::types::StartRecordingRequest,
 }
+impl CallsActionsStartRecordingParams {
+    /// A `CallsActionsStartRecordingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StartRecordingRequest) -> Self {
+        CallsActionsStartRecordingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StartRecordingRequest> for CallsActionsStartRecordingParams {
-    /// The body alone is the whole of [`CallsActionsStartRecordingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_recording`].
     fn from(body: crate::types::StartRecordingRequest) -> Self {
         CallsActionsStartRecordingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_recording`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_recording`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopRecordingParams {
     /// Stop recording call request
     pub body: crate::types::StopRecordingRequest,
 }
+impl CallsActionsStopRecordingParams {
+    /// A `CallsActionsStopRecordingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopRecordingRequest) -> Self {
+        CallsActionsStopRecordingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopRecordingRequest> for CallsActionsStopRecordingParams {
-    /// The body alone is the whole of [`CallsActionsStopRecordingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_recording`].
     fn from(body: crate::types::StopRecordingRequest) -> Self {
         CallsActionsStopRecordingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::refer`] other than path parameters.
+/// Inputs of [`CallsActionsApi::refer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsReferParams {
     /// Refer request
     pub body: crate::types::ReferRequest,
 }
+impl CallsActionsReferParams {
+    /// A `CallsActionsReferParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ReferRequest) -> Self {
+        CallsActionsReferParams { body }
+    }
+}
 impl From<crate::types::ReferRequest> for CallsActionsReferParams {
-    /// The body alone is the whole of [`CallsActionsReferParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::refer`].
     fn from(body: crate::types::ReferRequest) -> Self {
         CallsActionsReferParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::reject`] other than path parameters.
+/// Inputs of [`CallsActionsApi::reject`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsRejectParams {
     /// Reject request
     pub body: crate::types::RejectRequest,
 }
+impl CallsActionsRejectParams {
+    /// A `CallsActionsRejectParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RejectRequest) -> Self {
+        CallsActionsRejectParams { body }
+    }
+}
 impl From<crate::types::RejectRequest> for CallsActionsRejectParams {
-    /// The body alone is the whole of [`CallsActionsRejectParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::reject`].
     fn from(body: crate::types::RejectRequest) -> Self {
         CallsActionsRejectParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::send_dtmf`] other than path parameters.
+/// Inputs of [`CallsActionsApi::send_dtmf`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsSendDtmfParams {
     /// Send DTMF request
     pub body: crate::types::SendDtmfRequest,
 }
+impl CallsActionsSendDtmfParams {
+    /// A `CallsActionsSendDtmfParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SendDtmfRequest) -> Self {
+        CallsActionsSendDtmfParams { body }
+    }
+}
 impl From<crate::types::SendDtmfRequest> for CallsActionsSendDtmfParams {
-    /// The body alone is the whole of [`CallsActionsSendDtmfParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::send_dtmf`].
     fn from(body: crate::types::SendDtmfRequest) -> Self {
         CallsActionsSendDtmfParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::send_sip_info`] other than path parameters.
+/// Inputs of [`CallsActionsApi::send_sip_info`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsSendSipInfoParams {
     /// Send SIP INFO request
     pub body: crate::types::SendSipInfoRequest,
 }
+impl CallsActionsSendSipInfoParams {
+    /// A `CallsActionsSendSipInfoParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SendSipInfoRequest) -> Self {
+        CallsActionsSendSipInfoParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SendSipInfoRequest> for CallsActionsSendSipInfoParams {
-    /// The body alone is the whole of [`CallsActionsSendSipInfoParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::send_sip_info`].
     fn from(body: crate::types::SendSipInfoRequest) -> Self {
         CallsActionsSendSipInfoParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_siprec`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_siprec`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartSiprecParams {
     /// Start siprec session to configured in SIPREC connector SRS.
     pub body: crate::types::StartSiprecRequest,
 }
+impl CallsActionsStartSiprecParams {
+    /// A `CallsActionsStartSiprecParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StartSiprecRequest) -> Self {
+        CallsActionsStartSiprecParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StartSiprecRequest> for CallsActionsStartSiprecParams {
-    /// The body alone is the whole of [`CallsActionsStartSiprecParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_siprec`].
     fn from(body: crate::types::StartSiprecRequest) -> Self {
         CallsActionsStartSiprecParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_siprec`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_siprec`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopSiprecParams {
     /// Stop siprec session
     pub body: crate::types::StopSiprecRequest,
 }
+impl CallsActionsStopSiprecParams {
+    /// A `CallsActionsStopSiprecParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopSiprecRequest) -> Self {
+        CallsActionsStopSiprecParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopSiprecRequest> for CallsActionsStopSiprecParams {
-    /// The body alone is the whole of [`CallsActionsStopSiprecParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_siprec`].
     fn from(body: crate::types::StopSiprecRequest) -> Self {
         CallsActionsStopSiprecParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::speak`] other than path parameters.
+/// Inputs of [`CallsActionsApi::speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsSpeakParams {
     /// Speak request
     pub body: crate::types::SpeakRequest,
 }
+impl CallsActionsSpeakParams {
+    /// A `CallsActionsSpeakParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SpeakRequest) -> Self {
+        CallsActionsSpeakParams { body }
+    }
+}
 impl From<crate::types::SpeakRequest> for CallsActionsSpeakParams {
-    /// The body alone is the whole of [`CallsActionsSpeakParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::speak`].
     fn from(body: crate::types::SpeakRequest) -> Self {
         CallsActionsSpeakParams { body }
     }
 }
-/// Inputs of [`CallsActionsApi::start_streaming`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_streaming`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartStreamingParams {
     /// Start streaming media request
     pub body: crate::types::StartStreamingRequest,
 }
+impl CallsActionsStartStreamingParams {
+    /// A `CallsActionsStartStreamingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StartStreamingRequest) -> Self {
+        CallsActionsStartStreamingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StartStreamingRequest> for CallsActionsStartStreamingParams {
-    /// The body alone is the whole of [`CallsActionsStartStreamingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_streaming`].
     fn from(body: crate::types::StartStreamingRequest) -> Self {
         CallsActionsStartStreamingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_streaming`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_streaming`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopStreamingParams {
     /// Stop streaming media request
     pub body: crate::types::StopStreamingRequest,
 }
+impl CallsActionsStopStreamingParams {
+    /// A `CallsActionsStopStreamingParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopStreamingRequest) -> Self {
+        CallsActionsStopStreamingParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopStreamingRequest> for CallsActionsStopStreamingParams {
-    /// The body alone is the whole of [`CallsActionsStopStreamingParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_streaming`].
     fn from(body: crate::types::StopStreamingRequest) -> Self {
         CallsActionsStopStreamingParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_noise_suppression`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_noise_suppression`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartNoiseSuppressionParams {
     /// Start noise suppression request
     pub body: crate::types::NoiseSuppressionStart,
 }
+impl CallsActionsStartNoiseSuppressionParams {
+    /// A `CallsActionsStartNoiseSuppressionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NoiseSuppressionStart) -> Self {
+        CallsActionsStartNoiseSuppressionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::NoiseSuppressionStart>
 for CallsActionsStartNoiseSuppressionParams {
-    /// The body alone is the whole of [`CallsActionsStartNoiseSuppressionParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_noise_suppression`].
     fn from(body: crate::types::NoiseSuppressionStart) -> Self {
         CallsActionsStartNoiseSuppressionParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_noise_suppression`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_noise_suppression`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopNoiseSuppressionParams {
     /// Stop noise suppression request
     pub body: crate::types::NoiseSuppressionStop,
 }
+impl CallsActionsStopNoiseSuppressionParams {
+    /// A `CallsActionsStopNoiseSuppressionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NoiseSuppressionStop) -> Self {
+        CallsActionsStopNoiseSuppressionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::NoiseSuppressionStop>
 for CallsActionsStopNoiseSuppressionParams {
-    /// The body alone is the whole of [`CallsActionsStopNoiseSuppressionParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_noise_suppression`].
     fn from(body: crate::types::NoiseSuppressionStop) -> Self {
         CallsActionsStopNoiseSuppressionParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::switch_supervisor_role`] other than path parameters.
+/// Inputs of [`CallsActionsApi::switch_supervisor_role`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsSwitchSupervisorRoleParams {
     /// Switch supervisor role request
     pub body: crate::types::SwitchSupervisorRoleRequest,
 }
+impl CallsActionsSwitchSupervisorRoleParams {
+    /// A `CallsActionsSwitchSupervisorRoleParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SwitchSupervisorRoleRequest) -> Self {
+        CallsActionsSwitchSupervisorRoleParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SwitchSupervisorRoleRequest>
 for CallsActionsSwitchSupervisorRoleParams {
-    /// The body alone is the whole of [`CallsActionsSwitchSupervisorRoleParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::switch_supervisor_role`].
     fn from(body: crate::types::SwitchSupervisorRoleRequest) -> Self {
         CallsActionsSwitchSupervisorRoleParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::start_transcription`] other than path parameters.
+/// Inputs of [`CallsActionsApi::start_transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStartTranscriptionParams {
     /// Transcription start request
     pub body: crate::types::TranscriptionStartRequest,
 }
+impl CallsActionsStartTranscriptionParams {
+    /// A `CallsActionsStartTranscriptionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TranscriptionStartRequest) -> Self {
+        CallsActionsStartTranscriptionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TranscriptionStartRequest>
 for CallsActionsStartTranscriptionParams {
-    /// The body alone is the whole of [`CallsActionsStartTranscriptionParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::start_transcription`].
     fn from(body: crate::types::TranscriptionStartRequest) -> Self {
         CallsActionsStartTranscriptionParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::stop_transcription`] other than path parameters.
+/// Inputs of [`CallsActionsApi::stop_transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsStopTranscriptionParams {
     /// Transcription stop request
     pub body: crate::types::TranscriptionStopRequest,
 }
+impl CallsActionsStopTranscriptionParams {
+    /// A `CallsActionsStopTranscriptionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TranscriptionStopRequest) -> Self {
+        CallsActionsStopTranscriptionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TranscriptionStopRequest>
 for CallsActionsStopTranscriptionParams {
-    /// The body alone is the whole of [`CallsActionsStopTranscriptionParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::stop_transcription`].
     fn from(body: crate::types::TranscriptionStopRequest) -> Self {
         CallsActionsStopTranscriptionParams {
             body,
         }
     }
 }
-/// Inputs of [`CallsActionsApi::transfer`] other than path parameters.
+/// Inputs of [`CallsActionsApi::transfer`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallsActionsTransferParams {
     /// Transfer call request
     pub body: crate::types::TransferCallRequest,
 }
+impl CallsActionsTransferParams {
+    /// A `CallsActionsTransferParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TransferCallRequest) -> Self {
+        CallsActionsTransferParams { body }
+    }
+}
 impl From<crate::types::TransferCallRequest> for CallsActionsTransferParams {
-    /// The body alone is the whole of [`CallsActionsTransferParams`].
+    /// The body with every optional input `None`: the argument of [`CallsActionsApi::transfer`].
     fn from(body: crate::types::TransferCallRequest) -> Self {
         CallsActionsTransferParams { body }
     }

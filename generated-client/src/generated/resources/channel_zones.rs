@@ -15,31 +15,73 @@ impl<'a> ChannelZonesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ChannelZonesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ChannelZonesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/channel_zones");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/channel_zones"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Update voice channels for non-US Zones
+    ///
+    /// Update the number of Voice Channels for the Non-US Zones. This allows your account to handle multiple simultaneous inbound calls to Non-US numbers. Use this endpoint to increase or decrease your capacity based on expected call volume.
+    ///
+    /// `PUT /channel_zones/{channel_zone_id}`
+    ///
+    /// Parameters:
+    /// - `channel_zone_id`: Channel zone identifier
     #[inline]
-    pub fn list_paginator(
+    pub fn update(
         &self,
-        params: ChannelZonesListParams,
+        channel_zone_id: &str,
+        params: impl Into<ChannelZonesUpdateParams>,
+    ) -> crate::Call<'a, ChannelZonesUpdateParams, crate::types::GcbChannelZone> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`ChannelZonesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ChannelZonesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ChannelZonesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VoiceChannelsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, ChannelZonesListParams, ChannelZonesListResponse> {
+    /// Every page of [`ChannelZonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ChannelZonesListParams,
         ChannelZonesListResponse,
         crate::types::GcbChannelZone,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ChannelZonesListParams,
-            ChannelZonesListResponse,
-            crate::types::GcbChannelZone,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -67,56 +109,24 @@ impl<'a> ChannelZonesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Update voice channels for non-US Zones
-    ///
-    /// Update the number of Voice Channels for the Non-US Zones. This allows your account to handle multiple simultaneous inbound calls to Non-US numbers. Use this endpoint to increase or decrease your capacity based on expected call volume.
-    ///
-    /// `PUT /channel_zones/{channel_zone_id}`
-    ///
-    /// Parameters:
-    /// - `channel_zone_id`: Channel zone identifier
-    #[inline]
-    pub fn update(
-        &self,
-        channel_zone_id: &str,
-        params: impl Into<ChannelZonesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::GcbChannelZone>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/channel_zones/", &crate::encode_path(channel_zone_id)].concat(),
-            );
-        let params: ChannelZonesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ChannelZonesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChannelZonesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VoiceChannelsPageConsolidated>,
-}
-/// Inputs of [`ChannelZonesApi::update`] other than path parameters.
+/// Inputs of [`ChannelZonesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelZonesUpdateParams {
     /// Quantity of reserved channels and organizational update option
     pub body: ChannelZonesUpdateBody,
 }
+impl ChannelZonesUpdateParams {
+    /// A `ChannelZonesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: ChannelZonesUpdateBody) -> Self {
+        ChannelZonesUpdateParams { body }
+    }
+}
 impl From<ChannelZonesUpdateBody> for ChannelZonesUpdateParams {
-    /// The body alone is the whole of [`ChannelZonesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ChannelZonesApi::update`].
     fn from(body: ChannelZonesUpdateBody) -> Self {
         ChannelZonesUpdateParams { body }
     }

@@ -15,19 +15,32 @@ impl<'a> ChargesBreakdownApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: ChargesBreakdownRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MonthlyChargesBreakdownResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/charges_breakdown");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("format", crate::QueryStyle::Form, true, &params.format);
-        req.send_json()
+        params: impl Into<ChargesBreakdownRetrieveParams>,
+    ) -> crate::Call<
+        'a,
+        ChargesBreakdownRetrieveParams,
+        crate::types::MonthlyChargesBreakdownResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/charges_breakdown"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query("format", crate::QueryStyle::Form, true, &params.format);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ChargesBreakdownApi::retrieve`] other than path parameters.
+/// Inputs of [`ChargesBreakdownApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChargesBreakdownRetrieveParams {
     /// Start date for the charges breakdown in ISO date format (YYYY-MM-DD)
     pub start_date: String,
@@ -44,6 +57,18 @@ impl ChargesBreakdownRetrieveParams {
             end_date: None,
             format: None,
         }
+    }
+}
+impl<T> crate::Call<'_, ChargesBreakdownRetrieveParams, T> {
+    /// End date for the charges breakdown in ISO date format (YYYY-MM-DD). If not provided, defaults to start_date + 1 month. The date is exclusive, data for the end_date itself is not included in the report. The interval between start_date and end_date cannot exceed 31 days.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// Response format
+    pub fn format(mut self, value: impl Into<ChargesBreakdownRetrieveFormat>) -> Self {
+        self.params_mut().format = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

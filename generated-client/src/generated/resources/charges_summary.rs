@@ -15,18 +15,31 @@ impl<'a> ChargesSummaryApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: ChargesSummaryRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MonthlyChargesSummaryResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/charges_summary");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.send_json()
+        params: impl Into<ChargesSummaryRetrieveParams>,
+    ) -> crate::Call<
+        'a,
+        ChargesSummaryRetrieveParams,
+        crate::types::MonthlyChargesSummaryResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/charges_summary"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ChargesSummaryApi::retrieve`] other than path parameters.
+/// Inputs of [`ChargesSummaryApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChargesSummaryRetrieveParams {
     /// Start date for the charges summary in ISO date format (YYYY-MM-DD)
     pub start_date: String,

@@ -11,13 +11,15 @@ impl<'a> CommentsApi<'a> {
     ///
     /// `GET /comments`
     #[inline]
-    pub fn list(
-        &self,
-        params: CommentsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<CommentsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/comments");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, CommentsListParams, CommentsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/comments"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a comment
     ///
@@ -26,11 +28,15 @@ impl<'a> CommentsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<CommentsCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<CommentsCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/comments");
-        let params: CommentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, CommentsCreateParams, CommentsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/comments"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a comment
     ///
@@ -39,19 +45,17 @@ impl<'a> CommentsApi<'a> {
     /// Parameters:
     /// - `id`: The comment ID.
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CommentsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/comments/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), CommentsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/comments/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Mark a comment as read
     ///
@@ -63,32 +67,48 @@ impl<'a> CommentsApi<'a> {
     pub fn mark_as_read(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CommentsMarkAsReadResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/comments/", &crate::encode_path(id), "/read"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), CommentsMarkAsReadResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/comments/", &crate::encode_path(id), "/read"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`CommentsApi::list`] other than path parameters.
+/// Inputs of [`CommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
     pub filter: Option<CommentsListFilter>,
 }
-/// Inputs of [`CommentsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, CommentsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[comment_record_type\], filter\[comment_record_id\]
+    pub fn filter(mut self, value: impl Into<CommentsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`CommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CommentsCreateParams {
     /// The request body.
     pub body: crate::types::Comment,
 }
+impl CommentsCreateParams {
+    /// A `CommentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::Comment) -> Self {
+        CommentsCreateParams { body }
+    }
+}
 impl From<crate::types::Comment> for CommentsCreateParams {
-    /// The body alone is the whole of [`CommentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`CommentsApi::create`].
     fn from(body: crate::types::Comment) -> Self {
         CommentsCreateParams { body }
     }

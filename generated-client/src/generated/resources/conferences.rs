@@ -20,64 +20,15 @@ impl<'a> ConferencesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ConferencesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<ConferencesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/conferences");
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: ConferencesListParams,
-    ) -> crate::Paginator<
-        'a,
-        ConferencesListParams,
-        ConferencesListResponse,
-        crate::types::Conference,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ConferencesListParams,
-            ConferencesListResponse,
-            crate::types::Conference,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/conferences"),
+            Default::default(),
+            |mut req, params| {
+                req.query("region", crate::QueryStyle::Form, true, &params.region);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -99,13 +50,15 @@ impl<'a> ConferencesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<ConferencesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/conferences");
-        let params: ConferencesCreateParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesCreateParams, ConferencesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/conferences"),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List conference participants
     ///
@@ -119,41 +72,181 @@ impl<'a> ConferencesApi<'a> {
     pub fn list_participants(
         &self,
         conference_id: &str,
-        params: ConferencesListParticipantsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesListParticipantsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/conferences/", &crate::encode_path(conference_id), "/participants"]
-                    .concat(),
-            );
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_participants_paginator(
-        &self,
-        conference_id: &str,
-        params: ConferencesListParticipantsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         ConferencesListParticipantsParams,
         ConferencesListParticipantsResponse,
-        crate::types::Participant,
     > {
-        let this = *self;
-        let conference_id = conference_id.to_owned();
-        let spec: crate::PageSpec<
-            ConferencesListParticipantsParams,
-            ConferencesListParticipantsResponse,
-            crate::types::Participant,
-        > = crate::PageSpec {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/conferences/",
+                        &crate::encode_path(conference_id),
+                        "/participants",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("region", crate::QueryStyle::Form, true, &params.region);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a conference
+    ///
+    /// Retrieve an existing conference
+    ///
+    /// `GET /conferences/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference by id
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, ConferencesRetrieveParams, ConferencesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/conferences/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("region", crate::QueryStyle::Form, true, &params.region);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a conference participant
+    ///
+    /// Retrieve details of a specific conference participant by their ID or label.
+    ///
+    /// `GET /conferences/{id}/participants/{participant_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference.
+    /// - `participant_id`: Uniquely identifies the participant by their ID or label.
+    #[inline]
+    pub fn retrieve_participant(
+        &self,
+        id: &str,
+        participant_id: &str,
+    ) -> crate::Call<'a, (), crate::types::ConferenceParticipantResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/conferences/",
+                        &crate::encode_path(id),
+                        "/participants/",
+                        &crate::encode_path(participant_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a conference participant
+    ///
+    /// Update properties of a conference participant.
+    ///
+    /// `PATCH /conferences/{id}/participants/{participant_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the conference.
+    /// - `participant_id`: Uniquely identifies the participant.
+    #[inline]
+    pub fn update_participant(
+        &self,
+        id: &str,
+        participant_id: &str,
+    ) -> crate::Call<
+        'a,
+        ConferencesUpdateParticipantParams,
+        crate::types::ConferenceParticipantResource,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/conferences/",
+                        &crate::encode_path(id),
+                        "/participants/",
+                        &crate::encode_path(participant_id),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`ConferencesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ConferencesListParams {
+    /// Region where the conference data is located
+    pub region: Option<crate::types::ConferenceRegionParam>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub filter: Option<crate::types::CallControlFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<crate::types::CallControlPageConsolidated>,
+}
+impl<T> crate::Call<'_, ConferencesListParams, T> {
+    /// Region where the conference data is located
+    pub fn region(
+        mut self,
+        value: impl Into<crate::types::ConferenceRegionParam>,
+    ) -> Self {
+        self.params_mut().region = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::CallControlFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, ConferencesListParams, ConferencesListResponse> {
+    /// Every page of [`ConferencesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        ConferencesListParams,
+        ConferencesListResponse,
+        crate::types::Conference,
+    > {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -181,136 +274,31 @@ impl<'a> ConferencesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let conference_id = conference_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.list_participants(&conference_id, params).await
-                })
-            },
-        )
-    }
-    /// Retrieve a conference
-    ///
-    /// Retrieve an existing conference
-    ///
-    /// `GET /conferences/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference by id
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: ConferencesRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/conferences/", &crate::encode_path(id)].concat(),
-            );
-        req.query("region", crate::QueryStyle::Form, true, &params.region);
-        req.send_json()
-    }
-    /// Retrieve a conference participant
-    ///
-    /// Retrieve details of a specific conference participant by their ID or label.
-    ///
-    /// `GET /conferences/{id}/participants/{participant_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference.
-    /// - `participant_id`: Uniquely identifies the participant by their ID or label.
-    #[inline]
-    pub fn retrieve_participant(
-        &self,
-        id: &str,
-        participant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceParticipantResource>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/conferences/",
-                    &crate::encode_path(id),
-                    "/participants/",
-                    &crate::encode_path(participant_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Update a conference participant
-    ///
-    /// Update properties of a conference participant.
-    ///
-    /// `PATCH /conferences/{id}/participants/{participant_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the conference.
-    /// - `participant_id`: Uniquely identifies the participant.
-    #[inline]
-    pub fn update_participant(
-        &self,
-        id: &str,
-        participant_id: &str,
-        params: impl Into<ConferencesUpdateParticipantParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceParticipantResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/conferences/",
-                    &crate::encode_path(id),
-                    "/participants/",
-                    &crate::encode_path(participant_id),
-                ]
-                    .concat(),
-            );
-        let params: ConferencesUpdateParticipantParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ConferencesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConferencesListParams {
-    /// Region where the conference data is located
-    pub region: Option<crate::types::ConferenceRegionParam>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound.outbound_voice_profile_id\], filter\[leg_id\], filter\[application_session_id\], filter\[connection_id\], filter\[product\], filter\[failed\], filter\[from\], filter\[to\], filter\[name\], filter\[type\], filter\[occurred_at\]\[eq/gt/gte/lt/lte\], filter\[status\]
-    pub filter: Option<crate::types::CallControlFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<crate::types::CallControlPageConsolidated>,
-}
-/// Inputs of [`ConferencesApi::create`] other than path parameters.
+/// Inputs of [`ConferencesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesCreateParams {
     /// Create a conference
     pub body: crate::types::CreateConferenceRequest,
 }
+impl ConferencesCreateParams {
+    /// A `ConferencesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateConferenceRequest) -> Self {
+        ConferencesCreateParams { body }
+    }
+}
 impl From<crate::types::CreateConferenceRequest> for ConferencesCreateParams {
-    /// The body alone is the whole of [`ConferencesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesApi::create`].
     fn from(body: crate::types::CreateConferenceRequest) -> Self {
         ConferencesCreateParams { body }
     }
 }
-/// Inputs of [`ConferencesApi::list_participants`] other than path parameters.
+/// Inputs of [`ConferencesApi::list_participants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesListParticipantsParams {
     /// Region where the conference data is located
     pub region: Option<crate::types::ConferenceRegionParam>,
@@ -319,25 +307,111 @@ pub struct ConferencesListParticipantsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
     pub filter: Option<ConferencesListParticipantsFilter>,
 }
-/// Inputs of [`ConferencesApi::retrieve`] other than path parameters.
+impl<T> crate::Call<'_, ConferencesListParticipantsParams, T> {
+    /// Region where the conference data is located
+    pub fn region(
+        mut self,
+        value: impl Into<crate::types::ConferenceRegionParam>,
+    ) -> Self {
+        self.params_mut().region = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[muted\], filter\[on_hold\], filter\[whispering\]
+    pub fn filter(
+        mut self,
+        value: impl Into<ConferencesListParticipantsFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ConferencesListParticipantsParams,
+    ConferencesListParticipantsResponse,
+> {
+    /// Every page of [`ConferencesApi::list_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        ConferencesListParticipantsParams,
+        ConferencesListParticipantsResponse,
+        crate::types::Participant,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`ConferencesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesRetrieveParams {
     /// Region where the conference data is located
     pub region: Option<crate::types::ConferenceRegionParam>,
 }
-/// Inputs of [`ConferencesApi::update_participant`] other than path parameters.
+impl<T> crate::Call<'_, ConferencesRetrieveParams, T> {
+    /// Region where the conference data is located
+    pub fn region(
+        mut self,
+        value: impl Into<crate::types::ConferenceRegionParam>,
+    ) -> Self {
+        self.params_mut().region = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`ConferencesApi::update_participant`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesUpdateParticipantParams {
     /// The request body.
     pub body: Option<crate::types::UpdateConferenceParticipantRequest>,
 }
-impl From<crate::types::UpdateConferenceParticipantRequest>
-for ConferencesUpdateParticipantParams {
-    /// The body alone is the whole of [`ConferencesUpdateParticipantParams`].
-    fn from(body: crate::types::UpdateConferenceParticipantRequest) -> Self {
-        ConferencesUpdateParticipantParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, ConferencesUpdateParticipantParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::UpdateConferenceParticipantRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `conferences.actions`.
@@ -358,19 +432,24 @@ impl<'a> ConferencesActionsApi<'a> {
     pub fn end_conference(
         &self,
         id: &str,
-        params: impl Into<ConferencesActionsEndConferenceParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsEndConferenceResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
-            );
-        let params: ConferencesActionsEndConferenceParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsEndConferenceParams,
+        ConferencesActionsEndConferenceResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/end"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Gather DTMF using audio prompt in a conference
     ///
@@ -385,21 +464,31 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsGatherDtmfAudioParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsGatherDtmfAudioResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/gather_using_audio"]
-                    .concat(),
-            );
-        let params: ConferencesActionsGatherDtmfAudioParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsGatherDtmfAudioParams,
+        ConferencesActionsGatherDtmfAudioResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/conferences/",
+                        &crate::encode_path(id),
+                        "/actions/gather_using_audio",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Hold conference participants
     ///
@@ -414,18 +503,20 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsHoldParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsHoldResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
-            );
-        let params: ConferencesActionsHoldParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesActionsHoldParams, ConferencesActionsHoldResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/hold"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Join a conference
     ///
@@ -445,18 +536,20 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsJoinParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsJoinResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
-            );
-        let params: ConferencesActionsJoinParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesActionsJoinParams, ConferencesActionsJoinResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/join"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Leave a conference
     ///
@@ -475,18 +568,24 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsLeaveParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsLeaveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
-            );
-        let params: ConferencesActionsLeaveParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsLeaveParams,
+        ConferencesActionsLeaveResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/leave"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Mute conference participants
     ///
@@ -501,18 +600,20 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsMuteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsMuteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
-            );
-        let params: ConferencesActionsMuteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesActionsMuteParams, ConferencesActionsMuteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/mute"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Play audio to conference participants
     ///
@@ -527,18 +628,20 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsPlayParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsPlayResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
-            );
-        let params: ConferencesActionsPlayParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesActionsPlayParams, ConferencesActionsPlayResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/play"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Conference recording pause
     ///
@@ -553,19 +656,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordPauseParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsRecordPauseResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
-                    .concat(),
-            );
-        let params: ConferencesActionsRecordPauseParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsRecordPauseParams,
+        ConferencesActionsRecordPauseResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/record_pause"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Conference recording resume
     ///
@@ -580,19 +689,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordResumeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsRecordResumeResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
-                    .concat(),
-            );
-        let params: ConferencesActionsRecordResumeParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsRecordResumeParams,
+        ConferencesActionsRecordResumeResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/record_resume"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Conference recording start
     ///
@@ -611,19 +726,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordStartParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsRecordStartResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
-                    .concat(),
-            );
-        let params: ConferencesActionsRecordStartParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsRecordStartParams,
+        ConferencesActionsRecordStartResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/record_start"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Conference recording stop
     ///
@@ -642,19 +763,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsRecordStopParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsRecordStopResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
-                    .concat(),
-            );
-        let params: ConferencesActionsRecordStopParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsRecordStopParams,
+        ConferencesActionsRecordStopResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/record_stop"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send DTMF to conference participants
     ///
@@ -669,20 +796,27 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsSendDtmfParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsSendDtmfResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"].concat(),
-            );
-        let params: ConferencesActionsSendDtmfParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsSendDtmfParams,
+        ConferencesActionsSendDtmfResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/send_dtmf"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Speak text to conference participants
     ///
@@ -697,18 +831,24 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsSpeakParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsSpeakResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
-            );
-        let params: ConferencesActionsSpeakParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsSpeakParams,
+        ConferencesActionsSpeakResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/speak"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Stop audio being played on the conference
     ///
@@ -723,18 +863,20 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsStopParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsStopResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
-            );
-        let params: ConferencesActionsStopParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ConferencesActionsStopParams, ConferencesActionsStopResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/stop"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Unhold conference participants
     ///
@@ -749,18 +891,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUnholdParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsUnholdResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/unhold"].concat(),
-            );
-        let params: ConferencesActionsUnholdParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsUnholdParams,
+        ConferencesActionsUnholdResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/unhold"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Unmute conference participants
     ///
@@ -775,18 +924,25 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUnmuteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsUnmuteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/unmute"].concat(),
-            );
-        let params: ConferencesActionsUnmuteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsUnmuteParams,
+        ConferencesActionsUnmuteResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/unmute"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update conference participant
     ///
@@ -801,257 +957,428 @@ impl<'a> ConferencesActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<ConferencesActionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConferencesActionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/conferences/", &crate::encode_path(id), "/actions/update"].concat(),
-            );
-        let params: ConferencesActionsUpdateParams = params.into();
-        req.json_with_token(&params.body, "command_id");
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ConferencesActionsUpdateParams,
+        ConferencesActionsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/conferences/", &crate::encode_path(id), "/actions/update"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json_with_token(&params.body, "command_id");
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ConferencesActionsApi::end_conference`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::end_conference`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConferencesActionsEndConferenceParams {
     /// The request body.
     pub body: Option<crate::types::EndConferenceRequest>,
 }
-impl From<crate::types::EndConferenceRequest> for ConferencesActionsEndConferenceParams {
-    /// The body alone is the whole of [`ConferencesActionsEndConferenceParams`].
-    fn from(body: crate::types::EndConferenceRequest) -> Self {
-        ConferencesActionsEndConferenceParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, ConferencesActionsEndConferenceParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::EndConferenceRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`ConferencesActionsApi::gather_dtmf_audio`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesActionsApi::gather_dtmf_audio`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsGatherDtmfAudioParams {
     /// The request body.
     pub body: Option<crate::types::ConferenceGatherUsingAudioRequest>,
 }
+impl ConferencesActionsGatherDtmfAudioParams {
+    /// A `ConferencesActionsGatherDtmfAudioParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceGatherUsingAudioRequest) -> Self {
+        ConferencesActionsGatherDtmfAudioParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::ConferenceGatherUsingAudioRequest>
 for ConferencesActionsGatherDtmfAudioParams {
-    /// The body alone is the whole of [`ConferencesActionsGatherDtmfAudioParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::gather_dtmf_audio`].
     fn from(body: crate::types::ConferenceGatherUsingAudioRequest) -> Self {
         ConferencesActionsGatherDtmfAudioParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::hold`] other than path parameters.
+impl<T> crate::Call<'_, ConferencesActionsGatherDtmfAudioParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::ConferenceGatherUsingAudioRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`ConferencesActionsApi::hold`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsHoldParams {
     /// The request body.
     pub body: crate::types::ConferenceHoldRequest,
 }
+impl ConferencesActionsHoldParams {
+    /// A `ConferencesActionsHoldParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceHoldRequest) -> Self {
+        ConferencesActionsHoldParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceHoldRequest> for ConferencesActionsHoldParams {
-    /// The body alone is the whole of [`ConferencesActionsHoldParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::hold`].
     fn from(body: crate::types::ConferenceHoldRequest) -> Self {
         ConferencesActionsHoldParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::join`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::join`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsJoinParams {
     /// Join Conference request object
     pub body: crate::types::JoinConferenceRequest,
 }
+impl ConferencesActionsJoinParams {
+    /// A `ConferencesActionsJoinParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::JoinConferenceRequest) -> Self {
+        ConferencesActionsJoinParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::JoinConferenceRequest> for ConferencesActionsJoinParams {
-    /// The body alone is the whole of [`ConferencesActionsJoinParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::join`].
     fn from(body: crate::types::JoinConferenceRequest) -> Self {
         ConferencesActionsJoinParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::leave`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::leave`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsLeaveParams {
     /// Leave Conference request object
     pub body: crate::types::LeaveConferenceRequest,
 }
+impl ConferencesActionsLeaveParams {
+    /// A `ConferencesActionsLeaveParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::LeaveConferenceRequest) -> Self {
+        ConferencesActionsLeaveParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::LeaveConferenceRequest> for ConferencesActionsLeaveParams {
-    /// The body alone is the whole of [`ConferencesActionsLeaveParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::leave`].
     fn from(body: crate::types::LeaveConferenceRequest) -> Self {
         ConferencesActionsLeaveParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::mute`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::mute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsMuteParams {
     /// The request body.
     pub body: crate::types::ConferenceMuteRequest,
 }
+impl ConferencesActionsMuteParams {
+    /// A `ConferencesActionsMuteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceMuteRequest) -> Self {
+        ConferencesActionsMuteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceMuteRequest> for ConferencesActionsMuteParams {
-    /// The body alone is the whole of [`ConferencesActionsMuteParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::mute`].
     fn from(body: crate::types::ConferenceMuteRequest) -> Self {
         ConferencesActionsMuteParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::play`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::play`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsPlayParams {
     /// The request body.
     pub body: crate::types::ConferencePlayRequest,
 }
+impl ConferencesActionsPlayParams {
+    /// A `ConferencesActionsPlayParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferencePlayRequest) -> Self {
+        ConferencesActionsPlayParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferencePlayRequest> for ConferencesActionsPlayParams {
-    /// The body alone is the whole of [`ConferencesActionsPlayParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::play`].
     fn from(body: crate::types::ConferencePlayRequest) -> Self {
         ConferencesActionsPlayParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::record_pause`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::record_pause`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsRecordPauseParams {
     /// The request body.
     pub body: crate::types::PauseConferenceRecordingRequest,
 }
+impl ConferencesActionsRecordPauseParams {
+    /// A `ConferencesActionsRecordPauseParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PauseConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordPauseParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PauseConferenceRecordingRequest>
 for ConferencesActionsRecordPauseParams {
-    /// The body alone is the whole of [`ConferencesActionsRecordPauseParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_pause`].
     fn from(body: crate::types::PauseConferenceRecordingRequest) -> Self {
         ConferencesActionsRecordPauseParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::record_resume`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::record_resume`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsRecordResumeParams {
     /// The request body.
     pub body: crate::types::ResumeConferenceRecordingRequest,
 }
+impl ConferencesActionsRecordResumeParams {
+    /// A `ConferencesActionsRecordResumeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ResumeConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordResumeParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ResumeConferenceRecordingRequest>
 for ConferencesActionsRecordResumeParams {
-    /// The body alone is the whole of [`ConferencesActionsRecordResumeParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_resume`].
     fn from(body: crate::types::ResumeConferenceRecordingRequest) -> Self {
         ConferencesActionsRecordResumeParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::record_start`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::record_start`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsRecordStartParams {
     /// The request body.
     pub body: crate::types::StartConferenceRecordingRequest,
 }
+impl ConferencesActionsRecordStartParams {
+    /// A `ConferencesActionsRecordStartParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StartConferenceRecordingRequest) -> Self {
+        ConferencesActionsRecordStartParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StartConferenceRecordingRequest>
 for ConferencesActionsRecordStartParams {
-    /// The body alone is the whole of [`ConferencesActionsRecordStartParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_start`].
     fn from(body: crate::types::StartConferenceRecordingRequest) -> Self {
         ConferencesActionsRecordStartParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::record_stop`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::record_stop`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsRecordStopParams {
     /// Stop recording conference request
     pub body: crate::types::StopRecordingConferenceRequest,
 }
+impl ConferencesActionsRecordStopParams {
+    /// A `ConferencesActionsRecordStopParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StopRecordingConferenceRequest) -> Self {
+        ConferencesActionsRecordStopParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StopRecordingConferenceRequest>
 for ConferencesActionsRecordStopParams {
-    /// The body alone is the whole of [`ConferencesActionsRecordStopParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::record_stop`].
     fn from(body: crate::types::StopRecordingConferenceRequest) -> Self {
         ConferencesActionsRecordStopParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::send_dtmf`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`ConferencesActionsApi::send_dtmf`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsSendDtmfParams {
     /// The request body.
     pub body: Option<crate::types::ConferenceSendDtmfRequest>,
 }
+impl ConferencesActionsSendDtmfParams {
+    /// A `ConferencesActionsSendDtmfParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceSendDtmfRequest) -> Self {
+        ConferencesActionsSendDtmfParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::ConferenceSendDtmfRequest> for ConferencesActionsSendDtmfParams {
-    /// The body alone is the whole of [`ConferencesActionsSendDtmfParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::send_dtmf`].
     fn from(body: crate::types::ConferenceSendDtmfRequest) -> Self {
         ConferencesActionsSendDtmfParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::speak`] other than path parameters.
+impl<T> crate::Call<'_, ConferencesActionsSendDtmfParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::ConferenceSendDtmfRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`ConferencesActionsApi::speak`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsSpeakParams {
     /// The request body.
     pub body: crate::types::ConferenceSpeakRequest,
 }
+impl ConferencesActionsSpeakParams {
+    /// A `ConferencesActionsSpeakParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceSpeakRequest) -> Self {
+        ConferencesActionsSpeakParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceSpeakRequest> for ConferencesActionsSpeakParams {
-    /// The body alone is the whole of [`ConferencesActionsSpeakParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::speak`].
     fn from(body: crate::types::ConferenceSpeakRequest) -> Self {
         ConferencesActionsSpeakParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::stop`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::stop`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsStopParams {
     /// The request body.
     pub body: crate::types::ConferenceStopRequest,
 }
+impl ConferencesActionsStopParams {
+    /// A `ConferencesActionsStopParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceStopRequest) -> Self {
+        ConferencesActionsStopParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceStopRequest> for ConferencesActionsStopParams {
-    /// The body alone is the whole of [`ConferencesActionsStopParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::stop`].
     fn from(body: crate::types::ConferenceStopRequest) -> Self {
         ConferencesActionsStopParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::unhold`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::unhold`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsUnholdParams {
     /// The request body.
     pub body: crate::types::ConferenceUnholdRequest,
 }
+impl ConferencesActionsUnholdParams {
+    /// A `ConferencesActionsUnholdParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceUnholdRequest) -> Self {
+        ConferencesActionsUnholdParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceUnholdRequest> for ConferencesActionsUnholdParams {
-    /// The body alone is the whole of [`ConferencesActionsUnholdParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::unhold`].
     fn from(body: crate::types::ConferenceUnholdRequest) -> Self {
         ConferencesActionsUnholdParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::unmute`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::unmute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsUnmuteParams {
     /// The request body.
     pub body: crate::types::ConferenceUnmuteRequest,
 }
+impl ConferencesActionsUnmuteParams {
+    /// A `ConferencesActionsUnmuteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ConferenceUnmuteRequest) -> Self {
+        ConferencesActionsUnmuteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ConferenceUnmuteRequest> for ConferencesActionsUnmuteParams {
-    /// The body alone is the whole of [`ConferencesActionsUnmuteParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::unmute`].
     fn from(body: crate::types::ConferenceUnmuteRequest) -> Self {
         ConferencesActionsUnmuteParams {
             body,
         }
     }
 }
-/// Inputs of [`ConferencesActionsApi::update`] other than path parameters.
+/// Inputs of [`ConferencesActionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConferencesActionsUpdateParams {
     /// Update Conference request object
     pub body: crate::types::UpdateConferenceRequest,
 }
+impl ConferencesActionsUpdateParams {
+    /// A `ConferencesActionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateConferenceRequest) -> Self {
+        ConferencesActionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateConferenceRequest> for ConferencesActionsUpdateParams {
-    /// The body alone is the whole of [`ConferencesActionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ConferencesActionsApi::update`].
     fn from(body: crate::types::UpdateConferenceRequest) -> Self {
         ConferencesActionsUpdateParams {
             body,

@@ -15,31 +15,147 @@ impl<'a> ConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ConnectionsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<ConnectionsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// List all active calls for given connection
+    ///
+    /// Lists all active calls for given connection. Acceptable connections are either SIP connections with webhook_url or xml_request_url, call control or texml. Returned results are cursor paginated.
+    ///
+    /// `GET /connections/{connection_id}/active_calls`
+    ///
+    /// Parameters:
+    /// - `connection_id`: Telnyx connection id
     #[inline]
-    pub fn list_paginator(
+    pub fn list_active_calls(
         &self,
-        params: ConnectionsListParams,
+        connection_id: &str,
+    ) -> crate::Call<
+        'a,
+        ConnectionsListActiveCallsParams,
+        ConnectionsListActiveCallsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/connections/",
+                        &crate::encode_path(connection_id),
+                        "/active_calls",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a connection
+    ///
+    /// Retrieves the high-level details of an existing connection. To retrieve specific authentication information, use the endpoint for the specific connection type.
+    ///
+    /// `GET /connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: IP Connection ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`ConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ConnectionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
+}
+impl<T> crate::Call<'_, ConnectionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ConnectionsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ConnectionsSortConnection>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, ConnectionsListParams, ConnectionsListResponse> {
+    /// Every page of [`ConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ConnectionsListParams,
         ConnectionsListResponse,
         crate::types::Connection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ConnectionsListParams,
-            ConnectionsListResponse,
-            crate::types::Connection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -67,60 +183,39 @@ impl<'a> ConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// List all active calls for given connection
-    ///
-    /// Lists all active calls for given connection. Acceptable connections are either SIP connections with webhook_url or xml_request_url, call control or texml. Returned results are cursor paginated.
-    ///
-    /// `GET /connections/{connection_id}/active_calls`
-    ///
-    /// Parameters:
-    /// - `connection_id`: Telnyx connection id
-    #[inline]
-    pub fn list_active_calls(
-        &self,
-        connection_id: &str,
-        params: ConnectionsListActiveCallsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConnectionsListActiveCallsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/connections/", &crate::encode_path(connection_id), "/active_calls"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+}
+/// Inputs of [`ConnectionsApi::list_active_calls`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ConnectionsListActiveCallsParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<crate::types::CallControlPageConsolidated>,
+}
+impl<T> crate::Call<'_, ConnectionsListActiveCallsParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
     }
-    /// [`Self::list_active_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
-    #[inline]
-    pub fn list_active_calls_paginator(
-        &self,
-        connection_id: &str,
-        params: ConnectionsListActiveCallsParams,
+}
+impl<
+    'a,
+> crate::Call<'a, ConnectionsListActiveCallsParams, ConnectionsListActiveCallsResponse> {
+    /// Every page of [`ConnectionsApi::list_active_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ConnectionsListActiveCallsParams,
         ConnectionsListActiveCallsResponse,
         crate::types::ActiveCall,
     > {
-        let this = *self;
-        let connection_id = connection_id.to_owned();
-        let spec: crate::PageSpec<
-            ConnectionsListActiveCallsParams,
-            ConnectionsListActiveCallsResponse,
-            crate::types::ActiveCall,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Cursor,
             number: |_| None,
             meta: |page| {
@@ -146,68 +241,8 @@ impl<'a> ConnectionsApi<'a> {
                     .cursor()
                     .map(str::to_owned);
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let connection_id = connection_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.list_active_calls(&connection_id, params).await
-                })
-            },
-        )
+        })
     }
-    /// Retrieve a connection
-    ///
-    /// Retrieves the high-level details of an existing connection. To retrieve specific authentication information, use the endpoint for the specific connection type.
-    ///
-    /// `GET /connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: IP Connection ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`ConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ConnectionsSortConnection>,
-}
-/// Inputs of [`ConnectionsApi::list_active_calls`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionsListActiveCallsParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<crate::types::CallControlPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionsListResponse {

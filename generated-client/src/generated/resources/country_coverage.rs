@@ -11,13 +11,12 @@ impl<'a> CountryCoverageApi<'a> {
     ///
     /// `GET /country_coverage`
     #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CountryCoverageRetrieveResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/country_coverage");
-        req.send_json()
+    pub fn retrieve(&self) -> crate::Call<'a, (), CountryCoverageRetrieveResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/country_coverage"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get coverage for a specific country
     ///
@@ -29,17 +28,18 @@ impl<'a> CountryCoverageApi<'a> {
     pub fn retrieve_country(
         &self,
         country_code: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CountryCoverageRetrieveCountryResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/country_coverage/countries/", &crate::encode_path(country_code)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), CountryCoverageRetrieveCountryResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/country_coverage/countries/", &crate::encode_path(country_code)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type CountryCoverageRetrieveResponse = crate::Data<

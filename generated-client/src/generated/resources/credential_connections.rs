@@ -20,35 +20,196 @@ impl<'a> CredentialConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: CredentialConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CredentialConnectionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/credential_connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CredentialConnectionsListParams,
+        CredentialConnectionsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/credential_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a credential connection
+    ///
+    /// Creates a credential connection.
+    ///
+    /// `POST /credential_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: CredentialConnectionsListParams,
+        params: impl Into<CredentialConnectionsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        CredentialConnectionsCreateParams,
+        CredentialConnectionsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/credential_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a credential connection
+    ///
+    /// Retrieves the details of an existing credential connection.
+    ///
+    /// `GET /credential_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), CredentialConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/credential_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a credential connection
+    ///
+    /// Updates settings of an existing credential connection.
+    ///
+    /// `PATCH /credential_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<CredentialConnectionsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        CredentialConnectionsUpdateParams,
+        CredentialConnectionsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/credential_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a credential connection
+    ///
+    /// Deletes an existing credential connection.
+    ///
+    /// `DELETE /credential_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), CredentialConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/credential_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`CredentialConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CredentialConnectionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
+}
+impl<T> crate::Call<'_, CredentialConnectionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ConnectionsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ConnectionsSortConnection>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, CredentialConnectionsListParams, CredentialConnectionsListResponse> {
+    /// Every page of [`CredentialConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         CredentialConnectionsListParams,
         CredentialConnectionsListResponse,
         crate::types::CredentialConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            CredentialConnectionsListParams,
-            CredentialConnectionsListResponse,
-            crate::types::CredentialConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -76,151 +237,51 @@ impl<'a> CredentialConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a credential connection
-    ///
-    /// Creates a credential connection.
-    ///
-    /// `POST /credential_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<CredentialConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CredentialConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/credential_connections");
-        let params: CredentialConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a credential connection
-    ///
-    /// Retrieves the details of an existing credential connection.
-    ///
-    /// `GET /credential_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CredentialConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/credential_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a credential connection
-    ///
-    /// Updates settings of an existing credential connection.
-    ///
-    /// `PATCH /credential_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<CredentialConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CredentialConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/credential_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: CredentialConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a credential connection
-    ///
-    /// Deletes an existing credential connection.
-    ///
-    /// `DELETE /credential_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CredentialConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/credential_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`CredentialConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CredentialConnectionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ConnectionsSortConnection>,
-}
-/// Inputs of [`CredentialConnectionsApi::create`] other than path parameters.
+/// Inputs of [`CredentialConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialConnectionsCreateParams {
     /// Parameters that can be defined during credential connection creation
     pub body: crate::types::CreateCredentialConnectionRequest,
 }
+impl CredentialConnectionsCreateParams {
+    /// A `CredentialConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateCredentialConnectionRequest) -> Self {
+        CredentialConnectionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateCredentialConnectionRequest>
 for CredentialConnectionsCreateParams {
-    /// The body alone is the whole of [`CredentialConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`CredentialConnectionsApi::create`].
     fn from(body: crate::types::CreateCredentialConnectionRequest) -> Self {
         CredentialConnectionsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`CredentialConnectionsApi::update`] other than path parameters.
+/// Inputs of [`CredentialConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CredentialConnectionsUpdateParams {
     /// Parameters that can be updated in a credential connection
     pub body: crate::types::UpdateCredentialConnectionRequest,
 }
+impl CredentialConnectionsUpdateParams {
+    /// A `CredentialConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateCredentialConnectionRequest) -> Self {
+        CredentialConnectionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateCredentialConnectionRequest>
 for CredentialConnectionsUpdateParams {
-    /// The body alone is the whole of [`CredentialConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`CredentialConnectionsApi::update`].
     fn from(body: crate::types::UpdateCredentialConnectionRequest) -> Self {
         CredentialConnectionsUpdateParams {
             body,
@@ -245,23 +306,26 @@ impl<'a> CredentialConnectionsActionsApi<'a> {
     pub fn check_registration_status(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<
-            CredentialConnectionsActionsCheckRegistrationStatusResponse,
-        >,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/credential_connections/",
-                    &crate::encode_path(id),
-                    "/actions/check_registration_status",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        (),
+        CredentialConnectionsActionsCheckRegistrationStatusResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/credential_connections/",
+                        &crate::encode_path(id),
+                        "/actions/check_registration_status",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

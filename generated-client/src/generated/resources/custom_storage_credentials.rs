@@ -19,17 +19,18 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     pub fn retrieve(
         &self,
         connection_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CredentialsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CredentialsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a custom storage credential
     ///
@@ -44,19 +45,25 @@ impl<'a> CustomStorageCredentialsApi<'a> {
         &self,
         connection_id: &str,
         params: impl Into<CustomStorageCredentialsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CredentialsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
-                    .concat(),
-            );
-        let params: CustomStorageCredentialsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CustomStorageCredentialsCreateParams,
+        crate::types::CredentialsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update a stored credential
     ///
@@ -71,19 +78,25 @@ impl<'a> CustomStorageCredentialsApi<'a> {
         &self,
         connection_id: &str,
         params: impl Into<CustomStorageCredentialsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CredentialsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
-                    .concat(),
-            );
-        let params: CustomStorageCredentialsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CustomStorageCredentialsUpdateParams,
+        crate::types::CredentialsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a stored credential
     ///
@@ -94,44 +107,62 @@ impl<'a> CustomStorageCredentialsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control, TeXML) or Sip connection resource.
     #[inline]
-    pub fn delete(
-        &self,
-        connection_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, connection_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/custom_storage_credentials/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`CustomStorageCredentialsApi::create`] other than path parameters.
+/// Inputs of [`CustomStorageCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomStorageCredentialsCreateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
+impl CustomStorageCredentialsCreateParams {
+    /// A `CustomStorageCredentialsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CustomStorageConfiguration) -> Self {
+        CustomStorageCredentialsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CustomStorageConfiguration>
 for CustomStorageCredentialsCreateParams {
-    /// The body alone is the whole of [`CustomStorageCredentialsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`CustomStorageCredentialsApi::create`].
     fn from(body: crate::types::CustomStorageConfiguration) -> Self {
         CustomStorageCredentialsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`CustomStorageCredentialsApi::update`] other than path parameters.
+/// Inputs of [`CustomStorageCredentialsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomStorageCredentialsUpdateParams {
     /// Creates new credentials resource for the specified connection_id.
     pub body: crate::types::CustomStorageConfiguration,
 }
+impl CustomStorageCredentialsUpdateParams {
+    /// A `CustomStorageCredentialsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CustomStorageConfiguration) -> Self {
+        CustomStorageCredentialsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CustomStorageConfiguration>
 for CustomStorageCredentialsUpdateParams {
-    /// The body alone is the whole of [`CustomStorageCredentialsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`CustomStorageCredentialsApi::update`].
     fn from(body: crate::types::CustomStorageConfiguration) -> Self {
         CustomStorageCredentialsUpdateParams {
             body,

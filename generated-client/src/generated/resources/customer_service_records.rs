@@ -15,35 +15,149 @@ impl<'a> CustomerServiceRecordsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: CustomerServiceRecordsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CustomerServiceRecordsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/customer_service_records");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        CustomerServiceRecordsListParams,
+        CustomerServiceRecordsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/customer_service_records"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a customer service record
+    ///
+    /// Create a new customer service record for the provided phone number.
+    ///
+    /// `POST /customer_service_records`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: CustomerServiceRecordsListParams,
+        params: impl Into<CustomerServiceRecordsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        CustomerServiceRecordsCreateParams,
+        CustomerServiceRecordsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/customer_service_records"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Verify CSR phone number coverage
+    ///
+    /// Verify the coverage for a list of phone numbers.
+    ///
+    /// `POST /customer_service_records/phone_number_coverages`
+    #[inline]
+    pub fn verify_phone_number_coverage(
+        &self,
+        params: impl Into<CustomerServiceRecordsVerifyPhoneNumberCoverageParams>,
+    ) -> crate::Call<
+        'a,
+        CustomerServiceRecordsVerifyPhoneNumberCoverageParams,
+        CustomerServiceRecordsVerifyPhoneNumberCoverageResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/customer_service_records/phone_number_coverages",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a customer service record
+    ///
+    /// Get a specific customer service record.
+    ///
+    /// `GET /customer_service_records/{customer_service_record_id}`
+    ///
+    /// Parameters:
+    /// - `customer_service_record_id`: The ID of the customer service record
+    #[inline]
+    pub fn retrieve(
+        &self,
+        customer_service_record_id: &str,
+    ) -> crate::Call<'a, (), CustomerServiceRecordsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/customer_service_records/",
+                        &crate::encode_path(customer_service_record_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`CustomerServiceRecordsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CustomerServiceRecordsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::CustomerServiceRecordPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
+    pub filter: Option<crate::types::CustomerServiceRecordFilterConsolidated>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<CustomerServiceRecordsListSort>,
+}
+impl<T> crate::Call<'_, CustomerServiceRecordsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CustomerServiceRecordPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::CustomerServiceRecordFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(mut self, value: impl Into<CustomerServiceRecordsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, CustomerServiceRecordsListParams, CustomerServiceRecordsListResponse> {
+    /// Every page of [`CustomerServiceRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         CustomerServiceRecordsListParams,
         CustomerServiceRecordsListResponse,
         crate::types::CustomerServiceRecord,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            CustomerServiceRecordsListParams,
-            CustomerServiceRecordsListResponse,
-            crate::types::CustomerServiceRecord,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -71,119 +185,53 @@ impl<'a> CustomerServiceRecordsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a customer service record
-    ///
-    /// Create a new customer service record for the provided phone number.
-    ///
-    /// `POST /customer_service_records`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<CustomerServiceRecordsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CustomerServiceRecordsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/customer_service_records");
-        let params: CustomerServiceRecordsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Verify CSR phone number coverage
-    ///
-    /// Verify the coverage for a list of phone numbers.
-    ///
-    /// `POST /customer_service_records/phone_number_coverages`
-    #[inline]
-    pub fn verify_phone_number_coverage(
-        &self,
-        params: impl Into<CustomerServiceRecordsVerifyPhoneNumberCoverageParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CustomerServiceRecordsVerifyPhoneNumberCoverageResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/customer_service_records/phone_number_coverages",
-            );
-        let params: CustomerServiceRecordsVerifyPhoneNumberCoverageParams = params
-            .into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a customer service record
-    ///
-    /// Get a specific customer service record.
-    ///
-    /// `GET /customer_service_records/{customer_service_record_id}`
-    ///
-    /// Parameters:
-    /// - `customer_service_record_id`: The ID of the customer service record
-    #[inline]
-    pub fn retrieve(
-        &self,
-        customer_service_record_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<CustomerServiceRecordsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/customer_service_records/",
-                    &crate::encode_path(customer_service_record_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`CustomerServiceRecordsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomerServiceRecordsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::CustomerServiceRecordPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]\[eq\], filter\[phone_number\]\[in\]\[\], filter\[status\]\[eq\], filter\[status\]\[in\]\[\], filter\[created_at\]\[lt\], filter\[created_at\]\[gt\]
-    pub filter: Option<crate::types::CustomerServiceRecordFilterConsolidated>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<CustomerServiceRecordsListSort>,
-}
-/// Inputs of [`CustomerServiceRecordsApi::create`] other than path parameters.
+/// Inputs of [`CustomerServiceRecordsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordsCreateParams {
     /// The request body.
     pub body: crate::types::CreateCustomerServiceRecord,
 }
+impl CustomerServiceRecordsCreateParams {
+    /// A `CustomerServiceRecordsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateCustomerServiceRecord) -> Self {
+        CustomerServiceRecordsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateCustomerServiceRecord>
 for CustomerServiceRecordsCreateParams {
-    /// The body alone is the whole of [`CustomerServiceRecordsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`CustomerServiceRecordsApi::create`].
     fn from(body: crate::types::CreateCustomerServiceRecord) -> Self {
         CustomerServiceRecordsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`CustomerServiceRecordsApi::verify_phone_number_coverage`] other than path parameters.
+/// Inputs of [`CustomerServiceRecordsApi::verify_phone_number_coverage`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
     /// The request body.
     pub body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
 }
+impl CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
+    /// A `CustomerServiceRecordsVerifyPhoneNumberCoverageParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage,
+    ) -> Self {
+        CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage>
 for CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
-    /// The body alone is the whole of [`CustomerServiceRecordsVerifyPhoneNumberCoverageParams`].
+    /// The body with every optional input `None`: the argument of [`CustomerServiceRecordsApi::verify_phone_number_coverage`].
     fn from(body: crate::types::VerifyCustomerServiceRecordPhoneNumberCoverage) -> Self {
         CustomerServiceRecordsVerifyPhoneNumberCoverageParams {
             body,

@@ -15,33 +15,70 @@ impl<'a> DetailRecordsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: DetailRecordsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DetailRecordsSearchResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/detail_records");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DetailRecordsListParams,
+        crate::types::DetailRecordsSearchResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/detail_records"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: DetailRecordsListParams,
+}
+/// Inputs of [`DetailRecordsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DetailRecordsListParams {
+    /// Filter records on a given record attribute and value.
+    /// Example: filter\[status\]=delivered.
+    /// Required: filter\[record_type\] must be specified.
+    pub filter: Option<DetailRecordsListFilter>,
+    /// Specifies the sort order for results.
+    /// Example: sort=-created_at
+    pub sort: Option<Vec<String>>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<DetailRecordsListPage>,
+}
+impl<T> crate::Call<'_, DetailRecordsListParams, T> {
+    /// Filter records on a given record attribute and value.
+    /// Example: filter\[status\]=delivered.
+    /// Required: filter\[record_type\] must be specified.
+    pub fn filter(mut self, value: impl Into<DetailRecordsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results.
+    /// Example: sort=-created_at
+    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<DetailRecordsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, DetailRecordsListParams, crate::types::DetailRecordsSearchResponse> {
+    /// Every page of [`DetailRecordsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         DetailRecordsListParams,
         crate::types::DetailRecordsSearchResponse,
         crate::types::DetailRecord,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DetailRecordsListParams,
-            crate::types::DetailRecordsSearchResponse,
-            crate::types::DetailRecord,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
             meta: |page| {
@@ -71,28 +108,8 @@ impl<'a> DetailRecordsApi<'a> {
                     .number()
                     .and_then(|n| i32::try_from(n).ok());
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`DetailRecordsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DetailRecordsListParams {
-    /// Filter records on a given record attribute and value.
-    /// Example: filter\[status\]=delivered.
-    /// Required: filter\[record_type\] must be specified.
-    pub filter: Option<DetailRecordsListFilter>,
-    /// Specifies the sort order for results.
-    /// Example: sort=-created_at
-    pub sort: Option<Vec<String>>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<DetailRecordsListPage>,
 }
 /// Filter by the given user-friendly date range. You can specify one of the following enum values, or a dynamic one using this format: last_N_days.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -19,16 +19,18 @@ impl<'a> DialogflowConnectionsApi<'a> {
     pub fn retrieve(
         &self,
         connection_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::DialogflowConnectionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dialogflow_connections/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a Dialogflow Connection
     ///
@@ -43,18 +45,25 @@ impl<'a> DialogflowConnectionsApi<'a> {
         &self,
         connection_id: &str,
         params: impl Into<DialogflowConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
-            );
-        let params: DialogflowConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DialogflowConnectionsCreateParams,
+        crate::types::DialogflowConnectionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dialogflow_connections/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update stored Dialogflow Connection
     ///
@@ -69,18 +78,25 @@ impl<'a> DialogflowConnectionsApi<'a> {
         &self,
         connection_id: &str,
         params: impl Into<DialogflowConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DialogflowConnectionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
-            );
-        let params: DialogflowConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DialogflowConnectionsUpdateParams,
+        crate::types::DialogflowConnectionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/dialogflow_connections/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete stored Dialogflow Connection
     ///
@@ -91,41 +107,60 @@ impl<'a> DialogflowConnectionsApi<'a> {
     /// Parameters:
     /// - `connection_id`: Uniquely identifies a Telnyx application (Call Control).
     #[inline]
-    pub fn delete(
-        &self,
-        connection_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/dialogflow_connections/", &crate::encode_path(connection_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, connection_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/dialogflow_connections/", &crate::encode_path(connection_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`DialogflowConnectionsApi::create`] other than path parameters.
+/// Inputs of [`DialogflowConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DialogflowConnectionsCreateParams {
     /// The params expected to create/update a Dialogflow Connection for given connection_id.
     pub body: crate::types::DialogflowConnection,
 }
+impl DialogflowConnectionsCreateParams {
+    /// A `DialogflowConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DialogflowConnection) -> Self {
+        DialogflowConnectionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DialogflowConnection> for DialogflowConnectionsCreateParams {
-    /// The body alone is the whole of [`DialogflowConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`DialogflowConnectionsApi::create`].
     fn from(body: crate::types::DialogflowConnection) -> Self {
         DialogflowConnectionsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`DialogflowConnectionsApi::update`] other than path parameters.
+/// Inputs of [`DialogflowConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DialogflowConnectionsUpdateParams {
     /// The params expected to create/update a Dialogflow Connection for given connection_id.
     pub body: crate::types::DialogflowConnection,
 }
+impl DialogflowConnectionsUpdateParams {
+    /// A `DialogflowConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DialogflowConnection) -> Self {
+        DialogflowConnectionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DialogflowConnection> for DialogflowConnectionsUpdateParams {
-    /// The body alone is the whole of [`DialogflowConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`DialogflowConnectionsApi::update`].
     fn from(body: crate::types::DialogflowConnection) -> Self {
         DialogflowConnectionsUpdateParams {
             body,

@@ -38,83 +38,61 @@ impl<'a> DirApi<'a> {
     ///
     /// `GET /dir`
     #[inline]
-    pub fn list(
-        &self,
-        params: DirListParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::DirList>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/dir");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query(
-            "filter[expiring_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_expiring_at_gte,
-        );
-        req.query(
-            "filter[expiring_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_expiring_at_lte,
-        );
-        req.query(
-            "filter[enterprise_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_enterprise_id,
-        );
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[display_name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_display_name_contains,
-        );
-        req.query(
-            "filter[call_reason][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_call_reason_contains,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: DirListParams,
-    ) -> crate::Paginator<'a, DirListParams, crate::types::DirList, crate::types::Dir> {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DirListParams,
-            crate::types::DirList,
-            crate::types::Dir,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    pub fn list(&self) -> crate::Call<'a, DirListParams, crate::types::DirList> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/dir"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "filter[expiring_at][gte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_expiring_at_gte,
+                );
+                req.query(
+                    "filter[expiring_at][lte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_expiring_at_lte,
+                );
+                req.query(
+                    "filter[enterprise_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_enterprise_id,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[display_name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_display_name_contains,
+                );
+                req.query(
+                    "filter[call_reason][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_call_reason_contains,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -126,11 +104,12 @@ impl<'a> DirApi<'a> {
     #[inline]
     pub fn list_document_types(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DocumentTypeReferenceList>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/dir/document_types");
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::DocumentTypeReferenceList> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/dir/document_types"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get a DIR by id
     ///
@@ -144,16 +123,17 @@ impl<'a> DirApi<'a> {
     pub fn retrieve(
         &self,
         dir_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DirWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::DirWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a DIR
     ///
@@ -168,18 +148,20 @@ impl<'a> DirApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DirWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/dir/", &crate::encode_path(dir_id)].concat(),
-            );
-        let params: DirUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, DirUpdateParams, crate::types::DirWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/dir/", &crate::encode_path(dir_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a DIR
     ///
@@ -190,17 +172,17 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub fn delete(
-        &self,
-        dir_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/dir/", &crate::encode_path(dir_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, dir_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/dir/", &crate::encode_path(dir_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// List infringement claims for a DIR
     ///
@@ -214,62 +196,34 @@ impl<'a> DirApi<'a> {
     pub fn list_infringement_claims(
         &self,
         dir_id: &str,
-        params: DirListInfringementClaimsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InfringementClaimList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list_infringement_claims`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_infringement_claims_paginator(
-        &self,
-        dir_id: &str,
-        params: DirListInfringementClaimsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         DirListInfringementClaimsParams,
         crate::types::InfringementClaimList,
-        crate::types::InfringementClaim,
     > {
-        let this = *self;
-        let dir_id = dir_id.to_owned();
-        let spec: crate::PageSpec<
-            DirListInfringementClaimsParams,
-            crate::types::InfringementClaimList,
-            crate::types::InfringementClaim,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let dir_id = dir_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.list_infringement_claims(&dir_id, params).await
-                })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/infringement_claims"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -286,18 +240,21 @@ impl<'a> DirApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirUpdateInfringementParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DirWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/dir/", &crate::encode_path(dir_id), "/infringement_update"].concat(),
-            );
-        let params: DirUpdateInfringementParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, DirUpdateInfringementParams, crate::types::DirWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/dir/", &crate::encode_path(dir_id), "/infringement_update"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Render the Branded Calling LOA for a DIR
     ///
@@ -316,16 +273,20 @@ impl<'a> DirApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirNewLoaParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
-            );
-        let params: DirNewLoaParams = params.into();
-        req.json(&params.body);
-        req.send_download()
+    ) -> crate::Call<'a, DirNewLoaParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/loa"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_download())
+            },
+        )
     }
     /// Submit a DIR for vetting
     ///
@@ -338,23 +299,22 @@ impl<'a> DirApi<'a> {
     /// Parameters:
     /// - `dir_id`: The DIR id. Lowercase UUID.
     #[inline]
-    pub fn submit(
-        &self,
-        dir_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DirWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/submit"].concat(),
-            );
-        req.send_json()
+    pub fn submit(&self, dir_id: &str) -> crate::Call<'a, (), crate::types::DirWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/submit"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`DirApi::list`] other than path parameters.
+/// Inputs of [`DirApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -375,48 +335,182 @@ pub struct DirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-/// Inputs of [`DirApi::update`] other than path parameters.
+impl<T> crate::Call<'_, DirListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Sort field. Allowed values: `created_at`, `updated_at`, `display_name`, `status`. Prefix with `-` for descending. Default `-created_at`.
+    pub fn sort(mut self, value: impl Into<DirListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Return only DIRs whose `expiring_at` is at or after this ISO-8601 timestamp. Pairs with the `[lte]` variant to build renewal-window dashboards.
+    pub fn filter_expiring_at_gte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_expiring_at_gte = Some(value.into());
+        self
+    }
+    /// Return only DIRs whose `expiring_at` is at or before this ISO-8601 timestamp.
+    pub fn filter_expiring_at_lte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_expiring_at_lte = Some(value.into());
+        self
+    }
+    /// Filter by enterprise ID.
+    pub fn filter_enterprise_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_enterprise_id = Some(value.into());
+        self
+    }
+    /// Filter by DIR status.
+    pub fn filter_status(mut self, value: impl Into<crate::types::DirStatus>) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Case-insensitive partial match on display name.
+    pub fn filter_display_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_display_name_contains = Some(value.into());
+        self
+    }
+    /// Case-insensitive partial match on call reason.
+    pub fn filter_call_reason_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_call_reason_contains = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, DirListParams, crate::types::DirList> {
+    /// Every page of [`DirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<'a, DirListParams, crate::types::DirList, crate::types::Dir> {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DirApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirUpdateParams {
     /// The request body.
     pub body: crate::types::DirUpdateRequest,
 }
+impl DirUpdateParams {
+    /// A `DirUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DirUpdateRequest) -> Self {
+        DirUpdateParams { body }
+    }
+}
 impl From<crate::types::DirUpdateRequest> for DirUpdateParams {
-    /// The body alone is the whole of [`DirUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`DirApi::update`].
     fn from(body: crate::types::DirUpdateRequest) -> Self {
         DirUpdateParams { body }
     }
 }
-/// Inputs of [`DirApi::list_infringement_claims`] other than path parameters.
+/// Inputs of [`DirApi::list_infringement_claims`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirListInfringementClaimsParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
 }
-/// Inputs of [`DirApi::update_infringement`] other than path parameters.
+impl<T> crate::Call<'_, DirListInfringementClaimsParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, DirListInfringementClaimsParams, crate::types::InfringementClaimList> {
+    /// Every page of [`DirApi::list_infringement_claims`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DirListInfringementClaimsParams,
+        crate::types::InfringementClaimList,
+        crate::types::InfringementClaim,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DirApi::update_infringement`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirUpdateInfringementParams {
     /// The request body.
     pub body: crate::types::DirInfringementUpdateRequest,
 }
+impl DirUpdateInfringementParams {
+    /// A `DirUpdateInfringementParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DirInfringementUpdateRequest) -> Self {
+        DirUpdateInfringementParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DirInfringementUpdateRequest> for DirUpdateInfringementParams {
-    /// The body alone is the whole of [`DirUpdateInfringementParams`].
+    /// The body with every optional input `None`: the argument of [`DirApi::update_infringement`].
     fn from(body: crate::types::DirInfringementUpdateRequest) -> Self {
         DirUpdateInfringementParams {
             body,
         }
     }
 }
-/// Inputs of [`DirApi::new_loa`] other than path parameters.
+/// Inputs of [`DirApi::new_loa`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirNewLoaParams {
     /// The request body.
     pub body: crate::types::BrandLoaRenderRequest,
 }
+impl DirNewLoaParams {
+    /// A `DirNewLoaParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::BrandLoaRenderRequest) -> Self {
+        DirNewLoaParams { body }
+    }
+}
 impl From<crate::types::BrandLoaRenderRequest> for DirNewLoaParams {
-    /// The body alone is the whole of [`DirNewLoaParams`].
+    /// The body with every optional input `None`: the argument of [`DirApi::new_loa`].
     fn from(body: crate::types::BrandLoaRenderRequest) -> Self {
         DirNewLoaParams { body }
     }
@@ -439,61 +533,35 @@ impl<'a> DirCommentsApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-        params: DirCommentsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CommentList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("comment_type", crate::QueryStyle::Form, true, &params.comment_type);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        dir_id: &str,
-        params: DirCommentsListParams,
-    ) -> crate::Paginator<
-        'a,
-        DirCommentsListParams,
-        crate::types::CommentList,
-        crate::types::DirComment,
-    > {
-        let this = *self;
-        let dir_id = dir_id.to_owned();
-        let spec: crate::PageSpec<
-            DirCommentsListParams,
-            crate::types::CommentList,
-            crate::types::DirComment,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let dir_id = dir_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&dir_id, params).await })
+    ) -> crate::Call<'a, DirCommentsListParams, crate::types::CommentList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "comment_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.comment_type,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -510,22 +578,25 @@ impl<'a> DirCommentsApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirCommentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CommentWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
-            );
-        let params: DirCommentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, DirCommentsCreateParams, crate::types::CommentWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/comments"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`DirCommentsApi::list`] other than path parameters.
+/// Inputs of [`DirCommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirCommentsListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -534,14 +605,65 @@ pub struct DirCommentsListParams {
     /// Restrict to comments of this category. Customer-visible categories only: internal-only comments are filtered out regardless of this filter.
     pub comment_type: Option<crate::types::CommentType>,
 }
-/// Inputs of [`DirCommentsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, DirCommentsListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Restrict to comments of this category. Customer-visible categories only: internal-only comments are filtered out regardless of this filter.
+    pub fn comment_type(mut self, value: impl Into<crate::types::CommentType>) -> Self {
+        self.params_mut().comment_type = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, DirCommentsListParams, crate::types::CommentList> {
+    /// Every page of [`DirCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DirCommentsListParams,
+        crate::types::CommentList,
+        crate::types::DirComment,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DirCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirCommentsCreateParams {
     /// The request body.
     pub body: crate::types::DirCommentCreateRequest,
 }
+impl DirCommentsCreateParams {
+    /// A `DirCommentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DirCommentCreateRequest) -> Self {
+        DirCommentsCreateParams { body }
+    }
+}
 impl From<crate::types::DirCommentCreateRequest> for DirCommentsCreateParams {
-    /// The body alone is the whole of [`DirCommentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`DirCommentsApi::create`].
     fn from(body: crate::types::DirCommentCreateRequest) -> Self {
         DirCommentsCreateParams { body }
     }
@@ -564,66 +686,40 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-        params: DirPhoneNumberBatchesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberBatchList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/phone_number_batches"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        dir_id: &str,
-        params: DirPhoneNumberBatchesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         DirPhoneNumberBatchesListParams,
         crate::types::PhoneNumberBatchList,
-        crate::types::PhoneNumberBatch,
     > {
-        let this = *self;
-        let dir_id = dir_id.to_owned();
-        let spec: crate::PageSpec<
-            DirPhoneNumberBatchesListParams,
-            crate::types::PhoneNumberBatchList,
-            crate::types::PhoneNumberBatch,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let dir_id = dir_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&dir_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/phone_number_batches"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -641,26 +737,28 @@ impl<'a> DirPhoneNumberBatchesApi<'a> {
         &self,
         dir_id: &str,
         batch_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberBatchWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/dir/",
-                    &crate::encode_path(dir_id),
-                    "/phone_number_batches/",
-                    &crate::encode_path(batch_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::PhoneNumberBatchWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/dir/",
+                        &crate::encode_path(dir_id),
+                        "/phone_number_batches/",
+                        &crate::encode_path(batch_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`DirPhoneNumberBatchesApi::list`] other than path parameters.
+/// Inputs of [`DirPhoneNumberBatchesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirPhoneNumberBatchesListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -668,6 +766,55 @@ pub struct DirPhoneNumberBatchesListParams {
     pub page_size: Option<i64>,
     /// Restrict to batches whose aggregate status equals this value.
     pub filter_status: Option<crate::types::PhoneNumberStatus>,
+}
+impl<T> crate::Call<'_, DirPhoneNumberBatchesListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Restrict to batches whose aggregate status equals this value.
+    pub fn filter_status(
+        mut self,
+        value: impl Into<crate::types::PhoneNumberStatus>,
+    ) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, DirPhoneNumberBatchesListParams, crate::types::PhoneNumberBatchList> {
+    /// Every page of [`DirPhoneNumberBatchesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DirPhoneNumberBatchesListParams,
+        crate::types::PhoneNumberBatchList,
+        crate::types::PhoneNumberBatch,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `dir.phone_numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -687,61 +834,30 @@ impl<'a> DirPhoneNumbersApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-        params: DirPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        dir_id: &str,
-        params: DirPhoneNumbersListParams,
-    ) -> crate::Paginator<
-        'a,
-        DirPhoneNumbersListParams,
-        crate::types::PhoneNumberList,
-        crate::types::DirPhoneNumber,
-    > {
-        let this = *self;
-        let dir_id = dir_id.to_owned();
-        let spec: crate::PageSpec<
-            DirPhoneNumbersListParams,
-            crate::types::PhoneNumberList,
-            crate::types::DirPhoneNumber,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let dir_id = dir_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&dir_id, params).await })
+    ) -> crate::Call<'a, DirPhoneNumbersListParams, crate::types::PhoneNumberList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -760,18 +876,24 @@ impl<'a> DirPhoneNumbersApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirPhoneNumbersAddParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberBulkResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
-            );
-        let params: DirPhoneNumbersAddParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DirPhoneNumbersAddParams,
+        crate::types::PhoneNumberBulkResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove phone numbers from a DIR
     ///
@@ -786,22 +908,29 @@ impl<'a> DirPhoneNumbersApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirPhoneNumbersRemoveParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberBulkDeleteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
-            );
-        let params: DirPhoneNumbersRemoveParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DirPhoneNumbersRemoveParams,
+        crate::types::PhoneNumberBulkDeleteResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/dir/", &crate::encode_path(dir_id), "/phone_numbers"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`DirPhoneNumbersApi::list`] other than path parameters.
+/// Inputs of [`DirPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirPhoneNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -810,26 +939,86 @@ pub struct DirPhoneNumbersListParams {
     /// Filter by phone-number status.
     pub status: Option<crate::types::PhoneNumberStatus>,
 }
-/// Inputs of [`DirPhoneNumbersApi::add`] other than path parameters.
+impl<T> crate::Call<'_, DirPhoneNumbersListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by phone-number status.
+    pub fn status(mut self, value: impl Into<crate::types::PhoneNumberStatus>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, DirPhoneNumbersListParams, crate::types::PhoneNumberList> {
+    /// Every page of [`DirPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DirPhoneNumbersListParams,
+        crate::types::PhoneNumberList,
+        crate::types::DirPhoneNumber,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DirPhoneNumbersApi::add`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirPhoneNumbersAddParams {
     /// The request body.
     pub body: crate::types::BulkAddPhoneNumbersRequest,
 }
+impl DirPhoneNumbersAddParams {
+    /// A `DirPhoneNumbersAddParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::BulkAddPhoneNumbersRequest) -> Self {
+        DirPhoneNumbersAddParams { body }
+    }
+}
 impl From<crate::types::BulkAddPhoneNumbersRequest> for DirPhoneNumbersAddParams {
-    /// The body alone is the whole of [`DirPhoneNumbersAddParams`].
+    /// The body with every optional input `None`: the argument of [`DirPhoneNumbersApi::add`].
     fn from(body: crate::types::BulkAddPhoneNumbersRequest) -> Self {
         DirPhoneNumbersAddParams { body }
     }
 }
-/// Inputs of [`DirPhoneNumbersApi::remove`] other than path parameters.
+/// Inputs of [`DirPhoneNumbersApi::remove`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirPhoneNumbersRemoveParams {
     /// The request body.
     pub body: crate::types::BulkDeletePhoneNumbersRequest,
 }
+impl DirPhoneNumbersRemoveParams {
+    /// A `DirPhoneNumbersRemoveParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::BulkDeletePhoneNumbersRequest) -> Self {
+        DirPhoneNumbersRemoveParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::BulkDeletePhoneNumbersRequest> for DirPhoneNumbersRemoveParams {
-    /// The body alone is the whole of [`DirPhoneNumbersRemoveParams`].
+    /// The body with every optional input `None`: the argument of [`DirPhoneNumbersApi::remove`].
     fn from(body: crate::types::BulkDeletePhoneNumbersRequest) -> Self {
         DirPhoneNumbersRemoveParams {
             body,
@@ -856,16 +1045,17 @@ impl<'a> DirReferencesApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReferenceList>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ReferenceList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Submit a DIR's references
     ///
@@ -884,18 +1074,20 @@ impl<'a> DirReferencesApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirReferencesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReferenceList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
-            );
-        let params: DirReferencesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, DirReferencesCreateParams, crate::types::ReferenceList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/references"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update a DIR reference
     ///
@@ -916,48 +1108,64 @@ impl<'a> DirReferencesApi<'a> {
         ref_type: &str,
         slot: i64,
         params: impl Into<DirReferencesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReferenceWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/dir/",
-                    &crate::encode_path(dir_id),
-                    "/references/",
-                    &crate::encode_path(ref_type),
-                    "/",
-                    &crate::encode_path(&slot.to_string()),
-                ]
-                    .concat(),
-            );
-        let params: DirReferencesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, DirReferencesUpdateParams, crate::types::ReferenceWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/dir/",
+                        &crate::encode_path(dir_id),
+                        "/references/",
+                        &crate::encode_path(ref_type),
+                        "/",
+                        &crate::encode_path(&slot.to_string()),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`DirReferencesApi::create`] other than path parameters.
+/// Inputs of [`DirReferencesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirReferencesCreateParams {
     /// The request body.
     pub body: crate::types::ReferenceSubmissionRequest,
 }
+impl DirReferencesCreateParams {
+    /// A `DirReferencesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ReferenceSubmissionRequest) -> Self {
+        DirReferencesCreateParams { body }
+    }
+}
 impl From<crate::types::ReferenceSubmissionRequest> for DirReferencesCreateParams {
-    /// The body alone is the whole of [`DirReferencesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`DirReferencesApi::create`].
     fn from(body: crate::types::ReferenceSubmissionRequest) -> Self {
         DirReferencesCreateParams { body }
     }
 }
-/// Inputs of [`DirReferencesApi::update`] other than path parameters.
+/// Inputs of [`DirReferencesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirReferencesUpdateParams {
     /// The request body.
     pub body: crate::types::ReferenceUpdateRequest,
 }
+impl DirReferencesUpdateParams {
+    /// A `DirReferencesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ReferenceUpdateRequest) -> Self {
+        DirReferencesUpdateParams { body }
+    }
+}
 impl From<crate::types::ReferenceUpdateRequest> for DirReferencesUpdateParams {
-    /// The body alone is the whole of [`DirReferencesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`DirReferencesApi::update`].
     fn from(body: crate::types::ReferenceUpdateRequest) -> Self {
         DirReferencesUpdateParams { body }
     }
@@ -980,16 +1188,17 @@ impl<'a> DirVerifyEmailApi<'a> {
     pub fn list(
         &self,
         dir_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Send an email-ownership verification code
     ///
@@ -1005,16 +1214,17 @@ impl<'a> DirVerifyEmailApi<'a> {
     pub fn create(
         &self,
         dir_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailVerificationStatusWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/verify_email"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Confirm an email-ownership verification code
     ///
@@ -1031,29 +1241,45 @@ impl<'a> DirVerifyEmailApi<'a> {
         &self,
         dir_id: &str,
         params: impl Into<DirVerifyEmailConfirmParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailVerificationStatusWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/dir/", &crate::encode_path(dir_id), "/verify_email/confirm"].concat(),
-            );
-        let params: DirVerifyEmailConfirmParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DirVerifyEmailConfirmParams,
+        crate::types::EmailVerificationStatusWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/dir/", &crate::encode_path(dir_id), "/verify_email/confirm"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`DirVerifyEmailApi::confirm`] other than path parameters.
+/// Inputs of [`DirVerifyEmailApi::confirm`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirVerifyEmailConfirmParams {
     /// The request body.
     pub body: crate::types::EmailVerificationConfirmRequest,
 }
+impl DirVerifyEmailConfirmParams {
+    /// A `DirVerifyEmailConfirmParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EmailVerificationConfirmRequest) -> Self {
+        DirVerifyEmailConfirmParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EmailVerificationConfirmRequest>
 for DirVerifyEmailConfirmParams {
-    /// The body alone is the whole of [`DirVerifyEmailConfirmParams`].
+    /// The body with every optional input `None`: the argument of [`DirVerifyEmailApi::confirm`].
     fn from(body: crate::types::EmailVerificationConfirmRequest) -> Self {
         DirVerifyEmailConfirmParams {
             body,

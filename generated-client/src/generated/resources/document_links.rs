@@ -15,32 +15,56 @@ impl<'a> DocumentLinksApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: DocumentLinksListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DocumentLinksListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/document_links");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/document_links"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: DocumentLinksListParams,
+}
+/// Inputs of [`DocumentLinksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DocumentLinksListParams {
+    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
+    pub filter: Option<crate::types::FilterDocumentLinksConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::DocumentsPageConsolidated>,
+}
+impl<T> crate::Call<'_, DocumentLinksListParams, T> {
+    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterDocumentLinksConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::DocumentsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, DocumentLinksListParams, DocumentLinksListResponse> {
+    /// Every page of [`DocumentLinksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         DocumentLinksListParams,
         DocumentLinksListResponse,
         crate::types::DocServiceDocumentLink,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DocumentLinksListParams,
-            DocumentLinksListResponse,
-            crate::types::DocServiceDocumentLink,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,23 +92,8 @@ impl<'a> DocumentLinksApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`DocumentLinksApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentLinksListParams {
-    /// Consolidated filter parameter for document links (deepObject style). Originally: filter\[linked_record_type\], filter\[linked_resource_id\]
-    pub filter: Option<crate::types::FilterDocumentLinksConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::DocumentsPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocumentLinksListResponse {

@@ -13,33 +13,205 @@ impl<'a> DocumentsApi<'a> {
     ///
     /// `GET /documents`
     #[inline]
-    pub fn list(
-        &self,
-        params: DocumentsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<DocumentsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/documents");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/documents"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Upload a document
+    ///
+    /// Upload a document.
+    ///
+    /// Uploaded files must be linked to a service within 30 minutes or they will be automatically deleted.
+    ///
+    /// `POST /documents`
     #[inline]
-    pub fn list_paginator(
+    pub fn upload_json(
         &self,
-        params: DocumentsListParams,
+        params: impl Into<DocumentsUploadJsonParams>,
+    ) -> crate::Call<'a, DocumentsUploadJsonParams, DocumentsUploadJsonResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/documents"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a document
+    ///
+    /// Retrieve a document.
+    ///
+    /// `GET /documents/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), DocumentsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/documents/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a document
+    ///
+    /// Update a document.
+    ///
+    /// `PATCH /documents/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<DocumentsUpdateParams>,
+    ) -> crate::Call<'a, DocumentsUpdateParams, DocumentsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/documents/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a document
+    ///
+    /// Delete a document.
+    ///
+    /// A document can only be deleted if it's not linked to a service. If it is linked to a service, it must be unlinked prior to deleting.
+    ///
+    /// `DELETE /documents/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), DocumentsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/documents/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Download a document
+    ///
+    /// Download a document.
+    ///
+    /// `GET /documents/{id}/download`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn download(&self, id: &str) -> crate::Call<'a, (), crate::FilePart> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/documents/", &crate::encode_path(id), "/download"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Generate a temporary download link for a document
+    ///
+    /// Generates a temporary pre-signed URL that can be used to download the document directly from the storage backend without authentication.
+    ///
+    /// `GET /documents/{id}/download_link`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the document
+    #[inline]
+    pub fn generate_download_link(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), DocumentsGenerateDownloadLinkResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`DocumentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DocumentsListParams {
+    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
+    pub filter: Option<crate::types::FilterDocumentsConsolidated>,
+    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\[\]
+    pub sort: Option<Vec<crate::types::SortDocumentsConsolidatedItem>>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::DocumentsPageConsolidated>,
+}
+impl<T> crate::Call<'_, DocumentsListParams, T> {
+    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterDocumentsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\[\]
+    pub fn sort(
+        mut self,
+        value: impl Into<Vec<crate::types::SortDocumentsConsolidatedItem>>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::DocumentsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, DocumentsListParams, DocumentsListResponse> {
+    /// Every page of [`DocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         DocumentsListParams,
         DocumentsListResponse,
         crate::types::DocServiceDocument,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DocumentsListParams,
-            DocumentsListResponse,
-            crate::types::DocServiceDocument,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -67,179 +239,43 @@ impl<'a> DocumentsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Upload a document
-    ///
-    /// Upload a document.
-    ///
-    /// Uploaded files must be linked to a service within 30 minutes or they will be automatically deleted.
-    ///
-    /// `POST /documents`
-    #[inline]
-    pub fn upload_json(
-        &self,
-        params: impl Into<DocumentsUploadJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DocumentsUploadJsonResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/documents");
-        let params: DocumentsUploadJsonParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a document
-    ///
-    /// Retrieve a document.
-    ///
-    /// `GET /documents/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DocumentsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/documents/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a document
-    ///
-    /// Update a document.
-    ///
-    /// `PATCH /documents/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<DocumentsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<DocumentsUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/documents/", &crate::encode_path(id)].concat(),
-            );
-        let params: DocumentsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a document
-    ///
-    /// Delete a document.
-    ///
-    /// A document can only be deleted if it's not linked to a service. If it is linked to a service, it must be unlinked prior to deleting.
-    ///
-    /// `DELETE /documents/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<DocumentsDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/documents/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Download a document
-    ///
-    /// Download a document.
-    ///
-    /// `GET /documents/{id}/download`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn download(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::FilePart>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/documents/", &crate::encode_path(id), "/download"].concat(),
-            );
-        req.send_json()
-    }
-    /// Generate a temporary download link for a document
-    ///
-    /// Generates a temporary pre-signed URL that can be used to download the document directly from the storage backend without authentication.
-    ///
-    /// `GET /documents/{id}/download_link`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the document
-    #[inline]
-    pub fn generate_download_link(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DocumentsGenerateDownloadLinkResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/documents/", &crate::encode_path(id), "/download_link"].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`DocumentsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocumentsListParams {
-    /// Consolidated filter parameter for documents (deepObject style). Originally: filter\[filename\]\[contains\], filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[in\]\[\], filter\[created_at\]\[gt\], filter\[created_at\]\[lt\]
-    pub filter: Option<crate::types::FilterDocumentsConsolidated>,
-    /// Consolidated sort parameter for documents (deepObject style). Originally: sort\[\]
-    pub sort: Option<Vec<crate::types::SortDocumentsConsolidatedItem>>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::DocumentsPageConsolidated>,
-}
-/// Inputs of [`DocumentsApi::upload_json`] other than path parameters.
+/// Inputs of [`DocumentsApi::upload_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentsUploadJsonParams {
     /// The request body.
     pub body: crate::types::CreateDocServiceDocumentRequest,
 }
+impl DocumentsUploadJsonParams {
+    /// A `DocumentsUploadJsonParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateDocServiceDocumentRequest) -> Self {
+        DocumentsUploadJsonParams { body }
+    }
+}
 impl From<crate::types::CreateDocServiceDocumentRequest> for DocumentsUploadJsonParams {
-    /// The body alone is the whole of [`DocumentsUploadJsonParams`].
+    /// The body with every optional input `None`: the argument of [`DocumentsApi::upload_json`].
     fn from(body: crate::types::CreateDocServiceDocumentRequest) -> Self {
         DocumentsUploadJsonParams { body }
     }
 }
-/// Inputs of [`DocumentsApi::update`] other than path parameters.
+/// Inputs of [`DocumentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DocumentsUpdateParams {
     /// The request body.
     pub body: crate::types::DocServiceDocument,
 }
+impl DocumentsUpdateParams {
+    /// A `DocumentsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DocServiceDocument) -> Self {
+        DocumentsUpdateParams { body }
+    }
+}
 impl From<crate::types::DocServiceDocument> for DocumentsUpdateParams {
-    /// The body alone is the whole of [`DocumentsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`DocumentsApi::update`].
     fn from(body: crate::types::DocServiceDocument) -> Self {
         DocumentsUpdateParams { body }
     }

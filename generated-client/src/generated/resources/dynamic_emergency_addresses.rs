@@ -15,49 +15,18 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: DynamicEmergencyAddressesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyAddressesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/dynamic_emergency_addresses");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: DynamicEmergencyAddressesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         DynamicEmergencyAddressesListParams,
         DynamicEmergencyAddressesListResponse,
-        crate::types::DynamicEmergencyAddress,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DynamicEmergencyAddressesListParams,
-            DynamicEmergencyAddressesListResponse,
-            crate::types::DynamicEmergencyAddress,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/dynamic_emergency_addresses"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -70,15 +39,19 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<DynamicEmergencyAddressesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyAddressesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/dynamic_emergency_addresses");
-        let params: DynamicEmergencyAddressesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyAddressesCreateParams,
+        DynamicEmergencyAddressesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/dynamic_emergency_addresses"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a dynamic emergency address
     ///
@@ -92,16 +65,17 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyAddressesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), DynamicEmergencyAddressesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a dynamic emergency address
     ///
@@ -115,35 +89,93 @@ impl<'a> DynamicEmergencyAddressesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyAddressesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), DynamicEmergencyAddressesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/dynamic_emergency_addresses/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`DynamicEmergencyAddressesApi::list`] other than path parameters.
+/// Inputs of [`DynamicEmergencyAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyAddressesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub filter: Option<DynamicEmergencyAddressesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::EmergencyPageConsolidated>,
 }
-/// Inputs of [`DynamicEmergencyAddressesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, DynamicEmergencyAddressesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
+    pub fn filter(
+        mut self,
+        value: impl Into<DynamicEmergencyAddressesListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::EmergencyPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    DynamicEmergencyAddressesListParams,
+    DynamicEmergencyAddressesListResponse,
+> {
+    /// Every page of [`DynamicEmergencyAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DynamicEmergencyAddressesListParams,
+        DynamicEmergencyAddressesListResponse,
+        crate::types::DynamicEmergencyAddress,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DynamicEmergencyAddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicEmergencyAddressesCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyAddress,
 }
+impl DynamicEmergencyAddressesCreateParams {
+    /// A `DynamicEmergencyAddressesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DynamicEmergencyAddress) -> Self {
+        DynamicEmergencyAddressesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DynamicEmergencyAddress>
 for DynamicEmergencyAddressesCreateParams {
-    /// The body alone is the whole of [`DynamicEmergencyAddressesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`DynamicEmergencyAddressesApi::create`].
     fn from(body: crate::types::DynamicEmergencyAddress) -> Self {
         DynamicEmergencyAddressesCreateParams {
             body,

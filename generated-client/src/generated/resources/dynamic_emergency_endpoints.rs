@@ -15,49 +15,18 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: DynamicEmergencyEndpointsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyEndpointsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/dynamic_emergency_endpoints");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: DynamicEmergencyEndpointsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         DynamicEmergencyEndpointsListParams,
         DynamicEmergencyEndpointsListResponse,
-        crate::types::DynamicEmergencyEndpoint,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            DynamicEmergencyEndpointsListParams,
-            DynamicEmergencyEndpointsListResponse,
-            crate::types::DynamicEmergencyEndpoint,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/dynamic_emergency_endpoints"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -70,15 +39,19 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<DynamicEmergencyEndpointsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyEndpointsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/dynamic_emergency_endpoints");
-        let params: DynamicEmergencyEndpointsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        DynamicEmergencyEndpointsCreateParams,
+        DynamicEmergencyEndpointsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/dynamic_emergency_endpoints"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a dynamic emergency endpoint
     ///
@@ -92,16 +65,17 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyEndpointsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), DynamicEmergencyEndpointsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a dynamic emergency endpoint
     ///
@@ -115,35 +89,93 @@ impl<'a> DynamicEmergencyEndpointsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<DynamicEmergencyEndpointsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), DynamicEmergencyEndpointsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/dynamic_emergency_endpoints/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`DynamicEmergencyEndpointsApi::list`] other than path parameters.
+/// Inputs of [`DynamicEmergencyEndpointsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicEmergencyEndpointsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::EmergencyPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
     pub filter: Option<DynamicEmergencyEndpointsListFilter>,
 }
-/// Inputs of [`DynamicEmergencyEndpointsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, DynamicEmergencyEndpointsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::EmergencyPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[country_code\]
+    pub fn filter(
+        mut self,
+        value: impl Into<DynamicEmergencyEndpointsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    DynamicEmergencyEndpointsListParams,
+    DynamicEmergencyEndpointsListResponse,
+> {
+    /// Every page of [`DynamicEmergencyEndpointsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        DynamicEmergencyEndpointsListParams,
+        DynamicEmergencyEndpointsListResponse,
+        crate::types::DynamicEmergencyEndpoint,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`DynamicEmergencyEndpointsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicEmergencyEndpointsCreateParams {
     /// The request body.
     pub body: crate::types::DynamicEmergencyEndpoint,
 }
+impl DynamicEmergencyEndpointsCreateParams {
+    /// A `DynamicEmergencyEndpointsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DynamicEmergencyEndpoint) -> Self {
+        DynamicEmergencyEndpointsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DynamicEmergencyEndpoint>
 for DynamicEmergencyEndpointsCreateParams {
-    /// The body alone is the whole of [`DynamicEmergencyEndpointsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`DynamicEmergencyEndpointsApi::create`].
     fn from(body: crate::types::DynamicEmergencyEndpoint) -> Self {
         DynamicEmergencyEndpointsCreateParams {
             body,

@@ -33,39 +33,63 @@ impl<'a> EmailBlocksApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailBlocksListParams,
-    ) -> impl std::future::Future<Output = crate::Result<EmailBlocksListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_blocks");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[after]", crate::QueryStyle::Form, true, &params.page_after);
-        req.query("page[before]", crate::QueryStyle::Form, true, &params.page_before);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query(
-            "filter[reason]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_reason,
-        );
-        req.query(
-            "filter[domain_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_domain_id,
-        );
-        req.query(
-            "filter[created_after]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_after,
-        );
-        req.query(
-            "filter[created_before]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_before,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, EmailBlocksListParams, EmailBlocksListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_blocks"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[after]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_after,
+                );
+                req.query(
+                    "page[before]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_before,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "filter[reason]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_reason,
+                );
+                req.query(
+                    "filter[domain_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_domain_id,
+                );
+                req.query(
+                    "filter[created_after]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_after,
+                );
+                req.query(
+                    "filter[created_before]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_before,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a manual suppression
     ///
@@ -85,13 +109,15 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn create(
         &self,
         params: impl Into<EmailBlocksCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_blocks");
-        let params: EmailBlocksCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, EmailBlocksCreateParams, crate::types::EmailBlockResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_blocks"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Export suppressions as CSV
     ///
@@ -112,37 +138,51 @@ impl<'a> EmailBlocksApi<'a> {
     #[inline]
     pub fn retrieve_export(
         &self,
-        params: EmailBlocksRetrieveExportParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_blocks/export");
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[reason]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_reason,
-        );
-        req.query(
-            "filter[domain_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_domain_id,
-        );
-        req.query(
-            "filter[created_after]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_after,
-        );
-        req.query(
-            "filter[created_before]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_before,
-        );
-        req.send_download()
+    ) -> crate::Call<'a, EmailBlocksRetrieveExportParams, crate::Download> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_blocks/export"),
+            Default::default(),
+            |mut req, params| {
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[reason]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_reason,
+                );
+                req.query(
+                    "filter[domain_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_domain_id,
+                );
+                req.query(
+                    "filter[created_after]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_after,
+                );
+                req.query(
+                    "filter[created_before]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_before,
+                );
+                Box::pin(req.send_download())
+            },
+        )
     }
     /// Retrieve a suppression
     ///
@@ -154,16 +194,17 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_blocks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_blocks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Soft-delete a suppression
     ///
@@ -180,16 +221,17 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_blocks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailBlockResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/email_blocks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List audit events for a suppression
     ///
@@ -206,66 +248,40 @@ impl<'a> EmailBlocksApi<'a> {
     pub fn retrieve_events(
         &self,
         id: &str,
-        params: EmailBlocksRetrieveEventsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockEventListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_events_paginator(
-        &self,
-        id: &str,
-        params: EmailBlocksRetrieveEventsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailBlocksRetrieveEventsParams,
         crate::types::EmailBlockEventListResponse,
-        crate::types::EmailBlockEvent,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            EmailBlocksRetrieveEventsParams,
-            crate::types::EmailBlockEventListResponse,
-            crate::types::EmailBlockEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_events(&id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_blocks/", &crate::encode_path(id), "/events"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
 }
-/// Inputs of [`EmailBlocksApi::list`] other than path parameters.
+/// Inputs of [`EmailBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailBlocksListParams {
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
@@ -286,20 +302,75 @@ pub struct EmailBlocksListParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-/// Inputs of [`EmailBlocksApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailBlocksListParams, T> {
+    /// Offset page number (≥1, default 1).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size (1–100, default 25).
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Opaque cursor (`Base.url_encode64` of `{"created_at","id"}`). Cursor mode; mutually exclusive with `page[number]` and `page[before]`.
+    pub fn page_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_after = Some(value.into());
+        self
+    }
+    /// Opaque cursor (see `page[after]`). Mutually exclusive with `page[after]` and `page[number]`.
+    pub fn page_before(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_before = Some(value.into());
+        self
+    }
+    /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
+    pub fn sort(mut self, value: impl Into<crate::types::SortEmailBlocks>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Exact-match filter on reason.
+    pub fn filter_reason(mut self, value: impl Into<crate::types::Reason>) -> Self {
+        self.params_mut().filter_reason = Some(value.into());
+        self
+    }
+    /// Exact-match filter on domain_id (UUID).
+    pub fn filter_domain_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_domain_id = Some(value.into());
+        self
+    }
+    /// `created_at > value` (ISO 8601).
+    pub fn filter_created_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_after = Some(value.into());
+        self
+    }
+    /// `created_at < value` (ISO 8601).
+    pub fn filter_created_before(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_before = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`EmailBlocksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailBlockRequest,
 }
+impl EmailBlocksCreateParams {
+    /// A `EmailBlocksCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailBlockRequest) -> Self {
+        EmailBlocksCreateParams { body }
+    }
+}
 impl From<crate::types::CreateEmailBlockRequest> for EmailBlocksCreateParams {
-    /// The body alone is the whole of [`EmailBlocksCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailBlocksApi::create`].
     fn from(body: crate::types::CreateEmailBlockRequest) -> Self {
         EmailBlocksCreateParams { body }
     }
 }
-/// Inputs of [`EmailBlocksApi::retrieve_export`] other than path parameters.
+/// Inputs of [`EmailBlocksApi::retrieve_export`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailBlocksRetrieveExportParams {
     /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
     pub sort: Option<crate::types::SortEmailBlocks>,
@@ -316,13 +387,96 @@ pub struct EmailBlocksRetrieveExportParams {
     /// `created_at < value` (ISO 8601).
     pub filter_created_before: Option<String>,
 }
-/// Inputs of [`EmailBlocksApi::retrieve_events`] other than path parameters.
+impl<T> crate::Call<'_, EmailBlocksRetrieveExportParams, T> {
+    /// Sort field. Leading `-` = desc; only `created_at` is sortable. Default `-created_at`. `--` is an error.
+    pub fn sort(mut self, value: impl Into<crate::types::SortEmailBlocks>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Offset page number (≥1, default 1).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size (1–100, default 25).
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Exact-match filter on reason.
+    pub fn filter_reason(mut self, value: impl Into<crate::types::Reason>) -> Self {
+        self.params_mut().filter_reason = Some(value.into());
+        self
+    }
+    /// Exact-match filter on domain_id (UUID).
+    pub fn filter_domain_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_domain_id = Some(value.into());
+        self
+    }
+    /// `created_at > value` (ISO 8601).
+    pub fn filter_created_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_after = Some(value.into());
+        self
+    }
+    /// `created_at < value` (ISO 8601).
+    pub fn filter_created_before(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_before = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`EmailBlocksApi::retrieve_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailBlocksRetrieveEventsParams {
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (default 50, max 100).
     pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, EmailBlocksRetrieveEventsParams, T> {
+    /// Offset page number (≥1, default 1).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size (default 50, max 100).
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EmailBlocksRetrieveEventsParams,
+    crate::types::EmailBlockEventListResponse,
+> {
+    /// Every page of [`EmailBlocksApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailBlocksRetrieveEventsParams,
+        crate::types::EmailBlockEventListResponse,
+        crate::types::EmailBlockEvent,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `email_blocks.imports`.
 #[derive(Debug, Clone, Copy)]
@@ -350,19 +504,25 @@ impl<'a> EmailBlocksImportsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<EmailBlocksImportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockImportResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_blocks/import");
-        let params: EmailBlocksImportsCreateParams = params.into();
-        {
-            let body = &params.body;
-            let mut form = crate::MultipartForm::default();
-            form.field("block_ttl_days", &body.block_ttl_days);
-            form.file("file", &body.file);
-            req.multipart(form);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailBlocksImportsCreateParams,
+        crate::types::EmailBlockImportResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_blocks/import"),
+            params.into(),
+            |mut req, params| {
+                {
+                    let body = &params.body;
+                    let mut form = crate::MultipartForm::default();
+                    form.field("block_ttl_days", &body.block_ttl_days);
+                    form.file("file", &body.file);
+                    req.multipart(form);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Poll an import job
     ///
@@ -381,26 +541,36 @@ impl<'a> EmailBlocksImportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockImportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_blocks/import/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailBlockImportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_blocks/import/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EmailBlocksImportsApi::create`] other than path parameters.
+/// Inputs of [`EmailBlocksImportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailBlocksImportsCreateParams {
     /// The request body.
     pub body: crate::types::CreateImportRequest,
 }
+impl EmailBlocksImportsCreateParams {
+    /// A `EmailBlocksImportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateImportRequest) -> Self {
+        EmailBlocksImportsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateImportRequest> for EmailBlocksImportsCreateParams {
-    /// The body alone is the whole of [`EmailBlocksImportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailBlocksImportsApi::create`].
     fn from(body: crate::types::CreateImportRequest) -> Self {
         EmailBlocksImportsCreateParams {
             body,

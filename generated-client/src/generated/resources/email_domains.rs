@@ -20,79 +20,73 @@ impl<'a> EmailDomainsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailDomainsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_domains");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[after]", crate::QueryStyle::Form, true, &params.page_after);
-        req.query("page[before]", crate::QueryStyle::Form, true, &params.page_before);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[domain]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_domain,
-        );
-        req.query(
-            "filter[profile_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_profile_id,
-        );
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.query(
-            "filter[usable_for_sending]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_usable_for_sending,
-        );
-        req.query(
-            "filter[usable_for_inbound]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_usable_for_inbound,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EmailDomainsListParams,
-    ) -> crate::Paginator<
-        'a,
-        EmailDomainsListParams,
-        crate::types::EmailDomainListResponse,
-        crate::types::EmailDomain,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EmailDomainsListParams,
-            crate::types::EmailDomainListResponse,
-            crate::types::EmailDomain,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| crate::PageMeta::new(page.data.len()),
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_domains"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[after]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_after,
+                );
+                req.query(
+                    "page[before]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_before,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[domain]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_domain,
+                );
+                req.query(
+                    "filter[profile_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_profile_id,
+                );
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                req.query(
+                    "filter[usable_for_sending]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_usable_for_sending,
+                );
+                req.query(
+                    "filter[usable_for_inbound]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_usable_for_inbound,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -103,13 +97,15 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<EmailDomainsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_domains");
-        let params: EmailDomainsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, EmailDomainsCreateParams, crate::types::EmailDomainResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_domains"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List DNS records for an email domain
     ///
@@ -121,17 +117,18 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve_dns_records(
         &self,
         domain_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DnsRecordListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::DnsRecordListResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_domains/", &crate::encode_path(domain_id), "/dns_records"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Verify DNS records for an email domain
     ///
@@ -143,16 +140,18 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn verify(
         &self,
         domain_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/email_domains/", &crate::encode_path(domain_id), "/verify"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/email_domains/", &crate::encode_path(domain_id), "/verify"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Retrieve an email domain
     ///
@@ -166,16 +165,17 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailDomainResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_domains/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update an email domain
     ///
@@ -188,18 +188,20 @@ impl<'a> EmailDomainsApi<'a> {
         &self,
         id: &str,
         params: impl Into<EmailDomainsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/email_domains/", &crate::encode_path(id)].concat(),
-            );
-        let params: EmailDomainsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, EmailDomainsUpdateParams, crate::types::EmailDomainResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/email_domains/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an email domain
     ///
@@ -211,18 +213,20 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-        params: EmailDomainsDeleteParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_domains/", &crate::encode_path(id)].concat(),
-            );
-        req.query("force", crate::QueryStyle::Form, true, &params.force);
-        req.send_json()
+    ) -> crate::Call<'a, EmailDomainsDeleteParams, crate::types::EmailDomainResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/email_domains/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("force", crate::QueryStyle::Form, true, &params.force);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get domain health summary
     ///
@@ -236,20 +240,22 @@ impl<'a> EmailDomainsApi<'a> {
     pub fn retrieve_health(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailDomainHealthResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailDomainHealthResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_domains/", &crate::encode_path(id), "/health"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EmailDomainsApi::list`] other than path parameters.
+/// Inputs of [`EmailDomainsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailDomainsListParams {
     /// Page number to return (offset pagination)
     pub page_number: Option<i64>,
@@ -270,35 +276,141 @@ pub struct EmailDomainsListParams {
     pub filter_usable_for_sending: Option<bool>,
     pub filter_usable_for_inbound: Option<bool>,
 }
-/// Inputs of [`EmailDomainsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailDomainsListParams, T> {
+    /// Page number to return (offset pagination)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of records per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Cursor for records after the provided value (cursor pagination)
+    pub fn page_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_after = Some(value.into());
+        self
+    }
+    /// Cursor for records before the provided value (cursor pagination)
+    pub fn page_before(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_before = Some(value.into());
+        self
+    }
+    /// Field to sort by. Prefix with `-` for descending order.
+    pub fn sort(mut self, value: impl Into<EmailDomainsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Sets `filter[status]`.
+    pub fn filter_status(
+        mut self,
+        value: impl Into<crate::types::EmailDomainStatus>,
+    ) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Partial match on domain name (case-insensitive)
+    pub fn filter_domain(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_domain = Some(value.into());
+        self
+    }
+    /// Filter by profile UUID
+    pub fn filter_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_profile_id = Some(value.into());
+        self
+    }
+    /// Sets `filter[type]`.
+    pub fn filter_type(
+        mut self,
+        value: impl Into<crate::types::EmailDomainType>,
+    ) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+    /// Sets `filter[usable_for_sending]`.
+    pub fn filter_usable_for_sending(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().filter_usable_for_sending = Some(value.into());
+        self
+    }
+    /// Sets `filter[usable_for_inbound]`.
+    pub fn filter_usable_for_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().filter_usable_for_inbound = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, EmailDomainsListParams, crate::types::EmailDomainListResponse> {
+    /// Every page of [`EmailDomainsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailDomainsListParams,
+        crate::types::EmailDomainListResponse,
+        crate::types::EmailDomain,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(page.data.len()),
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EmailDomainsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainsCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailDomainRequest,
 }
+impl EmailDomainsCreateParams {
+    /// A `EmailDomainsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailDomainRequest) -> Self {
+        EmailDomainsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateEmailDomainRequest> for EmailDomainsCreateParams {
-    /// The body alone is the whole of [`EmailDomainsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailDomainsApi::create`].
     fn from(body: crate::types::CreateEmailDomainRequest) -> Self {
         EmailDomainsCreateParams { body }
     }
 }
-/// Inputs of [`EmailDomainsApi::update`] other than path parameters.
+/// Inputs of [`EmailDomainsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailDomainRequest,
 }
+impl EmailDomainsUpdateParams {
+    /// A `EmailDomainsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateEmailDomainRequest) -> Self {
+        EmailDomainsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateEmailDomainRequest> for EmailDomainsUpdateParams {
-    /// The body alone is the whole of [`EmailDomainsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailDomainsApi::update`].
     fn from(body: crate::types::UpdateEmailDomainRequest) -> Self {
         EmailDomainsUpdateParams { body }
     }
 }
-/// Inputs of [`EmailDomainsApi::delete`] other than path parameters.
+/// Inputs of [`EmailDomainsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailDomainsDeleteParams {
     /// Required as true when deleting verified domains
     pub force: Option<bool>,
+}
+impl<T> crate::Call<'_, EmailDomainsDeleteParams, T> {
+    /// Required as true when deleting verified domains
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().force = Some(value.into());
+        self
+    }
 }
 /// Operations under `email_domains.webhooks`.
 #[derive(Debug, Clone, Copy)]
@@ -316,61 +428,35 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
     pub fn list(
         &self,
         domain_id: &str,
-        params: EmailDomainsWebhooksListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailWebhookListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        domain_id: &str,
-        params: EmailDomainsWebhooksListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailDomainsWebhooksListParams,
         crate::types::EmailWebhookListResponse,
-        crate::types::EmailWebhook,
     > {
-        let this = *self;
-        let domain_id = domain_id.to_owned();
-        let spec: crate::PageSpec<
-            EmailDomainsWebhooksListParams,
-            crate::types::EmailWebhookListResponse,
-            crate::types::EmailWebhook,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let domain_id = domain_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&domain_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -387,18 +473,25 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         &self,
         domain_id: &str,
         params: impl Into<EmailDomainsWebhooksCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailWebhookResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"].concat(),
-            );
-        let params: EmailDomainsWebhooksCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailDomainsWebhooksCreateParams,
+        crate::types::EmailWebhookResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/email_domains/", &crate::encode_path(domain_id), "/webhooks"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a webhook
     ///
@@ -412,22 +505,23 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         &self,
         domain_id: &str,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailWebhookResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/email_domains/",
-                    &crate::encode_path(domain_id),
-                    "/webhooks/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/email_domains/",
+                        &crate::encode_path(domain_id),
+                        "/webhooks/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a webhook
     ///
@@ -444,24 +538,30 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         domain_id: &str,
         id: &str,
         params: impl Into<EmailDomainsWebhooksUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailWebhookResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/email_domains/",
-                    &crate::encode_path(domain_id),
-                    "/webhooks/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        let params: EmailDomainsWebhooksUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailDomainsWebhooksUpdateParams,
+        crate::types::EmailWebhookResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/email_domains/",
+                        &crate::encode_path(domain_id),
+                        "/webhooks/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a webhook
     ///
@@ -475,26 +575,28 @@ impl<'a> EmailDomainsWebhooksApi<'a> {
         &self,
         domain_id: &str,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailWebhookResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/email_domains/",
-                    &crate::encode_path(domain_id),
-                    "/webhooks/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailWebhookResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/email_domains/",
+                        &crate::encode_path(domain_id),
+                        "/webhooks/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EmailDomainsWebhooksApi::list`] other than path parameters.
+/// Inputs of [`EmailDomainsWebhooksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailDomainsWebhooksListParams {
     /// Page number to return (offset pagination)
     pub page_number: Option<i64>,
@@ -503,28 +605,96 @@ pub struct EmailDomainsWebhooksListParams {
     /// Field to sort by. Prefix with `-` for descending order.
     pub sort: Option<EmailDomainsWebhooksListSort>,
 }
-/// Inputs of [`EmailDomainsWebhooksApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailDomainsWebhooksListParams, T> {
+    /// Page number to return (offset pagination)
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of records per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Field to sort by. Prefix with `-` for descending order.
+    pub fn sort(mut self, value: impl Into<EmailDomainsWebhooksListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EmailDomainsWebhooksListParams,
+    crate::types::EmailWebhookListResponse,
+> {
+    /// Every page of [`EmailDomainsWebhooksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailDomainsWebhooksListParams,
+        crate::types::EmailWebhookListResponse,
+        crate::types::EmailWebhook,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EmailDomainsWebhooksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainsWebhooksCreateParams {
     /// The request body.
     pub body: crate::types::CreateEmailWebhookRequest,
 }
+impl EmailDomainsWebhooksCreateParams {
+    /// A `EmailDomainsWebhooksCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateEmailWebhookRequest) -> Self {
+        EmailDomainsWebhooksCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateEmailWebhookRequest> for EmailDomainsWebhooksCreateParams {
-    /// The body alone is the whole of [`EmailDomainsWebhooksCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailDomainsWebhooksApi::create`].
     fn from(body: crate::types::CreateEmailWebhookRequest) -> Self {
         EmailDomainsWebhooksCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`EmailDomainsWebhooksApi::update`] other than path parameters.
+/// Inputs of [`EmailDomainsWebhooksApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailDomainsWebhooksUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailWebhookRequest,
 }
+impl EmailDomainsWebhooksUpdateParams {
+    /// A `EmailDomainsWebhooksUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateEmailWebhookRequest) -> Self {
+        EmailDomainsWebhooksUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateEmailWebhookRequest> for EmailDomainsWebhooksUpdateParams {
-    /// The body alone is the whole of [`EmailDomainsWebhooksUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailDomainsWebhooksApi::update`].
     fn from(body: crate::types::UpdateEmailWebhookRequest) -> Self {
         EmailDomainsWebhooksUpdateParams {
             body,

@@ -15,53 +15,32 @@ impl<'a> EmailEventsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AccountEmailEventListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_events");
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.query("event_type", crate::QueryStyle::Form, true, &params.event_type);
-        req.query("email_id", crate::QueryStyle::Form, true, &params.email_id);
-        req.query("from", crate::QueryStyle::Form, true, &params.from);
-        req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EmailEventsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailEventsListParams,
         crate::types::AccountEmailEventListResponse,
-        crate::types::AccountEmailEvent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EmailEventsListParams,
-            crate::types::AccountEmailEventListResponse,
-            crate::types::AccountEmailEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_cursor = next.cursor().map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "page_cursor",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_cursor,
+                );
+                req.query(
+                    "event_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.event_type,
+                );
+                req.query("email_id", crate::QueryStyle::Form, true, &params.email_id);
+                req.query("from", crate::QueryStyle::Form, true, &params.from);
+                req.query("to", crate::QueryStyle::Form, true, &params.to);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -73,18 +52,25 @@ impl<'a> EmailEventsApi<'a> {
     #[inline]
     pub fn retrieve_stats(
         &self,
-        params: EmailEventsRetrieveStatsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailEventStatsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_events/stats");
-        req.query("from", crate::QueryStyle::Form, true, &params.from);
-        req.query("to", crate::QueryStyle::Form, true, &params.to);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailEventsRetrieveStatsParams,
+        crate::types::EmailEventStatsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_events/stats"),
+            Default::default(),
+            |mut req, params| {
+                req.query("from", crate::QueryStyle::Form, true, &params.from);
+                req.query("to", crate::QueryStyle::Form, true, &params.to);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EmailEventsApi::list`] other than path parameters.
+/// Inputs of [`EmailEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailEventsListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub page_size: Option<i64>,
@@ -99,13 +85,85 @@ pub struct EmailEventsListParams {
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
 }
-/// Inputs of [`EmailEventsApi::retrieve_stats`] other than path parameters.
+impl<T> crate::Call<'_, EmailEventsListParams, T> {
+    /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_cursor = Some(value.into());
+        self
+    }
+    /// Comma-separated list of event types to include. Also accepts repeated query parameters (e.g. event_type=delivered&event_type=bounced). Unknown values return no matches.
+    pub fn event_type(mut self, value: impl Into<EmailEventsListEventType>) -> Self {
+        self.params_mut().event_type = Some(value.into());
+        self
+    }
+    /// Filter events for a specific email message UUID. Invalid UUID values are silently ignored (no filter applied).
+    pub fn email_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().email_id = Some(value.into());
+        self
+    }
+    /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().from = Some(value.into());
+        self
+    }
+    /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().to = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, EmailEventsListParams, crate::types::AccountEmailEventListResponse> {
+    /// Every page of [`EmailEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailEventsListParams,
+        crate::types::AccountEmailEventListResponse,
+        crate::types::AccountEmailEvent,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`EmailEventsApi::retrieve_stats`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailEventsRetrieveStatsParams {
     /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
     pub from: Option<String>,
     /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
     pub to: Option<String>,
+}
+impl<T> crate::Call<'_, EmailEventsRetrieveStatsParams, T> {
+    /// Inclusive ISO 8601 start timestamp. Defaults to 30 days ago when omitted.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().from = Some(value.into());
+        self
+    }
+    /// Inclusive ISO 8601 end timestamp. When `from` is provided without `to`, defaults to `from + 30 days`.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().to = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]

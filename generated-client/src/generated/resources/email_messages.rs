@@ -17,49 +17,23 @@ impl<'a> EmailMessagesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailMessagesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailMessageListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_messages");
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EmailMessagesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailMessagesListParams,
         crate::types::EmailMessageListResponse,
-        crate::types::EmailMessage,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EmailMessagesListParams,
-            crate::types::EmailMessageListResponse,
-            crate::types::EmailMessage,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_cursor = next.cursor().map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_messages"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "page_cursor",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_cursor,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -78,14 +52,17 @@ impl<'a> EmailMessagesApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: EmailMessagesCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailMessageResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_messages");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<EmailMessagesCreateParams>,
+    ) -> crate::Call<'a, EmailMessagesCreateParams, crate::types::EmailMessageResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_messages"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a batch of email messages
     ///
@@ -95,16 +72,17 @@ impl<'a> EmailMessagesApi<'a> {
     #[inline]
     pub fn batch(
         &self,
-        params: EmailMessagesBatchParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBatchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/email_messages/batch");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<EmailMessagesBatchParams>,
+    ) -> crate::Call<'a, EmailMessagesBatchParams, crate::types::EmailBatchResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_messages/batch"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List events for an email message
     ///
@@ -119,58 +97,29 @@ impl<'a> EmailMessagesApi<'a> {
     pub fn retrieve_events(
         &self,
         email_id: &str,
-        params: EmailMessagesRetrieveEventsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MessageEventListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_messages/", &crate::encode_path(email_id), "/events"].concat(),
-            );
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json()
-    }
-    /// [`Self::retrieve_events`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
-    #[inline]
-    pub fn retrieve_events_paginator(
-        &self,
-        email_id: &str,
-        params: EmailMessagesRetrieveEventsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailMessagesRetrieveEventsParams,
         crate::types::MessageEventListResponse,
-        crate::types::MessageEvent,
     > {
-        let this = *self;
-        let email_id = email_id.to_owned();
-        let spec: crate::PageSpec<
-            EmailMessagesRetrieveEventsParams,
-            crate::types::MessageEventListResponse,
-            crate::types::MessageEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_cursor = next.cursor().map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let email_id = email_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_events(&email_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_messages/", &crate::encode_path(email_id), "/events"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "page_cursor",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_cursor,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -186,16 +135,18 @@ impl<'a> EmailMessagesApi<'a> {
     pub fn delete_schedule(
         &self,
         email_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailMessageResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_messages/", &crate::encode_path(email_id), "/schedule"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/email_messages/", &crate::encode_path(email_id), "/schedule"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get an email message
     ///
@@ -209,28 +160,70 @@ impl<'a> EmailMessagesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailMessageResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_messages/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailMessageResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_messages/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EmailMessagesApi::list`] other than path parameters.
+/// Inputs of [`EmailMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailMessagesListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub page_size: Option<i64>,
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-/// Inputs of [`EmailMessagesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailMessagesListParams, T> {
+    /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_cursor = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, EmailMessagesListParams, crate::types::EmailMessageListResponse> {
+    /// Every page of [`EmailMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailMessagesListParams,
+        crate::types::EmailMessageListResponse,
+        crate::types::EmailMessage,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`EmailMessagesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailMessagesCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
@@ -246,8 +239,25 @@ impl EmailMessagesCreateParams {
         }
     }
 }
-/// Inputs of [`EmailMessagesApi::batch`] other than path parameters.
+impl From<crate::types::CreateEmailRequest> for EmailMessagesCreateParams {
+    /// The body with every optional input `None`: the argument of [`EmailMessagesApi::create`].
+    fn from(body: crate::types::CreateEmailRequest) -> Self {
+        EmailMessagesCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, EmailMessagesCreateParams, T> {
+    /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().idempotency_key = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`EmailMessagesApi::batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailMessagesBatchParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
@@ -263,11 +273,71 @@ impl EmailMessagesBatchParams {
         }
     }
 }
-/// Inputs of [`EmailMessagesApi::retrieve_events`] other than path parameters.
+impl From<crate::types::CreateEmailBatchRequest> for EmailMessagesBatchParams {
+    /// The body with every optional input `None`: the argument of [`EmailMessagesApi::batch`].
+    fn from(body: crate::types::CreateEmailBatchRequest) -> Self {
+        EmailMessagesBatchParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, EmailMessagesBatchParams, T> {
+    /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().idempotency_key = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`EmailMessagesApi::retrieve_events`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailMessagesRetrieveEventsParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub page_size: Option<i64>,
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
+}
+impl<T> crate::Call<'_, EmailMessagesRetrieveEventsParams, T> {
+    /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_cursor = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EmailMessagesRetrieveEventsParams,
+    crate::types::MessageEventListResponse,
+> {
+    /// Every page of [`EmailMessagesApi::retrieve_events`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailMessagesRetrieveEventsParams,
+        crate::types::MessageEventListResponse,
+        crate::types::MessageEvent,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        })
+    }
 }

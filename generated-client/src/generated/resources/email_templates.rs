@@ -15,49 +15,23 @@ impl<'a> EmailTemplatesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailTemplatesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailTemplateListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/email_templates");
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page_cursor", crate::QueryStyle::Form, true, &params.page_cursor);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EmailTemplatesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailTemplatesListParams,
         crate::types::EmailTemplateListResponse,
-        crate::types::EmailTemplate,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EmailTemplatesListParams,
-            crate::types::EmailTemplateListResponse,
-            crate::types::EmailTemplate,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Cursor,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_cursor = next.cursor().map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_templates"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "page_cursor",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_cursor,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -69,14 +43,21 @@ impl<'a> EmailTemplatesApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: EmailTemplatesCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailTemplateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_templates");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<EmailTemplatesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        EmailTemplatesCreateParams,
+        crate::types::EmailTemplateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_templates"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get an email template
     ///
@@ -88,16 +69,17 @@ impl<'a> EmailTemplatesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailTemplateResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_templates/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailTemplateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_templates/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Replace an email template
     ///
@@ -112,18 +94,24 @@ impl<'a> EmailTemplatesApi<'a> {
         &self,
         id: &str,
         params: impl Into<EmailTemplatesReplaceParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailTemplateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/email_templates/", &crate::encode_path(id)].concat(),
-            );
-        let params: EmailTemplatesReplaceParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailTemplatesReplaceParams,
+        crate::types::EmailTemplateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/email_templates/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update an email template
     ///
@@ -138,18 +126,24 @@ impl<'a> EmailTemplatesApi<'a> {
         &self,
         id: &str,
         params: impl Into<EmailTemplatesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailTemplateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/email_templates/", &crate::encode_path(id)].concat(),
-            );
-        let params: EmailTemplatesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailTemplatesUpdateParams,
+        crate::types::EmailTemplateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/email_templates/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an email template
     ///
@@ -158,17 +152,17 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Email template UUID.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_templates/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/email_templates/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Render an email template
     ///
@@ -182,33 +176,79 @@ impl<'a> EmailTemplatesApi<'a> {
     pub fn render(
         &self,
         id: &str,
-        params: impl Into<EmailTemplatesRenderParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RenderedEmailTemplateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
-            );
-        let params: EmailTemplatesRenderParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailTemplatesRenderParams,
+        crate::types::RenderedEmailTemplateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/email_templates/", &crate::encode_path(id), "/render"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EmailTemplatesApi::list`] other than path parameters.
+/// Inputs of [`EmailTemplatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailTemplatesListParams {
     /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
     pub page_size: Option<i64>,
     /// Opaque URL-safe Base64 cursor returned by a previous list response.
     pub page_cursor: Option<String>,
 }
-/// Inputs of [`EmailTemplatesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailTemplatesListParams, T> {
+    /// Number of results to return. Defaults to 25; maximum is 100. Invalid values are clamped to the valid range.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Opaque URL-safe Base64 cursor returned by a previous list response.
+    pub fn page_cursor(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_cursor = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, EmailTemplatesListParams, crate::types::EmailTemplateListResponse> {
+    /// Every page of [`EmailTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_cursor`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailTemplatesListParams,
+        crate::types::EmailTemplateListResponse,
+        crate::types::EmailTemplate,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Cursor,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.next_cursor = page.meta.page_cursor.as_ref().cloned();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_cursor = next.cursor().map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`EmailTemplatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailTemplatesCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
@@ -224,43 +264,78 @@ impl EmailTemplatesCreateParams {
         }
     }
 }
-/// Inputs of [`EmailTemplatesApi::replace`] other than path parameters.
+impl From<crate::types::CreateEmailTemplateRequest> for EmailTemplatesCreateParams {
+    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::create`].
+    fn from(body: crate::types::CreateEmailTemplateRequest) -> Self {
+        EmailTemplatesCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, EmailTemplatesCreateParams, T> {
+    /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().idempotency_key = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`EmailTemplatesApi::replace`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailTemplatesReplaceParams {
     /// The request body.
     pub body: crate::types::UpdateEmailTemplateRequest,
 }
+impl EmailTemplatesReplaceParams {
+    /// A `EmailTemplatesReplaceParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateEmailTemplateRequest) -> Self {
+        EmailTemplatesReplaceParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesReplaceParams {
-    /// The body alone is the whole of [`EmailTemplatesReplaceParams`].
+    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::replace`].
     fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
         EmailTemplatesReplaceParams {
             body,
         }
     }
 }
-/// Inputs of [`EmailTemplatesApi::update`] other than path parameters.
+/// Inputs of [`EmailTemplatesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateEmailTemplateRequest,
 }
+impl EmailTemplatesUpdateParams {
+    /// A `EmailTemplatesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateEmailTemplateRequest) -> Self {
+        EmailTemplatesUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateEmailTemplateRequest> for EmailTemplatesUpdateParams {
-    /// The body alone is the whole of [`EmailTemplatesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailTemplatesApi::update`].
     fn from(body: crate::types::UpdateEmailTemplateRequest) -> Self {
         EmailTemplatesUpdateParams { body }
     }
 }
-/// Inputs of [`EmailTemplatesApi::render`] other than path parameters.
+/// Inputs of [`EmailTemplatesApi::render`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailTemplatesRenderParams {
     /// The request body.
     pub body: Option<crate::types::RenderEmailTemplateRequest>,
 }
-impl From<crate::types::RenderEmailTemplateRequest> for EmailTemplatesRenderParams {
-    /// The body alone is the whole of [`EmailTemplatesRenderParams`].
-    fn from(body: crate::types::RenderEmailTemplateRequest) -> Self {
-        EmailTemplatesRenderParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, EmailTemplatesRenderParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::RenderEmailTemplateRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }

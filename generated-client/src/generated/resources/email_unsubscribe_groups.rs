@@ -25,53 +25,28 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EmailUnsubscribeGroupsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UnsubscribeGroupListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/email_unsubscribe_groups");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EmailUnsubscribeGroupsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailUnsubscribeGroupsListParams,
         crate::types::UnsubscribeGroupListResponse,
-        crate::types::UnsubscribeGroup,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EmailUnsubscribeGroupsListParams,
-            crate::types::UnsubscribeGroupListResponse,
-            crate::types::UnsubscribeGroup,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/email_unsubscribe_groups"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -82,15 +57,19 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<EmailUnsubscribeGroupsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/email_unsubscribe_groups");
-        let params: EmailUnsubscribeGroupsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsCreateParams,
+        crate::types::UnsubscribeGroupResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_unsubscribe_groups"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve an unsubscribe group
     ///
@@ -102,16 +81,17 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::UnsubscribeGroupResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update an unsubscribe group
     ///
@@ -126,18 +106,24 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
         &self,
         id: &str,
         params: impl Into<EmailUnsubscribeGroupsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UnsubscribeGroupResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
-            );
-        let params: EmailUnsubscribeGroupsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsUpdateParams,
+        crate::types::UnsubscribeGroupResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an unsubscribe group
     ///
@@ -157,61 +143,137 @@ impl<'a> EmailUnsubscribeGroupsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-        params: EmailUnsubscribeGroupsDeleteParams,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.query("force", crate::QueryStyle::Form, true, &params.force);
-        req.send_empty()
+    ) -> crate::Call<'a, EmailUnsubscribeGroupsDeleteParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/email_unsubscribe_groups/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("force", crate::QueryStyle::Form, true, &params.force);
+                Box::pin(req.send_empty())
+            },
+        )
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::list`] other than path parameters.
+/// Inputs of [`EmailUnsubscribeGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsListParams {
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailUnsubscribeGroupsListParams, T> {
+    /// Offset page number (≥1, default 1).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size (1–100, default 25).
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EmailUnsubscribeGroupsListParams,
+    crate::types::UnsubscribeGroupListResponse,
+> {
+    /// Every page of [`EmailUnsubscribeGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailUnsubscribeGroupsListParams,
+        crate::types::UnsubscribeGroupListResponse,
+        crate::types::UnsubscribeGroup,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EmailUnsubscribeGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsCreateParams {
     /// The request body.
     pub body: crate::types::CreateUnsubscribeGroupRequest,
 }
+impl EmailUnsubscribeGroupsCreateParams {
+    /// A `EmailUnsubscribeGroupsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateUnsubscribeGroupRequest) -> Self {
+        EmailUnsubscribeGroupsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateUnsubscribeGroupRequest>
 for EmailUnsubscribeGroupsCreateParams {
-    /// The body alone is the whole of [`EmailUnsubscribeGroupsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsApi::create`].
     fn from(body: crate::types::CreateUnsubscribeGroupRequest) -> Self {
         EmailUnsubscribeGroupsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::update`] other than path parameters.
+/// Inputs of [`EmailUnsubscribeGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateUnsubscribeGroupRequest,
 }
+impl EmailUnsubscribeGroupsUpdateParams {
+    /// A `EmailUnsubscribeGroupsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateUnsubscribeGroupRequest) -> Self {
+        EmailUnsubscribeGroupsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateUnsubscribeGroupRequest>
 for EmailUnsubscribeGroupsUpdateParams {
-    /// The body alone is the whole of [`EmailUnsubscribeGroupsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsApi::update`].
     fn from(body: crate::types::UpdateUnsubscribeGroupRequest) -> Self {
         EmailUnsubscribeGroupsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsApi::delete`] other than path parameters.
+/// Inputs of [`EmailUnsubscribeGroupsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsDeleteParams {
     /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
     pub force: Option<crate::types::ForceQuery>,
+}
+impl<T> crate::Call<'_, EmailUnsubscribeGroupsDeleteParams, T> {
+    /// Force-delete a group with active suppressions. Only `"true"` (string) or `true` (bool) are truthy; all other values are false.
+    pub fn force(mut self, value: impl Into<crate::types::ForceQuery>) -> Self {
+        self.params_mut().force = Some(value.into());
+        self
+    }
 }
 /// Operations under `email_unsubscribe_groups.suppressions`.
 #[derive(Debug, Clone, Copy)]
@@ -237,61 +299,38 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: EmailUnsubscribeGroupsSuppressionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::GroupSuppressionListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_unsubscribe_groups/", &crate::encode_path(id), "/suppressions"]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: EmailUnsubscribeGroupsSuppressionsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EmailUnsubscribeGroupsSuppressionsListParams,
         crate::types::GroupSuppressionListResponse,
-        crate::types::EmailBlock,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            EmailUnsubscribeGroupsSuppressionsListParams,
-            crate::types::GroupSuppressionListResponse,
-            crate::types::EmailBlock,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/email_unsubscribe_groups/",
+                        &crate::encode_path(id),
+                        "/suppressions",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -310,19 +349,29 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<EmailUnsubscribeGroupsSuppressionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailBlockResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/email_unsubscribe_groups/", &crate::encode_path(id), "/suppressions"]
-                    .concat(),
-            );
-        let params: EmailUnsubscribeGroupsSuppressionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsCreateParams,
+        crate::types::EmailBlockResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/email_unsubscribe_groups/",
+                        &crate::encode_path(id),
+                        "/suppressions",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove a group suppression
     ///
@@ -343,43 +392,97 @@ impl<'a> EmailUnsubscribeGroupsSuppressionsApi<'a> {
     /// - `id`: Resource UUID. Malformed UUIDs are treated as not-found (not 400).
     /// - `email`: Recipient address (normalized: trim + lower-case before matching).
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-        email: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/email_unsubscribe_groups/",
-                    &crate::encode_path(id),
-                    "/suppressions/",
-                    &crate::encode_path(email),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str, email: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/email_unsubscribe_groups/",
+                        &crate::encode_path(id),
+                        "/suppressions/",
+                        &crate::encode_path(email),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::list`] other than path parameters.
+/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsSuppressionsListParams {
     /// Offset page number (≥1, default 1).
     pub page_number: Option<i64>,
     /// Page size (1–100, default 25).
     pub page_size: Option<i64>,
 }
-/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EmailUnsubscribeGroupsSuppressionsListParams, T> {
+    /// Offset page number (≥1, default 1).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Page size (1–100, default 25).
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EmailUnsubscribeGroupsSuppressionsListParams,
+    crate::types::GroupSuppressionListResponse,
+> {
+    /// Every page of [`EmailUnsubscribeGroupsSuppressionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EmailUnsubscribeGroupsSuppressionsListParams,
+        crate::types::GroupSuppressionListResponse,
+        crate::types::EmailBlock,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EmailUnsubscribeGroupsSuppressionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailUnsubscribeGroupsSuppressionsCreateParams {
     /// The request body.
     pub body: crate::types::AddGroupSuppressionRequest,
 }
+impl EmailUnsubscribeGroupsSuppressionsCreateParams {
+    /// A `EmailUnsubscribeGroupsSuppressionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AddGroupSuppressionRequest) -> Self {
+        EmailUnsubscribeGroupsSuppressionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AddGroupSuppressionRequest>
 for EmailUnsubscribeGroupsSuppressionsCreateParams {
-    /// The body alone is the whole of [`EmailUnsubscribeGroupsSuppressionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EmailUnsubscribeGroupsSuppressionsApi::create`].
     fn from(body: crate::types::AddGroupSuppressionRequest) -> Self {
         EmailUnsubscribeGroupsSuppressionsCreateParams {
             body,

@@ -20,18 +20,26 @@ impl<'a> EmailValidationsApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: EmailValidationsCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailValidationResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/email_validations");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<EmailValidationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        EmailValidationsCreateParams,
+        crate::types::EmailValidationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_validations"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EmailValidationsApi::create`] other than path parameters.
+/// Inputs of [`EmailValidationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationsCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
@@ -45,6 +53,22 @@ impl EmailValidationsCreateParams {
             idempotency_key: None,
             body,
         }
+    }
+}
+impl From<crate::types::CreateEmailValidationRequest> for EmailValidationsCreateParams {
+    /// The body with every optional input `None`: the argument of [`EmailValidationsApi::create`].
+    fn from(body: crate::types::CreateEmailValidationRequest) -> Self {
+        EmailValidationsCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, EmailValidationsCreateParams, T> {
+    /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().idempotency_key = Some(value.into());
+        self
     }
 }
 /// Operations under `email_validations.batch`.
@@ -61,16 +85,21 @@ impl<'a> EmailValidationsBatchApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: EmailValidationsBatchCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailValidationBatchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/email_validations/batch");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<EmailValidationsBatchCreateParams>,
+    ) -> crate::Call<
+        'a,
+        EmailValidationsBatchCreateParams,
+        crate::types::EmailValidationBatchResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/email_validations/batch"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a batch email validation job
     ///
@@ -84,20 +113,22 @@ impl<'a> EmailValidationsBatchApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EmailValidationBatchDetailResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/email_validations/batch/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EmailValidationBatchDetailResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/email_validations/batch/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EmailValidationsBatchApi::create`] other than path parameters.
+/// Inputs of [`EmailValidationsBatchApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EmailValidationsBatchCreateParams {
     /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
     pub idempotency_key: Option<String>,
@@ -111,5 +142,22 @@ impl EmailValidationsBatchCreateParams {
             idempotency_key: None,
             body,
         }
+    }
+}
+impl From<crate::types::CreateEmailValidationBatchRequest>
+for EmailValidationsBatchCreateParams {
+    /// The body with every optional input `None`: the argument of [`EmailValidationsBatchApi::create`].
+    fn from(body: crate::types::CreateEmailValidationBatchRequest) -> Self {
+        EmailValidationsBatchCreateParams {
+            idempotency_key: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, EmailValidationsBatchCreateParams, T> {
+    /// Optional opaque, unquoted key for safely retrying the same logical request. Keys must contain 1 to 255 letters, numbers, hyphens, or underscores. Generate a unique UUID v4 for each operation and reuse it only when retrying that operation with the same request. Invalid headers—including duplicate, empty, malformed, or overlong values—return 400 with error code 10015. A request already in progress with the same key returns 409; reusing the key with a different request returns 422. Only successful responses are replayed, for up to 24 hours. Do not include sensitive data in the key.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().idempotency_key = Some(value.into());
+        self
     }
 }

@@ -25,58 +25,36 @@ impl<'a> EnterprisesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: EnterprisesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseListPublic>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/enterprises");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("legal_name", crate::QueryStyle::Form, true, &params.legal_name);
-        req.query(
-            "filter[legal_name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_legal_name_contains,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: EnterprisesListParams,
-    ) -> crate::Paginator<
-        'a,
-        EnterprisesListParams,
-        crate::types::EnterpriseListPublic,
-        crate::types::EnterprisePublic,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            EnterprisesListParams,
-            crate::types::EnterpriseListPublic,
-            crate::types::EnterprisePublic,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPublic> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/enterprises"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "legal_name",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.legal_name,
+                );
+                req.query(
+                    "filter[legal_name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_legal_name_contains,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -95,13 +73,19 @@ impl<'a> EnterprisesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<EnterprisesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/enterprises");
-        let params: EnterprisesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesCreateParams,
+        crate::types::EnterprisePublicWrapped,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/enterprises"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get an enterprise
     ///
@@ -115,16 +99,17 @@ impl<'a> EnterprisesApi<'a> {
     pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Replace an enterprise
     ///
@@ -139,18 +124,24 @@ impl<'a> EnterprisesApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
-            );
-        let params: EnterprisesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesUpdateParams,
+        crate::types::EnterprisePublicWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete an enterprise
     ///
@@ -166,17 +157,17 @@ impl<'a> EnterprisesApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub fn delete(
-        &self,
-        enterprise_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, enterprise_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/enterprises/", &crate::encode_path(enterprise_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Activate Branded Calling on an enterprise
     ///
@@ -195,21 +186,27 @@ impl<'a> EnterprisesApi<'a> {
     pub fn branded_calling(
         &self,
         enterprise_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterprisePublicWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/branded_calling"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EnterprisePublicWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/branded_calling",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EnterprisesApi::list`] other than path parameters.
+/// Inputs of [`EnterprisesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -220,26 +217,89 @@ pub struct EnterprisesListParams {
     /// Case-insensitive partial match on legal name.
     pub filter_legal_name_contains: Option<String>,
 }
-/// Inputs of [`EnterprisesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EnterprisesListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Default 10. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by legal name (partial match).
+    pub fn legal_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().legal_name = Some(value.into());
+        self
+    }
+    /// Case-insensitive partial match on legal name.
+    pub fn filter_legal_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_legal_name_contains = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, EnterprisesListParams, crate::types::EnterpriseListPublic> {
+    /// Every page of [`EnterprisesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesListParams,
+        crate::types::EnterpriseListPublic,
+        crate::types::EnterprisePublic,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EnterprisesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesCreateParams {
     /// The request body.
     pub body: crate::types::EnterpriseCreate,
 }
+impl EnterprisesCreateParams {
+    /// A `EnterprisesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnterpriseCreate) -> Self {
+        EnterprisesCreateParams { body }
+    }
+}
 impl From<crate::types::EnterpriseCreate> for EnterprisesCreateParams {
-    /// The body alone is the whole of [`EnterprisesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesApi::create`].
     fn from(body: crate::types::EnterpriseCreate) -> Self {
         EnterprisesCreateParams { body }
     }
 }
-/// Inputs of [`EnterprisesApi::update`] other than path parameters.
+/// Inputs of [`EnterprisesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseUpdate,
 }
+impl EnterprisesUpdateParams {
+    /// A `EnterprisesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnterpriseUpdate) -> Self {
+        EnterprisesUpdateParams { body }
+    }
+}
 impl From<crate::types::EnterpriseUpdate> for EnterprisesUpdateParams {
-    /// The body alone is the whole of [`EnterprisesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesApi::update`].
     fn from(body: crate::types::EnterpriseUpdate) -> Self {
         EnterprisesUpdateParams { body }
     }
@@ -262,95 +322,67 @@ impl<'a> EnterprisesDirApi<'a> {
     pub fn list(
         &self,
         enterprise_id: &str,
-        params: EnterprisesDirListParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::DirList>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"].concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query(
-            "filter[expiring_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_expiring_at_gte,
-        );
-        req.query(
-            "filter[expiring_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_expiring_at_lte,
-        );
-        req.query(
-            "filter[expiring_within_days]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_expiring_within_days,
-        );
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[display_name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_display_name_contains,
-        );
-        req.query(
-            "filter[call_reason][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_call_reason_contains,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        enterprise_id: &str,
-        params: EnterprisesDirListParams,
-    ) -> crate::Paginator<
-        'a,
-        EnterprisesDirListParams,
-        crate::types::DirList,
-        crate::types::Dir,
-    > {
-        let this = *self;
-        let enterprise_id = enterprise_id.to_owned();
-        let spec: crate::PageSpec<
-            EnterprisesDirListParams,
-            crate::types::DirList,
-            crate::types::Dir,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let enterprise_id = enterprise_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&enterprise_id, params).await })
+    ) -> crate::Call<'a, EnterprisesDirListParams, crate::types::DirList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "filter[expiring_at][gte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_expiring_at_gte,
+                );
+                req.query(
+                    "filter[expiring_at][lte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_expiring_at_lte,
+                );
+                req.query(
+                    "filter[expiring_within_days]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_expiring_within_days,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[display_name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_display_name_contains,
+                );
+                req.query(
+                    "filter[call_reason][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_call_reason_contains,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -372,22 +404,26 @@ impl<'a> EnterprisesDirApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesDirCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::DirWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"].concat(),
-            );
-        let params: EnterprisesDirCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, EnterprisesDirCreateParams, crate::types::DirWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/enterprises/", &crate::encode_path(enterprise_id), "/dir"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EnterprisesDirApi::list`] other than path parameters.
+/// Inputs of [`EnterprisesDirApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesDirListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -408,14 +444,95 @@ pub struct EnterprisesDirListParams {
     /// Case-insensitive partial match on call reason.
     pub filter_call_reason_contains: Option<String>,
 }
-/// Inputs of [`EnterprisesDirApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EnterprisesDirListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Sort field. Allowed: `created_at`, `updated_at`, `display_name`, `status`, `submitted_at`, `verified_at`, `expiring_at`. Prefix with `-` for descending. Default `-created_at`.
+    pub fn sort(mut self, value: impl Into<EnterprisesDirListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Return only DIRs whose `expiring_at` is at or after this ISO-8601 timestamp.
+    pub fn filter_expiring_at_gte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_expiring_at_gte = Some(value.into());
+        self
+    }
+    /// Return only DIRs whose `expiring_at` is at or before this ISO-8601 timestamp.
+    pub fn filter_expiring_at_lte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_expiring_at_lte = Some(value.into());
+        self
+    }
+    /// Convenience: returns DIRs whose `expiring_at` falls within the next N days (1–365). Equivalent to setting `filter[expiring_at][gte]=` + `filter[expiring_at][lte]=`. Mutually exclusive with the explicit `[gte]`/`[lte]` filters - combining returns 400.
+    pub fn filter_expiring_within_days(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().filter_expiring_within_days = Some(value.into());
+        self
+    }
+    /// Filter by DIR status.
+    pub fn filter_status(mut self, value: impl Into<crate::types::DirStatus>) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Case-insensitive partial match on display name.
+    pub fn filter_display_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_display_name_contains = Some(value.into());
+        self
+    }
+    /// Case-insensitive partial match on call reason.
+    pub fn filter_call_reason_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_call_reason_contains = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, EnterprisesDirListParams, crate::types::DirList> {
+    /// Every page of [`EnterprisesDirApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesDirListParams,
+        crate::types::DirList,
+        crate::types::Dir,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EnterprisesDirApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesDirCreateParams {
     /// The request body.
     pub body: crate::types::DirCreateRequest,
 }
+impl EnterprisesDirCreateParams {
+    /// A `EnterprisesDirCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DirCreateRequest) -> Self {
+        EnterprisesDirCreateParams { body }
+    }
+}
 impl From<crate::types::DirCreateRequest> for EnterprisesDirCreateParams {
-    /// The body alone is the whole of [`EnterprisesDirCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesDirApi::create`].
     fn from(body: crate::types::DirCreateRequest) -> Self {
         EnterprisesDirCreateParams { body }
     }
@@ -455,17 +572,18 @@ impl<'a> EnterprisesReputationApi<'a> {
     pub fn retrieve(
         &self,
         enterprise_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::EnterpriseReputationPublicWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Enable phone-number reputation for an enterprise
     ///
@@ -486,19 +604,25 @@ impl<'a> EnterprisesReputationApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationEnableParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
-                    .concat(),
-            );
-        let params: EnterprisesReputationEnableParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationEnableParams,
+        crate::types::EnterpriseReputationPublicWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Disable phone-number reputation for an enterprise
     ///
@@ -509,18 +633,18 @@ impl<'a> EnterprisesReputationApi<'a> {
     /// Parameters:
     /// - `enterprise_id`: The enterprise id. Lowercase UUID.
     #[inline]
-    pub fn disable(
-        &self,
-        enterprise_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn disable(&self, enterprise_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Change the reputation refresh frequency
     ///
@@ -537,49 +661,73 @@ impl<'a> EnterprisesReputationApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationUpdateFrequencyParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/frequency",
-                ]
-                    .concat(),
-            );
-        let params: EnterprisesReputationUpdateFrequencyParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationUpdateFrequencyParams,
+        crate::types::EnterpriseReputationPublicWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/frequency",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters.
+/// Inputs of [`EnterprisesReputationApi::enable`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationEnableParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationCreate,
 }
+impl EnterprisesReputationEnableParams {
+    /// A `EnterprisesReputationEnableParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnterpriseReputationCreate) -> Self {
+        EnterprisesReputationEnableParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EnterpriseReputationCreate>
 for EnterprisesReputationEnableParams {
-    /// The body alone is the whole of [`EnterprisesReputationEnableParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationApi::enable`].
     fn from(body: crate::types::EnterpriseReputationCreate) -> Self {
         EnterprisesReputationEnableParams {
             body,
         }
     }
 }
-/// Inputs of [`EnterprisesReputationApi::update_frequency`] other than path parameters.
+/// Inputs of [`EnterprisesReputationApi::update_frequency`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationUpdateFrequencyParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationUpdateFrequency,
 }
+impl EnterprisesReputationUpdateFrequencyParams {
+    /// A `EnterprisesReputationUpdateFrequencyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnterpriseReputationUpdateFrequency) -> Self {
+        EnterprisesReputationUpdateFrequencyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EnterpriseReputationUpdateFrequency>
 for EnterprisesReputationUpdateFrequencyParams {
-    /// The body alone is the whole of [`EnterprisesReputationUpdateFrequencyParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationApi::update_frequency`].
     fn from(body: crate::types::EnterpriseReputationUpdateFrequency) -> Self {
         EnterprisesReputationUpdateFrequencyParams {
             body,
@@ -604,20 +752,27 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
     pub fn render(
         &self,
         enterprise_id: &str,
-        params: impl Into<EnterprisesReputationLoaRenderParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
-                    .concat(),
-            );
-        let params: EnterprisesReputationLoaRenderParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_download()
+    ) -> crate::Call<'a, EnterprisesReputationLoaRenderParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/loa",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_download())
+            },
+        )
     }
     /// Replace the reputation Letter of Authorization document
     ///
@@ -632,45 +787,66 @@ impl<'a> EnterprisesReputationLoaApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationLoaUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EnterpriseReputationPublicWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/enterprises/", &crate::encode_path(enterprise_id), "/reputation/loa"]
-                    .concat(),
-            );
-        let params: EnterprisesReputationLoaUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationLoaUpdateParams,
+        crate::types::EnterpriseReputationPublicWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/loa",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`EnterprisesReputationLoaApi::render`] other than path parameters.
+/// Inputs of [`EnterprisesReputationLoaApi::render`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesReputationLoaRenderParams {
     /// The request body.
     pub body: Option<crate::types::EnterpriseReputationLoaRender>,
 }
-impl From<crate::types::EnterpriseReputationLoaRender>
-for EnterprisesReputationLoaRenderParams {
-    /// The body alone is the whole of [`EnterprisesReputationLoaRenderParams`].
-    fn from(body: crate::types::EnterpriseReputationLoaRender) -> Self {
-        EnterprisesReputationLoaRenderParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, EnterprisesReputationLoaRenderParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::EnterpriseReputationLoaRender>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`EnterprisesReputationLoaApi::update`] other than path parameters.
+/// Inputs of [`EnterprisesReputationLoaApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationLoaUpdateParams {
     /// The request body.
     pub body: crate::types::EnterpriseReputationLoaUpdate,
 }
+impl EnterprisesReputationLoaUpdateParams {
+    /// A `EnterprisesReputationLoaUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EnterpriseReputationLoaUpdate) -> Self {
+        EnterprisesReputationLoaUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EnterpriseReputationLoaUpdate>
 for EnterprisesReputationLoaUpdateParams {
-    /// The body alone is the whole of [`EnterprisesReputationLoaUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationLoaApi::update`].
     fn from(body: crate::types::EnterpriseReputationLoaUpdate) -> Self {
         EnterprisesReputationLoaUpdateParams {
             body,
@@ -695,77 +871,50 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
     pub fn list(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReputationPhoneNumberListWithReputation>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/numbers",
-                ]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[phone_number][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_contains,
-        );
-        req.query(
-            "filter[phone_number][eq]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_eq,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        enterprise_id: &str,
-        params: EnterprisesReputationNumbersListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EnterprisesReputationNumbersListParams,
         crate::types::ReputationPhoneNumberListWithReputation,
-        crate::types::ReputationPhoneNumber,
     > {
-        let this = *self;
-        let enterprise_id = enterprise_id.to_owned();
-        let spec: crate::PageSpec<
-            EnterprisesReputationNumbersListParams,
-            crate::types::ReputationPhoneNumberListWithReputation,
-            crate::types::ReputationPhoneNumber,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let enterprise_id = enterprise_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&enterprise_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/numbers",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[phone_number][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_contains,
+                );
+                req.query(
+                    "filter[phone_number][eq]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_eq,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -786,23 +935,29 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationNumbersAssociateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReputationPhoneNumberList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/numbers",
-                ]
-                    .concat(),
-            );
-        let params: EnterprisesReputationNumbersAssociateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersAssociateParams,
+        crate::types::ReputationPhoneNumberList,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/numbers",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Force a reputation refresh
     ///
@@ -819,23 +974,29 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationNumbersRefreshParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RefreshReputationResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/numbers/refresh",
-                ]
-                    .concat(),
-            );
-        let params: EnterprisesReputationNumbersRefreshParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersRefreshParams,
+        crate::types::RefreshReputationResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/numbers/refresh",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a single reputation-monitored phone number
     ///
@@ -851,24 +1012,30 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         &self,
         enterprise_id: &str,
         phone_number: &str,
-        params: EnterprisesReputationNumbersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReputationPhoneNumberWithReputation>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/numbers/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationNumbersRetrieveParams,
+        crate::types::ReputationPhoneNumberWithReputation,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/numbers/",
+                        &crate::encode_path(phone_number),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove a phone number from reputation monitoring
     ///
@@ -884,24 +1051,28 @@ impl<'a> EnterprisesReputationNumbersApi<'a> {
         &self,
         enterprise_id: &str,
         phone_number: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/numbers/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/numbers/",
+                        &crate::encode_path(phone_number),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::list`] other than path parameters.
+/// Inputs of [`EnterprisesReputationNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesReputationNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -912,41 +1083,122 @@ pub struct EnterprisesReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::associate`] other than path parameters.
+impl<T> crate::Call<'_, EnterprisesReputationNumbersListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Default 10. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Partial match on phone number. Must contain at least 5 digits.
+    pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self
+    }
+    /// Exact phone-number match (E.164).
+    pub fn filter_phone_number_eq(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_eq = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EnterprisesReputationNumbersListParams,
+    crate::types::ReputationPhoneNumberListWithReputation,
+> {
+    /// Every page of [`EnterprisesReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesReputationNumbersListParams,
+        crate::types::ReputationPhoneNumberListWithReputation,
+        crate::types::ReputationPhoneNumber,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EnterprisesReputationNumbersApi::associate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationNumbersAssociateParams {
     /// The request body.
     pub body: crate::types::ReputationPhoneNumberCreate,
 }
+impl EnterprisesReputationNumbersAssociateParams {
+    /// A `EnterprisesReputationNumbersAssociateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ReputationPhoneNumberCreate) -> Self {
+        EnterprisesReputationNumbersAssociateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ReputationPhoneNumberCreate>
 for EnterprisesReputationNumbersAssociateParams {
-    /// The body alone is the whole of [`EnterprisesReputationNumbersAssociateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationNumbersApi::associate`].
     fn from(body: crate::types::ReputationPhoneNumberCreate) -> Self {
         EnterprisesReputationNumbersAssociateParams {
             body,
         }
     }
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::refresh`] other than path parameters.
+/// Inputs of [`EnterprisesReputationNumbersApi::refresh`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationNumbersRefreshParams {
     /// The request body.
     pub body: crate::types::RefreshReputationRequest,
 }
+impl EnterprisesReputationNumbersRefreshParams {
+    /// A `EnterprisesReputationNumbersRefreshParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RefreshReputationRequest) -> Self {
+        EnterprisesReputationNumbersRefreshParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::RefreshReputationRequest>
 for EnterprisesReputationNumbersRefreshParams {
-    /// The body alone is the whole of [`EnterprisesReputationNumbersRefreshParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationNumbersApi::refresh`].
     fn from(body: crate::types::RefreshReputationRequest) -> Self {
         EnterprisesReputationNumbersRefreshParams {
             body,
         }
     }
 }
-/// Inputs of [`EnterprisesReputationNumbersApi::retrieve`] other than path parameters.
+/// Inputs of [`EnterprisesReputationNumbersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
+}
+impl<T> crate::Call<'_, EnterprisesReputationNumbersRetrieveParams, T> {
+    /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
+    pub fn fresh(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().fresh = Some(value.into());
+        self
+    }
 }
 /// Operations under `enterprises.reputation.remediation`.
 #[derive(Debug, Clone, Copy)]
@@ -966,83 +1218,56 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
     pub fn list(
         &self,
         enterprise_id: &str,
-        params: EnterprisesReputationRemediationListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RemediationRequestList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/remediation",
-                ]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[created_at][gte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_at_gte,
-        );
-        req.query(
-            "filter[created_at][lte]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_at_lte,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        enterprise_id: &str,
-        params: EnterprisesReputationRemediationListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         EnterprisesReputationRemediationListParams,
         crate::types::RemediationRequestList,
-        crate::types::RemediationRequestListItem,
     > {
-        let this = *self;
-        let enterprise_id = enterprise_id.to_owned();
-        let spec: crate::PageSpec<
-            EnterprisesReputationRemediationListParams,
-            crate::types::RemediationRequestList,
-            crate::types::RemediationRequestListItem,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let enterprise_id = enterprise_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&enterprise_id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/remediation",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[created_at][gte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_at_gte,
+                );
+                req.query(
+                    "filter[created_at][lte]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_at_lte,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1061,23 +1286,29 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
         &self,
         enterprise_id: &str,
         params: impl Into<EnterprisesReputationRemediationCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RemediationRequestWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/remediation",
-                ]
-                    .concat(),
-            );
-        let params: EnterprisesReputationRemediationCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        EnterprisesReputationRemediationCreateParams,
+        crate::types::RemediationRequestWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/remediation",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a reputation remediation request
     ///
@@ -1093,26 +1324,28 @@ impl<'a> EnterprisesReputationRemediationApi<'a> {
         &self,
         enterprise_id: &str,
         remediation_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RemediationRequestWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/enterprises/",
-                    &crate::encode_path(enterprise_id),
-                    "/reputation/remediation/",
-                    &crate::encode_path(remediation_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RemediationRequestWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/enterprises/",
+                        &crate::encode_path(enterprise_id),
+                        "/reputation/remediation/",
+                        &crate::encode_path(remediation_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`EnterprisesReputationRemediationApi::list`] other than path parameters.
+/// Inputs of [`EnterprisesReputationRemediationApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EnterprisesReputationRemediationListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -1125,15 +1358,87 @@ pub struct EnterprisesReputationRemediationListParams {
     /// Only requests created on or before this timestamp (ISO 8601).
     pub filter_created_at_lte: Option<String>,
 }
-/// Inputs of [`EnterprisesReputationRemediationApi::create`] other than path parameters.
+impl<T> crate::Call<'_, EnterprisesReputationRemediationListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by customer-facing status.
+    pub fn filter_status(
+        mut self,
+        value: impl Into<crate::types::RemediationStatus>,
+    ) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Only requests created on or after this timestamp (ISO 8601).
+    pub fn filter_created_at_gte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_at_gte = Some(value.into());
+        self
+    }
+    /// Only requests created on or before this timestamp (ISO 8601).
+    pub fn filter_created_at_lte(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_at_lte = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    EnterprisesReputationRemediationListParams,
+    crate::types::RemediationRequestList,
+> {
+    /// Every page of [`EnterprisesReputationRemediationApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        EnterprisesReputationRemediationListParams,
+        crate::types::RemediationRequestList,
+        crate::types::RemediationRequestListItem,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`EnterprisesReputationRemediationApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnterprisesReputationRemediationCreateParams {
     /// The request body.
     pub body: crate::types::RemediationRequestCreate,
 }
+impl EnterprisesReputationRemediationCreateParams {
+    /// A `EnterprisesReputationRemediationCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RemediationRequestCreate) -> Self {
+        EnterprisesReputationRemediationCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::RemediationRequestCreate>
 for EnterprisesReputationRemediationCreateParams {
-    /// The body alone is the whole of [`EnterprisesReputationRemediationCreateParams`].
+    /// The body with every optional input `None`: the argument of [`EnterprisesReputationRemediationApi::create`].
     fn from(body: crate::types::RemediationRequestCreate) -> Self {
         EnterprisesReputationRemediationCreateParams {
             body,

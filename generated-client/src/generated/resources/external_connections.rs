@@ -40,32 +40,203 @@ impl<'a> ExternalConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ExternalConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/external_connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsListParams,
+        ExternalConnectionsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/external_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates an External Connection
+    ///
+    /// Creates a new External Connection based on the parameters sent in the request. The external_sip_connection and outbound voice profile id are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
+    ///
+    /// `POST /external_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: ExternalConnectionsListParams,
+        params: impl Into<ExternalConnectionsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsCreateParams,
+        ExternalConnectionsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/external_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an External Connection
+    ///
+    /// Return the details of an existing External Connection inside the 'data' attribute of the response.
+    ///
+    /// `GET /external_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/external_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an External Connection
+    ///
+    /// Updates settings of an existing External Connection based on the parameters of the request.
+    ///
+    /// `PATCH /external_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<ExternalConnectionsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUpdateParams,
+        ExternalConnectionsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/external_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Deletes an External Connection
+    ///
+    /// Permanently deletes an External Connection. Deletion may be prevented if the application is in use by phone numbers, is active, or if it is an Operator Connect connection. To remove an Operator Connect integration please contact Telnyx support.
+    ///
+    /// `DELETE /external_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/external_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a location's static emergency address
+    ///
+    /// `PATCH /external_connections/{id}/locations/{location_id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the external connection
+    /// - `location_id`: The ID of the location to update
+    #[inline]
+    pub fn update_location(
+        &self,
+        id: &str,
+        location_id: &str,
+        params: impl Into<ExternalConnectionsUpdateLocationParams>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUpdateLocationParams,
+        crate::types::LocationResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/locations/",
+                        &crate::encode_path(location_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`ExternalConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ExternalConnectionsListParams {
+    /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
+    pub filter: Option<crate::types::FilterConnectionsConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsListParams, T> {
+    /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterConnectionsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, ExternalConnectionsListParams, ExternalConnectionsListResponse> {
+    /// Every page of [`ExternalConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ExternalConnectionsListParams,
         ExternalConnectionsListResponse,
         crate::types::ExternalConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ExternalConnectionsListParams,
-            ExternalConnectionsListResponse,
-            crate::types::ExternalConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -93,186 +264,75 @@ impl<'a> ExternalConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates an External Connection
-    ///
-    /// Creates a new External Connection based on the parameters sent in the request. The external_sip_connection and outbound voice profile id are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
-    ///
-    /// `POST /external_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<ExternalConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/external_connections");
-        let params: ExternalConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an External Connection
-    ///
-    /// Return the details of an existing External Connection inside the 'data' attribute of the response.
-    ///
-    /// `GET /external_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update an External Connection
-    ///
-    /// Updates settings of an existing External Connection based on the parameters of the request.
-    ///
-    /// `PATCH /external_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<ExternalConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/external_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: ExternalConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Deletes an External Connection
-    ///
-    /// Permanently deletes an External Connection. Deletion may be prevented if the application is in use by phone numbers, is active, or if it is an Operator Connect connection. To remove an Operator Connect integration please contact Telnyx support.
-    ///
-    /// `DELETE /external_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/external_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a location's static emergency address
-    ///
-    /// `PATCH /external_connections/{id}/locations/{location_id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the external connection
-    /// - `location_id`: The ID of the location to update
-    #[inline]
-    pub fn update_location(
-        &self,
-        id: &str,
-        location_id: &str,
-        params: impl Into<ExternalConnectionsUpdateLocationParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::LocationResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/locations/",
-                    &crate::encode_path(location_id),
-                ]
-                    .concat(),
-            );
-        let params: ExternalConnectionsUpdateLocationParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ExternalConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsListParams {
-    /// Filter parameter for external connections (deepObject style). Supports filtering by connection_name, external_sip_connection, id, created_at, and phone_number.
-    pub filter: Option<crate::types::FilterConnectionsConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
-}
-/// Inputs of [`ExternalConnectionsApi::create`] other than path parameters.
+/// Inputs of [`ExternalConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsCreateParams {
     /// Parameters that can be set when creating a External Connection
     pub body: crate::types::CreateExternalConnectionRequest,
 }
+impl ExternalConnectionsCreateParams {
+    /// A `ExternalConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateExternalConnectionRequest) -> Self {
+        ExternalConnectionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateExternalConnectionRequest>
 for ExternalConnectionsCreateParams {
-    /// The body alone is the whole of [`ExternalConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::create`].
     fn from(body: crate::types::CreateExternalConnectionRequest) -> Self {
         ExternalConnectionsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`ExternalConnectionsApi::update`] other than path parameters.
+/// Inputs of [`ExternalConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUpdateParams {
     /// Parameters to be updated for the External Connection
     pub body: crate::types::UpdateExternalConnectionRequest,
 }
+impl ExternalConnectionsUpdateParams {
+    /// A `ExternalConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateExternalConnectionRequest) -> Self {
+        ExternalConnectionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateExternalConnectionRequest>
 for ExternalConnectionsUpdateParams {
-    /// The body alone is the whole of [`ExternalConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::update`].
     fn from(body: crate::types::UpdateExternalConnectionRequest) -> Self {
         ExternalConnectionsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`ExternalConnectionsApi::update_location`] other than path parameters.
+/// Inputs of [`ExternalConnectionsApi::update_location`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUpdateLocationParams {
     /// The request body.
     pub body: ExternalConnectionsUpdateLocationBody,
 }
+impl ExternalConnectionsUpdateLocationParams {
+    /// A `ExternalConnectionsUpdateLocationParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: ExternalConnectionsUpdateLocationBody) -> Self {
+        ExternalConnectionsUpdateLocationParams {
+            body,
+        }
+    }
+}
 impl From<ExternalConnectionsUpdateLocationBody>
 for ExternalConnectionsUpdateLocationParams {
-    /// The body alone is the whole of [`ExternalConnectionsUpdateLocationParams`].
+    /// The body with every optional input `None`: the argument of [`ExternalConnectionsApi::update_location`].
     fn from(body: ExternalConnectionsUpdateLocationBody) -> Self {
         ExternalConnectionsUpdateLocationParams {
             body,
@@ -297,19 +357,29 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: ExternalConnectionsCivicAddressesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsCivicAddressesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/civic_addresses"]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsCivicAddressesListParams,
+        ExternalConnectionsCivicAddressesListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/civic_addresses",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a Civic Address
     ///
@@ -325,29 +395,41 @@ impl<'a> ExternalConnectionsCivicAddressesApi<'a> {
         &self,
         id: &str,
         address_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsCivicAddressesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/civic_addresses/",
-                    &crate::encode_path(address_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), ExternalConnectionsCivicAddressesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/civic_addresses/",
+                        &crate::encode_path(address_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`ExternalConnectionsCivicAddressesApi::list`] other than path parameters.
+/// Inputs of [`ExternalConnectionsCivicAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ExternalConnectionsCivicAddressesListParams {
     /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
     pub filter: Option<crate::types::FilterCivicAddressesConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsCivicAddressesListParams, T> {
+    /// Filter parameter for civic addresses (deepObject style). Supports filtering by country.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterCivicAddressesConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Operations under `external_connections.log_messages`.
 #[derive(Debug, Clone, Copy)]
@@ -363,34 +445,118 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ExternalConnectionsLogMessagesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsLogMessagesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/external_connections/log_messages");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsLogMessagesListParams,
+        ExternalConnectionsLogMessagesListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/external_connections/log_messages"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a log message
+    ///
+    /// Retrieve a log message for an external connection associated with your account.
+    ///
+    /// `GET /external_connections/log_messages/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: ExternalConnectionsLogMessagesListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsLogMessagesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/external_connections/log_messages/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Dismiss a log message
+    ///
+    /// Dismiss a log message for an external connection associated with your account.
+    ///
+    /// `DELETE /external_connections/log_messages/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn dismiss(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsLogMessagesDismissResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/external_connections/log_messages/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`ExternalConnectionsLogMessagesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ExternalConnectionsLogMessagesListParams {
+    /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
+    pub filter: Option<crate::types::FilterLogMessagesConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsLogMessagesListParams, T> {
+    /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterLogMessagesConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ExternalConnectionsLogMessagesListParams,
+    ExternalConnectionsLogMessagesListResponse,
+> {
+    /// Every page of [`ExternalConnectionsLogMessagesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ExternalConnectionsLogMessagesListParams,
         ExternalConnectionsLogMessagesListResponse,
         crate::types::LogMessage,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ExternalConnectionsLogMessagesListParams,
-            ExternalConnectionsLogMessagesListResponse,
-            crate::types::LogMessage,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -418,69 +584,8 @@ impl<'a> ExternalConnectionsLogMessagesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Retrieve a log message
-    ///
-    /// Retrieve a log message for an external connection associated with your account.
-    ///
-    /// `GET /external_connections/log_messages/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsLogMessagesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Dismiss a log message
-    ///
-    /// Dismiss a log message for an external connection associated with your account.
-    ///
-    /// `DELETE /external_connections/log_messages/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn dismiss(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsLogMessagesDismissResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/external_connections/log_messages/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`ExternalConnectionsLogMessagesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsLogMessagesListParams {
-    /// Filter parameter for log messages (deepObject style). Supports filtering by external_connection_id and telephone_number with eq/contains operations.
-    pub filter: Option<crate::types::FilterLogMessagesConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
 /// Operations under `external_connections.phone_numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -500,40 +605,144 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: ExternalConnectionsPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/phone_numbers"]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsPhoneNumbersListParams,
+        ExternalConnectionsPhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/external_connections/", &crate::encode_path(id), "/phone_numbers"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a phone number
+    ///
+    /// Return the details of a phone number associated with the given external connection.
+    ///
+    /// `GET /external_connections/{id}/phone_numbers/{phone_number_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    /// - `phone_number_id`: A phone number's ID via the Telnyx API
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
         id: &str,
-        params: ExternalConnectionsPhoneNumbersListParams,
+        phone_number_id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsPhoneNumbersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/phone_numbers/",
+                        &crate::encode_path(phone_number_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a phone number
+    ///
+    /// Asynchronously update settings of the phone number associated with the given external connection.
+    ///
+    /// `PATCH /external_connections/{id}/phone_numbers/{phone_number_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    /// - `phone_number_id`: A phone number's ID via the Telnyx API
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        phone_number_id: &str,
+        params: impl Into<ExternalConnectionsPhoneNumbersUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsPhoneNumbersUpdateParams,
+        ExternalConnectionsPhoneNumbersUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/phone_numbers/",
+                        &crate::encode_path(phone_number_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`ExternalConnectionsPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ExternalConnectionsPhoneNumbersListParams {
+    /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
+    pub filter: Option<crate::types::FilterPhoneNumbersConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsPhoneNumbersListParams, T> {
+    /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterPhoneNumbersConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ExternalConnectionsPhoneNumbersListParams,
+    ExternalConnectionsPhoneNumbersListResponse,
+> {
+    /// Every page of [`ExternalConnectionsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ExternalConnectionsPhoneNumbersListParams,
         ExternalConnectionsPhoneNumbersListResponse,
         crate::types::ExternalConnectionPhoneNumber,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            ExternalConnectionsPhoneNumbersListParams,
-            ExternalConnectionsPhoneNumbersListResponse,
-            crate::types::ExternalConnectionPhoneNumber,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -561,100 +770,27 @@ impl<'a> ExternalConnectionsPhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Retrieve a phone number
-    ///
-    /// Return the details of a phone number associated with the given external connection.
-    ///
-    /// `GET /external_connections/{id}/phone_numbers/{phone_number_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    /// - `phone_number_id`: A phone number's ID via the Telnyx API
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        phone_number_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsPhoneNumbersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/phone_numbers/",
-                    &crate::encode_path(phone_number_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Update a phone number
-    ///
-    /// Asynchronously update settings of the phone number associated with the given external connection.
-    ///
-    /// `PATCH /external_connections/{id}/phone_numbers/{phone_number_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    /// - `phone_number_id`: A phone number's ID via the Telnyx API
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        phone_number_id: &str,
-        params: impl Into<ExternalConnectionsPhoneNumbersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsPhoneNumbersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/phone_numbers/",
-                    &crate::encode_path(phone_number_id),
-                ]
-                    .concat(),
-            );
-        let params: ExternalConnectionsPhoneNumbersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ExternalConnectionsPhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsPhoneNumbersListParams {
-    /// Filter parameter for phone numbers (deepObject style). Supports filtering by phone_number, civic_address_id, and location_id with eq/contains operations.
-    pub filter: Option<crate::types::FilterPhoneNumbersConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
-}
-/// Inputs of [`ExternalConnectionsPhoneNumbersApi::update`] other than path parameters.
+/// Inputs of [`ExternalConnectionsPhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsPhoneNumbersUpdateParams {
     /// Values that can be set when updating a phone number
     pub body: crate::types::UpdateExternalConnectionPhoneNumberRequest,
 }
+impl ExternalConnectionsPhoneNumbersUpdateParams {
+    /// A `ExternalConnectionsPhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateExternalConnectionPhoneNumberRequest) -> Self {
+        ExternalConnectionsPhoneNumbersUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateExternalConnectionPhoneNumberRequest>
 for ExternalConnectionsPhoneNumbersUpdateParams {
-    /// The body alone is the whole of [`ExternalConnectionsPhoneNumbersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ExternalConnectionsPhoneNumbersApi::update`].
     fn from(body: crate::types::UpdateExternalConnectionPhoneNumberRequest) -> Self {
         ExternalConnectionsPhoneNumbersUpdateParams {
             body,
@@ -679,39 +815,104 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: ExternalConnectionsReleasesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsReleasesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/releases"].concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsReleasesListParams,
+        ExternalConnectionsReleasesListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/external_connections/", &crate::encode_path(id), "/releases"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a Release request
+    ///
+    /// Return the details of a Release request and its phone numbers.
+    ///
+    /// `GET /external_connections/{id}/releases/{release_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    /// - `release_id`: Identifies a Release request
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
         id: &str,
-        params: ExternalConnectionsReleasesListParams,
+        release_id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsReleasesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/releases/",
+                        &crate::encode_path(release_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`ExternalConnectionsReleasesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ExternalConnectionsReleasesListParams {
+    /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    pub filter: Option<crate::types::FilterReleasesConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsReleasesListParams, T> {
+    /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterReleasesConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ExternalConnectionsReleasesListParams,
+    ExternalConnectionsReleasesListResponse,
+> {
+    /// Every page of [`ExternalConnectionsReleasesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ExternalConnectionsReleasesListParams,
         ExternalConnectionsReleasesListResponse,
         crate::types::Release,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            ExternalConnectionsReleasesListParams,
-            ExternalConnectionsReleasesListResponse,
-            crate::types::Release,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -739,56 +940,8 @@ impl<'a> ExternalConnectionsReleasesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
+        })
     }
-    /// Retrieve a Release request
-    ///
-    /// Return the details of a Release request and its phone numbers.
-    ///
-    /// `GET /external_connections/{id}/releases/{release_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    /// - `release_id`: Identifies a Release request
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        release_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsReleasesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/releases/",
-                    &crate::encode_path(release_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`ExternalConnectionsReleasesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsReleasesListParams {
-    /// Filter parameter for releases (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
-    pub filter: Option<crate::types::FilterReleasesConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
 }
 /// Operations under `external_connections.uploads`.
 #[derive(Debug, Clone, Copy)]
@@ -808,39 +961,228 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: ExternalConnectionsUploadsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/uploads"].concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUploadsListParams,
+        ExternalConnectionsUploadsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/external_connections/", &crate::encode_path(id), "/uploads"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates an Upload request
+    ///
+    /// Creates a new Upload request to Microsoft teams with the included phone numbers. Only one of civic_address_id or location_id must be provided, not both. The maximum allowed phone numbers for the numbers_ids array is 1000.
+    ///
+    /// `POST /external_connections/{id}/uploads`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         id: &str,
-        params: ExternalConnectionsUploadsListParams,
+        params: impl Into<ExternalConnectionsUploadsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        ExternalConnectionsUploadsCreateParams,
+        ExternalConnectionsUploadsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/external_connections/", &crate::encode_path(id), "/uploads"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Refresh the status of all Upload requests
+    ///
+    /// Forces a recheck of the status of all pending Upload requests for the given external connection in the background.
+    ///
+    /// `POST /external_connections/{id}/uploads/refresh`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn refresh_status(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsUploadsRefreshStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/uploads/refresh",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Get the count of pending upload requests
+    ///
+    /// Returns the count of all pending upload requests for the given external connection.
+    ///
+    /// `GET /external_connections/{id}/uploads/status`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn pending_count(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsUploadsPendingCountResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/uploads/status",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Retrieve an Upload request
+    ///
+    /// Return the details of an Upload request and its phone numbers.
+    ///
+    /// `GET /external_connections/{id}/uploads/{ticket_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    /// - `ticket_id`: Identifies an Upload request
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+        ticket_id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/uploads/",
+                        &crate::encode_path(ticket_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Retry an Upload request
+    ///
+    /// If there were any errors during the upload process, this endpoint will retry the upload request. In some cases this will reattempt the existing upload request, in other cases it may create a new upload request. Please check the ticket_id in the response to determine if a new upload request was created.
+    ///
+    /// `POST /external_connections/{id}/uploads/{ticket_id}/retry`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    /// - `ticket_id`: Identifies an Upload request
+    #[inline]
+    pub fn retry(
+        &self,
+        id: &str,
+        ticket_id: &str,
+    ) -> crate::Call<'a, (), ExternalConnectionsUploadsRetryResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/external_connections/",
+                        &crate::encode_path(id),
+                        "/uploads/",
+                        &crate::encode_path(ticket_id),
+                        "/retry",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`ExternalConnectionsUploadsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ExternalConnectionsUploadsListParams {
+    /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    pub filter: Option<crate::types::FilterUploadsConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+}
+impl<T> crate::Call<'_, ExternalConnectionsUploadsListParams, T> {
+    /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterUploadsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ExternalConnectionsUploadsListParams,
+    ExternalConnectionsUploadsListResponse,
+> {
+    /// Every page of [`ExternalConnectionsUploadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ExternalConnectionsUploadsListParams,
         ExternalConnectionsUploadsListResponse,
         crate::types::Upload,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            ExternalConnectionsUploadsListParams,
-            ExternalConnectionsUploadsListResponse,
-            crate::types::Upload,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -868,172 +1210,27 @@ impl<'a> ExternalConnectionsUploadsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Creates an Upload request
-    ///
-    /// Creates a new Upload request to Microsoft teams with the included phone numbers. Only one of civic_address_id or location_id must be provided, not both. The maximum allowed phone numbers for the numbers_ids array is 1000.
-    ///
-    /// `POST /external_connections/{id}/uploads`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn create(
-        &self,
-        id: &str,
-        params: impl Into<ExternalConnectionsUploadsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/external_connections/", &crate::encode_path(id), "/uploads"].concat(),
-            );
-        let params: ExternalConnectionsUploadsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Refresh the status of all Upload requests
-    ///
-    /// Forces a recheck of the status of all pending Upload requests for the given external connection in the background.
-    ///
-    /// `POST /external_connections/{id}/uploads/refresh`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn refresh_status(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsRefreshStatusResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/external_connections/", &crate::encode_path(id), "/uploads/refresh"]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Get the count of pending upload requests
-    ///
-    /// Returns the count of all pending upload requests for the given external connection.
-    ///
-    /// `GET /external_connections/{id}/uploads/status`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn pending_count(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsPendingCountResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/external_connections/", &crate::encode_path(id), "/uploads/status"]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Retrieve an Upload request
-    ///
-    /// Return the details of an Upload request and its phone numbers.
-    ///
-    /// `GET /external_connections/{id}/uploads/{ticket_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    /// - `ticket_id`: Identifies an Upload request
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        ticket_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/uploads/",
-                    &crate::encode_path(ticket_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Retry an Upload request
-    ///
-    /// If there were any errors during the upload process, this endpoint will retry the upload request. In some cases this will reattempt the existing upload request, in other cases it may create a new upload request. Please check the ticket_id in the response to determine if a new upload request was created.
-    ///
-    /// `POST /external_connections/{id}/uploads/{ticket_id}/retry`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    /// - `ticket_id`: Identifies an Upload request
-    #[inline]
-    pub fn retry(
-        &self,
-        id: &str,
-        ticket_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ExternalConnectionsUploadsRetryResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/external_connections/",
-                    &crate::encode_path(id),
-                    "/uploads/",
-                    &crate::encode_path(ticket_id),
-                    "/retry",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ExternalConnectionsUploadsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExternalConnectionsUploadsListParams {
-    /// Filter parameter for uploads (deepObject style). Supports filtering by status, civic_address_id, location_id, and phone_number with eq/contains operations.
-    pub filter: Option<crate::types::FilterUploadsConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ExternalVoiceIntegrationsPageConsolidated>,
-}
-/// Inputs of [`ExternalConnectionsUploadsApi::create`] other than path parameters.
+/// Inputs of [`ExternalConnectionsUploadsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalConnectionsUploadsCreateParams {
     /// Parameters that can be set when creating an Upload request.
     pub body: crate::types::CreateExternalConnectionUploadRequest,
 }
+impl ExternalConnectionsUploadsCreateParams {
+    /// A `ExternalConnectionsUploadsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateExternalConnectionUploadRequest) -> Self {
+        ExternalConnectionsUploadsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateExternalConnectionUploadRequest>
 for ExternalConnectionsUploadsCreateParams {
-    /// The body alone is the whole of [`ExternalConnectionsUploadsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ExternalConnectionsUploadsApi::create`].
     fn from(body: crate::types::CreateExternalConnectionUploadRequest) -> Self {
         ExternalConnectionsUploadsCreateParams {
             body,

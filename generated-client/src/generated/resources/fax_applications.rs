@@ -15,33 +15,179 @@ impl<'a> FaxApplicationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: FaxApplicationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxApplicationsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/fax_applications");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/fax_applications"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates a Fax Application
+    ///
+    /// Creates a new Fax Application based on the parameters sent in the request. The application name and webhook URL are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
+    ///
+    /// `POST /fax_applications`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: FaxApplicationsListParams,
+        params: impl Into<FaxApplicationsCreateParams>,
+    ) -> crate::Call<'a, FaxApplicationsCreateParams, FaxApplicationsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/fax_applications"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Fax Application
+    ///
+    /// Return the details of an existing Fax Application inside the 'data' attribute of the response.
+    ///
+    /// `GET /fax_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FaxApplicationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/fax_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a Fax Application
+    ///
+    /// Updates settings of an existing Fax Application based on the parameters of the request.
+    ///
+    /// `PATCH /fax_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<FaxApplicationsUpdateParams>,
+    ) -> crate::Call<'a, FaxApplicationsUpdateParams, FaxApplicationsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/fax_applications/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Deletes a Fax Application
+    ///
+    /// Permanently deletes a Fax Application. Deletion may be prevented if the application is in use by phone numbers.
+    ///
+    /// `DELETE /fax_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FaxApplicationsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/fax_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`FaxApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct FaxApplicationsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ProgrammableFaxFilterConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// application_name: sorts the result by the
+    /// application_name field in ascending order.
+    ///
+    /// -application_name: sorts the result by the
+    /// application_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
+}
+impl<T> crate::Call<'_, FaxApplicationsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ProgrammableFaxFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// application_name: sorts the result by the
+    /// application_name field in ascending order.
+    ///
+    /// -application_name: sorts the result by the
+    /// application_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ProgrammableFaxSortApplication>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, FaxApplicationsListParams, FaxApplicationsListResponse> {
+    /// Every page of [`FaxApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         FaxApplicationsListParams,
         FaxApplicationsListResponse,
         crate::types::FaxApplication,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            FaxApplicationsListParams,
-            FaxApplicationsListResponse,
-            crate::types::FaxApplication,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,147 +215,49 @@ impl<'a> FaxApplicationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates a Fax Application
-    ///
-    /// Creates a new Fax Application based on the parameters sent in the request. The application name and webhook URL are required. Once created, you can assign phone numbers to your application using the `/phone_numbers` endpoint.
-    ///
-    /// `POST /fax_applications`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<FaxApplicationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxApplicationsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/fax_applications");
-        let params: FaxApplicationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Fax Application
-    ///
-    /// Return the details of an existing Fax Application inside the 'data' attribute of the response.
-    ///
-    /// `GET /fax_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxApplicationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/fax_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a Fax Application
-    ///
-    /// Updates settings of an existing Fax Application based on the parameters of the request.
-    ///
-    /// `PATCH /fax_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<FaxApplicationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxApplicationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/fax_applications/", &crate::encode_path(id)].concat(),
-            );
-        let params: FaxApplicationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Deletes a Fax Application
-    ///
-    /// Permanently deletes a Fax Application. Deletion may be prevented if the application is in use by phone numbers.
-    ///
-    /// `DELETE /fax_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxApplicationsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/fax_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`FaxApplicationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FaxApplicationsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[application_name\]\[contains\], filter\[outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ProgrammableFaxFilterConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// application_name: sorts the result by the
-    /// application_name field in ascending order.
-    ///
-    /// -application_name: sorts the result by the
-    /// application_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ProgrammableFaxSortApplication>,
-}
-/// Inputs of [`FaxApplicationsApi::create`] other than path parameters.
+/// Inputs of [`FaxApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxApplicationsCreateParams {
     /// Parameters that can be set when creating a Fax Application
     pub body: crate::types::CreateFaxApplicationRequest,
 }
+impl FaxApplicationsCreateParams {
+    /// A `FaxApplicationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateFaxApplicationRequest) -> Self {
+        FaxApplicationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateFaxApplicationRequest> for FaxApplicationsCreateParams {
-    /// The body alone is the whole of [`FaxApplicationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`FaxApplicationsApi::create`].
     fn from(body: crate::types::CreateFaxApplicationRequest) -> Self {
         FaxApplicationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`FaxApplicationsApi::update`] other than path parameters.
+/// Inputs of [`FaxApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxApplicationsUpdateParams {
     /// Parameters to be updated for the Fax Application
     pub body: crate::types::UpdateFaxApplicationRequest,
 }
+impl FaxApplicationsUpdateParams {
+    /// A `FaxApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateFaxApplicationRequest) -> Self {
+        FaxApplicationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateFaxApplicationRequest> for FaxApplicationsUpdateParams {
-    /// The body alone is the whole of [`FaxApplicationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`FaxApplicationsApi::update`].
     fn from(body: crate::types::UpdateFaxApplicationRequest) -> Self {
         FaxApplicationsUpdateParams {
             body,

@@ -16,60 +16,14 @@ impl<'a> FaxesApi<'a> {
     ///
     /// `GET /faxes`
     #[inline]
-    pub fn list(
-        &self,
-        params: FaxesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<FaxesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/faxes");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: FaxesListParams,
-    ) -> crate::Paginator<'a, FaxesListParams, FaxesListResponse, crate::types::Fax> {
-        let this = *self;
-        let spec: crate::PageSpec<
-            FaxesListParams,
-            FaxesListResponse,
-            crate::types::Fax,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    pub fn list(&self) -> crate::Call<'a, FaxesListParams, FaxesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/faxes"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -97,11 +51,15 @@ impl<'a> FaxesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<FaxesCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<FaxesCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/faxes");
-        let params: FaxesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, FaxesCreateParams, FaxesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/faxes"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// View a fax
     ///
@@ -110,17 +68,17 @@ impl<'a> FaxesApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<FaxesRetrieveResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/faxes/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FaxesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/faxes/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a fax
     ///
@@ -129,35 +87,91 @@ impl<'a> FaxesApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/faxes/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/faxes/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`FaxesApi::list`] other than path parameters.
+/// Inputs of [`FaxesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FaxesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
     pub filter: Option<FaxesListFilter>,
     /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<FaxesListPage>,
 }
-/// Inputs of [`FaxesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, FaxesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[created_at\]\[gte\], filter\[created_at\]\[gt\], filter\[created_at\]\[lte\], filter\[created_at\]\[lt\], filter\[direction\]\[eq\], filter\[from\]\[eq\], filter\[to\]\[eq\]
+    pub fn filter(mut self, value: impl Into<FaxesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<FaxesListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, FaxesListParams, FaxesListResponse> {
+    /// Every page of [`FaxesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<'a, FaxesListParams, FaxesListResponse, crate::types::Fax> {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`FaxesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FaxesCreateParams {
     /// Send fax request
     pub body: crate::types::SendFaxRequest,
 }
+impl FaxesCreateParams {
+    /// A `FaxesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SendFaxRequest) -> Self {
+        FaxesCreateParams { body }
+    }
+}
 impl From<crate::types::SendFaxRequest> for FaxesCreateParams {
-    /// The body alone is the whole of [`FaxesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`FaxesApi::create`].
     fn from(body: crate::types::SendFaxRequest) -> Self {
         FaxesCreateParams { body }
     }
@@ -177,19 +191,17 @@ impl<'a> FaxesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub fn cancel(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxesActionsCancelResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/faxes/", &crate::encode_path(id), "/actions/cancel"].concat(),
-            );
-        req.send_json()
+    pub fn cancel(&self, id: &str) -> crate::Call<'a, (), FaxesActionsCancelResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/faxes/", &crate::encode_path(id), "/actions/cancel"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Refresh a fax
     ///
@@ -200,19 +212,17 @@ impl<'a> FaxesActionsApi<'a> {
     /// Parameters:
     /// - `id`: The unique identifier of a fax.
     #[inline]
-    pub fn refresh(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FaxesActionsRefreshResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/faxes/", &crate::encode_path(id), "/actions/refresh"].concat(),
-            );
-        req.send_json()
+    pub fn refresh(&self, id: &str) -> crate::Call<'a, (), FaxesActionsRefreshResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/faxes/", &crate::encode_path(id), "/actions/refresh"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Date range filtering operations for fax creation timestamp

@@ -15,33 +15,182 @@ impl<'a> FqdnConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: FqdnConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FqdnConnectionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/fqdn_connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/fqdn_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an FQDN connection
+    ///
+    /// Creates a FQDN connection.
+    ///
+    /// `POST /fqdn_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: FqdnConnectionsListParams,
+        params: impl Into<FqdnConnectionsCreateParams>,
+    ) -> crate::Call<'a, FqdnConnectionsCreateParams, FqdnConnectionsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/fqdn_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an FQDN connection
+    ///
+    /// Retrieves the details of an existing FQDN connection.
+    ///
+    /// `GET /fqdn_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FqdnConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/fqdn_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an FQDN connection
+    ///
+    /// Updates settings of an existing FQDN connection.
+    ///
+    /// `PATCH /fqdn_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<FqdnConnectionsUpdateParams>,
+    ) -> crate::Call<'a, FqdnConnectionsUpdateParams, FqdnConnectionsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/fqdn_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an FQDN connection
+    ///
+    /// Deletes an FQDN connection.
+    ///
+    /// `DELETE /fqdn_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), FqdnConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/fqdn_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`FqdnConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct FqdnConnectionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
+}
+impl<T> crate::Call<'_, FqdnConnectionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ConnectionsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ConnectionsSortConnection>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, FqdnConnectionsListParams, FqdnConnectionsListResponse> {
+    /// Every page of [`FqdnConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         FqdnConnectionsListParams,
         FqdnConnectionsListResponse,
         crate::types::FqdnConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            FqdnConnectionsListParams,
-            FqdnConnectionsListResponse,
-            crate::types::FqdnConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,147 +218,49 @@ impl<'a> FqdnConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an FQDN connection
-    ///
-    /// Creates a FQDN connection.
-    ///
-    /// `POST /fqdn_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<FqdnConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FqdnConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/fqdn_connections");
-        let params: FqdnConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an FQDN connection
-    ///
-    /// Retrieves the details of an existing FQDN connection.
-    ///
-    /// `GET /fqdn_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FqdnConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update an FQDN connection
-    ///
-    /// Updates settings of an existing FQDN connection.
-    ///
-    /// `PATCH /fqdn_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<FqdnConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FqdnConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: FqdnConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an FQDN connection
-    ///
-    /// Deletes an FQDN connection.
-    ///
-    /// `DELETE /fqdn_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<FqdnConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/fqdn_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`FqdnConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FqdnConnectionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ConnectionsSortConnection>,
-}
-/// Inputs of [`FqdnConnectionsApi::create`] other than path parameters.
+/// Inputs of [`FqdnConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnConnectionsCreateParams {
     /// Parameters that can be defined during FQDN connection creation
     pub body: crate::types::CreateFqdnConnectionRequest,
 }
+impl FqdnConnectionsCreateParams {
+    /// A `FqdnConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateFqdnConnectionRequest) -> Self {
+        FqdnConnectionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateFqdnConnectionRequest> for FqdnConnectionsCreateParams {
-    /// The body alone is the whole of [`FqdnConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`FqdnConnectionsApi::create`].
     fn from(body: crate::types::CreateFqdnConnectionRequest) -> Self {
         FqdnConnectionsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`FqdnConnectionsApi::update`] other than path parameters.
+/// Inputs of [`FqdnConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnConnectionsUpdateParams {
     /// Parameters that can be updated in a FQDN connection
     pub body: crate::types::UpdateFqdnConnectionRequest,
 }
+impl FqdnConnectionsUpdateParams {
+    /// A `FqdnConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateFqdnConnectionRequest) -> Self {
+        FqdnConnectionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateFqdnConnectionRequest> for FqdnConnectionsUpdateParams {
-    /// The body alone is the whole of [`FqdnConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`FqdnConnectionsApi::update`].
     fn from(body: crate::types::UpdateFqdnConnectionRequest) -> Self {
         FqdnConnectionsUpdateParams {
             body,

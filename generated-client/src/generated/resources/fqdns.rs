@@ -13,27 +13,140 @@ impl<'a> FqdnsApi<'a> {
     ///
     /// `GET /fqdns`
     #[inline]
-    pub fn list(
-        &self,
-        params: FqdnsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<FqdnsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/fqdns");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/fqdns"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an FQDN
+    ///
+    /// Create a new FQDN object.
+    ///
+    /// `POST /fqdns`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: FqdnsListParams,
+        params: impl Into<FqdnsCreateParams>,
+    ) -> crate::Call<'a, FqdnsCreateParams, FqdnsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/fqdns"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an FQDN
+    ///
+    /// Return the details regarding a specific FQDN.
+    ///
+    /// `GET /fqdns/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), FqdnsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/fqdns/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an FQDN
+    ///
+    /// Update the details of a specific FQDN.
+    ///
+    /// `PATCH /fqdns/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, FqdnsUpdateParams, FqdnsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/fqdns/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an FQDN
+    ///
+    /// Delete an FQDN.
+    ///
+    /// `DELETE /fqdns/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), FqdnsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/fqdns/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`FqdnsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct FqdnsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
+    pub filter: Option<FqdnsListFilter>,
+}
+impl<T> crate::Call<'_, FqdnsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
+    pub fn filter(mut self, value: impl Into<FqdnsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, FqdnsListParams, FqdnsListResponse> {
+    /// Every page of [`FqdnsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<'a, FqdnsListParams, FqdnsListResponse, crate::types::Fqdn> {
-        let this = *self;
-        let spec: crate::PageSpec<
-            FqdnsListParams,
-            FqdnsListResponse,
-            crate::types::Fqdn,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -61,135 +174,51 @@ impl<'a> FqdnsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an FQDN
-    ///
-    /// Create a new FQDN object.
-    ///
-    /// `POST /fqdns`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<FqdnsCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<FqdnsCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/fqdns");
-        let params: FqdnsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Retrieve an FQDN
-    ///
-    /// Return the details regarding a specific FQDN.
-    ///
-    /// `GET /fqdns/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<FqdnsRetrieveResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/fqdns/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update an FQDN
-    ///
-    /// Update the details of a specific FQDN.
-    ///
-    /// `PATCH /fqdns/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<FqdnsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<FqdnsUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/fqdns/", &crate::encode_path(id)].concat(),
-            );
-        let params: FqdnsUpdateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Delete an FQDN
-    ///
-    /// Delete an FQDN.
-    ///
-    /// `DELETE /fqdns/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<FqdnsDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/fqdns/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`FqdnsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FqdnsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[fqdn\], filter\[port\], filter\[dns_record_type\]
-    pub filter: Option<FqdnsListFilter>,
-}
-/// Inputs of [`FqdnsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`FqdnsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FqdnsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateFqdnRequest>,
 }
+impl FqdnsCreateParams {
+    /// A `FqdnsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateFqdnRequest) -> Self {
+        FqdnsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateFqdnRequest> for FqdnsCreateParams {
-    /// The body alone is the whole of [`FqdnsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`FqdnsApi::create`].
     fn from(body: crate::types::CreateFqdnRequest) -> Self {
         FqdnsCreateParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`FqdnsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, FqdnsCreateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::CreateFqdnRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`FqdnsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FqdnsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateFqdnRequest>,
 }
-impl From<crate::types::UpdateFqdnRequest> for FqdnsUpdateParams {
-    /// The body alone is the whole of [`FqdnsUpdateParams`].
-    fn from(body: crate::types::UpdateFqdnRequest) -> Self {
-        FqdnsUpdateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, FqdnsUpdateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::UpdateFqdnRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

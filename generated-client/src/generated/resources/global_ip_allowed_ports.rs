@@ -11,13 +11,12 @@ impl<'a> GlobalIpAllowedPortsApi<'a> {
     ///
     /// `GET /global_ip_allowed_ports`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAllowedPortsListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), GlobalIpAllowedPortsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_allowed_ports"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type GlobalIpAllowedPortsListResponse = crate::Data<

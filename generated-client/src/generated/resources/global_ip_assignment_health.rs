@@ -13,22 +13,37 @@ impl<'a> GlobalIpAssignmentHealthApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: GlobalIpAssignmentHealthRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentHealthRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/global_ip_assignment_health");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        GlobalIpAssignmentHealthRetrieveParams,
+        GlobalIpAssignmentHealthRetrieveResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_assignment_health"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentHealthApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentHealthRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentHealthRetrieveFilter>,
+}
+impl<T> crate::Call<'_, GlobalIpAssignmentHealthRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\], filter\[global_ip_assignment_id\]\[in\]
+    pub fn filter(
+        mut self,
+        value: impl Into<GlobalIpAssignmentHealthRetrieveFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

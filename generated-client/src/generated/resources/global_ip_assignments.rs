@@ -15,33 +15,151 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: GlobalIpAssignmentsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/global_ip_assignments");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        GlobalIpAssignmentsListParams,
+        GlobalIpAssignmentsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_assignments"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Global IP assignment
+    ///
+    /// Create a Global IP assignment.
+    ///
+    /// `POST /global_ip_assignments`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: GlobalIpAssignmentsListParams,
+        params: impl Into<GlobalIpAssignmentsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        GlobalIpAssignmentsCreateParams,
+        GlobalIpAssignmentsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/global_ip_assignments"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Global IP
+    ///
+    /// Retrieve a Global IP assignment.
+    ///
+    /// `GET /global_ip_assignments/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), GlobalIpAssignmentsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a Global IP assignment
+    ///
+    /// Update a Global IP assignment.
+    ///
+    /// `PATCH /global_ip_assignments/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<GlobalIpAssignmentsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        GlobalIpAssignmentsUpdateParams,
+        GlobalIpAssignmentsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a Global IP assignment
+    ///
+    /// Delete a Global IP assignment.
+    ///
+    /// `DELETE /global_ip_assignments/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), GlobalIpAssignmentsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`GlobalIpAssignmentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GlobalIpAssignmentsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, GlobalIpAssignmentsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, GlobalIpAssignmentsListParams, GlobalIpAssignmentsListResponse> {
+    /// Every page of [`GlobalIpAssignmentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         GlobalIpAssignmentsListParams,
         GlobalIpAssignmentsListResponse,
         crate::types::GlobalIpAssignment,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            GlobalIpAssignmentsListParams,
-            GlobalIpAssignmentsListResponse,
-            crate::types::GlobalIpAssignment,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,135 +187,49 @@ impl<'a> GlobalIpAssignmentsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Global IP assignment
-    ///
-    /// Create a Global IP assignment.
-    ///
-    /// `POST /global_ip_assignments`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<GlobalIpAssignmentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/global_ip_assignments");
-        let params: GlobalIpAssignmentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Global IP
-    ///
-    /// Retrieve a Global IP assignment.
-    ///
-    /// `GET /global_ip_assignments/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a Global IP assignment
-    ///
-    /// Update a Global IP assignment.
-    ///
-    /// `PATCH /global_ip_assignments/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<GlobalIpAssignmentsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
-            );
-        let params: GlobalIpAssignmentsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a Global IP assignment
-    ///
-    /// Delete a Global IP assignment.
-    ///
-    /// `DELETE /global_ip_assignments/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/global_ip_assignments/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`GlobalIpAssignmentsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpAssignmentsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`GlobalIpAssignmentsApi::create`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignment,
 }
+impl GlobalIpAssignmentsCreateParams {
+    /// A `GlobalIpAssignmentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GlobalIpAssignment) -> Self {
+        GlobalIpAssignmentsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GlobalIpAssignment> for GlobalIpAssignmentsCreateParams {
-    /// The body alone is the whole of [`GlobalIpAssignmentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`GlobalIpAssignmentsApi::create`].
     fn from(body: crate::types::GlobalIpAssignment) -> Self {
         GlobalIpAssignmentsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`GlobalIpAssignmentsApi::update`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsUpdateParams {
     /// The request body.
     pub body: crate::types::GlobalIpAssignmentUpdate,
 }
+impl GlobalIpAssignmentsUpdateParams {
+    /// A `GlobalIpAssignmentsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GlobalIpAssignmentUpdate) -> Self {
+        GlobalIpAssignmentsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GlobalIpAssignmentUpdate> for GlobalIpAssignmentsUpdateParams {
-    /// The body alone is the whole of [`GlobalIpAssignmentsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`GlobalIpAssignmentsApi::update`].
     fn from(body: crate::types::GlobalIpAssignmentUpdate) -> Self {
         GlobalIpAssignmentsUpdateParams {
             body,

@@ -13,22 +13,37 @@ impl<'a> GlobalIpAssignmentsUsageApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: GlobalIpAssignmentsUsageRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpAssignmentsUsageRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/global_ip_assignments_usage");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        GlobalIpAssignmentsUsageRetrieveParams,
+        GlobalIpAssignmentsUsageRetrieveResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_assignments_usage"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] other than path parameters.
+/// Inputs of [`GlobalIpAssignmentsUsageApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpAssignmentsUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpAssignmentsUsageRetrieveFilter>,
+}
+impl<T> crate::Call<'_, GlobalIpAssignmentsUsageRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_assignment_id\]\[in\], filter\[global_ip_id\]\[in\]
+    pub fn filter(
+        mut self,
+        value: impl Into<GlobalIpAssignmentsUsageRetrieveFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -13,15 +13,12 @@ impl<'a> GlobalIpHealthCheckTypesApi<'a> {
     ///
     /// `GET /global_ip_health_check_types`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpHealthCheckTypesListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/global_ip_health_check_types");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), GlobalIpHealthCheckTypesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_health_check_types"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type GlobalIpHealthCheckTypesListResponse = crate::Data<

@@ -15,33 +15,119 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: GlobalIpHealthChecksListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpHealthChecksListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/global_ip_health_checks");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        GlobalIpHealthChecksListParams,
+        GlobalIpHealthChecksListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_health_checks"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Global IP health check
+    ///
+    /// Create a Global IP health check.
+    ///
+    /// `POST /global_ip_health_checks`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: GlobalIpHealthChecksListParams,
+        params: impl Into<GlobalIpHealthChecksCreateParams>,
+    ) -> crate::Call<
+        'a,
+        GlobalIpHealthChecksCreateParams,
+        GlobalIpHealthChecksCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/global_ip_health_checks"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Global IP health check
+    ///
+    /// Retrieve a Global IP health check.
+    ///
+    /// `GET /global_ip_health_checks/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), GlobalIpHealthChecksRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a Global IP health check
+    ///
+    /// Delete a Global IP health check.
+    ///
+    /// `DELETE /global_ip_health_checks/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), GlobalIpHealthChecksDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`GlobalIpHealthChecksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GlobalIpHealthChecksListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, GlobalIpHealthChecksListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, GlobalIpHealthChecksListParams, GlobalIpHealthChecksListResponse> {
+    /// Every page of [`GlobalIpHealthChecksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         GlobalIpHealthChecksListParams,
         GlobalIpHealthChecksListResponse,
         crate::types::GlobalIpHealthCheck,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            GlobalIpHealthChecksListParams,
-            GlobalIpHealthChecksListResponse,
-            crate::types::GlobalIpHealthCheck,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,95 +155,26 @@ impl<'a> GlobalIpHealthChecksApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Global IP health check
-    ///
-    /// Create a Global IP health check.
-    ///
-    /// `POST /global_ip_health_checks`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<GlobalIpHealthChecksCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpHealthChecksCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/global_ip_health_checks");
-        let params: GlobalIpHealthChecksCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Global IP health check
-    ///
-    /// Retrieve a Global IP health check.
-    ///
-    /// `GET /global_ip_health_checks/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpHealthChecksRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a Global IP health check
-    ///
-    /// Delete a Global IP health check.
-    ///
-    /// `DELETE /global_ip_health_checks/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpHealthChecksDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/global_ip_health_checks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`GlobalIpHealthChecksApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpHealthChecksListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`GlobalIpHealthChecksApi::create`] other than path parameters.
+/// Inputs of [`GlobalIpHealthChecksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalIpHealthChecksCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIpHealthCheck,
 }
+impl GlobalIpHealthChecksCreateParams {
+    /// A `GlobalIpHealthChecksCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GlobalIpHealthCheck) -> Self {
+        GlobalIpHealthChecksCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GlobalIpHealthCheck> for GlobalIpHealthChecksCreateParams {
-    /// The body alone is the whole of [`GlobalIpHealthChecksCreateParams`].
+    /// The body with every optional input `None`: the argument of [`GlobalIpHealthChecksApi::create`].
     fn from(body: crate::types::GlobalIpHealthCheck) -> Self {
         GlobalIpHealthChecksCreateParams {
             body,

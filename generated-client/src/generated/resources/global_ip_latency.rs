@@ -13,20 +13,34 @@ impl<'a> GlobalIpLatencyApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: GlobalIpLatencyRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpLatencyRetrieveResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/global_ip_latency");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        GlobalIpLatencyRetrieveParams,
+        GlobalIpLatencyRetrieveResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_latency"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`GlobalIpLatencyApi::retrieve`] other than path parameters.
+/// Inputs of [`GlobalIpLatencyApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpLatencyRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpLatencyRetrieveFilter>,
+}
+impl<T> crate::Call<'_, GlobalIpLatencyRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
+    pub fn filter(mut self, value: impl Into<GlobalIpLatencyRetrieveFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -11,13 +11,12 @@ impl<'a> GlobalIpProtocolsApi<'a> {
     ///
     /// `GET /global_ip_protocols`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpProtocolsListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/global_ip_protocols");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), GlobalIpProtocolsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_protocols"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type GlobalIpProtocolsListResponse = crate::Data<

@@ -13,20 +13,30 @@ impl<'a> GlobalIpUsageApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: GlobalIpUsageRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpUsageRetrieveResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/global_ip_usage");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, GlobalIpUsageRetrieveParams, GlobalIpUsageRetrieveResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ip_usage"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`GlobalIpUsageApi::retrieve`] other than path parameters.
+/// Inputs of [`GlobalIpUsageApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GlobalIpUsageRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
     pub filter: Option<GlobalIpUsageRetrieveFilter>,
+}
+impl<T> crate::Call<'_, GlobalIpUsageRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[global_ip_id\]\[in\]
+    pub fn filter(mut self, value: impl Into<GlobalIpUsageRetrieveFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -13,31 +13,103 @@ impl<'a> GlobalIpsApi<'a> {
     ///
     /// `GET /global_ips`
     #[inline]
-    pub fn list(
-        &self,
-        params: GlobalIpsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/global_ips");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/global_ips"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Global IP
+    ///
+    /// Create a Global IP.
+    ///
+    /// `POST /global_ips`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: GlobalIpsListParams,
+        params: impl Into<GlobalIpsCreateParams>,
+    ) -> crate::Call<'a, GlobalIpsCreateParams, GlobalIpsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/global_ips"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Global IP
+    ///
+    /// Retrieve a Global IP.
+    ///
+    /// `GET /global_ips/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), GlobalIpsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/global_ips/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a Global IP
+    ///
+    /// Delete a Global IP.
+    ///
+    /// `DELETE /global_ips/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), GlobalIpsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/global_ips/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`GlobalIpsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GlobalIpsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, GlobalIpsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, GlobalIpsListParams, GlobalIpsListResponse> {
+    /// Every page of [`GlobalIpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         GlobalIpsListParams,
         GlobalIpsListResponse,
         crate::types::GlobalIp,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            GlobalIpsListParams,
-            GlobalIpsListResponse,
-            crate::types::GlobalIp,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -65,89 +137,24 @@ impl<'a> GlobalIpsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Global IP
-    ///
-    /// Create a Global IP.
-    ///
-    /// `POST /global_ips`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<GlobalIpsCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/global_ips");
-        let params: GlobalIpsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Global IP
-    ///
-    /// Retrieve a Global IP.
-    ///
-    /// `GET /global_ips/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<GlobalIpsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/global_ips/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a Global IP
-    ///
-    /// Delete a Global IP.
-    ///
-    /// `DELETE /global_ips/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<GlobalIpsDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/global_ips/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`GlobalIpsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GlobalIpsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`GlobalIpsApi::create`] other than path parameters.
+/// Inputs of [`GlobalIpsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GlobalIpsCreateParams {
     /// The request body.
     pub body: crate::types::GlobalIp,
 }
+impl GlobalIpsCreateParams {
+    /// A `GlobalIpsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GlobalIp) -> Self {
+        GlobalIpsCreateParams { body }
+    }
+}
 impl From<crate::types::GlobalIp> for GlobalIpsCreateParams {
-    /// The body alone is the whole of [`GlobalIpsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`GlobalIpsApi::create`].
     fn from(body: crate::types::GlobalIp) -> Self {
         GlobalIpsCreateParams { body }
     }

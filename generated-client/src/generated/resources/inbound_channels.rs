@@ -13,13 +13,12 @@ impl<'a> InboundChannelsApi<'a> {
     ///
     /// `GET /inbound_channels`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InboundChannelsListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/inbound_channels");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), InboundChannelsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/inbound_channels"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update voice channels for US Zone
     ///
@@ -30,23 +29,34 @@ impl<'a> InboundChannelsApi<'a> {
     pub fn update(
         &self,
         params: impl Into<InboundChannelsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InboundChannelsUpdateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::PATCH, "/inbound_channels");
-        let params: InboundChannelsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, InboundChannelsUpdateParams, InboundChannelsUpdateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::PATCH, "/inbound_channels"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`InboundChannelsApi::update`] other than path parameters.
+/// Inputs of [`InboundChannelsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InboundChannelsUpdateParams {
     /// Voice channels update
     pub body: InboundChannelsUpdateBody,
 }
+impl InboundChannelsUpdateParams {
+    /// A `InboundChannelsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: InboundChannelsUpdateBody) -> Self {
+        InboundChannelsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<InboundChannelsUpdateBody> for InboundChannelsUpdateParams {
-    /// The body alone is the whole of [`InboundChannelsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`InboundChannelsApi::update`].
     fn from(body: InboundChannelsUpdateBody) -> Self {
         InboundChannelsUpdateParams {
             body,

@@ -15,34 +15,108 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: InexplicitNumberOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InexplicitNumberOrdersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/inexplicit_number_orders");
-        req.query("page_number", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        InexplicitNumberOrdersListParams,
+        InexplicitNumberOrdersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/inexplicit_number_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page_number",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
+    /// Create an inexplicit number order
+    ///
+    /// Create an inexplicit number order to programmatically purchase phone numbers without specifying exact numbers.
+    ///
+    /// `POST /inexplicit_number_orders`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: InexplicitNumberOrdersListParams,
+        params: impl Into<InexplicitNumberOrdersCreateParams>,
+    ) -> crate::Call<
+        'a,
+        InexplicitNumberOrdersCreateParams,
+        InexplicitNumberOrdersCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/inexplicit_number_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an inexplicit number order
+    ///
+    /// Get an existing inexplicit number order by ID.
+    ///
+    /// `GET /inexplicit_number_orders/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the inexplicit number order
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), InexplicitNumberOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/inexplicit_number_orders/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`InexplicitNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct InexplicitNumberOrdersListParams {
+    /// The page number to load
+    pub page_number: Option<i64>,
+    /// The size of the page
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, InexplicitNumberOrdersListParams, T> {
+    /// The page number to load
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, InexplicitNumberOrdersListParams, InexplicitNumberOrdersListResponse> {
+    /// Every page of [`InexplicitNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page_number`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         InexplicitNumberOrdersListParams,
         InexplicitNumberOrdersListResponse,
         crate::types::InexplicitNumberOrderResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            InexplicitNumberOrdersListParams,
-            InexplicitNumberOrdersListResponse,
-            crate::types::InexplicitNumberOrderResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -70,75 +144,27 @@ impl<'a> InexplicitNumberOrdersApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an inexplicit number order
-    ///
-    /// Create an inexplicit number order to programmatically purchase phone numbers without specifying exact numbers.
-    ///
-    /// `POST /inexplicit_number_orders`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<InexplicitNumberOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InexplicitNumberOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/inexplicit_number_orders");
-        let params: InexplicitNumberOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an inexplicit number order
-    ///
-    /// Get an existing inexplicit number order by ID.
-    ///
-    /// `GET /inexplicit_number_orders/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the inexplicit number order
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InexplicitNumberOrdersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/inexplicit_number_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`InexplicitNumberOrdersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InexplicitNumberOrdersListParams {
-    /// The page number to load
-    pub page_number: Option<i64>,
-    /// The size of the page
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`InexplicitNumberOrdersApi::create`] other than path parameters.
+/// Inputs of [`InexplicitNumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InexplicitNumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::InexplicitNumberOrderRequest,
 }
+impl InexplicitNumberOrdersCreateParams {
+    /// A `InexplicitNumberOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InexplicitNumberOrderRequest) -> Self {
+        InexplicitNumberOrdersCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InexplicitNumberOrderRequest>
 for InexplicitNumberOrdersCreateParams {
-    /// The body alone is the whole of [`InexplicitNumberOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`InexplicitNumberOrdersApi::create`].
     fn from(body: crate::types::InexplicitNumberOrderRequest) -> Self {
         InexplicitNumberOrdersCreateParams {
             body,

@@ -19,16 +19,17 @@ impl<'a> InfringementClaimsApi<'a> {
     pub fn retrieve(
         &self,
         claim_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InfringementClaimWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/infringement_claims/", &crate::encode_path(claim_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::InfringementClaimWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/infringement_claims/", &crate::encode_path(claim_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Contest an infringement claim
     ///
@@ -50,29 +51,44 @@ impl<'a> InfringementClaimsApi<'a> {
         &self,
         claim_id: &str,
         params: impl Into<InfringementClaimsContestParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InfringementClaimWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/infringement_claims/", &crate::encode_path(claim_id), "/contest"]
-                    .concat(),
-            );
-        let params: InfringementClaimsContestParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        InfringementClaimsContestParams,
+        crate::types::InfringementClaimWrapped,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/infringement_claims/", &crate::encode_path(claim_id), "/contest"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`InfringementClaimsApi::contest`] other than path parameters.
+/// Inputs of [`InfringementClaimsApi::contest`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InfringementClaimsContestParams {
     /// The request body.
     pub body: crate::types::InfringementClaimContest,
 }
+impl InfringementClaimsContestParams {
+    /// A `InfringementClaimsContestParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InfringementClaimContest) -> Self {
+        InfringementClaimsContestParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InfringementClaimContest> for InfringementClaimsContestParams {
-    /// The body alone is the whole of [`InfringementClaimsContestParams`].
+    /// The body with every optional input `None`: the argument of [`InfringementClaimsApi::contest`].
     fn from(body: crate::types::InfringementClaimContest) -> Self {
         InfringementClaimsContestParams {
             body,

@@ -15,32 +15,104 @@ impl<'a> IntegrationSecretsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: IntegrationSecretsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntegrationSecretsListData>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/integration_secrets");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        IntegrationSecretsListParams,
+        crate::types::IntegrationSecretsListData,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/integration_secrets"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a secret
+    ///
+    /// Create a new secret with an associated identifier that can be used to securely integrate with other services.
+    ///
+    /// `POST /integration_secrets`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: IntegrationSecretsListParams,
+        params: impl Into<IntegrationSecretsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        IntegrationSecretsCreateParams,
+        crate::types::IntegrationSecretCreatedResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/integration_secrets"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an integration secret
+    ///
+    /// Delete an integration secret given its ID.
+    ///
+    /// `DELETE /integration_secrets/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/integration_secrets/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`IntegrationSecretsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IntegrationSecretsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<IntegrationSecretsListPage>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    pub filter: Option<IntegrationSecretsListFilter>,
+}
+impl<T> crate::Call<'_, IntegrationSecretsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<IntegrationSecretsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    pub fn filter(mut self, value: impl Into<IntegrationSecretsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    IntegrationSecretsListParams,
+    crate::types::IntegrationSecretsListData,
+> {
+    /// Every page of [`IntegrationSecretsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         IntegrationSecretsListParams,
         crate::types::IntegrationSecretsListData,
         crate::types::IntegrationSecret,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            IntegrationSecretsListParams,
-            crate::types::IntegrationSecretsListData,
-            crate::types::IntegrationSecret,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -54,71 +126,27 @@ impl<'a> IntegrationSecretsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a secret
-    ///
-    /// Create a new secret with an associated identifier that can be used to securely integrate with other services.
-    ///
-    /// `POST /integration_secrets`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<IntegrationSecretsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntegrationSecretCreatedResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/integration_secrets");
-        let params: IntegrationSecretsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an integration secret
-    ///
-    /// Delete an integration secret given its ID.
-    ///
-    /// `DELETE /integration_secrets/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/integration_secrets/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`IntegrationSecretsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntegrationSecretsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<IntegrationSecretsListPage>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
-    pub filter: Option<IntegrationSecretsListFilter>,
-}
-/// Inputs of [`IntegrationSecretsApi::create`] other than path parameters.
+/// Inputs of [`IntegrationSecretsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IntegrationSecretsCreateParams {
     /// The request body.
     pub body: crate::types::CreateIntegrationSecretRequest,
 }
+impl IntegrationSecretsCreateParams {
+    /// A `IntegrationSecretsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateIntegrationSecretRequest) -> Self {
+        IntegrationSecretsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateIntegrationSecretRequest>
 for IntegrationSecretsCreateParams {
-    /// The body alone is the whole of [`IntegrationSecretsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`IntegrationSecretsApi::create`].
     fn from(body: crate::types::CreateIntegrationSecretRequest) -> Self {
         IntegrationSecretsCreateParams {
             body,

@@ -15,20 +15,30 @@ impl<'a> InventoryCoverageApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: InventoryCoverageListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InventoryCoverageListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/inventory_coverage");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, InventoryCoverageListParams, InventoryCoverageListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/inventory_coverage"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`InventoryCoverageApi::list`] other than path parameters.
+/// Inputs of [`InventoryCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InventoryCoverageListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
     pub filter: Option<InventoryCoverageListFilter>,
+}
+impl<T> crate::Call<'_, InventoryCoverageListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[npa\], filter\[nxx\], filter\[administrative_area\], filter\[phone_number_type\], filter\[country_code\], filter\[count\], filter\[features\], filter\[groupBy\]
+    pub fn filter(mut self, value: impl Into<InventoryCoverageListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Filter by country. Defaults to US
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

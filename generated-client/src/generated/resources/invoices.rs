@@ -13,32 +13,77 @@ impl<'a> InvoicesApi<'a> {
     ///
     /// `GET /invoices`
     #[inline]
-    pub fn list(
-        &self,
-        params: InvoicesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<InvoicesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/invoices");
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/invoices"),
+            Default::default(),
+            |mut req, params| {
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get invoice by ID
+    ///
+    /// Retrieve a single invoice by its unique identifier.
+    ///
+    /// `GET /invoices/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Invoice UUID
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: InvoicesListParams,
+        id: &str,
+    ) -> crate::Call<'a, InvoicesRetrieveParams, InvoicesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/invoices/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("action", crate::QueryStyle::Form, true, &params.action);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`InvoicesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct InvoicesListParams {
+    /// Specifies the sort order for results.
+    pub sort: Option<InvoicesListSort>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<InvoicesListPage>,
+}
+impl<T> crate::Call<'_, InvoicesListParams, T> {
+    /// Specifies the sort order for results.
+    pub fn sort(mut self, value: impl Into<InvoicesListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<InvoicesListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, InvoicesListParams, InvoicesListResponse> {
+    /// Every page of [`InvoicesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         InvoicesListParams,
         InvoicesListResponse,
         crate::types::Invoice,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            InvoicesListParams,
-            InvoicesListResponse,
-            crate::types::Invoice,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -66,54 +111,22 @@ impl<'a> InvoicesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Get invoice by ID
-    ///
-    /// Retrieve a single invoice by its unique identifier.
-    ///
-    /// `GET /invoices/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Invoice UUID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: InvoicesRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<InvoicesRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/invoices/", &crate::encode_path(id)].concat(),
-            );
-        req.query("action", crate::QueryStyle::Form, true, &params.action);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`InvoicesApi::list`] other than path parameters.
+/// Inputs of [`InvoicesApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InvoicesListParams {
-    /// Specifies the sort order for results.
-    pub sort: Option<InvoicesListSort>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<InvoicesListPage>,
-}
-/// Inputs of [`InvoicesApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InvoicesRetrieveParams {
     /// Invoice action
     pub action: Option<InvoicesRetrieveAction>,
+}
+impl<T> crate::Call<'_, InvoicesRetrieveParams, T> {
+    /// Invoice action
+    pub fn action(mut self, value: impl Into<InvoicesRetrieveAction>) -> Self {
+        self.params_mut().action = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -15,33 +15,179 @@ impl<'a> IpConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: IpConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<IpConnectionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ip_connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ip_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an Ip connection
+    ///
+    /// Creates an IP connection.
+    ///
+    /// `POST /ip_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: IpConnectionsListParams,
+        params: impl Into<IpConnectionsCreateParams>,
+    ) -> crate::Call<'a, IpConnectionsCreateParams, IpConnectionsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ip_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an Ip connection
+    ///
+    /// Retrieves the details of an existing ip connection.
+    ///
+    /// `GET /ip_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: IP Connection ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), IpConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ip_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an Ip connection
+    ///
+    /// Updates settings of an existing IP connection.
+    ///
+    /// `PATCH /ip_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<IpConnectionsUpdateParams>,
+    ) -> crate::Call<'a, IpConnectionsUpdateParams, IpConnectionsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/ip_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an Ip connection
+    ///
+    /// Deletes an existing IP connection.
+    ///
+    /// `DELETE /ip_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ip_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`IpConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IpConnectionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
+}
+impl<T> crate::Call<'_, IpConnectionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ConnectionsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ConnectionsSortConnection>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, IpConnectionsListParams, IpConnectionsListResponse> {
+    /// Every page of [`IpConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         IpConnectionsListParams,
         IpConnectionsListResponse,
         crate::types::IpConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            IpConnectionsListParams,
-            IpConnectionsListResponse,
-            crate::types::IpConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,145 +215,43 @@ impl<'a> IpConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an Ip connection
-    ///
-    /// Creates an IP connection.
-    ///
-    /// `POST /ip_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<IpConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<IpConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ip_connections");
-        let params: IpConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an Ip connection
-    ///
-    /// Retrieves the details of an existing ip connection.
-    ///
-    /// `GET /ip_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: IP Connection ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<IpConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ip_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update an Ip connection
-    ///
-    /// Updates settings of an existing IP connection.
-    ///
-    /// `PATCH /ip_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<IpConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<IpConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/ip_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: IpConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an Ip connection
-    ///
-    /// Deletes an existing IP connection.
-    ///
-    /// `DELETE /ip_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<IpConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ip_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`IpConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpConnectionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ConnectionsSortConnection>,
-}
-/// Inputs of [`IpConnectionsApi::create`] other than path parameters.
+/// Inputs of [`IpConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IpConnectionsCreateParams {
     /// Parameters that can be defined during IP connection creation
     pub body: crate::types::CreateIpConnectionRequest,
 }
+impl IpConnectionsCreateParams {
+    /// A `IpConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateIpConnectionRequest) -> Self {
+        IpConnectionsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateIpConnectionRequest> for IpConnectionsCreateParams {
-    /// The body alone is the whole of [`IpConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`IpConnectionsApi::create`].
     fn from(body: crate::types::CreateIpConnectionRequest) -> Self {
         IpConnectionsCreateParams { body }
     }
 }
-/// Inputs of [`IpConnectionsApi::update`] other than path parameters.
+/// Inputs of [`IpConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IpConnectionsUpdateParams {
     /// Parameters that can be updated in a IP connection
     pub body: crate::types::UpdateIpConnectionRequest,
 }
+impl IpConnectionsUpdateParams {
+    /// A `IpConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateIpConnectionRequest) -> Self {
+        IpConnectionsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateIpConnectionRequest> for IpConnectionsUpdateParams {
-    /// The body alone is the whole of [`IpConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`IpConnectionsApi::update`].
     fn from(body: crate::types::UpdateIpConnectionRequest) -> Self {
         IpConnectionsUpdateParams { body }
     }

@@ -13,23 +13,141 @@ impl<'a> IpsApi<'a> {
     ///
     /// `GET /ips`
     #[inline]
-    pub fn list(
-        &self,
-        params: IpsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<IpsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ips");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, IpsListParams, IpsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ips"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an Ip
+    ///
+    /// Create a new IP object.
+    ///
+    /// `POST /ips`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: IpsListParams,
+        params: impl Into<IpsCreateParams>,
+    ) -> crate::Call<'a, IpsCreateParams, IpsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ips"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an Ip
+    ///
+    /// Return the details regarding a specific IP.
+    ///
+    /// `GET /ips/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), IpsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ips/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update an Ip
+    ///
+    /// Update the details of a specific IP.
+    ///
+    /// `PATCH /ips/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<IpsUpdateParams>,
+    ) -> crate::Call<'a, IpsUpdateParams, IpsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/ips/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an Ip
+    ///
+    /// Delete an IP.
+    ///
+    /// `DELETE /ips/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), IpsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/ips/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`IpsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IpsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
+    pub filter: Option<IpsListFilter>,
+}
+impl<T> crate::Call<'_, IpsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
+    pub fn filter(mut self, value: impl Into<IpsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, IpsListParams, IpsListResponse> {
+    /// Every page of [`IpsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<'a, IpsListParams, IpsListResponse, crate::types::Ip> {
-        let this = *self;
-        let spec: crate::PageSpec<IpsListParams, IpsListResponse, crate::types::Ip> = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -57,132 +175,67 @@ impl<'a> IpsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an Ip
-    ///
-    /// Create a new IP object.
-    ///
-    /// `POST /ips`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<IpsCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<IpsCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/ips");
-        let params: IpsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Retrieve an Ip
-    ///
-    /// Return the details regarding a specific IP.
-    ///
-    /// `GET /ips/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<IpsRetrieveResponse>> + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, ["/ips/", &crate::encode_path(id)].concat());
-        req.send_json()
-    }
-    /// Update an Ip
-    ///
-    /// Update the details of a specific IP.
-    ///
-    /// `PATCH /ips/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<IpsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<IpsUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/ips/", &crate::encode_path(id)].concat(),
-            );
-        let params: IpsUpdateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Delete an Ip
-    ///
-    /// Delete an IP.
-    ///
-    /// `DELETE /ips/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<IpsDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/ips/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`IpsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IpsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_id\], filter\[ip_address\], filter\[port\]
-    pub filter: Option<IpsListFilter>,
-}
-/// Inputs of [`IpsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`IpsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IpsCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateIpRequest>,
 }
+impl IpsCreateParams {
+    /// A `IpsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateIpRequest) -> Self {
+        IpsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateIpRequest> for IpsCreateParams {
-    /// The body alone is the whole of [`IpsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`IpsApi::create`].
     fn from(body: crate::types::CreateIpRequest) -> Self {
         IpsCreateParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`IpsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, IpsCreateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::CreateIpRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`IpsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IpsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateIpRequest>,
 }
+impl IpsUpdateParams {
+    /// A `IpsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateIpRequest) -> Self {
+        IpsUpdateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::UpdateIpRequest> for IpsUpdateParams {
-    /// The body alone is the whole of [`IpsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`IpsApi::update`].
     fn from(body: crate::types::UpdateIpRequest) -> Self {
         IpsUpdateParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, IpsUpdateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::UpdateIpRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

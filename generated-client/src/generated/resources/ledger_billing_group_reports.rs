@@ -14,15 +14,19 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<LedgerBillingGroupReportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<LedgerBillingGroupReportsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/ledger_billing_group_reports");
-        let params: LedgerBillingGroupReportsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LedgerBillingGroupReportsCreateParams,
+        LedgerBillingGroupReportsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/ledger_billing_group_reports"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a ledger billing group report
     ///
@@ -34,27 +38,37 @@ impl<'a> LedgerBillingGroupReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<LedgerBillingGroupReportsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ledger_billing_group_reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), LedgerBillingGroupReportsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ledger_billing_group_reports/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`LedgerBillingGroupReportsApi::create`] other than path parameters.
+/// Inputs of [`LedgerBillingGroupReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LedgerBillingGroupReportsCreateParams {
     /// The request body.
     pub body: crate::types::NewLedgerBillingGroupReport,
 }
+impl LedgerBillingGroupReportsCreateParams {
+    /// A `LedgerBillingGroupReportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NewLedgerBillingGroupReport) -> Self {
+        LedgerBillingGroupReportsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::NewLedgerBillingGroupReport>
 for LedgerBillingGroupReportsCreateParams {
-    /// The body alone is the whole of [`LedgerBillingGroupReportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LedgerBillingGroupReportsApi::create`].
     fn from(body: crate::types::NewLedgerBillingGroupReport) -> Self {
         LedgerBillingGroupReportsCreateParams {
             body,

@@ -66,18 +66,17 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/messaging`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/batch_detail_records/messaging",
-            );
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::MdrGetDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/batch_detail_records/messaging",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a new MDR detailed report request
     ///
@@ -88,19 +87,24 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsMessagingCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrPostDetailReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/legacy/reporting/batch_detail_records/messaging",
-            );
-        let params: LegacyReportingBatchDetailRecordsMessagingCreateParams = params
-            .into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsMessagingCreateParams,
+        crate::types::MdrPostDetailReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/legacy/reporting/batch_detail_records/messaging",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a specific MDR detailed report request
     ///
@@ -114,20 +118,21 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetDetailReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/legacy/reporting/batch_detail_records/messaging/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MdrGetDetailReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/legacy/reporting/batch_detail_records/messaging/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a MDR detailed report request
     ///
@@ -141,31 +146,41 @@ impl<'a> LegacyReportingBatchDetailRecordsMessagingApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrDeleteDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/legacy/reporting/batch_detail_records/messaging/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MdrDeleteDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/legacy/reporting/batch_detail_records/messaging/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsMessagingApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingBatchDetailRecordsMessagingApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsMessagingCreateParams {
     /// MDR detailed report request data
     pub body: crate::types::MdrDetailedRequest,
 }
+impl LegacyReportingBatchDetailRecordsMessagingCreateParams {
+    /// A `LegacyReportingBatchDetailRecordsMessagingCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MdrDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsMessagingCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MdrDetailedRequest>
 for LegacyReportingBatchDetailRecordsMessagingCreateParams {
-    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsMessagingCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsMessagingApi::create`].
     fn from(body: crate::types::MdrDetailedRequest) -> Self {
         LegacyReportingBatchDetailRecordsMessagingCreateParams {
             body,
@@ -184,18 +199,17 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/speech_to_text`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttGetDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/batch_detail_records/speech_to_text",
-            );
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::SttGetDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/batch_detail_records/speech_to_text",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a new Speech to Text batch report request
     ///
@@ -206,19 +220,24 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsSpeechToTextCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttPostDetailReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/legacy/reporting/batch_detail_records/speech_to_text",
-            );
-        let params: LegacyReportingBatchDetailRecordsSpeechToTextCreateParams = params
-            .into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams,
+        crate::types::SttPostDetailReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/legacy/reporting/batch_detail_records/speech_to_text",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a specific Speech to Text batch report request
     ///
@@ -232,20 +251,21 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttGetDetailReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/legacy/reporting/batch_detail_records/speech_to_text/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::SttGetDetailReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/legacy/reporting/batch_detail_records/speech_to_text/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a Speech to Text batch report request
     ///
@@ -259,31 +279,41 @@ impl<'a> LegacyReportingBatchDetailRecordsSpeechToTextApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttDeleteDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/legacy/reporting/batch_detail_records/speech_to_text/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::SttDeleteDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/legacy/reporting/batch_detail_records/speech_to_text/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
     /// Speech to Text batch report request data
     pub body: crate::types::SttDetailedRequest,
 }
+impl LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
+    /// A `LegacyReportingBatchDetailRecordsSpeechToTextCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SttDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SttDetailedRequest>
 for LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
-    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsSpeechToTextCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsSpeechToTextApi::create`].
     fn from(body: crate::types::SttDetailedRequest) -> Self {
         LegacyReportingBatchDetailRecordsSpeechToTextCreateParams {
             body,
@@ -302,18 +332,17 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     ///
     /// `GET /legacy/reporting/batch_detail_records/voice`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrGetDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/batch_detail_records/voice",
-            );
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), crate::types::CdrGetDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/batch_detail_records/voice",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a new CDR report request
     ///
@@ -324,18 +353,24 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn create(
         &self,
         params: impl Into<LegacyReportingBatchDetailRecordsVoiceCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrPostDetailReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/legacy/reporting/batch_detail_records/voice",
-            );
-        let params: LegacyReportingBatchDetailRecordsVoiceCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingBatchDetailRecordsVoiceCreateParams,
+        crate::types::CdrPostDetailReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/legacy/reporting/batch_detail_records/voice",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get available CDR report fields
     ///
@@ -345,16 +380,17 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     #[inline]
     pub fn retrieve_fields(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrAvailableFieldsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/batch_detail_records/voice/fields",
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CdrAvailableFieldsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/batch_detail_records/voice/fields",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get a specific CDR report request
     ///
@@ -368,20 +404,21 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrGetDetailReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/legacy/reporting/batch_detail_records/voice/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CdrGetDetailReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/legacy/reporting/batch_detail_records/voice/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a CDR report request
     ///
@@ -395,31 +432,41 @@ impl<'a> LegacyReportingBatchDetailRecordsVoiceApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrDeleteDetailReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/legacy/reporting/batch_detail_records/voice/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CdrDeleteDetailReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/legacy/reporting/batch_detail_records/voice/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`LegacyReportingBatchDetailRecordsVoiceApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingBatchDetailRecordsVoiceApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingBatchDetailRecordsVoiceCreateParams {
     /// CDR detailed report request data
     pub body: crate::types::CdrDetailedRequest,
 }
+impl LegacyReportingBatchDetailRecordsVoiceCreateParams {
+    /// A `LegacyReportingBatchDetailRecordsVoiceCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CdrDetailedRequest) -> Self {
+        LegacyReportingBatchDetailRecordsVoiceCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CdrDetailedRequest>
 for LegacyReportingBatchDetailRecordsVoiceCreateParams {
-    /// The body alone is the whole of [`LegacyReportingBatchDetailRecordsVoiceCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingBatchDetailRecordsVoiceApi::create`].
     fn from(body: crate::types::CdrDetailedRequest) -> Self {
         LegacyReportingBatchDetailRecordsVoiceCreateParams {
             body,
@@ -455,28 +502,52 @@ impl<'a> LegacyReportingUsageReportsApi<'a> {
     #[inline]
     pub fn retrieve_speech_to_text(
         &self,
-        params: LegacyReportingUsageReportsRetrieveSpeechToTextParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/usage_reports/speech_to_text",
-            );
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsRetrieveSpeechToTextParams,
+        crate::types::SttUsageReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/usage_reports/speech_to_text",
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] other than path parameters.
+/// Inputs of [`LegacyReportingUsageReportsApi::retrieve_speech_to_text`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LegacyReportingUsageReportsRetrieveSpeechToTextParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub start_date: Option<String>,
     /// End of the date range filter (inclusive, ISO 8601).
     pub end_date: Option<String>,
+}
+impl<T> crate::Call<'_, LegacyReportingUsageReportsRetrieveSpeechToTextParams, T> {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
 }
 /// Operations under `legacy.reporting.usage_reports.messaging`.
 #[derive(Debug, Clone, Copy)]
@@ -492,34 +563,149 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: LegacyReportingUsageReportsMessagingListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::StandardMdrGetUsageReportsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/messaging");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsMessagingListParams,
+        crate::types::StandardMdrGetUsageReportsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/usage_reports/messaging",
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    /// Create a new legacy usage V2 MDR report request
+    ///
+    /// Creates a new legacy usage V2 MDR report request with the specified filters
+    ///
+    /// `POST /legacy/reporting/usage_reports/messaging`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: LegacyReportingUsageReportsMessagingListParams,
+        params: impl Into<LegacyReportingUsageReportsMessagingCreateParams>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsMessagingCreateParams,
+        crate::types::MdrPostUsageReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/legacy/reporting/usage_reports/messaging",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get an MDR usage report
+    ///
+    /// Fetch single MDR usage report by id.
+    ///
+    /// `GET /legacy/reporting/usage_reports/messaging/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/legacy/reporting/usage_reports/messaging/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a V2 legacy usage MDR report request
+    ///
+    /// Deletes a specific V2 legacy usage MDR report request by ID
+    ///
+    /// `DELETE /legacy/reporting/usage_reports/messaging/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/legacy/reporting/usage_reports/messaging/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`LegacyReportingUsageReportsMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct LegacyReportingUsageReportsMessagingListParams {
+    /// Page number
+    pub page: Option<i32>,
+    /// Size of the page
+    pub per_page: Option<i32>,
+}
+impl<T> crate::Call<'_, LegacyReportingUsageReportsMessagingListParams, T> {
+    /// Page number
+    pub fn page(mut self, value: impl Into<i32>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Size of the page
+    pub fn per_page(mut self, value: impl Into<i32>) -> Self {
+        self.params_mut().per_page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    LegacyReportingUsageReportsMessagingListParams,
+    crate::types::StandardMdrGetUsageReportsResponse,
+> {
+    /// Every page of [`LegacyReportingUsageReportsMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         LegacyReportingUsageReportsMessagingListParams,
         crate::types::StandardMdrGetUsageReportsResponse,
         crate::types::MdrUsageReportResponseLegacy,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            LegacyReportingUsageReportsMessagingListParams,
-            crate::types::StandardMdrGetUsageReportsResponse,
-            crate::types::MdrUsageReportResponseLegacy,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.map(i64::from),
             meta: |page| {
@@ -547,100 +733,27 @@ impl<'a> LegacyReportingUsageReportsMessagingApi<'a> {
             apply: |params, next| {
                 params.page = next.number().and_then(|n| i32::try_from(n).ok());
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a new legacy usage V2 MDR report request
-    ///
-    /// Creates a new legacy usage V2 MDR report request with the specified filters
-    ///
-    /// `POST /legacy/reporting/usage_reports/messaging`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<LegacyReportingUsageReportsMessagingCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrPostUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/messaging");
-        let params: LegacyReportingUsageReportsMessagingCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get an MDR usage report
-    ///
-    /// Fetch single MDR usage report by id.
-    ///
-    /// `GET /legacy/reporting/usage_reports/messaging/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetUsageReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a V2 legacy usage MDR report request
-    ///
-    /// Deletes a specific V2 legacy usage MDR report request by ID
-    ///
-    /// `DELETE /legacy/reporting/usage_reports/messaging/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrDeleteUsageReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/legacy/reporting/usage_reports/messaging/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsMessagingApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LegacyReportingUsageReportsMessagingListParams {
-    /// Page number
-    pub page: Option<i32>,
-    /// Size of the page
-    pub per_page: Option<i32>,
-}
-/// Inputs of [`LegacyReportingUsageReportsMessagingApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingUsageReportsMessagingApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingUsageReportsMessagingCreateParams {
     /// MDR detail request data
     pub body: crate::types::MdrUsageRequestLegacy,
 }
+impl LegacyReportingUsageReportsMessagingCreateParams {
+    /// A `LegacyReportingUsageReportsMessagingCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MdrUsageRequestLegacy) -> Self {
+        LegacyReportingUsageReportsMessagingCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MdrUsageRequestLegacy>
 for LegacyReportingUsageReportsMessagingCreateParams {
-    /// The body alone is the whole of [`LegacyReportingUsageReportsMessagingCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsMessagingApi::create`].
     fn from(body: crate::types::MdrUsageRequestLegacy) -> Self {
         LegacyReportingUsageReportsMessagingCreateParams {
             body,
@@ -661,16 +774,17 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelcoDataGetUsageReportsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/legacy/reporting/usage_reports/number_lookup",
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelcoDataGetUsageReportsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/legacy/reporting/usage_reports/number_lookup",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Submit telco data usage report
     ///
@@ -681,18 +795,24 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     pub fn create(
         &self,
         params: impl Into<LegacyReportingUsageReportsNumberLookupCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelcoDataPostUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/legacy/reporting/usage_reports/number_lookup",
-            );
-        let params: LegacyReportingUsageReportsNumberLookupCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsNumberLookupCreateParams,
+        crate::types::TelcoDataPostUsageReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/legacy/reporting/usage_reports/number_lookup",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get telco data usage report by ID
     ///
@@ -706,20 +826,21 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelcoDataGetUsageReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/legacy/reporting/usage_reports/number_lookup/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelcoDataGetUsageReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/legacy/reporting/usage_reports/number_lookup/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete telco data usage report
     ///
@@ -730,32 +851,41 @@ impl<'a> LegacyReportingUsageReportsNumberLookupApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/legacy/reporting/usage_reports/number_lookup/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/legacy/reporting/usage_reports/number_lookup/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsNumberLookupApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingUsageReportsNumberLookupApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingUsageReportsNumberLookupCreateParams {
     /// Telco data usage request data
     pub body: crate::types::TelcoDataUsageRequest,
 }
+impl LegacyReportingUsageReportsNumberLookupCreateParams {
+    /// A `LegacyReportingUsageReportsNumberLookupCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TelcoDataUsageRequest) -> Self {
+        LegacyReportingUsageReportsNumberLookupCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TelcoDataUsageRequest>
 for LegacyReportingUsageReportsNumberLookupCreateParams {
-    /// The body alone is the whole of [`LegacyReportingUsageReportsNumberLookupCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsNumberLookupApi::create`].
     fn from(body: crate::types::TelcoDataUsageRequest) -> Self {
         LegacyReportingUsageReportsNumberLookupCreateParams {
             body,
@@ -776,34 +906,137 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: LegacyReportingUsageReportsVoiceListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrGetUsageReportsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/voice");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsVoiceListParams,
+        crate::types::CdrGetUsageReportsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/legacy/reporting/usage_reports/voice"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query("per_page", crate::QueryStyle::Form, true, &params.per_page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    /// Create a new legacy usage V2 CDR report request
+    ///
+    /// Creates a new legacy usage V2 CDR report request with the specified filters
+    ///
+    /// `POST /legacy/reporting/usage_reports/voice`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: LegacyReportingUsageReportsVoiceListParams,
+        params: impl Into<LegacyReportingUsageReportsVoiceCreateParams>,
+    ) -> crate::Call<
+        'a,
+        LegacyReportingUsageReportsVoiceCreateParams,
+        crate::types::CdrPostUsageReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a CDR usage report
+    ///
+    /// Fetch single cdr usage report by id.
+    ///
+    /// `GET /legacy/reporting/usage_reports/voice/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::CdrGetUsageReportByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a V2 legacy usage CDR report request
+    ///
+    /// Deletes a specific V2 legacy usage CDR report request by ID
+    ///
+    /// `DELETE /legacy/reporting/usage_reports/voice/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::CdrDeleteUsageReportResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`LegacyReportingUsageReportsVoiceApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct LegacyReportingUsageReportsVoiceListParams {
+    /// Page number
+    pub page: Option<i32>,
+    /// Size of the page
+    pub per_page: Option<i32>,
+}
+impl<T> crate::Call<'_, LegacyReportingUsageReportsVoiceListParams, T> {
+    /// Page number
+    pub fn page(mut self, value: impl Into<i32>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Size of the page
+    pub fn per_page(mut self, value: impl Into<i32>) -> Self {
+        self.params_mut().per_page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    LegacyReportingUsageReportsVoiceListParams,
+    crate::types::CdrGetUsageReportsResponse,
+> {
+    /// Every page of [`LegacyReportingUsageReportsVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         LegacyReportingUsageReportsVoiceListParams,
         crate::types::CdrGetUsageReportsResponse,
         crate::types::CdrUsageReportResponseLegacy,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            LegacyReportingUsageReportsVoiceListParams,
-            crate::types::CdrGetUsageReportsResponse,
-            crate::types::CdrUsageReportResponseLegacy,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.map(i64::from),
             meta: |page| {
@@ -831,100 +1064,27 @@ impl<'a> LegacyReportingUsageReportsVoiceApi<'a> {
             apply: |params, next| {
                 params.page = next.number().and_then(|n| i32::try_from(n).ok());
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a new legacy usage V2 CDR report request
-    ///
-    /// Creates a new legacy usage V2 CDR report request with the specified filters
-    ///
-    /// `POST /legacy/reporting/usage_reports/voice`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<LegacyReportingUsageReportsVoiceCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrPostUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/legacy/reporting/usage_reports/voice");
-        let params: LegacyReportingUsageReportsVoiceCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a CDR usage report
-    ///
-    /// Fetch single cdr usage report by id.
-    ///
-    /// `GET /legacy/reporting/usage_reports/voice/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrGetUsageReportByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a V2 legacy usage CDR report request
-    ///
-    /// Deletes a specific V2 legacy usage CDR report request by ID
-    ///
-    /// `DELETE /legacy/reporting/usage_reports/voice/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrDeleteUsageReportResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/legacy/reporting/usage_reports/voice/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`LegacyReportingUsageReportsVoiceApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LegacyReportingUsageReportsVoiceListParams {
-    /// Page number
-    pub page: Option<i32>,
-    /// Size of the page
-    pub per_page: Option<i32>,
-}
-/// Inputs of [`LegacyReportingUsageReportsVoiceApi::create`] other than path parameters.
+/// Inputs of [`LegacyReportingUsageReportsVoiceApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LegacyReportingUsageReportsVoiceCreateParams {
     /// Cdr detail request data
     pub body: crate::types::UsageRequestLegacy,
 }
+impl LegacyReportingUsageReportsVoiceCreateParams {
+    /// A `LegacyReportingUsageReportsVoiceCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UsageRequestLegacy) -> Self {
+        LegacyReportingUsageReportsVoiceCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UsageRequestLegacy>
 for LegacyReportingUsageReportsVoiceCreateParams {
-    /// The body alone is the whole of [`LegacyReportingUsageReportsVoiceCreateParams`].
+    /// The body with every optional input `None`: the argument of [`LegacyReportingUsageReportsVoiceApi::create`].
     fn from(body: crate::types::UsageRequestLegacy) -> Self {
         LegacyReportingUsageReportsVoiceCreateParams {
             body,

@@ -13,11 +13,12 @@ impl<'a> ListApi<'a> {
     ///
     /// `GET /list`
     #[inline]
-    pub fn retrieve_all(
-        &self,
-    ) -> impl std::future::Future<Output = crate::Result<ListRetrieveAllResponse>> + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/list");
-        req.send_json()
+    pub fn retrieve_all(&self) -> crate::Call<'a, (), ListRetrieveAllResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/list"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List Numbers using Channel Billing for a specific Zone
     ///
@@ -31,16 +32,17 @@ impl<'a> ListApi<'a> {
     pub fn retrieve_by_zone(
         &self,
         channel_zone_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ListRetrieveByZoneResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/list/", &crate::encode_path(channel_zone_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), ListRetrieveByZoneResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/list/", &crate::encode_path(channel_zone_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -20,39 +20,224 @@ impl<'a> ManagedAccountsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ManagedAccountsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/managed_accounts");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query(
-            "include_cancelled_accounts",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_cancelled_accounts,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/managed_accounts"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "include_cancelled_accounts",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_cancelled_accounts,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a new managed account.
+    ///
+    /// Create a new managed account owned by the authenticated user. You need to be explictly approved by Telnyx in order to become a manager account.
+    ///
+    /// `POST /managed_accounts`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: ManagedAccountsListParams,
+        params: impl Into<ManagedAccountsCreateParams>,
+    ) -> crate::Call<'a, ManagedAccountsCreateParams, ManagedAccountsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/managed_accounts"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Display information about allocatable global outbound channels for the current user.
+    ///
+    /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
+    ///
+    /// `GET /managed_accounts/allocatable_global_outbound_channels`
+    #[inline]
+    pub fn get_allocatable_global_outbound_channels(
+        &self,
+    ) -> crate::Call<
+        'a,
+        (),
+        ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/managed_accounts/allocatable_global_outbound_channels",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Retrieve a managed account
+    ///
+    /// Retrieves the details of a single managed account.
+    ///
+    /// `GET /managed_accounts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Managed Account User ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), ManagedAccountsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/managed_accounts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a managed account
+    ///
+    /// Update a single managed account.
+    ///
+    /// `PATCH /managed_accounts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Managed Account User ID
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<ManagedAccountsUpdateParams>,
+    ) -> crate::Call<'a, ManagedAccountsUpdateParams, ManagedAccountsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/managed_accounts/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update the amount of allocatable global outbound channels allocated to a specific managed account.
+    ///
+    /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
+    ///
+    /// Parameters:
+    /// - `id`: Managed Account User ID
+    #[inline]
+    pub fn update_global_channel_limit(
+        &self,
+        id: &str,
+        params: impl Into<ManagedAccountsUpdateGlobalChannelLimitParams>,
+    ) -> crate::Call<
+        'a,
+        ManagedAccountsUpdateGlobalChannelLimitParams,
+        ManagedAccountsUpdateGlobalChannelLimitResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/managed_accounts/",
+                        &crate::encode_path(id),
+                        "/update_global_channel_limit",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`ManagedAccountsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ManagedAccountsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
+    pub filter: Option<crate::types::ManagedAccountsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// email: sorts the result by the
+    /// email field in ascending order.
+    ///
+    /// -email: sorts the result by the
+    /// email field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ManagedAccountsSort>,
+    /// Specifies if cancelled accounts should be included in the results.
+    pub include_cancelled_accounts: Option<bool>,
+}
+impl<T> crate::Call<'_, ManagedAccountsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ManagedAccountsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// email: sorts the result by the
+    /// email field in ascending order.
+    ///
+    /// -email: sorts the result by the
+    /// email field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<crate::types::ManagedAccountsSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Specifies if cancelled accounts should be included in the results.
+    pub fn include_cancelled_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_cancelled_accounts = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, ManagedAccountsListParams, ManagedAccountsListResponse> {
+    /// Every page of [`ManagedAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ManagedAccountsListParams,
         ManagedAccountsListResponse,
         crate::types::ManagedAccountMultiListing,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ManagedAccountsListParams,
-            ManagedAccountsListResponse,
-            crate::types::ManagedAccountMultiListing,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -80,191 +265,75 @@ impl<'a> ManagedAccountsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a new managed account.
-    ///
-    /// Create a new managed account owned by the authenticated user. You need to be explictly approved by Telnyx in order to become a manager account.
-    ///
-    /// `POST /managed_accounts`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<ManagedAccountsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/managed_accounts");
-        let params: ManagedAccountsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Display information about allocatable global outbound channels for the current user.
-    ///
-    /// Display information about allocatable global outbound channels for the current user. Only usable by account managers.
-    ///
-    /// `GET /managed_accounts/allocatable_global_outbound_channels`
-    #[inline]
-    pub fn get_allocatable_global_outbound_channels(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<
-            ManagedAccountsGetAllocatableGlobalOutboundChannelsResponse,
-        >,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/managed_accounts/allocatable_global_outbound_channels",
-            );
-        req.send_json()
-    }
-    /// Retrieve a managed account
-    ///
-    /// Retrieves the details of a single managed account.
-    ///
-    /// `GET /managed_accounts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Managed Account User ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/managed_accounts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a managed account
-    ///
-    /// Update a single managed account.
-    ///
-    /// `PATCH /managed_accounts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Managed Account User ID
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<ManagedAccountsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/managed_accounts/", &crate::encode_path(id)].concat(),
-            );
-        let params: ManagedAccountsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Update the amount of allocatable global outbound channels allocated to a specific managed account.
-    ///
-    /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
-    ///
-    /// Parameters:
-    /// - `id`: Managed Account User ID
-    #[inline]
-    pub fn update_global_channel_limit(
-        &self,
-        id: &str,
-        params: impl Into<ManagedAccountsUpdateGlobalChannelLimitParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsUpdateGlobalChannelLimitResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/managed_accounts/",
-                    &crate::encode_path(id),
-                    "/update_global_channel_limit",
-                ]
-                    .concat(),
-            );
-        let params: ManagedAccountsUpdateGlobalChannelLimitParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ManagedAccountsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ManagedAccountsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[email\]\[contains\], filter\[email\]\[eq\], filter\[organization_name\]\[contains\], filter\[organization_name\]\[eq\], filter\[status\]\[eq\]
-    pub filter: Option<crate::types::ManagedAccountsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// email: sorts the result by the
-    /// email field in ascending order.
-    ///
-    /// -email: sorts the result by the
-    /// email field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ManagedAccountsSort>,
-    /// Specifies if cancelled accounts should be included in the results.
-    pub include_cancelled_accounts: Option<bool>,
-}
-/// Inputs of [`ManagedAccountsApi::create`] other than path parameters.
+/// Inputs of [`ManagedAccountsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedAccountsCreateParams {
     /// Parameters that define the managed account to be created
     pub body: crate::types::CreateManagedAccountRequest,
 }
+impl ManagedAccountsCreateParams {
+    /// A `ManagedAccountsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateManagedAccountRequest) -> Self {
+        ManagedAccountsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateManagedAccountRequest> for ManagedAccountsCreateParams {
-    /// The body alone is the whole of [`ManagedAccountsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::create`].
     fn from(body: crate::types::CreateManagedAccountRequest) -> Self {
         ManagedAccountsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`ManagedAccountsApi::update`] other than path parameters.
+/// Inputs of [`ManagedAccountsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedAccountsUpdateParams {
     /// Parameters that define the updates to the managed account
     pub body: crate::types::UpdateManagedAccountRequest,
 }
+impl ManagedAccountsUpdateParams {
+    /// A `ManagedAccountsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateManagedAccountRequest) -> Self {
+        ManagedAccountsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateManagedAccountRequest> for ManagedAccountsUpdateParams {
-    /// The body alone is the whole of [`ManagedAccountsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::update`].
     fn from(body: crate::types::UpdateManagedAccountRequest) -> Self {
         ManagedAccountsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`ManagedAccountsApi::update_global_channel_limit`] other than path parameters.
+/// Inputs of [`ManagedAccountsApi::update_global_channel_limit`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManagedAccountsUpdateGlobalChannelLimitParams {
     /// Parameters that define the changes to the global outbounds channels for the managed account
     pub body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
 }
+impl ManagedAccountsUpdateGlobalChannelLimitParams {
+    /// A `ManagedAccountsUpdateGlobalChannelLimitParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest,
+    ) -> Self {
+        ManagedAccountsUpdateGlobalChannelLimitParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateManagedAccountGlobalChannelLimitRequest>
 for ManagedAccountsUpdateGlobalChannelLimitParams {
-    /// The body alone is the whole of [`ManagedAccountsUpdateGlobalChannelLimitParams`].
+    /// The body with every optional input `None`: the argument of [`ManagedAccountsApi::update_global_channel_limit`].
     fn from(body: crate::types::UpdateManagedAccountGlobalChannelLimitRequest) -> Self {
         ManagedAccountsUpdateGlobalChannelLimitParams {
             body,
@@ -289,17 +358,18 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     pub fn disable(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsActionsDisableResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/managed_accounts/", &crate::encode_path(id), "/actions/disable"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), ManagedAccountsActionsDisableResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/managed_accounts/", &crate::encode_path(id), "/actions/disable"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Enables a managed account
     ///
@@ -313,36 +383,41 @@ impl<'a> ManagedAccountsActionsApi<'a> {
     pub fn enable(
         &self,
         id: &str,
-        params: impl Into<ManagedAccountsActionsEnableParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ManagedAccountsActionsEnableResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/managed_accounts/", &crate::encode_path(id), "/actions/enable"]
-                    .concat(),
-            );
-        let params: ManagedAccountsActionsEnableParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ManagedAccountsActionsEnableParams,
+        ManagedAccountsActionsEnableResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/managed_accounts/", &crate::encode_path(id), "/actions/enable"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ManagedAccountsActionsApi::enable`] other than path parameters.
+/// Inputs of [`ManagedAccountsActionsApi::enable`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ManagedAccountsActionsEnableParams {
     /// Additional parameters for what to do when enabling the managed account
     pub body: Option<ManagedAccountsActionsEnableBody>,
 }
-impl From<ManagedAccountsActionsEnableBody> for ManagedAccountsActionsEnableParams {
-    /// The body alone is the whole of [`ManagedAccountsActionsEnableParams`].
-    fn from(body: ManagedAccountsActionsEnableBody) -> Self {
-        ManagedAccountsActionsEnableParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, ManagedAccountsActionsEnableParams, T> {
+    /// Additional parameters for what to do when enabling the managed account
+    pub fn body(mut self, value: impl Into<ManagedAccountsActionsEnableBody>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -13,13 +13,15 @@ impl<'a> MediaApi<'a> {
     ///
     /// `GET /media`
     #[inline]
-    pub fn list(
-        &self,
-        params: MediaListParams,
-    ) -> impl std::future::Future<Output = crate::Result<MediaListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/media");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, MediaListParams, MediaListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/media"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Upload media
     ///
@@ -30,11 +32,15 @@ impl<'a> MediaApi<'a> {
     pub fn upload(
         &self,
         params: impl Into<MediaUploadParams>,
-    ) -> impl std::future::Future<Output = crate::Result<MediaUploadResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/media");
-        let params: MediaUploadParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, MediaUploadParams, MediaUploadResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/media"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve stored media
     ///
@@ -48,14 +54,17 @@ impl<'a> MediaApi<'a> {
     pub fn retrieve(
         &self,
         media_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<MediaRetrieveResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/media/", &crate::encode_path(media_name)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MediaRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/media/", &crate::encode_path(media_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update stored media
     ///
@@ -70,16 +79,20 @@ impl<'a> MediaApi<'a> {
         &self,
         media_name: &str,
         params: impl Into<MediaUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<MediaUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/media/", &crate::encode_path(media_name)].concat(),
-            );
-        let params: MediaUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, MediaUpdateParams, MediaUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/media/", &crate::encode_path(media_name)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Deletes stored media
     ///
@@ -90,17 +103,17 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub fn delete(
-        &self,
-        media_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/media/", &crate::encode_path(media_name)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, media_name: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/media/", &crate::encode_path(media_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Download stored media
     ///
@@ -111,45 +124,67 @@ impl<'a> MediaApi<'a> {
     /// Parameters:
     /// - `media_name`: Uniquely identifies a media resource.
     #[inline]
-    pub fn download(
-        &self,
-        media_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/media/", &crate::encode_path(media_name), "/download"].concat(),
-            );
-        req.send_download()
+    pub fn download(&self, media_name: &str) -> crate::Call<'a, (), crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/media/", &crate::encode_path(media_name), "/download"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_download()) },
+        )
     }
 }
-/// Inputs of [`MediaApi::list`] other than path parameters.
+/// Inputs of [`MediaApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
     pub filter: Option<MediaListFilter>,
 }
-/// Inputs of [`MediaApi::upload`] other than path parameters.
+impl<T> crate::Call<'_, MediaListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[content_type\]\[\]
+    pub fn filter(mut self, value: impl Into<MediaListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MediaApi::upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaUploadParams {
     /// Upload media request
     pub body: crate::types::UploadMediaRequest,
 }
+impl MediaUploadParams {
+    /// A `MediaUploadParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UploadMediaRequest) -> Self {
+        MediaUploadParams { body }
+    }
+}
 impl From<crate::types::UploadMediaRequest> for MediaUploadParams {
-    /// The body alone is the whole of [`MediaUploadParams`].
+    /// The body with every optional input `None`: the argument of [`MediaApi::upload`].
     fn from(body: crate::types::UploadMediaRequest) -> Self {
         MediaUploadParams { body }
     }
 }
-/// Inputs of [`MediaApi::update`] other than path parameters.
+/// Inputs of [`MediaApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaUpdateParams {
     /// Update media request
     pub body: crate::types::UpdateMediaRequest,
 }
+impl MediaUpdateParams {
+    /// A `MediaUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMediaRequest) -> Self {
+        MediaUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateMediaRequest> for MediaUpdateParams {
-    /// The body alone is the whole of [`MediaUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MediaApi::update`].
     fn from(body: crate::types::UpdateMediaRequest) -> Self {
         MediaUpdateParams { body }
     }

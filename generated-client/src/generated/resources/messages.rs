@@ -25,13 +25,17 @@ impl<'a> MessagesApi<'a> {
     pub fn send(
         &self,
         params: impl Into<MessagesSendParams>,
-    ) -> impl std::future::Future<Output = crate::Result<MessagesSendResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages");
-        let params: MessagesSendParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesSendParams, MessagesSendResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send a message using an alphanumeric sender ID
     ///
@@ -42,15 +46,21 @@ impl<'a> MessagesApi<'a> {
     pub fn send_with_alphanumeric_sender(
         &self,
         params: impl Into<MessagesSendWithAlphanumericSenderParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OutboundMessageResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id");
-        let params: MessagesSendWithAlphanumericSenderParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagesSendWithAlphanumericSenderParams,
+        crate::types::OutboundMessageResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/messages/alphanumeric_sender_id"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve group MMS messages
     ///
@@ -64,16 +74,17 @@ impl<'a> MessagesApi<'a> {
     pub fn retrieve_group_messages(
         &self,
         message_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesRetrieveGroupMessagesResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messages/group/", &crate::encode_path(message_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagesRetrieveGroupMessagesResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messages/group/", &crate::encode_path(message_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Send a group MMS message
     ///
@@ -82,15 +93,17 @@ impl<'a> MessagesApi<'a> {
     pub fn send_group_mms(
         &self,
         params: impl Into<MessagesSendGroupMmsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesSendGroupMmsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/group_mms");
-        let params: MessagesSendGroupMmsParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesSendGroupMmsParams, MessagesSendGroupMmsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/group_mms"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send a long code message
     ///
@@ -99,15 +112,17 @@ impl<'a> MessagesApi<'a> {
     pub fn send_long_code(
         &self,
         params: impl Into<MessagesSendLongCodeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesSendLongCodeResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/long_code");
-        let params: MessagesSendLongCodeParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesSendLongCodeParams, MessagesSendLongCodeResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/long_code"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send a message using number pool
     ///
@@ -116,17 +131,17 @@ impl<'a> MessagesApi<'a> {
     pub fn send_number_pool(
         &self,
         params: impl Into<MessagesSendNumberPoolParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesSendNumberPoolResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messages/number_pool");
-        let params: MessagesSendNumberPoolParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesSendNumberPoolParams, MessagesSendNumberPoolResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/number_pool"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Schedule a message
     ///
@@ -141,15 +156,17 @@ impl<'a> MessagesApi<'a> {
     pub fn schedule(
         &self,
         params: impl Into<MessagesScheduleParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesScheduleResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/schedule");
-        let params: MessagesScheduleParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesScheduleParams, MessagesScheduleResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/schedule"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send a short code message
     ///
@@ -158,15 +175,17 @@ impl<'a> MessagesApi<'a> {
     pub fn send_short_code(
         &self,
         params: impl Into<MessagesSendShortCodeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesSendShortCodeResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/short_code");
-        let params: MessagesSendShortCodeParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<'a, MessagesSendShortCodeParams, MessagesSendShortCodeResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/short_code"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Send a Whatsapp message
     ///
@@ -175,13 +194,15 @@ impl<'a> MessagesApi<'a> {
     pub fn whatsapp(
         &self,
         params: impl Into<MessagesWhatsappParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::WhatsappResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/whatsapp");
-        let params: MessagesWhatsappParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, MessagesWhatsappParams, crate::types::WhatsappResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/whatsapp"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a message
     ///
@@ -192,19 +213,17 @@ impl<'a> MessagesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the message
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messages/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), MessagesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messages/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Cancel a scheduled message
     ///
@@ -218,126 +237,254 @@ impl<'a> MessagesApi<'a> {
     pub fn cancel_scheduled(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OutboundMessagePayloadCancelled>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/messages/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::OutboundMessagePayloadCancelled> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/messages/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`MessagesApi::send`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagesApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessageRequest>,
 }
+impl MessagesSendParams {
+    /// A `MessagesSendParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMessageRequest) -> Self {
+        MessagesSendParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateMessageRequest> for MessagesSendParams {
-    /// The body alone is the whole of [`MessagesSendParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send`].
     fn from(body: crate::types::CreateMessageRequest) -> Self {
         MessagesSendParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::send_with_alphanumeric_sender`] other than path parameters.
+impl<T> crate::Call<'_, MessagesSendParams, T> {
+    /// Message payload
+    pub fn body(mut self, value: impl Into<crate::types::CreateMessageRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::send_with_alphanumeric_sender`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendWithAlphanumericSenderParams {
     /// The request body.
     pub body: MessagesSendWithAlphanumericSenderBody,
 }
+impl MessagesSendWithAlphanumericSenderParams {
+    /// A `MessagesSendWithAlphanumericSenderParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: MessagesSendWithAlphanumericSenderBody) -> Self {
+        MessagesSendWithAlphanumericSenderParams {
+            body,
+        }
+    }
+}
 impl From<MessagesSendWithAlphanumericSenderBody>
 for MessagesSendWithAlphanumericSenderParams {
-    /// The body alone is the whole of [`MessagesSendWithAlphanumericSenderParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send_with_alphanumeric_sender`].
     fn from(body: MessagesSendWithAlphanumericSenderBody) -> Self {
         MessagesSendWithAlphanumericSenderParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagesApi::send_group_mms`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagesApi::send_group_mms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendGroupMmsParams {
     /// Message payload
     pub body: Option<crate::types::CreateGroupMmsMessageRequest>,
 }
+impl MessagesSendGroupMmsParams {
+    /// A `MessagesSendGroupMmsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateGroupMmsMessageRequest) -> Self {
+        MessagesSendGroupMmsParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateGroupMmsMessageRequest> for MessagesSendGroupMmsParams {
-    /// The body alone is the whole of [`MessagesSendGroupMmsParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send_group_mms`].
     fn from(body: crate::types::CreateGroupMmsMessageRequest) -> Self {
         MessagesSendGroupMmsParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::send_long_code`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, MessagesSendGroupMmsParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateGroupMmsMessageRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::send_long_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendLongCodeParams {
     /// Message payload
     pub body: Option<crate::types::CreateLongCodeMessageRequest>,
 }
+impl MessagesSendLongCodeParams {
+    /// A `MessagesSendLongCodeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateLongCodeMessageRequest) -> Self {
+        MessagesSendLongCodeParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateLongCodeMessageRequest> for MessagesSendLongCodeParams {
-    /// The body alone is the whole of [`MessagesSendLongCodeParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send_long_code`].
     fn from(body: crate::types::CreateLongCodeMessageRequest) -> Self {
         MessagesSendLongCodeParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::send_number_pool`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, MessagesSendLongCodeParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateLongCodeMessageRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::send_number_pool`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendNumberPoolParams {
     /// Message payload
     pub body: Option<crate::types::CreateNumberPoolMessageRequest>,
 }
+impl MessagesSendNumberPoolParams {
+    /// A `MessagesSendNumberPoolParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateNumberPoolMessageRequest) -> Self {
+        MessagesSendNumberPoolParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateNumberPoolMessageRequest>
 for MessagesSendNumberPoolParams {
-    /// The body alone is the whole of [`MessagesSendNumberPoolParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send_number_pool`].
     fn from(body: crate::types::CreateNumberPoolMessageRequest) -> Self {
         MessagesSendNumberPoolParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::schedule`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, MessagesSendNumberPoolParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateNumberPoolMessageRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::schedule`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesScheduleParams {
     /// Message payload with send_at set
     pub body: Option<crate::types::CreateScheduledMessageRequest>,
 }
+impl MessagesScheduleParams {
+    /// A `MessagesScheduleParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateScheduledMessageRequest) -> Self {
+        MessagesScheduleParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateScheduledMessageRequest> for MessagesScheduleParams {
-    /// The body alone is the whole of [`MessagesScheduleParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::schedule`].
     fn from(body: crate::types::CreateScheduledMessageRequest) -> Self {
         MessagesScheduleParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::send_short_code`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, MessagesScheduleParams, T> {
+    /// Message payload with send_at set
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateScheduledMessageRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::send_short_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSendShortCodeParams {
     /// Message payload
     pub body: Option<crate::types::CreateShortCodeMessageRequest>,
 }
+impl MessagesSendShortCodeParams {
+    /// A `MessagesSendShortCodeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateShortCodeMessageRequest) -> Self {
+        MessagesSendShortCodeParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateShortCodeMessageRequest> for MessagesSendShortCodeParams {
-    /// The body alone is the whole of [`MessagesSendShortCodeParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::send_short_code`].
     fn from(body: crate::types::CreateShortCodeMessageRequest) -> Self {
         MessagesSendShortCodeParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagesApi::whatsapp`] other than path parameters.
+impl<T> crate::Call<'_, MessagesSendShortCodeParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateShortCodeMessageRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagesApi::whatsapp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesWhatsappParams {
     /// Whatsapp message body
     pub body: crate::types::WhatsappMessage,
 }
+impl MessagesWhatsappParams {
+    /// A `MessagesWhatsappParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappMessage) -> Self {
+        MessagesWhatsappParams { body }
+    }
+}
 impl From<crate::types::WhatsappMessage> for MessagesWhatsappParams {
-    /// The body alone is the whole of [`MessagesWhatsappParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesApi::whatsapp`].
     fn from(body: crate::types::WhatsappMessage) -> Self {
         MessagesWhatsappParams { body }
     }
@@ -355,13 +502,15 @@ impl<'a> MessagesRcsApi<'a> {
     pub fn send(
         &self,
         params: impl Into<MessagesRcsSendParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messages/rcs");
-        let params: MessagesRcsSendParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, MessagesRcsSendParams, crate::types::RcsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messages/rcs"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Generate RCS deeplink
     ///
@@ -375,40 +524,71 @@ impl<'a> MessagesRcsApi<'a> {
     pub fn generate_deeplink(
         &self,
         agent_id: &str,
-        params: MessagesRcsGenerateDeeplinkParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsDeeplinkResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messages/rcs/deeplinks/", &crate::encode_path(agent_id)].concat(),
-            );
-        req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
-        req.query("body", crate::QueryStyle::Form, true, &params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagesRcsGenerateDeeplinkParams,
+        crate::types::RcsDeeplinkResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messages/rcs/deeplinks/", &crate::encode_path(agent_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "phone_number",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.phone_number,
+                );
+                req.query("body", crate::QueryStyle::Form, true, &params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`MessagesRcsApi::send`] other than path parameters.
+/// Inputs of [`MessagesRcsApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesRcsSendParams {
     /// RCS message body
     pub body: crate::types::RcsMessage,
 }
+impl MessagesRcsSendParams {
+    /// A `MessagesRcsSendParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RcsMessage) -> Self {
+        MessagesRcsSendParams { body }
+    }
+}
 impl From<crate::types::RcsMessage> for MessagesRcsSendParams {
-    /// The body alone is the whole of [`MessagesRcsSendParams`].
+    /// The body with every optional input `None`: the argument of [`MessagesRcsApi::send`].
     fn from(body: crate::types::RcsMessage) -> Self {
         MessagesRcsSendParams { body }
     }
 }
-/// Inputs of [`MessagesRcsApi::generate_deeplink`] other than path parameters.
+/// Inputs of [`MessagesRcsApi::generate_deeplink`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagesRcsGenerateDeeplinkParams {
     /// Phone number in E164 format (URL encoded)
     pub phone_number: Option<String>,
     /// Pre-filled message body (URL encoded)
     pub body: Option<String>,
+}
+impl<T> crate::Call<'_, MessagesRcsGenerateDeeplinkParams, T> {
+    /// Phone number in E164 format (URL encoded)
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().phone_number = Some(value.into());
+        self
+    }
+    /// Pre-filled message body (URL encoded)
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
 }
 pub type MessagesSendResponse = crate::Data<crate::types::OutboundMessagePayload>;
 #[derive(Debug, Clone, PartialEq)]

@@ -31,17 +31,23 @@ impl<'a> MessagingRcsApi<'a> {
     pub fn list_bulk_capabilities(
         &self,
         params: impl Into<MessagingRcsListBulkCapabilitiesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsCapabilitiesBulk>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities");
-        let params: MessagingRcsListBulkCapabilitiesParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingRcsListBulkCapabilitiesParams,
+        crate::types::RcsCapabilitiesBulk,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/messaging/rcs/bulk_capabilities"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Check RCS capabilities
     ///
@@ -55,22 +61,23 @@ impl<'a> MessagingRcsApi<'a> {
         &self,
         agent_id: &str,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsCapabilitiesSingle>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging/rcs/capabilities/",
-                    &crate::encode_path(agent_id),
-                    "/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RcsCapabilitiesSingle> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging/rcs/capabilities/",
+                        &crate::encode_path(agent_id),
+                        "/",
+                        &crate::encode_path(phone_number),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Add RCS test number
     ///
@@ -86,37 +93,57 @@ impl<'a> MessagingRcsApi<'a> {
         &self,
         id: &str,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsTestNumberInviteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/messaging/rcs/test_number_invite/",
-                    &crate::encode_path(id),
-                    "/",
-                    &crate::encode_path(phone_number),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RcsTestNumberInviteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/messaging/rcs/test_number_invite/",
+                        &crate::encode_path(id),
+                        "/",
+                        &crate::encode_path(phone_number),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingRcsApi::list_bulk_capabilities`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingRcsListBulkCapabilitiesParams {
     /// The request body.
     pub body: Option<crate::types::RcsCapabilityListRequest>,
 }
+impl MessagingRcsListBulkCapabilitiesParams {
+    /// A `MessagingRcsListBulkCapabilitiesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RcsCapabilityListRequest) -> Self {
+        MessagingRcsListBulkCapabilitiesParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::RcsCapabilityListRequest>
 for MessagingRcsListBulkCapabilitiesParams {
-    /// The body alone is the whole of [`MessagingRcsListBulkCapabilitiesParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingRcsApi::list_bulk_capabilities`].
     fn from(body: crate::types::RcsCapabilityListRequest) -> Self {
         MessagingRcsListBulkCapabilitiesParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, MessagingRcsListBulkCapabilitiesParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::RcsCapabilityListRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `messaging.rcs.agents`.
@@ -131,31 +158,95 @@ impl<'a> MessagingRcsAgentsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingRcsAgentsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsAgentsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/messaging/rcs/agents");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging/rcs/agents"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve an RCS agent
+    ///
+    /// `GET /messaging/rcs/agents/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: RCS agent ID
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: MessagingRcsAgentsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::RcsAgentResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Modify an RCS agent
+    ///
+    /// `PATCH /messaging/rcs/agents/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: RCS agent ID
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+    ) -> crate::Call<
+        'a,
+        MessagingRcsAgentsUpdateParams,
+        crate::types::RcsAgentResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`MessagingRcsAgentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MessagingRcsAgentsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, MessagingRcsAgentsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, MessagingRcsAgentsListParams, crate::types::RcsAgentsResponse> {
+    /// Every page of [`MessagingRcsAgentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MessagingRcsAgentsListParams,
         crate::types::RcsAgentsResponse,
         crate::types::RcsAgent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingRcsAgentsListParams,
-            crate::types::RcsAgentsResponse,
-            crate::types::RcsAgent,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -171,80 +262,20 @@ impl<'a> MessagingRcsAgentsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Retrieve an RCS agent
-    ///
-    /// `GET /messaging/rcs/agents/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: RCS agent ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsAgentResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Modify an RCS agent
-    ///
-    /// `PATCH /messaging/rcs/agents/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: RCS agent ID
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<MessagingRcsAgentsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RcsAgentResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/messaging/rcs/agents/", &crate::encode_path(id)].concat(),
-            );
-        let params: MessagingRcsAgentsUpdateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`MessagingRcsAgentsApi::list`] other than path parameters.
+/// Inputs of [`MessagingRcsAgentsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingRcsAgentsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`MessagingRcsAgentsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingRcsAgentsUpdateParams {
     /// The request body.
     pub body: Option<crate::types::RcsAgentUpdate>,
 }
-impl From<crate::types::RcsAgentUpdate> for MessagingRcsAgentsUpdateParams {
-    /// The body alone is the whole of [`MessagingRcsAgentsUpdateParams`].
-    fn from(body: crate::types::RcsAgentUpdate) -> Self {
-        MessagingRcsAgentsUpdateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, MessagingRcsAgentsUpdateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::RcsAgentUpdate>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }

@@ -49,16 +49,17 @@ impl<'a> Messaging10dlcApi<'a> {
     pub fn get_enum(
         &self,
         endpoint: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<Messaging10dlcGetEnumResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/enum/", &crate::encode_path(endpoint)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), Messaging10dlcGetEnumResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/enum/", &crate::encode_path(endpoint)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `messaging_10dlc.brand`.
@@ -80,64 +81,45 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: Messaging10dlcBrandListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BrandRecordSetCsp>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/10dlc/brand");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("displayName", crate::QueryStyle::Form, true, &params.display_name);
-        req.query("entityType", crate::QueryStyle::Form, true, &params.entity_type);
-        req.query("state", crate::QueryStyle::Form, true, &params.state);
-        req.query("country", crate::QueryStyle::Form, true, &params.country);
-        req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
-        req.query("tcrBrandId", crate::QueryStyle::Form, true, &params.tcr_brand_id);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: Messaging10dlcBrandListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         Messaging10dlcBrandListParams,
         crate::types::BrandRecordSetCsp,
-        crate::types::BrandBasic,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            Messaging10dlcBrandListParams,
-            crate::types::BrandRecordSetCsp,
-            crate::types::BrandBasic,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.records.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/10dlc/brand"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
                 );
-                meta.page_number = page.page.as_ref().copied();
-                meta.total_items = page.total_records.as_ref().copied();
-                meta
-            },
-            items: |page| page.records.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query(
+                    "displayName",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.display_name,
+                );
+                req.query(
+                    "entityType",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.entity_type,
+                );
+                req.query("state", crate::QueryStyle::Form, true, &params.state);
+                req.query("country", crate::QueryStyle::Form, true, &params.country);
+                req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
+                req.query(
+                    "tcrBrandId",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.tcr_brand_id,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -150,13 +132,15 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn create(
         &self,
         params: impl Into<Messaging10dlcBrandCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxBrand>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/10dlc/brand");
-        let params: Messaging10dlcBrandCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, Messaging10dlcBrandCreateParams, crate::types::TelnyxBrand> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/10dlc/brand"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Brand Feedback By Id
     ///
@@ -185,16 +169,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn get_feedback(
         &self,
         brand_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BrandFeedback>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/brand/feedback/", &crate::encode_path(brand_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::BrandFeedback> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/brand/feedback/", &crate::encode_path(brand_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get Brand SMS OTP Status
     ///
@@ -215,18 +200,24 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn get_sms_otp_by_reference(
         &self,
         reference_id: &str,
-        params: Messaging10dlcBrandGetSmsOtpByReferenceParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BrandSmsOtpStatus>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
-            );
-        req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandGetSmsOtpByReferenceParams,
+        crate::types::BrandSmsOtpStatus,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/brand/smsOtp/", &crate::encode_path(reference_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Brand
     ///
@@ -240,16 +231,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn retrieve(
         &self,
         brand_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxBrandWithCampaignsCount>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelnyxBrandWithCampaignsCount> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Brand
     ///
@@ -264,18 +256,20 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxBrand>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
-            );
-        let params: Messaging10dlcBrandUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, Messaging10dlcBrandUpdateParams, crate::types::TelnyxBrand> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Brand
     ///
@@ -286,17 +280,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub fn delete(
-        &self,
-        brand_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, brand_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Resend brand 2FA email
     ///
@@ -305,17 +299,18 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     /// Parameters:
     /// - `brand_id`: Unique identifier of the brand.
     #[inline]
-    pub fn resend_2fa_email(
-        &self,
-        brand_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/2faEmail"].concat(),
-            );
-        req.send_empty()
+    pub fn resend_2fa_email(&self, brand_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/2faEmail"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Revet Brand
     ///
@@ -329,16 +324,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn revet(
         &self,
         brand_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxBrand>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/revet"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelnyxBrand> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/revet"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get Brand SMS OTP Status by Brand ID
     ///
@@ -358,16 +354,17 @@ impl<'a> Messaging10dlcBrandApi<'a> {
     pub fn retrieve_sms_otp_status(
         &self,
         brand_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::BrandSmsOtpStatus>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::BrandSmsOtpStatus> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Trigger Brand SMS OTP
     ///
@@ -394,18 +391,24 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandTriggerSmsOtpParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TriggerBrandSmsOtpResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
-            );
-        let params: Messaging10dlcBrandTriggerSmsOtpParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandTriggerSmsOtpParams,
+        crate::types::TriggerBrandSmsOtpResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Verify Brand SMS OTP
     ///
@@ -436,20 +439,25 @@ impl<'a> Messaging10dlcBrandApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandVerifySmsOtpParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
-            );
-        let params: Messaging10dlcBrandVerifySmsOtpParams = params.into();
-        req.json(&params.body);
-        req.send_empty()
+    ) -> crate::Call<'a, Messaging10dlcBrandVerifySmsOtpParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/smsOtp"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::list`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandListParams {
     /// Page number to retrieve (1-based).
     pub page: Option<i64>,
@@ -470,64 +478,185 @@ pub struct Messaging10dlcBrandListParams {
     /// Filter results by the TCR Brand id
     pub tcr_brand_id: Option<String>,
 }
-/// Inputs of [`Messaging10dlcBrandApi::create`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcBrandListParams, T> {
+    /// Page number to retrieve (1-based).
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// number of records per page. maximum of 500
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    pub fn sort(mut self, value: impl Into<Messaging10dlcBrandListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Filter results by display name.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().display_name = Some(value.into());
+        self
+    }
+    /// Filter results by entity type.
+    pub fn entity_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().entity_type = Some(value.into());
+        self
+    }
+    /// Filter results by state.
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().state = Some(value.into());
+        self
+    }
+    /// Filter results by country.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().country = Some(value.into());
+        self
+    }
+    /// Filter results by the Telnyx Brand id
+    pub fn brand_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().brand_id = Some(value.into());
+        self
+    }
+    /// Filter results by the TCR Brand id
+    pub fn tcr_brand_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().tcr_brand_id = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, Messaging10dlcBrandListParams, crate::types::BrandRecordSetCsp> {
+    /// Every page of [`Messaging10dlcBrandApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        Messaging10dlcBrandListParams,
+        crate::types::BrandRecordSetCsp,
+        crate::types::BrandBasic,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`Messaging10dlcBrandApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandCreateParams {
     /// The request body.
     pub body: crate::types::CreateBrand,
 }
+impl Messaging10dlcBrandCreateParams {
+    /// A `Messaging10dlcBrandCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateBrand) -> Self {
+        Messaging10dlcBrandCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateBrand> for Messaging10dlcBrandCreateParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandCreateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::create`].
     fn from(body: crate::types::CreateBrand) -> Self {
         Messaging10dlcBrandCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::get_sms_otp_by_reference`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandApi::get_sms_otp_by_reference`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandGetSmsOtpByReferenceParams {
     /// Filter by Brand ID for easier lookup in portal applications
     pub brand_id: Option<String>,
 }
-/// Inputs of [`Messaging10dlcBrandApi::update`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcBrandGetSmsOtpByReferenceParams, T> {
+    /// Filter by Brand ID for easier lookup in portal applications
+    pub fn brand_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().brand_id = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`Messaging10dlcBrandApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateBrand,
 }
+impl Messaging10dlcBrandUpdateParams {
+    /// A `Messaging10dlcBrandUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateBrand) -> Self {
+        Messaging10dlcBrandUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateBrand> for Messaging10dlcBrandUpdateParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::update`].
     fn from(body: crate::types::UpdateBrand) -> Self {
         Messaging10dlcBrandUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::trigger_sms_otp`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandApi::trigger_sms_otp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandTriggerSmsOtpParams {
     /// The request body.
     pub body: crate::types::TriggerBrandSmsOtpRequest,
 }
+impl Messaging10dlcBrandTriggerSmsOtpParams {
+    /// A `Messaging10dlcBrandTriggerSmsOtpParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TriggerBrandSmsOtpRequest) -> Self {
+        Messaging10dlcBrandTriggerSmsOtpParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TriggerBrandSmsOtpRequest>
 for Messaging10dlcBrandTriggerSmsOtpParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandTriggerSmsOtpParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::trigger_sms_otp`].
     fn from(body: crate::types::TriggerBrandSmsOtpRequest) -> Self {
         Messaging10dlcBrandTriggerSmsOtpParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcBrandApi::verify_sms_otp`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandApi::verify_sms_otp`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandVerifySmsOtpParams {
     /// The request body.
     pub body: crate::types::VerifyBrandSmsOtpRequest,
 }
+impl Messaging10dlcBrandVerifySmsOtpParams {
+    /// A `Messaging10dlcBrandVerifySmsOtpParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VerifyBrandSmsOtpRequest) -> Self {
+        Messaging10dlcBrandVerifySmsOtpParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VerifyBrandSmsOtpRequest>
 for Messaging10dlcBrandVerifySmsOtpParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandVerifySmsOtpParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandApi::verify_sms_otp`].
     fn from(body: crate::types::VerifyBrandSmsOtpRequest) -> Self {
         Messaging10dlcBrandVerifySmsOtpParams {
             body,
@@ -552,17 +681,18 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
     pub fn list(
         &self,
         brand_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ExternalVettingList>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ExternalVettingList> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Order Brand External Vetting
     ///
@@ -579,19 +709,25 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandExternalVettingOrderParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ExternalVetting>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
-                    .concat(),
-            );
-        let params: Messaging10dlcBrandExternalVettingOrderParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingOrderParams,
+        crate::types::ExternalVetting,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Import External Vetting Record
     ///
@@ -608,45 +744,69 @@ impl<'a> Messaging10dlcBrandExternalVettingApi<'a> {
         &self,
         brand_id: &str,
         params: impl Into<Messaging10dlcBrandExternalVettingImportsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ExternalVetting>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
-                    .concat(),
-            );
-        let params: Messaging10dlcBrandExternalVettingImportsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcBrandExternalVettingImportsParams,
+        crate::types::ExternalVetting,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/brand/", &crate::encode_path(brand_id), "/externalVetting"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcBrandExternalVettingApi::order`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandExternalVettingApi::order`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandExternalVettingOrderParams {
     /// The request body.
     pub body: crate::types::OrderExternalVetting,
 }
+impl Messaging10dlcBrandExternalVettingOrderParams {
+    /// A `Messaging10dlcBrandExternalVettingOrderParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::OrderExternalVetting) -> Self {
+        Messaging10dlcBrandExternalVettingOrderParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::OrderExternalVetting>
 for Messaging10dlcBrandExternalVettingOrderParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandExternalVettingOrderParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandExternalVettingApi::order`].
     fn from(body: crate::types::OrderExternalVetting) -> Self {
         Messaging10dlcBrandExternalVettingOrderParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcBrandExternalVettingApi::imports`] other than path parameters.
+/// Inputs of [`Messaging10dlcBrandExternalVettingApi::imports`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcBrandExternalVettingImportsParams {
     /// The request body.
     pub body: crate::types::ImportExternalVetting,
 }
+impl Messaging10dlcBrandExternalVettingImportsParams {
+    /// A `Messaging10dlcBrandExternalVettingImportsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ImportExternalVetting) -> Self {
+        Messaging10dlcBrandExternalVettingImportsParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ImportExternalVetting>
 for Messaging10dlcBrandExternalVettingImportsParams {
-    /// The body alone is the whole of [`Messaging10dlcBrandExternalVettingImportsParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcBrandExternalVettingApi::imports`].
     fn from(body: crate::types::ImportExternalVetting) -> Self {
         Messaging10dlcBrandExternalVettingImportsParams {
             body,
@@ -677,59 +837,26 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: Messaging10dlcCampaignListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CampaignRecordSetCsp>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/10dlc/campaign");
-        req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: Messaging10dlcCampaignListParams,
-    ) -> crate::Paginator<
+        params: impl Into<Messaging10dlcCampaignListParams>,
+    ) -> crate::Call<
         'a,
         Messaging10dlcCampaignListParams,
         crate::types::CampaignRecordSetCsp,
-        crate::types::TelnyxCampaignWithAssignedCountCsp,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            Messaging10dlcCampaignListParams,
-            crate::types::CampaignRecordSetCsp,
-            crate::types::TelnyxCampaignWithAssignedCountCsp,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.records.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/10dlc/campaign"),
+            params.into(),
+            |mut req, params| {
+                req.query("brandId", crate::QueryStyle::Form, true, &params.brand_id);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
                 );
-                meta.page_number = page.page.as_ref().copied();
-                meta.total_items = page.total_records.as_ref().copied();
-                meta
-            },
-            items: |page| page.records.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -745,17 +872,18 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn accept_sharing(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/10dlc/campaign/acceptSharing/", &crate::encode_path(campaign_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/10dlc/campaign/acceptSharing/", &crate::encode_path(campaign_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get campaign
     ///
@@ -769,16 +897,17 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn retrieve(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelnyxCampaignCsp> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update campaign
     ///
@@ -793,18 +922,24 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcCampaignUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
-            );
-        let params: Messaging10dlcCampaignUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignUpdateParams,
+        crate::types::TelnyxCampaignCsp,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Deactivate campaign
     ///
@@ -818,16 +953,17 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn deactivate(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CampaignDeletionResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CampaignDeletionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/10dlc/campaign/", &crate::encode_path(campaign_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Submit campaign appeal for manual review
     ///
@@ -842,19 +978,25 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcCampaignSubmitAppealParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<Messaging10dlcCampaignSubmitAppealResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/appeal"]
-                    .concat(),
-            );
-        let params: Messaging10dlcCampaignSubmitAppealParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignSubmitAppealParams,
+        Messaging10dlcCampaignSubmitAppealResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/appeal"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Campaign Mno Metadata
     ///
@@ -868,17 +1010,22 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn get_mno_metadata(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MnoMetadata>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/mnoMetadata"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MnoMetadata> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/campaign/",
+                        &crate::encode_path(campaign_id),
+                        "/mnoMetadata",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get campaign operation status
     ///
@@ -892,21 +1039,22 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn get_operation_status(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/10dlc/campaign/",
-                    &crate::encode_path(campaign_id),
-                    "/operationStatus",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/campaign/",
+                        &crate::encode_path(campaign_id),
+                        "/operationStatus",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get Sharing Status
     ///
@@ -918,21 +1066,23 @@ impl<'a> Messaging10dlcCampaignApi<'a> {
     pub fn get_sharing_status(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CampaignSharingChain>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/sharing"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CampaignSharingChain> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/sharing"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignApi::list`] other than path parameters.
+/// Inputs of [`Messaging10dlcCampaignApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignListParams {
     /// Filter results by brand id.
     pub brand_id: String,
@@ -954,29 +1104,94 @@ impl Messaging10dlcCampaignListParams {
         }
     }
 }
-/// Inputs of [`Messaging10dlcCampaignApi::update`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcCampaignListParams, T> {
+    /// The 1-indexed page number to get. The default value is `1`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    pub fn sort(mut self, value: impl Into<Messaging10dlcCampaignListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, Messaging10dlcCampaignListParams, crate::types::CampaignRecordSetCsp> {
+    /// Every page of [`Messaging10dlcCampaignApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        Messaging10dlcCampaignListParams,
+        crate::types::CampaignRecordSetCsp,
+        crate::types::TelnyxCampaignWithAssignedCountCsp,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`Messaging10dlcCampaignApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateCampaignRequest,
 }
+impl Messaging10dlcCampaignUpdateParams {
+    /// A `Messaging10dlcCampaignUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateCampaignRequest) -> Self {
+        Messaging10dlcCampaignUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateCampaignRequest> for Messaging10dlcCampaignUpdateParams {
-    /// The body alone is the whole of [`Messaging10dlcCampaignUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignApi::update`].
     fn from(body: crate::types::UpdateCampaignRequest) -> Self {
         Messaging10dlcCampaignUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcCampaignApi::submit_appeal`] other than path parameters.
+/// Inputs of [`Messaging10dlcCampaignApi::submit_appeal`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignSubmitAppealParams {
     /// Appeal request payload
     pub body: Messaging10dlcCampaignSubmitAppealBody,
 }
+impl Messaging10dlcCampaignSubmitAppealParams {
+    /// A `Messaging10dlcCampaignSubmitAppealParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: Messaging10dlcCampaignSubmitAppealBody) -> Self {
+        Messaging10dlcCampaignSubmitAppealParams {
+            body,
+        }
+    }
+}
 impl From<Messaging10dlcCampaignSubmitAppealBody>
 for Messaging10dlcCampaignSubmitAppealParams {
-    /// The body alone is the whole of [`Messaging10dlcCampaignSubmitAppealParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignApi::submit_appeal`].
     fn from(body: Messaging10dlcCampaignSubmitAppealBody) -> Self {
         Messaging10dlcCampaignSubmitAppealParams {
             body,
@@ -999,17 +1214,22 @@ impl<'a> Messaging10dlcCampaignOsrApi<'a> {
     pub fn get_attributes(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<serde_json::Map<String, serde_json::Value>>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/campaign/", &crate::encode_path(campaign_id), "/osr/attributes"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), serde_json::Map<String, serde_json::Value>> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/campaign/",
+                        &crate::encode_path(campaign_id),
+                        "/osr/attributes",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `messaging_10dlc.campaign.usecase`.
@@ -1024,19 +1244,25 @@ impl<'a> Messaging10dlcCampaignUsecaseApi<'a> {
     #[inline]
     pub fn get_cost(
         &self,
-        params: Messaging10dlcCampaignUsecaseGetCostParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CampaignCost>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/10dlc/campaign/usecase/cost");
-        req.query("usecase", crate::QueryStyle::Form, true, &params.usecase);
-        req.send_json()
+        params: impl Into<Messaging10dlcCampaignUsecaseGetCostParams>,
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignUsecaseGetCostParams,
+        crate::types::CampaignCost,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/10dlc/campaign/usecase/cost"),
+            params.into(),
+            |mut req, params| {
+                req.query("usecase", crate::QueryStyle::Form, true, &params.usecase);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignUsecaseApi::get_cost`] other than path parameters.
+/// Inputs of [`Messaging10dlcCampaignUsecaseApi::get_cost`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignUsecaseGetCostParams {
     /// Filter results by usecase.
     pub usecase: String,
@@ -1069,25 +1295,38 @@ impl<'a> Messaging10dlcCampaignBuilderApi<'a> {
     pub fn submit(
         &self,
         params: impl Into<Messaging10dlcCampaignBuilderSubmitParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxCampaignCsp>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/10dlc/campaignBuilder");
-        let params: Messaging10dlcCampaignBuilderSubmitParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcCampaignBuilderSubmitParams,
+        crate::types::TelnyxCampaignCsp,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/10dlc/campaignBuilder"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcCampaignBuilderApi::submit`] other than path parameters.
+/// Inputs of [`Messaging10dlcCampaignBuilderApi::submit`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcCampaignBuilderSubmitParams {
     /// The request body.
     pub body: crate::types::CampaignRequest,
 }
+impl Messaging10dlcCampaignBuilderSubmitParams {
+    /// A `Messaging10dlcCampaignBuilderSubmitParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CampaignRequest) -> Self {
+        Messaging10dlcCampaignBuilderSubmitParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CampaignRequest> for Messaging10dlcCampaignBuilderSubmitParams {
-    /// The body alone is the whole of [`Messaging10dlcCampaignBuilderSubmitParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcCampaignBuilderApi::submit`].
     fn from(body: crate::types::CampaignRequest) -> Self {
         Messaging10dlcCampaignBuilderSubmitParams {
             body,
@@ -1114,22 +1353,23 @@ impl<'a> Messaging10dlcCampaignBuilderBrandApi<'a> {
         &self,
         brand_id: &str,
         usecase: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UsecaseMetadata>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/10dlc/campaignBuilder/brand/",
-                    &crate::encode_path(brand_id),
-                    "/usecase/",
-                    &crate::encode_path(usecase),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::UsecaseMetadata> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/campaignBuilder/brand/",
+                        &crate::encode_path(brand_id),
+                        "/usecase/",
+                        &crate::encode_path(usecase),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `messaging_10dlc.partner_campaigns`.
@@ -1150,60 +1390,25 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     #[inline]
     pub fn list_shared_by_me(
         &self,
-        params: Messaging10dlcPartnerCampaignsListSharedByMeParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SharedCampaignRecordSet>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/10dlc/partnerCampaign/sharedByMe");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.send_json()
-    }
-    /// [`Self::list_shared_by_me`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_shared_by_me_paginator(
-        &self,
-        params: Messaging10dlcPartnerCampaignsListSharedByMeParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         Messaging10dlcPartnerCampaignsListSharedByMeParams,
         crate::types::SharedCampaignRecordSet,
-        crate::types::SharedCampaign,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            Messaging10dlcPartnerCampaignsListSharedByMeParams,
-            crate::types::SharedCampaignRecordSet,
-            crate::types::SharedCampaign,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.records.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/10dlc/partnerCampaign/sharedByMe"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
                 );
-                meta.page_number = page.page.as_ref().copied();
-                meta.total_items = page.total_records.as_ref().copied();
-                meta
-            },
-            items: |page| page.records.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_shared_by_me(params).await })
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1217,19 +1422,26 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     pub fn retrieve_sharing_status(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<
-            std::collections::BTreeMap<String, crate::types::CampaignSharingStatus>,
-        >,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/partnerCampaign/", &crate::encode_path(campaign_id), "/sharing"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        (),
+        std::collections::BTreeMap<String, crate::types::CampaignSharingStatus>,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/partnerCampaign/",
+                        &crate::encode_path(campaign_id),
+                        "/sharing",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List Shared Campaigns
     ///
@@ -1241,60 +1453,24 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: Messaging10dlcPartnerCampaignsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxDownstreamCampaignRecordSet>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/10dlc/partner_campaigns");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: Messaging10dlcPartnerCampaignsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         Messaging10dlcPartnerCampaignsListParams,
         crate::types::TelnyxDownstreamCampaignRecordSet,
-        crate::types::TelnyxDownstreamCampaign,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            Messaging10dlcPartnerCampaignsListParams,
-            crate::types::TelnyxDownstreamCampaignRecordSet,
-            crate::types::TelnyxDownstreamCampaign,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.records.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/10dlc/partner_campaigns"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
                 );
-                meta.page_number = page.page.as_ref().copied();
-                meta.total_items = page.total_records.as_ref().copied();
-                meta
-            },
-            items: |page| page.records.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1310,16 +1486,18 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
     pub fn retrieve(
         &self,
         campaign_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxDownstreamCampaign>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TelnyxDownstreamCampaign> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Single Shared Campaign
     ///
@@ -1334,30 +1512,85 @@ impl<'a> Messaging10dlcPartnerCampaignsApi<'a> {
         &self,
         campaign_id: &str,
         params: impl Into<Messaging10dlcPartnerCampaignsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TelnyxDownstreamCampaign>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)].concat(),
-            );
-        let params: Messaging10dlcPartnerCampaignsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPartnerCampaignsUpdateParams,
+        crate::types::TelnyxDownstreamCampaign,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/10dlc/partner_campaigns/", &crate::encode_path(campaign_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`] other than path parameters.
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsListSharedByMeParams {
     /// The 1-indexed page number to get. The default value is `1`.
     pub page: Option<i64>,
     /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
     pub records_per_page: Option<i64>,
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcPartnerCampaignsListSharedByMeParams, T> {
+    /// The 1-indexed page number to get. The default value is `1`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    Messaging10dlcPartnerCampaignsListSharedByMeParams,
+    crate::types::SharedCampaignRecordSet,
+> {
+    /// Every page of [`Messaging10dlcPartnerCampaignsApi::list_shared_by_me`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        Messaging10dlcPartnerCampaignsListSharedByMeParams,
+        crate::types::SharedCampaignRecordSet,
+        crate::types::SharedCampaign,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsListParams {
     /// The 1-indexed page number to get. The default value is `1`.
     pub page: Option<i64>,
@@ -1366,15 +1599,78 @@ pub struct Messaging10dlcPartnerCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPartnerCampaignsListSort>,
 }
-/// Inputs of [`Messaging10dlcPartnerCampaignsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcPartnerCampaignsListParams, T> {
+    /// The 1-indexed page number to get. The default value is `1`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The amount of records per page, limited to between 1 and 500 inclusive. The default value is `10`.
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<Messaging10dlcPartnerCampaignsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    Messaging10dlcPartnerCampaignsListParams,
+    crate::types::TelnyxDownstreamCampaignRecordSet,
+> {
+    /// Every page of [`Messaging10dlcPartnerCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        Messaging10dlcPartnerCampaignsListParams,
+        crate::types::TelnyxDownstreamCampaignRecordSet,
+        crate::types::TelnyxDownstreamCampaign,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.records.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.page.as_ref().copied();
+                meta.total_items = page.total_records.as_ref().copied();
+                meta
+            },
+            items: |page| page.records.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`Messaging10dlcPartnerCampaignsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcPartnerCampaignsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePartnerCampaignRequest,
 }
+impl Messaging10dlcPartnerCampaignsUpdateParams {
+    /// A `Messaging10dlcPartnerCampaignsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePartnerCampaignRequest) -> Self {
+        Messaging10dlcPartnerCampaignsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePartnerCampaignRequest>
 for Messaging10dlcPartnerCampaignsUpdateParams {
-    /// The body alone is the whole of [`Messaging10dlcPartnerCampaignsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcPartnerCampaignsApi::update`].
     fn from(body: crate::types::UpdatePartnerCampaignRequest) -> Self {
         Messaging10dlcPartnerCampaignsUpdateParams {
             body,
@@ -1396,16 +1692,21 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     pub fn assign(
         &self,
         params: impl Into<Messaging10dlcPhoneNumberAssignmentByProfileAssignParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssignProfileToCampaignResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/10dlc/phoneNumberAssignmentByProfile");
-        let params: Messaging10dlcPhoneNumberAssignmentByProfileAssignParams = params
-            .into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams,
+        crate::types::AssignProfileToCampaignResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/10dlc/phoneNumberAssignmentByProfile"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Assignment Task Status
     ///
@@ -1419,17 +1720,21 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     pub fn retrieve_status(
         &self,
         task_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AssignmentTaskStatusResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/phoneNumberAssignmentByProfile/", &crate::encode_path(task_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AssignmentTaskStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/phoneNumberAssignmentByProfile/",
+                        &crate::encode_path(task_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get Phone Number Status
     ///
@@ -1443,49 +1748,105 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
     pub fn retrieve_phone_number_status(
         &self,
         task_id: &str,
-        params: Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberStatusResponsePaginated>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/10dlc/phoneNumberAssignmentByProfile/",
-                    &crate::encode_path(task_id),
-                    "/phoneNumbers",
-                ]
-                    .concat(),
-            );
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
+        crate::types::PhoneNumberStatusResponsePaginated,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/10dlc/phoneNumberAssignmentByProfile/",
+                        &crate::encode_path(task_id),
+                        "/phoneNumbers",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
+                );
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::retrieve_phone_number_status`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn retrieve_phone_number_status_paginator(
-        &self,
-        task_id: &str,
-        params: Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
+}
+/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+    /// The request body.
+    pub body: crate::types::AssignProfileToCampaignRequest,
+}
+impl Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+    /// A `Messaging10dlcPhoneNumberAssignmentByProfileAssignParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AssignProfileToCampaignRequest) -> Self {
+        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+            body,
+        }
+    }
+}
+impl From<crate::types::AssignProfileToCampaignRequest>
+for Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`].
+    fn from(body: crate::types::AssignProfileToCampaignRequest) -> Self {
+        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
+            body,
+        }
+    }
+}
+/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
+    /// Number of records to return per page.
+    pub records_per_page: Option<i64>,
+    /// Page number to retrieve (1-based).
+    pub page: Option<i64>,
+}
+impl<
+    T,
+> crate::Call<
+    '_,
+    Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
+    T,
+> {
+    /// Number of records to return per page.
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+    /// Page number to retrieve (1-based).
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
+    crate::types::PhoneNumberStatusResponsePaginated,
+> {
+    /// Every page of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
         crate::types::PhoneNumberStatusResponsePaginated,
         crate::types::ProfileAssignmentPhoneNumbers,
     > {
-        let this = *self;
-        let task_id = task_id.to_owned();
-        let spec: crate::PageSpec<
-            Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams,
-            crate::types::PhoneNumberStatusResponsePaginated,
-            crate::types::ProfileAssignmentPhoneNumbers,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page,
             meta: |page| crate::PageMeta::new(page.records.len()),
@@ -1493,42 +1854,8 @@ impl<'a> Messaging10dlcPhoneNumberAssignmentByProfileApi<'a> {
             apply: |params, next| {
                 params.page = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let task_id = task_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_phone_number_status(&task_id, params).await
-                })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::assign`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-    /// The request body.
-    pub body: crate::types::AssignProfileToCampaignRequest,
-}
-impl From<crate::types::AssignProfileToCampaignRequest>
-for Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-    /// The body alone is the whole of [`Messaging10dlcPhoneNumberAssignmentByProfileAssignParams`].
-    fn from(body: crate::types::AssignProfileToCampaignRequest) -> Self {
-        Messaging10dlcPhoneNumberAssignmentByProfileAssignParams {
-            body,
-        }
-    }
-}
-/// Inputs of [`Messaging10dlcPhoneNumberAssignmentByProfileApi::retrieve_phone_number_status`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Messaging10dlcPhoneNumberAssignmentByProfileRetrievePhoneNumberStatusParams {
-    /// Number of records to return per page.
-    pub records_per_page: Option<i64>,
-    /// Page number to retrieve (1-based).
-    pub page: Option<i64>,
 }
 /// Operations under `messaging_10dlc.phone_number_campaigns`.
 #[derive(Debug, Clone, Copy)]
@@ -1542,59 +1869,25 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: Messaging10dlcPhoneNumberCampaignsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberCampaignPaginated>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/10dlc/phone_number_campaigns");
-        req.query(
-            "recordsPerPage",
-            crate::QueryStyle::Form,
-            true,
-            &params.records_per_page,
-        );
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: Messaging10dlcPhoneNumberCampaignsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         Messaging10dlcPhoneNumberCampaignsListParams,
         crate::types::PhoneNumberCampaignPaginated,
-        crate::types::PhoneNumberCampaign,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            Messaging10dlcPhoneNumberCampaignsListParams,
-            crate::types::PhoneNumberCampaignPaginated,
-            crate::types::PhoneNumberCampaign,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.records.len());
-                meta.page_number = Some(&page.page).copied();
-                meta.total_items = Some(&page.total_records).copied();
-                meta
-            },
-            items: |page| page.records,
-            apply: |params, next| {
-                params.page = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/10dlc/phone_number_campaigns"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "recordsPerPage",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.records_per_page,
+                );
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1605,15 +1898,19 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<Messaging10dlcPhoneNumberCampaignsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberCampaign>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/10dlc/phone_number_campaigns");
-        let params: Messaging10dlcPhoneNumberCampaignsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsCreateParams,
+        crate::types::PhoneNumberCampaign,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/10dlc/phone_number_campaigns"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Single Phone Number Campaign
     ///
@@ -1627,17 +1924,18 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberCampaign>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::PhoneNumberCampaign> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create New Phone Number Campaign
     ///
@@ -1650,19 +1948,25 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<Messaging10dlcPhoneNumberCampaignsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberCampaign>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
-                    .concat(),
-            );
-        let params: Messaging10dlcPhoneNumberCampaignsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsUpdateParams,
+        crate::types::PhoneNumberCampaign,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Phone Number Campaign
     ///
@@ -1676,21 +1980,23 @@ impl<'a> Messaging10dlcPhoneNumberCampaignsApi<'a> {
     pub fn delete(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PhoneNumberCampaign>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::PhoneNumberCampaign> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/10dlc/phone_number_campaigns/", &crate::encode_path(phone_number)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::list`] other than path parameters.
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Number of records to return per page.
     pub records_per_page: Option<i64>,
@@ -1701,30 +2007,108 @@ pub struct Messaging10dlcPhoneNumberCampaignsListParams {
     /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
     pub sort: Option<Messaging10dlcPhoneNumberCampaignsListSort>,
 }
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, Messaging10dlcPhoneNumberCampaignsListParams, T> {
+    /// Number of records to return per page.
+    pub fn records_per_page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().records_per_page = Some(value.into());
+        self
+    }
+    /// Page number to retrieve (1-based).
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[telnyx_campaign_id\], filter\[telnyx_brand_id\], filter\[tcr_campaign_id\], filter\[tcr_brand_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::V10dlcFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by createdAt in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<Messaging10dlcPhoneNumberCampaignsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    Messaging10dlcPhoneNumberCampaignsListParams,
+    crate::types::PhoneNumberCampaignPaginated,
+> {
+    /// Every page of [`Messaging10dlcPhoneNumberCampaignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        Messaging10dlcPhoneNumberCampaignsListParams,
+        crate::types::PhoneNumberCampaignPaginated,
+        crate::types::PhoneNumberCampaign,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.page_number = Some(&page.page).copied();
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                params.page = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsCreateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
+impl Messaging10dlcPhoneNumberCampaignsCreateParams {
+    /// A `Messaging10dlcPhoneNumberCampaignsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumberCampaignCreate) -> Self {
+        Messaging10dlcPhoneNumberCampaignsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberCampaignCreate>
 for Messaging10dlcPhoneNumberCampaignsCreateParams {
-    /// The body alone is the whole of [`Messaging10dlcPhoneNumberCampaignsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberCampaignsApi::create`].
     fn from(body: crate::types::PhoneNumberCampaignCreate) -> Self {
         Messaging10dlcPhoneNumberCampaignsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::update`] other than path parameters.
+/// Inputs of [`Messaging10dlcPhoneNumberCampaignsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Messaging10dlcPhoneNumberCampaignsUpdateParams {
     /// The request body.
     pub body: crate::types::PhoneNumberCampaignCreate,
 }
+impl Messaging10dlcPhoneNumberCampaignsUpdateParams {
+    /// A `Messaging10dlcPhoneNumberCampaignsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumberCampaignCreate) -> Self {
+        Messaging10dlcPhoneNumberCampaignsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberCampaignCreate>
 for Messaging10dlcPhoneNumberCampaignsUpdateParams {
-    /// The body alone is the whole of [`Messaging10dlcPhoneNumberCampaignsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`Messaging10dlcPhoneNumberCampaignsApi::update`].
     fn from(body: crate::types::PhoneNumberCampaignCreate) -> Self {
         Messaging10dlcPhoneNumberCampaignsUpdateParams {
             body,

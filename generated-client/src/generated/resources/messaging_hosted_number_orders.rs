@@ -18,33 +18,228 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingHostedNumberOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/messaging_hosted_number_orders");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersListParams,
+        MessagingHostedNumberOrdersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging_hosted_number_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a messaging hosted number order
+    ///
+    /// `POST /messaging_hosted_number_orders`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: MessagingHostedNumberOrdersListParams,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCreateParams,
+        MessagingHostedNumberOrdersCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/messaging_hosted_number_orders"),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Check hosted messaging eligibility
+    ///
+    /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
+    #[inline]
+    pub fn check_eligibility(
+        &self,
+        params: impl Into<MessagingHostedNumberOrdersCheckEligibilityParams>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCheckEligibilityParams,
+        crate::types::EligibilityNumbersResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/messaging_hosted_number_orders/eligibility_numbers_check",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a messaging hosted number order
+    ///
+    /// `GET /messaging_hosted_number_orders/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), MessagingHostedNumberOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_hosted_number_orders/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a messaging hosted number order
+    ///
+    /// Delete a messaging hosted number order and all associated phone numbers.
+    ///
+    /// `DELETE /messaging_hosted_number_orders/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the messaging hosted number order to delete.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), MessagingHostedNumberOrdersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/messaging_hosted_number_orders/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Validate hosted number codes
+    ///
+    /// Validate the verification codes sent to the numbers of the hosted order. The verification codes must be created in the verification codes endpoint.
+    ///
+    /// `POST /messaging_hosted_number_orders/{id}/validation_codes`
+    ///
+    /// Parameters:
+    /// - `id`: Order ID related to the validation codes.
+    #[inline]
+    pub fn validate_codes(
+        &self,
+        id: &str,
+        params: impl Into<MessagingHostedNumberOrdersValidateCodesParams>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersValidateCodesParams,
+        MessagingHostedNumberOrdersValidateCodesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/messaging_hosted_number_orders/",
+                        &crate::encode_path(id),
+                        "/validation_codes",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Create hosted number verification codes
+    ///
+    /// Create verification codes to validate numbers of the hosted order. The verification codes will be sent to the numbers of the hosted order.
+    ///
+    /// `POST /messaging_hosted_number_orders/{id}/verification_codes`
+    ///
+    /// Parameters:
+    /// - `id`: Order ID to have a verification code created.
+    #[inline]
+    pub fn create_verification_codes(
+        &self,
+        id: &str,
+        params: impl Into<MessagingHostedNumberOrdersCreateVerificationCodesParams>,
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersCreateVerificationCodesParams,
+        crate::types::CreatedVerificationCodesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/messaging_hosted_number_orders/",
+                        &crate::encode_path(id),
+                        "/verification_codes",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`MessagingHostedNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MessagingHostedNumberOrdersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, MessagingHostedNumberOrdersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingHostedNumberOrdersListParams,
+    MessagingHostedNumberOrdersListResponse,
+> {
+    /// Every page of [`MessagingHostedNumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MessagingHostedNumberOrdersListParams,
         MessagingHostedNumberOrdersListResponse,
         crate::types::MessagingHostedNumberOrder,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingHostedNumberOrdersListParams,
-            MessagingHostedNumberOrdersListResponse,
-            crate::types::MessagingHostedNumberOrder,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -60,230 +255,116 @@ impl<'a> MessagingHostedNumberOrdersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a messaging hosted number order
-    ///
-    /// `POST /messaging_hosted_number_orders`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<MessagingHostedNumberOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messaging_hosted_number_orders");
-        let params: MessagingHostedNumberOrdersCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Check hosted messaging eligibility
-    ///
-    /// `POST /messaging_hosted_number_orders/eligibility_numbers_check`
-    #[inline]
-    pub fn check_eligibility(
-        &self,
-        params: impl Into<MessagingHostedNumberOrdersCheckEligibilityParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::EligibilityNumbersResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/messaging_hosted_number_orders/eligibility_numbers_check",
-            );
-        let params: MessagingHostedNumberOrdersCheckEligibilityParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a messaging hosted number order
-    ///
-    /// `GET /messaging_hosted_number_orders/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a messaging hosted number order
-    ///
-    /// Delete a messaging hosted number order and all associated phone numbers.
-    ///
-    /// `DELETE /messaging_hosted_number_orders/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the messaging hosted number order to delete.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/messaging_hosted_number_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Validate hosted number codes
-    ///
-    /// Validate the verification codes sent to the numbers of the hosted order. The verification codes must be created in the verification codes endpoint.
-    ///
-    /// `POST /messaging_hosted_number_orders/{id}/validation_codes`
-    ///
-    /// Parameters:
-    /// - `id`: Order ID related to the validation codes.
-    #[inline]
-    pub fn validate_codes(
-        &self,
-        id: &str,
-        params: impl Into<MessagingHostedNumberOrdersValidateCodesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersValidateCodesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_hosted_number_orders/",
-                    &crate::encode_path(id),
-                    "/validation_codes",
-                ]
-                    .concat(),
-            );
-        let params: MessagingHostedNumberOrdersValidateCodesParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Create hosted number verification codes
-    ///
-    /// Create verification codes to validate numbers of the hosted order. The verification codes will be sent to the numbers of the hosted order.
-    ///
-    /// `POST /messaging_hosted_number_orders/{id}/verification_codes`
-    ///
-    /// Parameters:
-    /// - `id`: Order ID to have a verification code created.
-    #[inline]
-    pub fn create_verification_codes(
-        &self,
-        id: &str,
-        params: impl Into<MessagingHostedNumberOrdersCreateVerificationCodesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreatedVerificationCodesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_hosted_number_orders/",
-                    &crate::encode_path(id),
-                    "/verification_codes",
-                ]
-                    .concat(),
-            );
-        let params: MessagingHostedNumberOrdersCreateVerificationCodesParams = params
-            .into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::list`] other than path parameters.
+/// Inputs of [`MessagingHostedNumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingHostedNumberOrdersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`MessagingHostedNumberOrdersApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCreateParams {
     /// Message payload
     pub body: Option<crate::types::CreateMessagingHostedNumberOrderRequest>,
 }
-impl From<crate::types::CreateMessagingHostedNumberOrderRequest>
-for MessagingHostedNumberOrdersCreateParams {
-    /// The body alone is the whole of [`MessagingHostedNumberOrdersCreateParams`].
-    fn from(body: crate::types::CreateMessagingHostedNumberOrderRequest) -> Self {
-        MessagingHostedNumberOrdersCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, MessagingHostedNumberOrdersCreateParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateMessagingHostedNumberOrderRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::check_eligibility`] other than path parameters.
+/// Inputs of [`MessagingHostedNumberOrdersApi::check_eligibility`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCheckEligibilityParams {
     /// Phone numbers to check eligibility
     pub body: crate::types::EligibilityNumbersRequest,
 }
+impl MessagingHostedNumberOrdersCheckEligibilityParams {
+    /// A `MessagingHostedNumberOrdersCheckEligibilityParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::EligibilityNumbersRequest) -> Self {
+        MessagingHostedNumberOrdersCheckEligibilityParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::EligibilityNumbersRequest>
 for MessagingHostedNumberOrdersCheckEligibilityParams {
-    /// The body alone is the whole of [`MessagingHostedNumberOrdersCheckEligibilityParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::check_eligibility`].
     fn from(body: crate::types::EligibilityNumbersRequest) -> Self {
         MessagingHostedNumberOrdersCheckEligibilityParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::validate_codes`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`MessagingHostedNumberOrdersApi::validate_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersValidateCodesParams {
     /// Message payload
     pub body: Option<crate::types::ValidationCodesRequest>,
 }
+impl MessagingHostedNumberOrdersValidateCodesParams {
+    /// A `MessagingHostedNumberOrdersValidateCodesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ValidationCodesRequest) -> Self {
+        MessagingHostedNumberOrdersValidateCodesParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::ValidationCodesRequest>
 for MessagingHostedNumberOrdersValidateCodesParams {
-    /// The body alone is the whole of [`MessagingHostedNumberOrdersValidateCodesParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::validate_codes`].
     fn from(body: crate::types::ValidationCodesRequest) -> Self {
         MessagingHostedNumberOrdersValidateCodesParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersApi::create_verification_codes`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, MessagingHostedNumberOrdersValidateCodesParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::ValidationCodesRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagingHostedNumberOrdersApi::create_verification_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersCreateVerificationCodesParams {
     /// Message payload
     pub body: Option<crate::types::VerificationCodesRequest>,
 }
+impl MessagingHostedNumberOrdersCreateVerificationCodesParams {
+    /// A `MessagingHostedNumberOrdersCreateVerificationCodesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VerificationCodesRequest) -> Self {
+        MessagingHostedNumberOrdersCreateVerificationCodesParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::VerificationCodesRequest>
 for MessagingHostedNumberOrdersCreateVerificationCodesParams {
-    /// The body alone is the whole of [`MessagingHostedNumberOrdersCreateVerificationCodesParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingHostedNumberOrdersApi::create_verification_codes`].
     fn from(body: crate::types::VerificationCodesRequest) -> Self {
         MessagingHostedNumberOrdersCreateVerificationCodesParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, MessagingHostedNumberOrdersCreateVerificationCodesParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::VerificationCodesRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `messaging_hosted_number_orders.actions`.
@@ -302,48 +383,55 @@ impl<'a> MessagingHostedNumberOrdersActionsApi<'a> {
     pub fn upload_file(
         &self,
         id: &str,
-        params: impl Into<MessagingHostedNumberOrdersActionsUploadFileParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumberOrdersActionsUploadFileResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_hosted_number_orders/",
-                    &crate::encode_path(id),
-                    "/actions/file_upload",
-                ]
-                    .concat(),
-            );
-        let params: MessagingHostedNumberOrdersActionsUploadFileParams = params.into();
-        if let Some(body) = &params.body {
-            let mut form = crate::MultipartForm::default();
-            if let Some(file) = &body.bill {
-                form.file("bill", file);
-            }
-            if let Some(file) = &body.loa {
-                form.file("loa", file);
-            }
-            req.multipart(form);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumberOrdersActionsUploadFileParams,
+        MessagingHostedNumberOrdersActionsUploadFileResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/messaging_hosted_number_orders/",
+                        &crate::encode_path(id),
+                        "/actions/file_upload",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    let mut form = crate::MultipartForm::default();
+                    if let Some(file) = &body.bill {
+                        form.file("bill", file);
+                    }
+                    if let Some(file) = &body.loa {
+                        form.file("loa", file);
+                    }
+                    req.multipart(form);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] other than path parameters.
+/// Inputs of [`MessagingHostedNumberOrdersActionsApi::upload_file`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumberOrdersActionsUploadFileParams {
     /// Message payload
     pub body: Option<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
 }
-impl From<crate::types::UploadFileMessagingHostedNumberOrderRequest>
-for MessagingHostedNumberOrdersActionsUploadFileParams {
-    /// The body alone is the whole of [`MessagingHostedNumberOrdersActionsUploadFileParams`].
-    fn from(body: crate::types::UploadFileMessagingHostedNumberOrderRequest) -> Self {
-        MessagingHostedNumberOrdersActionsUploadFileParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, MessagingHostedNumberOrdersActionsUploadFileParams, T> {
+    /// Message payload
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::UploadFileMessagingHostedNumberOrderRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

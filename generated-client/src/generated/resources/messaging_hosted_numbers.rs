@@ -15,79 +15,52 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingHostedNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/messaging_hosted_numbers");
-        req.query(
-            "filter[messaging_profile_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_messaging_profile_id,
-        );
-        req.query(
-            "filter[phone_number]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number,
-        );
-        req.query(
-            "filter[phone_number][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_contains,
-        );
-        req.query(
-            "sort[phone_number]",
-            crate::QueryStyle::Form,
-            true,
-            &params.sort_phone_number,
-        );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: MessagingHostedNumbersListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         MessagingHostedNumbersListParams,
         MessagingHostedNumbersListResponse,
-        crate::types::PhoneNumberWithMessagingSettings,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingHostedNumbersListParams,
-            MessagingHostedNumbersListResponse,
-            crate::types::PhoneNumberWithMessagingSettings,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging_hosted_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "filter[messaging_profile_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_messaging_profile_id,
                 );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query(
+                    "filter[phone_number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number,
+                );
+                req.query(
+                    "filter[phone_number][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_contains,
+                );
+                req.query(
+                    "sort[phone_number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.sort_phone_number,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -103,16 +76,17 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumbersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingHostedNumbersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a messaging hosted number
     ///
@@ -127,18 +101,24 @@ impl<'a> MessagingHostedNumbersApi<'a> {
         &self,
         id: &str,
         params: impl Into<MessagingHostedNumbersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumbersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
-            );
-        let params: MessagingHostedNumbersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingHostedNumbersUpdateParams,
+        MessagingHostedNumbersUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a messaging hosted number
     ///
@@ -150,20 +130,22 @@ impl<'a> MessagingHostedNumbersApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingHostedNumbersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingHostedNumbersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/messaging_hosted_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`MessagingHostedNumbersApi::list`] other than path parameters.
+/// Inputs of [`MessagingHostedNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingHostedNumbersListParams {
     /// Filter by messaging profile ID.
     pub filter_messaging_profile_id: Option<String>,
@@ -178,15 +160,90 @@ pub struct MessagingHostedNumbersListParams {
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-/// Inputs of [`MessagingHostedNumbersApi::update`] other than path parameters.
+impl<T> crate::Call<'_, MessagingHostedNumbersListParams, T> {
+    /// Filter by messaging profile ID.
+    pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Filter by exact phone number.
+    pub fn filter_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number = Some(value.into());
+        self
+    }
+    /// Filter by phone number substring.
+    pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self
+    }
+    /// Sort by phone number.
+    pub fn sort_phone_number(
+        mut self,
+        value: impl Into<MessagingHostedNumbersListSortPhoneNumber>,
+    ) -> Self {
+        self.params_mut().sort_phone_number = Some(value.into());
+        self
+    }
+    /// Page number to retrieve (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items to return per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, MessagingHostedNumbersListParams, MessagingHostedNumbersListResponse> {
+    /// Every page of [`MessagingHostedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingHostedNumbersListParams,
+        MessagingHostedNumbersListResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`MessagingHostedNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingHostedNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
 }
+impl MessagingHostedNumbersUpdateParams {
+    /// A `MessagingHostedNumbersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
+        MessagingHostedNumbersUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
 for MessagingHostedNumbersUpdateParams {
-    /// The body alone is the whole of [`MessagingHostedNumbersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingHostedNumbersApi::update`].
     fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
         MessagingHostedNumbersUpdateParams {
             body,

@@ -14,15 +14,21 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<MessagingNumbersBulkUpdatesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingNumbersBulkUpdatesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates");
-        let params: MessagingNumbersBulkUpdatesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingNumbersBulkUpdatesCreateParams,
+        MessagingNumbersBulkUpdatesCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/messaging_numbers_bulk_updates"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve bulk update status
     ///
@@ -34,28 +40,40 @@ impl<'a> MessagingNumbersBulkUpdatesApi<'a> {
     pub fn retrieve(
         &self,
         order_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingNumbersBulkUpdatesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_numbers_bulk_updates/", &crate::encode_path(order_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingNumbersBulkUpdatesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_numbers_bulk_updates/", &crate::encode_path(order_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`MessagingNumbersBulkUpdatesApi::create`] other than path parameters.
+/// Inputs of [`MessagingNumbersBulkUpdatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingNumbersBulkUpdatesCreateParams {
     /// The request body.
     pub body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
 }
+impl MessagingNumbersBulkUpdatesCreateParams {
+    /// A `MessagingNumbersBulkUpdatesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest,
+    ) -> Self {
+        MessagingNumbersBulkUpdatesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest>
 for MessagingNumbersBulkUpdatesCreateParams {
-    /// The body alone is the whole of [`MessagingNumbersBulkUpdatesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingNumbersBulkUpdatesApi::create`].
     fn from(body: crate::types::BulkMessagingSettingsUpdatePhoneNumbersRequest) -> Self {
         MessagingNumbersBulkUpdatesCreateParams {
             body,

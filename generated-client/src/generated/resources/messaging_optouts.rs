@@ -15,39 +15,79 @@ impl<'a> MessagingOptoutsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingOptoutsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OptOutListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/messaging_optouts");
-        req.query(
-            "redaction_enabled",
-            crate::QueryStyle::Form,
-            true,
-            &params.redaction_enabled,
-        );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("created_at", crate::QueryStyle::DeepObject, true, &params.created_at);
-        req.send_json()
+    ) -> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging_optouts"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "redaction_enabled",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.redaction_enabled,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "created_at",
+                    crate::QueryStyle::DeepObject,
+                    true,
+                    &params.created_at,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: MessagingOptoutsListParams,
+}
+/// Inputs of [`MessagingOptoutsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MessagingOptoutsListParams {
+    /// If receiving address (+E.164 formatted phone number) should be redacted
+    pub redaction_enabled: Option<String>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
+    pub filter: Option<MessagingOptoutsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
+    pub created_at: Option<MessagingOptoutsListCreatedAt>,
+}
+impl<T> crate::Call<'_, MessagingOptoutsListParams, T> {
+    /// If receiving address (+E.164 formatted phone number) should be redacted
+    pub fn redaction_enabled(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().redaction_enabled = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
+    pub fn filter(mut self, value: impl Into<MessagingOptoutsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
+    pub fn created_at(
+        mut self,
+        value: impl Into<MessagingOptoutsListCreatedAt>,
+    ) -> Self {
+        self.params_mut().created_at = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, MessagingOptoutsListParams, crate::types::OptOutListResponse> {
+    /// Every page of [`MessagingOptoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MessagingOptoutsListParams,
         crate::types::OptOutListResponse,
         crate::types::OptOutItem,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingOptoutsListParams,
-            crate::types::OptOutListResponse,
-            crate::types::OptOutItem,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -63,27 +103,8 @@ impl<'a> MessagingOptoutsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`MessagingOptoutsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingOptoutsListParams {
-    /// If receiving address (+E.164 formatted phone number) should be redacted
-    pub redaction_enabled: Option<String>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\], filter\[from\]
-    pub filter: Option<MessagingOptoutsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
-    pub created_at: Option<MessagingOptoutsListCreatedAt>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingOptoutsListFilter {

@@ -15,22 +15,42 @@ impl<'a> MessagingProfileMetricsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingProfileMetricsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfileMetricsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/messaging_profile_metrics");
-        req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfileMetricsListParams,
+        MessagingProfileMetricsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging_profile_metrics"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "time_frame",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.time_frame,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`MessagingProfileMetricsApi::list`] other than path parameters.
+/// Inputs of [`MessagingProfileMetricsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfileMetricsListParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
+}
+impl<T> crate::Call<'_, MessagingProfileMetricsListParams, T> {
+    /// The time frame for metrics.
+    pub fn time_frame(
+        mut self,
+        value: impl Into<crate::types::MessagingMetricsTimeFrame>,
+    ) -> Self {
+        self.params_mut().time_frame = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagingProfileMetricsListResponse {

@@ -23,65 +23,26 @@ impl<'a> MessagingProfilesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingProfilesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/messaging_profiles");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "filter[name][eq]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_name_eq,
-        );
-        req.query(
-            "filter[name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_name_contains,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: MessagingProfilesListParams,
-    ) -> crate::Paginator<
-        'a,
-        MessagingProfilesListParams,
-        MessagingProfilesListResponse,
-        crate::types::MessagingProfile,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingProfilesListParams,
-            MessagingProfilesListResponse,
-            crate::types::MessagingProfile,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+    ) -> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/messaging_profiles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "filter[name][eq]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name_eq,
                 );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query(
+                    "filter[name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name_contains,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -92,13 +53,19 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<MessagingProfilesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/messaging_profiles");
-        let params: MessagingProfilesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesCreateParams,
+        MessagingProfilesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/messaging_profiles"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a messaging profile
     ///
@@ -110,16 +77,17 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingProfilesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a messaging profile
     ///
@@ -132,18 +100,24 @@ impl<'a> MessagingProfilesApi<'a> {
         &self,
         id: &str,
         params: impl Into<MessagingProfilesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
-            );
-        let params: MessagingProfilesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesUpdateParams,
+        MessagingProfilesUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/messaging_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a messaging profile
     ///
@@ -155,16 +129,17 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/messaging_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingProfilesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/messaging_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List alphanumeric sender IDs for a messaging profile
     ///
@@ -178,69 +153,38 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn list_alphanumeric_sender_ids(
         &self,
         id: &str,
-        params: MessagingProfilesListAlphanumericSenderIdsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesListAlphanumericSenderIdsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(id),
-                    "/alphanumeric_sender_ids",
-                ]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list_alphanumeric_sender_ids`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_alphanumeric_sender_ids_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesListAlphanumericSenderIdsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         MessagingProfilesListAlphanumericSenderIdsParams,
         MessagingProfilesListAlphanumericSenderIdsResponse,
-        crate::types::AlphanumericSenderId,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesListAlphanumericSenderIdsParams,
-            MessagingProfilesListAlphanumericSenderIdsResponse,
-            crate::types::AlphanumericSenderId,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(id),
+                        "/alphanumeric_sender_ids",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
                 );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.list_alphanumeric_sender_ids(&id, params).await
-                })
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -256,18 +200,30 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn retrieve_metrics(
         &self,
         id: &str,
-        params: MessagingProfilesRetrieveMetricsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesRetrieveMetricsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/metrics"].concat(),
-            );
-        req.query("time_frame", crate::QueryStyle::Form, true, &params.time_frame);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesRetrieveMetricsParams,
+        MessagingProfilesRetrieveMetricsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_profiles/", &crate::encode_path(id), "/metrics"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "time_frame",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.time_frame,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List phone numbers associated with a messaging profile
     ///
@@ -279,62 +235,23 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn list_phone_numbers(
         &self,
         id: &str,
-        params: MessagingProfilesListPhoneNumbersParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesListPhoneNumbersResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list_phone_numbers`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_phone_numbers_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesListPhoneNumbersParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         MessagingProfilesListPhoneNumbersParams,
         MessagingProfilesListPhoneNumbersResponse,
-        crate::types::PhoneNumberWithMessagingSettings,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesListPhoneNumbersParams,
-            MessagingProfilesListPhoneNumbersResponse,
-            crate::types::PhoneNumberWithMessagingSettings,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_phone_numbers(&id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_profiles/", &crate::encode_path(id), "/phone_numbers"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -348,39 +265,73 @@ impl<'a> MessagingProfilesApi<'a> {
     pub fn list_short_codes(
         &self,
         id: &str,
-        params: MessagingProfilesListShortCodesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesListShortCodesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list_short_codes`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_short_codes_paginator(
-        &self,
-        id: &str,
-        params: MessagingProfilesListShortCodesParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         MessagingProfilesListShortCodesParams,
         MessagingProfilesListShortCodesResponse,
-        crate::types::ShortCode,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingProfilesListShortCodesParams,
-            MessagingProfilesListShortCodesResponse,
-            crate::types::ShortCode,
-        > = crate::PageSpec {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/messaging_profiles/", &crate::encode_path(id), "/short_codes"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`MessagingProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MessagingProfilesListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub filter: Option<MessagingProfilesListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Filter profiles by exact name match.
+    pub filter_name_eq: Option<String>,
+    /// Filter profiles by name containing the given string.
+    pub filter_name_contains: Option<String>,
+}
+impl<T> crate::Call<'_, MessagingProfilesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub fn filter(mut self, value: impl Into<MessagingProfilesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter profiles by exact name match.
+    pub fn filter_name_eq(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name_eq = Some(value.into());
+        self
+    }
+    /// Filter profiles by name containing the given string.
+    pub fn filter_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name_contains = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, MessagingProfilesListParams, MessagingProfilesListResponse> {
+    /// Every page of [`MessagingProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListParams,
+        MessagingProfilesListResponse,
+        crate::types::MessagingProfile,
+    > {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -396,85 +347,227 @@ impl<'a> MessagingProfilesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_short_codes(&id, params).await })
-            },
-        )
+        })
     }
 }
-/// Inputs of [`MessagingProfilesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessagingProfilesListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
-    pub filter: Option<MessagingProfilesListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Filter profiles by exact name match.
-    pub filter_name_eq: Option<String>,
-    /// Filter profiles by name containing the given string.
-    pub filter_name_contains: Option<String>,
-}
-/// Inputs of [`MessagingProfilesApi::create`] other than path parameters.
+/// Inputs of [`MessagingProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingProfilesCreateParams {
     /// New Messaging Profile object
     pub body: crate::types::CreateMessagingProfileRequest,
 }
+impl MessagingProfilesCreateParams {
+    /// A `MessagingProfilesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMessagingProfileRequest) -> Self {
+        MessagingProfilesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateMessagingProfileRequest>
 for MessagingProfilesCreateParams {
-    /// The body alone is the whole of [`MessagingProfilesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingProfilesApi::create`].
     fn from(body: crate::types::CreateMessagingProfileRequest) -> Self {
         MessagingProfilesCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingProfilesApi::update`] other than path parameters.
+/// Inputs of [`MessagingProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingProfilesUpdateParams {
     /// New Messaging Profile object
     pub body: crate::types::UpdateMessagingProfileRequest,
 }
+impl MessagingProfilesUpdateParams {
+    /// A `MessagingProfilesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMessagingProfileRequest) -> Self {
+        MessagingProfilesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateMessagingProfileRequest>
 for MessagingProfilesUpdateParams {
-    /// The body alone is the whole of [`MessagingProfilesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingProfilesApi::update`].
     fn from(body: crate::types::UpdateMessagingProfileRequest) -> Self {
         MessagingProfilesUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingProfilesApi::list_alphanumeric_sender_ids`] other than path parameters.
+/// Inputs of [`MessagingProfilesApi::list_alphanumeric_sender_ids`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListAlphanumericSenderIdsParams {
     /// Page number to retrieve (1-based).
     pub page_number: Option<i64>,
     /// Number of items to return per page.
     pub page_size: Option<i64>,
 }
-/// Inputs of [`MessagingProfilesApi::retrieve_metrics`] other than path parameters.
+impl<T> crate::Call<'_, MessagingProfilesListAlphanumericSenderIdsParams, T> {
+    /// Page number to retrieve (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of items to return per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingProfilesListAlphanumericSenderIdsParams,
+    MessagingProfilesListAlphanumericSenderIdsResponse,
+> {
+    /// Every page of [`MessagingProfilesApi::list_alphanumeric_sender_ids`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListAlphanumericSenderIdsParams,
+        MessagingProfilesListAlphanumericSenderIdsResponse,
+        crate::types::AlphanumericSenderId,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`MessagingProfilesApi::retrieve_metrics`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesRetrieveMetricsParams {
     /// The time frame for metrics.
     pub time_frame: Option<crate::types::MessagingMetricsTimeFrame>,
 }
-/// Inputs of [`MessagingProfilesApi::list_phone_numbers`] other than path parameters.
+impl<T> crate::Call<'_, MessagingProfilesRetrieveMetricsParams, T> {
+    /// The time frame for metrics.
+    pub fn time_frame(
+        mut self,
+        value: impl Into<crate::types::MessagingMetricsTimeFrame>,
+    ) -> Self {
+        self.params_mut().time_frame = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagingProfilesApi::list_phone_numbers`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListPhoneNumbersParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-/// Inputs of [`MessagingProfilesApi::list_short_codes`] other than path parameters.
+impl<T> crate::Call<'_, MessagingProfilesListPhoneNumbersParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingProfilesListPhoneNumbersParams,
+    MessagingProfilesListPhoneNumbersResponse,
+> {
+    /// Every page of [`MessagingProfilesApi::list_phone_numbers`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListPhoneNumbersParams,
+        MessagingProfilesListPhoneNumbersResponse,
+        crate::types::PhoneNumberWithMessagingSettings,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`MessagingProfilesApi::list_short_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesListShortCodesParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, MessagingProfilesListShortCodesParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingProfilesListShortCodesParams,
+    MessagingProfilesListShortCodesResponse,
+> {
+    /// Every page of [`MessagingProfilesApi::list_short_codes`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingProfilesListShortCodesParams,
+        MessagingProfilesListShortCodesResponse,
+        crate::types::ShortCode,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `messaging_profiles.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -494,21 +587,22 @@ impl<'a> MessagingProfilesActionsApi<'a> {
     pub fn regenerate_secret(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MessagingProfilesActionsRegenerateSecretResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(id),
-                    "/actions/regenerate_secret",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), MessagingProfilesActionsRegenerateSecretResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(id),
+                        "/actions/regenerate_secret",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `messaging_profiles.autoresp_configs`.
@@ -527,25 +621,46 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
     pub fn list(
         &self,
         profile_id: &str,
-        params: MessagingProfilesAutorespConfigsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AutorespConfigsResponseSchema>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(profile_id),
-                    "/autoresp_configs",
-                ]
-                    .concat(),
-            );
-        req.query("country_code", crate::QueryStyle::Form, true, &params.country_code);
-        req.query("created_at", crate::QueryStyle::DeepObject, true, &params.created_at);
-        req.query("updated_at", crate::QueryStyle::DeepObject, true, &params.updated_at);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsListParams,
+        crate::types::AutorespConfigsResponseSchema,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(profile_id),
+                        "/autoresp_configs",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "country_code",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.country_code,
+                );
+                req.query(
+                    "created_at",
+                    crate::QueryStyle::DeepObject,
+                    true,
+                    &params.created_at,
+                );
+                req.query(
+                    "updated_at",
+                    crate::QueryStyle::DeepObject,
+                    true,
+                    &params.updated_at,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create auto-response setting
     ///
@@ -558,23 +673,29 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         &self,
         profile_id: &str,
         params: impl Into<MessagingProfilesAutorespConfigsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(profile_id),
-                    "/autoresp_configs",
-                ]
-                    .concat(),
-            );
-        let params: MessagingProfilesAutorespConfigsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsCreateParams,
+        crate::types::AutorespConfigResponseSchema,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(profile_id),
+                        "/autoresp_configs",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Auto-Response Setting
     ///
@@ -588,22 +709,23 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(profile_id),
-                    "/autoresp_configs/",
-                    &crate::encode_path(autoresp_cfg_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AutorespConfigResponseSchema> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(profile_id),
+                        "/autoresp_configs/",
+                        &crate::encode_path(autoresp_cfg_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Auto-Response Setting
     ///
@@ -618,24 +740,30 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         profile_id: &str,
         autoresp_cfg_id: &str,
         params: impl Into<MessagingProfilesAutorespConfigsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AutorespConfigResponseSchema>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(profile_id),
-                    "/autoresp_configs/",
-                    &crate::encode_path(autoresp_cfg_id),
-                ]
-                    .concat(),
-            );
-        let params: MessagingProfilesAutorespConfigsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingProfilesAutorespConfigsUpdateParams,
+        crate::types::AutorespConfigResponseSchema,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(profile_id),
+                        "/autoresp_configs/",
+                        &crate::encode_path(autoresp_cfg_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Auto-Response Setting
     ///
@@ -649,24 +777,28 @@ impl<'a> MessagingProfilesAutorespConfigsApi<'a> {
         &self,
         profile_id: &str,
         autoresp_cfg_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/messaging_profiles/",
-                    &crate::encode_path(profile_id),
-                    "/autoresp_configs/",
-                    &crate::encode_path(autoresp_cfg_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), String> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/messaging_profiles/",
+                        &crate::encode_path(profile_id),
+                        "/autoresp_configs/",
+                        &crate::encode_path(autoresp_cfg_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::list`] other than path parameters.
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsListParams {
     /// Filter results by country code.
     pub country_code: Option<String>,
@@ -675,30 +807,71 @@ pub struct MessagingProfilesAutorespConfigsListParams {
     /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
     pub updated_at: Option<MessagingProfilesAutorespConfigsListUpdatedAt>,
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, MessagingProfilesAutorespConfigsListParams, T> {
+    /// Filter results by country code.
+    pub fn country_code(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().country_code = Some(value.into());
+        self
+    }
+    /// Consolidated created_at parameter (deepObject style). Originally: created_at\[gte\], created_at\[lte\]
+    pub fn created_at(
+        mut self,
+        value: impl Into<MessagingProfilesAutorespConfigsListCreatedAt>,
+    ) -> Self {
+        self.params_mut().created_at = Some(value.into());
+        self
+    }
+    /// Consolidated updated_at parameter (deepObject style). Originally: updated_at\[gte\], updated_at\[lte\]
+    pub fn updated_at(
+        mut self,
+        value: impl Into<MessagingProfilesAutorespConfigsListUpdatedAt>,
+    ) -> Self {
+        self.params_mut().updated_at = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsCreateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
+impl MessagingProfilesAutorespConfigsCreateParams {
+    /// A `MessagingProfilesAutorespConfigsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AutoRespConfigCreateSchema) -> Self {
+        MessagingProfilesAutorespConfigsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AutoRespConfigCreateSchema>
 for MessagingProfilesAutorespConfigsCreateParams {
-    /// The body alone is the whole of [`MessagingProfilesAutorespConfigsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingProfilesAutorespConfigsApi::create`].
     fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
         MessagingProfilesAutorespConfigsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingProfilesAutorespConfigsApi::update`] other than path parameters.
+/// Inputs of [`MessagingProfilesAutorespConfigsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingProfilesAutorespConfigsUpdateParams {
     /// The request body.
     pub body: crate::types::AutoRespConfigCreateSchema,
 }
+impl MessagingProfilesAutorespConfigsUpdateParams {
+    /// A `MessagingProfilesAutorespConfigsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AutoRespConfigCreateSchema) -> Self {
+        MessagingProfilesAutorespConfigsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AutoRespConfigCreateSchema>
 for MessagingProfilesAutorespConfigsUpdateParams {
-    /// The body alone is the whole of [`MessagingProfilesAutorespConfigsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingProfilesAutorespConfigsApi::update`].
     fn from(body: crate::types::AutoRespConfigCreateSchema) -> Self {
         MessagingProfilesAutorespConfigsUpdateParams {
             body,

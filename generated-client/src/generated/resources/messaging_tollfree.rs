@@ -39,58 +39,44 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MessagingTollfreeVerificationRequestsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedVerificationRequestStatus>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/messaging_tollfree/verification/requests");
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("date_start", crate::QueryStyle::Form, true, &params.date_start);
-        req.query("date_end", crate::QueryStyle::Form, true, &params.date_end);
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
-        req.query("business_name", crate::QueryStyle::Form, true, &params.business_name);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: MessagingTollfreeVerificationRequestsListParams,
-    ) -> crate::Paginator<
+        params: impl Into<MessagingTollfreeVerificationRequestsListParams>,
+    ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsListParams,
         crate::types::PaginatedVerificationRequestStatus,
-        crate::types::VerificationRequestStatus,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MessagingTollfreeVerificationRequestsListParams,
-            crate::types::PaginatedVerificationRequestStatus,
-            crate::types::VerificationRequestStatus,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| Some(params.page),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.records.len());
-                meta.total_items = Some(&page.total_records).copied();
-                meta
-            },
-            items: |page| page.records,
-            apply: |params, next| {
-                if let Some(v) = next.number() {
-                    params.page = v;
-                }
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/messaging_tollfree/verification/requests",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query("page_size", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "date_start",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_start,
+                );
+                req.query("date_end", crate::QueryStyle::Form, true, &params.date_end);
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "phone_number",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.phone_number,
+                );
+                req.query(
+                    "business_name",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.business_name,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -103,15 +89,24 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<MessagingTollfreeVerificationRequestsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerificationRequestEgress>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/messaging_tollfree/verification/requests");
-        let params: MessagingTollfreeVerificationRequestsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsCreateParams,
+        crate::types::VerificationRequestEgress,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/messaging_tollfree/verification/requests",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Verification Request
     ///
@@ -125,17 +120,21 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerificationRequestStatus>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::VerificationRequestStatus> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging_tollfree/verification/requests/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Verification Request
     ///
@@ -150,19 +149,28 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
         &self,
         id: &str,
         params: impl Into<MessagingTollfreeVerificationRequestsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerificationRequestEgress>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        let params: MessagingTollfreeVerificationRequestsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MessagingTollfreeVerificationRequestsUpdateParams,
+        crate::types::VerificationRequestEgress,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/messaging_tollfree/verification/requests/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Verification Request
     ///
@@ -179,18 +187,21 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     /// Parameters:
     /// - `id`: Unique identifier of the resource.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/messaging_tollfree/verification/requests/", &crate::encode_path(id)]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/messaging_tollfree/verification/requests/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Get Verification Request Status History
     ///
@@ -206,71 +217,48 @@ impl<'a> MessagingTollfreeVerificationRequestsApi<'a> {
     pub fn retrieve_status_history(
         &self,
         id: &str,
-        params: MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PaginatedVerificationStatusHistoryEntry>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/messaging_tollfree/verification/requests/",
-                    &crate::encode_path(id),
-                    "/status_history",
-                ]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::retrieve_status_history`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_status_history_paginator(
-        &self,
-        id: &str,
-        params: MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-    ) -> crate::Paginator<
+        params: impl Into<
+            MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+        >,
+    ) -> crate::Call<
         'a,
         MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
         crate::types::PaginatedVerificationStatusHistoryEntry,
-        crate::types::VerificationStatusHistoryEntry,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
-            crate::types::PaginatedVerificationStatusHistoryEntry,
-            crate::types::VerificationStatusHistoryEntry,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| Some(params.page_number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.records.len());
-                meta.total_items = Some(&page.total_records).copied();
-                meta
-            },
-            items: |page| page.records,
-            apply: |params, next| {
-                if let Some(v) = next.number() {
-                    params.page_number = v;
-                }
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_status_history(&id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/messaging_tollfree/verification/requests/",
+                        &crate::encode_path(id),
+                        "/status_history",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] other than path parameters.
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsListParams {
     /// Page number to retrieve (1-based).
     pub page: i64,
@@ -303,38 +291,120 @@ impl MessagingTollfreeVerificationRequestsListParams {
         }
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, MessagingTollfreeVerificationRequestsListParams, T> {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub fn date_start(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_start = Some(value.into());
+        self
+    }
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub fn date_end(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_end = Some(value.into());
+        self
+    }
+    /// Filter results by status.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::TfVerificationStatus>,
+    ) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Filter results by phone number.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().phone_number = Some(value.into());
+        self
+    }
+    /// Filter verification requests by business name
+    pub fn business_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().business_name = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingTollfreeVerificationRequestsListParams,
+    crate::types::PaginatedVerificationRequestStatus,
+> {
+    /// Every page of [`MessagingTollfreeVerificationRequestsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingTollfreeVerificationRequestsListParams,
+        crate::types::PaginatedVerificationRequestStatus,
+        crate::types::VerificationRequestStatus,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| Some(params.page),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                if let Some(v) = next.number() {
+                    params.page = v;
+                }
+            },
+        })
+    }
+}
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsCreateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
+impl MessagingTollfreeVerificationRequestsCreateParams {
+    /// A `MessagingTollfreeVerificationRequestsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TfVerificationRequest) -> Self {
+        MessagingTollfreeVerificationRequestsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TfVerificationRequest>
 for MessagingTollfreeVerificationRequestsCreateParams {
-    /// The body alone is the whole of [`MessagingTollfreeVerificationRequestsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingTollfreeVerificationRequestsApi::create`].
     fn from(body: crate::types::TfVerificationRequest) -> Self {
         MessagingTollfreeVerificationRequestsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] other than path parameters.
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsUpdateParams {
     /// The request body.
     pub body: crate::types::TfVerificationRequest,
 }
+impl MessagingTollfreeVerificationRequestsUpdateParams {
+    /// A `MessagingTollfreeVerificationRequestsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TfVerificationRequest) -> Self {
+        MessagingTollfreeVerificationRequestsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TfVerificationRequest>
 for MessagingTollfreeVerificationRequestsUpdateParams {
-    /// The body alone is the whole of [`MessagingTollfreeVerificationRequestsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MessagingTollfreeVerificationRequestsApi::update`].
     fn from(body: crate::types::TfVerificationRequest) -> Self {
         MessagingTollfreeVerificationRequestsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`] other than path parameters.
+/// Inputs of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
     /// Page number to retrieve (1-based).
     pub page_number: i64,
@@ -348,5 +418,38 @@ impl MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams {
             page_number,
             page_size,
         }
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+    crate::types::PaginatedVerificationStatusHistoryEntry,
+> {
+    /// Every page of [`MessagingTollfreeVerificationRequestsApi::retrieve_status_history`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        MessagingTollfreeVerificationRequestsRetrieveStatusHistoryParams,
+        crate::types::PaginatedVerificationStatusHistoryEntry,
+        crate::types::VerificationStatusHistoryEntry,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| Some(params.page_number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.records.len());
+                meta.total_items = Some(&page.total_records).copied();
+                meta
+            },
+            items: |page| page.records,
+            apply: |params, next| {
+                if let Some(v) = next.number() {
+                    params.page_number = v;
+                }
+            },
+        })
     }
 }

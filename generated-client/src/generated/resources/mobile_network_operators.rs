@@ -15,34 +15,62 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MobileNetworkOperatorsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileNetworkOperatorsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/mobile_network_operators");
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MobileNetworkOperatorsListParams,
+        MobileNetworkOperatorsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/mobile_network_operators"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: MobileNetworkOperatorsListParams,
+}
+/// Inputs of [`MobileNetworkOperatorsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MobileNetworkOperatorsListParams {
+    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
+    pub filter: Option<crate::types::FilterMobileNetworkOperatorsConsolidated>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::WirelessPageConsolidated>,
+}
+impl<T> crate::Call<'_, MobileNetworkOperatorsListParams, T> {
+    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterMobileNetworkOperatorsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::WirelessPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, MobileNetworkOperatorsListParams, MobileNetworkOperatorsListResponse> {
+    /// Every page of [`MobileNetworkOperatorsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MobileNetworkOperatorsListParams,
         MobileNetworkOperatorsListResponse,
         crate::types::MobileNetworkOperator,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MobileNetworkOperatorsListParams,
-            MobileNetworkOperatorsListResponse,
-            crate::types::MobileNetworkOperator,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,23 +98,8 @@ impl<'a> MobileNetworkOperatorsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`MobileNetworkOperatorsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobileNetworkOperatorsListParams {
-    /// Consolidated filter parameter for mobile network operators (deepObject style). Originally: filter\[name\]\[starts_with\], filter\[name\]\[contains\], filter\[name\]\[ends_with\], filter\[country_code\], filter\[mcc\], filter\[mnc\], filter\[tadig\], filter\[network_preferences_enabled\]
-    pub filter: Option<crate::types::FilterMobileNetworkOperatorsConsolidated>,
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobileNetworkOperatorsListResponse {

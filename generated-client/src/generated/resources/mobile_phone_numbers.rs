@@ -18,34 +18,112 @@ impl<'a> MobilePhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MobilePhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobilePhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/mobile_phone_numbers");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/mobile_phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a Mobile Phone Number
+    ///
+    /// `GET /v2/mobile_phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the mobile phone number
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: MobilePhoneNumbersListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), MobilePhoneNumbersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a Mobile Phone Number
+    ///
+    /// `PATCH /v2/mobile_phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the mobile phone number
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<MobilePhoneNumbersUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        MobilePhoneNumbersUpdateParams,
+        MobilePhoneNumbersUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`MobilePhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MobilePhoneNumbersListParams {
+    /// The page number to load
+    pub page_number: Option<i64>,
+    /// The size of the page
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, MobilePhoneNumbersListParams, T> {
+    /// The page number to load
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, MobilePhoneNumbersListParams, MobilePhoneNumbersListResponse> {
+    /// Every page of [`MobilePhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MobilePhoneNumbersListParams,
         MobilePhoneNumbersListResponse,
         crate::types::MobilePhoneNumber,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MobilePhoneNumbersListParams,
-            MobilePhoneNumbersListResponse,
-            crate::types::MobilePhoneNumber,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -73,77 +151,26 @@ impl<'a> MobilePhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Retrieve a Mobile Phone Number
-    ///
-    /// `GET /v2/mobile_phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the mobile phone number
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobilePhoneNumbersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a Mobile Phone Number
-    ///
-    /// `PATCH /v2/mobile_phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the mobile phone number
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<MobilePhoneNumbersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobilePhoneNumbersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/v2/mobile_phone_numbers/", &crate::encode_path(id)].concat(),
-            );
-        let params: MobilePhoneNumbersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`MobilePhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobilePhoneNumbersListParams {
-    /// The page number to load
-    pub page_number: Option<i64>,
-    /// The size of the page
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`MobilePhoneNumbersApi::update`] other than path parameters.
+/// Inputs of [`MobilePhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MobilePhoneNumbersUpdateParams {
     /// The request body.
     pub body: crate::types::MobilePhoneNumberUpdate,
 }
+impl MobilePhoneNumbersUpdateParams {
+    /// A `MobilePhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MobilePhoneNumberUpdate) -> Self {
+        MobilePhoneNumbersUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MobilePhoneNumberUpdate> for MobilePhoneNumbersUpdateParams {
-    /// The body alone is the whole of [`MobilePhoneNumbersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MobilePhoneNumbersApi::update`].
     fn from(body: crate::types::MobilePhoneNumberUpdate) -> Self {
         MobilePhoneNumbersUpdateParams {
             body,
@@ -162,33 +189,75 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MobilePhoneNumbersMessagingListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobilePhoneNumbersMessagingListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/mobile_phone_numbers/messaging");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MobilePhoneNumbersMessagingListParams,
+        MobilePhoneNumbersMessagingListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/mobile_phone_numbers/messaging"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a mobile phone number with messaging settings
+    ///
+    /// `GET /mobile_phone_numbers/{id}/messaging`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: MobilePhoneNumbersMessagingListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), MobilePhoneNumbersMessagingRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/mobile_phone_numbers/", &crate::encode_path(id), "/messaging"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`MobilePhoneNumbersMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MobilePhoneNumbersMessagingListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, MobilePhoneNumbersMessagingListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MobilePhoneNumbersMessagingListParams,
+    MobilePhoneNumbersMessagingListResponse,
+> {
+    /// Every page of [`MobilePhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MobilePhoneNumbersMessagingListParams,
         MobilePhoneNumbersMessagingListResponse,
         crate::types::MobilePhoneNumberWithMessagingSettings,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MobilePhoneNumbersMessagingListParams,
-            MobilePhoneNumbersMessagingListResponse,
-            crate::types::MobilePhoneNumberWithMessagingSettings,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -204,43 +273,8 @@ impl<'a> MobilePhoneNumbersMessagingApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Retrieve a mobile phone number with messaging settings
-    ///
-    /// `GET /mobile_phone_numbers/{id}/messaging`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobilePhoneNumbersMessagingRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/mobile_phone_numbers/", &crate::encode_path(id), "/messaging"]
-                    .concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`MobilePhoneNumbersMessagingApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobilePhoneNumbersMessagingListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MobilePhoneNumbersMessagingListResponse {

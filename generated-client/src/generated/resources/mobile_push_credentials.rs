@@ -13,34 +13,137 @@ impl<'a> MobilePushCredentialsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MobilePushCredentialsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ListPushCredentialsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/mobile_push_credentials");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MobilePushCredentialsListParams,
+        crate::types::ListPushCredentialsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/mobile_push_credentials"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates a new mobile push credential
+    ///
+    /// `POST /mobile_push_credentials`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: MobilePushCredentialsListParams,
+        params: impl Into<MobilePushCredentialsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        MobilePushCredentialsCreateParams,
+        crate::types::PushCredentialResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/mobile_push_credentials"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieves a mobile push credential
+    ///
+    /// Retrieves mobile push credential based on the given `push_credential_id`
+    ///
+    /// `GET /mobile_push_credentials/{push_credential_id}`
+    ///
+    /// Parameters:
+    /// - `push_credential_id`: The unique identifier of a mobile push credential
+    #[inline]
+    pub fn retrieve(
+        &self,
+        push_credential_id: &str,
+    ) -> crate::Call<'a, (), crate::types::PushCredentialResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/mobile_push_credentials/",
+                        &crate::encode_path(push_credential_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Deletes a mobile push credential
+    ///
+    /// Deletes a mobile push credential based on the given `push_credential_id`
+    ///
+    /// `DELETE /mobile_push_credentials/{push_credential_id}`
+    ///
+    /// Parameters:
+    /// - `push_credential_id`: The unique identifier of a mobile push credential
+    #[inline]
+    pub fn delete(&self, push_credential_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/mobile_push_credentials/",
+                        &crate::encode_path(push_credential_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`MobilePushCredentialsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MobilePushCredentialsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PushNotificationsPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
+    pub filter: Option<MobilePushCredentialsListFilter>,
+}
+impl<T> crate::Call<'_, MobilePushCredentialsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PushNotificationsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
+    pub fn filter(mut self, value: impl Into<MobilePushCredentialsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    MobilePushCredentialsListParams,
+    crate::types::ListPushCredentialsResponse,
+> {
+    /// Every page of [`MobilePushCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MobilePushCredentialsListParams,
         crate::types::ListPushCredentialsResponse,
         crate::types::PushCredential,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MobilePushCredentialsListParams,
-            crate::types::ListPushCredentialsResponse,
-            crate::types::PushCredential,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,95 +171,26 @@ impl<'a> MobilePushCredentialsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates a new mobile push credential
-    ///
-    /// `POST /mobile_push_credentials`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<MobilePushCredentialsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PushCredentialResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/mobile_push_credentials");
-        let params: MobilePushCredentialsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieves a mobile push credential
-    ///
-    /// Retrieves mobile push credential based on the given `push_credential_id`
-    ///
-    /// `GET /mobile_push_credentials/{push_credential_id}`
-    ///
-    /// Parameters:
-    /// - `push_credential_id`: The unique identifier of a mobile push credential
-    #[inline]
-    pub fn retrieve(
-        &self,
-        push_credential_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PushCredentialResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Deletes a mobile push credential
-    ///
-    /// Deletes a mobile push credential based on the given `push_credential_id`
-    ///
-    /// `DELETE /mobile_push_credentials/{push_credential_id}`
-    ///
-    /// Parameters:
-    /// - `push_credential_id`: The unique identifier of a mobile push credential
-    #[inline]
-    pub fn delete(
-        &self,
-        push_credential_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/mobile_push_credentials/", &crate::encode_path(push_credential_id)]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`MobilePushCredentialsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobilePushCredentialsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PushNotificationsPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[alias\]
-    pub filter: Option<MobilePushCredentialsListFilter>,
-}
-/// Inputs of [`MobilePushCredentialsApi::create`] other than path parameters.
+/// Inputs of [`MobilePushCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MobilePushCredentialsCreateParams {
     /// Mobile push credential parameters that need to be sent in the request
     pub body: MobilePushCredentialsCreateBody,
 }
+impl MobilePushCredentialsCreateParams {
+    /// A `MobilePushCredentialsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: MobilePushCredentialsCreateBody) -> Self {
+        MobilePushCredentialsCreateParams {
+            body,
+        }
+    }
+}
 impl From<MobilePushCredentialsCreateBody> for MobilePushCredentialsCreateParams {
-    /// The body alone is the whole of [`MobilePushCredentialsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MobilePushCredentialsApi::create`].
     fn from(body: MobilePushCredentialsCreateBody) -> Self {
         MobilePushCredentialsCreateParams {
             body,

@@ -13,41 +13,182 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: MobileVoiceConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileVoiceConnectionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/mobile_voice_connections");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[connection_name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_connection_name_contains,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        MobileVoiceConnectionsListParams,
+        MobileVoiceConnectionsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/mobile_voice_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[connection_name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_connection_name_contains,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Mobile Voice Connection
+    ///
+    /// `POST /v2/mobile_voice_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: MobileVoiceConnectionsListParams,
+        params: impl Into<MobileVoiceConnectionsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        MobileVoiceConnectionsCreateParams,
+        MobileVoiceConnectionsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/v2/mobile_voice_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Mobile Voice Connection
+    ///
+    /// `GET /v2/mobile_voice_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the mobile voice connection
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), MobileVoiceConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a Mobile Voice Connection
+    ///
+    /// `PATCH /v2/mobile_voice_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the mobile voice connection
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<MobileVoiceConnectionsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        MobileVoiceConnectionsUpdateParams,
+        MobileVoiceConnectionsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a Mobile Voice Connection
+    ///
+    /// `DELETE /v2/mobile_voice_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The ID of the mobile voice connection
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), MobileVoiceConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`MobileVoiceConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MobileVoiceConnectionsListParams {
+    /// The page number to load
+    pub page_number: Option<i64>,
+    /// The size of the page
+    pub page_size: Option<i64>,
+    /// Filter by connection name containing the given string
+    pub filter_connection_name_contains: Option<String>,
+    /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
+    pub sort: Option<String>,
+}
+impl<T> crate::Call<'_, MobileVoiceConnectionsListParams, T> {
+    /// The page number to load
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by connection name containing the given string
+    pub fn filter_connection_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_connection_name_contains = Some(value.into());
+        self
+    }
+    /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, MobileVoiceConnectionsListParams, MobileVoiceConnectionsListResponse> {
+    /// Every page of [`MobileVoiceConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         MobileVoiceConnectionsListParams,
         MobileVoiceConnectionsListResponse,
         crate::types::MobileVoiceConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            MobileVoiceConnectionsListParams,
-            MobileVoiceConnectionsListResponse,
-            crate::types::MobileVoiceConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -75,135 +216,51 @@ impl<'a> MobileVoiceConnectionsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Mobile Voice Connection
-    ///
-    /// `POST /v2/mobile_voice_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<MobileVoiceConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileVoiceConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/mobile_voice_connections");
-        let params: MobileVoiceConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Mobile Voice Connection
-    ///
-    /// `GET /v2/mobile_voice_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the mobile voice connection
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileVoiceConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a Mobile Voice Connection
-    ///
-    /// `PATCH /v2/mobile_voice_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the mobile voice connection
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<MobileVoiceConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileVoiceConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: MobileVoiceConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a Mobile Voice Connection
-    ///
-    /// `DELETE /v2/mobile_voice_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The ID of the mobile voice connection
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<MobileVoiceConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/v2/mobile_voice_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`MobileVoiceConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MobileVoiceConnectionsListParams {
-    /// The page number to load
-    pub page_number: Option<i64>,
-    /// The size of the page
-    pub page_size: Option<i64>,
-    /// Filter by connection name containing the given string
-    pub filter_connection_name_contains: Option<String>,
-    /// Sort by field (e.g., created_at, connection_name, active). Prefix with - for descending order.
-    pub sort: Option<String>,
-}
-/// Inputs of [`MobileVoiceConnectionsApi::create`] other than path parameters.
+/// Inputs of [`MobileVoiceConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionsCreateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionCreate,
 }
+impl MobileVoiceConnectionsCreateParams {
+    /// A `MobileVoiceConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MobileVoiceConnectionCreate) -> Self {
+        MobileVoiceConnectionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MobileVoiceConnectionCreate>
 for MobileVoiceConnectionsCreateParams {
-    /// The body alone is the whole of [`MobileVoiceConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`MobileVoiceConnectionsApi::create`].
     fn from(body: crate::types::MobileVoiceConnectionCreate) -> Self {
         MobileVoiceConnectionsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`MobileVoiceConnectionsApi::update`] other than path parameters.
+/// Inputs of [`MobileVoiceConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MobileVoiceConnectionsUpdateParams {
     /// The request body.
     pub body: crate::types::MobileVoiceConnectionUpdate,
 }
+impl MobileVoiceConnectionsUpdateParams {
+    /// A `MobileVoiceConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MobileVoiceConnectionUpdate) -> Self {
+        MobileVoiceConnectionsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MobileVoiceConnectionUpdate>
 for MobileVoiceConnectionsUpdateParams {
-    /// The body alone is the whole of [`MobileVoiceConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`MobileVoiceConnectionsApi::update`].
     fn from(body: crate::types::MobileVoiceConnectionUpdate) -> Self {
         MobileVoiceConnectionsUpdateParams {
             body,

@@ -15,33 +15,63 @@ impl<'a> NetworkCoverageApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NetworkCoverageListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworkCoverageListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/network_coverage");
-        req.query("filters", crate::QueryStyle::DeepObject, true, &params.filters);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/network_coverage"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "filters",
+                    crate::QueryStyle::DeepObject,
+                    true,
+                    &params.filters,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: NetworkCoverageListParams,
+}
+/// Inputs of [`NetworkCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NetworkCoverageListParams {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
+    pub filters: Option<NetworkCoverageListFilters>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    pub filter: Option<NetworkCoverageListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, NetworkCoverageListParams, T> {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
+    pub fn filters(mut self, value: impl Into<NetworkCoverageListFilters>) -> Self {
+        self.params_mut().filters = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    pub fn filter(mut self, value: impl Into<NetworkCoverageListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NetworkCoverageListParams, NetworkCoverageListResponse> {
+    /// Every page of [`NetworkCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NetworkCoverageListParams,
         NetworkCoverageListResponse,
         crate::types::NetworkCoverage,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NetworkCoverageListParams,
-            NetworkCoverageListResponse,
-            crate::types::NetworkCoverage,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,25 +99,8 @@ impl<'a> NetworkCoverageApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`NetworkCoverageApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworkCoverageListParams {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_services\]\[contains\]
-    pub filters: Option<NetworkCoverageListFilters>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
-    pub filter: Option<NetworkCoverageListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Available service filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -18,65 +18,14 @@ impl<'a> NetworksApi<'a> {
     ///
     /// `GET /networks`
     #[inline]
-    pub fn list(
-        &self,
-        params: NetworksListParams,
-    ) -> impl std::future::Future<Output = crate::Result<NetworksListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/networks");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: NetworksListParams,
-    ) -> crate::Paginator<
-        'a,
-        NetworksListParams,
-        NetworksListResponse,
-        crate::types::Network,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NetworksListParams,
-            NetworksListResponse,
-            crate::types::Network,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    pub fn list(&self) -> crate::Call<'a, NetworksListParams, NetworksListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/networks"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -89,11 +38,15 @@ impl<'a> NetworksApi<'a> {
     pub fn create(
         &self,
         params: impl Into<NetworksCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<NetworksCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/networks");
-        let params: NetworksCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, NetworksCreateParams, NetworksCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/networks"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a Network
     ///
@@ -104,19 +57,17 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworksRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/networks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), NetworksRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/networks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a Network
     ///
@@ -131,16 +82,20 @@ impl<'a> NetworksApi<'a> {
         &self,
         id: &str,
         params: impl Into<NetworksUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<NetworksUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/networks/", &crate::encode_path(id)].concat(),
-            );
-        let params: NetworksUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, NetworksUpdateParams, NetworksUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/networks/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a Network
     ///
@@ -151,17 +106,17 @@ impl<'a> NetworksApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the resource.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<NetworksDeleteResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/networks/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), NetworksDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/networks/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// List all Interfaces for a Network.
     ///
@@ -173,39 +128,56 @@ impl<'a> NetworksApi<'a> {
     pub fn list_interfaces(
         &self,
         id: &str,
-        params: NetworksListInterfacesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworksListInterfacesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/networks/", &crate::encode_path(id), "/network_interfaces"].concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, NetworksListInterfacesParams, NetworksListInterfacesResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/networks/", &crate::encode_path(id), "/network_interfaces"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list_interfaces`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_interfaces_paginator(
-        &self,
-        id: &str,
-        params: NetworksListInterfacesParams,
+}
+/// Inputs of [`NetworksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NetworksListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub filter: Option<NetworksListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, NetworksListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub fn filter(mut self, value: impl Into<NetworksListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NetworksListParams, NetworksListResponse> {
+    /// Every page of [`NetworksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
-        NetworksListInterfacesParams,
-        NetworksListInterfacesResponse,
-        crate::types::NetworkInterface,
+        NetworksListParams,
+        NetworksListResponse,
+        crate::types::Network,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            NetworksListInterfacesParams,
-            NetworksListInterfacesResponse,
-            crate::types::NetworkInterface,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -233,57 +205,108 @@ impl<'a> NetworksApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_interfaces(&id, params).await })
-            },
-        )
+        })
     }
 }
-/// Inputs of [`NetworksApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetworksListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
-    pub filter: Option<NetworksListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`NetworksApi::create`] other than path parameters.
+/// Inputs of [`NetworksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NetworksCreateParams {
     /// The request body.
     pub body: crate::types::NetworkCreate,
 }
+impl NetworksCreateParams {
+    /// A `NetworksCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NetworkCreate) -> Self {
+        NetworksCreateParams { body }
+    }
+}
 impl From<crate::types::NetworkCreate> for NetworksCreateParams {
-    /// The body alone is the whole of [`NetworksCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NetworksApi::create`].
     fn from(body: crate::types::NetworkCreate) -> Self {
         NetworksCreateParams { body }
     }
 }
-/// Inputs of [`NetworksApi::update`] other than path parameters.
+/// Inputs of [`NetworksApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NetworksUpdateParams {
     /// The request body.
     pub body: crate::types::NetworkCreate,
 }
+impl NetworksUpdateParams {
+    /// A `NetworksUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NetworkCreate) -> Self {
+        NetworksUpdateParams { body }
+    }
+}
 impl From<crate::types::NetworkCreate> for NetworksUpdateParams {
-    /// The body alone is the whole of [`NetworksUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`NetworksApi::update`].
     fn from(body: crate::types::NetworkCreate) -> Self {
         NetworksUpdateParams { body }
     }
 }
-/// Inputs of [`NetworksApi::list_interfaces`] other than path parameters.
+/// Inputs of [`NetworksApi::list_interfaces`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NetworksListInterfacesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
     pub filter: Option<NetworksListInterfacesFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, NetworksListInterfacesParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\], filter\[type\], filter\[status\]
+    pub fn filter(mut self, value: impl Into<NetworksListInterfacesFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NetworksListInterfacesParams, NetworksListInterfacesResponse> {
+    /// Every page of [`NetworksApi::list_interfaces`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        NetworksListInterfacesParams,
+        NetworksListInterfacesResponse,
+        crate::types::NetworkInterface,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `networks.default_gateway`.
 #[derive(Debug, Clone, Copy)]
@@ -301,16 +324,17 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworksDefaultGatewayRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), NetworksDefaultGatewayRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create Default Gateway.
     ///
@@ -323,18 +347,24 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
         &self,
         id: &str,
         params: impl Into<NetworksDefaultGatewayCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworksDefaultGatewayCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        let params: NetworksDefaultGatewayCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NetworksDefaultGatewayCreateParams,
+        NetworksDefaultGatewayCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Default Gateway.
     ///
@@ -346,26 +376,36 @@ impl<'a> NetworksDefaultGatewayApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NetworksDefaultGatewayDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), NetworksDefaultGatewayDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/networks/", &crate::encode_path(id), "/default_gateway"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters.
+/// Inputs of [`NetworksDefaultGatewayApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NetworksDefaultGatewayCreateParams {
     /// The request body.
     pub body: crate::types::DefaultGateway,
 }
+impl NetworksDefaultGatewayCreateParams {
+    /// A `NetworksDefaultGatewayCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DefaultGateway) -> Self {
+        NetworksDefaultGatewayCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DefaultGateway> for NetworksDefaultGatewayCreateParams {
-    /// The body alone is the whole of [`NetworksDefaultGatewayCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NetworksDefaultGatewayApi::create`].
     fn from(body: crate::types::DefaultGateway) -> Self {
         NetworksDefaultGatewayCreateParams {
             body,

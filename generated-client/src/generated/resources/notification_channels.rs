@@ -15,34 +15,163 @@ impl<'a> NotificationChannelsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NotificationChannelsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationChannelsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/notification_channels");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NotificationChannelsListParams,
+        NotificationChannelsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/notification_channels"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a notification channel
+    ///
+    /// Create a notification channel.
+    ///
+    /// `POST /notification_channels`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NotificationChannelsListParams,
+    ) -> crate::Call<
+        'a,
+        NotificationChannelsCreateParams,
+        NotificationChannelsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/notification_channels"),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a notification channel
+    ///
+    /// Get a notification channel.
+    ///
+    /// `GET /notification_channels/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationChannelsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/notification_channels/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a notification channel
+    ///
+    /// Update a notification channel.
+    ///
+    /// `PATCH /notification_channels/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<NotificationChannelsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        NotificationChannelsUpdateParams,
+        NotificationChannelsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/notification_channels/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a notification channel
+    ///
+    /// Delete a notification channel.
+    ///
+    /// `DELETE /notification_channels/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationChannelsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/notification_channels/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`NotificationChannelsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NotificationChannelsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
+}
+impl<T> crate::Call<'_, NotificationChannelsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::NotificationsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, NotificationChannelsListParams, NotificationChannelsListResponse> {
+    /// Every page of [`NotificationChannelsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NotificationChannelsListParams,
         NotificationChannelsListResponse,
         crate::types::NotificationChannel,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NotificationChannelsListParams,
-            NotificationChannelsListResponse,
-            crate::types::NotificationChannel,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,139 +199,40 @@ impl<'a> NotificationChannelsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a notification channel
-    ///
-    /// Create a notification channel.
-    ///
-    /// `POST /notification_channels`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NotificationChannelsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationChannelsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/notification_channels");
-        let params: NotificationChannelsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Get a notification channel
-    ///
-    /// Get a notification channel.
-    ///
-    /// `GET /notification_channels/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationChannelsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/notification_channels/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a notification channel
-    ///
-    /// Update a notification channel.
-    ///
-    /// `PATCH /notification_channels/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<NotificationChannelsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationChannelsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/notification_channels/", &crate::encode_path(id)].concat(),
-            );
-        let params: NotificationChannelsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a notification channel
-    ///
-    /// Delete a notification channel.
-    ///
-    /// `DELETE /notification_channels/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationChannelsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/notification_channels/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NotificationChannelsApi::list`] other than path parameters.
+/// Inputs of [`NotificationChannelsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationChannelsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
-    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
-}
-/// Inputs of [`NotificationChannelsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationChannelsCreateParams {
     /// Add a Notification Channel
     pub body: Option<crate::types::NotificationChannel>,
 }
-impl From<crate::types::NotificationChannel> for NotificationChannelsCreateParams {
-    /// The body alone is the whole of [`NotificationChannelsCreateParams`].
-    fn from(body: crate::types::NotificationChannel) -> Self {
-        NotificationChannelsCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, NotificationChannelsCreateParams, T> {
+    /// Add a Notification Channel
+    pub fn body(mut self, value: impl Into<crate::types::NotificationChannel>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`NotificationChannelsApi::update`] other than path parameters.
+/// Inputs of [`NotificationChannelsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationChannelsUpdateParams {
     /// Update notification channel object
     pub body: crate::types::NotificationChannel,
 }
+impl NotificationChannelsUpdateParams {
+    /// A `NotificationChannelsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NotificationChannel) -> Self {
+        NotificationChannelsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::NotificationChannel> for NotificationChannelsUpdateParams {
-    /// The body alone is the whole of [`NotificationChannelsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`NotificationChannelsApi::update`].
     fn from(body: crate::types::NotificationChannel) -> Self {
         NotificationChannelsUpdateParams {
             body,

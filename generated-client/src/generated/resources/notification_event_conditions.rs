@@ -15,34 +15,63 @@ impl<'a> NotificationEventConditionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NotificationEventConditionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationEventConditionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/notification_event_conditions");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NotificationEventConditionsListParams,
+        NotificationEventConditionsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/notification_event_conditions"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: NotificationEventConditionsListParams,
+}
+/// Inputs of [`NotificationEventConditionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NotificationEventConditionsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
+}
+impl<T> crate::Call<'_, NotificationEventConditionsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::NotificationsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    NotificationEventConditionsListParams,
+    NotificationEventConditionsListResponse,
+> {
+    /// Every page of [`NotificationEventConditionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NotificationEventConditionsListParams,
         NotificationEventConditionsListResponse,
         crate::types::NotificationEventCondition,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NotificationEventConditionsListParams,
-            NotificationEventConditionsListResponse,
-            crate::types::NotificationEventCondition,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,23 +99,8 @@ impl<'a> NotificationEventConditionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`NotificationEventConditionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationEventConditionsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
-    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventConditionsListResponse {

@@ -15,31 +15,42 @@ impl<'a> NotificationEventsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NotificationEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationEventsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/notification_events");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, NotificationEventsListParams, NotificationEventsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/notification_events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: NotificationEventsListParams,
+}
+/// Inputs of [`NotificationEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NotificationEventsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, NotificationEventsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NotificationEventsListParams, NotificationEventsListResponse> {
+    /// Every page of [`NotificationEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NotificationEventsListParams,
         NotificationEventsListResponse,
         crate::types::NotificationEvent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NotificationEventsListParams,
-            NotificationEventsListResponse,
-            crate::types::NotificationEvent,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -67,21 +78,8 @@ impl<'a> NotificationEventsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`NotificationEventsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationEventsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationEventsListResponse {

@@ -15,33 +15,152 @@ impl<'a> NotificationProfilesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NotificationProfilesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationProfilesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/notification_profiles");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NotificationProfilesListParams,
+        NotificationProfilesListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/notification_profiles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a notification profile
+    ///
+    /// Create a notification profile.
+    ///
+    /// `POST /notification_profiles`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NotificationProfilesListParams,
+    ) -> crate::Call<
+        'a,
+        NotificationProfilesCreateParams,
+        NotificationProfilesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/notification_profiles"),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a notification profile
+    ///
+    /// Get a notification profile.
+    ///
+    /// `GET /notification_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationProfilesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/notification_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a notification profile
+    ///
+    /// Update a notification profile.
+    ///
+    /// `PATCH /notification_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<NotificationProfilesUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        NotificationProfilesUpdateParams,
+        NotificationProfilesUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/notification_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a notification profile
+    ///
+    /// Delete a notification profile.
+    ///
+    /// `DELETE /notification_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationProfilesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/notification_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`NotificationProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NotificationProfilesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, NotificationProfilesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, NotificationProfilesListParams, NotificationProfilesListResponse> {
+    /// Every page of [`NotificationProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NotificationProfilesListParams,
         NotificationProfilesListResponse,
         crate::types::NotificationProfile,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NotificationProfilesListParams,
-            NotificationProfilesListResponse,
-            crate::types::NotificationProfile,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,137 +188,40 @@ impl<'a> NotificationProfilesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a notification profile
-    ///
-    /// Create a notification profile.
-    ///
-    /// `POST /notification_profiles`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NotificationProfilesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationProfilesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/notification_profiles");
-        let params: NotificationProfilesCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Get a notification profile
-    ///
-    /// Get a notification profile.
-    ///
-    /// `GET /notification_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationProfilesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/notification_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a notification profile
-    ///
-    /// Update a notification profile.
-    ///
-    /// `PATCH /notification_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<NotificationProfilesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationProfilesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/notification_profiles/", &crate::encode_path(id)].concat(),
-            );
-        let params: NotificationProfilesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a notification profile
-    ///
-    /// Delete a notification profile.
-    ///
-    /// `DELETE /notification_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationProfilesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/notification_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NotificationProfilesApi::list`] other than path parameters.
+/// Inputs of [`NotificationProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationProfilesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`NotificationProfilesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationProfilesCreateParams {
     /// Add a Notification Profile
     pub body: Option<crate::types::NotificationProfile>,
 }
-impl From<crate::types::NotificationProfile> for NotificationProfilesCreateParams {
-    /// The body alone is the whole of [`NotificationProfilesCreateParams`].
-    fn from(body: crate::types::NotificationProfile) -> Self {
-        NotificationProfilesCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, NotificationProfilesCreateParams, T> {
+    /// Add a Notification Profile
+    pub fn body(mut self, value: impl Into<crate::types::NotificationProfile>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`NotificationProfilesApi::update`] other than path parameters.
+/// Inputs of [`NotificationProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NotificationProfilesUpdateParams {
     /// Update notification profile object
     pub body: crate::types::NotificationProfile,
 }
+impl NotificationProfilesUpdateParams {
+    /// A `NotificationProfilesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::NotificationProfile) -> Self {
+        NotificationProfilesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::NotificationProfile> for NotificationProfilesUpdateParams {
-    /// The body alone is the whole of [`NotificationProfilesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`NotificationProfilesApi::update`].
     fn from(body: crate::types::NotificationProfile) -> Self {
         NotificationProfilesUpdateParams {
             body,

@@ -15,34 +15,131 @@ impl<'a> NotificationSettingsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NotificationSettingsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationSettingsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/notification_settings");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NotificationSettingsListParams,
+        NotificationSettingsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/notification_settings"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Add a Notification Setting
+    ///
+    /// Add a notification setting.
+    ///
+    /// `POST /notification_settings`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NotificationSettingsListParams,
+    ) -> crate::Call<
+        'a,
+        NotificationSettingsCreateParams,
+        NotificationSettingsCreateResponse200,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/notification_settings"),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a notification setting
+    ///
+    /// Get a notification setting.
+    ///
+    /// `GET /notification_settings/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationSettingsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/notification_settings/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a notification setting
+    ///
+    /// Delete a notification setting.
+    ///
+    /// `DELETE /notification_settings/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The id of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), NotificationSettingsDeleteResponse200> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/notification_settings/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`NotificationSettingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NotificationSettingsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
+}
+impl<T> crate::Call<'_, NotificationSettingsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::NotificationsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, NotificationSettingsListParams, NotificationSettingsListResponse> {
+    /// Every page of [`NotificationSettingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NotificationSettingsListParams,
         NotificationSettingsListResponse,
         crate::types::NotificationSetting,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NotificationSettingsListParams,
-            NotificationSettingsListResponse,
-            crate::types::NotificationSetting,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,103 +167,21 @@ impl<'a> NotificationSettingsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Add a Notification Setting
-    ///
-    /// Add a notification setting.
-    ///
-    /// `POST /notification_settings`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NotificationSettingsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationSettingsCreateResponse200>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/notification_settings");
-        let params: NotificationSettingsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Get a notification setting
-    ///
-    /// Get a notification setting.
-    ///
-    /// `GET /notification_settings/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationSettingsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/notification_settings/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a notification setting
-    ///
-    /// Delete a notification setting.
-    ///
-    /// `DELETE /notification_settings/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The id of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NotificationSettingsDeleteResponse200>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/notification_settings/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NotificationSettingsApi::list`] other than path parameters.
+/// Inputs of [`NotificationSettingsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct NotificationSettingsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[associated_record_type\]\[eq\], filter\[channel_type_id\]\[eq\], filter\[notification_profile_id\]\[eq\], filter\[notification_channel\]\[eq\], filter\[notification_event_condition_id\]\[eq\], filter\[status\]\[eq\]
-    pub filter: Option<crate::types::NotificationsFilterConsolidated>,
-}
-/// Inputs of [`NotificationSettingsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NotificationSettingsCreateParams {
     /// The request body.
     pub body: Option<crate::types::NotificationSetting>,
 }
-impl From<crate::types::NotificationSetting> for NotificationSettingsCreateParams {
-    /// The body alone is the whole of [`NotificationSettingsCreateParams`].
-    fn from(body: crate::types::NotificationSetting) -> Self {
-        NotificationSettingsCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, NotificationSettingsCreateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::NotificationSetting>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

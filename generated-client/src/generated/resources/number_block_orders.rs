@@ -15,32 +15,101 @@ impl<'a> NumberBlockOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NumberBlockOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberBlockOrdersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/number_block_orders");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/number_block_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a number block order
+    ///
+    /// Creates a phone number block order.
+    ///
+    /// `POST /number_block_orders`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NumberBlockOrdersListParams,
+        params: impl Into<NumberBlockOrdersCreateParams>,
+    ) -> crate::Call<
+        'a,
+        NumberBlockOrdersCreateParams,
+        NumberBlockOrdersCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/number_block_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a number block order
+    ///
+    /// Get an existing phone number block order.
+    ///
+    /// `GET /number_block_orders/{number_block_order_id}`
+    ///
+    /// Parameters:
+    /// - `number_block_order_id`: The number block order ID.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        number_block_order_id: &str,
+    ) -> crate::Call<'a, (), NumberBlockOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/number_block_orders/", &crate::encode_path(number_block_order_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`NumberBlockOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NumberBlockOrdersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
+    pub filter: Option<NumberBlockOrdersListFilter>,
+}
+impl<T> crate::Call<'_, NumberBlockOrdersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
+    pub fn filter(mut self, value: impl Into<NumberBlockOrdersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NumberBlockOrdersListParams, NumberBlockOrdersListResponse> {
+    /// Every page of [`NumberBlockOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NumberBlockOrdersListParams,
         NumberBlockOrdersListResponse,
         crate::types::NumberBlockOrder,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NumberBlockOrdersListParams,
-            NumberBlockOrdersListResponse,
-            crate::types::NumberBlockOrder,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,74 +137,27 @@ impl<'a> NumberBlockOrdersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a number block order
-    ///
-    /// Creates a phone number block order.
-    ///
-    /// `POST /number_block_orders`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NumberBlockOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberBlockOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/number_block_orders");
-        let params: NumberBlockOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a number block order
-    ///
-    /// Get an existing phone number block order.
-    ///
-    /// `GET /number_block_orders/{number_block_order_id}`
-    ///
-    /// Parameters:
-    /// - `number_block_order_id`: The number block order ID.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        number_block_order_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberBlockOrdersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/number_block_orders/", &crate::encode_path(number_block_order_id)]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NumberBlockOrdersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberBlockOrdersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.starting_number\]
-    pub filter: Option<NumberBlockOrdersListFilter>,
-}
-/// Inputs of [`NumberBlockOrdersApi::create`] other than path parameters.
+/// Inputs of [`NumberBlockOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberBlockOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberBlockOrderRequest,
 }
+impl NumberBlockOrdersCreateParams {
+    /// A `NumberBlockOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateNumberBlockOrderRequest) -> Self {
+        NumberBlockOrdersCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateNumberBlockOrderRequest>
 for NumberBlockOrdersCreateParams {
-    /// The body alone is the whole of [`NumberBlockOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NumberBlockOrdersApi::create`].
     fn from(body: crate::types::CreateNumberBlockOrderRequest) -> Self {
         NumberBlockOrdersCreateParams {
             body,

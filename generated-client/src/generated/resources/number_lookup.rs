@@ -19,24 +19,34 @@ impl<'a> NumberLookupApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-        params: NumberLookupRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberLookupRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
-            );
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.send_json()
+    ) -> crate::Call<'a, NumberLookupRetrieveParams, NumberLookupRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/number_lookup/", &crate::encode_path(phone_number)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`NumberLookupApi::retrieve`] other than path parameters.
+/// Inputs of [`NumberLookupApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberLookupRetrieveParams {
     /// Specifies the type of number lookup to be performed
     pub r#type: Option<crate::types::NumberLookupType>,
+}
+impl<T> crate::Call<'_, NumberLookupRetrieveParams, T> {
+    /// Specifies the type of number lookup to be performed
+    pub fn r#type(mut self, value: impl Into<crate::types::NumberLookupType>) -> Self {
+        self.params_mut().r#type = Some(value.into());
+        self
+    }
 }
 pub type NumberLookupRetrieveResponse = crate::Data<crate::types::NumberLookupRecord>;

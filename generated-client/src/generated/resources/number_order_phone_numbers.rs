@@ -15,15 +15,19 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NumberOrderPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrderPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/number_order_phone_numbers");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NumberOrderPhoneNumbersListParams,
+        NumberOrderPhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/number_order_phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update requirement group for a phone number order
     ///
@@ -36,23 +40,29 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
         &self,
         id: &str,
         params: impl Into<NumberOrderPhoneNumbersUpdateRequirementGroupParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrderPhoneNumbersUpdateRequirementGroupResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/number_order_phone_numbers/",
-                    &crate::encode_path(id),
-                    "/requirement_group",
-                ]
-                    .concat(),
-            );
-        let params: NumberOrderPhoneNumbersUpdateRequirementGroupParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NumberOrderPhoneNumbersUpdateRequirementGroupParams,
+        NumberOrderPhoneNumbersUpdateRequirementGroupResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/number_order_phone_numbers/",
+                        &crate::encode_path(id),
+                        "/requirement_group",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a single phone number within a number order.
     ///
@@ -66,20 +76,21 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
     pub fn retrieve(
         &self,
         number_order_phone_number_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrderPhoneNumbersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/number_order_phone_numbers/",
-                    &crate::encode_path(number_order_phone_number_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), NumberOrderPhoneNumbersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/number_order_phone_numbers/",
+                        &crate::encode_path(number_order_phone_number_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update requirements for a single phone number within a number order.
     ///
@@ -94,54 +105,89 @@ impl<'a> NumberOrderPhoneNumbersApi<'a> {
         &self,
         number_order_phone_number_id: &str,
         params: impl Into<NumberOrderPhoneNumbersUpdateRequirementsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrderPhoneNumbersUpdateRequirementsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/number_order_phone_numbers/",
-                    &crate::encode_path(number_order_phone_number_id),
-                ]
-                    .concat(),
-            );
-        let params: NumberOrderPhoneNumbersUpdateRequirementsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        NumberOrderPhoneNumbersUpdateRequirementsParams,
+        NumberOrderPhoneNumbersUpdateRequirementsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/number_order_phone_numbers/",
+                        &crate::encode_path(number_order_phone_number_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::list`] other than path parameters.
+/// Inputs of [`NumberOrderPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
     pub filter: Option<NumberOrderPhoneNumbersListFilter>,
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirement_group`] other than path parameters.
+impl<T> crate::Call<'_, NumberOrderPhoneNumbersListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\]
+    pub fn filter(
+        mut self,
+        value: impl Into<NumberOrderPhoneNumbersListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersUpdateRequirementGroupParams {
     /// The request body.
     pub body: NumberOrderPhoneNumbersUpdateRequirementGroupBody,
 }
+impl NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+    /// A `NumberOrderPhoneNumbersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: NumberOrderPhoneNumbersUpdateRequirementGroupBody) -> Self {
+        NumberOrderPhoneNumbersUpdateRequirementGroupParams {
+            body,
+        }
+    }
+}
 impl From<NumberOrderPhoneNumbersUpdateRequirementGroupBody>
 for NumberOrderPhoneNumbersUpdateRequirementGroupParams {
-    /// The body alone is the whole of [`NumberOrderPhoneNumbersUpdateRequirementGroupParams`].
+    /// The body with every optional input `None`: the argument of [`NumberOrderPhoneNumbersApi::update_requirement_group`].
     fn from(body: NumberOrderPhoneNumbersUpdateRequirementGroupBody) -> Self {
         NumberOrderPhoneNumbersUpdateRequirementGroupParams {
             body,
         }
     }
 }
-/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirements`] other than path parameters.
+/// Inputs of [`NumberOrderPhoneNumbersApi::update_requirements`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrderPhoneNumbersUpdateRequirementsParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderPhoneNumberRequest,
 }
+impl NumberOrderPhoneNumbersUpdateRequirementsParams {
+    /// A `NumberOrderPhoneNumbersUpdateRequirementsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateNumberOrderPhoneNumberRequest) -> Self {
+        NumberOrderPhoneNumbersUpdateRequirementsParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateNumberOrderPhoneNumberRequest>
 for NumberOrderPhoneNumbersUpdateRequirementsParams {
-    /// The body alone is the whole of [`NumberOrderPhoneNumbersUpdateRequirementsParams`].
+    /// The body with every optional input `None`: the argument of [`NumberOrderPhoneNumbersApi::update_requirements`].
     fn from(body: crate::types::UpdateNumberOrderPhoneNumberRequest) -> Self {
         NumberOrderPhoneNumbersUpdateRequirementsParams {
             body,

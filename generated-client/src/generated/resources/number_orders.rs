@@ -15,32 +15,124 @@ impl<'a> NumberOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NumberOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrdersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/number_orders");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/number_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a number order
+    ///
+    /// Creates a phone number order.
+    ///
+    /// `POST /number_orders`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NumberOrdersListParams,
+        params: impl Into<NumberOrdersCreateParams>,
+    ) -> crate::Call<'a, NumberOrdersCreateParams, NumberOrdersCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/number_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a number order
+    ///
+    /// Get an existing phone number order.
+    ///
+    /// `GET /number_orders/{number_order_id}`
+    ///
+    /// Parameters:
+    /// - `number_order_id`: The number order ID.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        number_order_id: &str,
+    ) -> crate::Call<'a, (), NumberOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a number order
+    ///
+    /// Updates a phone number order.
+    ///
+    /// `PATCH /number_orders/{number_order_id}`
+    ///
+    /// Parameters:
+    /// - `number_order_id`: The number order ID.
+    #[inline]
+    pub fn update(
+        &self,
+        number_order_id: &str,
+        params: impl Into<NumberOrdersUpdateParams>,
+    ) -> crate::Call<'a, NumberOrdersUpdateParams, NumberOrdersUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`NumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NumberOrdersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
+    pub filter: Option<NumberOrdersListFilter>,
+}
+impl<T> crate::Call<'_, NumberOrdersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
+    pub fn filter(mut self, value: impl Into<NumberOrdersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NumberOrdersListParams, NumberOrdersListResponse> {
+    /// Every page of [`NumberOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NumberOrdersListParams,
         NumberOrdersListResponse,
         crate::types::NumberOrder,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NumberOrdersListParams,
-            NumberOrdersListResponse,
-            crate::types::NumberOrder,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,110 +160,43 @@ impl<'a> NumberOrdersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a number order
-    ///
-    /// Creates a phone number order.
-    ///
-    /// `POST /number_orders`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NumberOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/number_orders");
-        let params: NumberOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a number order
-    ///
-    /// Get an existing phone number order.
-    ///
-    /// `GET /number_orders/{number_order_id}`
-    ///
-    /// Parameters:
-    /// - `number_order_id`: The number order ID.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        number_order_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrdersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a number order
-    ///
-    /// Updates a phone number order.
-    ///
-    /// `PATCH /number_orders/{number_order_id}`
-    ///
-    /// Parameters:
-    /// - `number_order_id`: The number order ID.
-    #[inline]
-    pub fn update(
-        &self,
-        number_order_id: &str,
-        params: impl Into<NumberOrdersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberOrdersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/number_orders/", &crate::encode_path(number_order_id)].concat(),
-            );
-        let params: NumberOrdersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NumberOrdersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberOrdersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers_count\], filter\[customer_reference\], filter\[requirements_met\]
-    pub filter: Option<NumberOrdersListFilter>,
-}
-/// Inputs of [`NumberOrdersApi::create`] other than path parameters.
+/// Inputs of [`NumberOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberOrderRequest,
 }
+impl NumberOrdersCreateParams {
+    /// A `NumberOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateNumberOrderRequest) -> Self {
+        NumberOrdersCreateParams { body }
+    }
+}
 impl From<crate::types::CreateNumberOrderRequest> for NumberOrdersCreateParams {
-    /// The body alone is the whole of [`NumberOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NumberOrdersApi::create`].
     fn from(body: crate::types::CreateNumberOrderRequest) -> Self {
         NumberOrdersCreateParams { body }
     }
 }
-/// Inputs of [`NumberOrdersApi::update`] other than path parameters.
+/// Inputs of [`NumberOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateNumberOrderRequest,
 }
+impl NumberOrdersUpdateParams {
+    /// A `NumberOrdersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateNumberOrderRequest) -> Self {
+        NumberOrdersUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateNumberOrderRequest> for NumberOrdersUpdateParams {
-    /// The body alone is the whole of [`NumberOrdersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`NumberOrdersApi::update`].
     fn from(body: crate::types::UpdateNumberOrderRequest) -> Self {
         NumberOrdersUpdateParams { body }
     }

@@ -20,32 +20,101 @@ impl<'a> NumberReservationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: NumberReservationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberReservationsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/number_reservations");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, NumberReservationsListParams, NumberReservationsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/number_reservations"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a number reservation
+    ///
+    /// Creates a Phone Number Reservation for multiple numbers.
+    ///
+    /// `POST /number_reservations`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: NumberReservationsListParams,
+        params: impl Into<NumberReservationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        NumberReservationsCreateParams,
+        NumberReservationsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/number_reservations"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a number reservation
+    ///
+    /// Gets a single phone number reservation.
+    ///
+    /// `GET /number_reservations/{number_reservation_id}`
+    ///
+    /// Parameters:
+    /// - `number_reservation_id`: The number reservation ID.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        number_reservation_id: &str,
+    ) -> crate::Call<'a, (), NumberReservationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/number_reservations/", &crate::encode_path(number_reservation_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`NumberReservationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NumberReservationsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
+    pub filter: Option<NumberReservationsListFilter>,
+}
+impl<T> crate::Call<'_, NumberReservationsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
+    pub fn filter(mut self, value: impl Into<NumberReservationsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, NumberReservationsListParams, NumberReservationsListResponse> {
+    /// Every page of [`NumberReservationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         NumberReservationsListParams,
         NumberReservationsListResponse,
         crate::types::NumberReservation,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            NumberReservationsListParams,
-            NumberReservationsListResponse,
-            crate::types::NumberReservation,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -73,74 +142,27 @@ impl<'a> NumberReservationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a number reservation
-    ///
-    /// Creates a Phone Number Reservation for multiple numbers.
-    ///
-    /// `POST /number_reservations`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<NumberReservationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberReservationsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/number_reservations");
-        let params: NumberReservationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a number reservation
-    ///
-    /// Gets a single phone number reservation.
-    ///
-    /// `GET /number_reservations/{number_reservation_id}`
-    ///
-    /// Parameters:
-    /// - `number_reservation_id`: The number reservation ID.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        number_reservation_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberReservationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/number_reservations/", &crate::encode_path(number_reservation_id)]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`NumberReservationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NumberReservationsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[created_at\], filter\[phone_numbers.phone_number\], filter\[customer_reference\]
-    pub filter: Option<NumberReservationsListFilter>,
-}
-/// Inputs of [`NumberReservationsApi::create`] other than path parameters.
+/// Inputs of [`NumberReservationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumberReservationsCreateParams {
     /// The request body.
     pub body: crate::types::CreateNumberReservationRequest,
 }
+impl NumberReservationsCreateParams {
+    /// A `NumberReservationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateNumberReservationRequest) -> Self {
+        NumberReservationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateNumberReservationRequest>
 for NumberReservationsCreateParams {
-    /// The body alone is the whole of [`NumberReservationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NumberReservationsApi::create`].
     fn from(body: crate::types::CreateNumberReservationRequest) -> Self {
         NumberReservationsCreateParams {
             body,
@@ -165,21 +187,22 @@ impl<'a> NumberReservationsActionsApi<'a> {
     pub fn extend(
         &self,
         number_reservation_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumberReservationsActionsExtendResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/number_reservations/",
-                    &crate::encode_path(number_reservation_id),
-                    "/actions/extend",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), NumberReservationsActionsExtendResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/number_reservations/",
+                        &crate::encode_path(number_reservation_id),
+                        "/actions/extend",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Filter number reservations by date range.

@@ -14,23 +14,34 @@ impl<'a> NumbersFeaturesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<NumbersFeaturesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<NumbersFeaturesCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/numbers_features");
-        let params: NumbersFeaturesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, NumbersFeaturesCreateParams, NumbersFeaturesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/numbers_features"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`NumbersFeaturesApi::create`] other than path parameters.
+/// Inputs of [`NumbersFeaturesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct NumbersFeaturesCreateParams {
     /// The request body.
     pub body: NumbersFeaturesCreateBody,
 }
+impl NumbersFeaturesCreateParams {
+    /// A `NumbersFeaturesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: NumbersFeaturesCreateBody) -> Self {
+        NumbersFeaturesCreateParams {
+            body,
+        }
+    }
+}
 impl From<NumbersFeaturesCreateBody> for NumbersFeaturesCreateParams {
-    /// The body alone is the whole of [`NumbersFeaturesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`NumbersFeaturesApi::create`].
     fn from(body: NumbersFeaturesCreateBody) -> Self {
         NumbersFeaturesCreateParams {
             body,

@@ -15,27 +15,42 @@ impl<'a> OauthApi<'a> {
     #[inline]
     pub fn retrieve_authorize(
         &self,
-        params: OauthRetrieveAuthorizeParams,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/oauth/authorize");
-        req.query("response_type", crate::QueryStyle::Form, true, &params.response_type);
-        req.query("client_id", crate::QueryStyle::Form, true, &params.client_id);
-        req.query("redirect_uri", crate::QueryStyle::Form, true, &params.redirect_uri);
-        req.query("scope", crate::QueryStyle::Form, true, &params.scope);
-        req.query("state", crate::QueryStyle::Form, true, &params.state);
-        req.query(
-            "code_challenge",
-            crate::QueryStyle::Form,
-            true,
-            &params.code_challenge,
-        );
-        req.query(
-            "code_challenge_method",
-            crate::QueryStyle::Form,
-            true,
-            &params.code_challenge_method,
-        );
-        req.send_empty()
+        params: impl Into<OauthRetrieveAuthorizeParams>,
+    ) -> crate::Call<'a, OauthRetrieveAuthorizeParams, ()> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/oauth/authorize"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "response_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.response_type,
+                );
+                req.query("client_id", crate::QueryStyle::Form, true, &params.client_id);
+                req.query(
+                    "redirect_uri",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.redirect_uri,
+                );
+                req.query("scope", crate::QueryStyle::Form, true, &params.scope);
+                req.query("state", crate::QueryStyle::Form, true, &params.state);
+                req.query(
+                    "code_challenge",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.code_challenge,
+                );
+                req.query(
+                    "code_challenge_method",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.code_challenge_method,
+                );
+                Box::pin(req.send_empty())
+            },
+        )
     }
     /// Get OAuth consent token
     ///
@@ -49,16 +64,17 @@ impl<'a> OauthApi<'a> {
     pub fn retrieve(
         &self,
         consent_token: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConsentTokenResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/oauth/consent/", &crate::encode_path(consent_token)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ConsentTokenResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/oauth/consent/", &crate::encode_path(consent_token)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create OAuth grant
     ///
@@ -69,13 +85,15 @@ impl<'a> OauthApi<'a> {
     pub fn grants(
         &self,
         params: impl Into<OauthGrantsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateGrantResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/grants");
-        let params: OauthGrantsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, OauthGrantsParams, crate::types::CreateGrantResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/oauth/grants"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Token introspection
     ///
@@ -86,13 +104,15 @@ impl<'a> OauthApi<'a> {
     pub fn introspect(
         &self,
         params: impl Into<OauthIntrospectParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::IntrospectResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/introspect");
-        let params: OauthIntrospectParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, OauthIntrospectParams, crate::types::IntrospectResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/oauth/introspect"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// JSON Web Key Set
     ///
@@ -100,11 +120,12 @@ impl<'a> OauthApi<'a> {
     ///
     /// `GET /oauth/jwks`
     #[inline]
-    pub fn retrieve_jwks(
-        &self,
-    ) -> impl std::future::Future<Output = crate::Result<crate::types::JwkSet>> + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/oauth/jwks");
-        req.send_json()
+    pub fn retrieve_jwks(&self) -> crate::Call<'a, (), crate::types::JwkSet> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/oauth/jwks"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Dynamic client registration
     ///
@@ -115,13 +136,19 @@ impl<'a> OauthApi<'a> {
     pub fn register(
         &self,
         params: impl Into<OauthRegisterParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::OAuthDynamicRegistrationResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/register");
-        let params: OauthRegisterParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        OauthRegisterParams,
+        crate::types::OAuthDynamicRegistrationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/oauth/register"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// OAuth token endpoint
     ///
@@ -132,17 +159,20 @@ impl<'a> OauthApi<'a> {
     pub fn token(
         &self,
         params: impl Into<OauthTokenParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TokenResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth/token");
-        let params: OauthTokenParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, OauthTokenParams, crate::types::TokenResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/oauth/token"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`OauthApi::retrieve_authorize`] other than path parameters.
+/// Inputs of [`OauthApi::retrieve_authorize`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthRetrieveAuthorizeParams {
     /// OAuth response type
     pub response_type: OauthRetrieveAuthorizeResponseType,
@@ -177,50 +207,103 @@ impl OauthRetrieveAuthorizeParams {
         }
     }
 }
-/// Inputs of [`OauthApi::grants`] other than path parameters.
+impl<T> crate::Call<'_, OauthRetrieveAuthorizeParams, T> {
+    /// Space-separated list of requested scopes
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().scope = Some(value.into());
+        self
+    }
+    /// State parameter for CSRF protection
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().state = Some(value.into());
+        self
+    }
+    /// PKCE code challenge
+    pub fn code_challenge(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().code_challenge = Some(value.into());
+        self
+    }
+    /// PKCE code challenge method
+    pub fn code_challenge_method(
+        mut self,
+        value: impl Into<OauthRetrieveAuthorizeCodeChallengeMethod>,
+    ) -> Self {
+        self.params_mut().code_challenge_method = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`OauthApi::grants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthGrantsParams {
     /// The request body.
     pub body: crate::types::CreateOAuthGrantRequest,
 }
+impl OauthGrantsParams {
+    /// A `OauthGrantsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateOAuthGrantRequest) -> Self {
+        OauthGrantsParams { body }
+    }
+}
 impl From<crate::types::CreateOAuthGrantRequest> for OauthGrantsParams {
-    /// The body alone is the whole of [`OauthGrantsParams`].
+    /// The body with every optional input `None`: the argument of [`OauthApi::grants`].
     fn from(body: crate::types::CreateOAuthGrantRequest) -> Self {
         OauthGrantsParams { body }
     }
 }
-/// Inputs of [`OauthApi::introspect`] other than path parameters.
+/// Inputs of [`OauthApi::introspect`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthIntrospectParams {
     /// The request body.
     pub body: crate::types::IntrospectRequest,
 }
+impl OauthIntrospectParams {
+    /// A `OauthIntrospectParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::IntrospectRequest) -> Self {
+        OauthIntrospectParams { body }
+    }
+}
 impl From<crate::types::IntrospectRequest> for OauthIntrospectParams {
-    /// The body alone is the whole of [`OauthIntrospectParams`].
+    /// The body with every optional input `None`: the argument of [`OauthApi::introspect`].
     fn from(body: crate::types::IntrospectRequest) -> Self {
         OauthIntrospectParams { body }
     }
 }
-/// Inputs of [`OauthApi::register`] other than path parameters.
+/// Inputs of [`OauthApi::register`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthRegisterParams {
     /// The request body.
     pub body: crate::types::OAuthDynamicRegistrationRequest,
 }
+impl OauthRegisterParams {
+    /// A `OauthRegisterParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::OAuthDynamicRegistrationRequest) -> Self {
+        OauthRegisterParams { body }
+    }
+}
 impl From<crate::types::OAuthDynamicRegistrationRequest> for OauthRegisterParams {
-    /// The body alone is the whole of [`OauthRegisterParams`].
+    /// The body with every optional input `None`: the argument of [`OauthApi::register`].
     fn from(body: crate::types::OAuthDynamicRegistrationRequest) -> Self {
         OauthRegisterParams { body }
     }
 }
-/// Inputs of [`OauthApi::token`] other than path parameters.
+/// Inputs of [`OauthApi::token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthTokenParams {
     /// The request body.
     pub body: crate::types::TokenRequest,
 }
+impl OauthTokenParams {
+    /// A `OauthTokenParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TokenRequest) -> Self {
+        OauthTokenParams { body }
+    }
+}
 impl From<crate::types::TokenRequest> for OauthTokenParams {
-    /// The body alone is the whole of [`OauthTokenParams`].
+    /// The body with every optional input `None`: the argument of [`OauthApi::token`].
     fn from(body: crate::types::TokenRequest) -> Self {
         OauthTokenParams { body }
     }

@@ -15,63 +15,238 @@ impl<'a> OauthClientsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: OauthClientsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthClientsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/oauth_clients");
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query(
-            "filter[client_type]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_client_type,
-        );
-        req.query(
-            "filter[verified]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_verified,
-        );
-        req.query(
-            "filter[allowed_grant_types][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_allowed_grant_types_contains,
-        );
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query(
-            "filter[name][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_name_contains,
-        );
-        req.query(
-            "filter[client_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_client_id,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/oauth_clients"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "filter[client_type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_client_type,
+                );
+                req.query(
+                    "filter[verified]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_verified,
+                );
+                req.query(
+                    "filter[allowed_grant_types][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_allowed_grant_types_contains,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[name][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name_contains,
+                );
+                req.query(
+                    "filter[client_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_client_id,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create OAuth client
+    ///
+    /// Create a new OAuth client
+    ///
+    /// `POST /oauth_clients`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: OauthClientsListParams,
+        params: impl Into<OauthClientsCreateParams>,
+    ) -> crate::Call<'a, OauthClientsCreateParams, OauthClientsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/oauth_clients"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get OAuth client
+    ///
+    /// Retrieve a single OAuth client by ID
+    ///
+    /// `GET /oauth_clients/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: OAuth client ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), OauthClientsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/oauth_clients/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update OAuth client
+    ///
+    /// Update an existing OAuth client
+    ///
+    /// `PUT /oauth_clients/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: OAuth client ID
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<OauthClientsUpdateParams>,
+    ) -> crate::Call<'a, OauthClientsUpdateParams, OauthClientsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/oauth_clients/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete OAuth client
+    ///
+    /// Delete an OAuth client
+    ///
+    /// `DELETE /oauth_clients/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: OAuth client ID
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/oauth_clients/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`OauthClientsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OauthClientsListParams {
+    /// Number of results per page
+    pub page_size: Option<i64>,
+    /// Page number
+    pub page_number: Option<i64>,
+    /// Filter by client type
+    pub filter_client_type: Option<OauthClientsListFilterClientType>,
+    /// Filter by verification status
+    pub filter_verified: Option<bool>,
+    /// Filter by allowed grant type
+    pub filter_allowed_grant_types_contains: Option<
+        OauthClientsListFilterAllowedGrantTypesContains,
+    >,
+    /// Filter by exact client name
+    pub filter_name: Option<String>,
+    /// Filter by client name containing text
+    pub filter_name_contains: Option<String>,
+    /// Filter by client ID
+    pub filter_client_id: Option<String>,
+}
+impl<T> crate::Call<'_, OauthClientsListParams, T> {
+    /// Number of results per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Page number
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Filter by client type
+    pub fn filter_client_type(
+        mut self,
+        value: impl Into<OauthClientsListFilterClientType>,
+    ) -> Self {
+        self.params_mut().filter_client_type = Some(value.into());
+        self
+    }
+    /// Filter by verification status
+    pub fn filter_verified(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().filter_verified = Some(value.into());
+        self
+    }
+    /// Filter by allowed grant type
+    pub fn filter_allowed_grant_types_contains(
+        mut self,
+        value: impl Into<OauthClientsListFilterAllowedGrantTypesContains>,
+    ) -> Self {
+        self.params_mut().filter_allowed_grant_types_contains = Some(value.into());
+        self
+    }
+    /// Filter by exact client name
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// Filter by client name containing text
+    pub fn filter_name_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name_contains = Some(value.into());
+        self
+    }
+    /// Filter by client ID
+    pub fn filter_client_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_client_id = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, OauthClientsListParams, OauthClientsListResponse> {
+    /// Every page of [`OauthClientsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         OauthClientsListParams,
         OauthClientsListResponse,
         crate::types::OAuthClient,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            OauthClientsListParams,
-            OauthClientsListResponse,
-            crate::types::OAuthClient,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -99,145 +274,43 @@ impl<'a> OauthClientsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create OAuth client
-    ///
-    /// Create a new OAuth client
-    ///
-    /// `POST /oauth_clients`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<OauthClientsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthClientsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/oauth_clients");
-        let params: OauthClientsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get OAuth client
-    ///
-    /// Retrieve a single OAuth client by ID
-    ///
-    /// `GET /oauth_clients/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: OAuth client ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthClientsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/oauth_clients/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update OAuth client
-    ///
-    /// Update an existing OAuth client
-    ///
-    /// `PUT /oauth_clients/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: OAuth client ID
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<OauthClientsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthClientsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/oauth_clients/", &crate::encode_path(id)].concat(),
-            );
-        let params: OauthClientsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete OAuth client
-    ///
-    /// Delete an OAuth client
-    ///
-    /// `DELETE /oauth_clients/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: OAuth client ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/oauth_clients/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`OauthClientsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OauthClientsListParams {
-    /// Number of results per page
-    pub page_size: Option<i64>,
-    /// Page number
-    pub page_number: Option<i64>,
-    /// Filter by client type
-    pub filter_client_type: Option<OauthClientsListFilterClientType>,
-    /// Filter by verification status
-    pub filter_verified: Option<bool>,
-    /// Filter by allowed grant type
-    pub filter_allowed_grant_types_contains: Option<
-        OauthClientsListFilterAllowedGrantTypesContains,
-    >,
-    /// Filter by exact client name
-    pub filter_name: Option<String>,
-    /// Filter by client name containing text
-    pub filter_name_contains: Option<String>,
-    /// Filter by client ID
-    pub filter_client_id: Option<String>,
-}
-/// Inputs of [`OauthClientsApi::create`] other than path parameters.
+/// Inputs of [`OauthClientsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthClientsCreateParams {
     /// The request body.
     pub body: crate::types::OAuthClientCreateRequest,
 }
+impl OauthClientsCreateParams {
+    /// A `OauthClientsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::OAuthClientCreateRequest) -> Self {
+        OauthClientsCreateParams { body }
+    }
+}
 impl From<crate::types::OAuthClientCreateRequest> for OauthClientsCreateParams {
-    /// The body alone is the whole of [`OauthClientsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`OauthClientsApi::create`].
     fn from(body: crate::types::OAuthClientCreateRequest) -> Self {
         OauthClientsCreateParams { body }
     }
 }
-/// Inputs of [`OauthClientsApi::update`] other than path parameters.
+/// Inputs of [`OauthClientsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OauthClientsUpdateParams {
     /// The request body.
     pub body: crate::types::OAuthClientUpdateRequest,
 }
+impl OauthClientsUpdateParams {
+    /// A `OauthClientsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::OAuthClientUpdateRequest) -> Self {
+        OauthClientsUpdateParams { body }
+    }
+}
 impl From<crate::types::OAuthClientUpdateRequest> for OauthClientsUpdateParams {
-    /// The body alone is the whole of [`OauthClientsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`OauthClientsApi::update`].
     fn from(body: crate::types::OAuthClientUpdateRequest) -> Self {
         OauthClientsUpdateParams { body }
     }

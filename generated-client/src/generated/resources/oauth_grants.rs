@@ -15,30 +15,105 @@ impl<'a> OauthGrantsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: OauthGrantsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<OauthGrantsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/oauth_grants");
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.send_json()
+    ) -> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/oauth_grants"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get OAuth grant
+    ///
+    /// Retrieve a single OAuth grant by ID
+    ///
+    /// `GET /oauth_grants/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: OAuth grant ID
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: OauthGrantsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), OauthGrantsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/oauth_grants/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Revoke OAuth grant
+    ///
+    /// Revoke an OAuth grant
+    ///
+    /// `DELETE /oauth_grants/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: OAuth grant ID
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), OauthGrantsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/oauth_grants/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`OauthGrantsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OauthGrantsListParams {
+    /// Number of results per page
+    pub page_size: Option<i64>,
+    /// Page number
+    pub page_number: Option<i64>,
+}
+impl<T> crate::Call<'_, OauthGrantsListParams, T> {
+    /// Number of results per page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Page number
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, OauthGrantsListParams, OauthGrantsListResponse> {
+    /// Every page of [`OauthGrantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         OauthGrantsListParams,
         OauthGrantsListResponse,
         crate::types::OAuthGrant,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            OauthGrantsListParams,
-            OauthGrantsListResponse,
-            crate::types::OAuthGrant,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -66,69 +141,8 @@ impl<'a> OauthGrantsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Get OAuth grant
-    ///
-    /// Retrieve a single OAuth grant by ID
-    ///
-    /// `GET /oauth_grants/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: OAuth grant ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthGrantsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/oauth_grants/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Revoke OAuth grant
-    ///
-    /// Revoke an OAuth grant
-    ///
-    /// `DELETE /oauth_grants/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: OAuth grant ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OauthGrantsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/oauth_grants/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`OauthGrantsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OauthGrantsListParams {
-    /// Number of results per page
-    pub page_size: Option<i64>,
-    /// Page number
-    pub page_number: Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OauthGrantsListResponse {

@@ -27,13 +27,14 @@ impl<'a> OperatorConnectActionsApi<'a> {
     #[inline]
     pub fn refresh(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OperatorConnectActionsRefreshResponse200>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::POST, "/operator_connect/actions/refresh");
-        req.send_json()
+    ) -> crate::Call<'a, (), OperatorConnectActionsRefreshResponse200> {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/operator_connect/actions/refresh"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

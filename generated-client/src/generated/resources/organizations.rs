@@ -32,45 +32,165 @@ impl<'a> OrganizationsUsersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: OrganizationsUsersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OrganizationsUsersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/organizations/users");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[user_status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_user_status,
-        );
-        req.query("filter[email]", crate::QueryStyle::Form, true, &params.filter_email);
-        req.query(
-            "include_groups",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_groups,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/organizations/users"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[user_status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_user_status,
+                );
+                req.query(
+                    "filter[email]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_email,
+                );
+                req.query(
+                    "include_groups",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_groups,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get organization users groups report
+    ///
+    /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
+    ///
+    /// `GET /organizations/users/users_groups_report`
     #[inline]
-    pub fn list_paginator(
+    pub fn get_groups_report(
         &self,
-        params: OrganizationsUsersListParams,
+    ) -> crate::Call<
+        'a,
+        OrganizationsUsersGetGroupsReportParams,
+        OrganizationsUsersGetGroupsReportResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/organizations/users/users_groups_report",
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.header("Accept", &params.accept);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get organization user
+    ///
+    /// Returns a user in your organization.
+    ///
+    /// `GET /organizations/users/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Organization User ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<
+        'a,
+        OrganizationsUsersRetrieveParams,
+        OrganizationsUsersRetrieveResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/organizations/users/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_groups",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_groups,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`OrganizationsUsersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OrganizationsUsersListParams {
+    /// The page number to load
+    pub page_number: Option<i64>,
+    /// The size of the page
+    pub page_size: Option<i64>,
+    /// Filter by user status
+    pub filter_user_status: Option<crate::types::FilterOrganizationUserStatus>,
+    /// Filter by email address (partial match)
+    pub filter_email: Option<String>,
+    /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
+    pub include_groups: Option<bool>,
+}
+impl<T> crate::Call<'_, OrganizationsUsersListParams, T> {
+    /// The page number to load
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by user status
+    pub fn filter_user_status(
+        mut self,
+        value: impl Into<crate::types::FilterOrganizationUserStatus>,
+    ) -> Self {
+        self.params_mut().filter_user_status = Some(value.into());
+        self
+    }
+    /// Filter by email address (partial match)
+    pub fn filter_email(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_email = Some(value.into());
+        self
+    }
+    /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
+    pub fn include_groups(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_groups = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, OrganizationsUsersListParams, OrganizationsUsersListResponse> {
+    /// Every page of [`OrganizationsUsersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         OrganizationsUsersListParams,
         OrganizationsUsersListResponse,
         crate::types::OrganizationUser,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            OrganizationsUsersListParams,
-            OrganizationsUsersListResponse,
-            crate::types::OrganizationUser,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -98,89 +218,39 @@ impl<'a> OrganizationsUsersApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Get organization users groups report
-    ///
-    /// Returns a report of all users in your organization with their group memberships. This endpoint returns all users without pagination and always includes group information. The report can be retrieved in JSON or CSV format by sending specific content-type headers.
-    ///
-    /// `GET /organizations/users/users_groups_report`
-    #[inline]
-    pub fn get_groups_report(
-        &self,
-        params: OrganizationsUsersGetGroupsReportParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OrganizationsUsersGetGroupsReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/organizations/users/users_groups_report");
-        req.header("Accept", &params.accept);
-        req.send_json()
-    }
-    /// Get organization user
-    ///
-    /// Returns a user in your organization.
-    ///
-    /// `GET /organizations/users/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Organization User ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: OrganizationsUsersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OrganizationsUsersRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/organizations/users/", &crate::encode_path(id)].concat(),
-            );
-        req.query(
-            "include_groups",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_groups,
-        );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`OrganizationsUsersApi::list`] other than path parameters.
+/// Inputs of [`OrganizationsUsersApi::get_groups_report`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrganizationsUsersListParams {
-    /// The page number to load
-    pub page_number: Option<i64>,
-    /// The size of the page
-    pub page_size: Option<i64>,
-    /// Filter by user status
-    pub filter_user_status: Option<crate::types::FilterOrganizationUserStatus>,
-    /// Filter by email address (partial match)
-    pub filter_email: Option<String>,
-    /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
-    pub include_groups: Option<bool>,
-}
-/// Inputs of [`OrganizationsUsersApi::get_groups_report`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationsUsersGetGroupsReportParams {
     /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
     pub accept: Option<OrganizationsUsersGetGroupsReportAccept>,
 }
-/// Inputs of [`OrganizationsUsersApi::retrieve`] other than path parameters.
+impl<T> crate::Call<'_, OrganizationsUsersGetGroupsReportParams, T> {
+    /// Specify the response format. Use 'application/json' for JSON format or 'text/csv' for CSV format.
+    pub fn accept(
+        mut self,
+        value: impl Into<OrganizationsUsersGetGroupsReportAccept>,
+    ) -> Self {
+        self.params_mut().accept = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`OrganizationsUsersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationsUsersRetrieveParams {
     /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
     pub include_groups: Option<bool>,
+}
+impl<T> crate::Call<'_, OrganizationsUsersRetrieveParams, T> {
+    /// When set to true, includes the groups array for each user in the response. The groups array contains objects with id and name for each group the user belongs to.
+    pub fn include_groups(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_groups = Some(value.into());
+        self
+    }
 }
 /// Operations under `organizations.users.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -200,17 +270,18 @@ impl<'a> OrganizationsUsersActionsApi<'a> {
     pub fn remove(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OrganizationsUsersActionsRemoveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/organizations/users/", &crate::encode_path(id), "/actions/remove"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), OrganizationsUsersActionsRemoveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/organizations/users/", &crate::encode_path(id), "/actions/remove"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

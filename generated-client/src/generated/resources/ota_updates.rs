@@ -11,32 +11,77 @@ impl<'a> OtaUpdatesApi<'a> {
     ///
     /// `GET /ota_updates`
     #[inline]
-    pub fn list(
-        &self,
-        params: OtaUpdatesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<OtaUpdatesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/ota_updates");
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/ota_updates"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get OTA update
+    ///
+    /// This API returns the details of an Over the Air (OTA) update.
+    ///
+    /// `GET /ota_updates/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
-        &self,
-        params: OtaUpdatesListParams,
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), OtaUpdatesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/ota_updates/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`OtaUpdatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OtaUpdatesListParams {
+    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
+    pub filter: Option<crate::types::FilterOtaUpdatesConsolidated>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::WirelessPageConsolidated>,
+}
+impl<T> crate::Call<'_, OtaUpdatesListParams, T> {
+    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterOtaUpdatesConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::WirelessPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, OtaUpdatesListParams, OtaUpdatesListResponse> {
+    /// Every page of [`OtaUpdatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         OtaUpdatesListParams,
         OtaUpdatesListResponse,
         crate::types::SimplifiedOtaUpdate,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            OtaUpdatesListParams,
-            OtaUpdatesListResponse,
-            crate::types::SimplifiedOtaUpdate,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -64,46 +109,8 @@ impl<'a> OtaUpdatesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Get OTA update
-    ///
-    /// This API returns the details of an Over the Air (OTA) update.
-    ///
-    /// `GET /ota_updates/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OtaUpdatesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/ota_updates/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`OtaUpdatesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OtaUpdatesListParams {
-    /// Consolidated filter parameter for OTA updates (deepObject style). Originally: filter\[status\], filter\[sim_card_id\], filter\[type\]
-    pub filter: Option<crate::types::FilterOtaUpdatesConsolidated>,
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::WirelessPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OtaUpdatesListResponse {

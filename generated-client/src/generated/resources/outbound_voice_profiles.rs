@@ -15,35 +15,190 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: OutboundVoiceProfilesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OutboundVoiceProfilesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/outbound_voice_profiles");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        OutboundVoiceProfilesListParams,
+        OutboundVoiceProfilesListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/outbound_voice_profiles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an outbound voice profile
+    ///
+    /// Create an outbound voice profile.
+    ///
+    /// `POST /outbound_voice_profiles`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: OutboundVoiceProfilesListParams,
+        params: impl Into<OutboundVoiceProfilesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        OutboundVoiceProfilesCreateParams,
+        OutboundVoiceProfilesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/outbound_voice_profiles"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve an outbound voice profile
+    ///
+    /// Retrieves the details of an existing outbound voice profile.
+    ///
+    /// `GET /outbound_voice_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), OutboundVoiceProfilesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Updates an existing outbound voice profile.
+    ///
+    /// `PATCH /outbound_voice_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<OutboundVoiceProfilesUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        OutboundVoiceProfilesUpdateParams,
+        OutboundVoiceProfilesUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an outbound voice profile
+    ///
+    /// Deletes an existing outbound voice profile.
+    ///
+    /// `DELETE /outbound_voice_profiles/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), OutboundVoiceProfilesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`OutboundVoiceProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct OutboundVoiceProfilesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::OutboundVoiceProfilesPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
+    pub filter: Option<crate::types::OutboundVoiceProfilesFilterConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
+    ///
+    /// That is:
+    ///
+    /// name: sorts the result by the
+    /// name field in ascending order.
+    ///
+    /// -name: sorts the result by the
+    /// name field in descending order.
+    pub sort: Option<crate::types::SortOutboundVoiceProfile>,
+}
+impl<T> crate::Call<'_, OutboundVoiceProfilesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::OutboundVoiceProfilesPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::OutboundVoiceProfilesFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
+    ///
+    /// That is:
+    ///
+    /// name: sorts the result by the
+    /// name field in ascending order.
+    ///
+    /// -name: sorts the result by the
+    /// name field in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::SortOutboundVoiceProfile>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, OutboundVoiceProfilesListParams, OutboundVoiceProfilesListResponse> {
+    /// Every page of [`OutboundVoiceProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         OutboundVoiceProfilesListParams,
         OutboundVoiceProfilesListResponse,
         crate::types::OutboundVoiceProfile,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            OutboundVoiceProfilesListParams,
-            OutboundVoiceProfilesListResponse,
-            crate::types::OutboundVoiceProfile,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -71,147 +226,51 @@ impl<'a> OutboundVoiceProfilesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create an outbound voice profile
-    ///
-    /// Create an outbound voice profile.
-    ///
-    /// `POST /outbound_voice_profiles`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<OutboundVoiceProfilesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OutboundVoiceProfilesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/outbound_voice_profiles");
-        let params: OutboundVoiceProfilesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve an outbound voice profile
-    ///
-    /// Retrieves the details of an existing outbound voice profile.
-    ///
-    /// `GET /outbound_voice_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OutboundVoiceProfilesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Updates an existing outbound voice profile.
-    ///
-    /// `PATCH /outbound_voice_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<OutboundVoiceProfilesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OutboundVoiceProfilesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
-            );
-        let params: OutboundVoiceProfilesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an outbound voice profile
-    ///
-    /// Deletes an existing outbound voice profile.
-    ///
-    /// `DELETE /outbound_voice_profiles/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<OutboundVoiceProfilesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/outbound_voice_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`OutboundVoiceProfilesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OutboundVoiceProfilesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::OutboundVoiceProfilesPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]\[contains\]
-    pub filter: Option<crate::types::OutboundVoiceProfilesFilterConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the - prefix.
-    ///
-    /// That is:
-    ///
-    /// name: sorts the result by the
-    /// name field in ascending order.
-    ///
-    /// -name: sorts the result by the
-    /// name field in descending order.
-    pub sort: Option<crate::types::SortOutboundVoiceProfile>,
-}
-/// Inputs of [`OutboundVoiceProfilesApi::create`] other than path parameters.
+/// Inputs of [`OutboundVoiceProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfilesCreateParams {
     /// Parameters that can be defined when creating an outbound voice profile
     pub body: crate::types::CreateOutboundVoiceProfileRequest,
 }
+impl OutboundVoiceProfilesCreateParams {
+    /// A `OutboundVoiceProfilesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateOutboundVoiceProfileRequest) -> Self {
+        OutboundVoiceProfilesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateOutboundVoiceProfileRequest>
 for OutboundVoiceProfilesCreateParams {
-    /// The body alone is the whole of [`OutboundVoiceProfilesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`OutboundVoiceProfilesApi::create`].
     fn from(body: crate::types::CreateOutboundVoiceProfileRequest) -> Self {
         OutboundVoiceProfilesCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`OutboundVoiceProfilesApi::update`] other than path parameters.
+/// Inputs of [`OutboundVoiceProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundVoiceProfilesUpdateParams {
     /// Parameters that can be updated on an outbound voice profile
     pub body: crate::types::UpdateOutboundVoiceProfileRequest,
 }
+impl OutboundVoiceProfilesUpdateParams {
+    /// A `OutboundVoiceProfilesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateOutboundVoiceProfileRequest) -> Self {
+        OutboundVoiceProfilesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateOutboundVoiceProfileRequest>
 for OutboundVoiceProfilesUpdateParams {
-    /// The body alone is the whole of [`OutboundVoiceProfilesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`OutboundVoiceProfilesApi::update`].
     fn from(body: crate::types::UpdateOutboundVoiceProfileRequest) -> Self {
         OutboundVoiceProfilesUpdateParams {
             body,

@@ -19,26 +19,44 @@ impl<'a> PaymentApi<'a> {
     pub fn create_stored_payment_transaction(
         &self,
         params: impl Into<PaymentCreateStoredPaymentTransactionParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::StoredPaymentTransactionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/payment/stored_payment_transactions");
-        let params: PaymentCreateStoredPaymentTransactionParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PaymentCreateStoredPaymentTransactionParams,
+        crate::types::StoredPaymentTransactionResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/v2/payment/stored_payment_transactions",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PaymentApi::create_stored_payment_transaction`] other than path parameters.
+/// Inputs of [`PaymentApi::create_stored_payment_transaction`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaymentCreateStoredPaymentTransactionParams {
     /// The request body.
     pub body: crate::types::StoredPaymentTransactionRequest,
 }
+impl PaymentCreateStoredPaymentTransactionParams {
+    /// A `PaymentCreateStoredPaymentTransactionParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::StoredPaymentTransactionRequest) -> Self {
+        PaymentCreateStoredPaymentTransactionParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::StoredPaymentTransactionRequest>
 for PaymentCreateStoredPaymentTransactionParams {
-    /// The body alone is the whole of [`PaymentCreateStoredPaymentTransactionParams`].
+    /// The body with every optional input `None`: the argument of [`PaymentApi::create_stored_payment_transaction`].
     fn from(body: crate::types::StoredPaymentTransactionRequest) -> Self {
         PaymentCreateStoredPaymentTransactionParams {
             body,
@@ -57,15 +75,12 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     ///
     /// `GET /payment/auto_recharge_prefs`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PaymentAutoRechargePrefsListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/payment/auto_recharge_prefs");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), PaymentAutoRechargePrefsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/payment/auto_recharge_prefs"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update auto recharge preferences
     ///
@@ -76,26 +91,39 @@ impl<'a> PaymentAutoRechargePrefsApi<'a> {
     pub fn update(
         &self,
         params: impl Into<PaymentAutoRechargePrefsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PaymentAutoRechargePrefsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs");
-        let params: PaymentAutoRechargePrefsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PaymentAutoRechargePrefsUpdateParams,
+        PaymentAutoRechargePrefsUpdateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::PATCH, "/payment/auto_recharge_prefs"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PaymentAutoRechargePrefsApi::update`] other than path parameters.
+/// Inputs of [`PaymentAutoRechargePrefsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PaymentAutoRechargePrefsUpdateParams {
     /// Details to update auto recharge preferences
     pub body: crate::types::AutoRechargePrefRequest,
 }
+impl PaymentAutoRechargePrefsUpdateParams {
+    /// A `PaymentAutoRechargePrefsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::AutoRechargePrefRequest) -> Self {
+        PaymentAutoRechargePrefsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::AutoRechargePrefRequest>
 for PaymentAutoRechargePrefsUpdateParams {
-    /// The body alone is the whole of [`PaymentAutoRechargePrefsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PaymentAutoRechargePrefsApi::update`].
     fn from(body: crate::types::AutoRechargePrefRequest) -> Self {
         PaymentAutoRechargePrefsUpdateParams {
             body,

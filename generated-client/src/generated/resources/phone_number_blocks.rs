@@ -25,35 +25,117 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumberBlocksJobsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumberBlocksJobsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/phone_number_blocks/jobs");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumberBlocksJobsListParams,
+        PhoneNumberBlocksJobsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_number_blocks/jobs"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Deletes all numbers associated with a phone number block
+    ///
+    /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
+    ///
+    /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
     #[inline]
-    pub fn list_paginator(
+    pub fn delete_phone_number_block(
         &self,
-        params: PhoneNumberBlocksJobsListParams,
+        params: impl Into<PhoneNumberBlocksJobsDeletePhoneNumberBlockParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams,
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/phone_number_blocks/jobs/delete_phone_number_block",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieves a phone number blocks job
+    ///
+    /// `GET /phone_number_blocks/jobs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the Phone Number Blocks Job.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumberBlocksJobsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_number_blocks/jobs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PhoneNumberBlocksJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumberBlocksJobsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub sort: Option<PhoneNumberBlocksJobsListSort>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
+    pub filter: Option<PhoneNumberBlocksJobsListFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumberBlocksJobsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<PhoneNumberBlocksJobsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
+    pub fn filter(mut self, value: impl Into<PhoneNumberBlocksJobsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, PhoneNumberBlocksJobsListParams, PhoneNumberBlocksJobsListResponse> {
+    /// Every page of [`PhoneNumberBlocksJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumberBlocksJobsListParams,
         PhoneNumberBlocksJobsListResponse,
         crate::types::PhoneNumberBlocksJob,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumberBlocksJobsListParams,
-            PhoneNumberBlocksJobsListResponse,
-            crate::types::PhoneNumberBlocksJob,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -81,78 +163,29 @@ impl<'a> PhoneNumberBlocksJobsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Deletes all numbers associated with a phone number block
-    ///
-    /// Creates a new background job to delete all the phone numbers associated with the given block. We will only consider the phone number block as deleted after all phone numbers associated with it are removed, so multiple executions of this job may be necessary in case some of the phone numbers present errors during the deletion process.
-    ///
-    /// `POST /phone_number_blocks/jobs/delete_phone_number_block`
-    #[inline]
-    pub fn delete_phone_number_block(
-        &self,
-        params: impl Into<PhoneNumberBlocksJobsDeletePhoneNumberBlockParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumberBlocksJobsDeletePhoneNumberBlockResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/phone_number_blocks/jobs/delete_phone_number_block",
-            );
-        let params: PhoneNumberBlocksJobsDeletePhoneNumberBlockParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieves a phone number blocks job
-    ///
-    /// `GET /phone_number_blocks/jobs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the Phone Number Blocks Job.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumberBlocksJobsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_number_blocks/jobs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumberBlocksJobsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumberBlocksJobsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumberBlocksJobsListSort>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[status\]
-    pub filter: Option<PhoneNumberBlocksJobsListFilter>,
-}
-/// Inputs of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`] other than path parameters.
+/// Inputs of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
 }
+impl PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
+    /// A `PhoneNumberBlocksJobsDeletePhoneNumberBlockParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
+    ) -> Self {
+        PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest>
 for PhoneNumberBlocksJobsDeletePhoneNumberBlockParams {
-    /// The body alone is the whole of [`PhoneNumberBlocksJobsDeletePhoneNumberBlockParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumberBlocksJobsApi::delete_phone_number_block`].
     fn from(
         body: crate::types::PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
     ) -> Self {

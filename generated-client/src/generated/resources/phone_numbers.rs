@@ -43,39 +43,178 @@ impl<'a> PhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query(
-            "handle_messaging_profile_error",
-            crate::QueryStyle::Form,
-            true,
-            &params.handle_messaging_profile_error,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query(
+                    "handle_messaging_profile_error",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.handle_messaging_profile_error,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Slim List phone numbers
+    ///
+    /// List phone numbers, This endpoint is a lighter version of the /phone_numbers endpoint having higher performance and rate limit.
+    ///
+    /// `GET /phone_numbers/slim`
     #[inline]
-    pub fn list_paginator(
+    pub fn slim_list(
         &self,
-        params: PhoneNumbersListParams,
+    ) -> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers/slim"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "include_connection",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_connection,
+                );
+                req.query(
+                    "include_tags",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_tags,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a phone number
+    ///
+    /// `GET /phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumbersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a phone number
+    ///
+    /// `PATCH /phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<PhoneNumbersUpdateParams>,
+    ) -> crate::Call<'a, PhoneNumbersUpdateParams, PhoneNumbersUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/phone_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a phone number
+    ///
+    /// `DELETE /phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), PhoneNumbersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/phone_numbers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub sort: Option<PhoneNumbersListSort>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    pub filter: Option<PhoneNumbersListFilter>,
+    /// Although it is an infrequent occurrence, due to the highly distributed nature of the Telnyx platform, it is possible that there will be an issue when loading in Messaging Profile information. As such, when this parameter is set to `true` and an error in fetching this information occurs, messaging profile related fields will be omitted in the response and an error message will be included instead of returning a 503 error.
+    pub handle_messaging_profile_error: Option<
+        PhoneNumbersListHandleMessagingProfileError,
+    >,
+}
+impl<T> crate::Call<'_, PhoneNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<PhoneNumbersListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    pub fn filter(mut self, value: impl Into<PhoneNumbersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Although it is an infrequent occurrence, due to the highly distributed nature of the Telnyx platform, it is possible that there will be an issue when loading in Messaging Profile information. As such, when this parameter is set to `true` and an error in fetching this information occurs, messaging profile related fields will be omitted in the response and an error message will be included instead of returning a 503 error.
+    pub fn handle_messaging_profile_error(
+        mut self,
+        value: impl Into<PhoneNumbersListHandleMessagingProfileError>,
+    ) -> Self {
+        self.params_mut().handle_messaging_profile_error = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PhoneNumbersListParams, PhoneNumbersListResponse> {
+    /// Every page of [`PhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersListParams,
         PhoneNumbersListResponse,
         crate::types::PhoneNumberDetailed,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersListParams,
-            PhoneNumbersListResponse,
-            crate::types::PhoneNumberDetailed,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -89,57 +228,65 @@ impl<'a> PhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Slim List phone numbers
-    ///
-    /// List phone numbers, This endpoint is a lighter version of the /phone_numbers endpoint having higher performance and rate limit.
-    ///
-    /// `GET /phone_numbers/slim`
-    #[inline]
-    pub fn slim_list(
-        &self,
-        params: PhoneNumbersSlimListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersSlimListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/slim");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "include_connection",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_connection,
-        );
-        req.query("include_tags", crate::QueryStyle::Form, true, &params.include_tags);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+}
+/// Inputs of [`PhoneNumbersApi::slim_list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersSlimListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Include the connection associated with the phone number.
+    pub include_connection: Option<bool>,
+    /// Include the tags associated with the phone number.
+    pub include_tags: Option<bool>,
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub sort: Option<PhoneNumbersSlimListSort>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    pub filter: Option<PhoneNumbersSlimListFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumbersSlimListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
     }
-    /// [`Self::slim_list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn slim_list_paginator(
-        &self,
-        params: PhoneNumbersSlimListParams,
+    /// Include the connection associated with the phone number.
+    pub fn include_connection(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_connection = Some(value.into());
+        self
+    }
+    /// Include the tags associated with the phone number.
+    pub fn include_tags(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_tags = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<PhoneNumbersSlimListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
+    pub fn filter(mut self, value: impl Into<PhoneNumbersSlimListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PhoneNumbersSlimListParams, PhoneNumbersSlimListResponse> {
+    /// Every page of [`PhoneNumbersApi::slim_list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersSlimListParams,
         PhoneNumbersSlimListResponse,
         crate::types::SlimPhoneNumberDetailed,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersSlimListParams,
-            PhoneNumbersSlimListResponse,
-            crate::types::SlimPhoneNumberDetailed,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -167,119 +314,24 @@ impl<'a> PhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.slim_list(params).await })
-            },
-        )
-    }
-    /// Retrieve a phone number
-    ///
-    /// `GET /phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a phone number
-    ///
-    /// `PATCH /phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<PhoneNumbersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/phone_numbers/", &crate::encode_path(id)].concat(),
-            );
-        let params: PhoneNumbersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a phone number
-    ///
-    /// `DELETE /phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/phone_numbers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumbersListSort>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
-    pub filter: Option<PhoneNumbersListFilter>,
-    /// Although it is an infrequent occurrence, due to the highly distributed nature of the Telnyx platform, it is possible that there will be an issue when loading in Messaging Profile information. As such, when this parameter is set to `true` and an error in fetching this information occurs, messaging profile related fields will be omitted in the response and an error message will be included instead of returning a 503 error.
-    pub handle_messaging_profile_error: Option<
-        PhoneNumbersListHandleMessagingProfileError,
-    >,
-}
-/// Inputs of [`PhoneNumbersApi::slim_list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersSlimListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Include the connection associated with the phone number.
-    pub include_connection: Option<bool>,
-    /// Include the tags associated with the phone number.
-    pub include_tags: Option<bool>,
-    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumbersSlimListSort>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[phone_number\], filter\[status\], filter\[country_iso_alpha2\], filter\[connection_id\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\], filter\[number_type\], filter\[source\]
-    pub filter: Option<PhoneNumbersSlimListFilter>,
-}
-/// Inputs of [`PhoneNumbersApi::update`] other than path parameters.
+/// Inputs of [`PhoneNumbersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersUpdateParams {
     /// Updated settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberRequest,
 }
+impl PhoneNumbersUpdateParams {
+    /// A `PhoneNumbersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePhoneNumberRequest) -> Self {
+        PhoneNumbersUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdatePhoneNumberRequest> for PhoneNumbersUpdateParams {
-    /// The body alone is the whole of [`PhoneNumbersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersApi::update`].
     fn from(body: crate::types::UpdatePhoneNumberRequest) -> Self {
         PhoneNumbersUpdateParams { body }
     }
@@ -299,15 +351,24 @@ impl<'a> PhoneNumbersActionsApi<'a> {
     pub fn verify_ownership(
         &self,
         params: impl Into<PhoneNumbersActionsVerifyOwnershipParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersActionsVerifyOwnershipResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/actions/verify_ownership");
-        let params: PhoneNumbersActionsVerifyOwnershipParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsVerifyOwnershipParams,
+        PhoneNumbersActionsVerifyOwnershipResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/phone_numbers/actions/verify_ownership",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Change the bundle status for a phone number (set to being in a bundle or remove from a bundle)
     ///
@@ -320,23 +381,29 @@ impl<'a> PhoneNumbersActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PhoneNumbersActionsChangeBundleStatusParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersActionsChangeBundleStatusResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/phone_numbers/",
-                    &crate::encode_path(id),
-                    "/actions/bundle_status_change",
-                ]
-                    .concat(),
-            );
-        let params: PhoneNumbersActionsChangeBundleStatusParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsChangeBundleStatusParams,
+        PhoneNumbersActionsChangeBundleStatusResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/phone_numbers/",
+                        &crate::encode_path(id),
+                        "/actions/bundle_status_change",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Enable emergency for a phone number
     ///
@@ -349,60 +416,97 @@ impl<'a> PhoneNumbersActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PhoneNumbersActionsEnableEmergencyParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersActionsEnableEmergencyResponse200>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/phone_numbers/", &crate::encode_path(id), "/actions/enable_emergency"]
-                    .concat(),
-            );
-        let params: PhoneNumbersActionsEnableEmergencyParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersActionsEnableEmergencyParams,
+        PhoneNumbersActionsEnableEmergencyResponse200,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/phone_numbers/",
+                        &crate::encode_path(id),
+                        "/actions/enable_emergency",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PhoneNumbersActionsApi::verify_ownership`] other than path parameters.
+/// Inputs of [`PhoneNumbersActionsApi::verify_ownership`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersActionsVerifyOwnershipParams {
     /// The request body.
     pub body: crate::types::PhoneNumberVerifyOwnershipRequest,
 }
+impl PhoneNumbersActionsVerifyOwnershipParams {
+    /// A `PhoneNumbersActionsVerifyOwnershipParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumberVerifyOwnershipRequest) -> Self {
+        PhoneNumbersActionsVerifyOwnershipParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberVerifyOwnershipRequest>
 for PhoneNumbersActionsVerifyOwnershipParams {
-    /// The body alone is the whole of [`PhoneNumbersActionsVerifyOwnershipParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::verify_ownership`].
     fn from(body: crate::types::PhoneNumberVerifyOwnershipRequest) -> Self {
         PhoneNumbersActionsVerifyOwnershipParams {
             body,
         }
     }
 }
-/// Inputs of [`PhoneNumbersActionsApi::change_bundle_status`] other than path parameters.
+/// Inputs of [`PhoneNumbersActionsApi::change_bundle_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersActionsChangeBundleStatusParams {
     /// The request body.
     pub body: crate::types::PhoneNumberBundleStatusChangeRequest,
 }
+impl PhoneNumbersActionsChangeBundleStatusParams {
+    /// A `PhoneNumbersActionsChangeBundleStatusParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumberBundleStatusChangeRequest) -> Self {
+        PhoneNumbersActionsChangeBundleStatusParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberBundleStatusChangeRequest>
 for PhoneNumbersActionsChangeBundleStatusParams {
-    /// The body alone is the whole of [`PhoneNumbersActionsChangeBundleStatusParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::change_bundle_status`].
     fn from(body: crate::types::PhoneNumberBundleStatusChangeRequest) -> Self {
         PhoneNumbersActionsChangeBundleStatusParams {
             body,
         }
     }
 }
-/// Inputs of [`PhoneNumbersActionsApi::enable_emergency`] other than path parameters.
+/// Inputs of [`PhoneNumbersActionsApi::enable_emergency`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersActionsEnableEmergencyParams {
     /// The request body.
     pub body: crate::types::PhoneNumberEnableEmergencyRequest,
 }
+impl PhoneNumbersActionsEnableEmergencyParams {
+    /// A `PhoneNumbersActionsEnableEmergencyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumberEnableEmergencyRequest) -> Self {
+        PhoneNumbersActionsEnableEmergencyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumberEnableEmergencyRequest>
 for PhoneNumbersActionsEnableEmergencyParams {
-    /// The body alone is the whole of [`PhoneNumbersActionsEnableEmergencyParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersActionsApi::enable_emergency`].
     fn from(body: crate::types::PhoneNumberEnableEmergencyRequest) -> Self {
         PhoneNumbersActionsEnableEmergencyParams {
             body,
@@ -421,33 +525,103 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumbersCsvDownloadsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersCsvDownloadsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/phone_numbers/csv_downloads");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersCsvDownloadsListParams,
+        PhoneNumbersCsvDownloadsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers/csv_downloads"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a CSV download
+    ///
+    /// `POST /phone_numbers/csv_downloads`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PhoneNumbersCsvDownloadsListParams,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersCsvDownloadsCreateParams,
+        PhoneNumbersCsvDownloadsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/phone_numbers/csv_downloads"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "csv_format",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.csv_format,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a CSV download
+    ///
+    /// `GET /phone_numbers/csv_downloads/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the CSV download.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumbersCsvDownloadsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_numbers/csv_downloads/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PhoneNumbersCsvDownloadsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersCsvDownloadsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+}
+impl<T> crate::Call<'_, PhoneNumbersCsvDownloadsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PhoneNumbersCsvDownloadsListParams,
+    PhoneNumbersCsvDownloadsListResponse,
+> {
+    /// Every page of [`PhoneNumbersCsvDownloadsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersCsvDownloadsListParams,
         PhoneNumbersCsvDownloadsListResponse,
         crate::types::CsvDownload,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersCsvDownloadsListParams,
-            PhoneNumbersCsvDownloadsListResponse,
-            crate::types::CsvDownload,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -475,67 +649,35 @@ impl<'a> PhoneNumbersCsvDownloadsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a CSV download
-    ///
-    /// `POST /phone_numbers/csv_downloads`
-    #[inline]
-    pub fn create(
-        &self,
-        params: PhoneNumbersCsvDownloadsCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersCsvDownloadsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/csv_downloads");
-        req.query("csv_format", crate::QueryStyle::Form, true, &params.csv_format);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// Retrieve a CSV download
-    ///
-    /// `GET /phone_numbers/csv_downloads/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the CSV download.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersCsvDownloadsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/csv_downloads/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumbersCsvDownloadsApi::list`] other than path parameters.
+/// Inputs of [`PhoneNumbersCsvDownloadsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersCsvDownloadsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-}
-/// Inputs of [`PhoneNumbersCsvDownloadsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersCsvDownloadsCreateParams {
     /// Which format to use when generating the CSV file. The default for backwards compatibility is 'V1'
     pub csv_format: Option<PhoneNumbersCsvDownloadsCreateCsvFormat>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     pub filter: Option<PhoneNumbersCsvDownloadsCreateFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumbersCsvDownloadsCreateParams, T> {
+    /// Which format to use when generating the CSV file. The default for backwards compatibility is 'V1'
+    pub fn csv_format(
+        mut self,
+        value: impl Into<PhoneNumbersCsvDownloadsCreateCsvFormat>,
+    ) -> Self {
+        self.params_mut().csv_format = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PhoneNumbersCsvDownloadsCreateFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Operations under `phone_numbers.jobs`.
 #[derive(Debug, Clone, Copy)]
@@ -549,33 +691,168 @@ impl<'a> PhoneNumbersJobsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumbersJobsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersJobsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/jobs");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers/jobs"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Delete a batch of numbers
+    ///
+    /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/delete_phone_numbers`
     #[inline]
-    pub fn list_paginator(
+    pub fn delete_batch(
         &self,
-        params: PhoneNumbersJobsListParams,
+        params: impl Into<PhoneNumbersJobsDeleteBatchParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsDeleteBatchParams,
+        PhoneNumbersJobsDeleteBatchResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/phone_numbers/jobs/delete_phone_numbers",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update the emergency settings from a batch of numbers
+    ///
+    /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/update_emergency_settings`
+    #[inline]
+    pub fn update_emergency_settings_batch(
+        &self,
+        params: impl Into<PhoneNumbersJobsUpdateEmergencySettingsBatchParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams,
+        PhoneNumbersJobsUpdateEmergencySettingsBatchResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/phone_numbers/jobs/update_emergency_settings",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update a batch of numbers
+    ///
+    /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
+    ///
+    /// `POST /phone_numbers/jobs/update_phone_numbers`
+    #[inline]
+    pub fn update_batch(
+        &self,
+        params: impl Into<PhoneNumbersJobsUpdateBatchParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersJobsUpdateBatchParams,
+        PhoneNumbersJobsUpdateBatchResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/phone_numbers/jobs/update_phone_numbers",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a phone numbers job
+    ///
+    /// `GET /phone_numbers/jobs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the Phone Numbers Job.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumbersJobsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_numbers/jobs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PhoneNumbersJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersJobsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub sort: Option<PhoneNumbersJobsListSort>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    pub filter: Option<PhoneNumbersJobsListFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumbersJobsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<PhoneNumbersJobsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
+    pub fn filter(mut self, value: impl Into<PhoneNumbersJobsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PhoneNumbersJobsListParams, PhoneNumbersJobsListResponse> {
+    /// Every page of [`PhoneNumbersJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersJobsListParams,
         PhoneNumbersJobsListResponse,
         crate::types::PhoneNumbersJob,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersJobsListParams,
-            PhoneNumbersJobsListResponse,
-            crate::types::PhoneNumbersJob,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -603,139 +880,62 @@ impl<'a> PhoneNumbersJobsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Delete a batch of numbers
-    ///
-    /// Creates a new background job to delete a batch of numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/delete_phone_numbers`
-    #[inline]
-    pub fn delete_batch(
-        &self,
-        params: impl Into<PhoneNumbersJobsDeleteBatchParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersJobsDeleteBatchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/jobs/delete_phone_numbers");
-        let params: PhoneNumbersJobsDeleteBatchParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Update the emergency settings from a batch of numbers
-    ///
-    /// Creates a background job to update the emergency settings of a collection of phone numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/update_emergency_settings`
-    #[inline]
-    pub fn update_emergency_settings_batch(
-        &self,
-        params: impl Into<PhoneNumbersJobsUpdateEmergencySettingsBatchParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersJobsUpdateEmergencySettingsBatchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/phone_numbers/jobs/update_emergency_settings",
-            );
-        let params: PhoneNumbersJobsUpdateEmergencySettingsBatchParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Update a batch of numbers
-    ///
-    /// Creates a new background job to update a batch of numbers. At most one thousand numbers can be updated per API call.
-    ///
-    /// `POST /phone_numbers/jobs/update_phone_numbers`
-    #[inline]
-    pub fn update_batch(
-        &self,
-        params: PhoneNumbersJobsUpdateBatchParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersJobsUpdateBatchResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/phone_numbers/jobs/update_phone_numbers");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a phone numbers job
-    ///
-    /// `GET /phone_numbers/jobs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the Phone Numbers Job.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersJobsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/jobs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumbersJobsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersJobsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumbersJobsListSort>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\]
-    pub filter: Option<PhoneNumbersJobsListFilter>,
-}
-/// Inputs of [`PhoneNumbersJobsApi::delete_batch`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::delete_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsDeleteBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest,
 }
+impl PhoneNumbersJobsDeleteBatchParams {
+    /// A `PhoneNumbersJobsDeleteBatchParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest) -> Self {
+        PhoneNumbersJobsDeleteBatchParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumbersJobDeletePhoneNumbersRequest>
 for PhoneNumbersJobsDeleteBatchParams {
-    /// The body alone is the whole of [`PhoneNumbersJobsDeleteBatchParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::delete_batch`].
     fn from(body: crate::types::PhoneNumbersJobDeletePhoneNumbersRequest) -> Self {
         PhoneNumbersJobsDeleteBatchParams {
             body,
         }
     }
 }
-/// Inputs of [`PhoneNumbersJobsApi::update_emergency_settings_batch`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::update_emergency_settings_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
     /// The request body.
     pub body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
 }
+impl PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
+    /// A `PhoneNumbersJobsUpdateEmergencySettingsBatchParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest,
+    ) -> Self {
+        PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest>
 for PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
-    /// The body alone is the whole of [`PhoneNumbersJobsUpdateEmergencySettingsBatchParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::update_emergency_settings_batch`].
     fn from(body: crate::types::PhoneNumbersJobUpdateEmergencySettingsRequest) -> Self {
         PhoneNumbersJobsUpdateEmergencySettingsBatchParams {
             body,
         }
     }
 }
-/// Inputs of [`PhoneNumbersJobsApi::update_batch`] other than path parameters.
+/// Inputs of [`PhoneNumbersJobsApi::update_batch`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersJobsUpdateBatchParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
     pub filter: Option<PhoneNumbersJobsUpdateBatchFilter>,
@@ -751,6 +951,26 @@ impl PhoneNumbersJobsUpdateBatchParams {
         }
     }
 }
+impl From<crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest>
+for PhoneNumbersJobsUpdateBatchParams {
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersJobsApi::update_batch`].
+    fn from(body: crate::types::PhoneNumbersJobUpdatePhoneNumbersRequest) -> Self {
+        PhoneNumbersJobsUpdateBatchParams {
+            filter: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, PhoneNumbersJobsUpdateBatchParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[has_bundle\], filter\[tag\], filter\[connection_id\], filter\[phone_number\], filter\[status\], filter\[voice.connection_name\], filter\[voice.usage_payment_method\], filter\[billing_group_id\], filter\[emergency_address_id\], filter\[customer_reference\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PhoneNumbersJobsUpdateBatchFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
 /// Operations under `phone_numbers.messaging`.
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneNumbersMessagingApi<'a> {
@@ -763,58 +983,171 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumbersMessagingListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersMessagingListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/phone_numbers/messaging");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "filter[messaging_profile_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_messaging_profile_id,
-        );
-        req.query(
-            "filter[phone_number]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number,
-        );
-        req.query(
-            "filter[phone_number][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_contains,
-        );
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.query(
-            "sort[phone_number]",
-            crate::QueryStyle::Form,
-            true,
-            &params.sort_phone_number,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersMessagingListParams,
+        PhoneNumbersMessagingListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers/messaging"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "filter[messaging_profile_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_messaging_profile_id,
+                );
+                req.query(
+                    "filter[phone_number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number,
+                );
+                req.query(
+                    "filter[phone_number][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_contains,
+                );
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                req.query(
+                    "sort[phone_number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.sort_phone_number,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a phone number with messaging settings
+    ///
+    /// `GET /phone_numbers/{id}/messaging`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the type of resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: PhoneNumbersMessagingListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumbersMessagingRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update the messaging profile and/or messaging product of a phone number
+    ///
+    /// `PATCH /phone_numbers/{id}/messaging`
+    ///
+    /// Parameters:
+    /// - `id`: The phone number to update.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<PhoneNumbersMessagingUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersMessagingUpdateParams,
+        PhoneNumbersMessagingUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PhoneNumbersMessagingApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersMessagingListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Filter by messaging profile ID.
+    pub filter_messaging_profile_id: Option<String>,
+    /// Filter by exact phone number (supports comma-separated list).
+    pub filter_phone_number: Option<String>,
+    /// Filter by phone number substring.
+    pub filter_phone_number_contains: Option<String>,
+    /// Filter by phone number type.
+    pub filter_type: Option<PhoneNumbersMessagingListFilterType>,
+    /// Sort by phone number.
+    pub sort_phone_number: Option<PhoneNumbersMessagingListSortPhoneNumber>,
+}
+impl<T> crate::Call<'_, PhoneNumbersMessagingListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter by messaging profile ID.
+    pub fn filter_messaging_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_messaging_profile_id = Some(value.into());
+        self
+    }
+    /// Filter by exact phone number (supports comma-separated list).
+    pub fn filter_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number = Some(value.into());
+        self
+    }
+    /// Filter by phone number substring.
+    pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self
+    }
+    /// Filter by phone number type.
+    pub fn filter_type(
+        mut self,
+        value: impl Into<PhoneNumbersMessagingListFilterType>,
+    ) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+    /// Sort by phone number.
+    pub fn sort_phone_number(
+        mut self,
+        value: impl Into<PhoneNumbersMessagingListSortPhoneNumber>,
+    ) -> Self {
+        self.params_mut().sort_phone_number = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, PhoneNumbersMessagingListParams, PhoneNumbersMessagingListResponse> {
+    /// Every page of [`PhoneNumbersMessagingApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersMessagingListParams,
         PhoneNumbersMessagingListResponse,
         crate::types::PhoneNumberWithMessagingSettings,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersMessagingListParams,
-            PhoneNumbersMessagingListResponse,
-            crate::types::PhoneNumberWithMessagingSettings,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -830,88 +1163,29 @@ impl<'a> PhoneNumbersMessagingApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Retrieve a phone number with messaging settings
-    ///
-    /// `GET /phone_numbers/{id}/messaging`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the type of resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersMessagingRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
-            );
-        req.send_json()
-    }
-    /// Update the messaging profile and/or messaging product of a phone number
-    ///
-    /// `PATCH /phone_numbers/{id}/messaging`
-    ///
-    /// Parameters:
-    /// - `id`: The phone number to update.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<PhoneNumbersMessagingUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersMessagingUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/phone_numbers/", &crate::encode_path(id), "/messaging"].concat(),
-            );
-        let params: PhoneNumbersMessagingUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumbersMessagingApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersMessagingListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Filter by messaging profile ID.
-    pub filter_messaging_profile_id: Option<String>,
-    /// Filter by exact phone number (supports comma-separated list).
-    pub filter_phone_number: Option<String>,
-    /// Filter by phone number substring.
-    pub filter_phone_number_contains: Option<String>,
-    /// Filter by phone number type.
-    pub filter_type: Option<PhoneNumbersMessagingListFilterType>,
-    /// Sort by phone number.
-    pub sort_phone_number: Option<PhoneNumbersMessagingListSortPhoneNumber>,
-}
-/// Inputs of [`PhoneNumbersMessagingApi::update`] other than path parameters.
+/// Inputs of [`PhoneNumbersMessagingApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersMessagingUpdateParams {
     /// The new configuration to set for this phone number.
     ///
     /// To avoid modifying a value, either omit the field or set its value to `null`.
     pub body: crate::types::UpdatePhoneNumberMessagingSettingsRequest,
 }
+impl PhoneNumbersMessagingUpdateParams {
+    /// A `PhoneNumbersMessagingUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
+        PhoneNumbersMessagingUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePhoneNumberMessagingSettingsRequest>
 for PhoneNumbersMessagingUpdateParams {
-    /// The body alone is the whole of [`PhoneNumbersMessagingUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersMessagingApi::update`].
     fn from(body: crate::types::UpdatePhoneNumberMessagingSettingsRequest) -> Self {
         PhoneNumbersMessagingUpdateParams {
             body,
@@ -930,33 +1204,113 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PhoneNumbersVoiceListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoiceListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/phone_numbers/voice");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/phone_numbers/voice"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a phone number with voice settings
+    ///
+    /// `GET /phone_numbers/{id}/voice`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: PhoneNumbersVoiceListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), PhoneNumbersVoiceRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a phone number with voice settings
+    ///
+    /// `PATCH /phone_numbers/{id}/voice`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<PhoneNumbersVoiceUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersVoiceUpdateParams,
+        PhoneNumbersVoiceUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PhoneNumbersVoiceApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PhoneNumbersVoiceListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::NumbersPageConsolidated>,
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub sort: Option<PhoneNumbersVoiceListSort>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
+    pub filter: Option<PhoneNumbersVoiceListFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumbersVoiceListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::NumbersPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<PhoneNumbersVoiceListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
+    pub fn filter(mut self, value: impl Into<PhoneNumbersVoiceListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PhoneNumbersVoiceListParams, PhoneNumbersVoiceListResponse> {
+    /// Every page of [`PhoneNumbersVoiceApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PhoneNumbersVoiceListParams,
         PhoneNumbersVoiceListResponse,
         crate::types::PhoneNumberWithVoiceSettings,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PhoneNumbersVoiceListParams,
-            PhoneNumbersVoiceListResponse,
-            crate::types::PhoneNumberWithVoiceSettings,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -984,80 +1338,27 @@ impl<'a> PhoneNumbersVoiceApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Retrieve a phone number with voice settings
-    ///
-    /// `GET /phone_numbers/{id}/voice`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoiceRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a phone number with voice settings
-    ///
-    /// `PATCH /phone_numbers/{id}/voice`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<PhoneNumbersVoiceUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoiceUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/phone_numbers/", &crate::encode_path(id), "/voice"].concat(),
-            );
-        let params: PhoneNumbersVoiceUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PhoneNumbersVoiceApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PhoneNumbersVoiceListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::NumbersPageConsolidated>,
-    /// Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
-    pub sort: Option<PhoneNumbersVoiceListSort>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[connection_name\], filter\[customer_reference\], filter\[voice.usage_payment_method\]
-    pub filter: Option<PhoneNumbersVoiceListFilter>,
-}
-/// Inputs of [`PhoneNumbersVoiceApi::update`] other than path parameters.
+/// Inputs of [`PhoneNumbersVoiceApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoiceUpdateParams {
     /// Updated voice settings for the phone number.
     pub body: crate::types::UpdatePhoneNumberVoiceSettingsRequest,
 }
+impl PhoneNumbersVoiceUpdateParams {
+    /// A `PhoneNumbersVoiceUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePhoneNumberVoiceSettingsRequest) -> Self {
+        PhoneNumbersVoiceUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePhoneNumberVoiceSettingsRequest>
 for PhoneNumbersVoiceUpdateParams {
-    /// The body alone is the whole of [`PhoneNumbersVoiceUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoiceApi::update`].
     fn from(body: crate::types::UpdatePhoneNumberVoiceSettingsRequest) -> Self {
         PhoneNumbersVoiceUpdateParams {
             body,
@@ -1082,17 +1383,22 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
     pub fn retrieve(
         &self,
         phone_number_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoicemailRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PhoneNumbersVoicemailRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/phone_numbers/",
+                        &crate::encode_path(phone_number_id),
+                        "/voicemail",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create voicemail
     ///
@@ -1107,19 +1413,29 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
         &self,
         phone_number_id: &str,
         params: impl Into<PhoneNumbersVoicemailCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoicemailCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
-                    .concat(),
-            );
-        let params: PhoneNumbersVoicemailCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersVoicemailCreateParams,
+        PhoneNumbersVoicemailCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/phone_numbers/",
+                        &crate::encode_path(phone_number_id),
+                        "/voicemail",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update voicemail
     ///
@@ -1134,43 +1450,71 @@ impl<'a> PhoneNumbersVoicemailApi<'a> {
         &self,
         phone_number_id: &str,
         params: impl Into<PhoneNumbersVoicemailUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersVoicemailUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/phone_numbers/", &crate::encode_path(phone_number_id), "/voicemail"]
-                    .concat(),
-            );
-        let params: PhoneNumbersVoicemailUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersVoicemailUpdateParams,
+        PhoneNumbersVoicemailUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/phone_numbers/",
+                        &crate::encode_path(phone_number_id),
+                        "/voicemail",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PhoneNumbersVoicemailApi::create`] other than path parameters.
+/// Inputs of [`PhoneNumbersVoicemailApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoicemailCreateParams {
     /// Details to create
     pub body: crate::types::VoicemailRequest,
 }
+impl PhoneNumbersVoicemailCreateParams {
+    /// A `PhoneNumbersVoicemailCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoicemailRequest) -> Self {
+        PhoneNumbersVoicemailCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailCreateParams {
-    /// The body alone is the whole of [`PhoneNumbersVoicemailCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoicemailApi::create`].
     fn from(body: crate::types::VoicemailRequest) -> Self {
         PhoneNumbersVoicemailCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`PhoneNumbersVoicemailApi::update`] other than path parameters.
+/// Inputs of [`PhoneNumbersVoicemailApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumbersVoicemailUpdateParams {
     /// Details to update
     pub body: crate::types::VoicemailRequest,
 }
+impl PhoneNumbersVoicemailUpdateParams {
+    /// A `PhoneNumbersVoicemailUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoicemailRequest) -> Self {
+        PhoneNumbersVoicemailUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VoicemailRequest> for PhoneNumbersVoicemailUpdateParams {
-    /// The body alone is the whole of [`PhoneNumbersVoicemailUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PhoneNumbersVoicemailApi::update`].
     fn from(body: crate::types::VoicemailRequest) -> Self {
         PhoneNumbersVoicemailUpdateParams {
             body,

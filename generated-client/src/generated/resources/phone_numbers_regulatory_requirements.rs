@@ -13,22 +13,39 @@ impl<'a> PhoneNumbersRegulatoryRequirementsApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: PhoneNumbersRegulatoryRequirementsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PhoneNumbersRegulatoryRequirementsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PhoneNumbersRegulatoryRequirementsRetrieveParams,
+        PhoneNumbersRegulatoryRequirementsRetrieveResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/phone_numbers_regulatory_requirements"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] other than path parameters.
+/// Inputs of [`PhoneNumbersRegulatoryRequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumbersRegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
     pub filter: Option<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
+}
+impl<T> crate::Call<'_, PhoneNumbersRegulatoryRequirementsRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PhoneNumbersRegulatoryRequirementsRetrieveFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneNumbersRegulatoryRequirementsRetrieveFilter {

@@ -16,23 +16,32 @@ impl<'a> PortabilityChecksApi<'a> {
     pub fn run(
         &self,
         params: impl Into<PortabilityChecksRunParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortabilityChecksRunResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/portability_checks");
-        let params: PortabilityChecksRunParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortabilityChecksRunParams, PortabilityChecksRunResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/portability_checks"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PortabilityChecksApi::run`] other than path parameters.
+/// Inputs of [`PortabilityChecksApi::run`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortabilityChecksRunParams {
     /// The request body.
     pub body: PortabilityChecksRunBody,
 }
+impl PortabilityChecksRunParams {
+    /// A `PortabilityChecksRunParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: PortabilityChecksRunBody) -> Self {
+        PortabilityChecksRunParams { body }
+    }
+}
 impl From<PortabilityChecksRunBody> for PortabilityChecksRunParams {
-    /// The body alone is the whole of [`PortabilityChecksRunParams`].
+    /// The body with every optional input `None`: the argument of [`PortabilityChecksApi::run`].
     fn from(body: PortabilityChecksRunBody) -> Self {
         PortabilityChecksRunParams { body }
     }

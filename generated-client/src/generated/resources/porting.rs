@@ -30,11 +30,12 @@ impl<'a> PortingApi<'a> {
     #[inline]
     pub fn list_uk_carriers(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingListUkCarriersResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/porting/uk_carriers");
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingListUkCarriersResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting/uk_carriers"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `porting.events`.
@@ -51,65 +52,14 @@ impl<'a> PortingEventsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortingEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingEventsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/porting/events");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortingEventsListParams,
-    ) -> crate::Paginator<
-        'a,
-        PortingEventsListParams,
-        PortingEventsListResponse,
-        crate::types::PortingEvent,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingEventsListParams,
-            PortingEventsListResponse,
-            crate::types::PortingEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, PortingEventsListParams, PortingEventsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting/events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -125,16 +75,17 @@ impl<'a> PortingEventsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingEventsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting/events/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingEventsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting/events/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Republish a porting event
     ///
@@ -145,68 +96,54 @@ impl<'a> PortingEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the porting event.
     #[inline]
-    pub fn republish(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting/events/", &crate::encode_path(id), "/republish"].concat(),
-            );
-        req.send_empty()
+    pub fn republish(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting/events/", &crate::encode_path(id), "/republish"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`PortingEventsApi::list`] other than path parameters.
+/// Inputs of [`PortingEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
     pub filter: Option<PortingEventsListFilter>,
 }
-/// Operations under `porting.loa_configurations`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortingLoaConfigurationsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortingLoaConfigurationsApi<'a> {
-    /// List LOA configurations
-    ///
-    /// List the LOA configurations.
-    ///
-    /// `GET /porting/loa_configurations`
-    #[inline]
-    pub fn list(
-        &self,
-        params: PortingLoaConfigurationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingLoaConfigurationsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/porting/loa_configurations");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+impl<T> crate::Call<'_, PortingEventsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortingLoaConfigurationsListParams,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[type\], filter\[porting_order_id\], filter\[created_at\]\[gte\], filter\[created_at\]\[lte\]
+    pub fn filter(mut self, value: impl Into<PortingEventsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortingEventsListParams, PortingEventsListResponse> {
+    /// Every page of [`PortingEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
-        PortingLoaConfigurationsListParams,
-        PortingLoaConfigurationsListResponse,
-        crate::types::PortingLoaConfiguration,
+        PortingEventsListParams,
+        PortingEventsListResponse,
+        crate::types::PortingEvent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingLoaConfigurationsListParams,
-            PortingLoaConfigurationsListResponse,
-            crate::types::PortingLoaConfiguration,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -234,12 +171,34 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        })
+    }
+}
+/// Operations under `porting.loa_configurations`.
+#[derive(Debug, Clone, Copy)]
+pub struct PortingLoaConfigurationsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> PortingLoaConfigurationsApi<'a> {
+    /// List LOA configurations
+    ///
+    /// List the LOA configurations.
+    ///
+    /// `GET /porting/loa_configurations`
+    #[inline]
+    pub fn list(
+        &self,
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsListParams,
+        PortingLoaConfigurationsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting/loa_configurations"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -252,15 +211,19 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<PortingLoaConfigurationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingLoaConfigurationsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/porting/loa_configurations");
-        let params: PortingLoaConfigurationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsCreateParams,
+        PortingLoaConfigurationsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/porting/loa_configurations"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Preview the LOA configuration parameters
     ///
@@ -271,13 +234,17 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn preview(
         &self,
         params: impl Into<PortingLoaConfigurationsPreviewParams>,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/porting/loa_configurations/preview");
-        let params: PortingLoaConfigurationsPreviewParams = params.into();
-        req.json(&params.body);
-        req.send_download()
+    ) -> crate::Call<'a, PortingLoaConfigurationsPreviewParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/porting/loa_configurations/preview"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_download())
+            },
+        )
     }
     /// Retrieve a LOA configuration
     ///
@@ -291,16 +258,17 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingLoaConfigurationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingLoaConfigurationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a LOA configuration
     ///
@@ -315,18 +283,24 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PortingLoaConfigurationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingLoaConfigurationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
-            );
-        let params: PortingLoaConfigurationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingLoaConfigurationsUpdateParams,
+        PortingLoaConfigurationsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a LOA configuration
     ///
@@ -337,17 +311,17 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies a LOA configuration.
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/porting/loa_configurations/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// Preview a LOA configuration
     ///
@@ -361,62 +335,150 @@ impl<'a> PortingLoaConfigurationsApi<'a> {
     pub fn preview_loa_configuration(
         &self,
         id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
-                    .concat(),
-            );
-        req.send_download()
+    ) -> crate::Call<'a, (), crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting/loa_configurations/", &crate::encode_path(id), "/preview"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_download()) },
+        )
     }
 }
-/// Inputs of [`PortingLoaConfigurationsApi::list`] other than path parameters.
+/// Inputs of [`PortingLoaConfigurationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
 }
-/// Inputs of [`PortingLoaConfigurationsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, PortingLoaConfigurationsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingLoaConfigurationsListParams,
+    PortingLoaConfigurationsListResponse,
+> {
+    /// Every page of [`PortingLoaConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        PortingLoaConfigurationsListParams,
+        PortingLoaConfigurationsListResponse,
+        crate::types::PortingLoaConfiguration,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`PortingLoaConfigurationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
+impl PortingLoaConfigurationsCreateParams {
+    /// A `PortingLoaConfigurationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
+        PortingLoaConfigurationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingLoaConfiguration>
 for PortingLoaConfigurationsCreateParams {
-    /// The body alone is the whole of [`PortingLoaConfigurationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::create`].
     fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
         PortingLoaConfigurationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`PortingLoaConfigurationsApi::preview`] other than path parameters.
+/// Inputs of [`PortingLoaConfigurationsApi::preview`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationsPreviewParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
+impl PortingLoaConfigurationsPreviewParams {
+    /// A `PortingLoaConfigurationsPreviewParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
+        PortingLoaConfigurationsPreviewParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingLoaConfiguration>
 for PortingLoaConfigurationsPreviewParams {
-    /// The body alone is the whole of [`PortingLoaConfigurationsPreviewParams`].
+    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::preview`].
     fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
         PortingLoaConfigurationsPreviewParams {
             body,
         }
     }
 }
-/// Inputs of [`PortingLoaConfigurationsApi::update`] other than path parameters.
+/// Inputs of [`PortingLoaConfigurationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingLoaConfigurationsUpdateParams {
     /// The request body.
     pub body: crate::types::CreatePortingLoaConfiguration,
 }
+impl PortingLoaConfigurationsUpdateParams {
+    /// A `PortingLoaConfigurationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingLoaConfiguration) -> Self {
+        PortingLoaConfigurationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingLoaConfiguration>
 for PortingLoaConfigurationsUpdateParams {
-    /// The body alone is the whole of [`PortingLoaConfigurationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingLoaConfigurationsApi::update`].
     fn from(body: crate::types::CreatePortingLoaConfiguration) -> Self {
         PortingLoaConfigurationsUpdateParams {
             body,
@@ -437,32 +499,96 @@ impl<'a> PortingReportsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortingReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingReportsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/porting/reports");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting/reports"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a porting related report
+    ///
+    /// Generate reports about porting operations.
+    ///
+    /// `POST /porting/reports`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PortingReportsListParams,
+        params: impl Into<PortingReportsCreateParams>,
+    ) -> crate::Call<'a, PortingReportsCreateParams, PortingReportsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/porting/reports"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a report
+    ///
+    /// Retrieve a specific report generated.
+    ///
+    /// `GET /porting/reports/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies a report.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PortingReportsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting/reports/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PortingReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingReportsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
+    pub filter: Option<PortingReportsListFilter>,
+}
+impl<T> crate::Call<'_, PortingReportsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
+    pub fn filter(mut self, value: impl Into<PortingReportsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortingReportsListParams, PortingReportsListResponse> {
+    /// Every page of [`PortingReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingReportsListParams,
         PortingReportsListResponse,
         crate::types::PortingReport,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingReportsListParams,
-            PortingReportsListResponse,
-            crate::types::PortingReport,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -490,72 +616,24 @@ impl<'a> PortingReportsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a porting related report
-    ///
-    /// Generate reports about porting operations.
-    ///
-    /// `POST /porting/reports`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<PortingReportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingReportsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/porting/reports");
-        let params: PortingReportsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a report
-    ///
-    /// Retrieve a specific report generated.
-    ///
-    /// `GET /porting/reports/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies a report.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingReportsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting/reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingReportsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingReportsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
-    pub filter: Option<PortingReportsListFilter>,
-}
-/// Inputs of [`PortingReportsApi::create`] other than path parameters.
+/// Inputs of [`PortingReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingReportsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingReport,
 }
+impl PortingReportsCreateParams {
+    /// A `PortingReportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingReport) -> Self {
+        PortingReportsCreateParams { body }
+    }
+}
 impl From<crate::types::CreatePortingReport> for PortingReportsCreateParams {
-    /// The body alone is the whole of [`PortingReportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingReportsApi::create`].
     fn from(body: crate::types::CreatePortingReport) -> Self {
         PortingReportsCreateParams { body }
     }

@@ -69,72 +69,21 @@ impl<'a> PortingOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortingOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/porting_orders");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "include_phone_numbers",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_phone_numbers,
-        );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortingOrdersListParams,
-    ) -> crate::Paginator<
-        'a,
-        PortingOrdersListParams,
-        PortingOrdersListResponse,
-        crate::types::PortingOrder,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingOrdersListParams,
-            PortingOrdersListResponse,
-            crate::types::PortingOrder,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+    ) -> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "include_phone_numbers",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_phone_numbers,
                 );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -147,13 +96,15 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn create(
         &self,
         params: impl Into<PortingOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/porting_orders");
-        let params: PortingOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortingOrdersCreateParams, PortingOrdersCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/porting_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List all exception types
     ///
@@ -163,13 +114,12 @@ impl<'a> PortingOrdersApi<'a> {
     #[inline]
     pub fn retrieve_exception_types(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersRetrieveExceptionTypesResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/porting_orders/exception_types");
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingOrdersRetrieveExceptionTypesResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting_orders/exception_types"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Retrieve a porting order
     ///
@@ -183,23 +133,25 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-        params: PortingOrdersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.query(
-            "include_phone_numbers",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_phone_numbers,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, PortingOrdersRetrieveParams, PortingOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_phone_numbers",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_phone_numbers,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Edit a porting order
     ///
@@ -218,18 +170,20 @@ impl<'a> PortingOrdersApi<'a> {
         &self,
         id: &str,
         params: impl Into<PortingOrdersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/porting_orders/", &crate::encode_path(id)].concat(),
-            );
-        let params: PortingOrdersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortingOrdersUpdateParams, PortingOrdersUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/porting_orders/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a porting order
     ///
@@ -240,17 +194,17 @@ impl<'a> PortingOrdersApi<'a> {
     /// Parameters:
     /// - `id`: Porting Order id
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/porting_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/porting_orders/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// List allowed FOC dates
     ///
@@ -264,17 +218,18 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_allowed_foc_windows(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersRetrieveAllowedFocWindowsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingOrdersRetrieveAllowedFocWindowsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/allowed_foc_windows"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Download a porting order loa template
     ///
@@ -286,21 +241,26 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_loa_template(
         &self,
         id: &str,
-        params: PortingOrdersRetrieveLoaTemplateParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/loa_template"].concat(),
-            );
-        req.query(
-            "loa_configuration_id",
-            crate::QueryStyle::Form,
-            true,
-            &params.loa_configuration_id,
-        );
-        req.send_download()
+    ) -> crate::Call<'a, PortingOrdersRetrieveLoaTemplateParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/loa_template"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "loa_configuration_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.loa_configuration_id,
+                );
+                Box::pin(req.send_download())
+            },
+        )
     }
     /// List porting order requirements
     ///
@@ -314,38 +274,99 @@ impl<'a> PortingOrdersApi<'a> {
     pub fn retrieve_requirements(
         &self,
         id: &str,
-        params: PortingOrdersRetrieveRequirementsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersRetrieveRequirementsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/requirements"].concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::retrieve_requirements`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_requirements_paginator(
-        &self,
-        id: &str,
-        params: PortingOrdersRetrieveRequirementsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         PortingOrdersRetrieveRequirementsParams,
         PortingOrdersRetrieveRequirementsResponse,
-        crate::types::PortingOrderRequirementDetail,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersRetrieveRequirementsParams,
-            PortingOrdersRetrieveRequirementsResponse,
-            crate::types::PortingOrderRequirementDetail,
-        > = crate::PageSpec {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/requirements"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve the associated V1 sub_request_id and port_request_id
+    ///
+    /// `GET /porting_orders/{id}/sub_request`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub fn retrieve_sub_request(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PortingOrdersRetrieveSubRequestResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/sub_request"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Include the first 50 phone number objects in the results
+    pub include_phone_numbers: Option<bool>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
+    pub filter: Option<PortingOrdersListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Include the first 50 phone number objects in the results
+    pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_phone_numbers = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
+    pub fn filter(mut self, value: impl Into<PortingOrdersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(mut self, value: impl Into<PortingOrdersListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortingOrdersListParams, PortingOrdersListResponse> {
+    /// Every page of [`PortingOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersListParams,
+        PortingOrdersListResponse,
+        crate::types::PortingOrder,
+    > {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -373,92 +394,138 @@ impl<'a> PortingOrdersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_requirements(&id, params).await })
-            },
-        )
-    }
-    /// Retrieve the associated V1 sub_request_id and port_request_id
-    ///
-    /// `GET /porting_orders/{id}/sub_request`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub fn retrieve_sub_request(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersRetrieveSubRequestResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/sub_request"].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Include the first 50 phone number objects in the results
-    pub include_phone_numbers: Option<bool>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\], filter\[customer_group_reference\], filter\[parent_support_key\], filter\[phone_numbers.country_code\], filter\[phone_numbers.carrier_name\], filter\[misc.type\], filter\[end_user.admin.entity_name\], filter\[end_user.admin.auth_person_name\], filter\[activation_settings.fast_port_eligible\], filter\[activation_settings.foc_datetime_requested\]\[gt\], filter\[activation_settings.foc_datetime_requested\]\[lt\], filter\[phone_numbers.phone_number\]\[contains\]
-    pub filter: Option<PortingOrdersListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersListSort>,
-}
-/// Inputs of [`PortingOrdersApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrder,
 }
+impl PortingOrdersCreateParams {
+    /// A `PortingOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingOrder) -> Self {
+        PortingOrdersCreateParams { body }
+    }
+}
 impl From<crate::types::CreatePortingOrder> for PortingOrdersCreateParams {
-    /// The body alone is the whole of [`PortingOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersApi::create`].
     fn from(body: crate::types::CreatePortingOrder) -> Self {
         PortingOrdersCreateParams { body }
     }
 }
-/// Inputs of [`PortingOrdersApi::retrieve`] other than path parameters.
+/// Inputs of [`PortingOrdersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveParams {
     /// Include the first 50 phone number objects in the results
     pub include_phone_numbers: Option<bool>,
 }
-/// Inputs of [`PortingOrdersApi::update`] other than path parameters.
+impl<T> crate::Call<'_, PortingOrdersRetrieveParams, T> {
+    /// Include the first 50 phone number objects in the results
+    pub fn include_phone_numbers(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_phone_numbers = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`PortingOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePortingOrder,
 }
+impl PortingOrdersUpdateParams {
+    /// A `PortingOrdersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePortingOrder) -> Self {
+        PortingOrdersUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdatePortingOrder> for PortingOrdersUpdateParams {
-    /// The body alone is the whole of [`PortingOrdersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersApi::update`].
     fn from(body: crate::types::UpdatePortingOrder) -> Self {
         PortingOrdersUpdateParams { body }
     }
 }
-/// Inputs of [`PortingOrdersApi::retrieve_loa_template`] other than path parameters.
+/// Inputs of [`PortingOrdersApi::retrieve_loa_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveLoaTemplateParams {
     /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
     pub loa_configuration_id: Option<String>,
 }
-/// Inputs of [`PortingOrdersApi::retrieve_requirements`] other than path parameters.
+impl<T> crate::Call<'_, PortingOrdersRetrieveLoaTemplateParams, T> {
+    /// The identifier of the LOA configuration to use for the template. If not provided, the default LOA configuration will be used.
+    pub fn loa_configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().loa_configuration_id = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`PortingOrdersApi::retrieve_requirements`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersRetrieveRequirementsParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::PortingOrderPageConsolidated>,
+}
+impl<T> crate::Call<'_, PortingOrdersRetrieveRequirementsParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersRetrieveRequirementsParams,
+    PortingOrdersRetrieveRequirementsResponse,
+> {
+    /// Every page of [`PortingOrdersApi::retrieve_requirements`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        PortingOrdersRetrieveRequirementsParams,
+        PortingOrdersRetrieveRequirementsResponse,
+        crate::types::PortingOrderRequirementDetail,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `porting_orders.action_requirements`.
 #[derive(Debug, Clone, Copy)]
@@ -478,45 +545,128 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
     pub fn list(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersActionRequirementsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionRequirementsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/action_requirements",
-                ]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionRequirementsListParams,
+        PortingOrdersActionRequirementsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/action_requirements",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Initiate an action requirement
+    ///
+    /// Initiates a specific action requirement for a porting order.
+    ///
+    /// `POST /porting_orders/{porting_order_id}/action_requirements/{id}/initiate`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: The ID of the porting order
+    /// - `id`: The ID of the action requirement
     #[inline]
-    pub fn list_paginator(
+    pub fn initiate(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersActionRequirementsListParams,
+        id: &str,
+        params: impl Into<PortingOrdersActionRequirementsInitiateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionRequirementsInitiateParams,
+        PortingOrdersActionRequirementsInitiateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/action_requirements/",
+                        &crate::encode_path(id),
+                        "/initiate",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersActionRequirementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersActionRequirementsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
+    pub filter: Option<PortingOrdersActionRequirementsListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersActionRequirementsListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersActionRequirementsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersActionRequirementsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersActionRequirementsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersActionRequirementsListParams,
+    PortingOrdersActionRequirementsListResponse,
+> {
+    /// Every page of [`PortingOrdersActionRequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersActionRequirementsListParams,
         PortingOrdersActionRequirementsListResponse,
         crate::types::PortingActionRequirement,
     > {
-        let this = *self;
-        let porting_order_id = porting_order_id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersActionRequirementsListParams,
-            PortingOrdersActionRequirementsListResponse,
-            crate::types::PortingActionRequirement,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -544,72 +694,27 @@ impl<'a> PortingOrdersActionRequirementsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let porting_order_id = porting_order_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&porting_order_id, params).await })
-            },
-        )
-    }
-    /// Initiate an action requirement
-    ///
-    /// Initiates a specific action requirement for a porting order.
-    ///
-    /// `POST /porting_orders/{porting_order_id}/action_requirements/{id}/initiate`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: The ID of the porting order
-    /// - `id`: The ID of the action requirement
-    #[inline]
-    pub fn initiate(
-        &self,
-        porting_order_id: &str,
-        id: &str,
-        params: impl Into<PortingOrdersActionRequirementsInitiateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionRequirementsInitiateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/action_requirements/",
-                    &crate::encode_path(id),
-                    "/initiate",
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersActionRequirementsInitiateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersActionRequirementsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActionRequirementsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[id\]\[in\]\[\], filter\[requirement_type_id\], filter\[action_type\], filter\[status\]
-    pub filter: Option<PortingOrdersActionRequirementsListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersActionRequirementsListSort>,
-}
-/// Inputs of [`PortingOrdersActionRequirementsApi::initiate`] other than path parameters.
+/// Inputs of [`PortingOrdersActionRequirementsApi::initiate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersActionRequirementsInitiateParams {
     /// Parameters for initiating the action requirement
     pub body: crate::types::InitiatePortingActionRequirement,
 }
+impl PortingOrdersActionRequirementsInitiateParams {
+    /// A `PortingOrdersActionRequirementsInitiateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InitiatePortingActionRequirement) -> Self {
+        PortingOrdersActionRequirementsInitiateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InitiatePortingActionRequirement>
 for PortingOrdersActionRequirementsInitiateParams {
-    /// The body alone is the whole of [`PortingOrdersActionRequirementsInitiateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersActionRequirementsApi::initiate`].
     fn from(body: crate::types::InitiatePortingActionRequirement) -> Self {
         PortingOrdersActionRequirementsInitiateParams {
             body,
@@ -634,17 +739,18 @@ impl<'a> PortingOrdersActionsApi<'a> {
     pub fn activate(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionsActivateResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/actions/activate"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingOrdersActionsActivateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting_orders/", &crate::encode_path(id), "/actions/activate"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Cancel a porting order
     ///
@@ -656,16 +762,18 @@ impl<'a> PortingOrdersActionsApi<'a> {
     pub fn cancel(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionsCancelResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/actions/cancel"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingOrdersActionsCancelResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting_orders/", &crate::encode_path(id), "/actions/cancel"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Submit a porting order.
     ///
@@ -679,17 +787,18 @@ impl<'a> PortingOrdersActionsApi<'a> {
     pub fn confirm(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionsConfirmResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/actions/confirm"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortingOrdersActionsConfirmResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting_orders/", &crate::encode_path(id), "/actions/confirm"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Share a porting order
     ///
@@ -704,28 +813,44 @@ impl<'a> PortingOrdersActionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PortingOrdersActionsShareParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActionsShareResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/actions/share"].concat(),
-            );
-        let params: PortingOrdersActionsShareParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActionsShareParams,
+        PortingOrdersActionsShareResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting_orders/", &crate::encode_path(id), "/actions/share"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PortingOrdersActionsApi::share`] other than path parameters.
+/// Inputs of [`PortingOrdersActionsApi::share`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersActionsShareParams {
     /// The request body.
     pub body: crate::types::SharePortingOrder,
 }
+impl PortingOrdersActionsShareParams {
+    /// A `PortingOrdersActionsShareParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SharePortingOrder) -> Self {
+        PortingOrdersActionsShareParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SharePortingOrder> for PortingOrdersActionsShareParams {
-    /// The body alone is the whole of [`PortingOrdersActionsShareParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersActionsApi::share`].
     fn from(body: crate::types::SharePortingOrder) -> Self {
         PortingOrdersActionsShareParams {
             body,
@@ -750,39 +875,133 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: PortingOrdersActivationJobsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActivationJobsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/activation_jobs"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActivationJobsListParams,
+        PortingOrdersActivationJobsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/activation_jobs"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a porting activation job
+    ///
+    /// Returns a porting activation job.
+    ///
+    /// `GET /porting_orders/{id}/activation_jobs/{activationJobId}`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    /// - `activation_job_id`: Activation Job Identifier
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
         id: &str,
-        params: PortingOrdersActivationJobsListParams,
+        activation_job_id: &str,
+    ) -> crate::Call<'a, (), PortingOrdersActivationJobsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/activation_jobs/",
+                        &crate::encode_path(activation_job_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a porting activation job
+    ///
+    /// Updates the activation time of a porting activation job.
+    ///
+    /// `PATCH /porting_orders/{id}/activation_jobs/{activationJobId}`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    /// - `activation_job_id`: Activation Job Identifier
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        activation_job_id: &str,
+        params: impl Into<PortingOrdersActivationJobsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersActivationJobsUpdateParams,
+        PortingOrdersActivationJobsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/activation_jobs/",
+                        &crate::encode_path(activation_job_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersActivationJobsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersActivationJobsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+}
+impl<T> crate::Call<'_, PortingOrdersActivationJobsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersActivationJobsListParams,
+    PortingOrdersActivationJobsListResponse,
+> {
+    /// Every page of [`PortingOrdersActivationJobsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersActivationJobsListParams,
         PortingOrdersActivationJobsListResponse,
         crate::types::PortingOrdersActivationJob,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersActivationJobsListParams,
-            PortingOrdersActivationJobsListResponse,
-            crate::types::PortingOrdersActivationJob,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -810,98 +1029,27 @@ impl<'a> PortingOrdersActivationJobsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Retrieve a porting activation job
-    ///
-    /// Returns a porting activation job.
-    ///
-    /// `GET /porting_orders/{id}/activation_jobs/{activationJobId}`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    /// - `activation_job_id`: Activation Job Identifier
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        activation_job_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActivationJobsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(id),
-                    "/activation_jobs/",
-                    &crate::encode_path(activation_job_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Update a porting activation job
-    ///
-    /// Updates the activation time of a porting activation job.
-    ///
-    /// `PATCH /porting_orders/{id}/activation_jobs/{activationJobId}`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    /// - `activation_job_id`: Activation Job Identifier
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        activation_job_id: &str,
-        params: impl Into<PortingOrdersActivationJobsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersActivationJobsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(id),
-                    "/activation_jobs/",
-                    &crate::encode_path(activation_job_id),
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersActivationJobsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersActivationJobsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersActivationJobsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-}
-/// Inputs of [`PortingOrdersActivationJobsApi::update`] other than path parameters.
+/// Inputs of [`PortingOrdersActivationJobsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersActivationJobsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePortingOrdersActivationJob,
 }
+impl PortingOrdersActivationJobsUpdateParams {
+    /// A `PortingOrdersActivationJobsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePortingOrdersActivationJob) -> Self {
+        PortingOrdersActivationJobsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePortingOrdersActivationJob>
 for PortingOrdersActivationJobsUpdateParams {
-    /// The body alone is the whole of [`PortingOrdersActivationJobsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersActivationJobsApi::update`].
     fn from(body: crate::types::UpdatePortingOrdersActivationJob) -> Self {
         PortingOrdersActivationJobsUpdateParams {
             body,
@@ -926,41 +1074,156 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: PortingOrdersAdditionalDocumentsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersAdditionalDocumentsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/additional_documents"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAdditionalDocumentsListParams,
+        PortingOrdersAdditionalDocumentsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/additional_documents",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a list of additional documents
+    ///
+    /// Creates a list of additional documents for a porting order.
+    ///
+    /// `POST /porting_orders/{id}/additional_documents`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         id: &str,
-        params: PortingOrdersAdditionalDocumentsListParams,
+        params: impl Into<PortingOrdersAdditionalDocumentsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAdditionalDocumentsCreateParams,
+        PortingOrdersAdditionalDocumentsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/additional_documents",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an additional document
+    ///
+    /// Deletes an additional document for a porting order.
+    ///
+    /// `DELETE /porting_orders/{id}/additional_documents/{additional_document_id}`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    /// - `additional_document_id`: Additional document identification.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+        additional_document_id: &str,
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/additional_documents/",
+                        &crate::encode_path(additional_document_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersAdditionalDocumentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersAdditionalDocumentsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
+    pub filter: Option<PortingOrdersAdditionalDocumentsListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersAdditionalDocumentsListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersAdditionalDocumentsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersAdditionalDocumentsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersAdditionalDocumentsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersAdditionalDocumentsListParams,
+    PortingOrdersAdditionalDocumentsListResponse,
+> {
+    /// Every page of [`PortingOrdersAdditionalDocumentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersAdditionalDocumentsListParams,
         PortingOrdersAdditionalDocumentsListResponse,
         crate::types::PortingAdditionalDocument,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersAdditionalDocumentsListParams,
-            PortingOrdersAdditionalDocumentsListResponse,
-            crate::types::PortingAdditionalDocument,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -988,93 +1251,27 @@ impl<'a> PortingOrdersAdditionalDocumentsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Create a list of additional documents
-    ///
-    /// Creates a list of additional documents for a porting order.
-    ///
-    /// `POST /porting_orders/{id}/additional_documents`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub fn create(
-        &self,
-        id: &str,
-        params: impl Into<PortingOrdersAdditionalDocumentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersAdditionalDocumentsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/additional_documents"]
-                    .concat(),
-            );
-        let params: PortingOrdersAdditionalDocumentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an additional document
-    ///
-    /// Deletes an additional document for a porting order.
-    ///
-    /// `DELETE /porting_orders/{id}/additional_documents/{additional_document_id}`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    /// - `additional_document_id`: Additional document identification.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-        additional_document_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(id),
-                    "/additional_documents/",
-                    &crate::encode_path(additional_document_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`PortingOrdersAdditionalDocumentsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAdditionalDocumentsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[document_type\]
-    pub filter: Option<PortingOrdersAdditionalDocumentsListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersAdditionalDocumentsListSort>,
-}
-/// Inputs of [`PortingOrdersAdditionalDocumentsApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersAdditionalDocumentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersAdditionalDocumentsCreateParams {
     /// A list of additional document parameters
     pub body: crate::types::CreatePortingAdditionalDocuments,
 }
+impl PortingOrdersAdditionalDocumentsCreateParams {
+    /// A `PortingOrdersAdditionalDocumentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingAdditionalDocuments) -> Self {
+        PortingOrdersAdditionalDocumentsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingAdditionalDocuments>
 for PortingOrdersAdditionalDocumentsCreateParams {
-    /// The body alone is the whole of [`PortingOrdersAdditionalDocumentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersAdditionalDocumentsApi::create`].
     fn from(body: crate::types::CreatePortingAdditionalDocuments) -> Self {
         PortingOrdersAdditionalDocumentsCreateParams {
             body,
@@ -1099,45 +1296,156 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
     pub fn list(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersAssociatedPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/associated_phone_numbers",
-                ]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersListParams,
+        PortingOrdersAssociatedPhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/associated_phone_numbers",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create an associated phone number
+    ///
+    /// Creates a new associated phone number for a porting order. This is used for partial porting in GB to specify which phone numbers should be kept or disconnected.
+    ///
+    /// `POST /porting_orders/{porting_order_id}/associated_phone_numbers`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersAssociatedPhoneNumbersListParams,
+        params: impl Into<PortingOrdersAssociatedPhoneNumbersCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersAssociatedPhoneNumbersCreateParams,
+        PortingOrdersAssociatedPhoneNumbersCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/associated_phone_numbers",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete an associated phone number
+    ///
+    /// Deletes an associated phone number from a porting order.
+    ///
+    /// `DELETE /porting_orders/{porting_order_id}/associated_phone_numbers/{id}`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
+    /// - `id`: Identifies the associated phone number to be deleted
+    #[inline]
+    pub fn delete(
+        &self,
+        porting_order_id: &str,
+        id: &str,
+    ) -> crate::Call<'a, (), PortingOrdersAssociatedPhoneNumbersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/associated_phone_numbers/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersAssociatedPhoneNumbersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
+    pub filter: Option<PortingOrdersAssociatedPhoneNumbersListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersAssociatedPhoneNumbersListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersAssociatedPhoneNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersAssociatedPhoneNumbersListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersAssociatedPhoneNumbersListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersAssociatedPhoneNumbersListParams,
+    PortingOrdersAssociatedPhoneNumbersListResponse,
+> {
+    /// Every page of [`PortingOrdersAssociatedPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersAssociatedPhoneNumbersListParams,
         PortingOrdersAssociatedPhoneNumbersListResponse,
         crate::types::PortingAssociatedPhoneNumber,
     > {
-        let this = *self;
-        let porting_order_id = porting_order_id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersAssociatedPhoneNumbersListParams,
-            PortingOrdersAssociatedPhoneNumbersListResponse,
-            crate::types::PortingAssociatedPhoneNumber,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1165,99 +1473,27 @@ impl<'a> PortingOrdersAssociatedPhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let porting_order_id = porting_order_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&porting_order_id, params).await })
-            },
-        )
-    }
-    /// Create an associated phone number
-    ///
-    /// Creates a new associated phone number for a porting order. This is used for partial porting in GB to specify which phone numbers should be kept or disconnected.
-    ///
-    /// `POST /porting_orders/{porting_order_id}/associated_phone_numbers`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
-    #[inline]
-    pub fn create(
-        &self,
-        porting_order_id: &str,
-        params: impl Into<PortingOrdersAssociatedPhoneNumbersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/associated_phone_numbers",
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersAssociatedPhoneNumbersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete an associated phone number
-    ///
-    /// Deletes an associated phone number from a porting order.
-    ///
-    /// `DELETE /porting_orders/{porting_order_id}/associated_phone_numbers/{id}`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number
-    /// - `id`: Identifies the associated phone number to be deleted
-    #[inline]
-    pub fn delete(
-        &self,
-        porting_order_id: &str,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersAssociatedPhoneNumbersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/associated_phone_numbers/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersAssociatedPhoneNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[action\]
-    pub filter: Option<PortingOrdersAssociatedPhoneNumbersListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersAssociatedPhoneNumbersListSort>,
-}
-/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersAssociatedPhoneNumbersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersAssociatedPhoneNumbersCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingAssociatedPhoneNumber,
 }
+impl PortingOrdersAssociatedPhoneNumbersCreateParams {
+    /// A `PortingOrdersAssociatedPhoneNumbersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingAssociatedPhoneNumber) -> Self {
+        PortingOrdersAssociatedPhoneNumbersCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingAssociatedPhoneNumber>
 for PortingOrdersAssociatedPhoneNumbersCreateParams {
-    /// The body alone is the whole of [`PortingOrdersAssociatedPhoneNumbersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersAssociatedPhoneNumbersApi::create`].
     fn from(body: crate::types::CreatePortingAssociatedPhoneNumber) -> Self {
         PortingOrdersAssociatedPhoneNumbersCreateParams {
             body,
@@ -1282,38 +1518,88 @@ impl<'a> PortingOrdersCommentsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: PortingOrdersCommentsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersCommentsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersCommentsListParams,
+        PortingOrdersCommentsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a comment for a porting order
+    ///
+    /// Creates a new comment for a porting order.
+    ///
+    /// `POST /porting_orders/{id}/comments`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         id: &str,
-        params: PortingOrdersCommentsListParams,
+        params: impl Into<PortingOrdersCommentsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersCommentsCreateParams,
+        PortingOrdersCommentsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersCommentsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersCommentsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+}
+impl<T> crate::Call<'_, PortingOrdersCommentsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, PortingOrdersCommentsListParams, PortingOrdersCommentsListResponse> {
+    /// Every page of [`PortingOrdersCommentsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersCommentsListParams,
         PortingOrdersCommentsListResponse,
         crate::types::PortingOrdersComment,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersCommentsListParams,
-            PortingOrdersCommentsListResponse,
-            crate::types::PortingOrdersComment,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1341,59 +1627,27 @@ impl<'a> PortingOrdersCommentsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Create a comment for a porting order
-    ///
-    /// Creates a new comment for a porting order.
-    ///
-    /// `POST /porting_orders/{id}/comments`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub fn create(
-        &self,
-        id: &str,
-        params: impl Into<PortingOrdersCommentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersCommentsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/comments"].concat(),
-            );
-        let params: PortingOrdersCommentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersCommentsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersCommentsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-}
-/// Inputs of [`PortingOrdersCommentsApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersCommentsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingOrderComment,
 }
+impl PortingOrdersCommentsCreateParams {
+    /// A `PortingOrdersCommentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingOrderComment) -> Self {
+        PortingOrdersCommentsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingOrderComment>
 for PortingOrdersCommentsCreateParams {
-    /// The body alone is the whole of [`PortingOrdersCommentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersCommentsApi::create`].
     fn from(body: crate::types::CreatePortingOrderComment) -> Self {
         PortingOrdersCommentsCreateParams {
             body,
@@ -1418,45 +1672,156 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
     pub fn list(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberBlocksListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberBlocksListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_blocks",
-                ]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksListParams,
+        PortingOrdersPhoneNumberBlocksListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_blocks",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a phone number block
+    ///
+    /// Creates a new phone number block.
+    ///
+    /// `POST /porting_orders/{porting_order_id}/phone_number_blocks`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberBlocksListParams,
+        params: impl Into<PortingOrdersPhoneNumberBlocksCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberBlocksCreateParams,
+        PortingOrdersPhoneNumberBlocksCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_blocks",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a phone number block
+    ///
+    /// Deletes a phone number block.
+    ///
+    /// `DELETE /porting_orders/{porting_order_id}/phone_number_blocks/{id}`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
+    /// - `id`: Identifies the phone number block to be deleted
+    #[inline]
+    pub fn delete(
+        &self,
+        porting_order_id: &str,
+        id: &str,
+    ) -> crate::Call<'a, (), PortingOrdersPhoneNumberBlocksDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_blocks/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersPhoneNumberBlocksListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
+    pub filter: Option<crate::types::PortingOrderFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersPhoneNumberBlocksListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::PortingOrderFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberBlocksListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersPhoneNumberBlocksListParams,
+    PortingOrdersPhoneNumberBlocksListResponse,
+> {
+    /// Every page of [`PortingOrdersPhoneNumberBlocksApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersPhoneNumberBlocksListParams,
         PortingOrdersPhoneNumberBlocksListResponse,
         crate::types::PortingPhoneNumberBlock,
     > {
-        let this = *self;
-        let porting_order_id = porting_order_id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersPhoneNumberBlocksListParams,
-            PortingOrdersPhoneNumberBlocksListResponse,
-            crate::types::PortingPhoneNumberBlock,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1484,99 +1849,27 @@ impl<'a> PortingOrdersPhoneNumberBlocksApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let porting_order_id = porting_order_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&porting_order_id, params).await })
-            },
-        )
-    }
-    /// Create a phone number block
-    ///
-    /// Creates a new phone number block.
-    ///
-    /// `POST /porting_orders/{porting_order_id}/phone_number_blocks`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
-    #[inline]
-    pub fn create(
-        &self,
-        porting_order_id: &str,
-        params: impl Into<PortingOrdersPhoneNumberBlocksCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberBlocksCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_blocks",
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersPhoneNumberBlocksCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a phone number block
-    ///
-    /// Deletes a phone number block.
-    ///
-    /// `DELETE /porting_orders/{porting_order_id}/phone_number_blocks/{id}`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number block
-    /// - `id`: Identifies the phone number block to be deleted
-    #[inline]
-    pub fn delete(
-        &self,
-        porting_order_id: &str,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberBlocksDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_blocks/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberBlocksListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_id\], filter\[support_key\], filter\[status\], filter\[phone_number\], filter\[activation_status\], filter\[portability_status\]
-    pub filter: Option<crate::types::PortingOrderFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersPhoneNumberBlocksListSort>,
-}
-/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersPhoneNumberBlocksApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberBlocksCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberBlock,
 }
+impl PortingOrdersPhoneNumberBlocksCreateParams {
+    /// A `PortingOrdersPhoneNumberBlocksCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingPhoneNumberBlock) -> Self {
+        PortingOrdersPhoneNumberBlocksCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingPhoneNumberBlock>
 for PortingOrdersPhoneNumberBlocksCreateParams {
-    /// The body alone is the whole of [`PortingOrdersPhoneNumberBlocksCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberBlocksApi::create`].
     fn from(body: crate::types::CreatePortingPhoneNumberBlock) -> Self {
         PortingOrdersPhoneNumberBlocksCreateParams {
             body,
@@ -1597,38 +1890,110 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortingOrdersPhoneNumberConfigurationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberConfigurationsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/porting_orders/phone_number_configurations",
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberConfigurationsListParams,
+        PortingOrdersPhoneNumberConfigurationsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    "/porting_orders/phone_number_configurations",
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a list of phone number configurations
+    ///
+    /// Creates a list of phone number configurations.
+    ///
+    /// `POST /porting_orders/phone_number_configurations`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PortingOrdersPhoneNumberConfigurationsListParams,
+        params: impl Into<PortingOrdersPhoneNumberConfigurationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberConfigurationsCreateParams,
+        PortingOrdersPhoneNumberConfigurationsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/porting_orders/phone_number_configurations",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersPhoneNumberConfigurationsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
+    pub filter: Option<PortingOrdersPhoneNumberConfigurationsListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersPhoneNumberConfigurationsListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersPhoneNumberConfigurationsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberConfigurationsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberConfigurationsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersPhoneNumberConfigurationsListParams,
+    PortingOrdersPhoneNumberConfigurationsListResponse,
+> {
+    /// Every page of [`PortingOrdersPhoneNumberConfigurationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersPhoneNumberConfigurationsListParams,
         PortingOrdersPhoneNumberConfigurationsListResponse,
         crate::types::PortingPhoneNumberConfiguration,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingOrdersPhoneNumberConfigurationsListParams,
-            PortingOrdersPhoneNumberConfigurationsListResponse,
-            crate::types::PortingPhoneNumberConfiguration,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1656,57 +2021,27 @@ impl<'a> PortingOrdersPhoneNumberConfigurationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a list of phone number configurations
-    ///
-    /// Creates a list of phone number configurations.
-    ///
-    /// `POST /porting_orders/phone_number_configurations`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<PortingOrdersPhoneNumberConfigurationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberConfigurationsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/porting_orders/phone_number_configurations",
-            );
-        let params: PortingOrdersPhoneNumberConfigurationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberConfigurationsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order.status\]\[in\]\[\], filter\[porting_phone_number\]\[in\]\[\], filter\[user_bundle_id\]\[in\]\[\]
-    pub filter: Option<PortingOrdersPhoneNumberConfigurationsListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersPhoneNumberConfigurationsListSort>,
-}
-/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersPhoneNumberConfigurationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberConfigurationsCreateParams {
     /// A list of phone number configuration parameters
     pub body: crate::types::CreatePortingPhoneNumberConfigurations,
 }
+impl PortingOrdersPhoneNumberConfigurationsCreateParams {
+    /// A `PortingOrdersPhoneNumberConfigurationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingPhoneNumberConfigurations) -> Self {
+        PortingOrdersPhoneNumberConfigurationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingPhoneNumberConfigurations>
 for PortingOrdersPhoneNumberConfigurationsCreateParams {
-    /// The body alone is the whole of [`PortingOrdersPhoneNumberConfigurationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberConfigurationsApi::create`].
     fn from(body: crate::types::CreatePortingPhoneNumberConfigurations) -> Self {
         PortingOrdersPhoneNumberConfigurationsCreateParams {
             body,
@@ -1731,45 +2066,156 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
     pub fn list(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberExtensionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberExtensionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_extensions",
-                ]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsListParams,
+        PortingOrdersPhoneNumberExtensionsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_extensions",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a phone number extension
+    ///
+    /// Creates a new phone number extension.
+    ///
+    /// `POST /porting_orders/{porting_order_id}/phone_number_extensions`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
         porting_order_id: &str,
-        params: PortingOrdersPhoneNumberExtensionsListParams,
+        params: impl Into<PortingOrdersPhoneNumberExtensionsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersPhoneNumberExtensionsCreateParams,
+        PortingOrdersPhoneNumberExtensionsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_extensions",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a phone number extension
+    ///
+    /// Deletes a phone number extension.
+    ///
+    /// `DELETE /porting_orders/{porting_order_id}/phone_number_extensions/{id}`
+    ///
+    /// Parameters:
+    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
+    /// - `id`: Identifies the phone number extension to be deleted
+    #[inline]
+    pub fn delete(
+        &self,
+        porting_order_id: &str,
+        id: &str,
+    ) -> crate::Call<'a, (), PortingOrdersPhoneNumberExtensionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(porting_order_id),
+                        "/phone_number_extensions/",
+                        &crate::encode_path(id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersPhoneNumberExtensionsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
+    pub filter: Option<PortingOrdersPhoneNumberExtensionsListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersPhoneNumberExtensionsListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersPhoneNumberExtensionsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberExtensionsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersPhoneNumberExtensionsListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersPhoneNumberExtensionsListParams,
+    PortingOrdersPhoneNumberExtensionsListResponse,
+> {
+    /// Every page of [`PortingOrdersPhoneNumberExtensionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersPhoneNumberExtensionsListParams,
         PortingOrdersPhoneNumberExtensionsListResponse,
         crate::types::PortingPhoneNumberExtension,
     > {
-        let this = *self;
-        let porting_order_id = porting_order_id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersPhoneNumberExtensionsListParams,
-            PortingOrdersPhoneNumberExtensionsListResponse,
-            crate::types::PortingPhoneNumberExtension,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1797,99 +2243,27 @@ impl<'a> PortingOrdersPhoneNumberExtensionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let porting_order_id = porting_order_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&porting_order_id, params).await })
-            },
-        )
-    }
-    /// Create a phone number extension
-    ///
-    /// Creates a new phone number extension.
-    ///
-    /// `POST /porting_orders/{porting_order_id}/phone_number_extensions`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
-    #[inline]
-    pub fn create(
-        &self,
-        porting_order_id: &str,
-        params: impl Into<PortingOrdersPhoneNumberExtensionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberExtensionsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_extensions",
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersPhoneNumberExtensionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a phone number extension
-    ///
-    /// Deletes a phone number extension.
-    ///
-    /// `DELETE /porting_orders/{porting_order_id}/phone_number_extensions/{id}`
-    ///
-    /// Parameters:
-    /// - `porting_order_id`: Identifies the Porting Order associated with the phone number extension
-    /// - `id`: Identifies the phone number extension to be deleted
-    #[inline]
-    pub fn delete(
-        &self,
-        porting_order_id: &str,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersPhoneNumberExtensionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(porting_order_id),
-                    "/phone_number_extensions/",
-                    &crate::encode_path(id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersPhoneNumberExtensionsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_phone_number_id\]
-    pub filter: Option<PortingOrdersPhoneNumberExtensionsListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersPhoneNumberExtensionsListSort>,
-}
-/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::create`] other than path parameters.
+/// Inputs of [`PortingOrdersPhoneNumberExtensionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersPhoneNumberExtensionsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortingPhoneNumberExtension,
 }
+impl PortingOrdersPhoneNumberExtensionsCreateParams {
+    /// A `PortingOrdersPhoneNumberExtensionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortingPhoneNumberExtension) -> Self {
+        PortingOrdersPhoneNumberExtensionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortingPhoneNumberExtension>
 for PortingOrdersPhoneNumberExtensionsCreateParams {
-    /// The body alone is the whole of [`PortingOrdersPhoneNumberExtensionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersPhoneNumberExtensionsApi::create`].
     fn from(body: crate::types::CreatePortingPhoneNumberExtension) -> Self {
         PortingOrdersPhoneNumberExtensionsCreateParams {
             body,
@@ -1914,41 +2288,154 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: PortingOrdersVerificationCodesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersVerificationCodesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/porting_orders/", &crate::encode_path(id), "/verification_codes"]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingOrdersVerificationCodesListParams,
+        PortingOrdersVerificationCodesListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/porting_orders/", &crate::encode_path(id), "/verification_codes"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::DeepObject, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Send the verification codes
+    ///
+    /// Send the verification code for all porting phone numbers.
+    ///
+    /// `POST /porting_orders/{id}/verification_codes/send`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
     #[inline]
-    pub fn list_paginator(
+    pub fn send(
         &self,
         id: &str,
-        params: PortingOrdersVerificationCodesListParams,
+    ) -> crate::Call<'a, PortingOrdersVerificationCodesSendParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/verification_codes/send",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_empty())
+            },
+        )
+    }
+    /// Verify the verification code for a list of phone numbers
+    ///
+    /// Verifies the verification code for a list of phone numbers.
+    ///
+    /// `POST /porting_orders/{id}/verification_codes/verify`
+    ///
+    /// Parameters:
+    /// - `id`: Porting Order id
+    #[inline]
+    pub fn verify(
+        &self,
+        id: &str,
+        params: impl Into<PortingOrdersVerificationCodesVerifyParams>,
+    ) -> crate::Call<
+        'a,
+        PortingOrdersVerificationCodesVerifyParams,
+        PortingOrdersVerificationCodesVerifyResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/porting_orders/",
+                        &crate::encode_path(id),
+                        "/verification_codes/verify",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`PortingOrdersVerificationCodesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingOrdersVerificationCodesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
+    pub filter: Option<PortingOrdersVerificationCodesListFilter>,
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub sort: Option<PortingOrdersVerificationCodesListSort>,
+}
+impl<T> crate::Call<'_, PortingOrdersVerificationCodesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
+    pub fn filter(
+        mut self,
+        value: impl Into<PortingOrdersVerificationCodesListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
+    pub fn sort(
+        mut self,
+        value: impl Into<PortingOrdersVerificationCodesListSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PortingOrdersVerificationCodesListParams,
+    PortingOrdersVerificationCodesListResponse,
+> {
+    /// Every page of [`PortingOrdersVerificationCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingOrdersVerificationCodesListParams,
         PortingOrdersVerificationCodesListResponse,
         crate::types::PortingVerificationCode,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            PortingOrdersVerificationCodesListParams,
-            PortingOrdersVerificationCodesListResponse,
-            crate::types::PortingVerificationCode,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -1976,110 +2463,44 @@ impl<'a> PortingOrdersVerificationCodesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Send the verification codes
-    ///
-    /// Send the verification code for all porting phone numbers.
-    ///
-    /// `POST /porting_orders/{id}/verification_codes/send`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub fn send(
-        &self,
-        id: &str,
-        params: impl Into<PortingOrdersVerificationCodesSendParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/porting_orders/", &crate::encode_path(id), "/verification_codes/send"]
-                    .concat(),
-            );
-        let params: PortingOrdersVerificationCodesSendParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_empty()
-    }
-    /// Verify the verification code for a list of phone numbers
-    ///
-    /// Verifies the verification code for a list of phone numbers.
-    ///
-    /// `POST /porting_orders/{id}/verification_codes/verify`
-    ///
-    /// Parameters:
-    /// - `id`: Porting Order id
-    #[inline]
-    pub fn verify(
-        &self,
-        id: &str,
-        params: impl Into<PortingOrdersVerificationCodesVerifyParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingOrdersVerificationCodesVerifyResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/porting_orders/",
-                    &crate::encode_path(id),
-                    "/verification_codes/verify",
-                ]
-                    .concat(),
-            );
-        let params: PortingOrdersVerificationCodesVerifyParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PortingOrdersVerificationCodesApi::list`] other than path parameters.
+/// Inputs of [`PortingOrdersVerificationCodesApi::send`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingOrdersVerificationCodesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[verified\]
-    pub filter: Option<PortingOrdersVerificationCodesListFilter>,
-    /// Consolidated sort parameter (deepObject style). Originally: sort\[value\]
-    pub sort: Option<PortingOrdersVerificationCodesListSort>,
-}
-/// Inputs of [`PortingOrdersVerificationCodesApi::send`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortingOrdersVerificationCodesSendParams {
     /// A list of phone numbers to send the verification codes to and the method to send them by
     pub body: Option<crate::types::SendPortingVerificationCodes>,
 }
-impl From<crate::types::SendPortingVerificationCodes>
-for PortingOrdersVerificationCodesSendParams {
-    /// The body alone is the whole of [`PortingOrdersVerificationCodesSendParams`].
-    fn from(body: crate::types::SendPortingVerificationCodes) -> Self {
-        PortingOrdersVerificationCodesSendParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, PortingOrdersVerificationCodesSendParams, T> {
+    /// A list of phone numbers to send the verification codes to and the method to send them by
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::SendPortingVerificationCodes>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`PortingOrdersVerificationCodesApi::verify`] other than path parameters.
+/// Inputs of [`PortingOrdersVerificationCodesApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortingOrdersVerificationCodesVerifyParams {
     /// A list of phone numbers and their verification codes
     pub body: crate::types::VerifyPortingVerificationCodes,
 }
+impl PortingOrdersVerificationCodesVerifyParams {
+    /// A `PortingOrdersVerificationCodesVerifyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VerifyPortingVerificationCodes) -> Self {
+        PortingOrdersVerificationCodesVerifyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VerifyPortingVerificationCodes>
 for PortingOrdersVerificationCodesVerifyParams {
-    /// The body alone is the whole of [`PortingOrdersVerificationCodesVerifyParams`].
+    /// The body with every optional input `None`: the argument of [`PortingOrdersVerificationCodesApi::verify`].
     fn from(body: crate::types::VerifyPortingVerificationCodes) -> Self {
         PortingOrdersVerificationCodesVerifyParams {
             body,

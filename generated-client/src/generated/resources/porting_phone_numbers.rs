@@ -15,34 +15,59 @@ impl<'a> PortingPhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortingPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortingPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/porting_phone_numbers");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortingPhoneNumbersListParams,
+        PortingPhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/porting_phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortingPhoneNumbersListParams,
+}
+/// Inputs of [`PortingPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PortingPhoneNumbersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::PortingOrderPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
+    pub filter: Option<PortingPhoneNumbersListFilter>,
+}
+impl<T> crate::Call<'_, PortingPhoneNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::PortingOrderPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
+    pub fn filter(mut self, value: impl Into<PortingPhoneNumbersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, PortingPhoneNumbersListParams, PortingPhoneNumbersListResponse> {
+    /// Every page of [`PortingPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PortingPhoneNumbersListParams,
         PortingPhoneNumbersListResponse,
         crate::types::PortingPhoneNumber,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortingPhoneNumbersListParams,
-            PortingPhoneNumbersListResponse,
-            crate::types::PortingPhoneNumber,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,23 +95,8 @@ impl<'a> PortingPhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`PortingPhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortingPhoneNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::PortingOrderPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[porting_order_status\]
-    pub filter: Option<PortingPhoneNumbersListFilter>,
 }
 /// Filter results by porting order status
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -33,47 +33,14 @@ impl<'a> PortoutsApi<'a> {
     ///
     /// `GET /portouts`
     #[inline]
-    pub fn list(
-        &self,
-        params: PortoutsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<PortoutsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/portouts");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortoutsListParams,
-    ) -> crate::Paginator<
-        'a,
-        PortoutsListParams,
-        PortoutsListResponse,
-        crate::types::PortoutDetails,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortoutsListParams,
-            PortoutsListResponse,
-            crate::types::PortoutDetails,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    pub fn list(&self) -> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/portouts"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -89,18 +56,24 @@ impl<'a> PortoutsApi<'a> {
     pub fn list_rejection_codes(
         &self,
         portout_id: &str,
-        params: PortoutsListRejectionCodesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsListRejectionCodesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortoutsListRejectionCodesParams,
+        PortoutsListRejectionCodesResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/rejections/", &crate::encode_path(portout_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a portout request
     ///
@@ -111,19 +84,17 @@ impl<'a> PortoutsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), PortoutsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Status
     ///
@@ -140,43 +111,101 @@ impl<'a> PortoutsApi<'a> {
         id: &str,
         status: &str,
         params: impl Into<PortoutsUpdateStatusParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsUpdateStatusResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/portouts/", &crate::encode_path(id), "/", &crate::encode_path(status)]
-                    .concat(),
-            );
-        let params: PortoutsUpdateStatusParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortoutsUpdateStatusParams, PortoutsUpdateStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/portouts/",
+                        &crate::encode_path(id),
+                        "/",
+                        &crate::encode_path(status),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PortoutsApi::list`] other than path parameters.
+/// Inputs of [`PortoutsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
     pub filter: Option<PortoutsListFilter>,
 }
-/// Inputs of [`PortoutsApi::list_rejection_codes`] other than path parameters.
+impl<T> crate::Call<'_, PortoutsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[carrier_name\], filter\[country_code\], filter\[country_code_in\], filter\[foc_date\], filter\[inserted_at\], filter\[phone_number\], filter\[pon\], filter\[ported_out_at\], filter\[spid\], filter\[status\], filter\[status_in\], filter\[support_key\]
+    pub fn filter(mut self, value: impl Into<PortoutsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortoutsListParams, PortoutsListResponse> {
+    /// Every page of [`PortoutsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        PortoutsListParams,
+        PortoutsListResponse,
+        crate::types::PortoutDetails,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`PortoutsApi::list_rejection_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsListRejectionCodesParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
     pub filter: Option<PortoutsListRejectionCodesFilter>,
 }
-/// Inputs of [`PortoutsApi::update_status`] other than path parameters.
+impl<T> crate::Call<'_, PortoutsListRejectionCodesParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[code\], filter\[code\]\[in\]
+    pub fn filter(mut self, value: impl Into<PortoutsListRejectionCodesFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`PortoutsApi::update_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsUpdateStatusParams {
     /// The request body.
     pub body: PortoutsUpdateStatusBody,
 }
+impl PortoutsUpdateStatusParams {
+    /// A `PortoutsUpdateStatusParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: PortoutsUpdateStatusBody) -> Self {
+        PortoutsUpdateStatusParams { body }
+    }
+}
 impl From<PortoutsUpdateStatusBody> for PortoutsUpdateStatusParams {
-    /// The body alone is the whole of [`PortoutsUpdateStatusParams`].
+    /// The body with every optional input `None`: the argument of [`PortoutsApi::update_status`].
     fn from(body: PortoutsUpdateStatusBody) -> Self {
         PortoutsUpdateStatusParams { body }
     }
@@ -196,19 +225,17 @@ impl<'a> PortoutsCommentsApi<'a> {
     /// Parameters:
     /// - `id`: Portout id
     #[inline]
-    pub fn list(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsCommentsListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
-            );
-        req.send_json()
+    pub fn list(&self, id: &str) -> crate::Call<'a, (), PortoutsCommentsListResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a comment on a portout request
     ///
@@ -223,28 +250,39 @@ impl<'a> PortoutsCommentsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PortoutsCommentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsCommentsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
-            );
-        let params: PortoutsCommentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortoutsCommentsCreateParams, PortoutsCommentsCreateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/portouts/", &crate::encode_path(id), "/comments"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PortoutsCommentsApi::create`] other than path parameters.
+/// Inputs of [`PortoutsCommentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsCommentsCreateParams {
     /// The request body.
     pub body: PortoutsCommentsCreateBody,
 }
+impl PortoutsCommentsCreateParams {
+    /// A `PortoutsCommentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: PortoutsCommentsCreateBody) -> Self {
+        PortoutsCommentsCreateParams {
+            body,
+        }
+    }
+}
 impl From<PortoutsCommentsCreateBody> for PortoutsCommentsCreateParams {
-    /// The body alone is the whole of [`PortoutsCommentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortoutsCommentsApi::create`].
     fn from(body: PortoutsCommentsCreateBody) -> Self {
         PortoutsCommentsCreateParams {
             body,
@@ -265,65 +303,14 @@ impl<'a> PortoutsEventsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PortoutsEventsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsEventsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/portouts/events");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortoutsEventsListParams,
-    ) -> crate::Paginator<
-        'a,
-        PortoutsEventsListParams,
-        PortoutsEventsListResponse,
-        crate::types::PortoutEvent,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortoutsEventsListParams,
-            PortoutsEventsListResponse,
-            crate::types::PortoutEvent,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    ) -> crate::Call<'a, PortoutsEventsListParams, PortoutsEventsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/portouts/events"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -339,16 +326,17 @@ impl<'a> PortoutsEventsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsEventsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/events/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortoutsEventsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/events/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Republish a port-out event
     ///
@@ -359,67 +347,51 @@ impl<'a> PortoutsEventsApi<'a> {
     /// Parameters:
     /// - `id`: Identifies the port-out event.
     #[inline]
-    pub fn republish(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/portouts/events/", &crate::encode_path(id), "/republish"].concat(),
-            );
-        req.send_empty()
+    pub fn republish(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/portouts/events/", &crate::encode_path(id), "/republish"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`PortoutsEventsApi::list`] other than path parameters.
+/// Inputs of [`PortoutsEventsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsEventsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
     pub filter: Option<PortoutsEventsListFilter>,
 }
-/// Operations under `portouts.reports`.
-#[derive(Debug, Clone, Copy)]
-pub struct PortoutsReportsApi<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> PortoutsReportsApi<'a> {
-    /// List port-out related reports
-    ///
-    /// List the reports generated about port-out operations.
-    ///
-    /// `GET /portouts/reports`
-    #[inline]
-    pub fn list(
-        &self,
-        params: PortoutsReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsReportsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/portouts/reports");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+impl<T> crate::Call<'_, PortoutsEventsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: PortoutsReportsListParams,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[event_type\], filter\[portout_id\], filter\[created_at\]
+    pub fn filter(mut self, value: impl Into<PortoutsEventsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortoutsEventsListParams, PortoutsEventsListResponse> {
+    /// Every page of [`PortoutsEventsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
-        PortoutsReportsListParams,
-        PortoutsReportsListResponse,
-        crate::types::PortoutReport,
+        PortoutsEventsListParams,
+        PortoutsEventsListResponse,
+        crate::types::PortoutEvent,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PortoutsReportsListParams,
-            PortoutsReportsListResponse,
-            crate::types::PortoutReport,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -447,12 +419,31 @@ impl<'a> PortoutsReportsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        })
+    }
+}
+/// Operations under `portouts.reports`.
+#[derive(Debug, Clone, Copy)]
+pub struct PortoutsReportsApi<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> PortoutsReportsApi<'a> {
+    /// List port-out related reports
+    ///
+    /// List the reports generated about port-out operations.
+    ///
+    /// `GET /portouts/reports`
+    #[inline]
+    pub fn list(
+        &self,
+    ) -> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/portouts/reports"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -465,13 +456,15 @@ impl<'a> PortoutsReportsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<PortoutsReportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsReportsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/portouts/reports");
-        let params: PortoutsReportsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, PortoutsReportsCreateParams, PortoutsReportsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/portouts/reports"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a report
     ///
@@ -485,34 +478,98 @@ impl<'a> PortoutsReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsReportsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortoutsReportsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/reports/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`PortoutsReportsApi::list`] other than path parameters.
+/// Inputs of [`PortoutsReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PortoutsReportsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
     /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
     pub filter: Option<PortoutsReportsListFilter>,
 }
-/// Inputs of [`PortoutsReportsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, PortoutsReportsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[report_type\], filter\[status\]
+    pub fn filter(mut self, value: impl Into<PortoutsReportsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, PortoutsReportsListParams, PortoutsReportsListResponse> {
+    /// Every page of [`PortoutsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        PortoutsReportsListParams,
+        PortoutsReportsListResponse,
+        crate::types::PortoutReport,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`PortoutsReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsReportsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePortoutReport,
 }
+impl PortoutsReportsCreateParams {
+    /// A `PortoutsReportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePortoutReport) -> Self {
+        PortoutsReportsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePortoutReport> for PortoutsReportsCreateParams {
-    /// The body alone is the whole of [`PortoutsReportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortoutsReportsApi::create`].
     fn from(body: crate::types::CreatePortoutReport) -> Self {
         PortoutsReportsCreateParams {
             body,
@@ -537,16 +594,18 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
     pub fn list(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsSupportingDocumentsListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), PortoutsSupportingDocumentsListResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/portouts/", &crate::encode_path(id), "/supporting_documents"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a list of supporting documents on a portout request
     ///
@@ -561,29 +620,45 @@ impl<'a> PortoutsSupportingDocumentsApi<'a> {
         &self,
         id: &str,
         params: impl Into<PortoutsSupportingDocumentsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PortoutsSupportingDocumentsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/portouts/", &crate::encode_path(id), "/supporting_documents"].concat(),
-            );
-        let params: PortoutsSupportingDocumentsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PortoutsSupportingDocumentsCreateParams,
+        PortoutsSupportingDocumentsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/portouts/", &crate::encode_path(id), "/supporting_documents"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`PortoutsSupportingDocumentsApi::create`] other than path parameters.
+/// Inputs of [`PortoutsSupportingDocumentsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PortoutsSupportingDocumentsCreateParams {
     /// The request body.
     pub body: PortoutsSupportingDocumentsCreateBody,
 }
+impl PortoutsSupportingDocumentsCreateParams {
+    /// A `PortoutsSupportingDocumentsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: PortoutsSupportingDocumentsCreateBody) -> Self {
+        PortoutsSupportingDocumentsCreateParams {
+            body,
+        }
+    }
+}
 impl From<PortoutsSupportingDocumentsCreateBody>
 for PortoutsSupportingDocumentsCreateParams {
-    /// The body alone is the whole of [`PortoutsSupportingDocumentsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PortoutsSupportingDocumentsApi::create`].
     fn from(body: PortoutsSupportingDocumentsCreateBody) -> Self {
         PortoutsSupportingDocumentsCreateParams {
             body,

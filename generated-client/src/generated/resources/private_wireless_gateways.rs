@@ -15,59 +15,206 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PrivateWirelessGatewaysListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PrivateWirelessGatewaysListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/private_wireless_gateways");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query(
-            "filter[ip_range]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_ip_range,
-        );
-        req.query(
-            "filter[region_code]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_region_code,
-        );
-        req.query(
-            "filter[created_at]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_created_at,
-        );
-        req.query(
-            "filter[updated_at]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_updated_at,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PrivateWirelessGatewaysListParams,
+        PrivateWirelessGatewaysListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/private_wireless_gateways"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[ip_range]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_ip_range,
+                );
+                req.query(
+                    "filter[region_code]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_region_code,
+                );
+                req.query(
+                    "filter[created_at]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_created_at,
+                );
+                req.query(
+                    "filter[updated_at]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_updated_at,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Private Wireless Gateway
+    ///
+    /// Asynchronously create a Private Wireless Gateway for SIM cards for a previously created network. This operation may take several minutes so you can check the Private Wireless Gateway status at the section Get a Private Wireless Gateway.
+    ///
+    /// `POST /private_wireless_gateways`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PrivateWirelessGatewaysListParams,
+        params: impl Into<PrivateWirelessGatewaysCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PrivateWirelessGatewaysCreateParams,
+        PrivateWirelessGatewaysCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/private_wireless_gateways"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a Private Wireless Gateway
+    ///
+    /// Retrieve information about a Private Wireless Gateway.
+    ///
+    /// `GET /private_wireless_gateways/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the private wireless gateway.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PrivateWirelessGatewaysRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a Private Wireless Gateway
+    ///
+    /// Deletes the Private Wireless Gateway.
+    ///
+    /// `DELETE /private_wireless_gateways/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the private wireless gateway.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PrivateWirelessGatewaysDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PrivateWirelessGatewaysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PrivateWirelessGatewaysListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// The name of the Private Wireless Gateway.
+    pub filter_name: Option<String>,
+    /// The IP address range of the Private Wireless Gateway.
+    pub filter_ip_range: Option<String>,
+    /// The name of the region where the Private Wireless Gateway is deployed.
+    pub filter_region_code: Option<String>,
+    /// Private Wireless Gateway resource creation date.
+    pub filter_created_at: Option<String>,
+    /// When the Private Wireless Gateway was last updated.
+    pub filter_updated_at: Option<String>,
+}
+impl<T> crate::Call<'_, PrivateWirelessGatewaysListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// The name of the Private Wireless Gateway.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// The IP address range of the Private Wireless Gateway.
+    pub fn filter_ip_range(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_ip_range = Some(value.into());
+        self
+    }
+    /// The name of the region where the Private Wireless Gateway is deployed.
+    pub fn filter_region_code(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_region_code = Some(value.into());
+        self
+    }
+    /// Private Wireless Gateway resource creation date.
+    pub fn filter_created_at(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_created_at = Some(value.into());
+        self
+    }
+    /// When the Private Wireless Gateway was last updated.
+    pub fn filter_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_updated_at = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PrivateWirelessGatewaysListParams,
+    PrivateWirelessGatewaysListResponse,
+> {
+    /// Every page of [`PrivateWirelessGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PrivateWirelessGatewaysListParams,
         PrivateWirelessGatewaysListResponse,
         crate::types::PrivateWirelessGateway,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PrivateWirelessGatewaysListParams,
-            PrivateWirelessGatewaysListResponse,
-            crate::types::PrivateWirelessGateway,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -95,107 +242,26 @@ impl<'a> PrivateWirelessGatewaysApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Private Wireless Gateway
-    ///
-    /// Asynchronously create a Private Wireless Gateway for SIM cards for a previously created network. This operation may take several minutes so you can check the Private Wireless Gateway status at the section Get a Private Wireless Gateway.
-    ///
-    /// `POST /private_wireless_gateways`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<PrivateWirelessGatewaysCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PrivateWirelessGatewaysCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/private_wireless_gateways");
-        let params: PrivateWirelessGatewaysCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a Private Wireless Gateway
-    ///
-    /// Retrieve information about a Private Wireless Gateway.
-    ///
-    /// `GET /private_wireless_gateways/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the private wireless gateway.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PrivateWirelessGatewaysRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a Private Wireless Gateway
-    ///
-    /// Deletes the Private Wireless Gateway.
-    ///
-    /// `DELETE /private_wireless_gateways/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the private wireless gateway.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PrivateWirelessGatewaysDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/private_wireless_gateways/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PrivateWirelessGatewaysApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PrivateWirelessGatewaysListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// The name of the Private Wireless Gateway.
-    pub filter_name: Option<String>,
-    /// The IP address range of the Private Wireless Gateway.
-    pub filter_ip_range: Option<String>,
-    /// The name of the region where the Private Wireless Gateway is deployed.
-    pub filter_region_code: Option<String>,
-    /// Private Wireless Gateway resource creation date.
-    pub filter_created_at: Option<String>,
-    /// When the Private Wireless Gateway was last updated.
-    pub filter_updated_at: Option<String>,
-}
-/// Inputs of [`PrivateWirelessGatewaysApi::create`] other than path parameters.
+/// Inputs of [`PrivateWirelessGatewaysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateWirelessGatewaysCreateParams {
     /// The request body.
     pub body: PrivateWirelessGatewaysCreateBody,
 }
+impl PrivateWirelessGatewaysCreateParams {
+    /// A `PrivateWirelessGatewaysCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: PrivateWirelessGatewaysCreateBody) -> Self {
+        PrivateWirelessGatewaysCreateParams {
+            body,
+        }
+    }
+}
 impl From<PrivateWirelessGatewaysCreateBody> for PrivateWirelessGatewaysCreateParams {
-    /// The body alone is the whole of [`PrivateWirelessGatewaysCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PrivateWirelessGatewaysApi::create`].
     fn from(body: PrivateWirelessGatewaysCreateBody) -> Self {
         PrivateWirelessGatewaysCreateParams {
             body,

@@ -15,32 +15,175 @@ impl<'a> PronunciationDictsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PronunciationDictsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PronunciationDictListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/pronunciation_dicts");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PronunciationDictsListParams,
+        crate::types::PronunciationDictListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/pronunciation_dicts"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a pronunciation dictionary
+    ///
+    /// Create a new pronunciation dictionary for the authenticated organization. Each dictionary contains a list of items that control how specific words are spoken. Items can be alias type (text replacement) or phoneme type (IPA pronunciation notation).
+    ///
+    /// As an alternative to providing items directly as JSON, you can upload a dictionary file (PLS/XML or plain text format, max 1MB) using multipart/form-data. PLS files use the standard W3C Pronunciation Lexicon Specification XML format. Text files use a line-based format: `word=alias` for aliases, `word:/phoneme/` for IPA phonemes.
+    ///
+    /// Limits:
+    /// - Maximum 50 dictionaries per organization
+    ///
+    /// `POST /pronunciation_dicts`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PronunciationDictsListParams,
+        params: impl Into<PronunciationDictsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PronunciationDictsCreateParams,
+        crate::types::PronunciationDictResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/pronunciation_dicts"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a pronunciation dictionary
+    ///
+    /// Retrieve a single pronunciation dictionary by ID.
+    ///
+    /// `GET /pronunciation_dicts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::PronunciationDictResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a pronunciation dictionary
+    ///
+    /// Update the name and/or items of an existing pronunciation dictionary. Uses optimistic locking — if the dictionary was modified concurrently, the request returns 409 Conflict.
+    ///
+    /// `PATCH /pronunciation_dicts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<PronunciationDictsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        PronunciationDictsUpdateParams,
+        crate::types::PronunciationDictResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a pronunciation dictionary
+    ///
+    /// Permanently delete a pronunciation dictionary.
+    ///
+    /// `DELETE /pronunciation_dicts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The UUID of the pronunciation dictionary.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`PronunciationDictsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PronunciationDictsListParams {
+    /// Page number (1-based). Defaults to 1.
+    pub page_number: Option<i64>,
+    /// Number of results per page. Defaults to 20, maximum 250.
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, PronunciationDictsListParams, T> {
+    /// Page number (1-based). Defaults to 1.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of results per page. Defaults to 20, maximum 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    PronunciationDictsListParams,
+    crate::types::PronunciationDictListResponse,
+> {
+    /// Every page of [`PronunciationDictsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PronunciationDictsListParams,
         crate::types::PronunciationDictListResponse,
         crate::types::PronunciationDictData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PronunciationDictsListParams,
-            crate::types::PronunciationDictListResponse,
-            crate::types::PronunciationDictData,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -68,140 +211,51 @@ impl<'a> PronunciationDictsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a pronunciation dictionary
-    ///
-    /// Create a new pronunciation dictionary for the authenticated organization. Each dictionary contains a list of items that control how specific words are spoken. Items can be alias type (text replacement) or phoneme type (IPA pronunciation notation).
-    ///
-    /// As an alternative to providing items directly as JSON, you can upload a dictionary file (PLS/XML or plain text format, max 1MB) using multipart/form-data. PLS files use the standard W3C Pronunciation Lexicon Specification XML format. Text files use a line-based format: `word=alias` for aliases, `word:/phoneme/` for IPA phonemes.
-    ///
-    /// Limits:
-    /// - Maximum 50 dictionaries per organization
-    ///
-    /// `POST /pronunciation_dicts`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<PronunciationDictsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PronunciationDictResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/pronunciation_dicts");
-        let params: PronunciationDictsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a pronunciation dictionary
-    ///
-    /// Retrieve a single pronunciation dictionary by ID.
-    ///
-    /// `GET /pronunciation_dicts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The UUID of the pronunciation dictionary.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PronunciationDictResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a pronunciation dictionary
-    ///
-    /// Update the name and/or items of an existing pronunciation dictionary. Uses optimistic locking — if the dictionary was modified concurrently, the request returns 409 Conflict.
-    ///
-    /// `PATCH /pronunciation_dicts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The UUID of the pronunciation dictionary.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<PronunciationDictsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PronunciationDictResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
-            );
-        let params: PronunciationDictsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a pronunciation dictionary
-    ///
-    /// Permanently delete a pronunciation dictionary.
-    ///
-    /// `DELETE /pronunciation_dicts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The UUID of the pronunciation dictionary.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/pronunciation_dicts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`PronunciationDictsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PronunciationDictsListParams {
-    /// Page number (1-based). Defaults to 1.
-    pub page_number: Option<i64>,
-    /// Number of results per page. Defaults to 20, maximum 250.
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`PronunciationDictsApi::create`] other than path parameters.
+/// Inputs of [`PronunciationDictsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictsCreateParams {
     /// The request body.
     pub body: crate::types::CreatePronunciationDictRequest,
 }
+impl PronunciationDictsCreateParams {
+    /// A `PronunciationDictsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreatePronunciationDictRequest) -> Self {
+        PronunciationDictsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreatePronunciationDictRequest>
 for PronunciationDictsCreateParams {
-    /// The body alone is the whole of [`PronunciationDictsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PronunciationDictsApi::create`].
     fn from(body: crate::types::CreatePronunciationDictRequest) -> Self {
         PronunciationDictsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`PronunciationDictsApi::update`] other than path parameters.
+/// Inputs of [`PronunciationDictsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictsUpdateParams {
     /// The request body.
     pub body: crate::types::UpdatePronunciationDictRequest,
 }
+impl PronunciationDictsUpdateParams {
+    /// A `PronunciationDictsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdatePronunciationDictRequest) -> Self {
+        PronunciationDictsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdatePronunciationDictRequest>
 for PronunciationDictsUpdateParams {
-    /// The body alone is the whole of [`PronunciationDictsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`PronunciationDictsApi::update`].
     fn from(body: crate::types::UpdatePronunciationDictRequest) -> Self {
         PronunciationDictsUpdateParams {
             body,

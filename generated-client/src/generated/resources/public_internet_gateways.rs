@@ -15,34 +15,127 @@ impl<'a> PublicInternetGatewaysApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: PublicInternetGatewaysListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PublicInternetGatewaysListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/public_internet_gateways");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        PublicInternetGatewaysListParams,
+        PublicInternetGatewaysListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/public_internet_gateways"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Public Internet Gateway
+    ///
+    /// Create a new Public Internet Gateway.
+    ///
+    /// `POST /public_internet_gateways`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: PublicInternetGatewaysListParams,
+        params: impl Into<PublicInternetGatewaysCreateParams>,
+    ) -> crate::Call<
+        'a,
+        PublicInternetGatewaysCreateParams,
+        PublicInternetGatewaysCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/public_internet_gateways"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Public Internet Gateway
+    ///
+    /// Retrieve a Public Internet Gateway.
+    ///
+    /// `GET /public_internet_gateways/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PublicInternetGatewaysRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a Public Internet Gateway
+    ///
+    /// Delete a Public Internet Gateway.
+    ///
+    /// `DELETE /public_internet_gateways/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), PublicInternetGatewaysDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`PublicInternetGatewaysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct PublicInternetGatewaysListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub filter: Option<PublicInternetGatewaysListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, PublicInternetGatewaysListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub fn filter(mut self, value: impl Into<PublicInternetGatewaysListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, PublicInternetGatewaysListParams, PublicInternetGatewaysListResponse> {
+    /// Every page of [`PublicInternetGatewaysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         PublicInternetGatewaysListParams,
         PublicInternetGatewaysListResponse,
         crate::types::PublicInternetGatewayRead,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            PublicInternetGatewaysListParams,
-            PublicInternetGatewaysListResponse,
-            crate::types::PublicInternetGatewayRead,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,98 +163,27 @@ impl<'a> PublicInternetGatewaysApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Public Internet Gateway
-    ///
-    /// Create a new Public Internet Gateway.
-    ///
-    /// `POST /public_internet_gateways`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<PublicInternetGatewaysCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PublicInternetGatewaysCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/public_internet_gateways");
-        let params: PublicInternetGatewaysCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Public Internet Gateway
-    ///
-    /// Retrieve a Public Internet Gateway.
-    ///
-    /// `GET /public_internet_gateways/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PublicInternetGatewaysRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a Public Internet Gateway
-    ///
-    /// Delete a Public Internet Gateway.
-    ///
-    /// `DELETE /public_internet_gateways/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<PublicInternetGatewaysDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/public_internet_gateways/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`PublicInternetGatewaysApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PublicInternetGatewaysListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
-    pub filter: Option<PublicInternetGatewaysListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`PublicInternetGatewaysApi::create`] other than path parameters.
+/// Inputs of [`PublicInternetGatewaysApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PublicInternetGatewaysCreateParams {
     /// The request body.
     pub body: crate::types::PublicInternetGatewayCreate,
 }
+impl PublicInternetGatewaysCreateParams {
+    /// A `PublicInternetGatewaysCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PublicInternetGatewayCreate) -> Self {
+        PublicInternetGatewaysCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PublicInternetGatewayCreate>
 for PublicInternetGatewaysCreateParams {
-    /// The body alone is the whole of [`PublicInternetGatewaysCreateParams`].
+    /// The body with every optional input `None`: the argument of [`PublicInternetGatewaysApi::create`].
     fn from(body: crate::types::PublicInternetGatewayCreate) -> Self {
         PublicInternetGatewaysCreateParams {
             body,

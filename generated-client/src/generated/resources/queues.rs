@@ -18,32 +18,156 @@ impl<'a> QueuesApi<'a> {
     ///
     /// `GET /queues`
     #[inline]
-    pub fn list(
-        &self,
-        params: QueuesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<QueuesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/queues");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, QueuesListParams, QueuesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/queues"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a queue
+    ///
+    /// Create a new call queue.
+    ///
+    /// `POST /queues`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: QueuesListParams,
+        params: impl Into<QueuesCreateParams>,
+    ) -> crate::Call<'a, QueuesCreateParams, QueuesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/queues"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a call queue
+    ///
+    /// Retrieve an existing call queue
+    ///
+    /// `GET /queues/{queue_name}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
+    pub fn retrieve(
+        &self,
+        queue_name: &str,
+    ) -> crate::Call<'a, (), QueuesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/queues/", &crate::encode_path(queue_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a queue
+    ///
+    /// Update properties of an existing call queue.
+    ///
+    /// `POST /queues/{queue_name}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
+    pub fn update(
+        &self,
+        queue_name: &str,
+        params: impl Into<QueuesUpdateParams>,
+    ) -> crate::Call<'a, QueuesUpdateParams, QueuesUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/queues/", &crate::encode_path(queue_name)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a queue
+    ///
+    /// Delete an existing call queue.
+    ///
+    /// `DELETE /queues/{queue_name}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    #[inline]
+    pub fn delete(&self, queue_name: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/queues/", &crate::encode_path(queue_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`QueuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct QueuesListParams {
+    /// The page number to load
+    pub page_number: Option<i64>,
+    /// The size of the page
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, QueuesListParams, T> {
+    /// The page number to load
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, QueuesListParams, QueuesListResponse> {
+    /// Every page of [`QueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         QueuesListParams,
         QueuesListResponse,
         crate::types::Queue,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            QueuesListParams,
-            QueuesListResponse,
-            crate::types::Queue,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -71,135 +195,67 @@ impl<'a> QueuesApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a queue
-    ///
-    /// Create a new call queue.
-    ///
-    /// `POST /queues`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<QueuesCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<QueuesCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/queues");
-        let params: QueuesCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Retrieve a call queue
-    ///
-    /// Retrieve an existing call queue
-    ///
-    /// `GET /queues/{queue_name}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    #[inline]
-    pub fn retrieve(
-        &self,
-        queue_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<QueuesRetrieveResponse>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/queues/", &crate::encode_path(queue_name)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a queue
-    ///
-    /// Update properties of an existing call queue.
-    ///
-    /// `POST /queues/{queue_name}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    #[inline]
-    pub fn update(
-        &self,
-        queue_name: &str,
-        params: impl Into<QueuesUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<QueuesUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/queues/", &crate::encode_path(queue_name)].concat(),
-            );
-        let params: QueuesUpdateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Delete a queue
-    ///
-    /// Delete an existing call queue.
-    ///
-    /// `DELETE /queues/{queue_name}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    #[inline]
-    pub fn delete(
-        &self,
-        queue_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/queues/", &crate::encode_path(queue_name)].concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`QueuesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueuesListParams {
-    /// The page number to load
-    pub page_number: Option<i64>,
-    /// The size of the page
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`QueuesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`QueuesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueuesCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateQueueRequest>,
 }
+impl QueuesCreateParams {
+    /// A `QueuesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateQueueRequest) -> Self {
+        QueuesCreateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::CreateQueueRequest> for QueuesCreateParams {
-    /// The body alone is the whole of [`QueuesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`QueuesApi::create`].
     fn from(body: crate::types::CreateQueueRequest) -> Self {
         QueuesCreateParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`QueuesApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, QueuesCreateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::CreateQueueRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`QueuesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueuesUpdateParams {
     /// The request body.
     pub body: Option<crate::types::UpdateQueueRequest>,
 }
+impl QueuesUpdateParams {
+    /// A `QueuesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateQueueRequest) -> Self {
+        QueuesUpdateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::UpdateQueueRequest> for QueuesUpdateParams {
-    /// The body alone is the whole of [`QueuesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`QueuesApi::update`].
     fn from(body: crate::types::UpdateQueueRequest) -> Self {
         QueuesUpdateParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, QueuesUpdateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::UpdateQueueRequest>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `queues.calls`.
@@ -220,36 +276,150 @@ impl<'a> QueuesCallsApi<'a> {
     pub fn list(
         &self,
         queue_name: &str,
-        params: QueuesCallsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<QueuesCallsListResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, QueuesCallsListParams, QueuesCallsListResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/queues/", &crate::encode_path(queue_name), "/calls"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a call from a queue
+    ///
+    /// Retrieve an existing call from an existing queue
+    ///
+    /// `GET /queues/{queue_name}/calls/{call_control_id}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    /// - `call_control_id`: Unique identifier and token for controlling the call
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
         queue_name: &str,
-        params: QueuesCallsListParams,
+        call_control_id: &str,
+    ) -> crate::Call<'a, (), QueuesCallsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/queues/",
+                        &crate::encode_path(queue_name),
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update queued call
+    ///
+    /// Update queued call's keep_after_hangup flag
+    ///
+    /// `PATCH /queues/{queue_name}/calls/{call_control_id}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
+    pub fn update(
+        &self,
+        queue_name: &str,
+        call_control_id: &str,
+        params: impl Into<QueuesCallsUpdateParams>,
+    ) -> crate::Call<'a, QueuesCallsUpdateParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/queues/",
+                        &crate::encode_path(queue_name),
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
+    }
+    /// Force remove a call from a queue
+    ///
+    /// Removes an inactive call from a queue. If the call is no longer active, use this command to remove it from the queue.
+    ///
+    /// `DELETE /queues/{queue_name}/calls/{call_control_id}`
+    ///
+    /// Parameters:
+    /// - `queue_name`: Uniquely identifies the queue by name
+    /// - `call_control_id`: Unique identifier and token for controlling the call
+    #[inline]
+    pub fn remove(
+        &self,
+        queue_name: &str,
+        call_control_id: &str,
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/queues/",
+                        &crate::encode_path(queue_name),
+                        "/calls/",
+                        &crate::encode_path(call_control_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`QueuesCallsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct QueuesCallsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub page: Option<crate::types::CallControlPageConsolidated>,
+}
+impl<T> crate::Call<'_, QueuesCallsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallControlPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, QueuesCallsListParams, QueuesCallsListResponse> {
+    /// Every page of [`QueuesCallsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         QueuesCallsListParams,
         QueuesCallsListResponse,
         crate::types::QueueCall,
     > {
-        let this = *self;
-        let queue_name = queue_name.to_owned();
-        let spec: crate::PageSpec<
-            QueuesCallsListParams,
-            QueuesCallsListResponse,
-            crate::types::QueueCall,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -277,124 +447,24 @@ impl<'a> QueuesCallsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let queue_name = queue_name.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&queue_name, params).await })
-            },
-        )
-    }
-    /// Retrieve a call from a queue
-    ///
-    /// Retrieve an existing call from an existing queue
-    ///
-    /// `GET /queues/{queue_name}/calls/{call_control_id}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    #[inline]
-    pub fn retrieve(
-        &self,
-        queue_name: &str,
-        call_control_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<QueuesCallsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/queues/",
-                    &crate::encode_path(queue_name),
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Update queued call
-    ///
-    /// Update queued call's keep_after_hangup flag
-    ///
-    /// `PATCH /queues/{queue_name}/calls/{call_control_id}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    #[inline]
-    pub fn update(
-        &self,
-        queue_name: &str,
-        call_control_id: &str,
-        params: impl Into<QueuesCallsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/queues/",
-                    &crate::encode_path(queue_name),
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                ]
-                    .concat(),
-            );
-        let params: QueuesCallsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_empty()
-    }
-    /// Force remove a call from a queue
-    ///
-    /// Removes an inactive call from a queue. If the call is no longer active, use this command to remove it from the queue.
-    ///
-    /// `DELETE /queues/{queue_name}/calls/{call_control_id}`
-    ///
-    /// Parameters:
-    /// - `queue_name`: Uniquely identifies the queue by name
-    /// - `call_control_id`: Unique identifier and token for controlling the call
-    #[inline]
-    pub fn remove(
-        &self,
-        queue_name: &str,
-        call_control_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/queues/",
-                    &crate::encode_path(queue_name),
-                    "/calls/",
-                    &crate::encode_path(call_control_id),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`QueuesCallsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueuesCallsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[after\], page\[before\], page\[limit\], page\[size\], page\[number\]
-    pub page: Option<crate::types::CallControlPageConsolidated>,
-}
-/// Inputs of [`QueuesCallsApi::update`] other than path parameters.
+/// Inputs of [`QueuesCallsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueuesCallsUpdateParams {
     /// Update queued call request.
     pub body: crate::types::UpdateQueuedCallRequest,
 }
+impl QueuesCallsUpdateParams {
+    /// A `QueuesCallsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateQueuedCallRequest) -> Self {
+        QueuesCallsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateQueuedCallRequest> for QueuesCallsUpdateParams {
-    /// The body alone is the whole of [`QueuesCallsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`QueuesCallsApi::update`].
     fn from(body: crate::types::UpdateQueuedCallRequest) -> Self {
         QueuesCallsUpdateParams { body }
     }

@@ -15,49 +15,18 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RecordingTranscriptionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RecordingTranscriptionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/recording_transcriptions");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: RecordingTranscriptionsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         RecordingTranscriptionsListParams,
         RecordingTranscriptionsListResponse,
-        crate::types::RecordingTranscription,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RecordingTranscriptionsListParams,
-            RecordingTranscriptionsListResponse,
-            crate::types::RecordingTranscription,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/recording_transcriptions"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -73,20 +42,21 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     pub fn retrieve(
         &self,
         recording_transcription_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RecordingTranscriptionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/recording_transcriptions/",
-                    &crate::encode_path(recording_transcription_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), RecordingTranscriptionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/recording_transcriptions/",
+                        &crate::encode_path(recording_transcription_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a recording transcription
     ///
@@ -100,29 +70,78 @@ impl<'a> RecordingTranscriptionsApi<'a> {
     pub fn delete(
         &self,
         recording_transcription_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RecordingTranscriptionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/recording_transcriptions/",
-                    &crate::encode_path(recording_transcription_id),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), RecordingTranscriptionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/recording_transcriptions/",
+                        &crate::encode_path(recording_transcription_id),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`RecordingTranscriptionsApi::list`] other than path parameters.
+/// Inputs of [`RecordingTranscriptionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordingTranscriptionsListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::CallRecordingsPageConsolidated>,
     /// Filter recording transcriptions by various attributes.
     pub filter: Option<RecordingTranscriptionsListFilter>,
+}
+impl<T> crate::Call<'_, RecordingTranscriptionsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallRecordingsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter recording transcriptions by various attributes.
+    pub fn filter(
+        mut self,
+        value: impl Into<RecordingTranscriptionsListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    RecordingTranscriptionsListParams,
+    RecordingTranscriptionsListResponse,
+> {
+    /// Every page of [`RecordingTranscriptionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        RecordingTranscriptionsListParams,
+        RecordingTranscriptionsListResponse,
+        crate::types::RecordingTranscription,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordingTranscriptionsListFilterCreatedAt {

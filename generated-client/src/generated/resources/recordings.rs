@@ -18,32 +18,101 @@ impl<'a> RecordingsApi<'a> {
     ///
     /// `GET /recordings`
     #[inline]
-    pub fn list(
-        &self,
-        params: RecordingsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<RecordingsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/recordings");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/recordings"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a call recording
+    ///
+    /// Retrieves the details of an existing call recording.
+    ///
+    /// `GET /recordings/{recording_id}`
+    ///
+    /// Parameters:
+    /// - `recording_id`: Uniquely identifies the recording by id.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: RecordingsListParams,
+        recording_id: &str,
+    ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/recordings/", &crate::encode_path(recording_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a call recording
+    ///
+    /// Permanently deletes a call recording.
+    ///
+    /// `DELETE /recordings/{recording_id}`
+    ///
+    /// Parameters:
+    /// - `recording_id`: Uniquely identifies the recording by id.
+    #[inline]
+    pub fn delete(
+        &self,
+        recording_id: &str,
+    ) -> crate::Call<'a, (), crate::types::RecordingResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/recordings/", &crate::encode_path(recording_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`RecordingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RecordingsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::CallRecordingsPageConsolidated>,
+    /// Filter recordings by various attributes.
+    pub filter: Option<RecordingsListFilter>,
+}
+impl<T> crate::Call<'_, RecordingsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallRecordingsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter recordings by various attributes.
+    pub fn filter(mut self, value: impl Into<RecordingsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RecordingsListParams, RecordingsListResponse> {
+    /// Every page of [`RecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RecordingsListParams,
         RecordingsListResponse,
         crate::types::RecordingResponseData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RecordingsListParams,
-            RecordingsListResponse,
-            crate::types::RecordingResponseData,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -71,69 +140,8 @@ impl<'a> RecordingsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Retrieve a call recording
-    ///
-    /// Retrieves the details of an existing call recording.
-    ///
-    /// `GET /recordings/{recording_id}`
-    ///
-    /// Parameters:
-    /// - `recording_id`: Uniquely identifies the recording by id.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        recording_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RecordingResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/recordings/", &crate::encode_path(recording_id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a call recording
-    ///
-    /// Permanently deletes a call recording.
-    ///
-    /// `DELETE /recordings/{recording_id}`
-    ///
-    /// Parameters:
-    /// - `recording_id`: Uniquely identifies the recording by id.
-    #[inline]
-    pub fn delete(
-        &self,
-        recording_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RecordingResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/recordings/", &crate::encode_path(recording_id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`RecordingsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RecordingsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::CallRecordingsPageConsolidated>,
-    /// Filter recordings by various attributes.
-    pub filter: Option<RecordingsListFilter>,
 }
 /// Operations under `recordings.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -150,25 +158,38 @@ impl<'a> RecordingsActionsApi<'a> {
     pub fn delete(
         &self,
         params: impl Into<RecordingsActionsDeleteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RecordingsActionsDeleteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/recordings/actions/delete");
-        let params: RecordingsActionsDeleteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RecordingsActionsDeleteParams,
+        RecordingsActionsDeleteResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/recordings/actions/delete"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`RecordingsActionsApi::delete`] other than path parameters.
+/// Inputs of [`RecordingsActionsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordingsActionsDeleteParams {
     /// Deletes recordings for the given list of IDs.
     pub body: crate::types::DeleteRecordingsRequest,
 }
+impl RecordingsActionsDeleteParams {
+    /// A `RecordingsActionsDeleteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DeleteRecordingsRequest) -> Self {
+        RecordingsActionsDeleteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DeleteRecordingsRequest> for RecordingsActionsDeleteParams {
-    /// The body alone is the whole of [`RecordingsActionsDeleteParams`].
+    /// The body with every optional input `None`: the argument of [`RecordingsActionsApi::delete`].
     fn from(body: crate::types::DeleteRecordingsRequest) -> Self {
         RecordingsActionsDeleteParams {
             body,

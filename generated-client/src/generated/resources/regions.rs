@@ -13,11 +13,12 @@ impl<'a> RegionsApi<'a> {
     ///
     /// `GET /regions`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<Output = crate::Result<RegionsListResponse>> + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/regions");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), RegionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/regions"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type RegionsListResponse = crate::Data<Vec<crate::types::NetappsRegion>>;

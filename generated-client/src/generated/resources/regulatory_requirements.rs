@@ -13,22 +13,37 @@ impl<'a> RegulatoryRequirementsApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: RegulatoryRequirementsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RegulatoryRequirementsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/regulatory_requirements");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RegulatoryRequirementsRetrieveParams,
+        RegulatoryRequirementsRetrieveResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/regulatory_requirements"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`RegulatoryRequirementsApi::retrieve`] other than path parameters.
+/// Inputs of [`RegulatoryRequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegulatoryRequirementsRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
     pub filter: Option<RegulatoryRequirementsRetrieveFilter>,
+}
+impl<T> crate::Call<'_, RegulatoryRequirementsRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[phone_number\], filter\[requirement_group_id\], filter\[country_code\], filter\[phone_number_type\], filter\[action\]
+    pub fn filter(
+        mut self,
+        value: impl Into<RegulatoryRequirementsRetrieveFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 /// Action to check requirements for
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

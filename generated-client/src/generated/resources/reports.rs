@@ -23,21 +23,33 @@ impl<'a> ReportsApi<'a> {
     #[inline]
     pub fn list_mdrs(
         &self,
-        params: ReportsListMdrsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetDetailResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/reports/mdrs");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("id", crate::QueryStyle::Form, true, &params.id);
-        req.query("direction", crate::QueryStyle::Form, true, &params.direction);
-        req.query("profile", crate::QueryStyle::Form, true, &params.profile);
-        req.query("cld", crate::QueryStyle::Form, true, &params.cld);
-        req.query("cli", crate::QueryStyle::Form, true, &params.cli);
-        req.query("status", crate::QueryStyle::Form, true, &params.status);
-        req.query("message_type", crate::QueryStyle::Form, true, &params.message_type);
-        req.send_json()
+    ) -> crate::Call<'a, ReportsListMdrsParams, crate::types::MdrGetDetailResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reports/mdrs"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query("id", crate::QueryStyle::Form, true, &params.id);
+                req.query("direction", crate::QueryStyle::Form, true, &params.direction);
+                req.query("profile", crate::QueryStyle::Form, true, &params.profile);
+                req.query("cld", crate::QueryStyle::Form, true, &params.cld);
+                req.query("cli", crate::QueryStyle::Form, true, &params.cli);
+                req.query("status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "message_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.message_type,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Fetches all Wdr records
     ///
@@ -47,47 +59,231 @@ impl<'a> ReportsApi<'a> {
     #[inline]
     pub fn list_wdrs(
         &self,
-        params: ReportsListWdrsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ExternalWdrGetDetailResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/reports/wdrs");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("id", crate::QueryStyle::Form, true, &params.id);
-        req.query("mcc", crate::QueryStyle::Form, true, &params.mcc);
-        req.query("mnc", crate::QueryStyle::Form, true, &params.mnc);
-        req.query("imsi", crate::QueryStyle::Form, true, &params.imsi);
-        req.query(
-            "sim_group_name",
-            crate::QueryStyle::Form,
-            true,
-            &params.sim_group_name,
-        );
-        req.query("sim_group_id", crate::QueryStyle::Form, true, &params.sim_group_id);
-        req.query("sim_card_id", crate::QueryStyle::Form, true, &params.sim_card_id);
-        req.query("phone_number", crate::QueryStyle::Form, true, &params.phone_number);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ReportsListWdrsParams,
+        crate::types::ExternalWdrGetDetailResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reports/wdrs"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query("id", crate::QueryStyle::Form, true, &params.id);
+                req.query("mcc", crate::QueryStyle::Form, true, &params.mcc);
+                req.query("mnc", crate::QueryStyle::Form, true, &params.mnc);
+                req.query("imsi", crate::QueryStyle::Form, true, &params.imsi);
+                req.query(
+                    "sim_group_name",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.sim_group_name,
+                );
+                req.query(
+                    "sim_group_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.sim_group_id,
+                );
+                req.query(
+                    "sim_card_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.sim_card_id,
+                );
+                req.query(
+                    "phone_number",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.phone_number,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list_wdrs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_wdrs_paginator(
-        &self,
-        params: ReportsListWdrsParams,
+}
+/// Inputs of [`ReportsApi::list_mdrs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ReportsListMdrsParams {
+    /// Pagination start date
+    pub start_date: Option<String>,
+    /// Pagination end date
+    pub end_date: Option<String>,
+    /// Filter results by identifier.
+    pub id: Option<String>,
+    /// Filter results by direction.
+    pub direction: Option<ReportsListMdrsDirection>,
+    /// Filter results by profile.
+    pub profile: Option<String>,
+    /// Filter results by cld.
+    pub cld: Option<String>,
+    /// Filter results by cli.
+    pub cli: Option<String>,
+    /// Filter results by status.
+    pub status: Option<ReportsListMdrsStatus>,
+    /// Filter results by message type.
+    pub message_type: Option<ReportsListMdrsMessageType>,
+}
+impl<T> crate::Call<'_, ReportsListMdrsParams, T> {
+    /// Pagination start date
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// Pagination end date
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// Filter results by identifier.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().id = Some(value.into());
+        self
+    }
+    /// Filter results by direction.
+    pub fn direction(mut self, value: impl Into<ReportsListMdrsDirection>) -> Self {
+        self.params_mut().direction = Some(value.into());
+        self
+    }
+    /// Filter results by profile.
+    pub fn profile(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().profile = Some(value.into());
+        self
+    }
+    /// Filter results by cld.
+    pub fn cld(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().cld = Some(value.into());
+        self
+    }
+    /// Filter results by cli.
+    pub fn cli(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().cli = Some(value.into());
+        self
+    }
+    /// Filter results by status.
+    pub fn status(mut self, value: impl Into<ReportsListMdrsStatus>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Filter results by message type.
+    pub fn message_type(mut self, value: impl Into<ReportsListMdrsMessageType>) -> Self {
+        self.params_mut().message_type = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`ReportsApi::list_wdrs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ReportsListWdrsParams {
+    /// Start date
+    pub start_date: Option<String>,
+    /// End date
+    pub end_date: Option<String>,
+    /// Filter results by identifier.
+    pub id: Option<String>,
+    /// Filter results by mcc.
+    pub mcc: Option<String>,
+    /// Filter results by mnc.
+    pub mnc: Option<String>,
+    /// Filter results by imsi.
+    pub imsi: Option<String>,
+    /// Filter results by sim group name.
+    pub sim_group_name: Option<String>,
+    /// Filter results by sim group id.
+    pub sim_group_id: Option<String>,
+    /// Filter results by sim card id.
+    pub sim_card_id: Option<String>,
+    /// Filter results by phone number.
+    pub phone_number: Option<String>,
+    /// Field and direction to sort the results by.
+    pub sort: Option<Vec<String>>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<ReportsListWdrsPage>,
+}
+impl<T> crate::Call<'_, ReportsListWdrsParams, T> {
+    /// Start date
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// End date
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// Filter results by identifier.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().id = Some(value.into());
+        self
+    }
+    /// Filter results by mcc.
+    pub fn mcc(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().mcc = Some(value.into());
+        self
+    }
+    /// Filter results by mnc.
+    pub fn mnc(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().mnc = Some(value.into());
+        self
+    }
+    /// Filter results by imsi.
+    pub fn imsi(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().imsi = Some(value.into());
+        self
+    }
+    /// Filter results by sim group name.
+    pub fn sim_group_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().sim_group_name = Some(value.into());
+        self
+    }
+    /// Filter results by sim group id.
+    pub fn sim_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().sim_group_id = Some(value.into());
+        self
+    }
+    /// Filter results by sim card id.
+    pub fn sim_card_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().sim_card_id = Some(value.into());
+        self
+    }
+    /// Filter results by phone number.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().phone_number = Some(value.into());
+        self
+    }
+    /// Field and direction to sort the results by.
+    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<ReportsListWdrsPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, ReportsListWdrsParams, crate::types::ExternalWdrGetDetailResponse> {
+    /// Every page of [`ReportsApi::list_wdrs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ReportsListWdrsParams,
         crate::types::ExternalWdrGetDetailResponse,
         crate::types::ExternalWdrDetailRecordDto,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ReportsListWdrsParams,
-            crate::types::ExternalWdrGetDetailResponse,
-            crate::types::ExternalWdrDetailRecordDto,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
             meta: |page| {
@@ -117,66 +313,8 @@ impl<'a> ReportsApi<'a> {
                     .number()
                     .and_then(|n| i32::try_from(n).ok());
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_wdrs(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`ReportsApi::list_mdrs`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsListMdrsParams {
-    /// Pagination start date
-    pub start_date: Option<String>,
-    /// Pagination end date
-    pub end_date: Option<String>,
-    /// Filter results by identifier.
-    pub id: Option<String>,
-    /// Filter results by direction.
-    pub direction: Option<ReportsListMdrsDirection>,
-    /// Filter results by profile.
-    pub profile: Option<String>,
-    /// Filter results by cld.
-    pub cld: Option<String>,
-    /// Filter results by cli.
-    pub cli: Option<String>,
-    /// Filter results by status.
-    pub status: Option<ReportsListMdrsStatus>,
-    /// Filter results by message type.
-    pub message_type: Option<ReportsListMdrsMessageType>,
-}
-/// Inputs of [`ReportsApi::list_wdrs`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsListWdrsParams {
-    /// Start date
-    pub start_date: Option<String>,
-    /// End date
-    pub end_date: Option<String>,
-    /// Filter results by identifier.
-    pub id: Option<String>,
-    /// Filter results by mcc.
-    pub mcc: Option<String>,
-    /// Filter results by mnc.
-    pub mnc: Option<String>,
-    /// Filter results by imsi.
-    pub imsi: Option<String>,
-    /// Filter results by sim group name.
-    pub sim_group_name: Option<String>,
-    /// Filter results by sim group id.
-    pub sim_group_id: Option<String>,
-    /// Filter results by sim card id.
-    pub sim_card_id: Option<String>,
-    /// Filter results by phone number.
-    pub phone_number: Option<String>,
-    /// Field and direction to sort the results by.
-    pub sort: Option<Vec<String>>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<ReportsListWdrsPage>,
 }
 /// Operations under `reports.cdr_usage_reports`.
 #[derive(Debug, Clone, Copy)]
@@ -192,33 +330,49 @@ impl<'a> ReportsCdrUsageReportsApi<'a> {
     #[inline]
     pub fn fetch_sync(
         &self,
-        params: ReportsCdrUsageReportsFetchSyncParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CdrGetSyncUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/reports/cdr_usage_reports/sync");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query(
-            "aggregation_type",
-            crate::QueryStyle::Form,
-            true,
-            &params.aggregation_type,
-        );
-        req.query(
-            "product_breakdown",
-            crate::QueryStyle::Form,
-            true,
-            &params.product_breakdown,
-        );
-        req.query("connections", crate::QueryStyle::Form, true, &params.connections);
-        req.send_json()
+        params: impl Into<ReportsCdrUsageReportsFetchSyncParams>,
+    ) -> crate::Call<
+        'a,
+        ReportsCdrUsageReportsFetchSyncParams,
+        crate::types::CdrGetSyncUsageReportResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reports/cdr_usage_reports/sync"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query(
+                    "aggregation_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.aggregation_type,
+                );
+                req.query(
+                    "product_breakdown",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.product_breakdown,
+                );
+                req.query(
+                    "connections",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.connections,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] other than path parameters.
+/// Inputs of [`ReportsCdrUsageReportsApi::fetch_sync`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReportsCdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub start_date: Option<String>,
@@ -246,6 +400,23 @@ impl ReportsCdrUsageReportsFetchSyncParams {
         }
     }
 }
+impl<T> crate::Call<'_, ReportsCdrUsageReportsFetchSyncParams, T> {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// Filter results by connection.
+    pub fn connections(mut self, value: impl Into<Vec<f64>>) -> Self {
+        self.params_mut().connections = Some(value.into());
+        self
+    }
+}
 /// Operations under `reports.mdr_usage_reports`.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportsMdrUsageReportsApi<'a> {
@@ -260,33 +431,159 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ReportsMdrUsageReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetUsageReportsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/reports/mdr_usage_reports");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsListParams,
+        crate::types::MdrGetUsageReportsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create MDR Usage Report
+    ///
+    /// Submit request for new new messaging usage report. This endpoint will pull and aggregate messaging data in specified time period.
+    ///
+    /// `POST /reports/mdr_usage_reports`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: ReportsMdrUsageReportsListParams,
+        params: impl Into<ReportsMdrUsageReportsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsCreateParams,
+        crate::types::MdrPostUsageReportsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/reports/mdr_usage_reports"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Generate and fetch MDR Usage Report
+    ///
+    /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
+    ///
+    /// `GET /reports/mdr_usage_reports/sync`
+    #[inline]
+    pub fn fetch_sync(
+        &self,
+        params: impl Into<ReportsMdrUsageReportsFetchSyncParams>,
+    ) -> crate::Call<
+        'a,
+        ReportsMdrUsageReportsFetchSyncParams,
+        crate::types::MdrGetSyncUsageReportResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query(
+                    "aggregation_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.aggregation_type,
+                );
+                req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve messaging report
+    ///
+    /// Fetch a single messaging usage report by id
+    ///
+    /// `GET /reports/mdr_usage_reports/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::MdrGetUsageReportsByIdResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete MDR Usage Report
+    ///
+    /// Delete messaging usage report by id
+    ///
+    /// `DELETE /reports/mdr_usage_reports/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Unique identifier of the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::MdrDeleteUsageReportsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`ReportsMdrUsageReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ReportsMdrUsageReportsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<ReportsMdrUsageReportsListPage>,
+}
+impl<T> crate::Call<'_, ReportsMdrUsageReportsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<ReportsMdrUsageReportsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ReportsMdrUsageReportsListParams,
+    crate::types::MdrGetUsageReportsResponse,
+> {
+    /// Every page of [`ReportsMdrUsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         ReportsMdrUsageReportsListParams,
         crate::types::MdrGetUsageReportsResponse,
         crate::types::MdrUsageReportResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ReportsMdrUsageReportsListParams,
-            crate::types::MdrGetUsageReportsResponse,
-            crate::types::MdrUsageReportResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number).map(i64::from),
             meta: |page| {
@@ -316,130 +613,36 @@ impl<'a> ReportsMdrUsageReportsApi<'a> {
                     .number()
                     .and_then(|n| i32::try_from(n).ok());
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create MDR Usage Report
-    ///
-    /// Submit request for new new messaging usage report. This endpoint will pull and aggregate messaging data in specified time period.
-    ///
-    /// `POST /reports/mdr_usage_reports`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<ReportsMdrUsageReportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrPostUsageReportsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/reports/mdr_usage_reports");
-        let params: ReportsMdrUsageReportsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Generate and fetch MDR Usage Report
-    ///
-    /// Generate and fetch messaging usage report synchronously. This endpoint will both generate and fetch the messaging report over a specified time period. No polling is necessary but the response may take up to a couple of minutes.
-    ///
-    /// `GET /reports/mdr_usage_reports/sync`
-    #[inline]
-    pub fn fetch_sync(
-        &self,
-        params: ReportsMdrUsageReportsFetchSyncParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetSyncUsageReportResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/reports/mdr_usage_reports/sync");
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query(
-            "aggregation_type",
-            crate::QueryStyle::Form,
-            true,
-            &params.aggregation_type,
-        );
-        req.query("profiles", crate::QueryStyle::Form, true, &params.profiles);
-        req.send_json()
-    }
-    /// Retrieve messaging report
-    ///
-    /// Fetch a single messaging usage report by id
-    ///
-    /// `GET /reports/mdr_usage_reports/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrGetUsageReportsByIdResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete MDR Usage Report
-    ///
-    /// Delete messaging usage report by id
-    ///
-    /// `DELETE /reports/mdr_usage_reports/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Unique identifier of the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MdrDeleteUsageReportsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/reports/mdr_usage_reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`ReportsMdrUsageReportsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReportsMdrUsageReportsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<ReportsMdrUsageReportsListPage>,
-}
-/// Inputs of [`ReportsMdrUsageReportsApi::create`] other than path parameters.
+/// Inputs of [`ReportsMdrUsageReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReportsMdrUsageReportsCreateParams {
     /// Mdr usage report data
     pub body: crate::types::MdrPostUsageReportRequest,
 }
+impl ReportsMdrUsageReportsCreateParams {
+    /// A `ReportsMdrUsageReportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MdrPostUsageReportRequest) -> Self {
+        ReportsMdrUsageReportsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::MdrPostUsageReportRequest>
 for ReportsMdrUsageReportsCreateParams {
-    /// The body alone is the whole of [`ReportsMdrUsageReportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`ReportsMdrUsageReportsApi::create`].
     fn from(body: crate::types::MdrPostUsageReportRequest) -> Self {
         ReportsMdrUsageReportsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`ReportsMdrUsageReportsApi::fetch_sync`] other than path parameters.
+/// Inputs of [`ReportsMdrUsageReportsApi::fetch_sync`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReportsMdrUsageReportsFetchSyncParams {
     /// Start of the date range filter (inclusive, ISO 8601).
     pub start_date: Option<String>,
@@ -461,6 +664,23 @@ impl ReportsMdrUsageReportsFetchSyncParams {
             aggregation_type,
             profiles: None,
         }
+    }
+}
+impl<T> crate::Call<'_, ReportsMdrUsageReportsFetchSyncParams, T> {
+    /// Start of the date range filter (inclusive, ISO 8601).
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// End of the date range filter (inclusive, ISO 8601).
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// Filter results by profile.
+    pub fn profiles(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().profiles = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -27,69 +27,46 @@ impl<'a> ReputationNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: ReputationNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReputationPhoneNumberListWithReputation>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/reputation/numbers");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[phone_number][contains]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_contains,
-        );
-        req.query(
-            "filter[enterprise_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_enterprise_id,
-        );
-        req.query(
-            "filter[phone_number][eq]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_phone_number_eq,
-        );
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: ReputationNumbersListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         ReputationNumbersListParams,
         crate::types::ReputationPhoneNumberListWithReputation,
-        crate::types::ReputationPhoneNumber,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ReputationNumbersListParams,
-            crate::types::ReputationPhoneNumberListWithReputation,
-            crate::types::ReputationPhoneNumber,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/reputation/numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[phone_number][contains]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_contains,
+                );
+                req.query(
+                    "filter[enterprise_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_enterprise_id,
+                );
+                req.query(
+                    "filter[phone_number][eq]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_phone_number_eq,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -105,18 +82,24 @@ impl<'a> ReputationNumbersApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-        params: ReputationNumbersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ReputationPhoneNumberWithReputation>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
-            );
-        req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        ReputationNumbersRetrieveParams,
+        crate::types::ReputationPhoneNumberWithReputation,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("fresh", crate::QueryStyle::Form, true, &params.fresh);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove a phone number from reputation monitoring (no enterprise_id required)
     ///
@@ -127,21 +110,22 @@ impl<'a> ReputationNumbersApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number in E.164 format (`+1NPANXXXXXX` for US/CA). The leading `+` MUST be URL-encoded as `%2B` (e.g. `%2B19493253498`).
     #[inline]
-    pub fn delete(
-        &self,
-        phone_number: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/reputation/numbers/", &crate::encode_path(phone_number)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`ReputationNumbersApi::list`] other than path parameters.
+/// Inputs of [`ReputationNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationNumbersListParams {
     /// 1-based page number. Out-of-range values return an empty page with correct meta.
     pub page_number: Option<i64>,
@@ -154,9 +138,77 @@ pub struct ReputationNumbersListParams {
     /// Exact phone-number match (E.164).
     pub filter_phone_number_eq: Option<String>,
 }
-/// Inputs of [`ReputationNumbersApi::retrieve`] other than path parameters.
+impl<T> crate::Call<'_, ReputationNumbersListParams, T> {
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Partial match on phone number. Must contain at least 5 digits.
+    pub fn filter_phone_number_contains(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_contains = Some(value.into());
+        self
+    }
+    /// Filter by enterprise ID.
+    pub fn filter_enterprise_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_enterprise_id = Some(value.into());
+        self
+    }
+    /// Exact phone-number match (E.164).
+    pub fn filter_phone_number_eq(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_phone_number_eq = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    ReputationNumbersListParams,
+    crate::types::ReputationPhoneNumberListWithReputation,
+> {
+    /// Every page of [`ReputationNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        ReputationNumbersListParams,
+        crate::types::ReputationPhoneNumberListWithReputation,
+        crate::types::ReputationPhoneNumber,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`ReputationNumbersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReputationNumbersRetrieveParams {
     /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
     pub fresh: Option<bool>,
+}
+impl<T> crate::Call<'_, ReputationNumbersRetrieveParams, T> {
+    /// When true, fetches fresh reputation data (incurs API cost). When false (default), returns cached data.
+    pub fn fresh(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().fresh = Some(value.into());
+        self
+    }
 }

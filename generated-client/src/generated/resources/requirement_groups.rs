@@ -13,13 +13,19 @@ impl<'a> RequirementGroupsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RequirementGroupsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<Vec<crate::types::RequirementGroup>>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/requirement_groups");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RequirementGroupsListParams,
+        Vec<crate::types::RequirementGroup>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/requirement_groups"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a new requirement group
     ///
@@ -28,13 +34,15 @@ impl<'a> RequirementGroupsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<RequirementGroupsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RequirementGroup>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/requirement_groups");
-        let params: RequirementGroupsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, RequirementGroupsCreateParams, crate::types::RequirementGroup> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/requirement_groups"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a single requirement group by ID
     ///
@@ -46,16 +54,17 @@ impl<'a> RequirementGroupsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RequirementGroup>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/requirement_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/requirement_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update requirement values in requirement group
     ///
@@ -68,18 +77,20 @@ impl<'a> RequirementGroupsApi<'a> {
         &self,
         id: &str,
         params: impl Into<RequirementGroupsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RequirementGroup>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/requirement_groups/", &crate::encode_path(id)].concat(),
-            );
-        let params: RequirementGroupsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, RequirementGroupsUpdateParams, crate::types::RequirementGroup> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/requirement_groups/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a requirement group by ID
     ///
@@ -91,16 +102,17 @@ impl<'a> RequirementGroupsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RequirementGroup>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/requirement_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/requirement_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Submit a Requirement Group for Approval
     ///
@@ -112,47 +124,78 @@ impl<'a> RequirementGroupsApi<'a> {
     pub fn submit_for_approval(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RequirementGroup>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/requirement_groups/", &crate::encode_path(id), "/submit_for_approval"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RequirementGroup> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/requirement_groups/",
+                        &crate::encode_path(id),
+                        "/submit_for_approval",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`RequirementGroupsApi::list`] other than path parameters.
+/// Inputs of [`RequirementGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementGroupsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
     pub filter: Option<RequirementGroupsListFilter>,
 }
-/// Inputs of [`RequirementGroupsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, RequirementGroupsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\], filter\[status\], filter\[customer_reference\]
+    pub fn filter(mut self, value: impl Into<RequirementGroupsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`RequirementGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequirementGroupsCreateParams {
     /// The request body.
     pub body: RequirementGroupsCreateBody,
 }
+impl RequirementGroupsCreateParams {
+    /// A `RequirementGroupsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: RequirementGroupsCreateBody) -> Self {
+        RequirementGroupsCreateParams {
+            body,
+        }
+    }
+}
 impl From<RequirementGroupsCreateBody> for RequirementGroupsCreateParams {
-    /// The body alone is the whole of [`RequirementGroupsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`RequirementGroupsApi::create`].
     fn from(body: RequirementGroupsCreateBody) -> Self {
         RequirementGroupsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`RequirementGroupsApi::update`] other than path parameters.
+/// Inputs of [`RequirementGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequirementGroupsUpdateParams {
     /// The request body.
     pub body: RequirementGroupsUpdateBody,
 }
+impl RequirementGroupsUpdateParams {
+    /// A `RequirementGroupsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: RequirementGroupsUpdateBody) -> Self {
+        RequirementGroupsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<RequirementGroupsUpdateBody> for RequirementGroupsUpdateParams {
-    /// The body alone is the whole of [`RequirementGroupsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`RequirementGroupsApi::update`].
     fn from(body: RequirementGroupsUpdateBody) -> Self {
         RequirementGroupsUpdateParams {
             body,

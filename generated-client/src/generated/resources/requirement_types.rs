@@ -15,14 +15,16 @@ impl<'a> RequirementTypesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RequirementTypesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RequirementTypesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/requirement_types");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, RequirementTypesListParams, RequirementTypesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/requirement_types"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a requirement types
     ///
@@ -36,25 +38,45 @@ impl<'a> RequirementTypesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RequirementTypesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/requirement_types/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), RequirementTypesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/requirement_types/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`RequirementTypesApi::list`] other than path parameters.
+/// Inputs of [`RequirementTypesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementTypesListParams {
     /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
     pub filter: Option<crate::types::FilterRequirementTypesConsolidated>,
     /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
     pub sort: Option<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
+}
+impl<T> crate::Call<'_, RequirementTypesListParams, T> {
+    /// Consolidated filter parameter for requirement types (deepObject style). Originally: filter\[name\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterRequirementTypesConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter for requirement types (deepObject style). Originally: sort\[\]
+    pub fn sort(
+        mut self,
+        value: impl Into<Vec<crate::types::SortRequirementTypesConsolidatedItem>>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequirementTypesListResponse {

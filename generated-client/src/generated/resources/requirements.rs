@@ -20,34 +20,102 @@ impl<'a> RequirementsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RequirementsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RequirementsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/requirements");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json()
+    ) -> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/requirements"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("version", crate::QueryStyle::Form, true, &params.version);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Retrieve a document requirement
+    ///
+    /// Retrieve a document requirement record
+    ///
+    /// `GET /requirements/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the requirement_type record
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: RequirementsListParams,
+        id: &str,
+    ) -> crate::Call<'a, RequirementsRetrieveParams, RequirementsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/requirements/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("version", crate::QueryStyle::Form, true, &params.version);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`RequirementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RequirementsListParams {
+    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
+    pub filter: Option<crate::types::FilterRequirementsConsolidated>,
+    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\[\]
+    pub sort: Option<Vec<crate::types::SortRequirementsConsolidatedItem>>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::DocumentsPageConsolidated>,
+    /// Filter by requirement version number. When omitted, returns the currently-active version.
+    pub version: Option<i64>,
+}
+impl<T> crate::Call<'_, RequirementsListParams, T> {
+    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterRequirementsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\[\]
+    pub fn sort(
+        mut self,
+        value: impl Into<Vec<crate::types::SortRequirementsConsolidatedItem>>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::DocumentsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter by requirement version number. When omitted, returns the currently-active version.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().version = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RequirementsListParams, RequirementsListResponse> {
+    /// Every page of [`RequirementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RequirementsListParams,
         RequirementsListResponse,
         crate::types::DocReqsRequirement,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RequirementsListParams,
-            RequirementsListResponse,
-            crate::types::DocReqsRequirement,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -75,58 +143,22 @@ impl<'a> RequirementsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Retrieve a document requirement
-    ///
-    /// Retrieve a document requirement record
-    ///
-    /// `GET /requirements/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the requirement_type record
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: RequirementsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RequirementsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/requirements/", &crate::encode_path(id)].concat(),
-            );
-        req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`RequirementsApi::list`] other than path parameters.
+/// Inputs of [`RequirementsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RequirementsListParams {
-    /// Consolidated filter parameter for requirements (deepObject style). Originally: filter\[country_code\], filter\[phone_number_type\], filter\[action\]
-    pub filter: Option<crate::types::FilterRequirementsConsolidated>,
-    /// Consolidated sort parameter for requirements (deepObject style). Originally: sort\[\]
-    pub sort: Option<Vec<crate::types::SortRequirementsConsolidatedItem>>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::DocumentsPageConsolidated>,
-    /// Filter by requirement version number. When omitted, returns the currently-active version.
-    pub version: Option<i64>,
-}
-/// Inputs of [`RequirementsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequirementsRetrieveParams {
     /// Filter by requirement version number. When omitted, returns the currently-active version.
     pub version: Option<i64>,
+}
+impl<T> crate::Call<'_, RequirementsRetrieveParams, T> {
+    /// Filter by requirement version number. When omitted, returns the currently-active version.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().version = Some(value.into());
+        self
+    }
 }
 /// Operations under `requirements.versions`.
 #[derive(Debug, Clone, Copy)]
@@ -147,18 +179,24 @@ impl<'a> RequirementsVersionsApi<'a> {
         &self,
         id: &str,
         params: impl Into<RequirementsVersionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RequirementsVersionsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
-            );
-        let params: RequirementsVersionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RequirementsVersionsCreateParams,
+        RequirementsVersionsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/requirements/", &crate::encode_path(id), "/versions"].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Cancel a pending requirement version
     ///
@@ -172,27 +210,38 @@ impl<'a> RequirementsVersionsApi<'a> {
     pub fn delete_pending(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CancelPendingVersionResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/requirements/", &crate::encode_path(id), "/versions/pending"].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CancelPendingVersionResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/requirements/", &crate::encode_path(id), "/versions/pending"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`RequirementsVersionsApi::create`] other than path parameters.
+/// Inputs of [`RequirementsVersionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequirementsVersionsCreateParams {
     /// The request body.
     pub body: crate::types::CreateRequirementVersionRequest,
 }
+impl RequirementsVersionsCreateParams {
+    /// A `RequirementsVersionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateRequirementVersionRequest) -> Self {
+        RequirementsVersionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateRequirementVersionRequest>
 for RequirementsVersionsCreateParams {
-    /// The body alone is the whole of [`RequirementsVersionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`RequirementsVersionsApi::create`].
     fn from(body: crate::types::CreateRequirementVersionRequest) -> Self {
         RequirementsVersionsCreateParams {
             body,

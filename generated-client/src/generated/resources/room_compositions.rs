@@ -13,32 +13,117 @@ impl<'a> RoomCompositionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RoomCompositionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomCompositionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/room_compositions");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/room_compositions"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a room composition.
+    ///
+    /// Asynchronously create a room composition.
+    ///
+    /// `POST /room_compositions`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: RoomCompositionsListParams,
+        params: impl Into<RoomCompositionsCreateParams>,
+    ) -> crate::Call<'a, RoomCompositionsCreateParams, RoomCompositionsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/room_compositions"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// View a room composition.
+    ///
+    /// `GET /room_compositions/{room_composition_id}`
+    ///
+    /// Parameters:
+    /// - `room_composition_id`: The unique identifier of a room composition.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        room_composition_id: &str,
+    ) -> crate::Call<'a, (), RoomCompositionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/room_compositions/", &crate::encode_path(room_composition_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a room composition.
+    ///
+    /// Synchronously delete a room composition.
+    ///
+    /// `DELETE /room_compositions/{room_composition_id}`
+    ///
+    /// Parameters:
+    /// - `room_composition_id`: The unique identifier of a room composition.
+    #[inline]
+    pub fn delete(&self, room_composition_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/room_compositions/", &crate::encode_path(room_composition_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`RoomCompositionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomCompositionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
+    pub filter: Option<RoomCompositionsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomCompositionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
+    pub fn filter(mut self, value: impl Into<RoomCompositionsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomCompositionsListParams, RoomCompositionsListResponse> {
+    /// Every page of [`RoomCompositionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RoomCompositionsListParams,
         RoomCompositionsListResponse,
         crate::types::RoomComposition,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RoomCompositionsListParams,
-            RoomCompositionsListResponse,
-            crate::types::RoomComposition,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -66,93 +151,26 @@ impl<'a> RoomCompositionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a room composition.
-    ///
-    /// Asynchronously create a room composition.
-    ///
-    /// `POST /room_compositions`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<RoomCompositionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomCompositionsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/room_compositions");
-        let params: RoomCompositionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// View a room composition.
-    ///
-    /// `GET /room_compositions/{room_composition_id}`
-    ///
-    /// Parameters:
-    /// - `room_composition_id`: The unique identifier of a room composition.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        room_composition_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomCompositionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/room_compositions/", &crate::encode_path(room_composition_id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a room composition.
-    ///
-    /// Synchronously delete a room composition.
-    ///
-    /// `DELETE /room_compositions/{room_composition_id}`
-    ///
-    /// Parameters:
-    /// - `room_composition_id`: The unique identifier of a room composition.
-    #[inline]
-    pub fn delete(
-        &self,
-        room_composition_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/room_compositions/", &crate::encode_path(room_composition_id)]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`RoomCompositionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomCompositionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[session_id\], filter\[status\]
-    pub filter: Option<RoomCompositionsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
-}
-/// Inputs of [`RoomCompositionsApi::create`] other than path parameters.
+/// Inputs of [`RoomCompositionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomCompositionsCreateParams {
     /// Parameters that can be defined during room composition creation.
     pub body: crate::types::CreateRoomCompositionRequest,
 }
+impl RoomCompositionsCreateParams {
+    /// A `RoomCompositionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateRoomCompositionRequest) -> Self {
+        RoomCompositionsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateRoomCompositionRequest> for RoomCompositionsCreateParams {
-    /// The body alone is the whole of [`RoomCompositionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`RoomCompositionsApi::create`].
     fn from(body: crate::types::CreateRoomCompositionRequest) -> Self {
         RoomCompositionsCreateParams {
             body,

@@ -13,32 +13,76 @@ impl<'a> RoomParticipantsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RoomParticipantsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomParticipantsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/room_participants");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/room_participants"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// View a room participant.
+    ///
+    /// `GET /room_participants/{room_participant_id}`
+    ///
+    /// Parameters:
+    /// - `room_participant_id`: The unique identifier of a room participant.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: RoomParticipantsListParams,
+        room_participant_id: &str,
+    ) -> crate::Call<'a, (), RoomParticipantsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/room_participants/", &crate::encode_path(room_participant_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`RoomParticipantsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomParticipantsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
+    pub filter: Option<RoomParticipantsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomParticipantsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
+    pub fn filter(mut self, value: impl Into<RoomParticipantsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomParticipantsListParams, RoomParticipantsListResponse> {
+    /// Every page of [`RoomParticipantsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RoomParticipantsListParams,
         RoomParticipantsListResponse,
         crate::types::RoomParticipant,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RoomParticipantsListParams,
-            RoomParticipantsListResponse,
-            crate::types::RoomParticipant,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -66,45 +110,8 @@ impl<'a> RoomParticipantsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// View a room participant.
-    ///
-    /// `GET /room_participants/{room_participant_id}`
-    ///
-    /// Parameters:
-    /// - `room_participant_id`: The unique identifier of a room participant.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        room_participant_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomParticipantsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/room_participants/", &crate::encode_path(room_participant_id)]
-                    .concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`RoomParticipantsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomParticipantsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\], filter\[session_id\]
-    pub filter: Option<RoomParticipantsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomParticipantsListFilterDateJoinedAt {

@@ -13,32 +13,119 @@ impl<'a> RoomRecordingsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RoomRecordingsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomRecordingsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/room_recordings");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/room_recordings"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Delete several room recordings in a bulk.
+    ///
+    /// `DELETE /room_recordings`
     #[inline]
-    pub fn list_paginator(
+    pub fn delete_bulk(
         &self,
-        params: RoomRecordingsListParams,
+    ) -> crate::Call<
+        'a,
+        RoomRecordingsDeleteBulkParams,
+        RoomRecordingsDeleteBulkResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::DELETE, "/room_recordings"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// View a room recording.
+    ///
+    /// `GET /room_recordings/{room_recording_id}`
+    ///
+    /// Parameters:
+    /// - `room_recording_id`: The unique identifier of a room recording.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        room_recording_id: &str,
+    ) -> crate::Call<'a, (), RoomRecordingsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/room_recordings/", &crate::encode_path(room_recording_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a room recording.
+    ///
+    /// Synchronously delete a Room Recording.
+    ///
+    /// `DELETE /room_recordings/{room_recording_id}`
+    ///
+    /// Parameters:
+    /// - `room_recording_id`: The unique identifier of a room recording.
+    #[inline]
+    pub fn delete(&self, room_recording_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/room_recordings/", &crate::encode_path(room_recording_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`RoomRecordingsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomRecordingsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
+    pub filter: Option<RoomRecordingsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomRecordingsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
+    pub fn filter(mut self, value: impl Into<RoomRecordingsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomRecordingsListParams, RoomRecordingsListResponse> {
+    /// Every page of [`RoomRecordingsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RoomRecordingsListParams,
         RoomRecordingsListResponse,
         crate::types::RoomRecording,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RoomRecordingsListParams,
-            RoomRecordingsListResponse,
-            crate::types::RoomRecording,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -66,88 +153,32 @@ impl<'a> RoomRecordingsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Delete several room recordings in a bulk.
-    ///
-    /// `DELETE /room_recordings`
-    #[inline]
-    pub fn delete_bulk(
-        &self,
-        params: RoomRecordingsDeleteBulkParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomRecordingsDeleteBulkResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::DELETE, "/room_recordings");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// View a room recording.
-    ///
-    /// `GET /room_recordings/{room_recording_id}`
-    ///
-    /// Parameters:
-    /// - `room_recording_id`: The unique identifier of a room recording.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        room_recording_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomRecordingsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a room recording.
-    ///
-    /// Synchronously delete a Room Recording.
-    ///
-    /// `DELETE /room_recordings/{room_recording_id}`
-    ///
-    /// Parameters:
-    /// - `room_recording_id`: The unique identifier of a room recording.
-    #[inline]
-    pub fn delete(
-        &self,
-        room_recording_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/room_recordings/", &crate::encode_path(room_recording_id)].concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`RoomRecordingsApi::list`] other than path parameters.
+/// Inputs of [`RoomRecordingsApi::delete_bulk`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomRecordingsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
-    pub filter: Option<RoomRecordingsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
-}
-/// Inputs of [`RoomRecordingsApi::delete_bulk`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomRecordingsDeleteBulkParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
     pub filter: Option<RoomRecordingsDeleteBulkFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomRecordingsDeleteBulkParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[date_started_at\]\[eq\], filter\[date_started_at\]\[gte\], filter\[date_started_at\]\[lte\], filter\[room_id\], filter\[participant_id\], filter\[session_id\], filter\[status\], filter\[type\], filter\[duration_secs\]
+    pub fn filter(mut self, value: impl Into<RoomRecordingsDeleteBulkFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomRecordingsListFilterDateEndedAt {

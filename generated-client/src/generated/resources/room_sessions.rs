@@ -13,38 +13,66 @@ impl<'a> RoomSessionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: RoomSessionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomSessionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/room_sessions");
-        req.query(
-            "include_participants",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_participants,
-        );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/room_sessions"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_participants",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_participants,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: RoomSessionsListParams,
+}
+/// Inputs of [`RoomSessionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomSessionsListParams {
+    /// To decide if room participants should be included in the response.
+    pub include_participants: Option<bool>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
+    pub filter: Option<RoomSessionsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomSessionsListParams, T> {
+    /// To decide if room participants should be included in the response.
+    pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_participants = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
+    pub fn filter(mut self, value: impl Into<RoomSessionsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomSessionsListParams, RoomSessionsListResponse> {
+    /// Every page of [`RoomSessionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RoomSessionsListParams,
         RoomSessionsListResponse,
         crate::types::RoomSession,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RoomSessionsListParams,
-            RoomSessionsListResponse,
-            crate::types::RoomSession,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -72,25 +100,8 @@ impl<'a> RoomSessionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`RoomSessionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomSessionsListParams {
-    /// To decide if room participants should be included in the response.
-    pub include_participants: Option<bool>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[room_id\], filter\[active\]
-    pub filter: Option<RoomSessionsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoomSessionsListFilterDateCreatedAt {

@@ -21,66 +21,20 @@ impl<'a> RoomsApi<'a> {
     ///
     /// `GET /rooms`
     #[inline]
-    pub fn list(
-        &self,
-        params: RoomsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<RoomsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/rooms");
-        req.query(
-            "include_sessions",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_sessions,
-        );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: RoomsListParams,
-    ) -> crate::Paginator<'a, RoomsListParams, RoomsListResponse, crate::types::Room> {
-        let this = *self;
-        let spec: crate::PageSpec<
-            RoomsListParams,
-            RoomsListResponse,
-            crate::types::Room,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+    pub fn list(&self) -> crate::Call<'a, RoomsListParams, RoomsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/rooms"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_sessions",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_sessions,
                 );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -93,11 +47,15 @@ impl<'a> RoomsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<RoomsCreateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<RoomsCreateResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/rooms");
-        let params: RoomsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, RoomsCreateParams, RoomsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/rooms"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// View a room.
     ///
@@ -109,21 +67,25 @@ impl<'a> RoomsApi<'a> {
     pub fn retrieve(
         &self,
         room_id: &str,
-        params: RoomsRetrieveParams,
-    ) -> impl std::future::Future<Output = crate::Result<RoomsRetrieveResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/rooms/", &crate::encode_path(room_id)].concat(),
-            );
-        req.query(
-            "include_sessions",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_sessions,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, RoomsRetrieveParams, RoomsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/rooms/", &crate::encode_path(room_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_sessions",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_sessions,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update a room.
     ///
@@ -138,16 +100,20 @@ impl<'a> RoomsApi<'a> {
         &self,
         room_id: &str,
         params: impl Into<RoomsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<RoomsUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/rooms/", &crate::encode_path(room_id)].concat(),
-            );
-        let params: RoomsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, RoomsUpdateParams, RoomsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/rooms/", &crate::encode_path(room_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a room.
     ///
@@ -158,17 +124,17 @@ impl<'a> RoomsApi<'a> {
     /// Parameters:
     /// - `room_id`: The unique identifier of a room.
     #[inline]
-    pub fn delete(
-        &self,
-        room_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/rooms/", &crate::encode_path(room_id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, room_id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/rooms/", &crate::encode_path(room_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
     /// View a list of room sessions.
     ///
@@ -180,45 +146,66 @@ impl<'a> RoomsApi<'a> {
     pub fn list_sessions(
         &self,
         room_id: &str,
-        params: RoomsListSessionsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsListSessionsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/rooms/", &crate::encode_path(room_id), "/sessions"].concat(),
-            );
-        req.query(
-            "include_participants",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_participants,
-        );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, RoomsListSessionsParams, RoomsListSessionsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/rooms/", &crate::encode_path(room_id), "/sessions"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_participants",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_participants,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list_sessions`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_sessions_paginator(
-        &self,
-        room_id: &str,
-        params: RoomsListSessionsParams,
-    ) -> crate::Paginator<
-        'a,
-        RoomsListSessionsParams,
-        RoomsListSessionsResponse,
-        crate::types::RoomSession,
-    > {
-        let this = *self;
-        let room_id = room_id.to_owned();
-        let spec: crate::PageSpec<
-            RoomsListSessionsParams,
-            RoomsListSessionsResponse,
-            crate::types::RoomSession,
-        > = crate::PageSpec {
+}
+/// Inputs of [`RoomsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomsListParams {
+    /// To decide if room sessions should be included in the response.
+    pub include_sessions: Option<bool>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
+    pub filter: Option<RoomsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomsListParams, T> {
+    /// To decide if room sessions should be included in the response.
+    pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_sessions = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
+    pub fn filter(mut self, value: impl Into<RoomsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomsListParams, RoomsListResponse> {
+    /// Every page of [`RoomsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<'a, RoomsListParams, RoomsListResponse, crate::types::Room> {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -246,60 +233,64 @@ impl<'a> RoomsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let room_id = room_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_sessions(&room_id, params).await })
-            },
-        )
+        })
     }
 }
-/// Inputs of [`RoomsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsListParams {
-    /// To decide if room sessions should be included in the response.
-    pub include_sessions: Option<bool>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[unique_name\]
-    pub filter: Option<RoomsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
-}
-/// Inputs of [`RoomsApi::create`] other than path parameters.
+/// Inputs of [`RoomsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsCreateParams {
     /// Parameters that can be defined during room creation.
     pub body: crate::types::CreateRoomRequest,
 }
+impl RoomsCreateParams {
+    /// A `RoomsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateRoomRequest) -> Self {
+        RoomsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateRoomRequest> for RoomsCreateParams {
-    /// The body alone is the whole of [`RoomsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsApi::create`].
     fn from(body: crate::types::CreateRoomRequest) -> Self {
         RoomsCreateParams { body }
     }
 }
-/// Inputs of [`RoomsApi::retrieve`] other than path parameters.
+/// Inputs of [`RoomsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsRetrieveParams {
     /// To decide if room sessions should be included in the response.
     pub include_sessions: Option<bool>,
 }
-/// Inputs of [`RoomsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, RoomsRetrieveParams, T> {
+    /// To decide if room sessions should be included in the response.
+    pub fn include_sessions(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_sessions = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`RoomsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsUpdateParams {
     /// Parameters that can be defined during room update.
     pub body: crate::types::PatchRoomRequest,
 }
+impl RoomsUpdateParams {
+    /// A `RoomsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PatchRoomRequest) -> Self {
+        RoomsUpdateParams { body }
+    }
+}
 impl From<crate::types::PatchRoomRequest> for RoomsUpdateParams {
-    /// The body alone is the whole of [`RoomsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsApi::update`].
     fn from(body: crate::types::PatchRoomRequest) -> Self {
         RoomsUpdateParams { body }
     }
 }
-/// Inputs of [`RoomsApi::list_sessions`] other than path parameters.
+/// Inputs of [`RoomsApi::list_sessions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RoomsListSessionsParams {
     /// To decide if room participants should be included in the response.
     pub include_participants: Option<bool>,
@@ -307,6 +298,67 @@ pub struct RoomsListSessionsParams {
     pub filter: Option<RoomsListSessionsFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomsListSessionsParams, T> {
+    /// To decide if room participants should be included in the response.
+    pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_participants = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_created_at\]\[eq\], filter\[date_created_at\]\[gte\], filter\[date_created_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_ended_at\]\[eq\], filter\[date_ended_at\]\[gte\], filter\[date_ended_at\]\[lte\], filter\[active\]
+    pub fn filter(mut self, value: impl Into<RoomsListSessionsFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, RoomsListSessionsParams, RoomsListSessionsResponse> {
+    /// Every page of [`RoomsApi::list_sessions`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        RoomsListSessionsParams,
+        RoomsListSessionsResponse,
+        crate::types::RoomSession,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `rooms.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -327,23 +379,29 @@ impl<'a> RoomsActionsApi<'a> {
         &self,
         room_id: &str,
         params: impl Into<RoomsActionsGenerateJoinClientTokenParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsActionsGenerateJoinClientTokenResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/rooms/",
-                    &crate::encode_path(room_id),
-                    "/actions/generate_join_client_token",
-                ]
-                    .concat(),
-            );
-        let params: RoomsActionsGenerateJoinClientTokenParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsActionsGenerateJoinClientTokenParams,
+        RoomsActionsGenerateJoinClientTokenResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/rooms/",
+                        &crate::encode_path(room_id),
+                        "/actions/generate_join_client_token",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Refresh Client Token to join a room.
     ///
@@ -358,49 +416,73 @@ impl<'a> RoomsActionsApi<'a> {
         &self,
         room_id: &str,
         params: impl Into<RoomsActionsRefreshClientTokenParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsActionsRefreshClientTokenResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/rooms/",
-                    &crate::encode_path(room_id),
-                    "/actions/refresh_client_token",
-                ]
-                    .concat(),
-            );
-        let params: RoomsActionsRefreshClientTokenParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsActionsRefreshClientTokenParams,
+        RoomsActionsRefreshClientTokenResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/rooms/",
+                        &crate::encode_path(room_id),
+                        "/actions/refresh_client_token",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters.
+/// Inputs of [`RoomsActionsApi::generate_join_client_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsActionsGenerateJoinClientTokenParams {
     /// Parameters that can be defined during Room Client Token creation.
     pub body: crate::types::CreateRoomClientTokenRequest,
 }
+impl RoomsActionsGenerateJoinClientTokenParams {
+    /// A `RoomsActionsGenerateJoinClientTokenParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateRoomClientTokenRequest) -> Self {
+        RoomsActionsGenerateJoinClientTokenParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateRoomClientTokenRequest>
 for RoomsActionsGenerateJoinClientTokenParams {
-    /// The body alone is the whole of [`RoomsActionsGenerateJoinClientTokenParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsActionsApi::generate_join_client_token`].
     fn from(body: crate::types::CreateRoomClientTokenRequest) -> Self {
         RoomsActionsGenerateJoinClientTokenParams {
             body,
         }
     }
 }
-/// Inputs of [`RoomsActionsApi::refresh_client_token`] other than path parameters.
+/// Inputs of [`RoomsActionsApi::refresh_client_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsActionsRefreshClientTokenParams {
     /// Parameters that can be defined during Room Client Token refresh.
     pub body: crate::types::RefreshRoomClientTokenRequest,
 }
+impl RoomsActionsRefreshClientTokenParams {
+    /// A `RoomsActionsRefreshClientTokenParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::RefreshRoomClientTokenRequest) -> Self {
+        RoomsActionsRefreshClientTokenParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::RefreshRoomClientTokenRequest>
 for RoomsActionsRefreshClientTokenParams {
-    /// The body alone is the whole of [`RoomsActionsRefreshClientTokenParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsActionsApi::refresh_client_token`].
     fn from(body: crate::types::RefreshRoomClientTokenRequest) -> Self {
         RoomsActionsRefreshClientTokenParams {
             body,
@@ -428,23 +510,25 @@ impl<'a> RoomsSessionsApi<'a> {
     pub fn retrieve(
         &self,
         room_session_id: &str,
-        params: RoomsSessionsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
-            );
-        req.query(
-            "include_participants",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_participants,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, RoomsSessionsRetrieveParams, RoomsSessionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/room_sessions/", &crate::encode_path(room_session_id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_participants",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_participants,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// View a list of room participants.
     ///
@@ -456,44 +540,90 @@ impl<'a> RoomsSessionsApi<'a> {
     pub fn retrieve_participants(
         &self,
         room_session_id: &str,
-        params: RoomsSessionsRetrieveParticipantsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsRetrieveParticipantsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/room_sessions/",
-                    &crate::encode_path(room_session_id),
-                    "/participants",
-                ]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsSessionsRetrieveParticipantsParams,
+        RoomsSessionsRetrieveParticipantsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/room_sessions/",
+                        &crate::encode_path(room_session_id),
+                        "/participants",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::retrieve_participants`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn retrieve_participants_paginator(
-        &self,
-        room_session_id: &str,
-        params: RoomsSessionsRetrieveParticipantsParams,
+}
+/// Inputs of [`RoomsSessionsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomsSessionsRetrieveParams {
+    /// To decide if room participants should be included in the response.
+    pub include_participants: Option<bool>,
+}
+impl<T> crate::Call<'_, RoomsSessionsRetrieveParams, T> {
+    /// To decide if room participants should be included in the response.
+    pub fn include_participants(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_participants = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`RoomsSessionsApi::retrieve_participants`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct RoomsSessionsRetrieveParticipantsParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
+    pub filter: Option<RoomsSessionsRetrieveParticipantsFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::VideoPageConsolidated>,
+}
+impl<T> crate::Call<'_, RoomsSessionsRetrieveParticipantsParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
+    pub fn filter(
+        mut self,
+        value: impl Into<RoomsSessionsRetrieveParticipantsFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VideoPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    RoomsSessionsRetrieveParticipantsParams,
+    RoomsSessionsRetrieveParticipantsResponse,
+> {
+    /// Every page of [`RoomsSessionsApi::retrieve_participants`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         RoomsSessionsRetrieveParticipantsParams,
         RoomsSessionsRetrieveParticipantsResponse,
         crate::types::RoomParticipant,
     > {
-        let this = *self;
-        let room_session_id = room_session_id.to_owned();
-        let spec: crate::PageSpec<
-            RoomsSessionsRetrieveParticipantsParams,
-            RoomsSessionsRetrieveParticipantsResponse,
-            crate::types::RoomParticipant,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -521,33 +651,8 @@ impl<'a> RoomsSessionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let room_session_id = room_session_id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_participants(&room_session_id, params).await
-                })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`RoomsSessionsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsRetrieveParams {
-    /// To decide if room participants should be included in the response.
-    pub include_participants: Option<bool>,
-}
-/// Inputs of [`RoomsSessionsApi::retrieve_participants`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RoomsSessionsRetrieveParticipantsParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[date_joined_at\]\[eq\], filter\[date_joined_at\]\[gte\], filter\[date_joined_at\]\[lte\], filter\[date_updated_at\]\[eq\], filter\[date_updated_at\]\[gte\], filter\[date_updated_at\]\[lte\], filter\[date_left_at\]\[eq\], filter\[date_left_at\]\[gte\], filter\[date_left_at\]\[lte\], filter\[context\]
-    pub filter: Option<RoomsSessionsRetrieveParticipantsFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::VideoPageConsolidated>,
 }
 /// Operations under `rooms.sessions.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -567,17 +672,22 @@ impl<'a> RoomsSessionsActionsApi<'a> {
     pub fn end(
         &self,
         room_session_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsActionsEndResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/room_sessions/", &crate::encode_path(room_session_id), "/actions/end"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), RoomsSessionsActionsEndResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/room_sessions/",
+                        &crate::encode_path(room_session_id),
+                        "/actions/end",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Kick participants from a room session.
     ///
@@ -590,23 +700,29 @@ impl<'a> RoomsSessionsActionsApi<'a> {
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsKickParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsActionsKickResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/room_sessions/",
-                    &crate::encode_path(room_session_id),
-                    "/actions/kick",
-                ]
-                    .concat(),
-            );
-        let params: RoomsSessionsActionsKickParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsSessionsActionsKickParams,
+        RoomsSessionsActionsKickResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/room_sessions/",
+                        &crate::encode_path(room_session_id),
+                        "/actions/kick",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Mute participants in room session.
     ///
@@ -619,23 +735,29 @@ impl<'a> RoomsSessionsActionsApi<'a> {
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsMuteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsActionsMuteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/room_sessions/",
-                    &crate::encode_path(room_session_id),
-                    "/actions/mute",
-                ]
-                    .concat(),
-            );
-        let params: RoomsSessionsActionsMuteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsSessionsActionsMuteParams,
+        RoomsSessionsActionsMuteResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/room_sessions/",
+                        &crate::encode_path(room_session_id),
+                        "/actions/mute",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Unmute participants in room session.
     ///
@@ -648,62 +770,95 @@ impl<'a> RoomsSessionsActionsApi<'a> {
         &self,
         room_session_id: &str,
         params: impl Into<RoomsSessionsActionsUnmuteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<RoomsSessionsActionsUnmuteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/room_sessions/",
-                    &crate::encode_path(room_session_id),
-                    "/actions/unmute",
-                ]
-                    .concat(),
-            );
-        let params: RoomsSessionsActionsUnmuteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        RoomsSessionsActionsUnmuteParams,
+        RoomsSessionsActionsUnmuteResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/room_sessions/",
+                        &crate::encode_path(room_session_id),
+                        "/actions/unmute",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`RoomsSessionsActionsApi::kick`] other than path parameters.
+/// Inputs of [`RoomsSessionsActionsApi::kick`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsKickParams {
     /// Parameters that can be defined during Kick action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
+impl RoomsSessionsActionsKickParams {
+    /// A `RoomsSessionsActionsKickParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsKickParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsKickParams {
-    /// The body alone is the whole of [`RoomsSessionsActionsKickParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::kick`].
     fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
         RoomsSessionsActionsKickParams {
             body,
         }
     }
 }
-/// Inputs of [`RoomsSessionsActionsApi::mute`] other than path parameters.
+/// Inputs of [`RoomsSessionsActionsApi::mute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsMuteParams {
     /// Parameters that can be defined during Mute action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
+impl RoomsSessionsActionsMuteParams {
+    /// A `RoomsSessionsActionsMuteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsMuteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ActionsParticipantsRequest> for RoomsSessionsActionsMuteParams {
-    /// The body alone is the whole of [`RoomsSessionsActionsMuteParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::mute`].
     fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
         RoomsSessionsActionsMuteParams {
             body,
         }
     }
 }
-/// Inputs of [`RoomsSessionsActionsApi::unmute`] other than path parameters.
+/// Inputs of [`RoomsSessionsActionsApi::unmute`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RoomsSessionsActionsUnmuteParams {
     /// Parameters that can be defined during Unmute action.
     pub body: crate::types::ActionsParticipantsRequest,
 }
+impl RoomsSessionsActionsUnmuteParams {
+    /// A `RoomsSessionsActionsUnmuteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::ActionsParticipantsRequest) -> Self {
+        RoomsSessionsActionsUnmuteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::ActionsParticipantsRequest>
 for RoomsSessionsActionsUnmuteParams {
-    /// The body alone is the whole of [`RoomsSessionsActionsUnmuteParams`].
+    /// The body with every optional input `None`: the argument of [`RoomsSessionsActionsApi::unmute`].
     fn from(body: crate::types::ActionsParticipantsRequest) -> Self {
         RoomsSessionsActionsUnmuteParams {
             body,

@@ -26,36 +26,43 @@ impl<'a> SessionAnalysisApi<'a> {
         &self,
         record_type: &str,
         event_id: &str,
-        params: SessionAnalysisRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SessionAnalysisResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/session_analysis/",
-                    &crate::encode_path(record_type),
-                    "/",
-                    &crate::encode_path(event_id),
-                ]
-                    .concat(),
-            );
-        req.query(
-            "include_children",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_children,
-        );
-        req.query("max_depth", crate::QueryStyle::Form, true, &params.max_depth);
-        req.query("expand", crate::QueryStyle::Form, true, &params.expand);
-        req.query("date_time", crate::QueryStyle::Form, true, &params.date_time);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SessionAnalysisRetrieveParams,
+        crate::types::SessionAnalysisResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/session_analysis/",
+                        &crate::encode_path(record_type),
+                        "/",
+                        &crate::encode_path(event_id),
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_children",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_children,
+                );
+                req.query("max_depth", crate::QueryStyle::Form, true, &params.max_depth);
+                req.query("expand", crate::QueryStyle::Form, true, &params.expand);
+                req.query("date_time", crate::QueryStyle::Form, true, &params.date_time);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`SessionAnalysisApi::retrieve`] other than path parameters.
+/// Inputs of [`SessionAnalysisApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SessionAnalysisRetrieveParams {
     /// Whether to include child events in the response.
     pub include_children: Option<bool>,
@@ -65,6 +72,28 @@ pub struct SessionAnalysisRetrieveParams {
     pub expand: Option<SessionAnalysisRetrieveExpand>,
     /// ISO 8601 timestamp or date to narrow index selection for faster lookups. Accepts full datetime (e.g., 2026-03-17T10:00:00Z) or date-only format (e.g., 2026-03-17).
     pub date_time: Option<String>,
+}
+impl<T> crate::Call<'_, SessionAnalysisRetrieveParams, T> {
+    /// Whether to include child events in the response.
+    pub fn include_children(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_children = Some(value.into());
+        self
+    }
+    /// Maximum traversal depth for the event tree.
+    pub fn max_depth(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().max_depth = Some(value.into());
+        self
+    }
+    /// Controls what data to expand on each event node.
+    pub fn expand(mut self, value: impl Into<SessionAnalysisRetrieveExpand>) -> Self {
+        self.params_mut().expand = Some(value.into());
+        self
+    }
+    /// ISO 8601 timestamp or date to narrow index selection for faster lookups. Accepts full datetime (e.g., 2026-03-17T10:00:00Z) or date-only format (e.g., 2026-03-17).
+    pub fn date_time(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_time = Some(value.into());
+        self
+    }
 }
 /// Operations under `session_analysis.metadata`.
 #[derive(Debug, Clone, Copy)]
@@ -80,13 +109,12 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MetadataOverviewResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/session_analysis/metadata");
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::MetadataOverviewResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/session_analysis/metadata"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Get record type metadata
     ///
@@ -100,17 +128,18 @@ impl<'a> SessionAnalysisMetadataApi<'a> {
     pub fn retrieve_record_type(
         &self,
         record_type: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RecordTypeMetadataResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/session_analysis/metadata/", &crate::encode_path(record_type)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RecordTypeMetadataResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/session_analysis/metadata/", &crate::encode_path(record_type)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

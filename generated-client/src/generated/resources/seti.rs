@@ -15,22 +15,37 @@ impl<'a> SetiApi<'a> {
     #[inline]
     pub fn retrieve_black_box_test_results(
         &self,
-        params: SetiRetrieveBlackBoxTestResultsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SetiRetrieveBlackBoxTestResultsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/seti/black_box_test_results");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SetiRetrieveBlackBoxTestResultsParams,
+        SetiRetrieveBlackBoxTestResultsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/seti/black_box_test_results"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`SetiApi::retrieve_black_box_test_results`] other than path parameters.
+/// Inputs of [`SetiApi::retrieve_black_box_test_results`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetiRetrieveBlackBoxTestResultsParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
     pub filter: Option<SetiRetrieveBlackBoxTestResultsFilter>,
+}
+impl<T> crate::Call<'_, SetiRetrieveBlackBoxTestResultsParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[product\]
+    pub fn filter(
+        mut self,
+        value: impl Into<SetiRetrieveBlackBoxTestResultsFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetiRetrieveBlackBoxTestResultsFilter {

@@ -11,53 +11,14 @@ impl<'a> ShortCodesApi<'a> {
     ///
     /// `GET /short_codes`
     #[inline]
-    pub fn list(
-        &self,
-        params: ShortCodesListParams,
-    ) -> impl std::future::Future<Output = crate::Result<ShortCodesListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/short_codes");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: ShortCodesListParams,
-    ) -> crate::Paginator<
-        'a,
-        ShortCodesListParams,
-        ShortCodesListResponse,
-        crate::types::ShortCode,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            ShortCodesListParams,
-            ShortCodesListResponse,
-            crate::types::ShortCode,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+    pub fn list(&self) -> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/short_codes"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -68,19 +29,17 @@ impl<'a> ShortCodesApi<'a> {
     /// Parameters:
     /// - `id`: The id of the short code
     #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ShortCodesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/short_codes/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    pub fn retrieve(&self, id: &str) -> crate::Call<'a, (), ShortCodesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/short_codes/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update short code
     ///
@@ -96,36 +55,87 @@ impl<'a> ShortCodesApi<'a> {
         &self,
         id: &str,
         params: impl Into<ShortCodesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<ShortCodesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/short_codes/", &crate::encode_path(id)].concat(),
-            );
-        let params: ShortCodesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, ShortCodesUpdateParams, ShortCodesUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/short_codes/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`ShortCodesApi::list`] other than path parameters.
+/// Inputs of [`ShortCodesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShortCodesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
     pub filter: Option<ShortCodesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-/// Inputs of [`ShortCodesApi::update`] other than path parameters.
+impl<T> crate::Call<'_, ShortCodesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[messaging_profile_id\]
+    pub fn filter(mut self, value: impl Into<ShortCodesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, ShortCodesListParams, ShortCodesListResponse> {
+    /// Every page of [`ShortCodesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        ShortCodesListParams,
+        ShortCodesListResponse,
+        crate::types::ShortCode,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`ShortCodesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShortCodesUpdateParams {
     /// Short code update
     pub body: crate::types::UpdateShortCodeRequest,
 }
+impl ShortCodesUpdateParams {
+    /// A `ShortCodesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateShortCodeRequest) -> Self {
+        ShortCodesUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateShortCodeRequest> for ShortCodesUpdateParams {
-    /// The body alone is the whole of [`ShortCodesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`ShortCodesApi::update`].
     fn from(body: crate::types::UpdateShortCodeRequest) -> Self {
         ShortCodesUpdateParams { body }
     }

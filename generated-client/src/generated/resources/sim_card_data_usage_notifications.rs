@@ -15,40 +15,193 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SimCardDataUsageNotificationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardDataUsageNotificationsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/sim_card_data_usage_notifications");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[sim_card_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_sim_card_id,
-        );
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsListParams,
+        SimCardDataUsageNotificationsListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/sim_card_data_usage_notifications"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[sim_card_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_sim_card_id,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a new SIM card data usage notification
+    ///
+    /// Creates a new SIM card data usage notification.
+    ///
+    /// `POST /sim_card_data_usage_notifications`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: SimCardDataUsageNotificationsListParams,
+        params: impl Into<SimCardDataUsageNotificationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsCreateParams,
+        SimCardDataUsageNotificationsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/sim_card_data_usage_notifications"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a single SIM card data usage notification
+    ///
+    /// Get a single SIM Card Data Usage Notification.
+    ///
+    /// `GET /sim_card_data_usage_notifications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardDataUsageNotificationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Updates information for a SIM Card Data Usage Notification
+    ///
+    /// Updates information for a SIM Card Data Usage Notification.
+    ///
+    /// `PATCH /sim_card_data_usage_notifications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<SimCardDataUsageNotificationsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardDataUsageNotificationsUpdateParams,
+        SimCardDataUsageNotificationsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete SIM card data usage notifications
+    ///
+    /// Delete the SIM Card Data Usage Notification.
+    ///
+    /// `DELETE /sim_card_data_usage_notifications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardDataUsageNotificationsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/sim_card_data_usage_notifications/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`SimCardDataUsageNotificationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardDataUsageNotificationsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// A valid SIM card ID.
+    pub filter_sim_card_id: Option<String>,
+}
+impl<T> crate::Call<'_, SimCardDataUsageNotificationsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// A valid SIM card ID.
+    pub fn filter_sim_card_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_sim_card_id = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    SimCardDataUsageNotificationsListParams,
+    SimCardDataUsageNotificationsListResponse,
+> {
+    /// Every page of [`SimCardDataUsageNotificationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardDataUsageNotificationsListParams,
         SimCardDataUsageNotificationsListResponse,
         crate::types::SimCardDataUsageNotification,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardDataUsageNotificationsListParams,
-            SimCardDataUsageNotificationsListResponse,
-            crate::types::SimCardDataUsageNotification,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -76,141 +229,51 @@ impl<'a> SimCardDataUsageNotificationsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a new SIM card data usage notification
-    ///
-    /// Creates a new SIM card data usage notification.
-    ///
-    /// `POST /sim_card_data_usage_notifications`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<SimCardDataUsageNotificationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardDataUsageNotificationsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sim_card_data_usage_notifications");
-        let params: SimCardDataUsageNotificationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a single SIM card data usage notification
-    ///
-    /// Get a single SIM Card Data Usage Notification.
-    ///
-    /// `GET /sim_card_data_usage_notifications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardDataUsageNotificationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Updates information for a SIM Card Data Usage Notification
-    ///
-    /// Updates information for a SIM Card Data Usage Notification.
-    ///
-    /// `PATCH /sim_card_data_usage_notifications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<SimCardDataUsageNotificationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardDataUsageNotificationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
-            );
-        let params: SimCardDataUsageNotificationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete SIM card data usage notifications
-    ///
-    /// Delete the SIM Card Data Usage Notification.
-    ///
-    /// `DELETE /sim_card_data_usage_notifications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardDataUsageNotificationsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/sim_card_data_usage_notifications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`SimCardDataUsageNotificationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardDataUsageNotificationsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// A valid SIM card ID.
-    pub filter_sim_card_id: Option<String>,
-}
-/// Inputs of [`SimCardDataUsageNotificationsApi::create`] other than path parameters.
+/// Inputs of [`SimCardDataUsageNotificationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationsCreateParams {
     /// The request body.
     pub body: SimCardDataUsageNotificationsCreateBody,
 }
+impl SimCardDataUsageNotificationsCreateParams {
+    /// A `SimCardDataUsageNotificationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardDataUsageNotificationsCreateBody) -> Self {
+        SimCardDataUsageNotificationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<SimCardDataUsageNotificationsCreateBody>
 for SimCardDataUsageNotificationsCreateParams {
-    /// The body alone is the whole of [`SimCardDataUsageNotificationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardDataUsageNotificationsApi::create`].
     fn from(body: SimCardDataUsageNotificationsCreateBody) -> Self {
         SimCardDataUsageNotificationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`SimCardDataUsageNotificationsApi::update`] other than path parameters.
+/// Inputs of [`SimCardDataUsageNotificationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardDataUsageNotificationsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardDataUsageNotification,
 }
+impl SimCardDataUsageNotificationsUpdateParams {
+    /// A `SimCardDataUsageNotificationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCardDataUsageNotification) -> Self {
+        SimCardDataUsageNotificationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SimCardDataUsageNotification>
 for SimCardDataUsageNotificationsUpdateParams {
-    /// The body alone is the whole of [`SimCardDataUsageNotificationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardDataUsageNotificationsApi::update`].
     fn from(body: crate::types::SimCardDataUsageNotification) -> Self {
         SimCardDataUsageNotificationsUpdateParams {
             body,

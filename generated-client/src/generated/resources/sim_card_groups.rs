@@ -20,45 +20,202 @@ impl<'a> SimCardGroupsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SimCardGroupsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/sim_card_groups");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query(
-            "filter[private_wireless_gateway_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_private_wireless_gateway_id,
-        );
-        req.query(
-            "filter[wireless_blocklist_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_wireless_blocklist_id,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sim_card_groups"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[private_wireless_gateway_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_private_wireless_gateway_id,
+                );
+                req.query(
+                    "filter[wireless_blocklist_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_wireless_blocklist_id,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a SIM card group
+    ///
+    /// Creates a new SIM card group object
+    ///
+    /// `POST /sim_card_groups`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: SimCardGroupsListParams,
+        params: impl Into<SimCardGroupsCreateParams>,
+    ) -> crate::Call<'a, SimCardGroupsCreateParams, SimCardGroupsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/sim_card_groups"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get SIM card group
+    ///
+    /// Returns the details regarding a specific SIM card group
+    ///
+    /// `GET /sim_card_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, SimCardGroupsRetrieveParams, SimCardGroupsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_card_groups/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_iccids",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_iccids,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update a SIM card group
+    ///
+    /// Updates a SIM card group
+    ///
+    /// `PATCH /sim_card_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<SimCardGroupsUpdateParams>,
+    ) -> crate::Call<'a, SimCardGroupsUpdateParams, SimCardGroupsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/sim_card_groups/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a SIM card group
+    ///
+    /// Permanently deletes a SIM card group
+    ///
+    /// `DELETE /sim_card_groups/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), SimCardGroupsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/sim_card_groups/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`SimCardGroupsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardGroupsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// A valid SIM card group name.
+    pub filter_name: Option<String>,
+    /// A Private Wireless Gateway ID associated with the group.
+    pub filter_private_wireless_gateway_id: Option<String>,
+    /// A Wireless Blocklist ID associated with the group.
+    pub filter_wireless_blocklist_id: Option<String>,
+}
+impl<T> crate::Call<'_, SimCardGroupsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// A valid SIM card group name.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// A Private Wireless Gateway ID associated with the group.
+    pub fn filter_private_wireless_gateway_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.params_mut().filter_private_wireless_gateway_id = Some(value.into());
+        self
+    }
+    /// A Wireless Blocklist ID associated with the group.
+    pub fn filter_wireless_blocklist_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_wireless_blocklist_id = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, SimCardGroupsListParams, SimCardGroupsListResponse> {
+    /// Every page of [`SimCardGroupsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardGroupsListParams,
         SimCardGroupsListResponse,
         crate::types::SearchedSimCardGroup,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardGroupsListParams,
-            SimCardGroupsListResponse,
-            crate::types::SearchedSimCardGroup,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -86,152 +243,57 @@ impl<'a> SimCardGroupsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a SIM card group
-    ///
-    /// Creates a new SIM card group object
-    ///
-    /// `POST /sim_card_groups`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<SimCardGroupsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/sim_card_groups");
-        let params: SimCardGroupsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get SIM card group
-    ///
-    /// Returns the details regarding a specific SIM card group
-    ///
-    /// `GET /sim_card_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: SimCardGroupsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.query(
-            "include_iccids",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_iccids,
-        );
-        req.send_json()
-    }
-    /// Update a SIM card group
-    ///
-    /// Updates a SIM card group
-    ///
-    /// `PATCH /sim_card_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<SimCardGroupsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
-            );
-        let params: SimCardGroupsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a SIM card group
-    ///
-    /// Permanently deletes a SIM card group
-    ///
-    /// `DELETE /sim_card_groups/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/sim_card_groups/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`SimCardGroupsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardGroupsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// A valid SIM card group name.
-    pub filter_name: Option<String>,
-    /// A Private Wireless Gateway ID associated with the group.
-    pub filter_private_wireless_gateway_id: Option<String>,
-    /// A Wireless Blocklist ID associated with the group.
-    pub filter_wireless_blocklist_id: Option<String>,
-}
-/// Inputs of [`SimCardGroupsApi::create`] other than path parameters.
+/// Inputs of [`SimCardGroupsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsCreateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupCreate,
 }
+impl SimCardGroupsCreateParams {
+    /// A `SimCardGroupsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCardGroupCreate) -> Self {
+        SimCardGroupsCreateParams { body }
+    }
+}
 impl From<crate::types::SimCardGroupCreate> for SimCardGroupsCreateParams {
-    /// The body alone is the whole of [`SimCardGroupsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardGroupsApi::create`].
     fn from(body: crate::types::SimCardGroupCreate) -> Self {
         SimCardGroupsCreateParams { body }
     }
 }
-/// Inputs of [`SimCardGroupsApi::retrieve`] other than path parameters.
+/// Inputs of [`SimCardGroupsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardGroupsRetrieveParams {
     /// It includes a list of associated ICCIDs.
     pub include_iccids: Option<bool>,
 }
-/// Inputs of [`SimCardGroupsApi::update`] other than path parameters.
+impl<T> crate::Call<'_, SimCardGroupsRetrieveParams, T> {
+    /// It includes a list of associated ICCIDs.
+    pub fn include_iccids(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_iccids = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SimCardGroupsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsUpdateParams {
     /// The request body.
     pub body: crate::types::SimCardGroupPatch,
 }
+impl SimCardGroupsUpdateParams {
+    /// A `SimCardGroupsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCardGroupPatch) -> Self {
+        SimCardGroupsUpdateParams { body }
+    }
+}
 impl From<crate::types::SimCardGroupPatch> for SimCardGroupsUpdateParams {
-    /// The body alone is the whole of [`SimCardGroupsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardGroupsApi::update`].
     fn from(body: crate::types::SimCardGroupPatch) -> Self {
         SimCardGroupsUpdateParams { body }
     }
@@ -250,47 +312,267 @@ impl<'a> SimCardGroupsActionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SimCardGroupsActionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/sim_card_group_actions");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query(
-            "filter[sim_card_group_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_sim_card_group_id,
-        );
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsListParams,
+        SimCardGroupsActionsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sim_card_group_actions"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[sim_card_group_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_sim_card_group_id,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get SIM card group action details
+    ///
+    /// This API allows fetching detailed information about a SIM card group action resource to make follow-ups in an existing asynchronous operation.
+    ///
+    /// `GET /sim_card_group_actions/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: SimCardGroupsActionsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardGroupsActionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request Private Wireless Gateway removal from SIM card group
+    ///
+    /// This action will asynchronously remove an existing Private Wireless Gateway definition from a SIM card group. Completing this operation defines that all SIM cards in the SIM card group will get their traffic handled by Telnyx's default mobile network configuration.
+    ///
+    /// `POST /sim_card_groups/{id}/actions/remove_private_wireless_gateway`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn remove_private_wireless_gateway(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardGroupsActionsRemovePrivateWirelessGatewayResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/sim_card_groups/",
+                        &crate::encode_path(id),
+                        "/actions/remove_private_wireless_gateway",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request Wireless Blocklist removal from SIM card group
+    ///
+    /// This action will asynchronously remove an existing Wireless Blocklist to all the SIMs in the SIM card group.
+    ///
+    /// `POST /sim_card_groups/{id}/actions/remove_wireless_blocklist`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn remove_wireless_blocklist(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardGroupsActionsRemoveWirelessBlocklistResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/sim_card_groups/",
+                        &crate::encode_path(id),
+                        "/actions/remove_wireless_blocklist",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request Private Wireless Gateway assignment for SIM card group
+    ///
+    /// This action will asynchronously assign a provisioned Private Wireless Gateway to the SIM card group. Completing this operation defines that all SIM cards in the SIM card group will get their traffic controlled by the associated Private Wireless Gateway. This operation will also imply that new SIM cards assigned to a group will inherit its network definitions. If it's moved to a different group that doesn't have a Private Wireless Gateway, it'll use Telnyx's default mobile network configuration.
+    ///
+    /// `POST /sim_card_groups/{id}/actions/set_private_wireless_gateway`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn set_private_wireless_gateway(
+        &self,
+        id: &str,
+        params: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetPrivateWirelessGatewayParams,
+        SimCardGroupsActionsSetPrivateWirelessGatewayResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/sim_card_groups/",
+                        &crate::encode_path(id),
+                        "/actions/set_private_wireless_gateway",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Request Wireless Blocklist assignment for SIM card group
+    ///
+    /// This action will asynchronously assign a Wireless Blocklist to all the SIMs in the SIM card group.
+    ///
+    /// `POST /sim_card_groups/{id}/actions/set_wireless_blocklist`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM group.
+    #[inline]
+    pub fn set_wireless_blocklist(
+        &self,
+        id: &str,
+        params: impl Into<SimCardGroupsActionsSetWirelessBlocklistParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardGroupsActionsSetWirelessBlocklistParams,
+        SimCardGroupsActionsSetWirelessBlocklistResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/sim_card_groups/",
+                        &crate::encode_path(id),
+                        "/actions/set_wireless_blocklist",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`SimCardGroupsActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardGroupsActionsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// A valid SIM card group ID.
+    pub filter_sim_card_group_id: Option<String>,
+    /// Filter by a specific status of the resource's lifecycle.
+    pub filter_status: Option<crate::types::FilterBasicStatusLifecycle>,
+    /// Filter by action type.
+    pub filter_type: Option<SimCardGroupsActionsListFilterType>,
+}
+impl<T> crate::Call<'_, SimCardGroupsActionsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// A valid SIM card group ID.
+    pub fn filter_sim_card_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_sim_card_group_id = Some(value.into());
+        self
+    }
+    /// Filter by a specific status of the resource's lifecycle.
+    pub fn filter_status(
+        mut self,
+        value: impl Into<crate::types::FilterBasicStatusLifecycle>,
+    ) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Filter by action type.
+    pub fn filter_type(
+        mut self,
+        value: impl Into<SimCardGroupsActionsListFilterType>,
+    ) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, SimCardGroupsActionsListParams, SimCardGroupsActionsListResponse> {
+    /// Every page of [`SimCardGroupsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardGroupsActionsListParams,
         SimCardGroupsActionsListResponse,
         crate::types::SimCardGroupAction,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardGroupsActionsListParams,
-            SimCardGroupsActionsListResponse,
-            crate::types::SimCardGroupAction,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -318,195 +600,51 @@ impl<'a> SimCardGroupsActionsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Get SIM card group action details
-    ///
-    /// This API allows fetching detailed information about a SIM card group action resource to make follow-ups in an existing asynchronous operation.
-    ///
-    /// `GET /sim_card_group_actions/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_card_group_actions/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Request Private Wireless Gateway removal from SIM card group
-    ///
-    /// This action will asynchronously remove an existing Private Wireless Gateway definition from a SIM card group. Completing this operation defines that all SIM cards in the SIM card group will get their traffic handled by Telnyx's default mobile network configuration.
-    ///
-    /// `POST /sim_card_groups/{id}/actions/remove_private_wireless_gateway`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn remove_private_wireless_gateway(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsRemovePrivateWirelessGatewayResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/sim_card_groups/",
-                    &crate::encode_path(id),
-                    "/actions/remove_private_wireless_gateway",
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Request Wireless Blocklist removal from SIM card group
-    ///
-    /// This action will asynchronously remove an existing Wireless Blocklist to all the SIMs in the SIM card group.
-    ///
-    /// `POST /sim_card_groups/{id}/actions/remove_wireless_blocklist`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn remove_wireless_blocklist(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsRemoveWirelessBlocklistResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/sim_card_groups/",
-                    &crate::encode_path(id),
-                    "/actions/remove_wireless_blocklist",
-                ]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Request Private Wireless Gateway assignment for SIM card group
-    ///
-    /// This action will asynchronously assign a provisioned Private Wireless Gateway to the SIM card group. Completing this operation defines that all SIM cards in the SIM card group will get their traffic controlled by the associated Private Wireless Gateway. This operation will also imply that new SIM cards assigned to a group will inherit its network definitions. If it's moved to a different group that doesn't have a Private Wireless Gateway, it'll use Telnyx's default mobile network configuration.
-    ///
-    /// `POST /sim_card_groups/{id}/actions/set_private_wireless_gateway`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn set_private_wireless_gateway(
-        &self,
-        id: &str,
-        params: impl Into<SimCardGroupsActionsSetPrivateWirelessGatewayParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsSetPrivateWirelessGatewayResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/sim_card_groups/",
-                    &crate::encode_path(id),
-                    "/actions/set_private_wireless_gateway",
-                ]
-                    .concat(),
-            );
-        let params: SimCardGroupsActionsSetPrivateWirelessGatewayParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Request Wireless Blocklist assignment for SIM card group
-    ///
-    /// This action will asynchronously assign a Wireless Blocklist to all the SIMs in the SIM card group.
-    ///
-    /// `POST /sim_card_groups/{id}/actions/set_wireless_blocklist`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM group.
-    #[inline]
-    pub fn set_wireless_blocklist(
-        &self,
-        id: &str,
-        params: impl Into<SimCardGroupsActionsSetWirelessBlocklistParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardGroupsActionsSetWirelessBlocklistResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/sim_card_groups/",
-                    &crate::encode_path(id),
-                    "/actions/set_wireless_blocklist",
-                ]
-                    .concat(),
-            );
-        let params: SimCardGroupsActionsSetWirelessBlocklistParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`SimCardGroupsActionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardGroupsActionsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// A valid SIM card group ID.
-    pub filter_sim_card_group_id: Option<String>,
-    /// Filter by a specific status of the resource's lifecycle.
-    pub filter_status: Option<crate::types::FilterBasicStatusLifecycle>,
-    /// Filter by action type.
-    pub filter_type: Option<SimCardGroupsActionsListFilterType>,
-}
-/// Inputs of [`SimCardGroupsActionsApi::set_private_wireless_gateway`] other than path parameters.
+/// Inputs of [`SimCardGroupsActionsApi::set_private_wireless_gateway`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsActionsSetPrivateWirelessGatewayParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetPrivateWirelessGatewayBody,
 }
+impl SimCardGroupsActionsSetPrivateWirelessGatewayParams {
+    /// A `SimCardGroupsActionsSetPrivateWirelessGatewayParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardGroupsActionsSetPrivateWirelessGatewayBody) -> Self {
+        SimCardGroupsActionsSetPrivateWirelessGatewayParams {
+            body,
+        }
+    }
+}
 impl From<SimCardGroupsActionsSetPrivateWirelessGatewayBody>
 for SimCardGroupsActionsSetPrivateWirelessGatewayParams {
-    /// The body alone is the whole of [`SimCardGroupsActionsSetPrivateWirelessGatewayParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardGroupsActionsApi::set_private_wireless_gateway`].
     fn from(body: SimCardGroupsActionsSetPrivateWirelessGatewayBody) -> Self {
         SimCardGroupsActionsSetPrivateWirelessGatewayParams {
             body,
         }
     }
 }
-/// Inputs of [`SimCardGroupsActionsApi::set_wireless_blocklist`] other than path parameters.
+/// Inputs of [`SimCardGroupsActionsApi::set_wireless_blocklist`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardGroupsActionsSetWirelessBlocklistParams {
     /// The request body.
     pub body: SimCardGroupsActionsSetWirelessBlocklistBody,
 }
+impl SimCardGroupsActionsSetWirelessBlocklistParams {
+    /// A `SimCardGroupsActionsSetWirelessBlocklistParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardGroupsActionsSetWirelessBlocklistBody) -> Self {
+        SimCardGroupsActionsSetWirelessBlocklistParams {
+            body,
+        }
+    }
+}
 impl From<SimCardGroupsActionsSetWirelessBlocklistBody>
 for SimCardGroupsActionsSetWirelessBlocklistParams {
-    /// The body alone is the whole of [`SimCardGroupsActionsSetWirelessBlocklistParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardGroupsActionsApi::set_wireless_blocklist`].
     fn from(body: SimCardGroupsActionsSetWirelessBlocklistBody) -> Self {
         SimCardGroupsActionsSetWirelessBlocklistParams {
             body,

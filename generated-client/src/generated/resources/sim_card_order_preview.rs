@@ -16,31 +16,51 @@ impl<'a> SimCardOrderPreviewApi<'a> {
     pub fn preview(
         &self,
         params: impl Into<SimCardOrderPreviewPreviewParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardOrderPreviewPreviewResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sim_card_order_preview");
-        let params: SimCardOrderPreviewPreviewParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SimCardOrderPreviewPreviewParams,
+        SimCardOrderPreviewPreviewResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/sim_card_order_preview"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`SimCardOrderPreviewApi::preview`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardOrderPreviewApi::preview`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardOrderPreviewPreviewParams {
     /// The request body.
     pub body: Option<SimCardOrderPreviewPreviewBody>,
 }
+impl SimCardOrderPreviewPreviewParams {
+    /// A `SimCardOrderPreviewPreviewParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardOrderPreviewPreviewBody) -> Self {
+        SimCardOrderPreviewPreviewParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<SimCardOrderPreviewPreviewBody> for SimCardOrderPreviewPreviewParams {
-    /// The body alone is the whole of [`SimCardOrderPreviewPreviewParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardOrderPreviewApi::preview`].
     fn from(body: SimCardOrderPreviewPreviewBody) -> Self {
         SimCardOrderPreviewPreviewParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, SimCardOrderPreviewPreviewParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<SimCardOrderPreviewPreviewBody>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq)]

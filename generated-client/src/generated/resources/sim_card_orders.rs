@@ -15,32 +15,99 @@ impl<'a> SimCardOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SimCardOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardOrdersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/sim_card_orders");
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sim_card_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a SIM card order
+    ///
+    /// Creates a new order for SIM cards.
+    ///
+    /// `POST /sim_card_orders`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: SimCardOrdersListParams,
+        params: impl Into<SimCardOrdersCreateParams>,
+    ) -> crate::Call<'a, SimCardOrdersCreateParams, SimCardOrdersCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/sim_card_orders"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a single SIM card order
+    ///
+    /// Get a single SIM card order by its ID.
+    ///
+    /// `GET /sim_card_orders/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardOrdersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_card_orders/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`SimCardOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardOrdersListParams {
+    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
+    pub filter: Option<crate::types::FilterSimCardOrdersConsolidated>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::WirelessPageConsolidated>,
+}
+impl<T> crate::Call<'_, SimCardOrdersListParams, T> {
+    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterSimCardOrdersConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::WirelessPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, SimCardOrdersListParams, SimCardOrdersListResponse> {
+    /// Every page of [`SimCardOrdersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardOrdersListParams,
         SimCardOrdersListResponse,
         crate::types::SimCardOrder,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardOrdersListParams,
-            SimCardOrdersListResponse,
-            crate::types::SimCardOrder,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,72 +135,24 @@ impl<'a> SimCardOrdersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a SIM card order
-    ///
-    /// Creates a new order for SIM cards.
-    ///
-    /// `POST /sim_card_orders`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<SimCardOrdersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardOrdersCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/sim_card_orders");
-        let params: SimCardOrdersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a single SIM card order
-    ///
-    /// Get a single SIM card order by its ID.
-    ///
-    /// `GET /sim_card_orders/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardOrdersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_card_orders/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`SimCardOrdersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardOrdersListParams {
-    /// Consolidated filter parameter for SIM card orders (deepObject style). Originally: filter\[created_at\], filter\[updated_at\], filter\[quantity\], filter\[cost.amount\], filter\[cost.currency\], filter\[address.id\], filter\[address.street_address\], filter\[address.extended_address\], filter\[address.locality\], filter\[address.administrative_area\], filter\[address.country_code\], filter\[address.postal_code\]
-    pub filter: Option<crate::types::FilterSimCardOrdersConsolidated>,
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::WirelessPageConsolidated>,
-}
-/// Inputs of [`SimCardOrdersApi::create`] other than path parameters.
+/// Inputs of [`SimCardOrdersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardOrdersCreateParams {
     /// The request body.
     pub body: crate::types::SimCardOrderCreate,
 }
+impl SimCardOrdersCreateParams {
+    /// A `SimCardOrdersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCardOrderCreate) -> Self {
+        SimCardOrdersCreateParams { body }
+    }
+}
 impl From<crate::types::SimCardOrderCreate> for SimCardOrdersCreateParams {
-    /// The body alone is the whole of [`SimCardOrdersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardOrdersApi::create`].
     fn from(body: crate::types::SimCardOrderCreate) -> Self {
         SimCardOrdersCreateParams { body }
     }

@@ -18,45 +18,314 @@ impl<'a> SimCardsApi<'a> {
     ///
     /// `GET /sim_cards`
     #[inline]
-    pub fn list(
-        &self,
-        params: SimCardsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<SimCardsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/sim_cards");
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.query(
-            "include_sim_card_group",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_sim_card_group,
-        );
-        req.query(
-            "filter[sim_card_group_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_sim_card_group_id,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sim_cards"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                req.query(
+                    "include_sim_card_group",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_sim_card_group,
+                );
+                req.query(
+                    "filter[sim_card_group_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_sim_card_group_id,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get SIM card
+    ///
+    /// Returns the details regarding a specific SIM card.
+    ///
+    /// `GET /sim_cards/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: SimCardsListParams,
+        id: &str,
+    ) -> crate::Call<'a, SimCardsRetrieveParams, SimCardsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_cards/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "include_sim_card_group",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_sim_card_group,
+                );
+                req.query(
+                    "include_pin_puk_codes",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.include_pin_puk_codes,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update a SIM card
+    ///
+    /// Updates SIM card data
+    ///
+    /// `PATCH /sim_cards/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<SimCardsUpdateParams>,
+    ) -> crate::Call<'a, SimCardsUpdateParams, SimCardsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/sim_cards/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Deletes a SIM card
+    ///
+    /// The SIM card will be decommissioned, removed from your account and you will stop being charged.
+    /// The SIM card won't be able to connect to the network after the deletion is completed, thus making it impossible to consume data.
+    ///
+    /// Transitioning to the disabled state may take a period of time.
+    /// Until the transition is completed, the SIM card status will be disabling disabling.
+    /// In order to re-enable the SIM card, you will need to re-register it.
+    ///
+    /// `DELETE /sim_cards/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, SimCardsDeleteParams, SimCardsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/sim_cards/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "report_lost",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.report_lost,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get activation code for an eSIM
+    ///
+    /// It returns the activation code for an eSIM.
+    ///
+    /// This API is only available for eSIMs. If the given SIM is a physical SIM card, or has already been installed, an error will be returned.
+    ///
+    /// `GET /sim_cards/{id}/activation_code`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn get_activation_code(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsGetActivationCodeResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Get SIM card device details
+    ///
+    /// It returns the device details where a SIM card is currently being used.
+    ///
+    /// `GET /sim_cards/{id}/device_details`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn get_device_details(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsGetDeviceDetailsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Get SIM card public IP definition
+    ///
+    /// It returns the public IP requested for a SIM card.
+    ///
+    /// `GET /sim_cards/{id}/public_ip`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn get_public_ip(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsGetPublicIpResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// List wireless connectivity logs
+    ///
+    /// This API allows listing a paginated collection of Wireless Connectivity Logs associated with a SIM Card, for troubleshooting purposes.
+    ///
+    /// `GET /sim_cards/{id}/wireless_connectivity_logs`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn list_wireless_connectivity_logs(
+        &self,
+        id: &str,
+    ) -> crate::Call<
+        'a,
+        SimCardsListWirelessConnectivityLogsParams,
+        SimCardsListWirelessConnectivityLogsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/sim_cards/",
+                        &crate::encode_path(id),
+                        "/wireless_connectivity_logs",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`SimCardsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardsListParams {
+    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
+    pub filter: Option<crate::types::FilterSimCardConsolidated>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::WirelessPageConsolidated>,
+    /// It includes the associated SIM card group object in the response when present.
+    pub include_sim_card_group: Option<bool>,
+    /// A valid SIM card group ID.
+    pub filter_sim_card_group_id: Option<String>,
+    /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
+    pub sort: Option<SimCardsListSort>,
+}
+impl<T> crate::Call<'_, SimCardsListParams, T> {
+    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterSimCardConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::WirelessPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// It includes the associated SIM card group object in the response when present.
+    pub fn include_sim_card_group(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_sim_card_group = Some(value.into());
+        self
+    }
+    /// A valid SIM card group ID.
+    pub fn filter_sim_card_group_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_sim_card_group_id = Some(value.into());
+        self
+    }
+    /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
+    pub fn sort(mut self, value: impl Into<SimCardsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, SimCardsListParams, SimCardsListResponse> {
+    /// Every page of [`SimCardsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardsListParams,
         SimCardsListResponse,
         crate::types::SimpleSimCard,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardsListParams,
-            SimCardsListResponse,
-            crate::types::SimpleSimCard,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -84,220 +353,101 @@ impl<'a> SimCardsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Get SIM card
-    ///
-    /// Returns the details regarding a specific SIM card.
-    ///
-    /// `GET /sim_cards/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: SimCardsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id)].concat(),
-            );
-        req.query(
-            "include_sim_card_group",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_sim_card_group,
-        );
-        req.query(
-            "include_pin_puk_codes",
-            crate::QueryStyle::Form,
-            true,
-            &params.include_pin_puk_codes,
-        );
-        req.send_json()
+}
+/// Inputs of [`SimCardsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardsRetrieveParams {
+    /// It includes the associated SIM card group object in the response when present.
+    pub include_sim_card_group: Option<bool>,
+    /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
+    pub include_pin_puk_codes: Option<bool>,
+}
+impl<T> crate::Call<'_, SimCardsRetrieveParams, T> {
+    /// It includes the associated SIM card group object in the response when present.
+    pub fn include_sim_card_group(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_sim_card_group = Some(value.into());
+        self
     }
-    /// Update a SIM card
-    ///
-    /// Updates SIM card data
-    ///
-    /// `PATCH /sim_cards/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<SimCardsUpdateParams>,
-    ) -> impl std::future::Future<Output = crate::Result<SimCardsUpdateResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/sim_cards/", &crate::encode_path(id)].concat(),
-            );
-        let params: SimCardsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
+    pub fn include_pin_puk_codes(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().include_pin_puk_codes = Some(value.into());
+        self
     }
-    /// Deletes a SIM card
-    ///
-    /// The SIM card will be decommissioned, removed from your account and you will stop being charged.
-    /// The SIM card won't be able to connect to the network after the deletion is completed, thus making it impossible to consume data.
-    ///
-    /// Transitioning to the disabled state may take a period of time.
-    /// Until the transition is completed, the SIM card status will be disabling disabling.
-    /// In order to re-enable the SIM card, you will need to re-register it.
-    ///
-    /// `DELETE /sim_cards/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-        params: SimCardsDeleteParams,
-    ) -> impl std::future::Future<Output = crate::Result<SimCardsDeleteResponse>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/sim_cards/", &crate::encode_path(id)].concat(),
-            );
-        req.query("report_lost", crate::QueryStyle::Form, true, &params.report_lost);
-        req.send_json()
+}
+/// Inputs of [`SimCardsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimCardsUpdateParams {
+    /// The request body.
+    pub body: crate::types::SimCard,
+}
+impl SimCardsUpdateParams {
+    /// A `SimCardsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SimCard) -> Self {
+        SimCardsUpdateParams { body }
     }
-    /// Get activation code for an eSIM
-    ///
-    /// It returns the activation code for an eSIM.
-    ///
-    /// This API is only available for eSIMs. If the given SIM is a physical SIM card, or has already been installed, an error will be returned.
-    ///
-    /// `GET /sim_cards/{id}/activation_code`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn get_activation_code(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsGetActivationCodeResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/activation_code"].concat(),
-            );
-        req.send_json()
+}
+impl From<crate::types::SimCard> for SimCardsUpdateParams {
+    /// The body with every optional input `None`: the argument of [`SimCardsApi::update`].
+    fn from(body: crate::types::SimCard) -> Self {
+        SimCardsUpdateParams { body }
     }
-    /// Get SIM card device details
-    ///
-    /// It returns the device details where a SIM card is currently being used.
-    ///
-    /// `GET /sim_cards/{id}/device_details`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn get_device_details(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsGetDeviceDetailsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/device_details"].concat(),
-            );
-        req.send_json()
+}
+/// Inputs of [`SimCardsApi::delete`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardsDeleteParams {
+    /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
+    pub report_lost: Option<bool>,
+}
+impl<T> crate::Call<'_, SimCardsDeleteParams, T> {
+    /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
+    pub fn report_lost(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().report_lost = Some(value.into());
+        self
     }
-    /// Get SIM card public IP definition
-    ///
-    /// It returns the public IP requested for a SIM card.
-    ///
-    /// `GET /sim_cards/{id}/public_ip`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn get_public_ip(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsGetPublicIpResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/public_ip"].concat(),
-            );
-        req.send_json()
+}
+/// Inputs of [`SimCardsApi::list_wireless_connectivity_logs`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardsListWirelessConnectivityLogsParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, SimCardsListWirelessConnectivityLogsParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
     }
-    /// List wireless connectivity logs
-    ///
-    /// This API allows listing a paginated collection of Wireless Connectivity Logs associated with a SIM Card, for troubleshooting purposes.
-    ///
-    /// `GET /sim_cards/{id}/wireless_connectivity_logs`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn list_wireless_connectivity_logs(
-        &self,
-        id: &str,
-        params: SimCardsListWirelessConnectivityLogsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsListWirelessConnectivityLogsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_cards/", &crate::encode_path(id), "/wireless_connectivity_logs"]
-                    .concat(),
-            );
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
     }
-    /// [`Self::list_wireless_connectivity_logs`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_wireless_connectivity_logs_paginator(
-        &self,
-        id: &str,
-        params: SimCardsListWirelessConnectivityLogsParams,
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    SimCardsListWirelessConnectivityLogsParams,
+    SimCardsListWirelessConnectivityLogsResponse,
+> {
+    /// Every page of [`SimCardsApi::list_wireless_connectivity_logs`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardsListWirelessConnectivityLogsParams,
         SimCardsListWirelessConnectivityLogsResponse,
         crate::types::WirelessConnectivityLog,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            SimCardsListWirelessConnectivityLogsParams,
-            SimCardsListWirelessConnectivityLogsResponse,
-            crate::types::WirelessConnectivityLog,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -325,67 +475,8 @@ impl<'a> SimCardsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.list_wireless_connectivity_logs(&id, params).await
-                })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`SimCardsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsListParams {
-    /// Consolidated filter parameter for SIM cards (deepObject style). Originally: filter\[iccid\], filter\[msisdn\], filter\[status\], filter\[tags\]
-    pub filter: Option<crate::types::FilterSimCardConsolidated>,
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::WirelessPageConsolidated>,
-    /// It includes the associated SIM card group object in the response when present.
-    pub include_sim_card_group: Option<bool>,
-    /// A valid SIM card group ID.
-    pub filter_sim_card_group_id: Option<String>,
-    /// Sorts SIM cards by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
-    pub sort: Option<SimCardsListSort>,
-}
-/// Inputs of [`SimCardsApi::retrieve`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsRetrieveParams {
-    /// It includes the associated SIM card group object in the response when present.
-    pub include_sim_card_group: Option<bool>,
-    /// When set to true, includes the PIN and PUK codes in the response. These codes are used for SIM card security and unlocking purposes. Available for both physical SIM cards and eSIMs.
-    pub include_pin_puk_codes: Option<bool>,
-}
-/// Inputs of [`SimCardsApi::update`] other than path parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SimCardsUpdateParams {
-    /// The request body.
-    pub body: crate::types::SimCard,
-}
-impl From<crate::types::SimCard> for SimCardsUpdateParams {
-    /// The body alone is the whole of [`SimCardsUpdateParams`].
-    fn from(body: crate::types::SimCard) -> Self {
-        SimCardsUpdateParams { body }
-    }
-}
-/// Inputs of [`SimCardsApi::delete`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsDeleteParams {
-    /// Enables deletion of disabled eSIMs that can't be uninstalled from a device. This is irreversible and the eSIM cannot be re-registered.
-    pub report_lost: Option<bool>,
-}
-/// Inputs of [`SimCardsApi::list_wireless_connectivity_logs`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsListWirelessConnectivityLogsParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
 }
 /// Operations under `sim_cards.actions`.
 #[derive(Debug, Clone, Copy)]
@@ -401,32 +492,353 @@ impl<'a> SimCardsActionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SimCardsActionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/sim_card_actions");
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query("page", crate::QueryStyle::Form, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sim_card_actions"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query("page", crate::QueryStyle::Form, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get SIM card action details
+    ///
+    /// This API fetches detailed information about a SIM card action to follow-up on an existing asynchronous operation.
+    ///
+    /// `GET /sim_card_actions/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: SimCardsActionsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsActionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sim_card_actions/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request bulk disabling voice on SIM cards.
+    ///
+    /// This API triggers an asynchronous operation to disable voice on SIM cards belonging to a specified SIM Card Group.
+    ///
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/actions/bulk_disable_voice`
+    #[inline]
+    pub fn bulk_disable_voice(
+        &self,
+        params: impl Into<SimCardsActionsBulkDisableVoiceParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardsActionsBulkDisableVoiceParams,
+        SimCardsActionsBulkDisableVoiceResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Request bulk enabling voice on SIM cards.
+    ///
+    /// This API triggers an asynchronous operation to enable voice on SIM cards belonging to a specified SIM Card Group.
+    ///
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/actions/bulk_enable_voice`
+    #[inline]
+    pub fn bulk_enable_voice(
+        &self,
+        params: impl Into<SimCardsActionsBulkEnableVoiceParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardsActionsBulkEnableVoiceParams,
+        SimCardsActionsBulkEnableVoiceResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Request bulk setting SIM card public IPs.
+    ///
+    /// This API triggers an asynchronous operation to set a public IP for each of the specified SIM cards.
+    ///
+    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/actions/bulk_set_public_ips`
+    #[inline]
+    pub fn bulk_set_public_ips(
+        &self,
+        params: impl Into<SimCardsActionsBulkSetPublicIpsParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardsActionsBulkSetPublicIpsParams,
+        SimCardsActionsBulkSetPublicIpsResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/sim_cards/actions/bulk_set_public_ips",
+                ),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Validate SIM cards registration codes
+    ///
+    /// It validates whether SIM card registration codes are valid or not.
+    ///
+    /// `POST /sim_cards/actions/validate_registration_codes`
+    #[inline]
+    pub fn validate_registration_codes(
+        &self,
+        params: impl Into<SimCardsActionsValidateRegistrationCodesParams>,
+    ) -> crate::Call<
+        'a,
+        SimCardsActionsValidateRegistrationCodesParams,
+        crate::types::SimCardRegistrationCodeValidations,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/sim_cards/actions/validate_registration_codes",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Request a SIM card disable
+    ///
+    /// This API disables a SIM card, disconnecting it from the network and making it impossible to consume data.
+    ///
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the disabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/{id}/actions/disable`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn disable(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsActionsDisableResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/sim_cards/", &crate::encode_path(id), "/actions/disable"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request a SIM card enable
+    ///
+    /// This API enables a SIM card, connecting it to the network and making it possible to consume data.
+    ///
+    /// To enable a SIM card, it must be associated with a SIM card group.
+    ///
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the enabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/{id}/actions/enable`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn enable(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsActionsEnableResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/sim_cards/", &crate::encode_path(id), "/actions/enable"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request removing a SIM card public IP
+    ///
+    /// This API removes an existing public IP from a SIM card.
+    ///
+    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/{id}/actions/remove_public_ip`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn remove_public_ip(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsActionsRemovePublicIpResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/sim_cards/", &crate::encode_path(id), "/actions/remove_public_ip"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Request setting a SIM card public IP
+    ///
+    /// This API makes a SIM card reachable on the public internet by mapping a random public IP to the SIM card.
+    ///
+    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// Setting a Public IP to a SIM Card incurs a charge and will only succeed if the account has sufficient funds.
+    ///
+    /// `POST /sim_cards/{id}/actions/set_public_ip`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn set_public_ip(
+        &self,
+        id: &str,
+    ) -> crate::Call<
+        'a,
+        SimCardsActionsSetPublicIpParams,
+        SimCardsActionsSetPublicIpResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/sim_cards/", &crate::encode_path(id), "/actions/set_public_ip"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "region_code",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.region_code,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Request setting a SIM card to standby
+    ///
+    /// The SIM card will be able to connect to the network once the process to set it to standby has been completed, thus making it possible to consume data.
+    ///
+    /// To set a SIM card to standby, it must be associated with SIM card group.
+    ///
+    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the standby state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
+    ///
+    /// `POST /sim_cards/{id}/actions/set_standby`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the SIM.
+    #[inline]
+    pub fn set_standby(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), SimCardsActionsSetStandbyResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/sim_cards/", &crate::encode_path(id), "/actions/set_standby"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`SimCardsActionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SimCardsActionsListParams {
+    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
+    pub filter: Option<crate::types::FilterSimCardActionsConsolidated>,
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::WirelessPageConsolidated>,
+}
+impl<T> crate::Call<'_, SimCardsActionsListParams, T> {
+    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::FilterSimCardActionsConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::WirelessPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, SimCardsActionsListParams, SimCardsActionsListResponse> {
+    /// Every page of [`SimCardsActionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         SimCardsActionsListParams,
         SimCardsActionsListResponse,
         crate::types::SimCardAction,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            SimCardsActionsListParams,
-            SimCardsActionsListResponse,
-            crate::types::SimCardAction,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -454,341 +866,144 @@ impl<'a> SimCardsActionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Get SIM card action details
-    ///
-    /// This API fetches detailed information about a SIM card action to follow-up on an existing asynchronous operation.
-    ///
-    /// `GET /sim_card_actions/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sim_card_actions/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Request bulk disabling voice on SIM cards.
-    ///
-    /// This API triggers an asynchronous operation to disable voice on SIM cards belonging to a specified SIM Card Group.
-    ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/actions/bulk_disable_voice`
-    #[inline]
-    pub fn bulk_disable_voice(
-        &self,
-        params: impl Into<SimCardsActionsBulkDisableVoiceParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsBulkDisableVoiceResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sim_cards/actions/bulk_disable_voice");
-        let params: SimCardsActionsBulkDisableVoiceParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Request bulk enabling voice on SIM cards.
-    ///
-    /// This API triggers an asynchronous operation to enable voice on SIM cards belonging to a specified SIM Card Group.
-    ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Actions can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// The overall status of the Bulk SIM Card Action can be followed through the [List Bulk SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-bulk-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/actions/bulk_enable_voice`
-    #[inline]
-    pub fn bulk_enable_voice(
-        &self,
-        params: impl Into<SimCardsActionsBulkEnableVoiceParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsBulkEnableVoiceResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sim_cards/actions/bulk_enable_voice");
-        let params: SimCardsActionsBulkEnableVoiceParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Request bulk setting SIM card public IPs.
-    ///
-    /// This API triggers an asynchronous operation to set a public IP for each of the specified SIM cards.
-    ///
-    /// For each SIM Card a SIM Card Action will be generated. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/actions/bulk_set_public_ips`
-    #[inline]
-    pub fn bulk_set_public_ips(
-        &self,
-        params: impl Into<SimCardsActionsBulkSetPublicIpsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsBulkSetPublicIpsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sim_cards/actions/bulk_set_public_ips");
-        let params: SimCardsActionsBulkSetPublicIpsParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
-    }
-    /// Validate SIM cards registration codes
-    ///
-    /// It validates whether SIM card registration codes are valid or not.
-    ///
-    /// `POST /sim_cards/actions/validate_registration_codes`
-    #[inline]
-    pub fn validate_registration_codes(
-        &self,
-        params: impl Into<SimCardsActionsValidateRegistrationCodesParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SimCardRegistrationCodeValidations>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/sim_cards/actions/validate_registration_codes",
-            );
-        let params: SimCardsActionsValidateRegistrationCodesParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Request a SIM card disable
-    ///
-    /// This API disables a SIM card, disconnecting it from the network and making it impossible to consume data.
-    ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the disabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/{id}/actions/disable`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn disable(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsDisableResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sim_cards/", &crate::encode_path(id), "/actions/disable"].concat(),
-            );
-        req.send_json()
-    }
-    /// Request a SIM card enable
-    ///
-    /// This API enables a SIM card, connecting it to the network and making it possible to consume data.
-    ///
-    /// To enable a SIM card, it must be associated with a SIM card group.
-    ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the enabled state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/{id}/actions/enable`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn enable(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsEnableResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sim_cards/", &crate::encode_path(id), "/actions/enable"].concat(),
-            );
-        req.send_json()
-    }
-    /// Request removing a SIM card public IP
-    ///
-    /// This API removes an existing public IP from a SIM card.
-    ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/{id}/actions/remove_public_ip`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn remove_public_ip(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsRemovePublicIpResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sim_cards/", &crate::encode_path(id), "/actions/remove_public_ip"]
-                    .concat(),
-            );
-        req.send_json()
-    }
-    /// Request setting a SIM card public IP
-    ///
-    /// This API makes a SIM card reachable on the public internet by mapping a random public IP to the SIM card.
-    ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// Setting a Public IP to a SIM Card incurs a charge and will only succeed if the account has sufficient funds.
-    ///
-    /// `POST /sim_cards/{id}/actions/set_public_ip`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn set_public_ip(
-        &self,
-        id: &str,
-        params: SimCardsActionsSetPublicIpParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsSetPublicIpResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sim_cards/", &crate::encode_path(id), "/actions/set_public_ip"]
-                    .concat(),
-            );
-        req.query("region_code", crate::QueryStyle::Form, true, &params.region_code);
-        req.send_json()
-    }
-    /// Request setting a SIM card to standby
-    ///
-    /// The SIM card will be able to connect to the network once the process to set it to standby has been completed, thus making it possible to consume data.
-    ///
-    /// To set a SIM card to standby, it must be associated with SIM card group.
-    ///
-    /// The API will trigger an asynchronous operation called a SIM Card Action. Transitioning to the standby state may take a period of time. The status of the SIM Card Action can be followed through the [List SIM Card Action](https://developers.telnyx.com/api-reference/sim-card-actions/list-sim-card-actions) API.
-    ///
-    /// `POST /sim_cards/{id}/actions/set_standby`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the SIM.
-    #[inline]
-    pub fn set_standby(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SimCardsActionsSetStandbyResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sim_cards/", &crate::encode_path(id), "/actions/set_standby"].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`SimCardsActionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SimCardsActionsListParams {
-    /// Consolidated filter parameter for SIM card actions (deepObject style). Originally: filter\[sim_card_id\], filter\[status\], filter\[bulk_sim_card_action_id\], filter\[action_type\]
-    pub filter: Option<crate::types::FilterSimCardActionsConsolidated>,
-    /// Consolidated pagination parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::WirelessPageConsolidated>,
-}
-/// Inputs of [`SimCardsActionsApi::bulk_disable_voice`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`SimCardsActionsApi::bulk_disable_voice`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkDisableVoiceParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkDisableVoiceBody>,
 }
+impl SimCardsActionsBulkDisableVoiceParams {
+    /// A `SimCardsActionsBulkDisableVoiceParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardsActionsBulkDisableVoiceBody) -> Self {
+        SimCardsActionsBulkDisableVoiceParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<SimCardsActionsBulkDisableVoiceBody>
 for SimCardsActionsBulkDisableVoiceParams {
-    /// The body alone is the whole of [`SimCardsActionsBulkDisableVoiceParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_disable_voice`].
     fn from(body: SimCardsActionsBulkDisableVoiceBody) -> Self {
         SimCardsActionsBulkDisableVoiceParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`SimCardsActionsApi::bulk_enable_voice`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, SimCardsActionsBulkDisableVoiceParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<SimCardsActionsBulkDisableVoiceBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SimCardsActionsApi::bulk_enable_voice`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkEnableVoiceParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkEnableVoiceBody>,
 }
+impl SimCardsActionsBulkEnableVoiceParams {
+    /// A `SimCardsActionsBulkEnableVoiceParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardsActionsBulkEnableVoiceBody) -> Self {
+        SimCardsActionsBulkEnableVoiceParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<SimCardsActionsBulkEnableVoiceBody> for SimCardsActionsBulkEnableVoiceParams {
-    /// The body alone is the whole of [`SimCardsActionsBulkEnableVoiceParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_enable_voice`].
     fn from(body: SimCardsActionsBulkEnableVoiceBody) -> Self {
         SimCardsActionsBulkEnableVoiceParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`SimCardsActionsApi::bulk_set_public_ips`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+impl<T> crate::Call<'_, SimCardsActionsBulkEnableVoiceParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<SimCardsActionsBulkEnableVoiceBody>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SimCardsActionsApi::bulk_set_public_ips`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsBulkSetPublicIpsParams {
     /// The request body.
     pub body: Option<SimCardsActionsBulkSetPublicIpsBody>,
 }
+impl SimCardsActionsBulkSetPublicIpsParams {
+    /// A `SimCardsActionsBulkSetPublicIpsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardsActionsBulkSetPublicIpsBody) -> Self {
+        SimCardsActionsBulkSetPublicIpsParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<SimCardsActionsBulkSetPublicIpsBody>
 for SimCardsActionsBulkSetPublicIpsParams {
-    /// The body alone is the whole of [`SimCardsActionsBulkSetPublicIpsParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::bulk_set_public_ips`].
     fn from(body: SimCardsActionsBulkSetPublicIpsBody) -> Self {
         SimCardsActionsBulkSetPublicIpsParams {
             body: Some(body),
         }
     }
 }
-/// Inputs of [`SimCardsActionsApi::validate_registration_codes`] other than path parameters.
+impl<T> crate::Call<'_, SimCardsActionsBulkSetPublicIpsParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<SimCardsActionsBulkSetPublicIpsBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SimCardsActionsApi::validate_registration_codes`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimCardsActionsValidateRegistrationCodesParams {
     /// The request body.
     pub body: SimCardsActionsValidateRegistrationCodesBody,
 }
+impl SimCardsActionsValidateRegistrationCodesParams {
+    /// A `SimCardsActionsValidateRegistrationCodesParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SimCardsActionsValidateRegistrationCodesBody) -> Self {
+        SimCardsActionsValidateRegistrationCodesParams {
+            body,
+        }
+    }
+}
 impl From<SimCardsActionsValidateRegistrationCodesBody>
 for SimCardsActionsValidateRegistrationCodesParams {
-    /// The body alone is the whole of [`SimCardsActionsValidateRegistrationCodesParams`].
+    /// The body with every optional input `None`: the argument of [`SimCardsActionsApi::validate_registration_codes`].
     fn from(body: SimCardsActionsValidateRegistrationCodesBody) -> Self {
         SimCardsActionsValidateRegistrationCodesParams {
             body,
         }
     }
 }
-/// Inputs of [`SimCardsActionsApi::set_public_ip`] other than path parameters.
+/// Inputs of [`SimCardsActionsApi::set_public_ip`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SimCardsActionsSetPublicIpParams {
     /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
     pub region_code: Option<String>,
+}
+impl<T> crate::Call<'_, SimCardsActionsSetPublicIpParams, T> {
+    /// The code of the region where the public IP should be assigned. A list of available regions can be found at the regions endpoint
+    pub fn region_code(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().region_code = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimCardsActionsListResponse {

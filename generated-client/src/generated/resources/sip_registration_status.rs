@@ -15,26 +15,37 @@ impl<'a> SipRegistrationStatusApi<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-        params: SipRegistrationStatusRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SipRegistrationStatus>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/sip_registration_status");
-        req.query(
-            "credential_type",
-            crate::QueryStyle::Form,
-            true,
-            &params.credential_type,
-        );
-        req.query("connection_id", crate::QueryStyle::Form, true, &params.connection_id);
-        req.query("username", crate::QueryStyle::Form, true, &params.username);
-        req.send_json()
+        params: impl Into<SipRegistrationStatusRetrieveParams>,
+    ) -> crate::Call<
+        'a,
+        SipRegistrationStatusRetrieveParams,
+        crate::types::SipRegistrationStatus,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sip_registration_status"),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "credential_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.credential_type,
+                );
+                req.query(
+                    "connection_id",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.connection_id,
+                );
+                req.query("username", crate::QueryStyle::Form, true, &params.username);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`SipRegistrationStatusApi::retrieve`] other than path parameters.
+/// Inputs of [`SipRegistrationStatusApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipRegistrationStatusRetrieveParams {
     /// The kind of credential to look up. `uac_external_credential` is keyed by `connection_id`; `telephony_credential` is keyed by `username`.
     pub credential_type: SipRegistrationStatusRetrieveCredentialType,
@@ -51,6 +62,18 @@ impl SipRegistrationStatusRetrieveParams {
             connection_id: None,
             username: None,
         }
+    }
+}
+impl<T> crate::Call<'_, SipRegistrationStatusRetrieveParams, T> {
+    /// Identifier of the UAC connection to look up. Required when `credential_type` is `uac_external_credential`.
+    pub fn connection_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().connection_id = Some(value.into());
+        self
+    }
+    /// SIP username of the telephony credential to look up. Required when `credential_type` is `telephony_credential`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().username = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,13 +16,19 @@ impl<'a> SiprecConnectorsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<SiprecConnectorsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SiprecConnectorResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/siprec_connectors");
-        let params: SiprecConnectorsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SiprecConnectorsCreateParams,
+        crate::types::SiprecConnectorResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/siprec_connectors"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a SIPREC connector
     ///
@@ -36,16 +42,17 @@ impl<'a> SiprecConnectorsApi<'a> {
     pub fn retrieve(
         &self,
         connector_name: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SiprecConnectorResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::SiprecConnectorResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a SIPREC connector
     ///
@@ -60,18 +67,24 @@ impl<'a> SiprecConnectorsApi<'a> {
         &self,
         connector_name: &str,
         params: impl Into<SiprecConnectorsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SiprecConnectorResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
-            );
-        let params: SiprecConnectorsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SiprecConnectorsUpdateParams,
+        crate::types::SiprecConnectorResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a SIPREC connector
     ///
@@ -82,41 +95,59 @@ impl<'a> SiprecConnectorsApi<'a> {
     /// Parameters:
     /// - `connector_name`: Uniquely identifies a SIPREC connector.
     #[inline]
-    pub fn delete(
-        &self,
-        connector_name: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, connector_name: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/siprec_connectors/", &crate::encode_path(connector_name)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`SiprecConnectorsApi::create`] other than path parameters.
+/// Inputs of [`SiprecConnectorsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SiprecConnectorsCreateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
+impl SiprecConnectorsCreateParams {
+    /// A `SiprecConnectorsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SiprecConnector) -> Self {
+        SiprecConnectorsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SiprecConnector> for SiprecConnectorsCreateParams {
-    /// The body alone is the whole of [`SiprecConnectorsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`SiprecConnectorsApi::create`].
     fn from(body: crate::types::SiprecConnector) -> Self {
         SiprecConnectorsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`SiprecConnectorsApi::update`] other than path parameters.
+/// Inputs of [`SiprecConnectorsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SiprecConnectorsUpdateParams {
     /// The parameters required to create or update a SIPREC connector.
     pub body: crate::types::SiprecConnector,
 }
+impl SiprecConnectorsUpdateParams {
+    /// A `SiprecConnectorsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::SiprecConnector) -> Self {
+        SiprecConnectorsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::SiprecConnector> for SiprecConnectorsUpdateParams {
-    /// The body alone is the whole of [`SiprecConnectorsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`SiprecConnectorsApi::update`].
     fn from(body: crate::types::SiprecConnector) -> Self {
         SiprecConnectorsUpdateParams {
             body,

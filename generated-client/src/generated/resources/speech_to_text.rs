@@ -23,16 +23,25 @@ impl<'a> SpeechToTextApi<'a> {
     #[inline]
     pub fn list_providers(
         &self,
-        params: SpeechToTextListProvidersParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SttProvidersResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/speech-to-text/providers");
-        req.query("service_type", crate::QueryStyle::Form, true, &params.service_type);
-        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SpeechToTextListProvidersParams,
+        crate::types::SttProvidersResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/speech-to-text/providers"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "service_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.service_type,
+                );
+                req.query("provider", crate::QueryStyle::Form, true, &params.provider);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Speech to text over WebSocket
     ///
@@ -50,51 +59,92 @@ impl<'a> SpeechToTextApi<'a> {
     #[inline]
     pub fn transcription(
         &self,
-        params: SpeechToTextTranscriptionParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<
-            crate::Session<bytes::Bytes, crate::types::SttServerEvent>,
-        >,
-    > + 'a {
-        let mut req = self
-            .client
-            .request_on(
-                "wss://api.telnyx.com/v2",
-                reqwest::Method::GET,
-                "/speech-to-text/transcription",
-            );
-        req.query(
-            "transcription_engine",
-            crate::QueryStyle::Form,
-            true,
-            &params.transcription_engine,
-        );
-        req.query("input_format", crate::QueryStyle::Form, true, &params.input_format);
-        req.query("language", crate::QueryStyle::Form, true, &params.language);
-        req.query(
-            "interim_results",
-            crate::QueryStyle::Form,
-            true,
-            &params.interim_results,
-        );
-        req.query("model", crate::QueryStyle::Form, true, &params.model);
-        req.query("endpointing", crate::QueryStyle::Form, true, &params.endpointing);
-        req.query("redact", crate::QueryStyle::Form, true, &params.redact);
-        req.query("keyterm", crate::QueryStyle::Form, true, &params.keyterm);
-        req.query("keywords", crate::QueryStyle::Form, true, &params.keywords);
-        req.send_websocket(crate::websocket::binary, crate::websocket::from_json)
+        params: impl Into<SpeechToTextTranscriptionParams>,
+    ) -> crate::Call<
+        'a,
+        SpeechToTextTranscriptionParams,
+        crate::Session<bytes::Bytes, crate::types::SttServerEvent>,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request_on(
+                    "wss://api.telnyx.com/v2",
+                    reqwest::Method::GET,
+                    "/speech-to-text/transcription",
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "transcription_engine",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.transcription_engine,
+                );
+                req.query(
+                    "input_format",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.input_format,
+                );
+                req.query("language", crate::QueryStyle::Form, true, &params.language);
+                req.query(
+                    "interim_results",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.interim_results,
+                );
+                req.query("model", crate::QueryStyle::Form, true, &params.model);
+                req.query(
+                    "endpointing",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.endpointing,
+                );
+                req.query("redact", crate::QueryStyle::Form, true, &params.redact);
+                req.query("keyterm", crate::QueryStyle::Form, true, &params.keyterm);
+                req.query("keywords", crate::QueryStyle::Form, true, &params.keywords);
+                Box::pin(
+                    req
+                        .send_websocket(
+                            crate::websocket::binary,
+                            crate::websocket::from_json,
+                        ),
+                )
+            },
+        )
     }
 }
-/// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters.
+/// Inputs of [`SpeechToTextApi::list_providers`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SpeechToTextListProvidersParams {
     /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
     pub service_type: Option<crate::types::SttServiceType>,
     /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
     pub provider: Option<SpeechToTextListProvidersProvider>,
 }
-/// Inputs of [`SpeechToTextApi::transcription`] other than path parameters.
+impl<T> crate::Call<'_, SpeechToTextListProvidersParams, T> {
+    /// Filter to entries that support the given service type. For backward compatibility with the values that briefly shipped before the product-aligned rename, the legacy aliases `file_transcription`, `in_call_transcription`, and `ai_assistant_transcription` are silently accepted and normalized to `file_based`, `in_call`, and `ai_assistant` respectively. The response always emits the canonical (post-rename) values.
+    pub fn service_type(
+        mut self,
+        value: impl Into<crate::types::SttServiceType>,
+    ) -> Self {
+        self.params_mut().service_type = Some(value.into());
+        self
+    }
+    /// Filter to entries for a specific STT provider. The enum mirrors the providers advertised across the speech-to-text spec (including `google` and `telnyx`, which are accepted as WebSocket transcription engines). A provider that has no models currently registered for any service type will return an empty `data` array rather than an error.
+    pub fn provider(
+        mut self,
+        value: impl Into<SpeechToTextListProvidersProvider>,
+    ) -> Self {
+        self.params_mut().provider = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SpeechToTextApi::transcription`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechToTextTranscriptionParams {
     /// The transcription engine to use for processing the audio stream.
     pub transcription_engine: crate::types::TranscriptionEngine,
@@ -132,6 +182,43 @@ impl SpeechToTextTranscriptionParams {
             keyterm: None,
             keywords: None,
         }
+    }
+}
+impl<T> crate::Call<'_, SpeechToTextTranscriptionParams, T> {
+    /// The language spoken in the audio stream.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().language = Some(value.into());
+        self
+    }
+    /// Whether to receive interim transcription results.
+    pub fn interim_results(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().interim_results = Some(value.into());
+        self
+    }
+    /// The specific model to use within the selected transcription engine.
+    pub fn model(mut self, value: impl Into<crate::types::Model>) -> Self {
+        self.params_mut().model = Some(value.into());
+        self
+    }
+    /// Silence duration (in milliseconds) that triggers end-of-speech detection. When set, the engine uses this value to determine when a speaker has stopped talking. Supported by `xAI`, `Deepgram`, `Google`, `Speechmatics`, and `Soniox`. `Soniox` accepts values between 500 and 3000. Other engines may not support this parameter.
+    pub fn endpointing(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().endpointing = Some(value.into());
+        self
+    }
+    /// Enable redaction of sensitive information (e.g., PCI data, SSN) from transcription results. Supported values depend on the transcription engine.
+    pub fn redact(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().redact = Some(value.into());
+        self
+    }
+    /// A key term to boost in the transcription. The engine will be more likely to recognize this term. Can be specified multiple times for multiple terms.
+    pub fn keyterm(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().keyterm = Some(value.into());
+        self
+    }
+    /// Comma-separated list of keywords to boost in the transcription. The engine will prioritize recognition of these words.
+    pub fn keywords(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().keywords = Some(value.into());
+        self
     }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -38,13 +38,14 @@ impl<'a> StorageApi<'a> {
     #[inline]
     pub fn list_migration_source_coverage(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageListMigrationSourceCoverageResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/storage/migration_source_coverage");
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageListMigrationSourceCoverageResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/storage/migration_source_coverage"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `storage.buckets`.
@@ -79,43 +80,50 @@ impl<'a> StorageBucketsApi<'a> {
         &self,
         bucket_name: &str,
         object_name: &str,
-        params: impl Into<StorageBucketsCreatePresignedUrlParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::PresignedObjectUrl>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/storage/buckets/",
-                    &crate::encode_path(bucket_name),
-                    "/",
-                    &crate::encode_path(object_name),
-                    "/presigned_url",
-                ]
-                    .concat(),
-            );
-        let params: StorageBucketsCreatePresignedUrlParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageBucketsCreatePresignedUrlParams,
+        crate::types::PresignedObjectUrl,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/storage/buckets/",
+                        &crate::encode_path(bucket_name),
+                        "/",
+                        &crate::encode_path(object_name),
+                        "/presigned_url",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`StorageBucketsApi::create_presigned_url`] other than path parameters.
+/// Inputs of [`StorageBucketsApi::create_presigned_url`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageBucketsCreatePresignedUrlParams {
     /// The request body.
     pub body: Option<crate::types::PresignedObjectUrlParams>,
 }
-impl From<crate::types::PresignedObjectUrlParams>
-for StorageBucketsCreatePresignedUrlParams {
-    /// The body alone is the whole of [`StorageBucketsCreatePresignedUrlParams`].
-    fn from(body: crate::types::PresignedObjectUrlParams) -> Self {
-        StorageBucketsCreatePresignedUrlParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, StorageBucketsCreatePresignedUrlParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::PresignedObjectUrlParams>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `storage.buckets.ssl_certificate`.
@@ -136,21 +144,22 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     pub fn retrieve(
         &self,
         bucket_name: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageBucketsSslCertificateRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/storage/buckets/",
-                    &crate::encode_path(bucket_name),
-                    "/ssl_certificate",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageBucketsSslCertificateRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/storage/buckets/",
+                        &crate::encode_path(bucket_name),
+                        "/ssl_certificate",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Add SSL Certificate
     ///
@@ -164,33 +173,38 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     pub fn create(
         &self,
         bucket_name: &str,
-        params: impl Into<StorageBucketsSslCertificateCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageBucketsSslCertificateCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/storage/buckets/",
-                    &crate::encode_path(bucket_name),
-                    "/ssl_certificate",
-                ]
-                    .concat(),
-            );
-        let params: StorageBucketsSslCertificateCreateParams = params.into();
-        if let Some(body) = &params.body {
-            let mut form = crate::MultipartForm::default();
-            if let Some(file) = &body.certificate {
-                form.file("certificate", file);
-            }
-            if let Some(file) = &body.private_key {
-                form.file("private_key", file);
-            }
-            req.multipart(form);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageBucketsSslCertificateCreateParams,
+        StorageBucketsSslCertificateCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/storage/buckets/",
+                        &crate::encode_path(bucket_name),
+                        "/ssl_certificate",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    let mut form = crate::MultipartForm::default();
+                    if let Some(file) = &body.certificate {
+                        form.file("certificate", file);
+                    }
+                    if let Some(file) = &body.private_key {
+                        form.file("private_key", file);
+                    }
+                    req.multipart(form);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Remove SSL Certificate
     ///
@@ -204,36 +218,39 @@ impl<'a> StorageBucketsSslCertificateApi<'a> {
     pub fn delete(
         &self,
         bucket_name: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageBucketsSslCertificateDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/storage/buckets/",
-                    &crate::encode_path(bucket_name),
-                    "/ssl_certificate",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageBucketsSslCertificateDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/storage/buckets/",
+                        &crate::encode_path(bucket_name),
+                        "/ssl_certificate",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`StorageBucketsSslCertificateApi::create`] other than path parameters.
+/// Inputs of [`StorageBucketsSslCertificateApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StorageBucketsSslCertificateCreateParams {
     /// The request body.
     pub body: Option<StorageBucketsSslCertificateCreateBody>,
 }
-impl From<StorageBucketsSslCertificateCreateBody>
-for StorageBucketsSslCertificateCreateParams {
-    /// The body alone is the whole of [`StorageBucketsSslCertificateCreateParams`].
-    fn from(body: StorageBucketsSslCertificateCreateBody) -> Self {
-        StorageBucketsSslCertificateCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, StorageBucketsSslCertificateCreateParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<StorageBucketsSslCertificateCreateBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `storage.buckets.usage`.
@@ -254,19 +271,26 @@ impl<'a> StorageBucketsUsageApi<'a> {
     pub fn get_api_usage(
         &self,
         bucket_name: &str,
-        params: StorageBucketsUsageGetApiUsageParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageBucketsUsageGetApiUsageResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/api"]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+        params: impl Into<StorageBucketsUsageGetApiUsageParams>,
+    ) -> crate::Call<
+        'a,
+        StorageBucketsUsageGetApiUsageParams,
+        StorageBucketsUsageGetApiUsageResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/api"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get Bucket Usage
     ///
@@ -280,21 +304,27 @@ impl<'a> StorageBucketsUsageApi<'a> {
     pub fn get_bucket_usage(
         &self,
         bucket_name: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageBucketsUsageGetBucketUsageResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/buckets/", &crate::encode_path(bucket_name), "/usage/storage"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageBucketsUsageGetBucketUsageResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/storage/buckets/",
+                        &crate::encode_path(bucket_name),
+                        "/usage/storage",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`StorageBucketsUsageApi::get_api_usage`] other than path parameters.
+/// Inputs of [`StorageBucketsUsageApi::get_api_usage`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageBucketsUsageGetApiUsageParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[start_time\], filter\[end_time\]
     pub filter: StorageBucketsUsageGetApiUsageFilter,
@@ -326,47 +356,237 @@ impl<'a> StorageCloudfsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: StorageCloudfsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemListResponseWrapper>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/storage/cloudfs");
-        req.query("page[limit]", crate::QueryStyle::Form, true, &params.page_limit);
-        req.query("page[after]", crate::QueryStyle::Form, true, &params.page_after);
-        req.query("page[before]", crate::QueryStyle::Form, true, &params.page_before);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[region]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_region,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageCloudfsListParams,
+        crate::types::CloudfsFilesystemListResponseWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/storage/cloudfs"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[limit]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_limit,
+                );
+                req.query(
+                    "page[after]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_after,
+                );
+                req.query(
+                    "page[before]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_before,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[region]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_region,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    /// Create a CloudFS filesystem
+    ///
+    /// Creates a CloudFS filesystem. Provisioning is synchronous — typically a few seconds, up to a few minutes — and the filesystem is returned with status `ready`, together with its S3 bucket and metadata connection details.
+    ///
+    /// `POST /storage/cloudfs`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: StorageCloudfsListParams,
+        params: impl Into<StorageCloudfsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        StorageCloudfsCreateParams,
+        crate::types::CloudfsFilesystemResponseWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/storage/cloudfs"),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a CloudFS filesystem
+    ///
+    /// Retrieves a CloudFS filesystem by its ID. The returned `meta_url` omits the credential — the metadata token is only ever returned by create and rotate-meta-token. A filesystem whose last lifecycle action failed includes a customer-safe `error` message.
+    ///
+    /// `GET /storage/cloudfs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: CloudFS filesystem ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a CloudFS filesystem
+    ///
+    /// Updates a CloudFS filesystem. Only `name` can be changed; other fields are immutable and unknown fields are rejected with a `400`. Renaming to a name that already exists in your organization returns a `422`.
+    ///
+    /// `PATCH /storage/cloudfs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: CloudFS filesystem ID
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<StorageCloudfsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        StorageCloudfsUpdateParams,
+        crate::types::CloudfsFilesystemDetailResponseWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a CloudFS filesystem
+    ///
+    /// Permanently deletes a CloudFS filesystem, removing its S3 bucket and its metadata database. Deletion is synchronous: the response returns the filesystem's final state with status `deleted`. There is no restore. A filesystem that is still `provisioning` returns a `409`. If the filesystem still contains data, the request may be rejected with a `409` — drain the bucket and retry.
+    ///
+    /// `DELETE /storage/cloudfs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: CloudFS filesystem ID
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::CloudfsFilesystemDetailResponseWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`StorageCloudfsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct StorageCloudfsListParams {
+    /// The number of filesystems to return per page. Values above 250 are treated as 250.
+    pub page_limit: Option<i64>,
+    /// Opaque cursor from a previous response's `meta.cursors.after`; returns the page after it. Mutually exclusive with `page[before]`.
+    pub page_after: Option<String>,
+    /// Opaque cursor from a previous response's `meta.cursors.before`; returns the page before it. Mutually exclusive with `page[after]`.
+    pub page_before: Option<String>,
+    /// Return only the filesystem whose name matches exactly.
+    pub filter_name: Option<String>,
+    /// Return only filesystems with this status. Unrecognized values are ignored.
+    pub filter_status: Option<StorageCloudfsListFilterStatus>,
+    /// Return only filesystems in this region.
+    pub filter_region: Option<String>,
+    /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
+    pub sort: Option<StorageCloudfsListSort>,
+}
+impl<T> crate::Call<'_, StorageCloudfsListParams, T> {
+    /// The number of filesystems to return per page. Values above 250 are treated as 250.
+    pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_limit = Some(value.into());
+        self
+    }
+    /// Opaque cursor from a previous response's `meta.cursors.after`; returns the page after it. Mutually exclusive with `page[before]`.
+    pub fn page_after(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_after = Some(value.into());
+        self
+    }
+    /// Opaque cursor from a previous response's `meta.cursors.before`; returns the page before it. Mutually exclusive with `page[after]`.
+    pub fn page_before(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_before = Some(value.into());
+        self
+    }
+    /// Return only the filesystem whose name matches exactly.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// Return only filesystems with this status. Unrecognized values are ignored.
+    pub fn filter_status(
+        mut self,
+        value: impl Into<StorageCloudfsListFilterStatus>,
+    ) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Return only filesystems in this region.
+    pub fn filter_region(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_region = Some(value.into());
+        self
+    }
+    /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
+    pub fn sort(mut self, value: impl Into<StorageCloudfsListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    StorageCloudfsListParams,
+    crate::types::CloudfsFilesystemListResponseWrapper,
+> {
+    /// Every page of [`StorageCloudfsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[after]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         StorageCloudfsListParams,
         crate::types::CloudfsFilesystemListResponseWrapper,
         crate::types::CloudfsFilesystemListItem,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            StorageCloudfsListParams,
-            crate::types::CloudfsFilesystemListResponseWrapper,
-            crate::types::CloudfsFilesystemListItem,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Cursor,
             number: |_| None,
             meta: |page| {
@@ -385,125 +605,12 @@ impl<'a> StorageCloudfsApi<'a> {
             apply: |params, next| {
                 params.page_after = next.cursor().map(str::to_owned);
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a CloudFS filesystem
-    ///
-    /// Creates a CloudFS filesystem. Provisioning is synchronous — typically a few seconds, up to a few minutes — and the filesystem is returned with status `ready`, together with its S3 bucket and metadata connection details.
-    ///
-    /// `POST /storage/cloudfs`
-    #[inline]
-    pub fn create(
-        &self,
-        params: StorageCloudfsCreateParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemResponseWrapper>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/storage/cloudfs");
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a CloudFS filesystem
-    ///
-    /// Retrieves a CloudFS filesystem by its ID. The returned `meta_url` omits the credential — the metadata token is only ever returned by create and rotate-meta-token. A filesystem whose last lifecycle action failed includes a customer-safe `error` message.
-    ///
-    /// `GET /storage/cloudfs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: CloudFS filesystem ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a CloudFS filesystem
-    ///
-    /// Updates a CloudFS filesystem. Only `name` can be changed; other fields are immutable and unknown fields are rejected with a `400`. Renaming to a name that already exists in your organization returns a `422`.
-    ///
-    /// `PATCH /storage/cloudfs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: CloudFS filesystem ID
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<StorageCloudfsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
-            );
-        let params: StorageCloudfsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a CloudFS filesystem
-    ///
-    /// Permanently deletes a CloudFS filesystem, removing its S3 bucket and its metadata database. Deletion is synchronous: the response returns the filesystem's final state with status `deleted`. There is no restore. A filesystem that is still `provisioning` returns a `409`. If the filesystem still contains data, the request may be rejected with a `409` — drain the bucket and retry.
-    ///
-    /// `DELETE /storage/cloudfs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: CloudFS filesystem ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemDetailResponseWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/storage/cloudfs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`StorageCloudfsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageCloudfsListParams {
-    /// The number of filesystems to return per page. Values above 250 are treated as 250.
-    pub page_limit: Option<i64>,
-    /// Opaque cursor from a previous response's `meta.cursors.after`; returns the page after it. Mutually exclusive with `page[before]`.
-    pub page_after: Option<String>,
-    /// Opaque cursor from a previous response's `meta.cursors.before`; returns the page before it. Mutually exclusive with `page[after]`.
-    pub page_before: Option<String>,
-    /// Return only the filesystem whose name matches exactly.
-    pub filter_name: Option<String>,
-    /// Return only filesystems with this status. Unrecognized values are ignored.
-    pub filter_status: Option<StorageCloudfsListFilterStatus>,
-    /// Return only filesystems in this region.
-    pub filter_region: Option<String>,
-    /// Sort order for the results: a field name for ascending, or the field name prefixed with `-` for descending.
-    pub sort: Option<StorageCloudfsListSort>,
-}
-/// Inputs of [`StorageCloudfsApi::create`] other than path parameters.
+/// Inputs of [`StorageCloudfsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageCloudfsCreateParams {
     /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
     pub idempotency_key: String,
@@ -522,14 +629,21 @@ impl StorageCloudfsCreateParams {
         }
     }
 }
-/// Inputs of [`StorageCloudfsApi::update`] other than path parameters.
+/// Inputs of [`StorageCloudfsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageCloudfsUpdateParams {
     /// CloudFS filesystem update request
     pub body: crate::types::UpdateCloudfsFilesystemRequest,
 }
+impl StorageCloudfsUpdateParams {
+    /// A `StorageCloudfsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateCloudfsFilesystemRequest) -> Self {
+        StorageCloudfsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateCloudfsFilesystemRequest> for StorageCloudfsUpdateParams {
-    /// The body alone is the whole of [`StorageCloudfsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`StorageCloudfsApi::update`].
     fn from(body: crate::types::UpdateCloudfsFilesystemRequest) -> Self {
         StorageCloudfsUpdateParams { body }
     }
@@ -552,27 +666,35 @@ impl<'a> StorageCloudfsActionsApi<'a> {
     pub fn rotate_meta_token(
         &self,
         id: &str,
-        params: StorageCloudfsActionsRotateMetaTokenParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CloudfsFilesystemResponseWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/storage/cloudfs/",
-                    &crate::encode_path(id),
-                    "/actions/rotate-meta-token",
-                ]
-                    .concat(),
-            );
-        req.idempotency_header("Idempotency-Key", &params.idempotency_key);
-        req.send_json()
+        params: impl Into<StorageCloudfsActionsRotateMetaTokenParams>,
+    ) -> crate::Call<
+        'a,
+        StorageCloudfsActionsRotateMetaTokenParams,
+        crate::types::CloudfsFilesystemResponseWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/storage/cloudfs/",
+                        &crate::encode_path(id),
+                        "/actions/rotate-meta-token",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.idempotency_header("Idempotency-Key", &params.idempotency_key);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`StorageCloudfsActionsApi::rotate_meta_token`] other than path parameters.
+/// Inputs of [`StorageCloudfsActionsApi::rotate_meta_token`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageCloudfsActionsRotateMetaTokenParams {
     /// Unique key that makes the request idempotent (1-255 characters: letters, numbers, `_`, and `-`). Retrying with the same key within 24 hours replays the original response (marked with an `Idempotent-Replayed: true` header) instead of repeating the action. Reusing a key with a different request returns a `422`; sending a key while the original request is still being processed returns a `409`.
     pub idempotency_key: String,
@@ -604,32 +726,137 @@ impl<'a> StorageKvsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: StorageKvsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::KvNamespaceListResponseWrapper>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/storage/kvs");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageKvsListParams,
+        crate::types::KvNamespaceListResponseWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/storage/kvs"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a KV namespace
+    ///
+    /// Creates a new KV namespace. Provisioning is asynchronous: the namespace is returned with status `pending` and becomes usable once it reaches `provision_ok`.
+    ///
+    /// `POST /storage/kvs`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: StorageKvsListParams,
+        params: impl Into<StorageKvsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        StorageKvsCreateParams,
+        crate::types::KvNamespaceResponseWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/storage/kvs"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a KV namespace
+    ///
+    /// Retrieves a KV namespace by its ID, including its provisioning status.
+    ///
+    /// `GET /storage/kvs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: KV namespace ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/kvs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a KV namespace
+    ///
+    /// Deletes a KV namespace and all of the keys it contains. Deletion is asynchronous: the namespace is returned with status `deleting`. Deleting a namespace whose deletion is already in progress returns a `409`.
+    ///
+    /// `DELETE /storage/kvs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: KV namespace ID
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), crate::types::KvNamespaceResponseWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/storage/kvs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`StorageKvsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct StorageKvsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page. Values above 250 are treated as 250.
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, StorageKvsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page. Values above 250 are treated as 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, StorageKvsListParams, crate::types::KvNamespaceListResponseWrapper> {
+    /// Every page of [`StorageKvsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         StorageKvsListParams,
         crate::types::KvNamespaceListResponseWrapper,
         crate::types::KvNamespace,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            StorageKvsListParams,
-            crate::types::KvNamespaceListResponseWrapper,
-            crate::types::KvNamespace,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -657,95 +884,24 @@ impl<'a> StorageKvsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a KV namespace
-    ///
-    /// Creates a new KV namespace. Provisioning is asynchronous: the namespace is returned with status `pending` and becomes usable once it reaches `provision_ok`.
-    ///
-    /// `POST /storage/kvs`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<StorageKvsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/storage/kvs");
-        let params: StorageKvsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a KV namespace
-    ///
-    /// Retrieves a KV namespace by its ID, including its provisioning status.
-    ///
-    /// `GET /storage/kvs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: KV namespace ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/kvs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a KV namespace
-    ///
-    /// Deletes a KV namespace and all of the keys it contains. Deletion is asynchronous: the namespace is returned with status `deleting`. Deleting a namespace whose deletion is already in progress returns a `409`.
-    ///
-    /// `DELETE /storage/kvs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: KV namespace ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::KvNamespaceResponseWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/storage/kvs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`StorageKvsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageKvsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page. Values above 250 are treated as 250.
-    pub page_size: Option<i64>,
-}
-/// Inputs of [`StorageKvsApi::create`] other than path parameters.
+/// Inputs of [`StorageKvsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageKvsCreateParams {
     /// KV namespace creation request
     pub body: crate::types::CreateKvNamespaceRequest,
 }
+impl StorageKvsCreateParams {
+    /// A `StorageKvsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateKvNamespaceRequest) -> Self {
+        StorageKvsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateKvNamespaceRequest> for StorageKvsCreateParams {
-    /// The body alone is the whole of [`StorageKvsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`StorageKvsApi::create`].
     fn from(body: crate::types::CreateKvNamespaceRequest) -> Self {
         StorageKvsCreateParams { body }
     }
@@ -768,40 +924,162 @@ impl<'a> StorageKvsKeysApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: StorageKvsKeysListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::KvKeyListResponseWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/kvs/", &crate::encode_path(id), "/keys"].concat(),
-            );
-        req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
-        req.query("limit", crate::QueryStyle::Form, true, &params.limit);
-        req.query("cursor", crate::QueryStyle::Form, true, &params.cursor);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageKvsKeysListParams,
+        crate::types::KvKeyListResponseWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/kvs/", &crate::encode_path(id), "/keys"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("prefix", crate::QueryStyle::Form, true, &params.prefix);
+                req.query("limit", crate::QueryStyle::Form, true, &params.limit);
+                req.query("cursor", crate::QueryStyle::Form, true, &params.cursor);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
+    /// Get a key's value
+    ///
+    /// Returns the raw stored value for a key. The response body is the value exactly as it was written; the `Content-Type` header echoes the value's stored content type (defaults to `application/octet-stream`).
+    ///
+    /// `GET /storage/kvs/{id}/keys/{key}`
+    ///
+    /// Parameters:
+    /// - `id`: KV namespace ID
+    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(&self, id: &str, key: &str) -> crate::Call<'a, (), crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/storage/kvs/",
+                        &crate::encode_path(id),
+                        "/keys/",
+                        &crate::encode_path(key),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_download()) },
+        )
+    }
+    /// Set a key's value
+    ///
+    /// Creates or replaces the value for a key. The request body is stored verbatim as the value — no base64, no JSON envelope — up to 1 MiB. The request's `Content-Type` header is stored with the value and echoed back on retrieval. Returns `201` when the key is created and `200` when an existing key is updated.
+    ///
+    /// `PUT /storage/kvs/{id}/keys/{key}`
+    ///
+    /// Parameters:
+    /// - `id`: KV namespace ID
+    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    #[inline]
+    pub fn update(
         &self,
         id: &str,
-        params: StorageKvsKeysListParams,
+        key: &str,
+        params: impl Into<StorageKvsKeysUpdateParams>,
+    ) -> crate::Call<'a, StorageKvsKeysUpdateParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PUT,
+                    [
+                        "/storage/kvs/",
+                        &crate::encode_path(id),
+                        "/keys/",
+                        &crate::encode_path(key),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
+                req.bytes("application/octet-stream", params.body);
+                Box::pin(req.send_empty())
+            },
+        )
+    }
+    /// Delete a key
+    ///
+    /// Deletes a key. Idempotent: deleting a key that does not exist still succeeds. The namespace itself must exist and be provisioned.
+    ///
+    /// `DELETE /storage/kvs/{id}/keys/{key}`
+    ///
+    /// Parameters:
+    /// - `id`: KV namespace ID
+    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
+    #[inline]
+    pub fn delete(&self, id: &str, key: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/storage/kvs/",
+                        &crate::encode_path(id),
+                        "/keys/",
+                        &crate::encode_path(key),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`StorageKvsKeysApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct StorageKvsKeysListParams {
+    /// Return only keys that start with this prefix.
+    pub prefix: Option<String>,
+    /// Maximum number of keys to return. Values above 1000 are treated as 1000.
+    pub limit: Option<i64>,
+    /// Opaque pagination cursor from a previous response's `meta.cursor`.
+    pub cursor: Option<String>,
+}
+impl<T> crate::Call<'_, StorageKvsKeysListParams, T> {
+    /// Return only keys that start with this prefix.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().prefix = Some(value.into());
+        self
+    }
+    /// Maximum number of keys to return. Values above 1000 are treated as 1000.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().limit = Some(value.into());
+        self
+    }
+    /// Opaque pagination cursor from a previous response's `meta.cursor`.
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().cursor = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, StorageKvsKeysListParams, crate::types::KvKeyListResponseWrapper> {
+    /// Every page of [`StorageKvsKeysApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `cursor`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         StorageKvsKeysListParams,
         crate::types::KvKeyListResponseWrapper,
         crate::types::KvKey,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            StorageKvsKeysListParams,
-            crate::types::KvKeyListResponseWrapper,
-            crate::types::KvKey,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Cursor,
             number: |_| None,
             meta: |page| {
@@ -824,120 +1102,12 @@ impl<'a> StorageKvsKeysApi<'a> {
             apply: |params, next| {
                 params.cursor = next.cursor().map(str::to_owned);
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
-            },
-        )
-    }
-    /// Get a key's value
-    ///
-    /// Returns the raw stored value for a key. The response body is the value exactly as it was written; the `Content-Type` header echoes the value's stored content type (defaults to `application/octet-stream`).
-    ///
-    /// `GET /storage/kvs/{id}/keys/{key}`
-    ///
-    /// Parameters:
-    /// - `id`: KV namespace ID
-    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        key: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/storage/kvs/",
-                    &crate::encode_path(id),
-                    "/keys/",
-                    &crate::encode_path(key),
-                ]
-                    .concat(),
-            );
-        req.send_download()
-    }
-    /// Set a key's value
-    ///
-    /// Creates or replaces the value for a key. The request body is stored verbatim as the value — no base64, no JSON envelope — up to 1 MiB. The request's `Content-Type` header is stored with the value and echoed back on retrieval. Returns `201` when the key is created and `200` when an existing key is updated.
-    ///
-    /// `PUT /storage/kvs/{id}/keys/{key}`
-    ///
-    /// Parameters:
-    /// - `id`: KV namespace ID
-    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        key: &str,
-        params: StorageKvsKeysUpdateParams,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                [
-                    "/storage/kvs/",
-                    &crate::encode_path(id),
-                    "/keys/",
-                    &crate::encode_path(key),
-                ]
-                    .concat(),
-            );
-        req.query("ttl_secs", crate::QueryStyle::Form, true, &params.ttl_secs);
-        req.bytes("application/octet-stream", params.body);
-        req.send_empty()
-    }
-    /// Delete a key
-    ///
-    /// Deletes a key. Idempotent: deleting a key that does not exist still succeeds. The namespace itself must exist and be provisioned.
-    ///
-    /// `DELETE /storage/kvs/{id}/keys/{key}`
-    ///
-    /// Parameters:
-    /// - `id`: KV namespace ID
-    /// - `key`: Key name. Allowed characters: `a-z A-Z 0-9 - _ / = .`; maximum 256 characters; names starting with `_` are reserved for system use. May contain `/`. When calling the HTTP API directly, URL-encode the key so the whole string is treated as one key (for example `user/1` -&gt; `user%2F1`). SDK users should pass the key raw - SDKs URL-encode path parameters automatically.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-        key: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/storage/kvs/",
-                    &crate::encode_path(id),
-                    "/keys/",
-                    &crate::encode_path(key),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`StorageKvsKeysApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StorageKvsKeysListParams {
-    /// Return only keys that start with this prefix.
-    pub prefix: Option<String>,
-    /// Maximum number of keys to return. Values above 1000 are treated as 1000.
-    pub limit: Option<i64>,
-    /// Opaque pagination cursor from a previous response's `meta.cursor`.
-    pub cursor: Option<String>,
-}
-/// Inputs of [`StorageKvsKeysApi::update`] other than path parameters.
+/// Inputs of [`StorageKvsKeysApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageKvsKeysUpdateParams {
     /// Time-to-live in seconds. When set, the key expires and is deleted after this duration. Requires a namespace provisioned with TTL support; namespaces without it return a `409`.
     pub ttl_secs: Option<i64>,
@@ -953,6 +1123,22 @@ impl StorageKvsKeysUpdateParams {
         }
     }
 }
+impl From<bytes::Bytes> for StorageKvsKeysUpdateParams {
+    /// The body with every optional input `None`: the argument of [`StorageKvsKeysApi::update`].
+    fn from(body: bytes::Bytes) -> Self {
+        StorageKvsKeysUpdateParams {
+            ttl_secs: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, StorageKvsKeysUpdateParams, T> {
+    /// Time-to-live in seconds. When set, the key expires and is deleted after this duration. Requires a namespace provisioned with TTL support; namespaces without it return a `409`.
+    pub fn ttl_secs(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().ttl_secs = Some(value.into());
+        self
+    }
+}
 /// Operations under `storage.migration_sources`.
 #[derive(Debug, Clone, Copy)]
 pub struct StorageMigrationSourcesApi<'a> {
@@ -963,15 +1149,12 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     ///
     /// `GET /storage/migration_sources`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationSourcesListResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/storage/migration_sources");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), StorageMigrationSourcesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/storage/migration_sources"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a Migration Source
     ///
@@ -982,17 +1165,21 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<StorageMigrationSourcesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationSourcesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/storage/migration_sources");
-        let params: StorageMigrationSourcesCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageMigrationSourcesCreateParams,
+        StorageMigrationSourcesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/storage/migration_sources"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a Migration Source
     ///
@@ -1004,16 +1191,17 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationSourcesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageMigrationSourcesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a Migration Source
     ///
@@ -1025,30 +1213,50 @@ impl<'a> StorageMigrationSourcesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationSourcesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageMigrationSourcesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/storage/migration_sources/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`StorageMigrationSourcesApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageMigrationSourcesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageMigrationSourcesCreateParams {
     /// The request body.
     pub body: Option<crate::types::MigrationSourceParams>,
 }
+impl StorageMigrationSourcesCreateParams {
+    /// A `StorageMigrationSourcesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MigrationSourceParams) -> Self {
+        StorageMigrationSourcesCreateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::MigrationSourceParams> for StorageMigrationSourcesCreateParams {
-    /// The body alone is the whole of [`StorageMigrationSourcesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`StorageMigrationSourcesApi::create`].
     fn from(body: crate::types::MigrationSourceParams) -> Self {
         StorageMigrationSourcesCreateParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, StorageMigrationSourcesCreateParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::MigrationSourceParams>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `storage.migrations`.
@@ -1066,13 +1274,12 @@ impl<'a> StorageMigrationsApi<'a> {
     ///
     /// `GET /storage/migrations`
     #[inline]
-    pub fn list(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationsListResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/storage/migrations");
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, (), StorageMigrationsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/storage/migrations"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create a Migration
     ///
@@ -1083,15 +1290,21 @@ impl<'a> StorageMigrationsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<StorageMigrationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/storage/migrations");
-        let params: StorageMigrationsCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        StorageMigrationsCreateParams,
+        StorageMigrationsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/storage/migrations"),
+            params.into(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a Migration
     ///
@@ -1103,30 +1316,47 @@ impl<'a> StorageMigrationsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/storage/migrations/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageMigrationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/storage/migrations/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`StorageMigrationsApi::create`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Inputs of [`StorageMigrationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StorageMigrationsCreateParams {
     /// The request body.
     pub body: Option<crate::types::MigrationParams>,
 }
+impl StorageMigrationsCreateParams {
+    /// A `StorageMigrationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::MigrationParams) -> Self {
+        StorageMigrationsCreateParams {
+            body: Some(body),
+        }
+    }
+}
 impl From<crate::types::MigrationParams> for StorageMigrationsCreateParams {
-    /// The body alone is the whole of [`StorageMigrationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`StorageMigrationsApi::create`].
     fn from(body: crate::types::MigrationParams) -> Self {
         StorageMigrationsCreateParams {
             body: Some(body),
         }
+    }
+}
+impl<T> crate::Call<'_, StorageMigrationsCreateParams, T> {
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::MigrationParams>) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `storage.migrations.actions`.
@@ -1145,17 +1375,18 @@ impl<'a> StorageMigrationsActionsApi<'a> {
     pub fn stop(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<StorageMigrationsActionsStopResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/storage/migrations/", &crate::encode_path(id), "/actions/stop"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), StorageMigrationsActionsStopResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/storage/migrations/", &crate::encode_path(id), "/actions/stop"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 pub type StorageBucketsSslCertificateRetrieveResponse = crate::Data<

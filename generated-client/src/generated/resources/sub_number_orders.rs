@@ -15,13 +15,15 @@ impl<'a> SubNumberOrdersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: SubNumberOrdersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/sub_number_orders");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, SubNumberOrdersListParams, SubNumberOrdersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/sub_number_orders"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update requirement group for a sub number order
     ///
@@ -34,19 +36,29 @@ impl<'a> SubNumberOrdersApi<'a> {
         &self,
         id: &str,
         params: impl Into<SubNumberOrdersUpdateRequirementGroupParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::SubNumberOrderRequirementGroupResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/sub_number_orders/", &crate::encode_path(id), "/requirement_group"]
-                    .concat(),
-            );
-        let params: SubNumberOrdersUpdateRequirementGroupParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersUpdateRequirementGroupParams,
+        crate::types::SubNumberOrderRequirementGroupResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/sub_number_orders/",
+                        &crate::encode_path(id),
+                        "/requirement_group",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a sub number order
     ///
@@ -60,19 +72,25 @@ impl<'a> SubNumberOrdersApi<'a> {
     pub fn retrieve(
         &self,
         sub_number_order_id: &str,
-        params: SubNumberOrdersRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersRetrieveResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
-                    .concat(),
-            );
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersRetrieveParams,
+        SubNumberOrdersRetrieveResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update a sub number order's requirements
     ///
@@ -87,19 +105,21 @@ impl<'a> SubNumberOrdersApi<'a> {
         &self,
         sub_number_order_id: &str,
         params: impl Into<SubNumberOrdersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
-                    .concat(),
-            );
-        let params: SubNumberOrdersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, SubNumberOrdersUpdateParams, SubNumberOrdersUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/sub_number_orders/", &crate::encode_path(sub_number_order_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Cancel a sub number order
     ///
@@ -113,58 +133,93 @@ impl<'a> SubNumberOrdersApi<'a> {
     pub fn cancel(
         &self,
         sub_number_order_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersCancelResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/sub_number_orders/",
-                    &crate::encode_path(sub_number_order_id),
-                    "/cancel",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), SubNumberOrdersCancelResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/sub_number_orders/",
+                        &crate::encode_path(sub_number_order_id),
+                        "/cancel",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`SubNumberOrdersApi::list`] other than path parameters.
+/// Inputs of [`SubNumberOrdersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
     pub filter: Option<SubNumberOrdersListFilter>,
 }
-/// Inputs of [`SubNumberOrdersApi::update_requirement_group`] other than path parameters.
+impl<T> crate::Call<'_, SubNumberOrdersListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\], filter\[order_request_id\], filter\[country_code\], filter\[phone_number_type\], filter\[phone_numbers_count\]
+    pub fn filter(mut self, value: impl Into<SubNumberOrdersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SubNumberOrdersApi::update_requirement_group`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubNumberOrdersUpdateRequirementGroupParams {
     /// The request body.
     pub body: SubNumberOrdersUpdateRequirementGroupBody,
 }
+impl SubNumberOrdersUpdateRequirementGroupParams {
+    /// A `SubNumberOrdersUpdateRequirementGroupParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: SubNumberOrdersUpdateRequirementGroupBody) -> Self {
+        SubNumberOrdersUpdateRequirementGroupParams {
+            body,
+        }
+    }
+}
 impl From<SubNumberOrdersUpdateRequirementGroupBody>
 for SubNumberOrdersUpdateRequirementGroupParams {
-    /// The body alone is the whole of [`SubNumberOrdersUpdateRequirementGroupParams`].
+    /// The body with every optional input `None`: the argument of [`SubNumberOrdersApi::update_requirement_group`].
     fn from(body: SubNumberOrdersUpdateRequirementGroupBody) -> Self {
         SubNumberOrdersUpdateRequirementGroupParams {
             body,
         }
     }
 }
-/// Inputs of [`SubNumberOrdersApi::retrieve`] other than path parameters.
+/// Inputs of [`SubNumberOrdersApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersRetrieveParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
     pub filter: Option<SubNumberOrdersRetrieveFilter>,
 }
-/// Inputs of [`SubNumberOrdersApi::update`] other than path parameters.
+impl<T> crate::Call<'_, SubNumberOrdersRetrieveParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[include_phone_numbers\]
+    pub fn filter(mut self, value: impl Into<SubNumberOrdersRetrieveFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`SubNumberOrdersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubNumberOrdersUpdateParams {
     /// The request body.
     pub body: crate::types::UpdateSubNumberOrderRequest,
 }
+impl SubNumberOrdersUpdateParams {
+    /// A `SubNumberOrdersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateSubNumberOrderRequest) -> Self {
+        SubNumberOrdersUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateSubNumberOrderRequest> for SubNumberOrdersUpdateParams {
-    /// The body alone is the whole of [`SubNumberOrdersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`SubNumberOrdersApi::update`].
     fn from(body: crate::types::UpdateSubNumberOrderRequest) -> Self {
         SubNumberOrdersUpdateParams {
             body,

@@ -15,18 +15,21 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     #[inline]
     pub fn create(
         &self,
-        params: impl Into<SubNumberOrdersReportCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersReportCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/sub_number_orders_report");
-        let params: SubNumberOrdersReportCreateParams = params.into();
-        if let Some(body) = &params.body {
-            req.json(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        SubNumberOrdersReportCreateParams,
+        SubNumberOrdersReportCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/sub_number_orders_report"),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.json(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve a sub number orders report
     ///
@@ -40,16 +43,18 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     pub fn retrieve(
         &self,
         report_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<SubNumberOrdersReportRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/sub_number_orders_report/", &crate::encode_path(report_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), SubNumberOrdersReportRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/sub_number_orders_report/", &crate::encode_path(report_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Download a sub number orders report
     ///
@@ -60,37 +65,39 @@ impl<'a> SubNumberOrdersReportApi<'a> {
     /// Parameters:
     /// - `report_id`: The unique identifier of the sub number orders report
     #[inline]
-    pub fn download(
-        &self,
-        report_id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/sub_number_orders_report/",
-                    &crate::encode_path(report_id),
-                    "/download",
-                ]
-                    .concat(),
-            );
-        req.send_download()
+    pub fn download(&self, report_id: &str) -> crate::Call<'a, (), crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/sub_number_orders_report/",
+                        &crate::encode_path(report_id),
+                        "/download",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_download()) },
+        )
     }
 }
-/// Inputs of [`SubNumberOrdersReportApi::create`] other than path parameters.
+/// Inputs of [`SubNumberOrdersReportApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubNumberOrdersReportCreateParams {
     /// The request body.
     pub body: Option<crate::types::CreateSubNumberOrdersReportRequest>,
 }
-impl From<crate::types::CreateSubNumberOrdersReportRequest>
-for SubNumberOrdersReportCreateParams {
-    /// The body alone is the whole of [`SubNumberOrdersReportCreateParams`].
-    fn from(body: crate::types::CreateSubNumberOrdersReportRequest) -> Self {
-        SubNumberOrdersReportCreateParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, SubNumberOrdersReportCreateParams, T> {
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::CreateSubNumberOrdersReportRequest>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 pub type SubNumberOrdersReportCreateResponse = crate::Data<

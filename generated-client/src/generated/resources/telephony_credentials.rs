@@ -15,34 +15,187 @@ impl<'a> TelephonyCredentialsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: TelephonyCredentialsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TelephonyCredentialsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/telephony_credentials");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TelephonyCredentialsListParams,
+        TelephonyCredentialsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/telephony_credentials"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a credential
+    ///
+    /// Create a credential.
+    ///
+    /// `POST /telephony_credentials`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: TelephonyCredentialsListParams,
+        params: impl Into<TelephonyCredentialsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        TelephonyCredentialsCreateParams,
+        TelephonyCredentialsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/telephony_credentials"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a credential
+    ///
+    /// Get the details of an existing On-demand Credential.
+    ///
+    /// `GET /telephony_credentials/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), TelephonyCredentialsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/telephony_credentials/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a credential
+    ///
+    /// Update an existing credential.
+    ///
+    /// `PATCH /telephony_credentials/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<TelephonyCredentialsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        TelephonyCredentialsUpdateParams,
+        TelephonyCredentialsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/telephony_credentials/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a credential
+    ///
+    /// Delete an existing credential.
+    ///
+    /// `DELETE /telephony_credentials/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), TelephonyCredentialsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/telephony_credentials/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Create an Access Token.
+    ///
+    /// Create an Access Token (JWT) for the credential.
+    ///
+    /// `POST /telephony_credentials/{id}/token`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn create_token(&self, id: &str) -> crate::Call<'a, (), String> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/telephony_credentials/", &crate::encode_path(id), "/token"]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_text()) },
+        )
+    }
+}
+/// Inputs of [`TelephonyCredentialsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TelephonyCredentialsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::TelephonyCredentialsPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
+    pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
+}
+impl<T> crate::Call<'_, TelephonyCredentialsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::TelephonyCredentialsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::TelephonyCredentialsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, TelephonyCredentialsListParams, TelephonyCredentialsListResponse> {
+    /// Every page of [`TelephonyCredentialsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         TelephonyCredentialsListParams,
         TelephonyCredentialsListResponse,
         crate::types::TelephonyCredential,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TelephonyCredentialsListParams,
-            TelephonyCredentialsListResponse,
-            crate::types::TelephonyCredential,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,160 +223,51 @@ impl<'a> TelephonyCredentialsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a credential
-    ///
-    /// Create a credential.
-    ///
-    /// `POST /telephony_credentials`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<TelephonyCredentialsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TelephonyCredentialsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/telephony_credentials");
-        let params: TelephonyCredentialsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a credential
-    ///
-    /// Get the details of an existing On-demand Credential.
-    ///
-    /// `GET /telephony_credentials/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TelephonyCredentialsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a credential
-    ///
-    /// Update an existing credential.
-    ///
-    /// `PATCH /telephony_credentials/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<TelephonyCredentialsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TelephonyCredentialsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
-            );
-        let params: TelephonyCredentialsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a credential
-    ///
-    /// Delete an existing credential.
-    ///
-    /// `DELETE /telephony_credentials/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TelephonyCredentialsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/telephony_credentials/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Create an Access Token.
-    ///
-    /// Create an Access Token (JWT) for the credential.
-    ///
-    /// `POST /telephony_credentials/{id}/token`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn create_token(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/telephony_credentials/", &crate::encode_path(id), "/token"].concat(),
-            );
-        req.send_text()
+        })
     }
 }
-/// Inputs of [`TelephonyCredentialsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TelephonyCredentialsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::TelephonyCredentialsPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[tag\], filter\[name\], filter\[status\], filter\[resource_id\], filter\[sip_username\]
-    pub filter: Option<crate::types::TelephonyCredentialsFilterConsolidated>,
-}
-/// Inputs of [`TelephonyCredentialsApi::create`] other than path parameters.
+/// Inputs of [`TelephonyCredentialsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelephonyCredentialsCreateParams {
     /// Parameters that can be defined during credential creation
     pub body: crate::types::TelephonyCredentialCreateRequest,
 }
+impl TelephonyCredentialsCreateParams {
+    /// A `TelephonyCredentialsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TelephonyCredentialCreateRequest) -> Self {
+        TelephonyCredentialsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TelephonyCredentialCreateRequest>
 for TelephonyCredentialsCreateParams {
-    /// The body alone is the whole of [`TelephonyCredentialsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TelephonyCredentialsApi::create`].
     fn from(body: crate::types::TelephonyCredentialCreateRequest) -> Self {
         TelephonyCredentialsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TelephonyCredentialsApi::update`] other than path parameters.
+/// Inputs of [`TelephonyCredentialsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TelephonyCredentialsUpdateParams {
     /// Parameters that can be updated in a credential
     pub body: crate::types::TelephonyCredentialUpdateRequest,
 }
+impl TelephonyCredentialsUpdateParams {
+    /// A `TelephonyCredentialsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::TelephonyCredentialUpdateRequest) -> Self {
+        TelephonyCredentialsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::TelephonyCredentialUpdateRequest>
 for TelephonyCredentialsUpdateParams {
-    /// The body alone is the whole of [`TelephonyCredentialsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TelephonyCredentialsApi::update`].
     fn from(body: crate::types::TelephonyCredentialUpdateRequest) -> Self {
         TelephonyCredentialsUpdateParams {
             body,

@@ -30,15 +30,24 @@ impl<'a> TermsOfServiceApi<'a> {
     #[inline]
     pub fn retrieve_info(
         &self,
-        params: TermsOfServiceRetrieveInfoParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TermsOfServiceInfo>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/terms_of_service/info");
-        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TermsOfServiceRetrieveInfoParams,
+        crate::types::TermsOfServiceInfo,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/terms_of_service/info"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "product_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.product_type,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get the calling user's Terms of Service status
     ///
@@ -50,28 +59,59 @@ impl<'a> TermsOfServiceApi<'a> {
     #[inline]
     pub fn retrieve_status(
         &self,
-        params: TermsOfServiceRetrieveStatusParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TosStatusWrapped>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/terms_of_service/status");
-        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TermsOfServiceRetrieveStatusParams,
+        crate::types::TosStatusWrapped,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/terms_of_service/status"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "product_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.product_type,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TermsOfServiceApi::retrieve_info`] other than path parameters.
+/// Inputs of [`TermsOfServiceApi::retrieve_info`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TermsOfServiceRetrieveInfoParams {
     /// Optional product filter. Omit to return info for all products.
     pub product_type: Option<crate::types::TosProductType>,
 }
-/// Inputs of [`TermsOfServiceApi::retrieve_status`] other than path parameters.
+impl<T> crate::Call<'_, TermsOfServiceRetrieveInfoParams, T> {
+    /// Optional product filter. Omit to return info for all products.
+    pub fn product_type(
+        mut self,
+        value: impl Into<crate::types::TosProductType>,
+    ) -> Self {
+        self.params_mut().product_type = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`TermsOfServiceApi::retrieve_status`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TermsOfServiceRetrieveStatusParams {
     /// Which product's ToS to check. Defaults to `branded_calling`.
     pub product_type: Option<crate::types::TosProductType>,
+}
+impl<T> crate::Call<'_, TermsOfServiceRetrieveStatusParams, T> {
+    /// Which product's ToS to check. Defaults to `branded_calling`.
+    pub fn product_type(
+        mut self,
+        value: impl Into<crate::types::TosProductType>,
+    ) -> Self {
+        self.params_mut().product_type = Some(value.into());
+        self
+    }
 }
 /// Operations under `terms_of_service.agreements`.
 #[derive(Debug, Clone, Copy)]
@@ -91,54 +131,34 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: TermsOfServiceAgreementsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TosAgreementList>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/terms_of_service/agreements");
-        req.query("product_type", crate::QueryStyle::Form, true, &params.product_type);
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: TermsOfServiceAgreementsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TermsOfServiceAgreementsListParams,
         crate::types::TosAgreementList,
-        crate::types::TosAgreement,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TermsOfServiceAgreementsListParams,
-            crate::types::TosAgreementList,
-            crate::types::TosAgreement,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/terms_of_service/agreements"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "product_type",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.product_type,
+                );
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -154,21 +174,23 @@ impl<'a> TermsOfServiceAgreementsApi<'a> {
     pub fn retrieve(
         &self,
         agreement_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TosAgreementWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/terms_of_service/agreements/", &crate::encode_path(agreement_id)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/terms_of_service/agreements/", &crate::encode_path(agreement_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`TermsOfServiceAgreementsApi::list`] other than path parameters.
+/// Inputs of [`TermsOfServiceAgreementsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TermsOfServiceAgreementsListParams {
     /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
     pub product_type: Option<crate::types::TosProductType>,
@@ -176,6 +198,55 @@ pub struct TermsOfServiceAgreementsListParams {
     pub page_number: Option<i64>,
     /// Items per page. Maximum 250; values above are clamped to 250.
     pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, TermsOfServiceAgreementsListParams, T> {
+    /// Optional filter. Omit to list the user's agreements for **every** product (branded_calling and number_reputation); pass a value to return only that product's agreements.
+    pub fn product_type(
+        mut self,
+        value: impl Into<crate::types::TosProductType>,
+    ) -> Self {
+        self.params_mut().product_type = Some(value.into());
+        self
+    }
+    /// 1-based page number. Out-of-range values return an empty page with correct meta.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Items per page. Maximum 250; values above are clamped to 250.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, TermsOfServiceAgreementsListParams, crate::types::TosAgreementList> {
+    /// Every page of [`TermsOfServiceAgreementsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TermsOfServiceAgreementsListParams,
+        crate::types::TosAgreementList,
+        crate::types::TosAgreement,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
 }
 /// Operations under `terms_of_service.branded_calling`.
 #[derive(Debug, Clone, Copy)]
@@ -191,15 +262,17 @@ impl<'a> TermsOfServiceBrandedCallingApi<'a> {
     ///
     /// `POST /terms_of_service/branded_calling/agree`
     #[inline]
-    pub fn agree(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TosAgreementWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::POST, "/terms_of_service/branded_calling/agree");
-        req.send_json()
+    pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/terms_of_service/branded_calling/agree",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `terms_of_service.number_reputation`.
@@ -216,14 +289,16 @@ impl<'a> TermsOfServiceNumberReputationApi<'a> {
     ///
     /// `POST /terms_of_service/number_reputation/agree`
     #[inline]
-    pub fn agree(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TosAgreementWrapped>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::POST, "/terms_of_service/number_reputation/agree");
-        req.send_json()
+    pub fn agree(&self) -> crate::Call<'a, (), crate::types::TosAgreementWrapped> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    "/terms_of_service/number_reputation/agree",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }

@@ -33,18 +33,20 @@ impl<'a> TexmlApi<'a> {
         &self,
         connection_id: &str,
         params: impl Into<TexmlInitiateAiCallParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InitiateAiCallResult>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
-            );
-        let params: TexmlInitiateAiCallParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlInitiateAiCallParams, crate::types::InitiateAiCallResult> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/texml/ai_calls/", &crate::encode_path(connection_id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a TeXML secret
     ///
@@ -55,33 +57,51 @@ impl<'a> TexmlApi<'a> {
     pub fn secrets(
         &self,
         params: impl Into<TexmlSecretsParams>,
-    ) -> impl std::future::Future<Output = crate::Result<TexmlSecretsResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/texml/secrets");
-        let params: TexmlSecretsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlSecretsParams, TexmlSecretsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/texml/secrets"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlApi::initiate_ai_call`] other than path parameters.
+/// Inputs of [`TexmlApi::initiate_ai_call`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlInitiateAiCallParams {
     /// Initiate AI Call request object
     pub body: crate::types::InitiateAiCallRequest,
 }
+impl TexmlInitiateAiCallParams {
+    /// A `TexmlInitiateAiCallParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InitiateAiCallRequest) -> Self {
+        TexmlInitiateAiCallParams { body }
+    }
+}
 impl From<crate::types::InitiateAiCallRequest> for TexmlInitiateAiCallParams {
-    /// The body alone is the whole of [`TexmlInitiateAiCallParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlApi::initiate_ai_call`].
     fn from(body: crate::types::InitiateAiCallRequest) -> Self {
         TexmlInitiateAiCallParams { body }
     }
 }
-/// Inputs of [`TexmlApi::secrets`] other than path parameters.
+/// Inputs of [`TexmlApi::secrets`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlSecretsParams {
     /// Create TeXML secret request object
     pub body: crate::types::CreateTeXmlSecretRequest,
 }
+impl TexmlSecretsParams {
+    /// A `TexmlSecretsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateTeXmlSecretRequest) -> Self {
+        TexmlSecretsParams { body }
+    }
+}
 impl From<crate::types::CreateTeXmlSecretRequest> for TexmlSecretsParams {
-    /// The body alone is the whole of [`TexmlSecretsParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlApi::secrets`].
     fn from(body: crate::types::CreateTeXmlSecretRequest) -> Self {
         TexmlSecretsParams { body }
     }
@@ -129,68 +149,34 @@ impl<'a> TexmlAccountsApi<'a> {
     pub fn retrieve_recordings_json(
         &self,
         account_sid: &str,
-        params: TexmlAccountsRetrieveRecordingsJsonParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        req.query("Page", crate::QueryStyle::Form, true, &params.page);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
-        req.send_json()
-    }
-    /// [`Self::retrieve_recordings_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
-    #[inline]
-    pub fn retrieve_recordings_json_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsRetrieveRecordingsJsonParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TexmlAccountsRetrieveRecordingsJsonParams,
         crate::types::TexmlGetCallRecordingsResponseBody,
-        crate::types::TexmlGetCallRecordingResponseBody,
     > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsRetrieveRecordingsJsonParams,
-            crate::types::TexmlGetCallRecordingsResponseBody,
-            crate::types::TexmlGetCallRecordingResponseBody,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.recordings.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Recordings.json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("Page", crate::QueryStyle::Form, true, &params.page);
+                req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "DateCreated",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_created,
                 );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.recordings.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_recordings_json(&account_sid, params).await
-                })
+                Box::pin(req.send_json())
             },
         )
     }
@@ -206,44 +192,136 @@ impl<'a> TexmlAccountsApi<'a> {
     pub fn retrieve_transcriptions_json(
         &self,
         account_sid: &str,
-        params: TexmlAccountsRetrieveTranscriptionsJsonParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlAccountsRetrieveTranscriptionsJsonResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Transcriptions.json",
-                ]
-                    .concat(),
-            );
-        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsRetrieveTranscriptionsJsonParams,
+        TexmlAccountsRetrieveTranscriptionsJsonResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Transcriptions.json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "PageToken",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_token,
+                );
+                req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::retrieve_transcriptions_json`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
-    #[inline]
-    pub fn retrieve_transcriptions_json_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsRetrieveTranscriptionsJsonParams,
+}
+/// Inputs of [`TexmlAccountsApi::retrieve_recordings_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TexmlAccountsRetrieveRecordingsJsonParams {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub page: Option<i64>,
+    /// The number of records to be displayed on a page
+    pub page_size: Option<i64>,
+    /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    pub date_created: Option<String>,
+}
+impl<T> crate::Call<'_, TexmlAccountsRetrieveRecordingsJsonParams, T> {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The number of records to be displayed on a page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    pub fn date_created(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_created = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    TexmlAccountsRetrieveRecordingsJsonParams,
+    crate::types::TexmlGetCallRecordingsResponseBody,
+> {
+    /// Every page of [`TexmlAccountsApi::retrieve_recordings_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsRetrieveRecordingsJsonParams,
+        crate::types::TexmlGetCallRecordingsResponseBody,
+        crate::types::TexmlGetCallRecordingResponseBody,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.recordings.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.recordings.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+            },
+        })
+    }
+}
+/// Inputs of [`TexmlAccountsApi::retrieve_transcriptions_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
+    /// Used to request the next page of results.
+    pub page_token: Option<String>,
+    /// The number of records to be displayed on a page
+    pub page_size: Option<i64>,
+}
+impl<T> crate::Call<'_, TexmlAccountsRetrieveTranscriptionsJsonParams, T> {
+    /// Used to request the next page of results.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+    /// The number of records to be displayed on a page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    TexmlAccountsRetrieveTranscriptionsJsonParams,
+    TexmlAccountsRetrieveTranscriptionsJsonResponse,
+> {
+    /// Every page of [`TexmlAccountsApi::retrieve_transcriptions_json`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `PageToken`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         TexmlAccountsRetrieveTranscriptionsJsonParams,
         TexmlAccountsRetrieveTranscriptionsJsonResponse,
         crate::types::TexmlRecordingTranscription,
     > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsRetrieveTranscriptionsJsonParams,
-            TexmlAccountsRetrieveTranscriptionsJsonResponse,
-            crate::types::TexmlRecordingTranscription,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::NextUri,
             number: |_| None,
             meta: |page| {
@@ -257,37 +335,8 @@ impl<'a> TexmlAccountsApi<'a> {
             apply: |params, next| {
                 params.page_token = next.query_value("PageToken").map(str::to_owned);
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_transcriptions_json(&account_sid, params).await
-                })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`TexmlAccountsApi::retrieve_recordings_json`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsRetrieveRecordingsJsonParams {
-    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
-    pub page: Option<i64>,
-    /// The number of records to be displayed on a page
-    pub page_size: Option<i64>,
-    /// Filters recording by the creation date. Expected format is ISO8601 date or date-time, ie. {YYYY}-{MM}-{DD} or {YYYY}-{MM}-{DD}T{hh}:{mm}:{ss}Z. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
-    pub date_created: Option<String>,
-}
-/// Inputs of [`TexmlAccountsApi::retrieve_transcriptions_json`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlAccountsRetrieveTranscriptionsJsonParams {
-    /// Used to request the next page of results.
-    pub page_token: Option<String>,
-    /// The number of records to be displayed on a page
-    pub page_size: Option<i64>,
 }
 /// Operations under `texml.accounts.calls`.
 #[derive(Debug, Clone, Copy)]
@@ -327,71 +376,64 @@ impl<'a> TexmlAccountsCallsApi<'a> {
     pub fn retrieve_calls(
         &self,
         account_sid: &str,
-        params: TexmlAccountsCallsRetrieveCallsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CallResourceIndex>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"].concat(),
-            );
-        req.query("Page", crate::QueryStyle::Form, true, &params.page);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
-        req.query("To", crate::QueryStyle::Form, true, &params.to);
-        req.query("From", crate::QueryStyle::Form, true, &params.from);
-        req.query("Status", crate::QueryStyle::Form, true, &params.status);
-        req.query("StartTime", crate::QueryStyle::Form, true, &params.start_time);
-        req.query("StartTime_gt", crate::QueryStyle::Form, true, &params.start_time_gt);
-        req.query("StartTime_lt", crate::QueryStyle::Form, true, &params.start_time_lt);
-        req.query("EndTime", crate::QueryStyle::Form, true, &params.end_time);
-        req.query("EndTime_gt", crate::QueryStyle::Form, true, &params.end_time_gt);
-        req.query("EndTime_lt", crate::QueryStyle::Form, true, &params.end_time_lt);
-        req.send_json()
-    }
-    /// [`Self::retrieve_calls`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
-    #[inline]
-    pub fn retrieve_calls_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsCallsRetrieveCallsParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TexmlAccountsCallsRetrieveCallsParams,
         crate::types::CallResourceIndex,
-        crate::types::CallResource,
     > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsCallsRetrieveCallsParams,
-            crate::types::CallResourceIndex,
-            crate::types::CallResource,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.calls.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("Page", crate::QueryStyle::Form, true, &params.page);
+                req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "PageToken",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_token,
                 );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.calls.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
-                params.page_token = next.query_value("PageToken").map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.retrieve_calls(&account_sid, params).await })
+                req.query("To", crate::QueryStyle::Form, true, &params.to);
+                req.query("From", crate::QueryStyle::Form, true, &params.from);
+                req.query("Status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "StartTime",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_time,
+                );
+                req.query(
+                    "StartTime_gt",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_time_gt,
+                );
+                req.query(
+                    "StartTime_lt",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_time_lt,
+                );
+                req.query("EndTime", crate::QueryStyle::Form, true, &params.end_time);
+                req.query(
+                    "EndTime_gt",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.end_time_gt,
+                );
+                req.query(
+                    "EndTime_lt",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.end_time_lt,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -408,18 +450,25 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         &self,
         account_sid: &str,
         params: impl Into<TexmlAccountsCallsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::InitiateCallResult>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"].concat(),
-            );
-        let params: TexmlAccountsCallsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsCreateParams,
+        crate::types::InitiateCallResult,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/texml/Accounts/", &crate::encode_path(account_sid), "/Calls"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Fetch a call
     ///
@@ -435,22 +484,23 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CallResource>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::CallResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update call
     ///
@@ -467,24 +517,26 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         account_sid: &str,
         call_sid: &str,
         params: impl Into<TexmlAccountsCallsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CallResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsUpdateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlAccountsCallsUpdateParams, crate::types::CallResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Request siprec session for a call
     ///
@@ -500,28 +552,33 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-        params: impl Into<TexmlAccountsCallsSiprecJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlCreateSiprecSessionResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Siprec.json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsSiprecJsonParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsSiprecJsonParams,
+        crate::types::TexmlCreateSiprecSessionResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Siprec.json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Start streaming media from a call.
     ///
@@ -537,32 +594,38 @@ impl<'a> TexmlAccountsCallsApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-        params: impl Into<TexmlAccountsCallsStreamsJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlCreateCallStreamingResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Streams.json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsStreamsJsonParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsStreamsJsonParams,
+        crate::types::TexmlCreateCallStreamingResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Streams.json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsApi::retrieve_calls`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub page: Option<i64>,
@@ -589,62 +652,180 @@ pub struct TexmlAccountsCallsRetrieveCallsParams {
     /// Filters calls by their end date (before). Expected format is YYYY-MM-DD
     pub end_time_lt: Option<String>,
 }
-/// Inputs of [`TexmlAccountsCallsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, TexmlAccountsCallsRetrieveCallsParams, T> {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The number of records to be displayed on a page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Used to request the next page of results.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+    /// Filters calls by the to number.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().to = Some(value.into());
+        self
+    }
+    /// Filters calls by the from number.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().from = Some(value.into());
+        self
+    }
+    /// Filters calls by status.
+    pub fn status(mut self, value: impl Into<crate::types::StatusParam>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Filters calls by their start date. Expected format is YYYY-MM-DD.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_time = Some(value.into());
+        self
+    }
+    /// Filters calls by their start date (after). Expected format is YYYY-MM-DD
+    pub fn start_time_gt(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_time_gt = Some(value.into());
+        self
+    }
+    /// Filters calls by their start date (before). Expected format is YYYY-MM-DD
+    pub fn start_time_lt(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_time_lt = Some(value.into());
+        self
+    }
+    /// Filters calls by their end date. Expected format is YYYY-MM-DD
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_time = Some(value.into());
+        self
+    }
+    /// Filters calls by their end date (after). Expected format is YYYY-MM-DD
+    pub fn end_time_gt(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_time_gt = Some(value.into());
+        self
+    }
+    /// Filters calls by their end date (before). Expected format is YYYY-MM-DD
+    pub fn end_time_lt(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_time_lt = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    TexmlAccountsCallsRetrieveCallsParams,
+    crate::types::CallResourceIndex,
+> {
+    /// Every page of [`TexmlAccountsCallsApi::retrieve_calls`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsCallsRetrieveCallsParams,
+        crate::types::CallResourceIndex,
+        crate::types::CallResource,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.calls.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.calls.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`TexmlAccountsCallsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsCreateParams {
     /// Iniatiate Call request object
     pub body: crate::types::InitiateCallRequest,
 }
+impl TexmlAccountsCallsCreateParams {
+    /// A `TexmlAccountsCallsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::InitiateCallRequest) -> Self {
+        TexmlAccountsCallsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::InitiateCallRequest> for TexmlAccountsCallsCreateParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsCallsApi::create`].
     fn from(body: crate::types::InitiateCallRequest) -> Self {
         TexmlAccountsCallsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::update`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsUpdateParams {
     /// Update Call request object
     pub body: crate::types::UpdateCallRequest,
 }
+impl TexmlAccountsCallsUpdateParams {
+    /// A `TexmlAccountsCallsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateCallRequest) -> Self {
+        TexmlAccountsCallsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateCallRequest> for TexmlAccountsCallsUpdateParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsCallsApi::update`].
     fn from(body: crate::types::UpdateCallRequest) -> Self {
         TexmlAccountsCallsUpdateParams {
             body,
         }
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::siprec_json`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsApi::siprec_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsSiprecJsonParams {
     /// Starts a SIPREC session.
     pub body: Option<crate::types::TexmlCreateSiprecSessionRequestBody>,
 }
-impl From<crate::types::TexmlCreateSiprecSessionRequestBody>
-for TexmlAccountsCallsSiprecJsonParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsSiprecJsonParams`].
-    fn from(body: crate::types::TexmlCreateSiprecSessionRequestBody) -> Self {
-        TexmlAccountsCallsSiprecJsonParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsSiprecJsonParams, T> {
+    /// Starts a SIPREC session.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlCreateSiprecSessionRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
-/// Inputs of [`TexmlAccountsCallsApi::streams_json`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsApi::streams_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsStreamsJsonParams {
     /// Start streaming media from a call
     pub body: Option<crate::types::TexmlCreateCallStreamingRequestBody>,
 }
-impl From<crate::types::TexmlCreateCallStreamingRequestBody>
-for TexmlAccountsCallsStreamsJsonParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsStreamsJsonParams`].
-    fn from(body: crate::types::TexmlCreateCallStreamingRequestBody) -> Self {
-        TexmlAccountsCallsStreamsJsonParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsStreamsJsonParams, T> {
+    /// Start streaming media from a call
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlCreateCallStreamingRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `texml.accounts.calls.recordings`.
@@ -669,45 +850,52 @@ impl<'a> TexmlAccountsCallsRecordingsApi<'a> {
         account_sid: &str,
         call_sid: &str,
         recording_sid: &str,
-        params: impl Into<TexmlAccountsCallsRecordingsRecordingSidJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlCreateCallRecordingResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Recordings/",
-                    &crate::encode_path(recording_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsRecordingsRecordingSidJsonParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsRecordingSidJsonParams,
+        crate::types::TexmlCreateCallRecordingResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Recordings/",
+                        &crate::encode_path(recording_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsRecordingsApi::recording_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsRecordingsRecordingSidJsonParams {
     /// Update call recording on a call.
     pub body: Option<crate::types::TexmlUpdateCallRecordingRequestBody>,
 }
-impl From<crate::types::TexmlUpdateCallRecordingRequestBody>
-for TexmlAccountsCallsRecordingsRecordingSidJsonParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsRecordingsRecordingSidJsonParams`].
-    fn from(body: crate::types::TexmlUpdateCallRecordingRequestBody) -> Self {
-        TexmlAccountsCallsRecordingsRecordingSidJsonParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsRecordingsRecordingSidJsonParams, T> {
+    /// Update call recording on a call.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlUpdateCallRecordingRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `texml.accounts.calls.recordings_json`.
@@ -730,23 +918,24 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Recordings.json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Request recording for a call
     ///
@@ -762,43 +951,50 @@ impl<'a> TexmlAccountsCallsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         call_sid: &str,
-        params: impl Into<TexmlAccountsCallsRecordingsJsonStartParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlCreateCallRecordingResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsRecordingsJsonStartParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsRecordingsJsonStartParams,
+        crate::types::TexmlCreateCallRecordingResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Recordings.json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::start`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsRecordingsJsonApi::start`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsRecordingsJsonStartParams {
     /// Starts call recording on a call.
     pub body: Option<crate::types::TexmlCreateCallRecordingRequestBody>,
 }
-impl From<crate::types::TexmlCreateCallRecordingRequestBody>
-for TexmlAccountsCallsRecordingsJsonStartParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsRecordingsJsonStartParams`].
-    fn from(body: crate::types::TexmlCreateCallRecordingRequestBody) -> Self {
-        TexmlAccountsCallsRecordingsJsonStartParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsRecordingsJsonStartParams, T> {
+    /// Starts call recording on a call.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlCreateCallRecordingRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `texml.accounts.calls.siprec`.
@@ -823,45 +1019,52 @@ impl<'a> TexmlAccountsCallsSiprecApi<'a> {
         account_sid: &str,
         call_sid: &str,
         siprec_sid: &str,
-        params: impl Into<TexmlAccountsCallsSiprecSiprecSidJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlUpdateSiprecSessionResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Siprec/",
-                    &crate::encode_path(siprec_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsSiprecSiprecSidJsonParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsSiprecSiprecSidJsonParams,
+        crate::types::TexmlUpdateSiprecSessionResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Siprec/",
+                        &crate::encode_path(siprec_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsSiprecApi::siprec_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsSiprecSiprecSidJsonParams {
     /// Updates a SIPREC session.
     pub body: Option<crate::types::TexmlUpdateSiprecSessionRequestBody>,
 }
-impl From<crate::types::TexmlUpdateSiprecSessionRequestBody>
-for TexmlAccountsCallsSiprecSiprecSidJsonParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsSiprecSiprecSidJsonParams`].
-    fn from(body: crate::types::TexmlUpdateSiprecSessionRequestBody) -> Self {
-        TexmlAccountsCallsSiprecSiprecSidJsonParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsSiprecSiprecSidJsonParams, T> {
+    /// Updates a SIPREC session.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlUpdateSiprecSessionRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `texml.accounts.calls.streams`.
@@ -886,45 +1089,52 @@ impl<'a> TexmlAccountsCallsStreamsApi<'a> {
         account_sid: &str,
         call_sid: &str,
         streaming_sid: &str,
-        params: impl Into<TexmlAccountsCallsStreamsStreamingSidJsonParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlUpdateCallStreamingResponseBody>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Calls/",
-                    &crate::encode_path(call_sid),
-                    "/Streams/",
-                    &crate::encode_path(streaming_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsCallsStreamsStreamingSidJsonParams = params.into();
-        if let Some(body) = &params.body {
-            req.form(body);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsCallsStreamsStreamingSidJsonParams,
+        crate::types::TexmlUpdateCallStreamingResponseBody,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Calls/",
+                        &crate::encode_path(call_sid),
+                        "/Streams/",
+                        &crate::encode_path(streaming_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                if let Some(body) = &params.body {
+                    req.form(body);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] other than path parameters.
+/// Inputs of [`TexmlAccountsCallsStreamsApi::streaming_sid_json`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsCallsStreamsStreamingSidJsonParams {
     /// Update streaming
     pub body: Option<crate::types::TexmlUpdateCallStreamingRequestBody>,
 }
-impl From<crate::types::TexmlUpdateCallStreamingRequestBody>
-for TexmlAccountsCallsStreamsStreamingSidJsonParams {
-    /// The body alone is the whole of [`TexmlAccountsCallsStreamsStreamingSidJsonParams`].
-    fn from(body: crate::types::TexmlUpdateCallStreamingRequestBody) -> Self {
-        TexmlAccountsCallsStreamsStreamingSidJsonParams {
-            body: Some(body),
-        }
+impl<T> crate::Call<'_, TexmlAccountsCallsStreamsStreamingSidJsonParams, T> {
+    /// Update streaming
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::TexmlUpdateCallStreamingRequestBody>,
+    ) -> Self {
+        self.params_mut().body = Some(value.into());
+        self
     }
 }
 /// Operations under `texml.accounts.conferences`.
@@ -950,69 +1160,53 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
     pub fn retrieve_conferences(
         &self,
         account_sid: &str,
-        params: TexmlAccountsConferencesRetrieveConferencesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceResourceIndex>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Conferences"]
-                    .concat(),
-            );
-        req.query("Page", crate::QueryStyle::Form, true, &params.page);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
-        req.query("FriendlyName", crate::QueryStyle::Form, true, &params.friendly_name);
-        req.query("Status", crate::QueryStyle::Form, true, &params.status);
-        req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
-        req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
-        req.send_json()
-    }
-    /// [`Self::retrieve_conferences`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
-    #[inline]
-    pub fn retrieve_conferences_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsConferencesRetrieveConferencesParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TexmlAccountsConferencesRetrieveConferencesParams,
         crate::types::ConferenceResourceIndex,
-        crate::types::ConferenceResource,
     > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsConferencesRetrieveConferencesParams,
-            crate::types::ConferenceResourceIndex,
-            crate::types::ConferenceResource,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.conferences.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("Page", crate::QueryStyle::Form, true, &params.page);
+                req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "PageToken",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_token,
                 );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.conferences.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
-                params.page_token = next.query_value("PageToken").map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move {
-                    this.retrieve_conferences(&account_sid, params).await
-                })
+                req.query(
+                    "FriendlyName",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.friendly_name,
+                );
+                req.query("Status", crate::QueryStyle::Form, true, &params.status);
+                req.query(
+                    "DateCreated",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_created,
+                );
+                req.query(
+                    "DateUpdated",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_updated,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1030,22 +1224,23 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceResource>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ConferenceResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a conference resource
     ///
@@ -1062,24 +1257,30 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         params: impl Into<TexmlAccountsConferencesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsConferencesUpdateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesUpdateParams,
+        crate::types::ConferenceResource,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// List conference recordings
     ///
@@ -1095,23 +1296,24 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ConferenceRecordingResourceIndex>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Recordings",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ConferenceRecordingResourceIndex> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Recordings",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Fetch recordings for a conference
     ///
@@ -1127,27 +1329,29 @@ impl<'a> TexmlAccountsConferencesApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlGetCallRecordingsResponseBody>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Recordings.json",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingsResponseBody> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Recordings.json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] other than path parameters.
+/// Inputs of [`TexmlAccountsConferencesApi::retrieve_conferences`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub page: Option<i64>,
@@ -1164,15 +1368,95 @@ pub struct TexmlAccountsConferencesRetrieveConferencesParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-/// Inputs of [`TexmlAccountsConferencesApi::update`] other than path parameters.
+impl<T> crate::Call<'_, TexmlAccountsConferencesRetrieveConferencesParams, T> {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The number of records to be displayed on a page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Used to request the next page of results.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+    /// Filters conferences by their friendly name.
+    pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().friendly_name = Some(value.into());
+        self
+    }
+    /// Filters conferences by status.
+    pub fn status(mut self, value: impl Into<crate::types::ConferenceStatus>) -> Self {
+        self.params_mut().status = Some(value.into());
+        self
+    }
+    /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    pub fn date_created(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_created = Some(value.into());
+        self
+    }
+    /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
+    pub fn date_updated(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_updated = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    TexmlAccountsConferencesRetrieveConferencesParams,
+    crate::types::ConferenceResourceIndex,
+> {
+    /// Every page of [`TexmlAccountsConferencesApi::retrieve_conferences`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsConferencesRetrieveConferencesParams,
+        crate::types::ConferenceResourceIndex,
+        crate::types::ConferenceResource,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.conferences.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.conferences.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`TexmlAccountsConferencesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsConferencesUpdateParams {
     /// Update Conference request object
     pub body: crate::types::CallScriptingUpdateConferenceRequest,
 }
+impl TexmlAccountsConferencesUpdateParams {
+    /// A `TexmlAccountsConferencesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CallScriptingUpdateConferenceRequest) -> Self {
+        TexmlAccountsConferencesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CallScriptingUpdateConferenceRequest>
 for TexmlAccountsConferencesUpdateParams {
-    /// The body alone is the whole of [`TexmlAccountsConferencesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesApi::update`].
     fn from(body: crate::types::CallScriptingUpdateConferenceRequest) -> Self {
         TexmlAccountsConferencesUpdateParams {
             body,
@@ -1199,23 +1483,24 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         &self,
         account_sid: &str,
         conference_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ParticipantResourceIndex>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Participants",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ParticipantResourceIndex> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Participants",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Dial a new conference participant
     ///
@@ -1232,25 +1517,31 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         params: impl Into<TexmlAccountsConferencesParticipantsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::NewParticipantResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Participants",
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsConferencesParticipantsCreateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsCreateParams,
+        crate::types::NewParticipantResource,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Participants",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get conference participant resource
     ///
@@ -1268,24 +1559,25 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ParticipantResource>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Participants/",
-                    &crate::encode_path(call_sid_or_participant_label),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ParticipantResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Participants/",
+                        &crate::encode_path(call_sid_or_participant_label),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a conference participant
     ///
@@ -1304,26 +1596,32 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         conference_sid: &str,
         call_sid_or_participant_label: &str,
         params: impl Into<TexmlAccountsConferencesParticipantsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ParticipantResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Participants/",
-                    &crate::encode_path(call_sid_or_participant_label),
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsConferencesParticipantsUpdateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TexmlAccountsConferencesParticipantsUpdateParams,
+        crate::types::ParticipantResource,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Participants/",
+                        &crate::encode_path(call_sid_or_participant_label),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a conference participant
     ///
@@ -1341,48 +1639,71 @@ impl<'a> TexmlAccountsConferencesParticipantsApi<'a> {
         account_sid: &str,
         conference_sid: &str,
         call_sid_or_participant_label: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Conferences/",
-                    &crate::encode_path(conference_sid),
-                    "/Participants/",
-                    &crate::encode_path(call_sid_or_participant_label),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Conferences/",
+                        &crate::encode_path(conference_sid),
+                        "/Participants/",
+                        &crate::encode_path(call_sid_or_participant_label),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsConferencesParticipantsApi::create`] other than path parameters.
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsConferencesParticipantsCreateParams {
     /// Dial Conference Participant request object
     pub body: crate::types::DialConferenceParticipantRequest,
 }
+impl TexmlAccountsConferencesParticipantsCreateParams {
+    /// A `TexmlAccountsConferencesParticipantsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::DialConferenceParticipantRequest) -> Self {
+        TexmlAccountsConferencesParticipantsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::DialConferenceParticipantRequest>
 for TexmlAccountsConferencesParticipantsCreateParams {
-    /// The body alone is the whole of [`TexmlAccountsConferencesParticipantsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesParticipantsApi::create`].
     fn from(body: crate::types::DialConferenceParticipantRequest) -> Self {
         TexmlAccountsConferencesParticipantsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TexmlAccountsConferencesParticipantsApi::update`] other than path parameters.
+/// Inputs of [`TexmlAccountsConferencesParticipantsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsConferencesParticipantsUpdateParams {
     /// Update Conference Participant request object
     pub body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
 }
+impl TexmlAccountsConferencesParticipantsUpdateParams {
+    /// A `TexmlAccountsConferencesParticipantsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(
+        body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
+    ) -> Self {
+        TexmlAccountsConferencesParticipantsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CallScriptingUpdateConferenceParticipantRequest>
 for TexmlAccountsConferencesParticipantsUpdateParams {
-    /// The body alone is the whole of [`TexmlAccountsConferencesParticipantsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsConferencesParticipantsApi::update`].
     fn from(
         body: crate::types::CallScriptingUpdateConferenceParticipantRequest,
     ) -> Self {
@@ -1409,65 +1730,42 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     pub fn list(
         &self,
         account_sid: &str,
-        params: TexmlAccountsQueuesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::QueueResourceIndex>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
-                    .concat(),
-            );
-        req.query("Page", crate::QueryStyle::Form, true, &params.page);
-        req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("PageToken", crate::QueryStyle::Form, true, &params.page_token);
-        req.query("DateCreated", crate::QueryStyle::Form, true, &params.date_created);
-        req.query("DateUpdated", crate::QueryStyle::Form, true, &params.date_updated);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        account_sid: &str,
-        params: TexmlAccountsQueuesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TexmlAccountsQueuesListParams,
         crate::types::QueueResourceIndex,
-        crate::types::QueueResource,
     > {
-        let this = *self;
-        let account_sid = account_sid.to_owned();
-        let spec: crate::PageSpec<
-            TexmlAccountsQueuesListParams,
-            crate::types::QueueResourceIndex,
-            crate::types::QueueResource,
-        > = crate::PageSpec {
-            style: crate::PageStyle::NextUri,
-            number: |_| None,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.queues.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("Page", crate::QueryStyle::Form, true, &params.page);
+                req.query("PageSize", crate::QueryStyle::Form, true, &params.page_size);
+                req.query(
+                    "PageToken",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_token,
                 );
-                meta.next_uri = page.next_page_uri.as_ref().cloned();
-                meta
-            },
-            items: |page| page.queues.unwrap_or_default(),
-            apply: |params, next| {
-                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
-                params.page_token = next.query_value("PageToken").map(str::to_owned);
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let account_sid = account_sid.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&account_sid, params).await })
+                req.query(
+                    "DateCreated",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_created,
+                );
+                req.query(
+                    "DateUpdated",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_updated,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -1484,19 +1782,21 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         &self,
         account_sid: &str,
         params: impl Into<TexmlAccountsQueuesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::QueueResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
-                    .concat(),
-            );
-        let params: TexmlAccountsQueuesCreateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlAccountsQueuesCreateParams, crate::types::QueueResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    ["/texml/Accounts/", &crate::encode_path(account_sid), "/Queues"]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Fetch a queue resource
     ///
@@ -1512,22 +1812,23 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         &self,
         account_sid: &str,
         queue_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::QueueResource>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Queues/",
-                    &crate::encode_path(queue_sid),
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::QueueResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Queues/",
+                        &crate::encode_path(queue_sid),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a queue resource
     ///
@@ -1544,24 +1845,26 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
         account_sid: &str,
         queue_sid: &str,
         params: impl Into<TexmlAccountsQueuesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::QueueResource>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Queues/",
-                    &crate::encode_path(queue_sid),
-                ]
-                    .concat(),
-            );
-        let params: TexmlAccountsQueuesUpdateParams = params.into();
-        req.form(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlAccountsQueuesUpdateParams, crate::types::QueueResource> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Queues/",
+                        &crate::encode_path(queue_sid),
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.form(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a queue resource
     ///
@@ -1573,28 +1876,28 @@ impl<'a> TexmlAccountsQueuesApi<'a> {
     /// - `account_sid`: The id of the account the resource belongs to.
     /// - `queue_sid`: The QueueSid that identifies the call queue.
     #[inline]
-    pub fn delete(
-        &self,
-        account_sid: &str,
-        queue_sid: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Queues/",
-                    &crate::encode_path(queue_sid),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, account_sid: &str, queue_sid: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Queues/",
+                        &crate::encode_path(queue_sid),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`TexmlAccountsQueuesApi::list`] other than path parameters.
+/// Inputs of [`TexmlAccountsQueuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TexmlAccountsQueuesListParams {
     /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
     pub page: Option<i64>,
@@ -1607,30 +1910,105 @@ pub struct TexmlAccountsQueuesListParams {
     /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
     pub date_updated: Option<String>,
 }
-/// Inputs of [`TexmlAccountsQueuesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, TexmlAccountsQueuesListParams, T> {
+    /// The number of the page to be displayed, zero-indexed, should be used in conjuction with PageToken.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// The number of records to be displayed on a page
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Used to request the next page of results.
+    pub fn page_token(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().page_token = Some(value.into());
+        self
+    }
+    /// Filters conferences by the creation date. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateCreated&gt;=2023-05-22.
+    pub fn date_created(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_created = Some(value.into());
+        self
+    }
+    /// Filters conferences by the time they were last updated. Expected format is YYYY-MM-DD. Also accepts inequality operators, e.g. DateUpdated&gt;=2023-05-22.
+    pub fn date_updated(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_updated = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, TexmlAccountsQueuesListParams, crate::types::QueueResourceIndex> {
+    /// Every page of [`TexmlAccountsQueuesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `Page`, `PageToken`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TexmlAccountsQueuesListParams,
+        crate::types::QueueResourceIndex,
+        crate::types::QueueResource,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::NextUri,
+            number: |_| None,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.queues.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.next_uri = page.next_page_uri.as_ref().cloned();
+                meta
+            },
+            items: |page| page.queues.unwrap_or_default(),
+            apply: |params, next| {
+                params.page = next.query_value("Page").and_then(|v| v.parse().ok());
+                params.page_token = next.query_value("PageToken").map(str::to_owned);
+            },
+        })
+    }
+}
+/// Inputs of [`TexmlAccountsQueuesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsQueuesCreateParams {
     /// Create Queue request object
     pub body: crate::types::CallScriptingCreateQueueRequest,
 }
+impl TexmlAccountsQueuesCreateParams {
+    /// A `TexmlAccountsQueuesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CallScriptingCreateQueueRequest) -> Self {
+        TexmlAccountsQueuesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CallScriptingCreateQueueRequest>
 for TexmlAccountsQueuesCreateParams {
-    /// The body alone is the whole of [`TexmlAccountsQueuesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsQueuesApi::create`].
     fn from(body: crate::types::CallScriptingCreateQueueRequest) -> Self {
         TexmlAccountsQueuesCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TexmlAccountsQueuesApi::update`] other than path parameters.
+/// Inputs of [`TexmlAccountsQueuesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlAccountsQueuesUpdateParams {
     /// Update Queue request object
     pub body: crate::types::CallScriptingUpdateQueueRequest,
 }
+impl TexmlAccountsQueuesUpdateParams {
+    /// A `TexmlAccountsQueuesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CallScriptingUpdateQueueRequest) -> Self {
+        TexmlAccountsQueuesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CallScriptingUpdateQueueRequest>
 for TexmlAccountsQueuesUpdateParams {
-    /// The body alone is the whole of [`TexmlAccountsQueuesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlAccountsQueuesApi::update`].
     fn from(body: crate::types::CallScriptingUpdateQueueRequest) -> Self {
         TexmlAccountsQueuesUpdateParams {
             body,
@@ -1669,23 +2047,24 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlGetCallRecordingResponseBody>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Recordings/",
-                    &crate::encode_path(recording_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TexmlGetCallRecordingResponseBody> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Recordings/",
+                        &crate::encode_path(recording_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete recording resource
     ///
@@ -1701,21 +2080,24 @@ impl<'a> TexmlAccountsRecordingsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_sid: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Recordings/",
-                    &crate::encode_path(recording_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Recordings/",
+                        &crate::encode_path(recording_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 /// Operations under `texml.accounts.transcriptions`.
@@ -1750,23 +2132,24 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::TexmlRecordingTranscription>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Transcriptions/",
-                    &crate::encode_path(recording_transcription_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::TexmlRecordingTranscription> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Transcriptions/",
+                        &crate::encode_path(recording_transcription_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a recording transcription
     ///
@@ -1782,21 +2165,24 @@ impl<'a> TexmlAccountsTranscriptionsJsonApi<'a> {
         &self,
         account_sid: &str,
         recording_transcription_sid: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/texml/Accounts/",
-                    &crate::encode_path(account_sid),
-                    "/Transcriptions/",
-                    &crate::encode_path(recording_transcription_sid),
-                    ".json",
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    ) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/texml/Accounts/",
+                        &crate::encode_path(account_sid),
+                        "/Transcriptions/",
+                        &crate::encode_path(recording_transcription_sid),
+                        ".json",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

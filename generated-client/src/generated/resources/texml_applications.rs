@@ -15,33 +15,187 @@ impl<'a> TexmlApplicationsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: TexmlApplicationsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlApplicationsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/texml_applications");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/texml_applications"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates a TeXML Application
+    ///
+    /// Creates a TeXML Application.
+    ///
+    /// `POST /texml_applications`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: TexmlApplicationsListParams,
+        params: impl Into<TexmlApplicationsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        TexmlApplicationsCreateParams,
+        TexmlApplicationsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/texml_applications"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a TeXML Application
+    ///
+    /// Retrieves the details of an existing TeXML Application.
+    ///
+    /// `GET /texml_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), TexmlApplicationsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/texml_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a TeXML Application
+    ///
+    /// Updates settings of an existing TeXML Application.
+    ///
+    /// `PATCH /texml_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<TexmlApplicationsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        TexmlApplicationsUpdateParams,
+        TexmlApplicationsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/texml_applications/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Deletes a TeXML Application
+    ///
+    /// Deletes a TeXML Application.
+    ///
+    /// `DELETE /texml_applications/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), TexmlApplicationsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/texml_applications/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`TexmlApplicationsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TexmlApplicationsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::CallScriptingPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
+    pub filter: Option<crate::types::CallScriptingFilterConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// friendly_name: sorts the result by the
+    /// friendly_name field in ascending order.
+    ///
+    /// -friendly_name: sorts the result by the
+    /// friendly_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::SortApplication>,
+}
+impl<T> crate::Call<'_, TexmlApplicationsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::CallScriptingPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::CallScriptingFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// friendly_name: sorts the result by the
+    /// friendly_name field in ascending order.
+    ///
+    /// -friendly_name: sorts the result by the
+    /// friendly_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<crate::types::SortApplication>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, TexmlApplicationsListParams, TexmlApplicationsListResponse> {
+    /// Every page of [`TexmlApplicationsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         TexmlApplicationsListParams,
         TexmlApplicationsListResponse,
         crate::types::TexmlApplication,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TexmlApplicationsListParams,
-            TexmlApplicationsListResponse,
-            crate::types::TexmlApplication,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,149 +223,51 @@ impl<'a> TexmlApplicationsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates a TeXML Application
-    ///
-    /// Creates a TeXML Application.
-    ///
-    /// `POST /texml_applications`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<TexmlApplicationsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlApplicationsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/texml_applications");
-        let params: TexmlApplicationsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a TeXML Application
-    ///
-    /// Retrieves the details of an existing TeXML Application.
-    ///
-    /// `GET /texml_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlApplicationsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/texml_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a TeXML Application
-    ///
-    /// Updates settings of an existing TeXML Application.
-    ///
-    /// `PATCH /texml_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<TexmlApplicationsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlApplicationsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/texml_applications/", &crate::encode_path(id)].concat(),
-            );
-        let params: TexmlApplicationsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Deletes a TeXML Application
-    ///
-    /// Deletes a TeXML Application.
-    ///
-    /// `DELETE /texml_applications/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TexmlApplicationsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/texml_applications/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`TexmlApplicationsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TexmlApplicationsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::CallScriptingPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[outbound_voice_profile_id\], filter\[friendly_name\]
-    pub filter: Option<crate::types::CallScriptingFilterConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// friendly_name: sorts the result by the
-    /// friendly_name field in ascending order.
-    ///
-    /// -friendly_name: sorts the result by the
-    /// friendly_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::SortApplication>,
-}
-/// Inputs of [`TexmlApplicationsApi::create`] other than path parameters.
+/// Inputs of [`TexmlApplicationsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlApplicationsCreateParams {
     /// Parameters that can be set when creating a TeXML Application
     pub body: crate::types::CreateTexmlApplicationRequest,
 }
+impl TexmlApplicationsCreateParams {
+    /// A `TexmlApplicationsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateTexmlApplicationRequest) -> Self {
+        TexmlApplicationsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateTexmlApplicationRequest>
 for TexmlApplicationsCreateParams {
-    /// The body alone is the whole of [`TexmlApplicationsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlApplicationsApi::create`].
     fn from(body: crate::types::CreateTexmlApplicationRequest) -> Self {
         TexmlApplicationsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TexmlApplicationsApi::update`] other than path parameters.
+/// Inputs of [`TexmlApplicationsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TexmlApplicationsUpdateParams {
     /// Parameters that can be updated in a TeXML Application
     pub body: crate::types::UpdateTexmlApplicationRequest,
 }
+impl TexmlApplicationsUpdateParams {
+    /// A `TexmlApplicationsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateTexmlApplicationRequest) -> Self {
+        TexmlApplicationsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateTexmlApplicationRequest>
 for TexmlApplicationsUpdateParams {
-    /// The body alone is the whole of [`TexmlApplicationsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TexmlApplicationsApi::update`].
     fn from(body: crate::types::UpdateTexmlApplicationRequest) -> Self {
         TexmlApplicationsUpdateParams {
             body,

@@ -22,25 +22,45 @@ impl<'a> TextToSpeechApi<'a> {
     #[inline]
     pub fn retrieve_voices(
         &self,
-        params: TextToSpeechRetrieveVoicesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoicesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/text-to-speech/voices");
-        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TextToSpeechRetrieveVoicesParams,
+        crate::types::VoicesResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/text-to-speech/voices"),
+            Default::default(),
+            |mut req, params| {
+                req.query("provider", crate::QueryStyle::Form, true, &params.provider);
+                req.query("api_key", crate::QueryStyle::Form, true, &params.api_key);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TextToSpeechApi::retrieve_voices`] other than path parameters.
+/// Inputs of [`TextToSpeechApi::retrieve_voices`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextToSpeechRetrieveVoicesParams {
     /// Filter voices by provider. If omitted, voices from all providers are returned.
     pub provider: Option<TextToSpeechRetrieveVoicesProvider>,
     /// API key for providers that require one to list voices (e.g. ElevenLabs).
     pub api_key: Option<String>,
+}
+impl<T> crate::Call<'_, TextToSpeechRetrieveVoicesParams, T> {
+    /// Filter voices by provider. If omitted, voices from all providers are returned.
+    pub fn provider(
+        mut self,
+        value: impl Into<TextToSpeechRetrieveVoicesProvider>,
+    ) -> Self {
+        self.params_mut().provider = Some(value.into());
+        self
+    }
+    /// API key for providers that require one to list voices (e.g. ElevenLabs).
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().api_key = Some(value.into());
+        self
+    }
 }
 /// Operations under `text_to_speech.speech`.
 #[derive(Debug, Clone, Copy)]
@@ -63,23 +83,41 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     #[inline]
     pub fn stream(
         &self,
-        params: TextToSpeechSpeechStreamParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<
-            crate::Session<crate::types::ClientTextFrame, crate::types::TtsServerEvent>,
-        >,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/text-to-speech/speech");
-        req.query("voice", crate::QueryStyle::Form, true, &params.voice);
-        req.query("provider", crate::QueryStyle::Form, true, &params.provider);
-        req.query("model_id", crate::QueryStyle::Form, true, &params.model_id);
-        req.query("voice_id", crate::QueryStyle::Form, true, &params.voice_id);
-        req.query("disable_cache", crate::QueryStyle::Form, true, &params.disable_cache);
-        req.query("audio_format", crate::QueryStyle::Form, true, &params.audio_format);
-        req.query("socket_id", crate::QueryStyle::Form, true, &params.socket_id);
-        req.send_websocket(crate::websocket::json, crate::websocket::from_json)
+    ) -> crate::Call<
+        'a,
+        TextToSpeechSpeechStreamParams,
+        crate::Session<crate::types::ClientTextFrame, crate::types::TtsServerEvent>,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/text-to-speech/speech"),
+            Default::default(),
+            |mut req, params| {
+                req.query("voice", crate::QueryStyle::Form, true, &params.voice);
+                req.query("provider", crate::QueryStyle::Form, true, &params.provider);
+                req.query("model_id", crate::QueryStyle::Form, true, &params.model_id);
+                req.query("voice_id", crate::QueryStyle::Form, true, &params.voice_id);
+                req.query(
+                    "disable_cache",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.disable_cache,
+                );
+                req.query(
+                    "audio_format",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.audio_format,
+                );
+                req.query("socket_id", crate::QueryStyle::Form, true, &params.socket_id);
+                Box::pin(
+                    req
+                        .send_websocket(
+                            crate::websocket::json,
+                            crate::websocket::from_json,
+                        ),
+                )
+            },
+        )
     }
     /// Generate speech from text
     ///
@@ -98,19 +136,24 @@ impl<'a> TextToSpeechSpeechApi<'a> {
     pub fn generate(
         &self,
         params: impl Into<TextToSpeechSpeechGenerateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::Base64AudioResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/text-to-speech/speech");
-        let params: TextToSpeechSpeechGenerateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TextToSpeechSpeechGenerateParams,
+        crate::types::Base64AudioResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/text-to-speech/speech"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`TextToSpeechSpeechApi::stream`] other than path parameters.
+/// Inputs of [`TextToSpeechSpeechApi::stream`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextToSpeechSpeechStreamParams {
     /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
     pub voice: Option<String>,
@@ -127,14 +170,60 @@ pub struct TextToSpeechSpeechStreamParams {
     /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
     pub socket_id: Option<String>,
 }
-/// Inputs of [`TextToSpeechSpeechApi::generate`] other than path parameters.
+impl<T> crate::Call<'_, TextToSpeechSpeechStreamParams, T> {
+    /// Voice identifier in the format `provider.model_id.voice_id` or `provider.voice_id` (e.g. `telnyx.NaturalHD.Telnyx_Alloy`, `Telnyx.Ultra.`, `Telnyx.Bayan.Ahmed`, `Telnyx.Sukhan.urdu-professor`, or `azure.en-US-AvaMultilingualNeural`). When provided, the `provider`, `model_id`, and `voice_id` are extracted automatically. Takes precedence over individual `provider`/`model_id`/`voice_id` parameters.
+    pub fn voice(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().voice = Some(value.into());
+        self
+    }
+    /// TTS provider. Defaults to `telnyx` if not specified. Ignored when `voice` is provided.
+    pub fn provider(mut self, value: impl Into<crate::types::Provider>) -> Self {
+        self.params_mut().provider = Some(value.into());
+        self
+    }
+    /// Model identifier for the chosen provider. Examples: `Natural`, `NaturalHD`, `Ultra` (Telnyx); `Polly.Generative` (AWS).
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().model_id = Some(value.into());
+        self
+    }
+    /// Voice identifier for the chosen provider.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().voice_id = Some(value.into());
+        self
+    }
+    /// When `true`, bypass the audio cache and generate fresh audio.
+    pub fn disable_cache(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().disable_cache = Some(value.into());
+        self
+    }
+    /// Audio output format override. Supported for Telnyx models. `pcm` and `wav` are available for `Natural`/`NaturalHD` models. The `Ultra` model outputs PCM at 24kHz s16le or MP3 at 128kbps 24kHz.
+    pub fn audio_format(mut self, value: impl Into<crate::types::AudioFormat>) -> Self {
+        self.params_mut().audio_format = Some(value.into());
+        self
+    }
+    /// Client-provided socket identifier for tracking. If not provided, one is generated server-side.
+    pub fn socket_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().socket_id = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`TextToSpeechSpeechApi::generate`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TextToSpeechSpeechGenerateParams {
     /// The request body.
     pub body: crate::types::GenerateSpeechRequest,
 }
+impl TextToSpeechSpeechGenerateParams {
+    /// A `TextToSpeechSpeechGenerateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::GenerateSpeechRequest) -> Self {
+        TextToSpeechSpeechGenerateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::GenerateSpeechRequest> for TextToSpeechSpeechGenerateParams {
-    /// The body alone is the whole of [`TextToSpeechSpeechGenerateParams`].
+    /// The body with every optional input `None`: the argument of [`TextToSpeechSpeechApi::generate`].
     fn from(body: crate::types::GenerateSpeechRequest) -> Self {
         TextToSpeechSpeechGenerateParams {
             body,

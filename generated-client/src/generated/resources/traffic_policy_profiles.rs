@@ -15,75 +15,41 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: TrafficPolicyProfilesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/traffic_policy_profiles");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.query(
-            "filter[service]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_service,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: TrafficPolicyProfilesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TrafficPolicyProfilesListParams,
         TrafficPolicyProfilesListResponse,
-        crate::types::TrafficPolicyProfile,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TrafficPolicyProfilesListParams,
-            TrafficPolicyProfilesListResponse,
-            crate::types::TrafficPolicyProfile,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/traffic_policy_profiles"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
                 );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                req.query(
+                    "filter[service]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_service,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -96,15 +62,19 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<TrafficPolicyProfilesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/traffic_policy_profiles");
-        let params: TrafficPolicyProfilesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TrafficPolicyProfilesCreateParams,
+        TrafficPolicyProfilesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/traffic_policy_profiles"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get all available traffic policy profile services
     ///
@@ -114,70 +84,42 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     #[inline]
     pub fn list_services(
         &self,
-        params: TrafficPolicyProfilesListServicesParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesListServicesResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/traffic_policy_profiles/services");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[group]", crate::QueryStyle::Form, true, &params.filter_group);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.send_json()
-    }
-    /// [`Self::list_services`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_services_paginator(
-        &self,
-        params: TrafficPolicyProfilesListServicesParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         TrafficPolicyProfilesListServicesParams,
         TrafficPolicyProfilesListServicesResponse,
-        crate::types::WirelessPcrfService,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            TrafficPolicyProfilesListServicesParams,
-            TrafficPolicyProfilesListServicesResponse,
-            crate::types::WirelessPcrfService,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/traffic_policy_profiles/services"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
                 );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)]
-                Box::pin(async move { this.list_services(params).await })
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[group]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_group,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -193,16 +135,17 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), TrafficPolicyProfilesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a traffic policy profile
     ///
@@ -217,18 +160,24 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
         &self,
         id: &str,
         params: impl Into<TrafficPolicyProfilesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
-            );
-        let params: TrafficPolicyProfilesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        TrafficPolicyProfilesUpdateParams,
+        TrafficPolicyProfilesUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a traffic policy profile
     ///
@@ -242,20 +191,22 @@ impl<'a> TrafficPolicyProfilesApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<TrafficPolicyProfilesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), TrafficPolicyProfilesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/traffic_policy_profiles/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`TrafficPolicyProfilesApi::list`] other than path parameters.
+/// Inputs of [`TrafficPolicyProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesListParams {
     /// The page number to load.
     pub page_number: Option<i64>,
@@ -268,22 +219,105 @@ pub struct TrafficPolicyProfilesListParams {
     /// Sorts traffic policy profiles by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
     pub sort: Option<TrafficPolicyProfilesListSort>,
 }
-/// Inputs of [`TrafficPolicyProfilesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, TrafficPolicyProfilesListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter by traffic policy profile type.
+    pub fn filter_type(
+        mut self,
+        value: impl Into<TrafficPolicyProfilesListFilterType>,
+    ) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+    /// Filter by service ID.
+    pub fn filter_service(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_service = Some(value.into());
+        self
+    }
+    /// Sorts traffic policy profiles by the given field. Defaults to ascending order unless field is prefixed with a minus sign.
+    pub fn sort(mut self, value: impl Into<TrafficPolicyProfilesListSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, TrafficPolicyProfilesListParams, TrafficPolicyProfilesListResponse> {
+    /// Every page of [`TrafficPolicyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TrafficPolicyProfilesListParams,
+        TrafficPolicyProfilesListResponse,
+        crate::types::TrafficPolicyProfile,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`TrafficPolicyProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesCreateParams {
     /// The request body.
     pub body: TrafficPolicyProfilesCreateBody,
 }
+impl TrafficPolicyProfilesCreateParams {
+    /// A `TrafficPolicyProfilesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: TrafficPolicyProfilesCreateBody) -> Self {
+        TrafficPolicyProfilesCreateParams {
+            body,
+        }
+    }
+}
 impl From<TrafficPolicyProfilesCreateBody> for TrafficPolicyProfilesCreateParams {
-    /// The body alone is the whole of [`TrafficPolicyProfilesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`TrafficPolicyProfilesApi::create`].
     fn from(body: TrafficPolicyProfilesCreateBody) -> Self {
         TrafficPolicyProfilesCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`TrafficPolicyProfilesApi::list_services`] other than path parameters.
+/// Inputs of [`TrafficPolicyProfilesApi::list_services`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesListServicesParams {
     /// The page number to load.
     pub page_number: Option<i64>,
@@ -294,14 +328,92 @@ pub struct TrafficPolicyProfilesListServicesParams {
     /// Filter services by name.
     pub filter_name: Option<String>,
 }
-/// Inputs of [`TrafficPolicyProfilesApi::update`] other than path parameters.
+impl<T> crate::Call<'_, TrafficPolicyProfilesListServicesParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Filter services by group.
+    pub fn filter_group(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_group = Some(value.into());
+        self
+    }
+    /// Filter services by name.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    TrafficPolicyProfilesListServicesParams,
+    TrafficPolicyProfilesListServicesResponse,
+> {
+    /// Every page of [`TrafficPolicyProfilesApi::list_services`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        TrafficPolicyProfilesListServicesParams,
+        TrafficPolicyProfilesListServicesResponse,
+        crate::types::WirelessPcrfService,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`TrafficPolicyProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrafficPolicyProfilesUpdateParams {
     /// The request body.
     pub body: TrafficPolicyProfilesUpdateBody,
 }
+impl TrafficPolicyProfilesUpdateParams {
+    /// A `TrafficPolicyProfilesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: TrafficPolicyProfilesUpdateBody) -> Self {
+        TrafficPolicyProfilesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<TrafficPolicyProfilesUpdateBody> for TrafficPolicyProfilesUpdateParams {
-    /// The body alone is the whole of [`TrafficPolicyProfilesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`TrafficPolicyProfilesApi::update`].
     fn from(body: TrafficPolicyProfilesUpdateBody) -> Self {
         TrafficPolicyProfilesUpdateParams {
             body,

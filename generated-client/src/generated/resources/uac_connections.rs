@@ -20,33 +20,179 @@ impl<'a> UacConnectionsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: UacConnectionsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/uac_connections");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/uac_connections"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a UAC connection
+    ///
+    /// Creates a UAC connection. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
+    ///
+    /// `POST /uac_connections`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: UacConnectionsListParams,
+        params: impl Into<UacConnectionsCreateParams>,
+    ) -> crate::Call<'a, UacConnectionsCreateParams, UacConnectionsCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/uac_connections"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a UAC connection
+    ///
+    /// Retrieves the details of an existing UAC connection.
+    ///
+    /// `GET /uac_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), UacConnectionsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/uac_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a UAC connection
+    ///
+    /// Updates settings of an existing UAC connection.
+    ///
+    /// `PATCH /uac_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<UacConnectionsUpdateParams>,
+    ) -> crate::Call<'a, UacConnectionsUpdateParams, UacConnectionsUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/uac_connections/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a UAC connection
+    ///
+    /// Deletes an existing UAC connection.
+    ///
+    /// `DELETE /uac_connections/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), UacConnectionsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/uac_connections/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`UacConnectionsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct UacConnectionsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::ConnectionsPageConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::ConnectionsSortConnection>,
+}
+impl<T> crate::Call<'_, UacConnectionsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::ConnectionsFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::ConnectionsPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// connection_name: sorts the result by the
+    /// connection_name field in ascending order.
+    ///
+    /// -connection_name: sorts the result by the
+    /// connection_name field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::ConnectionsSortConnection>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, UacConnectionsListParams, UacConnectionsListResponse> {
+    /// Every page of [`UacConnectionsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         UacConnectionsListParams,
         UacConnectionsListResponse,
         crate::types::UacConnection,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            UacConnectionsListParams,
-            UacConnectionsListResponse,
-            crate::types::UacConnection,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -74,145 +220,43 @@ impl<'a> UacConnectionsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a UAC connection
-    ///
-    /// Creates a UAC connection. A UAC (User Agent Client) Connection registers Telnyx to your PBX — the opposite of a standard SIP trunk, where the PBX registers to Telnyx. Use UAC when your PBX doesn’t support outbound SIP registration or you need Telnyx to maintain the registration.
-    ///
-    /// `POST /uac_connections`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<UacConnectionsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/uac_connections");
-        let params: UacConnectionsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a UAC connection
-    ///
-    /// Retrieves the details of an existing UAC connection.
-    ///
-    /// `GET /uac_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/uac_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a UAC connection
-    ///
-    /// Updates settings of an existing UAC connection.
-    ///
-    /// `PATCH /uac_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<UacConnectionsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/uac_connections/", &crate::encode_path(id)].concat(),
-            );
-        let params: UacConnectionsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a UAC connection
-    ///
-    /// Deletes an existing UAC connection.
-    ///
-    /// `DELETE /uac_connections/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/uac_connections/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`UacConnectionsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UacConnectionsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[connection_name\], filter\[fqdn\], filter\[outbound_voice_profile_id\], filter\[outbound.outbound_voice_profile_id\]
-    pub filter: Option<crate::types::ConnectionsFilterConsolidated>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::ConnectionsPageConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// connection_name: sorts the result by the
-    /// connection_name field in ascending order.
-    ///
-    /// -connection_name: sorts the result by the
-    /// connection_name field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::ConnectionsSortConnection>,
-}
-/// Inputs of [`UacConnectionsApi::create`] other than path parameters.
+/// Inputs of [`UacConnectionsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UacConnectionsCreateParams {
     /// Parameters that can be defined during UAC connection creation
     pub body: crate::types::CreateUacConnectionRequest,
 }
+impl UacConnectionsCreateParams {
+    /// A `UacConnectionsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateUacConnectionRequest) -> Self {
+        UacConnectionsCreateParams { body }
+    }
+}
 impl From<crate::types::CreateUacConnectionRequest> for UacConnectionsCreateParams {
-    /// The body alone is the whole of [`UacConnectionsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`UacConnectionsApi::create`].
     fn from(body: crate::types::CreateUacConnectionRequest) -> Self {
         UacConnectionsCreateParams { body }
     }
 }
-/// Inputs of [`UacConnectionsApi::update`] other than path parameters.
+/// Inputs of [`UacConnectionsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UacConnectionsUpdateParams {
     /// Parameters that can be updated in a UAC connection
     pub body: crate::types::UpdateUacConnectionRequest,
 }
+impl UacConnectionsUpdateParams {
+    /// A `UacConnectionsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateUacConnectionRequest) -> Self {
+        UacConnectionsUpdateParams { body }
+    }
+}
 impl From<crate::types::UpdateUacConnectionRequest> for UacConnectionsUpdateParams {
-    /// The body alone is the whole of [`UacConnectionsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`UacConnectionsApi::update`].
     fn from(body: crate::types::UpdateUacConnectionRequest) -> Self {
         UacConnectionsUpdateParams { body }
     }
@@ -235,21 +279,22 @@ impl<'a> UacConnectionsActionsApi<'a> {
     pub fn check_registration_status(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UacConnectionsActionsCheckRegistrationStatusResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/uac_connections/",
-                    &crate::encode_path(id),
-                    "/actions/check_registration_status",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), UacConnectionsActionsCheckRegistrationStatusResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/uac_connections/",
+                        &crate::encode_path(id),
+                        "/actions/check_registration_status",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 #[derive(Debug, Clone, PartialEq, Default)]

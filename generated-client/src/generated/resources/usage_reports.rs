@@ -15,80 +15,45 @@ impl<'a> UsageReportsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: UsageReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UsageReportsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/usage_reports");
-        req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.query("dimensions", crate::QueryStyle::Form, true, &params.dimensions);
-        req.query("metrics", crate::QueryStyle::Form, true, &params.metrics);
-        req.query("start_date", crate::QueryStyle::Form, true, &params.start_date);
-        req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
-        req.query("date_range", crate::QueryStyle::Form, true, &params.date_range);
-        req.query("filter", crate::QueryStyle::Form, true, &params.filter);
-        req.query(
-            "managed_accounts",
-            crate::QueryStyle::Form,
-            true,
-            &params.managed_accounts,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.query("format", crate::QueryStyle::Form, true, &params.format);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: UsageReportsListParams,
-    ) -> crate::Paginator<
-        'a,
-        UsageReportsListParams,
-        crate::types::UsageReportsResponse,
-        serde_json::Map<String, serde_json::Value>,
-    > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            UsageReportsListParams,
-            crate::types::UsageReportsResponse,
-            serde_json::Map<String, serde_json::Value>,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
+        params: impl Into<UsageReportsListParams>,
+    ) -> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/usage_reports"),
+            params.into(),
+            |mut req, params| {
+                req.query("product", crate::QueryStyle::Form, true, &params.product);
+                req.query(
+                    "dimensions",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.dimensions,
                 );
-                meta.page_number = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.page_number.as_ref())
-                    .copied();
-                meta.total_pages = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_pages.as_ref())
-                    .copied();
-                meta.total_items = page
-                    .meta
-                    .as_ref()
-                    .and_then(|v| v.total_results.as_ref())
-                    .copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+                req.query("metrics", crate::QueryStyle::Form, true, &params.metrics);
+                req.query(
+                    "start_date",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.start_date,
+                );
+                req.query("end_date", crate::QueryStyle::Form, true, &params.end_date);
+                req.query(
+                    "date_range",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.date_range,
+                );
+                req.query("filter", crate::QueryStyle::Form, true, &params.filter);
+                req.query(
+                    "managed_accounts",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.managed_accounts,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                req.query("format", crate::QueryStyle::Form, true, &params.format);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -100,20 +65,25 @@ impl<'a> UsageReportsApi<'a> {
     #[inline]
     pub fn get_options(
         &self,
-        params: UsageReportsGetOptionsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::UsageReportsOptionsResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/usage_reports/options");
-        req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.header("authorization_bearer", &params.authorization_bearer);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        UsageReportsGetOptionsParams,
+        crate::types::UsageReportsOptionsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/usage_reports/options"),
+            Default::default(),
+            |mut req, params| {
+                req.query("product", crate::QueryStyle::Form, true, &params.product);
+                req.header("authorization_bearer", &params.authorization_bearer);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`UsageReportsApi::list`] other than path parameters.
+/// Inputs of [`UsageReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UsageReportsListParams {
     /// Telnyx product
     pub product: String,
@@ -163,13 +133,114 @@ impl UsageReportsListParams {
         }
     }
 }
-/// Inputs of [`UsageReportsApi::get_options`] other than path parameters.
+impl<T> crate::Call<'_, UsageReportsListParams, T> {
+    /// The start date for the time range you are interested in. The maximum time range is 31 days. Format: YYYY-MM-DDTHH:mm:ssZ
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().start_date = Some(value.into());
+        self
+    }
+    /// The end date for the time range you are interested in. The maximum time range is 31 days. Format: YYYY-MM-DDTHH:mm:ssZ
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().end_date = Some(value.into());
+        self
+    }
+    /// A more user-friendly way to specify the timespan you want to filter by. More options can be found in the Telnyx API Reference docs.
+    pub fn date_range(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().date_range = Some(value.into());
+        self
+    }
+    /// Filter records on dimensions
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Return the aggregations for all Managed Accounts under the user making the request.
+    pub fn managed_accounts(mut self, value: impl Into<bool>) -> Self {
+        self.params_mut().managed_accounts = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results
+    pub fn sort(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+    /// Specify the response format (csv or json). JSON is returned by default, even if not specified.
+    pub fn format(mut self, value: impl Into<UsageReportsListFormat>) -> Self {
+        self.params_mut().format = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<UsageReportsListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Bearer token used to authenticate the request.
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, UsageReportsListParams, crate::types::UsageReportsResponse> {
+    /// Every page of [`UsageReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        UsageReportsListParams,
+        crate::types::UsageReportsResponse,
+        serde_json::Map<String, serde_json::Value>,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.page_number.as_ref())
+                    .copied();
+                meta.total_pages = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_pages.as_ref())
+                    .copied();
+                meta.total_items = page
+                    .meta
+                    .as_ref()
+                    .and_then(|v| v.total_results.as_ref())
+                    .copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`UsageReportsApi::get_options`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UsageReportsGetOptionsParams {
     /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
     pub product: Option<String>,
     /// Bearer token used to authenticate the request.
     pub authorization_bearer: Option<String>,
+}
+impl<T> crate::Call<'_, UsageReportsGetOptionsParams, T> {
+    /// Options (dimensions and metrics) for a given product. If none specified, all products will be returned.
+    pub fn product(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().product = Some(value.into());
+        self
+    }
+    /// Bearer token used to authenticate the request.
+    pub fn authorization_bearer(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().authorization_bearer = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

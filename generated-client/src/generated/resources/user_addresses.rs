@@ -15,33 +15,127 @@ impl<'a> UserAddressesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: UserAddressesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UserAddressesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/user_addresses");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/user_addresses"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Creates a user address
+    ///
+    /// Creates a user address.
+    ///
+    /// `POST /user_addresses`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: UserAddressesListParams,
+        params: impl Into<UserAddressesCreateParams>,
+    ) -> crate::Call<'a, UserAddressesCreateParams, UserAddressesCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/user_addresses"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a user address
+    ///
+    /// Retrieves the details of an existing user address.
+    ///
+    /// `GET /user_addresses/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: user address ID
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), UserAddressesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/user_addresses/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`UserAddressesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct UserAddressesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub page: Option<crate::types::UserAddressesPageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[street_address\]\[contains\]
+    pub filter: Option<crate::types::UserAddressesFilterConsolidated>,
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// street_address: sorts the result by the
+    /// street_address field in ascending order.
+    ///
+    /// -street_address: sorts the result by the
+    /// street_address field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub sort: Option<crate::types::SortUserAddress>,
+}
+impl<T> crate::Call<'_, UserAddressesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::UserAddressesPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[street_address\]\[contains\]
+    pub fn filter(
+        mut self,
+        value: impl Into<crate::types::UserAddressesFilterConsolidated>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
+    ///
+    /// That is:
+    ///
+    /// street_address: sorts the result by the
+    /// street_address field in ascending order.
+    ///
+    /// -street_address: sorts the result by the
+    /// street_address field in descending order.
+    ///
+    /// If not given, results are sorted by created_at in descending order.
+    pub fn sort(mut self, value: impl Into<crate::types::SortUserAddress>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, UserAddressesListParams, UserAddressesListResponse> {
+    /// Every page of [`UserAddressesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         UserAddressesListParams,
         UserAddressesListResponse,
         crate::types::UserAddress,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            UserAddressesListParams,
-            UserAddressesListResponse,
-            crate::types::UserAddress,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -69,84 +163,24 @@ impl<'a> UserAddressesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Creates a user address
-    ///
-    /// Creates a user address.
-    ///
-    /// `POST /user_addresses`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<UserAddressesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UserAddressesCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/user_addresses");
-        let params: UserAddressesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a user address
-    ///
-    /// Retrieves the details of an existing user address.
-    ///
-    /// `GET /user_addresses/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: user address ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<UserAddressesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/user_addresses/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`UserAddressesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UserAddressesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
-    pub page: Option<crate::types::UserAddressesPageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[customer_reference\]\[eq\], filter\[customer_reference\]\[contains\], filter\[street_address\]\[contains\]
-    pub filter: Option<crate::types::UserAddressesFilterConsolidated>,
-    /// Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the  - prefix.
-    ///
-    /// That is:
-    ///
-    /// street_address: sorts the result by the
-    /// street_address field in ascending order.
-    ///
-    /// -street_address: sorts the result by the
-    /// street_address field in descending order.
-    ///
-    /// If not given, results are sorted by created_at in descending order.
-    pub sort: Option<crate::types::SortUserAddress>,
-}
-/// Inputs of [`UserAddressesApi::create`] other than path parameters.
+/// Inputs of [`UserAddressesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserAddressesCreateParams {
     /// Parameters that can be defined during user address creation
     pub body: crate::types::UserAddressCreate,
 }
+impl UserAddressesCreateParams {
+    /// A `UserAddressesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UserAddressCreate) -> Self {
+        UserAddressesCreateParams { body }
+    }
+}
 impl From<crate::types::UserAddressCreate> for UserAddressesCreateParams {
-    /// The body alone is the whole of [`UserAddressesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`UserAddressesApi::create`].
     fn from(body: crate::types::UserAddressCreate) -> Self {
         UserAddressesCreateParams { body }
     }

@@ -13,20 +13,30 @@ impl<'a> UserTagsApi<'a> {
     ///
     /// `GET /user_tags`
     #[inline]
-    pub fn list(
-        &self,
-        params: UserTagsListParams,
-    ) -> impl std::future::Future<Output = crate::Result<UserTagsListResponse>> + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/user_tags");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    pub fn list(&self) -> crate::Call<'a, UserTagsListParams, UserTagsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/user_tags"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`UserTagsApi::list`] other than path parameters.
+/// Inputs of [`UserTagsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserTagsListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
     pub filter: Option<UserTagsListFilter>,
+}
+impl<T> crate::Call<'_, UserTagsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[starts_with\]
+    pub fn filter(mut self, value: impl Into<UserTagsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserTagsListFilter {

@@ -24,13 +24,19 @@ impl<'a> VerificationsApi<'a> {
     pub fn trigger_call(
         &self,
         params: impl Into<VerificationsTriggerCallParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateVerificationResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/verifications/call");
-        let params: VerificationsTriggerCallParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerCallParams,
+        crate::types::CreateVerificationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verifications/call"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Trigger Flash call verification
     ///
@@ -39,15 +45,19 @@ impl<'a> VerificationsApi<'a> {
     pub fn trigger_flashcall(
         &self,
         params: impl Into<VerificationsTriggerFlashcallParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateVerificationResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verifications/flashcall");
-        let params: VerificationsTriggerFlashcallParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerFlashcallParams,
+        crate::types::CreateVerificationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verifications/flashcall"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Trigger SMS verification
     ///
@@ -56,13 +66,19 @@ impl<'a> VerificationsApi<'a> {
     pub fn trigger_sms(
         &self,
         params: impl Into<VerificationsTriggerSmsParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateVerificationResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/verifications/sms");
-        let params: VerificationsTriggerSmsParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerSmsParams,
+        crate::types::CreateVerificationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verifications/sms"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Trigger WhatsApp verification
     ///
@@ -71,15 +87,19 @@ impl<'a> VerificationsApi<'a> {
     pub fn trigger_whatsapp_verification(
         &self,
         params: impl Into<VerificationsTriggerWhatsappVerificationParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateVerificationResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verifications/whatsapp");
-        let params: VerificationsTriggerWhatsappVerificationParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsTriggerWhatsappVerificationParams,
+        crate::types::CreateVerificationResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verifications/whatsapp"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve verification
     ///
@@ -91,71 +111,108 @@ impl<'a> VerificationsApi<'a> {
     pub fn retrieve(
         &self,
         verification_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::RetrieveVerificationResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/verifications/", &crate::encode_path(verification_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::RetrieveVerificationResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/verifications/", &crate::encode_path(verification_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`VerificationsApi::trigger_call`] other than path parameters.
+/// Inputs of [`VerificationsApi::trigger_call`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsTriggerCallParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestCall,
 }
+impl VerificationsTriggerCallParams {
+    /// A `VerificationsTriggerCallParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateVerificationRequestCall) -> Self {
+        VerificationsTriggerCallParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateVerificationRequestCall>
 for VerificationsTriggerCallParams {
-    /// The body alone is the whole of [`VerificationsTriggerCallParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_call`].
     fn from(body: crate::types::CreateVerificationRequestCall) -> Self {
         VerificationsTriggerCallParams {
             body,
         }
     }
 }
-/// Inputs of [`VerificationsApi::trigger_flashcall`] other than path parameters.
+/// Inputs of [`VerificationsApi::trigger_flashcall`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsTriggerFlashcallParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequest,
 }
+impl VerificationsTriggerFlashcallParams {
+    /// A `VerificationsTriggerFlashcallParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateVerificationRequest) -> Self {
+        VerificationsTriggerFlashcallParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateVerificationRequest>
 for VerificationsTriggerFlashcallParams {
-    /// The body alone is the whole of [`VerificationsTriggerFlashcallParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_flashcall`].
     fn from(body: crate::types::CreateVerificationRequest) -> Self {
         VerificationsTriggerFlashcallParams {
             body,
         }
     }
 }
-/// Inputs of [`VerificationsApi::trigger_sms`] other than path parameters.
+/// Inputs of [`VerificationsApi::trigger_sms`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsTriggerSmsParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestSms,
 }
+impl VerificationsTriggerSmsParams {
+    /// A `VerificationsTriggerSmsParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateVerificationRequestSms) -> Self {
+        VerificationsTriggerSmsParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateVerificationRequestSms> for VerificationsTriggerSmsParams {
-    /// The body alone is the whole of [`VerificationsTriggerSmsParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_sms`].
     fn from(body: crate::types::CreateVerificationRequestSms) -> Self {
         VerificationsTriggerSmsParams {
             body,
         }
     }
 }
-/// Inputs of [`VerificationsApi::trigger_whatsapp_verification`] other than path parameters.
+/// Inputs of [`VerificationsApi::trigger_whatsapp_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsTriggerWhatsappVerificationParams {
     /// The request body.
     pub body: crate::types::CreateVerificationRequestWhatsapp,
 }
+impl VerificationsTriggerWhatsappVerificationParams {
+    /// A `VerificationsTriggerWhatsappVerificationParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateVerificationRequestWhatsapp) -> Self {
+        VerificationsTriggerWhatsappVerificationParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateVerificationRequestWhatsapp>
 for VerificationsTriggerWhatsappVerificationParams {
-    /// The body alone is the whole of [`VerificationsTriggerWhatsappVerificationParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsApi::trigger_whatsapp_verification`].
     fn from(body: crate::types::CreateVerificationRequestWhatsapp) -> Self {
         VerificationsTriggerWhatsappVerificationParams {
             body,
@@ -179,34 +236,49 @@ impl<'a> VerificationsActionsApi<'a> {
         &self,
         verification_id: &str,
         params: impl Into<VerificationsActionsVerifyParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyVerificationCodeResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/verifications/",
-                    &crate::encode_path(verification_id),
-                    "/actions/verify",
-                ]
-                    .concat(),
-            );
-        let params: VerificationsActionsVerifyParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsActionsVerifyParams,
+        crate::types::VerifyVerificationCodeResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/verifications/",
+                        &crate::encode_path(verification_id),
+                        "/actions/verify",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`VerificationsActionsApi::verify`] other than path parameters.
+/// Inputs of [`VerificationsActionsApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestById,
 }
+impl VerificationsActionsVerifyParams {
+    /// A `VerificationsActionsVerifyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VerifyVerificationCodeRequestById) -> Self {
+        VerificationsActionsVerifyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VerifyVerificationCodeRequestById>
 for VerificationsActionsVerifyParams {
-    /// The body alone is the whole of [`VerificationsActionsVerifyParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsActionsApi::verify`].
     fn from(body: crate::types::VerifyVerificationCodeRequestById) -> Self {
         VerificationsActionsVerifyParams {
             body,
@@ -234,17 +306,21 @@ impl<'a> VerificationsByPhoneNumberApi<'a> {
     pub fn list(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ListVerificationsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/verifications/by_phone_number/", &crate::encode_path(phone_number)]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ListVerificationsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/verifications/by_phone_number/",
+                        &crate::encode_path(phone_number),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
 /// Operations under `verifications.by_phone_number.actions`.
@@ -264,34 +340,49 @@ impl<'a> VerificationsByPhoneNumberActionsApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<VerificationsByPhoneNumberActionsVerifyParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyVerificationCodeResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/verifications/by_phone_number/",
-                    &crate::encode_path(phone_number),
-                    "/actions/verify",
-                ]
-                    .concat(),
-            );
-        let params: VerificationsByPhoneNumberActionsVerifyParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerificationsByPhoneNumberActionsVerifyParams,
+        crate::types::VerifyVerificationCodeResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/verifications/by_phone_number/",
+                        &crate::encode_path(phone_number),
+                        "/actions/verify",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`VerificationsByPhoneNumberActionsApi::verify`] other than path parameters.
+/// Inputs of [`VerificationsByPhoneNumberActionsApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationsByPhoneNumberActionsVerifyParams {
     /// The request body.
     pub body: crate::types::VerifyVerificationCodeRequestByPhoneNumber,
 }
+impl VerificationsByPhoneNumberActionsVerifyParams {
+    /// A `VerificationsByPhoneNumberActionsVerifyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VerifyVerificationCodeRequestByPhoneNumber) -> Self {
+        VerificationsByPhoneNumberActionsVerifyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VerifyVerificationCodeRequestByPhoneNumber>
 for VerificationsByPhoneNumberActionsVerifyParams {
-    /// The body alone is the whole of [`VerificationsByPhoneNumberActionsVerifyParams`].
+    /// The body with every optional input `None`: the argument of [`VerificationsByPhoneNumberActionsApi::verify`].
     fn from(body: crate::types::VerifyVerificationCodeRequestByPhoneNumber) -> Self {
         VerificationsByPhoneNumberActionsVerifyParams {
             body,

@@ -20,31 +20,115 @@ impl<'a> VerifiedNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VerifiedNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ListVerifiedNumbersResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/verified_numbers");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifiedNumbersListParams,
+        crate::types::ListVerifiedNumbersResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/verified_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Request phone number verification
+    ///
+    /// Initiates phone number verification procedure. Supports DTMF extension dialing for voice calls to numbers behind IVR systems.
+    ///
+    /// `POST /verified_numbers`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: VerifiedNumbersListParams,
+        params: impl Into<VerifiedNumbersCreateParams>,
+    ) -> crate::Call<
+        'a,
+        VerifiedNumbersCreateParams,
+        crate::types::CreateVerifiedNumberResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verified_numbers"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a verified number
+    ///
+    /// `GET /verified_numbers/{phone_number}`
+    ///
+    /// Parameters:
+    /// - `phone_number`: The phone number being requested.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        phone_number: &str,
+    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a verified number
+    ///
+    /// `DELETE /verified_numbers/{phone_number}`
+    ///
+    /// Parameters:
+    /// - `phone_number`: The phone number being deleted.
+    #[inline]
+    pub fn delete(
+        &self,
+        phone_number: &str,
+    ) -> crate::Call<'a, (), crate::types::VerifiedNumberResponseDataWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`VerifiedNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct VerifiedNumbersListParams {
+    /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
+    pub page: Option<VerifiedNumbersListPage>,
+}
+impl<T> crate::Call<'_, VerifiedNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<VerifiedNumbersListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, VerifiedNumbersListParams, crate::types::ListVerifiedNumbersResponse> {
+    /// Every page of [`VerifiedNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         VerifiedNumbersListParams,
         crate::types::ListVerifiedNumbersResponse,
         crate::types::VerifiedNumberResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VerifiedNumbersListParams,
-            crate::types::ListVerifiedNumbersResponse,
-            crate::types::VerifiedNumberResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -58,89 +142,26 @@ impl<'a> VerifiedNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Request phone number verification
-    ///
-    /// Initiates phone number verification procedure. Supports DTMF extension dialing for voice calls to numbers behind IVR systems.
-    ///
-    /// `POST /verified_numbers`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<VerifiedNumbersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::CreateVerifiedNumberResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/verified_numbers");
-        let params: VerifiedNumbersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a verified number
-    ///
-    /// `GET /verified_numbers/{phone_number}`
-    ///
-    /// Parameters:
-    /// - `phone_number`: The phone number being requested.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a verified number
-    ///
-    /// `DELETE /verified_numbers/{phone_number}`
-    ///
-    /// Parameters:
-    /// - `phone_number`: The phone number being deleted.
-    #[inline]
-    pub fn delete(
-        &self,
-        phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/verified_numbers/", &crate::encode_path(phone_number)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`VerifiedNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VerifiedNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Use page\[size\] and page\[number\] in the query string. Originally: page\[size\], page\[number\]
-    pub page: Option<VerifiedNumbersListPage>,
-}
-/// Inputs of [`VerifiedNumbersApi::create`] other than path parameters.
+/// Inputs of [`VerifiedNumbersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedNumbersCreateParams {
     /// The request body.
     pub body: VerifiedNumbersCreateBody,
 }
+impl VerifiedNumbersCreateParams {
+    /// A `VerifiedNumbersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: VerifiedNumbersCreateBody) -> Self {
+        VerifiedNumbersCreateParams {
+            body,
+        }
+    }
+}
 impl From<VerifiedNumbersCreateBody> for VerifiedNumbersCreateParams {
-    /// The body alone is the whole of [`VerifiedNumbersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`VerifiedNumbersApi::create`].
     fn from(body: VerifiedNumbersCreateBody) -> Self {
         VerifiedNumbersCreateParams {
             body,
@@ -164,34 +185,49 @@ impl<'a> VerifiedNumbersActionsApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<VerifiedNumbersActionsSubmitVerificationCodeParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifiedNumberResponseDataWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/verified_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/actions/verify",
-                ]
-                    .concat(),
-            );
-        let params: VerifiedNumbersActionsSubmitVerificationCodeParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifiedNumbersActionsSubmitVerificationCodeParams,
+        crate::types::VerifiedNumberResponseDataWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/verified_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/actions/verify",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] other than path parameters.
+/// Inputs of [`VerifiedNumbersActionsApi::submit_verification_code`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedNumbersActionsSubmitVerificationCodeParams {
     /// The request body.
     pub body: VerifiedNumbersActionsSubmitVerificationCodeBody,
 }
+impl VerifiedNumbersActionsSubmitVerificationCodeParams {
+    /// A `VerifiedNumbersActionsSubmitVerificationCodeParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: VerifiedNumbersActionsSubmitVerificationCodeBody) -> Self {
+        VerifiedNumbersActionsSubmitVerificationCodeParams {
+            body,
+        }
+    }
+}
 impl From<VerifiedNumbersActionsSubmitVerificationCodeBody>
 for VerifiedNumbersActionsSubmitVerificationCodeParams {
-    /// The body alone is the whole of [`VerifiedNumbersActionsSubmitVerificationCodeParams`].
+    /// The body with every optional input `None`: the argument of [`VerifiedNumbersActionsApi::submit_verification_code`].
     fn from(body: VerifiedNumbersActionsSubmitVerificationCodeBody) -> Self {
         VerifiedNumbersActionsSubmitVerificationCodeParams {
             body,

@@ -15,51 +15,18 @@ impl<'a> VerifyProfilesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VerifyProfilesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ListVerifyProfilesResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/verify_profiles");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: VerifyProfilesListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         VerifyProfilesListParams,
         crate::types::ListVerifyProfilesResponse,
-        crate::types::VerifyProfileResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VerifyProfilesListParams,
-            crate::types::ListVerifyProfilesResponse,
-            crate::types::VerifyProfileResponse,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = Some(&page.meta.page_number).copied();
-                meta.total_pages = Some(&page.meta.total_pages).copied();
-                meta.total_items = Some(&page.meta.total_results).copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/verify_profiles"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -72,13 +39,19 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn create(
         &self,
         params: impl Into<VerifyProfilesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/verify_profiles");
-        let params: VerifyProfilesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifyProfilesCreateParams,
+        crate::types::VerifyProfileResponseDataWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verify_profiles"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve Verify profile message templates
     ///
@@ -88,13 +61,12 @@ impl<'a> VerifyProfilesApi<'a> {
     #[inline]
     pub fn retrieve_templates(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ListVerifyProfileMessageTemplateResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(reqwest::Method::GET, "/verify_profiles/templates");
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ListVerifyProfileMessageTemplateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/verify_profiles/templates"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Create message template
     ///
@@ -105,15 +77,19 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn create_template(
         &self,
         params: impl Into<VerifyProfilesCreateTemplateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MessageTemplateResponseDataWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/verify_profiles/templates");
-        let params: VerifyProfilesCreateTemplateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifyProfilesCreateTemplateParams,
+        crate::types::MessageTemplateResponseDataWrapper,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/verify_profiles/templates"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Update message template
     ///
@@ -128,19 +104,25 @@ impl<'a> VerifyProfilesApi<'a> {
         &self,
         template_id: &str,
         params: impl Into<VerifyProfilesUpdateTemplateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::MessageTemplateResponseDataWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/verify_profiles/templates/", &crate::encode_path(template_id)]
-                    .concat(),
-            );
-        let params: VerifyProfilesUpdateTemplateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifyProfilesUpdateTemplateParams,
+        crate::types::MessageTemplateResponseDataWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/verify_profiles/templates/", &crate::encode_path(template_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Retrieve Verify profile
     ///
@@ -154,16 +136,18 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn retrieve(
         &self,
         verify_profile_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Verify profile
     ///
@@ -176,18 +160,25 @@ impl<'a> VerifyProfilesApi<'a> {
         &self,
         verify_profile_id: &str,
         params: impl Into<VerifyProfilesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
-            );
-        let params: VerifyProfilesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VerifyProfilesUpdateParams,
+        crate::types::VerifyProfileResponseDataWrapper,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Verify profile
     ///
@@ -199,76 +190,152 @@ impl<'a> VerifyProfilesApi<'a> {
     pub fn delete(
         &self,
         verify_profile_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VerifyProfileResponseDataWrapper>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/verify_profiles/", &crate::encode_path(verify_profile_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::VerifyProfileResponseDataWrapper> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/verify_profiles/", &crate::encode_path(verify_profile_id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`VerifyProfilesApi::list`] other than path parameters.
+/// Inputs of [`VerifyProfilesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VerifyProfilesListParams {
     /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
     pub filter: Option<VerifyProfilesListFilter>,
     /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
     pub page: Option<VerifyProfilesListPage>,
 }
-/// Inputs of [`VerifyProfilesApi::create`] other than path parameters.
+impl<T> crate::Call<'_, VerifyProfilesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[name\]
+    pub fn filter(mut self, value: impl Into<VerifyProfilesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[size\], page\[number\]
+    pub fn page(mut self, value: impl Into<VerifyProfilesListPage>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, VerifyProfilesListParams, crate::types::ListVerifyProfilesResponse> {
+    /// Every page of [`VerifyProfilesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        VerifyProfilesListParams,
+        crate::types::ListVerifyProfilesResponse,
+        crate::types::VerifyProfileResponse,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = Some(&page.meta.page_number).copied();
+                meta.total_pages = Some(&page.meta.total_pages).copied();
+                meta.total_items = Some(&page.meta.total_results).copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`VerifyProfilesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyProfilesCreateParams {
     /// The request body.
     pub body: VerifyProfilesCreateBody,
 }
+impl VerifyProfilesCreateParams {
+    /// A `VerifyProfilesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: VerifyProfilesCreateBody) -> Self {
+        VerifyProfilesCreateParams { body }
+    }
+}
 impl From<VerifyProfilesCreateBody> for VerifyProfilesCreateParams {
-    /// The body alone is the whole of [`VerifyProfilesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::create`].
     fn from(body: VerifyProfilesCreateBody) -> Self {
         VerifyProfilesCreateParams { body }
     }
 }
-/// Inputs of [`VerifyProfilesApi::create_template`] other than path parameters.
+/// Inputs of [`VerifyProfilesApi::create_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyProfilesCreateTemplateParams {
     /// The request body.
     pub body: crate::types::CreateMessageTemplateRequest,
 }
+impl VerifyProfilesCreateTemplateParams {
+    /// A `VerifyProfilesCreateTemplateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::CreateMessageTemplateRequest) -> Self {
+        VerifyProfilesCreateTemplateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::CreateMessageTemplateRequest>
 for VerifyProfilesCreateTemplateParams {
-    /// The body alone is the whole of [`VerifyProfilesCreateTemplateParams`].
+    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::create_template`].
     fn from(body: crate::types::CreateMessageTemplateRequest) -> Self {
         VerifyProfilesCreateTemplateParams {
             body,
         }
     }
 }
-/// Inputs of [`VerifyProfilesApi::update_template`] other than path parameters.
+/// Inputs of [`VerifyProfilesApi::update_template`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyProfilesUpdateTemplateParams {
     /// The request body.
     pub body: crate::types::UpdateMessageTemplateRequest,
 }
+impl VerifyProfilesUpdateTemplateParams {
+    /// A `VerifyProfilesUpdateTemplateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::UpdateMessageTemplateRequest) -> Self {
+        VerifyProfilesUpdateTemplateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::UpdateMessageTemplateRequest>
 for VerifyProfilesUpdateTemplateParams {
-    /// The body alone is the whole of [`VerifyProfilesUpdateTemplateParams`].
+    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::update_template`].
     fn from(body: crate::types::UpdateMessageTemplateRequest) -> Self {
         VerifyProfilesUpdateTemplateParams {
             body,
         }
     }
 }
-/// Inputs of [`VerifyProfilesApi::update`] other than path parameters.
+/// Inputs of [`VerifyProfilesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifyProfilesUpdateParams {
     /// The request body.
     pub body: VerifyProfilesUpdateBody,
 }
+impl VerifyProfilesUpdateParams {
+    /// A `VerifyProfilesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: VerifyProfilesUpdateBody) -> Self {
+        VerifyProfilesUpdateParams { body }
+    }
+}
 impl From<VerifyProfilesUpdateBody> for VerifyProfilesUpdateParams {
-    /// The body alone is the whole of [`VerifyProfilesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`VerifyProfilesApi::update`].
     fn from(body: VerifyProfilesUpdateBody) -> Self {
         VerifyProfilesUpdateParams { body }
     }

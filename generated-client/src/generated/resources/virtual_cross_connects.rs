@@ -15,34 +15,165 @@ impl<'a> VirtualCrossConnectsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VirtualCrossConnectsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/virtual_cross_connects");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsListParams,
+        VirtualCrossConnectsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/virtual_cross_connects"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Virtual Cross Connect
+    ///
+    /// Create a new Virtual Cross Connect.
+    ///
+    /// For AWS and GCE, you have the option of creating the primary connection first and the secondary connection later. You also have the option of disabling the primary and/or secondary connections at any time and later re-enabling them. With Azure, you do not have this option. Azure requires both the primary and secondary connections to be created at the same time and they can not be independantly disabled.
+    ///
+    /// `POST /virtual_cross_connects`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: VirtualCrossConnectsListParams,
+        params: impl Into<VirtualCrossConnectsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCreateParams,
+        VirtualCrossConnectsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/virtual_cross_connects"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a Virtual Cross Connect
+    ///
+    /// Retrieve a Virtual Cross Connect.
+    ///
+    /// `GET /virtual_cross_connects/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), VirtualCrossConnectsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update the Virtual Cross Connect
+    ///
+    /// Update the Virtual Cross Connect.
+    ///
+    /// Cloud IPs can only be patched during the `created` state, as GCE will only inform you of your generated IP once the pending connection requested has been accepted. Once the Virtual Cross Connect has moved to `provisioning`, the IPs can no longer be patched.
+    ///
+    /// Once the Virtual Cross Connect has moved to `provisioned` and you are ready to enable routing, you can toggle the routing announcements to `true`.
+    ///
+    /// `PATCH /virtual_cross_connects/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<VirtualCrossConnectsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsUpdateParams,
+        VirtualCrossConnectsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a Virtual Cross Connect
+    ///
+    /// Delete a Virtual Cross Connect.
+    ///
+    /// `DELETE /virtual_cross_connects/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), VirtualCrossConnectsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`VirtualCrossConnectsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct VirtualCrossConnectsListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub filter: Option<VirtualCrossConnectsListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, VirtualCrossConnectsListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub fn filter(mut self, value: impl Into<VirtualCrossConnectsListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, VirtualCrossConnectsListParams, VirtualCrossConnectsListResponse> {
+    /// Every page of [`VirtualCrossConnectsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         VirtualCrossConnectsListParams,
         VirtualCrossConnectsListResponse,
         crate::types::VirtualCrossConnectCombined,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VirtualCrossConnectsListParams,
-            VirtualCrossConnectsListResponse,
-            crate::types::VirtualCrossConnectCombined,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -70,143 +201,49 @@ impl<'a> VirtualCrossConnectsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Virtual Cross Connect
-    ///
-    /// Create a new Virtual Cross Connect.
-    ///
-    /// For AWS and GCE, you have the option of creating the primary connection first and the secondary connection later. You also have the option of disabling the primary and/or secondary connections at any time and later re-enabling them. With Azure, you do not have this option. Azure requires both the primary and secondary connections to be created at the same time and they can not be independantly disabled.
-    ///
-    /// `POST /virtual_cross_connects`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<VirtualCrossConnectsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/virtual_cross_connects");
-        let params: VirtualCrossConnectsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a Virtual Cross Connect
-    ///
-    /// Retrieve a Virtual Cross Connect.
-    ///
-    /// `GET /virtual_cross_connects/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update the Virtual Cross Connect
-    ///
-    /// Update the Virtual Cross Connect.
-    ///
-    /// Cloud IPs can only be patched during the `created` state, as GCE will only inform you of your generated IP once the pending connection requested has been accepted. Once the Virtual Cross Connect has moved to `provisioning`, the IPs can no longer be patched.
-    ///
-    /// Once the Virtual Cross Connect has moved to `provisioned` and you are ready to enable routing, you can toggle the routing announcements to `true`.
-    ///
-    /// `PATCH /virtual_cross_connects/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<VirtualCrossConnectsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
-            );
-        let params: VirtualCrossConnectsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a Virtual Cross Connect
-    ///
-    /// Delete a Virtual Cross Connect.
-    ///
-    /// `DELETE /virtual_cross_connects/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/virtual_cross_connects/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`VirtualCrossConnectsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VirtualCrossConnectsListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
-    pub filter: Option<VirtualCrossConnectsListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`VirtualCrossConnectsApi::create`] other than path parameters.
+/// Inputs of [`VirtualCrossConnectsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsCreateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectCreate,
 }
+impl VirtualCrossConnectsCreateParams {
+    /// A `VirtualCrossConnectsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VirtualCrossConnectCreate) -> Self {
+        VirtualCrossConnectsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VirtualCrossConnectCreate> for VirtualCrossConnectsCreateParams {
-    /// The body alone is the whole of [`VirtualCrossConnectsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`VirtualCrossConnectsApi::create`].
     fn from(body: crate::types::VirtualCrossConnectCreate) -> Self {
         VirtualCrossConnectsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`VirtualCrossConnectsApi::update`] other than path parameters.
+/// Inputs of [`VirtualCrossConnectsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VirtualCrossConnectsUpdateParams {
     /// The request body.
     pub body: crate::types::VirtualCrossConnectPatch,
 }
+impl VirtualCrossConnectsUpdateParams {
+    /// A `VirtualCrossConnectsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VirtualCrossConnectPatch) -> Self {
+        VirtualCrossConnectsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VirtualCrossConnectPatch> for VirtualCrossConnectsUpdateParams {
-    /// The body alone is the whole of [`VirtualCrossConnectsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`VirtualCrossConnectsApi::update`].
     fn from(body: crate::types::VirtualCrossConnectPatch) -> Self {
         VirtualCrossConnectsUpdateParams {
             body,

@@ -17,35 +17,81 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VirtualCrossConnectsCoverageListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<VirtualCrossConnectsCoverageListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/virtual_cross_connects_coverage");
-        req.query("filters", crate::QueryStyle::DeepObject, true, &params.filters);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        VirtualCrossConnectsCoverageListParams,
+        VirtualCrossConnectsCoverageListResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/virtual_cross_connects_coverage"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "filters",
+                    crate::QueryStyle::DeepObject,
+                    true,
+                    &params.filters,
+                );
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: VirtualCrossConnectsCoverageListParams,
+}
+/// Inputs of [`VirtualCrossConnectsCoverageApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct VirtualCrossConnectsCoverageListParams {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
+    pub filters: Option<VirtualCrossConnectsCoverageListFilters>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    pub filter: Option<VirtualCrossConnectsCoverageListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, VirtualCrossConnectsCoverageListParams, T> {
+    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
+    pub fn filters(
+        mut self,
+        value: impl Into<VirtualCrossConnectsCoverageListFilters>,
+    ) -> Self {
+        self.params_mut().filters = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
+    pub fn filter(
+        mut self,
+        value: impl Into<VirtualCrossConnectsCoverageListFilter>,
+    ) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    VirtualCrossConnectsCoverageListParams,
+    VirtualCrossConnectsCoverageListResponse,
+> {
+    /// Every page of [`VirtualCrossConnectsCoverageApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         VirtualCrossConnectsCoverageListParams,
         VirtualCrossConnectsCoverageListResponse,
         crate::types::VirtualCrossConnectCoverage,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VirtualCrossConnectsCoverageListParams,
-            VirtualCrossConnectsCoverageListResponse,
-            crate::types::VirtualCrossConnectCoverage,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -73,25 +119,8 @@ impl<'a> VirtualCrossConnectsCoverageApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-}
-/// Inputs of [`VirtualCrossConnectsCoverageApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VirtualCrossConnectsCoverageListParams {
-    /// Consolidated filters parameter (deepObject style). Originally: filters\[available_bandwidth\]\[contains\]
-    pub filters: Option<VirtualCrossConnectsCoverageListFilters>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[cloud_provider\], filter\[cloud_provider_region\], filter\[location.region\], filter\[location.site\], filter\[location.pop\], filter\[location.code\]
-    pub filter: Option<VirtualCrossConnectsCoverageListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Available bandwidth filtering operations
 #[derive(Debug, Clone, PartialEq, Default)]

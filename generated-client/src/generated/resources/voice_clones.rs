@@ -15,40 +15,209 @@ impl<'a> VoiceClonesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VoiceClonesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceCloneListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/voice_clones");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query(
-            "filter[provider]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_provider,
-        );
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/voice_clones"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[provider]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_provider,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a voice clone from a voice design
+    ///
+    /// Creates a new voice clone by capturing the voice identity of an existing voice design. The clone can then be used for text-to-speech synthesis.
+    ///
+    /// `POST /voice_clones`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: VoiceClonesListParams,
+        params: impl Into<VoiceClonesCreateParams>,
+    ) -> crate::Call<'a, VoiceClonesCreateParams, crate::types::VoiceCloneResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/voice_clones"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Create a voice clone from an audio file upload
+    ///
+    /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
+    ///
+    /// `POST /voice_clones/from_upload`
+    #[inline]
+    pub fn create_from_upload(
+        &self,
+        params: impl Into<VoiceClonesCreateFromUploadParams>,
+    ) -> crate::Call<
+        'a,
+        VoiceClonesCreateFromUploadParams,
+        crate::types::VoiceCloneResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/voice_clones/from_upload"),
+            params.into(),
+            |mut req, params| {
+                req.multipart_value(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Update a voice clone
+    ///
+    /// Updates the name, language, or gender of a voice clone.
+    ///
+    /// `PATCH /voice_clones/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice clone UUID.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<VoiceClonesUpdateParams>,
+    ) -> crate::Call<'a, VoiceClonesUpdateParams, crate::types::VoiceCloneResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/voice_clones/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a voice clone
+    ///
+    /// Permanently deletes a voice clone. This action cannot be undone.
+    ///
+    /// `DELETE /voice_clones/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice clone UUID.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/voice_clones/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+    /// Download voice clone audio sample
+    ///
+    /// Downloads the WAV audio sample that was used to create the voice clone.
+    ///
+    /// `GET /voice_clones/{id}/sample`
+    ///
+    /// Parameters:
+    /// - `id`: The voice clone UUID.
+    #[inline]
+    pub fn download_sample(&self, id: &str) -> crate::Call<'a, (), crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_download()) },
+        )
+    }
+}
+/// Inputs of [`VoiceClonesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct VoiceClonesListParams {
+    /// Page number for pagination (1-based).
+    pub page_number: Option<i64>,
+    /// Number of results per page.
+    pub page_size: Option<i64>,
+    /// Case-insensitive substring filter on the name field.
+    pub filter_name: Option<String>,
+    /// Filter by voice synthesis provider. Case-insensitive.
+    pub filter_provider: Option<crate::types::FilterProvider>,
+    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    pub sort: Option<crate::types::VoiceDesignsSort>,
+}
+impl<T> crate::Call<'_, VoiceClonesListParams, T> {
+    /// Page number for pagination (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of results per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the name field.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// Filter by voice synthesis provider. Case-insensitive.
+    pub fn filter_provider(
+        mut self,
+        value: impl Into<crate::types::FilterProvider>,
+    ) -> Self {
+        self.params_mut().filter_provider = Some(value.into());
+        self
+    }
+    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    pub fn sort(mut self, value: impl Into<crate::types::VoiceDesignsSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, VoiceClonesListParams, crate::types::VoiceCloneListResponse> {
+    /// Every page of [`VoiceClonesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         VoiceClonesListParams,
         crate::types::VoiceCloneListResponse,
         crate::types::VoiceCloneData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VoiceClonesListParams,
-            crate::types::VoiceCloneListResponse,
-            crate::types::VoiceCloneData,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -76,168 +245,66 @@ impl<'a> VoiceClonesApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a voice clone from a voice design
-    ///
-    /// Creates a new voice clone by capturing the voice identity of an existing voice design. The clone can then be used for text-to-speech synthesis.
-    ///
-    /// `POST /voice_clones`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<VoiceClonesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceCloneResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/voice_clones");
-        let params: VoiceClonesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Create a voice clone from an audio file upload
-    ///
-    /// Creates a new voice clone by uploading an audio file directly. Supported formats: WAV, MP3, FLAC, OGG, M4A. For best results, provide 5–10 seconds of clear speech. Maximum file size: 5MB for Telnyx, 20MB for Minimax.
-    ///
-    /// `POST /voice_clones/from_upload`
-    #[inline]
-    pub fn create_from_upload(
-        &self,
-        params: impl Into<VoiceClonesCreateFromUploadParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceCloneResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/voice_clones/from_upload");
-        let params: VoiceClonesCreateFromUploadParams = params.into();
-        req.multipart_value(&params.body);
-        req.send_json()
-    }
-    /// Update a voice clone
-    ///
-    /// Updates the name, language, or gender of a voice clone.
-    ///
-    /// `PATCH /voice_clones/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice clone UUID.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<VoiceClonesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceCloneResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/voice_clones/", &crate::encode_path(id)].concat(),
-            );
-        let params: VoiceClonesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a voice clone
-    ///
-    /// Permanently deletes a voice clone. This action cannot be undone.
-    ///
-    /// `DELETE /voice_clones/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice clone UUID.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/voice_clones/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
-    }
-    /// Download voice clone audio sample
-    ///
-    /// Downloads the WAV audio sample that was used to create the voice clone.
-    ///
-    /// `GET /voice_clones/{id}/sample`
-    ///
-    /// Parameters:
-    /// - `id`: The voice clone UUID.
-    #[inline]
-    pub fn download_sample(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_clones/", &crate::encode_path(id), "/sample"].concat(),
-            );
-        req.send_download()
+        })
     }
 }
-/// Inputs of [`VoiceClonesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VoiceClonesListParams {
-    /// Page number for pagination (1-based).
-    pub page_number: Option<i64>,
-    /// Number of results per page.
-    pub page_size: Option<i64>,
-    /// Case-insensitive substring filter on the name field.
-    pub filter_name: Option<String>,
-    /// Filter by voice synthesis provider. Case-insensitive.
-    pub filter_provider: Option<crate::types::FilterProvider>,
-    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
-    pub sort: Option<crate::types::VoiceDesignsSort>,
-}
-/// Inputs of [`VoiceClonesApi::create`] other than path parameters.
+/// Inputs of [`VoiceClonesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceClonesCreateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneRequest,
 }
+impl VoiceClonesCreateParams {
+    /// A `VoiceClonesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoiceCloneRequest) -> Self {
+        VoiceClonesCreateParams { body }
+    }
+}
 impl From<crate::types::VoiceCloneRequest> for VoiceClonesCreateParams {
-    /// The body alone is the whole of [`VoiceClonesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::create`].
     fn from(body: crate::types::VoiceCloneRequest) -> Self {
         VoiceClonesCreateParams { body }
     }
 }
-/// Inputs of [`VoiceClonesApi::create_from_upload`] other than path parameters.
+/// Inputs of [`VoiceClonesApi::create_from_upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceClonesCreateFromUploadParams {
     /// The request body.
     pub body: crate::types::VoiceCloneUploadRequest,
 }
+impl VoiceClonesCreateFromUploadParams {
+    /// A `VoiceClonesCreateFromUploadParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoiceCloneUploadRequest) -> Self {
+        VoiceClonesCreateFromUploadParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::VoiceCloneUploadRequest> for VoiceClonesCreateFromUploadParams {
-    /// The body alone is the whole of [`VoiceClonesCreateFromUploadParams`].
+    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::create_from_upload`].
     fn from(body: crate::types::VoiceCloneUploadRequest) -> Self {
         VoiceClonesCreateFromUploadParams {
             body,
         }
     }
 }
-/// Inputs of [`VoiceClonesApi::update`] other than path parameters.
+/// Inputs of [`VoiceClonesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceClonesUpdateParams {
     /// The request body.
     pub body: crate::types::VoiceCloneUpdateRequest,
 }
+impl VoiceClonesUpdateParams {
+    /// A `VoiceClonesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoiceCloneUpdateRequest) -> Self {
+        VoiceClonesUpdateParams { body }
+    }
+}
 impl From<crate::types::VoiceCloneUpdateRequest> for VoiceClonesUpdateParams {
-    /// The body alone is the whole of [`VoiceClonesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`VoiceClonesApi::update`].
     fn from(body: crate::types::VoiceCloneUpdateRequest) -> Self {
         VoiceClonesUpdateParams { body }
     }

@@ -15,34 +15,235 @@ impl<'a> VoiceDesignsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VoiceDesignsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceDesignListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/voice_designs");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
+    ) -> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/voice_designs"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create or add a version to a voice design
+    ///
+    /// Creates a new voice design (version 1) when `voice_design_id` is omitted. When `voice_design_id` is provided, adds a new version to the existing design instead. A design can have at most 50 versions.
+    ///
+    /// `POST /voice_designs`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: VoiceDesignsListParams,
+        params: impl Into<VoiceDesignsCreateParams>,
+    ) -> crate::Call<'a, VoiceDesignsCreateParams, crate::types::VoiceDesignResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/voice_designs"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a voice design
+    ///
+    /// Returns the latest version of a voice design, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
+    ///
+    /// `GET /voice_designs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, VoiceDesignsRetrieveParams, crate::types::VoiceDesignResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/voice_designs/", &crate::encode_path(id)].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("version", crate::QueryStyle::Form, true, &params.version);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Rename a voice design
+    ///
+    /// Updates the name of a voice design. All versions retain their other properties.
+    ///
+    /// `PATCH /voice_designs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    #[inline]
+    pub fn rename(
+        &self,
+        id: &str,
+        params: impl Into<VoiceDesignsRenameParams>,
+    ) -> crate::Call<
+        'a,
+        VoiceDesignsRenameParams,
+        crate::types::VoiceDesignUpdatedResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/voice_designs/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a voice design
+    ///
+    /// Permanently deletes a voice design and all of its versions. This action cannot be undone.
+    ///
+    /// `DELETE /voice_designs/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/voice_designs/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+    /// Download voice design audio sample
+    ///
+    /// Downloads the WAV audio sample for the voice design. Returns the latest version's sample by default, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
+    ///
+    /// `GET /voice_designs/{id}/sample`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    #[inline]
+    pub fn download_sample(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, VoiceDesignsDownloadSampleParams, crate::Download> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("version", crate::QueryStyle::Form, true, &params.version);
+                Box::pin(req.send_download())
+            },
+        )
+    }
+    /// Delete a specific version of a voice design
+    ///
+    /// Permanently deletes a specific version of a voice design. The version number must be a positive integer.
+    ///
+    /// `DELETE /voice_designs/{id}/versions/{version}`
+    ///
+    /// Parameters:
+    /// - `id`: The voice design UUID or name.
+    /// - `version`: The version number to delete.
+    #[inline]
+    pub fn delete_version(&self, id: &str, version: i64) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/voice_designs/",
+                        &crate::encode_path(id),
+                        "/versions/",
+                        &crate::encode_path(&version.to_string()),
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`VoiceDesignsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct VoiceDesignsListParams {
+    /// Page number for pagination (1-based).
+    pub page_number: Option<i64>,
+    /// Number of results per page.
+    pub page_size: Option<i64>,
+    /// Case-insensitive substring filter on the name field.
+    pub filter_name: Option<String>,
+    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    pub sort: Option<crate::types::VoiceDesignsSort>,
+}
+impl<T> crate::Call<'_, VoiceDesignsListParams, T> {
+    /// Page number for pagination (1-based).
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// Number of results per page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// Case-insensitive substring filter on the name field.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
+    pub fn sort(mut self, value: impl Into<crate::types::VoiceDesignsSort>) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, VoiceDesignsListParams, crate::types::VoiceDesignListResponse> {
+    /// Every page of [`VoiceDesignsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         VoiceDesignsListParams,
         crate::types::VoiceDesignListResponse,
         crate::types::VoiceDesignSummaryData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VoiceDesignsListParams,
-            crate::types::VoiceDesignListResponse,
-            crate::types::VoiceDesignSummaryData,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -70,202 +271,72 @@ impl<'a> VoiceDesignsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create or add a version to a voice design
-    ///
-    /// Creates a new voice design (version 1) when `voice_design_id` is omitted. When `voice_design_id` is provided, adds a new version to the existing design instead. A design can have at most 50 versions.
-    ///
-    /// `POST /voice_designs`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<VoiceDesignsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceDesignResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/voice_designs");
-        let params: VoiceDesignsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a voice design
-    ///
-    /// Returns the latest version of a voice design, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
-    ///
-    /// `GET /voice_designs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-        params: VoiceDesignsRetrieveParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceDesignResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_designs/", &crate::encode_path(id)].concat(),
-            );
-        req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_json()
-    }
-    /// Rename a voice design
-    ///
-    /// Updates the name of a voice design. All versions retain their other properties.
-    ///
-    /// `PATCH /voice_designs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    #[inline]
-    pub fn rename(
-        &self,
-        id: &str,
-        params: impl Into<VoiceDesignsRenameParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceDesignUpdatedResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/voice_designs/", &crate::encode_path(id)].concat(),
-            );
-        let params: VoiceDesignsRenameParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a voice design
-    ///
-    /// Permanently deletes a voice design and all of its versions. This action cannot be undone.
-    ///
-    /// `DELETE /voice_designs/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/voice_designs/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
-    }
-    /// Download voice design audio sample
-    ///
-    /// Downloads the WAV audio sample for the voice design. Returns the latest version's sample by default, or a specific version when `?version=N` is provided. The `id` parameter accepts either a UUID or the design name.
-    ///
-    /// `GET /voice_designs/{id}/sample`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    #[inline]
-    pub fn download_sample(
-        &self,
-        id: &str,
-        params: VoiceDesignsDownloadSampleParams,
-    ) -> impl std::future::Future<Output = crate::Result<crate::Download>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_designs/", &crate::encode_path(id), "/sample"].concat(),
-            );
-        req.query("version", crate::QueryStyle::Form, true, &params.version);
-        req.send_download()
-    }
-    /// Delete a specific version of a voice design
-    ///
-    /// Permanently deletes a specific version of a voice design. The version number must be a positive integer.
-    ///
-    /// `DELETE /voice_designs/{id}/versions/{version}`
-    ///
-    /// Parameters:
-    /// - `id`: The voice design UUID or name.
-    /// - `version`: The version number to delete.
-    #[inline]
-    pub fn delete_version(
-        &self,
-        id: &str,
-        version: i64,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/voice_designs/",
-                    &crate::encode_path(id),
-                    "/versions/",
-                    &crate::encode_path(&version.to_string()),
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`VoiceDesignsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct VoiceDesignsListParams {
-    /// Page number for pagination (1-based).
-    pub page_number: Option<i64>,
-    /// Number of results per page.
-    pub page_size: Option<i64>,
-    /// Case-insensitive substring filter on the name field.
-    pub filter_name: Option<String>,
-    /// Sort order. Prefix with `-` for descending. Defaults to `-created_at`.
-    pub sort: Option<crate::types::VoiceDesignsSort>,
-}
-/// Inputs of [`VoiceDesignsApi::create`] other than path parameters.
+/// Inputs of [`VoiceDesignsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceDesignsCreateParams {
     /// The request body.
     pub body: crate::types::VoiceDesignRequest,
 }
+impl VoiceDesignsCreateParams {
+    /// A `VoiceDesignsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoiceDesignRequest) -> Self {
+        VoiceDesignsCreateParams { body }
+    }
+}
 impl From<crate::types::VoiceDesignRequest> for VoiceDesignsCreateParams {
-    /// The body alone is the whole of [`VoiceDesignsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`VoiceDesignsApi::create`].
     fn from(body: crate::types::VoiceDesignRequest) -> Self {
         VoiceDesignsCreateParams { body }
     }
 }
-/// Inputs of [`VoiceDesignsApi::retrieve`] other than path parameters.
+/// Inputs of [`VoiceDesignsApi::retrieve`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsRetrieveParams {
     /// Specific version number to retrieve. Defaults to the latest version.
     pub version: Option<i64>,
 }
-/// Inputs of [`VoiceDesignsApi::rename`] other than path parameters.
+impl<T> crate::Call<'_, VoiceDesignsRetrieveParams, T> {
+    /// Specific version number to retrieve. Defaults to the latest version.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().version = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`VoiceDesignsApi::rename`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceDesignsRenameParams {
     /// The request body.
     pub body: crate::types::VoiceDesignUpdateRequest,
 }
+impl VoiceDesignsRenameParams {
+    /// A `VoiceDesignsRenameParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::VoiceDesignUpdateRequest) -> Self {
+        VoiceDesignsRenameParams { body }
+    }
+}
 impl From<crate::types::VoiceDesignUpdateRequest> for VoiceDesignsRenameParams {
-    /// The body alone is the whole of [`VoiceDesignsRenameParams`].
+    /// The body with every optional input `None`: the argument of [`VoiceDesignsApi::rename`].
     fn from(body: crate::types::VoiceDesignUpdateRequest) -> Self {
         VoiceDesignsRenameParams { body }
     }
 }
-/// Inputs of [`VoiceDesignsApi::download_sample`] other than path parameters.
+/// Inputs of [`VoiceDesignsApi::download_sample`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceDesignsDownloadSampleParams {
     /// Specific version number to download the sample for. Defaults to the latest version.
     pub version: Option<i64>,
+}
+impl<T> crate::Call<'_, VoiceDesignsDownloadSampleParams, T> {
+    /// Specific version number to download the sample for. Defaults to the latest version.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().version = Some(value.into());
+        self
+    }
 }

@@ -15,53 +15,18 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: VoiceSdkCallReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceSdkCallReportListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/voice_sdk_call_reports");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("sort", crate::QueryStyle::Form, true, &params.sort);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: VoiceSdkCallReportsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         VoiceSdkCallReportsListParams,
         crate::types::VoiceSdkCallReportListResponse,
-        crate::types::VoiceSdkCallReport,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            VoiceSdkCallReportsListParams,
-            crate::types::VoiceSdkCallReportListResponse,
-            crate::types::VoiceSdkCallReport,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(page.data.len());
-                meta.page_number = page.meta.page_number.as_ref().copied();
-                meta.total_pages = page.meta.total_pages.as_ref().copied();
-                meta.total_items = page.meta.total_results.as_ref().copied();
-                meta
-            },
-            items: |page| page.data,
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/voice_sdk_call_reports"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("sort", crate::QueryStyle::Form, true, &params.sort);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -77,23 +42,76 @@ impl<'a> VoiceSdkCallReportsApi<'a> {
     pub fn retrieve(
         &self,
         call_id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::VoiceSdkCallReportsResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/voice_sdk_call_reports/", &crate::encode_path(call_id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::VoiceSdkCallReportsResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/voice_sdk_call_reports/", &crate::encode_path(call_id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`VoiceSdkCallReportsApi::list`] other than path parameters.
+/// Inputs of [`VoiceSdkCallReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSdkCallReportsListParams {
     /// Consolidated page parameter (deepObject style).
     pub page: Option<crate::types::VoiceSdkDebugPageConsolidated>,
     /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
     pub sort: Option<crate::types::VoiceSdkCallReportSort>,
+}
+impl<T> crate::Call<'_, VoiceSdkCallReportsListParams, T> {
+    /// Consolidated page parameter (deepObject style).
+    pub fn page(
+        mut self,
+        value: impl Into<crate::types::VoiceSdkDebugPageConsolidated>,
+    ) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Set the order of the results by creation date. `asc` and `created_at` sort oldest reports first; `desc` and `-created_at` sort newest reports first. If not given, results are sorted by creation date in descending order.
+    pub fn sort(
+        mut self,
+        value: impl Into<crate::types::VoiceSdkCallReportSort>,
+    ) -> Self {
+        self.params_mut().sort = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    VoiceSdkCallReportsListParams,
+    crate::types::VoiceSdkCallReportListResponse,
+> {
+    /// Every page of [`VoiceSdkCallReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        VoiceSdkCallReportsListParams,
+        crate::types::VoiceSdkCallReportListResponse,
+        crate::types::VoiceSdkCallReport,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(page.data.len());
+                meta.page_number = page.meta.page_number.as_ref().copied();
+                meta.total_pages = page.meta.total_pages.as_ref().copied();
+                meta.total_items = page.meta.total_results.as_ref().copied();
+                meta
+            },
+            items: |page| page.data,
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
 }

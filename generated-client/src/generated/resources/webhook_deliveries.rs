@@ -15,32 +15,74 @@ impl<'a> WebhookDeliveriesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WebhookDeliveriesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WebhookDeliveriesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/webhook_deliveries");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.send_json()
+    ) -> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/webhook_deliveries"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Find webhook_delivery details by ID
+    ///
+    /// Provides webhook_delivery debug data, such as timestamps, delivery status and attempts.
+    ///
+    /// `GET /webhook_deliveries/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Uniquely identifies the webhook_delivery.
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: WebhookDeliveriesListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), WebhookDeliveriesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/webhook_deliveries/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`WebhookDeliveriesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookDeliveriesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
+    pub filter: Option<WebhookDeliveriesListFilter>,
+}
+impl<T> crate::Call<'_, WebhookDeliveriesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
+    pub fn filter(mut self, value: impl Into<WebhookDeliveriesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, WebhookDeliveriesListParams, WebhookDeliveriesListResponse> {
+    /// Every page of [`WebhookDeliveriesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WebhookDeliveriesListParams,
         WebhookDeliveriesListResponse,
         crate::types::WebhookDelivery,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WebhookDeliveriesListParams,
-            WebhookDeliveriesListResponse,
-            crate::types::WebhookDelivery,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,46 +110,8 @@ impl<'a> WebhookDeliveriesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Find webhook_delivery details by ID
-    ///
-    /// Provides webhook_delivery debug data, such as timestamps, delivery status and attempts.
-    ///
-    /// `GET /webhook_deliveries/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Uniquely identifies the webhook_delivery.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WebhookDeliveriesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/webhook_deliveries/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-}
-/// Inputs of [`WebhookDeliveriesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WebhookDeliveriesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[status\]\[eq\], filter\[event_type\], filter\[webhook\]\[contains\], filter\[attempts\]\[contains\], filter\[started_at\]\[gte\], filter\[started_at\]\[lte\], filter\[finished_at\]\[gte\], filter\[finished_at\]\[lte\]
-    pub filter: Option<WebhookDeliveriesListFilter>,
 }
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookDeliveriesListFilterAttempts {

@@ -15,17 +15,18 @@ impl<'a> WellKnownApi<'a> {
     #[inline]
     pub fn retrieve_authorization_server_metadata(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::AuthorizationServerMetadata>,
-    > + 'a {
-        let req = self
-            .client
-            .request_on(
-                "https://api.telnyx.com",
-                reqwest::Method::GET,
-                "/.well-known/oauth-authorization-server",
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::AuthorizationServerMetadata> {
+        crate::Call::new(
+            self
+                .client
+                .request_on(
+                    "https://api.telnyx.com",
+                    reqwest::Method::GET,
+                    "/.well-known/oauth-authorization-server",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Protected resource metadata
     ///
@@ -35,16 +36,17 @@ impl<'a> WellKnownApi<'a> {
     #[inline]
     pub fn retrieve_protected_resource_metadata(
         &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::ResourceMetadata>,
-    > + 'a {
-        let req = self
-            .client
-            .request_on(
-                "https://api.telnyx.com",
-                reqwest::Method::GET,
-                "/.well-known/oauth-protected-resource",
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::ResourceMetadata> {
+        crate::Call::new(
+            self
+                .client
+                .request_on(
+                    "https://api.telnyx.com",
+                    reqwest::Method::GET,
+                    "/.well-known/oauth-protected-resource",
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }

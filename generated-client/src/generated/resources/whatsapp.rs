@@ -50,33 +50,93 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WhatsappBusinessAccountsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappBusinessAccountsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/whatsapp/business_accounts");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsListParams,
+        WhatsappBusinessAccountsListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/whatsapp/business_accounts"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Get a single Whatsapp Business Account
+    ///
+    /// `GET /v2/whatsapp/business_accounts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Whatsapp Business Account ID
     #[inline]
-    pub fn list_paginator(
+    pub fn retrieve(
         &self,
-        params: WhatsappBusinessAccountsListParams,
+        id: &str,
+    ) -> crate::Call<'a, (), WhatsappBusinessAccountsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a Whatsapp Business Account
+    ///
+    /// `DELETE /v2/whatsapp/business_accounts/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Whatsapp Business Account ID
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+}
+/// Inputs of [`WhatsappBusinessAccountsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WhatsappBusinessAccountsListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, WhatsappBusinessAccountsListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    WhatsappBusinessAccountsListParams,
+    WhatsappBusinessAccountsListResponse,
+> {
+    /// Every page of [`WhatsappBusinessAccountsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WhatsappBusinessAccountsListParams,
         WhatsappBusinessAccountsListResponse,
         crate::types::WabaResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WhatsappBusinessAccountsListParams,
-            WhatsappBusinessAccountsListResponse,
-            crate::types::WabaResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -92,61 +152,8 @@ impl<'a> WhatsappBusinessAccountsApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
+        })
     }
-    /// Get a single Whatsapp Business Account
-    ///
-    /// `GET /v2/whatsapp/business_accounts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Whatsapp Business Account ID
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappBusinessAccountsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a Whatsapp Business Account
-    ///
-    /// `DELETE /v2/whatsapp/business_accounts/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Whatsapp Business Account ID
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
-    }
-}
-/// Inputs of [`WhatsappBusinessAccountsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappBusinessAccountsListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
 }
 /// Operations under `whatsapp.business_accounts.phone_numbers`.
 #[derive(Debug, Clone, Copy)]
@@ -164,66 +171,27 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
     pub fn list(
         &self,
         id: &str,
-        params: WhatsappBusinessAccountsPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappBusinessAccountsPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/business_accounts/",
-                    &crate::encode_path(id),
-                    "/phone_numbers",
-                ]
-                    .concat(),
-            );
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        id: &str,
-        params: WhatsappBusinessAccountsPhoneNumbersListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         WhatsappBusinessAccountsPhoneNumbersListParams,
         WhatsappBusinessAccountsPhoneNumbersListResponse,
-        crate::types::WhatsappPhoneResponse,
     > {
-        let this = *self;
-        let id = id.to_owned();
-        let spec: crate::PageSpec<
-            WhatsappBusinessAccountsPhoneNumbersListParams,
-            WhatsappBusinessAccountsPhoneNumbersListResponse,
-            crate::types::WhatsappPhoneResponse,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page.as_ref().and_then(|x| x.number),
-            meta: |page| {
-                let mut meta = crate::PageMeta::new(
-                    page.data.as_ref().map_or(0, |items| items.len()),
-                );
-                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
-                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
-                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
-                meta
-            },
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page.get_or_insert_with(Default::default).number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                let id = id.clone();
-                #[allow(deprecated)]
-                Box::pin(async move { this.list(&id, params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/business_accounts/",
+                        &crate::encode_path(id),
+                        "/phone_numbers",
+                    ]
+                        .concat(),
+                ),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
             },
         )
     }
@@ -240,39 +208,98 @@ impl<'a> WhatsappBusinessAccountsPhoneNumbersApi<'a> {
         params: impl Into<
             WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
         >,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/v2/whatsapp/business_accounts/",
-                    &crate::encode_path(id),
-                    "/phone_numbers",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams = params
-            .into();
-        req.json(&params.body);
-        req.send_empty()
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams,
+        (),
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/v2/whatsapp/business_accounts/",
+                        &crate::encode_path(id),
+                        "/phone_numbers",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::list`] other than path parameters.
+/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WhatsappBusinessAccountsPhoneNumbersListParams {
     /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
     pub page: Option<crate::types::PageConsolidated>,
 }
-/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] other than path parameters.
+impl<T> crate::Call<'_, WhatsappBusinessAccountsPhoneNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    WhatsappBusinessAccountsPhoneNumbersListParams,
+    WhatsappBusinessAccountsPhoneNumbersListResponse,
+> {
+    /// Every page of [`WhatsappBusinessAccountsPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        WhatsappBusinessAccountsPhoneNumbersListParams,
+        WhatsappBusinessAccountsPhoneNumbersListResponse,
+        crate::types::WhatsappPhoneResponse,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page.as_ref().and_then(|x| x.number),
+            meta: |page| {
+                let mut meta = crate::PageMeta::new(
+                    page.data.as_ref().map_or(0, |items| items.len()),
+                );
+                meta.page_number = page.meta.as_ref().map(|v| &v.page_number).copied();
+                meta.total_pages = page.meta.as_ref().map(|v| &v.total_pages).copied();
+                meta.total_items = page.meta.as_ref().map(|v| &v.total_results).copied();
+                meta
+            },
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page.get_or_insert_with(Default::default).number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappPhoneNumberVerificationRequest,
 }
+impl WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
+    /// A `WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappPhoneNumberVerificationRequest) -> Self {
+        WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappPhoneNumberVerificationRequest>
 for WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
-    /// The body alone is the whole of [`WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappBusinessAccountsPhoneNumbersApi::initialize_verification`].
     fn from(body: crate::types::WhatsappPhoneNumberVerificationRequest) -> Self {
         WhatsappBusinessAccountsPhoneNumbersInitializeVerificationParams {
             body,
@@ -295,17 +322,22 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappBusinessAccountsSettingsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WhatsappBusinessAccountsSettingsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/business_accounts/",
+                        &crate::encode_path(id),
+                        "/settings",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update WABA settings
     ///
@@ -318,30 +350,49 @@ impl<'a> WhatsappBusinessAccountsSettingsApi<'a> {
         &self,
         id: &str,
         params: impl Into<WhatsappBusinessAccountsSettingsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappBusinessAccountsSettingsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/v2/whatsapp/business_accounts/", &crate::encode_path(id), "/settings"]
-                    .concat(),
-            );
-        let params: WhatsappBusinessAccountsSettingsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappBusinessAccountsSettingsUpdateParams,
+        WhatsappBusinessAccountsSettingsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/v2/whatsapp/business_accounts/",
+                        &crate::encode_path(id),
+                        "/settings",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WhatsappBusinessAccountsSettingsApi::update`] other than path parameters.
+/// Inputs of [`WhatsappBusinessAccountsSettingsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappBusinessAccountsSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWabaSettingsRequest,
 }
+impl WhatsappBusinessAccountsSettingsUpdateParams {
+    /// A `WhatsappBusinessAccountsSettingsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PatchWabaSettingsRequest) -> Self {
+        WhatsappBusinessAccountsSettingsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PatchWabaSettingsRequest>
 for WhatsappBusinessAccountsSettingsUpdateParams {
-    /// The body alone is the whole of [`WhatsappBusinessAccountsSettingsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappBusinessAccountsSettingsApi::update`].
     fn from(body: crate::types::PatchWabaSettingsRequest) -> Self {
         WhatsappBusinessAccountsSettingsUpdateParams {
             body,
@@ -370,33 +421,172 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WhatsappPhoneNumbersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersListParams,
+        WhatsappPhoneNumbersListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/whatsapp/phone_numbers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Delete a Whatsapp phone number
+    ///
+    /// `DELETE /v2/whatsapp/phone_numbers/{phone_number}`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub fn list_paginator(
+    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/v2/whatsapp/phone_numbers/", &crate::encode_path(phone_number)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
+    }
+    /// Get conversation window status for a phone number
+    ///
+    /// Returns whether the 24-hour conversation window is currently open for a given source/destination pair. If window_active is false, only template messages may be sent.
+    ///
+    /// `GET /v2/whatsapp/phone_numbers/{phone_number}/conversation_window`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
+    pub fn retrieve_conversation_window(
         &self,
-        params: WhatsappPhoneNumbersListParams,
+        phone_number: &str,
+        params: impl Into<WhatsappPhoneNumbersRetrieveConversationWindowParams>,
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersRetrieveConversationWindowParams,
+        WhatsappPhoneNumbersRetrieveConversationWindowResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/conversation_window",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.query(
+                    "destination_number",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.destination_number,
+                );
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Resend verification code
+    ///
+    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/resend_verification`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
+    pub fn resend_verification(
+        &self,
+        phone_number: &str,
+        params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersResendVerificationParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/resend_verification",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
+    }
+    /// Submit verification code for a phone number
+    ///
+    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/verify`
+    ///
+    /// Parameters:
+    /// - `phone_number`: Phone number (E.164 format)
+    #[inline]
+    pub fn verify(
+        &self,
+        phone_number: &str,
+        params: impl Into<WhatsappPhoneNumbersVerifyParams>,
+    ) -> crate::Call<'a, WhatsappPhoneNumbersVerifyParams, ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/verify",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_empty())
+            },
+        )
+    }
+}
+/// Inputs of [`WhatsappPhoneNumbersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WhatsappPhoneNumbersListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, WhatsappPhoneNumbersListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, WhatsappPhoneNumbersListParams, WhatsappPhoneNumbersListResponse> {
+    /// Every page of [`WhatsappPhoneNumbersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WhatsappPhoneNumbersListParams,
         WhatsappPhoneNumbersListResponse,
         crate::types::WhatsappPhoneResponse,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WhatsappPhoneNumbersListParams,
-            WhatsappPhoneNumbersListResponse,
-            crate::types::WhatsappPhoneResponse,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -412,133 +602,12 @@ impl<'a> WhatsappPhoneNumbersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Delete a Whatsapp phone number
-    ///
-    /// `DELETE /v2/whatsapp/phone_numbers/{phone_number}`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub fn delete(
-        &self,
-        phone_number: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/v2/whatsapp/phone_numbers/", &crate::encode_path(phone_number)]
-                    .concat(),
-            );
-        req.send_empty()
-    }
-    /// Get conversation window status for a phone number
-    ///
-    /// Returns whether the 24-hour conversation window is currently open for a given source/destination pair. If window_active is false, only template messages may be sent.
-    ///
-    /// `GET /v2/whatsapp/phone_numbers/{phone_number}/conversation_window`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub fn retrieve_conversation_window(
-        &self,
-        phone_number: &str,
-        params: WhatsappPhoneNumbersRetrieveConversationWindowParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersRetrieveConversationWindowResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/conversation_window",
-                ]
-                    .concat(),
-            );
-        req.query(
-            "destination_number",
-            crate::QueryStyle::Form,
-            true,
-            &params.destination_number,
-        );
-        req.send_json()
-    }
-    /// Resend verification code
-    ///
-    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/resend_verification`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub fn resend_verification(
-        &self,
-        phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersResendVerificationParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/resend_verification",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappPhoneNumbersResendVerificationParams = params.into();
-        req.json(&params.body);
-        req.send_empty()
-    }
-    /// Submit verification code for a phone number
-    ///
-    /// `POST /v2/whatsapp/phone_numbers/{phone_number}/verify`
-    ///
-    /// Parameters:
-    /// - `phone_number`: Phone number (E.164 format)
-    #[inline]
-    pub fn verify(
-        &self,
-        phone_number: &str,
-        params: impl Into<WhatsappPhoneNumbersVerifyParams>,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/verify",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappPhoneNumbersVerifyParams = params.into();
-        req.json(&params.body);
-        req.send_empty()
+        })
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappPhoneNumbersListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersApi::retrieve_conversation_window`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersRetrieveConversationWindowParams {
     /// Destination phone number in E.164 format
     pub destination_number: String,
@@ -551,29 +620,47 @@ impl WhatsappPhoneNumbersRetrieveConversationWindowParams {
         }
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::resend_verification`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersApi::resend_verification`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersResendVerificationParams {
     /// The request body.
     pub body: crate::types::WhatsappResendVerificationRequest,
 }
+impl WhatsappPhoneNumbersResendVerificationParams {
+    /// A `WhatsappPhoneNumbersResendVerificationParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappResendVerificationRequest) -> Self {
+        WhatsappPhoneNumbersResendVerificationParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappResendVerificationRequest>
 for WhatsappPhoneNumbersResendVerificationParams {
-    /// The body alone is the whole of [`WhatsappPhoneNumbersResendVerificationParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersApi::resend_verification`].
     fn from(body: crate::types::WhatsappResendVerificationRequest) -> Self {
         WhatsappPhoneNumbersResendVerificationParams {
             body,
         }
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersApi::verify`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersApi::verify`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersVerifyParams {
     /// The request body.
     pub body: crate::types::WhatsappVerifyCodeRequest,
 }
+impl WhatsappPhoneNumbersVerifyParams {
+    /// A `WhatsappPhoneNumbersVerifyParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappVerifyCodeRequest) -> Self {
+        WhatsappPhoneNumbersVerifyParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappVerifyCodeRequest> for WhatsappPhoneNumbersVerifyParams {
-    /// The body alone is the whole of [`WhatsappPhoneNumbersVerifyParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersApi::verify`].
     fn from(body: crate::types::WhatsappVerifyCodeRequest) -> Self {
         WhatsappPhoneNumbersVerifyParams {
             body,
@@ -596,21 +683,22 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersCallingSettingsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/calling_settings",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WhatsappPhoneNumbersCallingSettingsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/calling_settings",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Enable or disable Whatsapp calling for a phone number
     ///
@@ -623,34 +711,49 @@ impl<'a> WhatsappPhoneNumbersCallingSettingsApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersCallingSettingsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersCallingSettingsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/calling_settings",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappPhoneNumbersCallingSettingsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersCallingSettingsUpdateParams,
+        WhatsappPhoneNumbersCallingSettingsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/calling_settings",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersCallingSettingsApi::update`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersCallingSettingsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersCallingSettingsUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappPatchCallingSettingsRequest,
 }
+impl WhatsappPhoneNumbersCallingSettingsUpdateParams {
+    /// A `WhatsappPhoneNumbersCallingSettingsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappPatchCallingSettingsRequest) -> Self {
+        WhatsappPhoneNumbersCallingSettingsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappPatchCallingSettingsRequest>
 for WhatsappPhoneNumbersCallingSettingsUpdateParams {
-    /// The body alone is the whole of [`WhatsappPhoneNumbersCallingSettingsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersCallingSettingsApi::update`].
     fn from(body: crate::types::WhatsappPatchCallingSettingsRequest) -> Self {
         WhatsappPhoneNumbersCallingSettingsUpdateParams {
             body,
@@ -678,21 +781,22 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersProfileRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/profile",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WhatsappPhoneNumbersProfileRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/profile",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update phone number business profile
     ///
@@ -705,34 +809,49 @@ impl<'a> WhatsappPhoneNumbersProfileApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersProfileUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersProfileUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/profile",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappPhoneNumbersProfileUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersProfileUpdateParams,
+        WhatsappPhoneNumbersProfileUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/profile",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersProfileApi::update`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersProfileApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersProfileUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateProfileRequest,
 }
+impl WhatsappPhoneNumbersProfileUpdateParams {
+    /// A `WhatsappPhoneNumbersProfileUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappUpdateProfileRequest) -> Self {
+        WhatsappPhoneNumbersProfileUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappUpdateProfileRequest>
 for WhatsappPhoneNumbersProfileUpdateParams {
-    /// The body alone is the whole of [`WhatsappPhoneNumbersProfileUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersProfileApi::update`].
     fn from(body: crate::types::WhatsappUpdateProfileRequest) -> Self {
         WhatsappPhoneNumbersProfileUpdateParams {
             body,
@@ -755,21 +874,22 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     pub fn retrieve(
         &self,
         phone_number: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::WhatsappProfilePhotoResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/profile/photo",
-                ]
-                    .concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), crate::types::WhatsappProfilePhotoResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/profile/photo",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Upload Whatsapp profile photo
     ///
@@ -782,28 +902,34 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
         &self,
         phone_number: &str,
         params: impl Into<WhatsappPhoneNumbersProfilePhotoUploadParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappPhoneNumbersProfilePhotoUploadResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/profile/photo",
-                ]
-                    .concat(),
-            );
-        let params: WhatsappPhoneNumbersProfilePhotoUploadParams = params.into();
-        {
-            let body = &params.body;
-            let mut form = crate::MultipartForm::default();
-            form.file("file", &body.file);
-            req.multipart(form);
-        }
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappPhoneNumbersProfilePhotoUploadParams,
+        WhatsappPhoneNumbersProfilePhotoUploadResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::POST,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/profile/photo",
+                    ]
+                        .concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                {
+                    let body = &params.body;
+                    let mut form = crate::MultipartForm::default();
+                    form.file("file", &body.file);
+                    req.multipart(form);
+                }
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete Whatsapp profile photo
     ///
@@ -812,33 +938,42 @@ impl<'a> WhatsappPhoneNumbersProfilePhotoApi<'a> {
     /// Parameters:
     /// - `phone_number`: Phone number (E.164 format)
     #[inline]
-    pub fn delete(
-        &self,
-        phone_number: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                [
-                    "/v2/whatsapp/phone_numbers/",
-                    &crate::encode_path(phone_number),
-                    "/profile/photo",
-                ]
-                    .concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, phone_number: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    [
+                        "/v2/whatsapp/phone_numbers/",
+                        &crate::encode_path(phone_number),
+                        "/profile/photo",
+                    ]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] other than path parameters.
+/// Inputs of [`WhatsappPhoneNumbersProfilePhotoApi::upload`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappPhoneNumbersProfilePhotoUploadParams {
     /// The request body.
     pub body: WhatsappPhoneNumbersProfilePhotoUploadBody,
 }
+impl WhatsappPhoneNumbersProfilePhotoUploadParams {
+    /// A `WhatsappPhoneNumbersProfilePhotoUploadParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: WhatsappPhoneNumbersProfilePhotoUploadBody) -> Self {
+        WhatsappPhoneNumbersProfilePhotoUploadParams {
+            body,
+        }
+    }
+}
 impl From<WhatsappPhoneNumbersProfilePhotoUploadBody>
 for WhatsappPhoneNumbersProfilePhotoUploadParams {
-    /// The body alone is the whole of [`WhatsappPhoneNumbersProfilePhotoUploadParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappPhoneNumbersProfilePhotoApi::upload`].
     fn from(body: WhatsappPhoneNumbersProfilePhotoUploadBody) -> Self {
         WhatsappPhoneNumbersProfilePhotoUploadParams {
             body,
@@ -857,57 +992,118 @@ impl<'a> WhatsappTemplatesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WhatsappTemplatesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappTemplatesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/v2/whatsapp/message_templates");
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.query(
-            "filter[waba_id]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_waba_id,
-        );
-        req.query(
-            "filter[category]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_category,
-        );
-        req.query(
-            "filter[status]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_status,
-        );
-        req.query(
-            "filter[search]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_search,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/whatsapp/message_templates"),
+            Default::default(),
+            |mut req, params| {
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                req.query(
+                    "filter[waba_id]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_waba_id,
+                );
+                req.query(
+                    "filter[category]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_category,
+                );
+                req.query(
+                    "filter[status]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_status,
+                );
+                req.query(
+                    "filter[search]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_search,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Whatsapp message template
+    ///
+    /// `POST /v2/whatsapp/message_templates`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: WhatsappTemplatesListParams,
+        params: impl Into<WhatsappTemplatesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        WhatsappTemplatesCreateParams,
+        WhatsappTemplatesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/v2/whatsapp/message_templates"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+}
+/// Inputs of [`WhatsappTemplatesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WhatsappTemplatesListParams {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+    /// Filter by WABA ID
+    pub filter_waba_id: Option<String>,
+    /// Filter by category
+    pub filter_category: Option<WhatsappTemplatesListFilterCategory>,
+    /// Filter by template status
+    pub filter_status: Option<String>,
+    /// Search templates by name
+    pub filter_search: Option<String>,
+}
+impl<T> crate::Call<'_, WhatsappTemplatesListParams, T> {
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+    /// Filter by WABA ID
+    pub fn filter_waba_id(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_waba_id = Some(value.into());
+        self
+    }
+    /// Filter by category
+    pub fn filter_category(
+        mut self,
+        value: impl Into<WhatsappTemplatesListFilterCategory>,
+    ) -> Self {
+        self.params_mut().filter_category = Some(value.into());
+        self
+    }
+    /// Filter by template status
+    pub fn filter_status(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_status = Some(value.into());
+        self
+    }
+    /// Search templates by name
+    pub fn filter_search(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_search = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, WhatsappTemplatesListParams, WhatsappTemplatesListResponse> {
+    /// Every page of [`WhatsappTemplatesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WhatsappTemplatesListParams,
         WhatsappTemplatesListResponse,
         crate::types::WhatsappTemplateData,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WhatsappTemplatesListParams,
-            WhatsappTemplatesListResponse,
-            crate::types::WhatsappTemplateData,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -923,56 +1119,27 @@ impl<'a> WhatsappTemplatesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Whatsapp message template
-    ///
-    /// `POST /v2/whatsapp/message_templates`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<WhatsappTemplatesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappTemplatesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/whatsapp/message_templates");
-        let params: WhatsappTemplatesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`WhatsappTemplatesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WhatsappTemplatesListParams {
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-    /// Filter by WABA ID
-    pub filter_waba_id: Option<String>,
-    /// Filter by category
-    pub filter_category: Option<WhatsappTemplatesListFilterCategory>,
-    /// Filter by template status
-    pub filter_status: Option<String>,
-    /// Search templates by name
-    pub filter_search: Option<String>,
-}
-/// Inputs of [`WhatsappTemplatesApi::create`] other than path parameters.
+/// Inputs of [`WhatsappTemplatesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappTemplatesCreateParams {
     /// The request body.
     pub body: crate::types::WhatsappCreateTemplateRequest,
 }
+impl WhatsappTemplatesCreateParams {
+    /// A `WhatsappTemplatesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappCreateTemplateRequest) -> Self {
+        WhatsappTemplatesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappCreateTemplateRequest>
 for WhatsappTemplatesCreateParams {
-    /// The body alone is the whole of [`WhatsappTemplatesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappTemplatesApi::create`].
     fn from(body: crate::types::WhatsappCreateTemplateRequest) -> Self {
         WhatsappTemplatesCreateParams {
             body,
@@ -989,13 +1156,12 @@ impl<'a> WhatsappUserDataApi<'a> {
     ///
     /// `GET /v2/whatsapp/user_data`
     #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappUserDataRetrieveResponse>,
-    > + 'a {
-        let req = self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data");
-        req.send_json()
+    pub fn retrieve(&self) -> crate::Call<'a, (), WhatsappUserDataRetrieveResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/v2/whatsapp/user_data"),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update Whatsapp user data
     ///
@@ -1004,25 +1170,34 @@ impl<'a> WhatsappUserDataApi<'a> {
     pub fn update(
         &self,
         params: impl Into<WhatsappUserDataUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappUserDataUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::PATCH, "/v2/whatsapp/user_data");
-        let params: WhatsappUserDataUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, WhatsappUserDataUpdateParams, WhatsappUserDataUpdateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::PATCH, "/v2/whatsapp/user_data"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WhatsappUserDataApi::update`] other than path parameters.
+/// Inputs of [`WhatsappUserDataApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappUserDataUpdateParams {
     /// The request body.
     pub body: crate::types::PatchWhatsappUserDataRequest,
 }
+impl WhatsappUserDataUpdateParams {
+    /// A `WhatsappUserDataUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::PatchWhatsappUserDataRequest) -> Self {
+        WhatsappUserDataUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::PatchWhatsappUserDataRequest> for WhatsappUserDataUpdateParams {
-    /// The body alone is the whole of [`WhatsappUserDataUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappUserDataApi::update`].
     fn from(body: crate::types::PatchWhatsappUserDataRequest) -> Self {
         WhatsappUserDataUpdateParams {
             body,

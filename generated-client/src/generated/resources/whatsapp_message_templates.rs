@@ -17,16 +17,17 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappMessageTemplatesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WhatsappMessageTemplatesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Update a Whatsapp message template
     ///
@@ -39,18 +40,24 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
         &self,
         id: &str,
         params: impl Into<WhatsappMessageTemplatesUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WhatsappMessageTemplatesUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
-            );
-        let params: WhatsappMessageTemplatesUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WhatsappMessageTemplatesUpdateParams,
+        WhatsappMessageTemplatesUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Delete a Whatsapp message template
     ///
@@ -59,28 +66,37 @@ impl<'a> WhatsappMessageTemplatesApi<'a> {
     /// Parameters:
     /// - `id`: Whatsapp message template ID
     #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<()>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
-            );
-        req.send_empty()
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), ()> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/v2/whatsapp_message_templates/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_empty()) },
+        )
     }
 }
-/// Inputs of [`WhatsappMessageTemplatesApi::update`] other than path parameters.
+/// Inputs of [`WhatsappMessageTemplatesApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsappMessageTemplatesUpdateParams {
     /// The request body.
     pub body: crate::types::WhatsappUpdateTemplateRequest,
 }
+impl WhatsappMessageTemplatesUpdateParams {
+    /// A `WhatsappMessageTemplatesUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WhatsappUpdateTemplateRequest) -> Self {
+        WhatsappMessageTemplatesUpdateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WhatsappUpdateTemplateRequest>
 for WhatsappMessageTemplatesUpdateParams {
-    /// The body alone is the whole of [`WhatsappMessageTemplatesUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WhatsappMessageTemplatesApi::update`].
     fn from(body: crate::types::WhatsappUpdateTemplateRequest) -> Self {
         WhatsappMessageTemplatesUpdateParams {
             body,

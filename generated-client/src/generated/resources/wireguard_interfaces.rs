@@ -15,32 +15,127 @@ impl<'a> WireguardInterfacesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WireguardInterfacesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardInterfacesListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/wireguard_interfaces");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WireguardInterfacesListParams,
+        WireguardInterfacesListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/wireguard_interfaces"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a WireGuard Interface
+    ///
+    /// Create a new WireGuard Interface. Current limitation of 10 interfaces per user can be created.
+    ///
+    /// `POST /wireguard_interfaces`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: WireguardInterfacesListParams,
+        params: impl Into<WireguardInterfacesCreateParams>,
+    ) -> crate::Call<
+        'a,
+        WireguardInterfacesCreateParams,
+        WireguardInterfacesCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/wireguard_interfaces"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve a WireGuard Interfaces
+    ///
+    /// Retrieve a WireGuard Interfaces.
+    ///
+    /// `GET /wireguard_interfaces/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), WireguardInterfacesRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Delete a WireGuard Interface
+    ///
+    /// Delete a WireGuard Interface.
+    ///
+    /// `DELETE /wireguard_interfaces/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), WireguardInterfacesDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`WireguardInterfacesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WireguardInterfacesListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub filter: Option<WireguardInterfacesListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, WireguardInterfacesListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
+    pub fn filter(mut self, value: impl Into<WireguardInterfacesListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<'a, WireguardInterfacesListParams, WireguardInterfacesListResponse> {
+    /// Every page of [`WireguardInterfacesApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WireguardInterfacesListParams,
         WireguardInterfacesListResponse,
         crate::types::WireguardInterfaceRead,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WireguardInterfacesListParams,
-            WireguardInterfacesListResponse,
-            crate::types::WireguardInterfaceRead,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,97 +163,26 @@ impl<'a> WireguardInterfacesApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a WireGuard Interface
-    ///
-    /// Create a new WireGuard Interface. Current limitation of 10 interfaces per user can be created.
-    ///
-    /// `POST /wireguard_interfaces`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<WireguardInterfacesCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardInterfacesCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/wireguard_interfaces");
-        let params: WireguardInterfacesCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve a WireGuard Interfaces
-    ///
-    /// Retrieve a WireGuard Interfaces.
-    ///
-    /// `GET /wireguard_interfaces/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardInterfacesRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Delete a WireGuard Interface
-    ///
-    /// Delete a WireGuard Interface.
-    ///
-    /// `DELETE /wireguard_interfaces/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardInterfacesDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/wireguard_interfaces/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`WireguardInterfacesApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WireguardInterfacesListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[network_id\]
-    pub filter: Option<WireguardInterfacesListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`WireguardInterfacesApi::create`] other than path parameters.
+/// Inputs of [`WireguardInterfacesApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WireguardInterfacesCreateParams {
     /// The request body.
     pub body: crate::types::WireguardInterfaceCreate,
 }
+impl WireguardInterfacesCreateParams {
+    /// A `WireguardInterfacesCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WireguardInterfaceCreate) -> Self {
+        WireguardInterfacesCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WireguardInterfaceCreate> for WireguardInterfacesCreateParams {
-    /// The body alone is the whole of [`WireguardInterfacesCreateParams`].
+    /// The body with every optional input `None`: the argument of [`WireguardInterfacesApi::create`].
     fn from(body: crate::types::WireguardInterfaceCreate) -> Self {
         WireguardInterfacesCreateParams {
             body,

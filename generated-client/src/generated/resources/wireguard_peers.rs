@@ -15,32 +15,161 @@ impl<'a> WireguardPeersApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WireguardPeersListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardPeersListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/wireguard_peers");
-        req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
-        req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
-        req.send_json()
+    ) -> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/wireguard_peers"),
+            Default::default(),
+            |mut req, params| {
+                req.query("filter", crate::QueryStyle::DeepObject, true, &params.filter);
+                req.query("page", crate::QueryStyle::DeepObject, true, &params.page);
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a WireGuard Peer
+    ///
+    /// Create a new WireGuard Peer. Current limitation of 5 peers per interface can be created.
+    ///
+    /// `POST /wireguard_peers`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: WireguardPeersListParams,
+        params: impl Into<WireguardPeersCreateParams>,
+    ) -> crate::Call<'a, WireguardPeersCreateParams, WireguardPeersCreateResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/wireguard_peers"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Retrieve the WireGuard Peer
+    ///
+    /// Retrieve the WireGuard peer.
+    ///
+    /// `GET /wireguard_peers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), WireguardPeersRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/wireguard_peers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update the WireGuard Peer
+    ///
+    /// Update the WireGuard peer.
+    ///
+    /// `PATCH /wireguard_peers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<WireguardPeersUpdateParams>,
+    ) -> crate::Call<'a, WireguardPeersUpdateParams, WireguardPeersUpdateResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/wireguard_peers/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete the WireGuard Peer
+    ///
+    /// Delete the WireGuard peer.
+    ///
+    /// `DELETE /wireguard_peers/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn delete(&self, id: &str) -> crate::Call<'a, (), WireguardPeersDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/wireguard_peers/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Retrieve Wireguard config template for Peer
+    ///
+    /// `GET /wireguard_peers/{id}/config`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the resource.
+    #[inline]
+    pub fn retrieve_config(&self, id: &str) -> crate::Call<'a, (), String> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_text()) },
+        )
+    }
+}
+/// Inputs of [`WireguardPeersApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WireguardPeersListParams {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
+    pub filter: Option<WireguardPeersListFilter>,
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub page: Option<crate::types::PageConsolidated>,
+}
+impl<T> crate::Call<'_, WireguardPeersListParams, T> {
+    /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
+    pub fn filter(mut self, value: impl Into<WireguardPeersListFilter>) -> Self {
+        self.params_mut().filter = Some(value.into());
+        self
+    }
+    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
+    pub fn page(mut self, value: impl Into<crate::types::PageConsolidated>) -> Self {
+        self.params_mut().page = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, WireguardPeersListParams, WireguardPeersListResponse> {
+    /// Every page of [`WireguardPeersApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WireguardPeersListParams,
         WireguardPeersListResponse,
         crate::types::WireguardPeer,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WireguardPeersListParams,
-            WireguardPeersListResponse,
-            crate::types::WireguardPeer,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page.as_ref().and_then(|x| x.number),
             meta: |page| {
@@ -68,152 +197,43 @@ impl<'a> WireguardPeersApi<'a> {
             apply: |params, next| {
                 params.page.get_or_insert_with(Default::default).number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a WireGuard Peer
-    ///
-    /// Create a new WireGuard Peer. Current limitation of 5 peers per interface can be created.
-    ///
-    /// `POST /wireguard_peers`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<WireguardPeersCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardPeersCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/wireguard_peers");
-        let params: WireguardPeersCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Retrieve the WireGuard Peer
-    ///
-    /// Retrieve the WireGuard peer.
-    ///
-    /// `GET /wireguard_peers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardPeersRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update the WireGuard Peer
-    ///
-    /// Update the WireGuard peer.
-    ///
-    /// `PATCH /wireguard_peers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<WireguardPeersUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardPeersUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
-            );
-        let params: WireguardPeersUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete the WireGuard Peer
-    ///
-    /// Delete the WireGuard peer.
-    ///
-    /// `DELETE /wireguard_peers/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WireguardPeersDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/wireguard_peers/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Retrieve Wireguard config template for Peer
-    ///
-    /// `GET /wireguard_peers/{id}/config`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the resource.
-    #[inline]
-    pub fn retrieve_config(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<Output = crate::Result<String>> + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireguard_peers/", &crate::encode_path(id), "/config"].concat(),
-            );
-        req.send_text()
+        })
     }
 }
-/// Inputs of [`WireguardPeersApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WireguardPeersListParams {
-    /// Consolidated filter parameter (deepObject style). Originally: filter\[wireguard_interface_id\]
-    pub filter: Option<WireguardPeersListFilter>,
-    /// Consolidated page parameter (deepObject style). Originally: page\[number\], page\[size\]
-    pub page: Option<crate::types::PageConsolidated>,
-}
-/// Inputs of [`WireguardPeersApi::create`] other than path parameters.
+/// Inputs of [`WireguardPeersApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WireguardPeersCreateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerCreate,
 }
+impl WireguardPeersCreateParams {
+    /// A `WireguardPeersCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WireguardPeerCreate) -> Self {
+        WireguardPeersCreateParams { body }
+    }
+}
 impl From<crate::types::WireguardPeerCreate> for WireguardPeersCreateParams {
-    /// The body alone is the whole of [`WireguardPeersCreateParams`].
+    /// The body with every optional input `None`: the argument of [`WireguardPeersApi::create`].
     fn from(body: crate::types::WireguardPeerCreate) -> Self {
         WireguardPeersCreateParams { body }
     }
 }
-/// Inputs of [`WireguardPeersApi::update`] other than path parameters.
+/// Inputs of [`WireguardPeersApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WireguardPeersUpdateParams {
     /// The request body.
     pub body: crate::types::WireguardPeerPatch,
 }
+impl WireguardPeersUpdateParams {
+    /// A `WireguardPeersUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WireguardPeerPatch) -> Self {
+        WireguardPeersUpdateParams { body }
+    }
+}
 impl From<crate::types::WireguardPeerPatch> for WireguardPeersUpdateParams {
-    /// The body alone is the whole of [`WireguardPeersUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WireguardPeersApi::update`].
     fn from(body: crate::types::WireguardPeerPatch) -> Self {
         WireguardPeersUpdateParams { body }
     }

@@ -20,17 +20,25 @@ impl<'a> WirelessApi<'a> {
     #[inline]
     pub fn retrieve_regions(
         &self,
-        params: WirelessRetrieveRegionsParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessRetrieveRegionsResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/wireless/regions");
-        req.query("product", crate::QueryStyle::Form, true, &params.product);
-        req.send_json()
+        params: impl Into<WirelessRetrieveRegionsParams>,
+    ) -> crate::Call<
+        'a,
+        WirelessRetrieveRegionsParams,
+        WirelessRetrieveRegionsResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/wireless/regions"),
+            params.into(),
+            |mut req, params| {
+                req.query("product", crate::QueryStyle::Form, true, &params.product);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WirelessApi::retrieve_regions`] other than path parameters.
+/// Inputs of [`WirelessApi::retrieve_regions`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessRetrieveRegionsParams {
     /// The product for which to list regions (e.g., 'public_ips', 'private_wireless_gateways').
     pub product: String,
@@ -57,49 +65,30 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WirelessDetailRecordsReportsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessDetailRecordsReportsListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/wireless/detail_records_reports");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.send_json()
-    }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
-    #[inline]
-    pub fn list_paginator(
-        &self,
-        params: WirelessDetailRecordsReportsListParams,
-    ) -> crate::Paginator<
+    ) -> crate::Call<
         'a,
         WirelessDetailRecordsReportsListParams,
         WirelessDetailRecordsReportsListResponse,
-        crate::types::WdrReport,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WirelessDetailRecordsReportsListParams,
-            WirelessDetailRecordsReportsListResponse,
-            crate::types::WdrReport,
-        > = crate::PageSpec {
-            style: crate::PageStyle::Number,
-            number: |params| params.page_number,
-            meta: |page| crate::PageMeta::new(
-                page.data.as_ref().map_or(0, |items| items.len()),
-            ),
-            items: |page| page.data.unwrap_or_default(),
-            apply: |params, next| {
-                params.page_number = next.number();
-            },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::GET, "/wireless/detail_records_reports"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                Box::pin(req.send_json())
             },
         )
     }
@@ -112,15 +101,21 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     pub fn create(
         &self,
         params: impl Into<WirelessDetailRecordsReportsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessDetailRecordsReportsCreateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/wireless/detail_records_reports");
-        let params: WirelessDetailRecordsReportsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<
+        'a,
+        WirelessDetailRecordsReportsCreateParams,
+        WirelessDetailRecordsReportsCreateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(reqwest::Method::POST, "/wireless/detail_records_reports"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Get a Wireless Detail Record (WDR) Report
     ///
@@ -134,16 +129,18 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     pub fn retrieve(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessDetailRecordsReportsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WirelessDetailRecordsReportsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/wireless/detail_records_reports/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
     /// Delete a Wireless Detail Record (WDR) Report
     ///
@@ -157,34 +154,87 @@ impl<'a> WirelessDetailRecordsReportsApi<'a> {
     pub fn delete(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessDetailRecordsReportsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/wireless/detail_records_reports/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+    ) -> crate::Call<'a, (), WirelessDetailRecordsReportsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/wireless/detail_records_reports/", &crate::encode_path(id)]
+                        .concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
     }
 }
-/// Inputs of [`WirelessDetailRecordsReportsApi::list`] other than path parameters.
+/// Inputs of [`WirelessDetailRecordsReportsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WirelessDetailRecordsReportsListParams {
     /// The page number to load.
     pub page_number: Option<i64>,
     /// The size of the page.
     pub page_size: Option<i64>,
 }
-/// Inputs of [`WirelessDetailRecordsReportsApi::create`] other than path parameters.
+impl<T> crate::Call<'_, WirelessDetailRecordsReportsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+}
+impl<
+    'a,
+> crate::Call<
+    'a,
+    WirelessDetailRecordsReportsListParams,
+    WirelessDetailRecordsReportsListResponse,
+> {
+    /// Every page of [`WirelessDetailRecordsReportsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
+    ) -> crate::Paginator<
+        'a,
+        WirelessDetailRecordsReportsListParams,
+        WirelessDetailRecordsReportsListResponse,
+        crate::types::WdrReport,
+    > {
+        self.pages_by(crate::PageSpec {
+            style: crate::PageStyle::Number,
+            number: |params| params.page_number,
+            meta: |page| crate::PageMeta::new(
+                page.data.as_ref().map_or(0, |items| items.len()),
+            ),
+            items: |page| page.data.unwrap_or_default(),
+            apply: |params, next| {
+                params.page_number = next.number();
+            },
+        })
+    }
+}
+/// Inputs of [`WirelessDetailRecordsReportsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessDetailRecordsReportsCreateParams {
     /// The request body.
     pub body: crate::types::WdrReportRequest,
 }
+impl WirelessDetailRecordsReportsCreateParams {
+    /// A `WirelessDetailRecordsReportsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::WdrReportRequest) -> Self {
+        WirelessDetailRecordsReportsCreateParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::WdrReportRequest> for WirelessDetailRecordsReportsCreateParams {
-    /// The body alone is the whole of [`WirelessDetailRecordsReportsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`WirelessDetailRecordsReportsApi::create`].
     fn from(body: crate::types::WdrReportRequest) -> Self {
         WirelessDetailRecordsReportsCreateParams {
             body,

@@ -15,19 +15,25 @@ impl<'a> WirelessBlocklistValuesApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WirelessBlocklistValuesListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistValuesListResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::GET, "/wireless_blocklist_values");
-        req.query("type", crate::QueryStyle::Form, true, &params.r#type);
-        req.send_json()
+        params: impl Into<WirelessBlocklistValuesListParams>,
+    ) -> crate::Call<
+        'a,
+        WirelessBlocklistValuesListParams,
+        WirelessBlocklistValuesListResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/wireless_blocklist_values"),
+            params.into(),
+            |mut req, params| {
+                req.query("type", crate::QueryStyle::Form, true, &params.r#type);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`WirelessBlocklistValuesApi::list`] other than path parameters.
+/// Inputs of [`WirelessBlocklistValuesApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessBlocklistValuesListParams {
     /// The Wireless Blocklist type for which to list possible values (e.g., `country`, `mcc`, `plmn`).
     pub r#type: WirelessBlocklistValuesListType,

@@ -15,40 +15,202 @@ impl<'a> WirelessBlocklistsApi<'a> {
     #[inline]
     pub fn list(
         &self,
-        params: WirelessBlocklistsListParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistsListResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::GET, "/wireless_blocklists");
-        req.query("page[number]", crate::QueryStyle::Form, true, &params.page_number);
-        req.query("page[size]", crate::QueryStyle::Form, true, &params.page_size);
-        req.query("filter[name]", crate::QueryStyle::Form, true, &params.filter_name);
-        req.query("filter[type]", crate::QueryStyle::Form, true, &params.filter_type);
-        req.query(
-            "filter[values]",
-            crate::QueryStyle::Form,
-            true,
-            &params.filter_values,
-        );
-        req.send_json()
+    ) -> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::GET, "/wireless_blocklists"),
+            Default::default(),
+            |mut req, params| {
+                req.query(
+                    "page[number]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_number,
+                );
+                req.query(
+                    "page[size]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.page_size,
+                );
+                req.query(
+                    "filter[name]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_name,
+                );
+                req.query(
+                    "filter[type]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_type,
+                );
+                req.query(
+                    "filter[values]",
+                    crate::QueryStyle::Form,
+                    true,
+                    &params.filter_values,
+                );
+                Box::pin(req.send_json())
+            },
+        )
     }
-    /// [`Self::list`], every page: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    /// Create a Wireless Blocklist
+    ///
+    /// Create a Wireless Blocklist to prevent SIMs from connecting to certain networks.
+    ///
+    /// `POST /wireless_blocklists`
     #[inline]
-    pub fn list_paginator(
+    pub fn create(
         &self,
-        params: WirelessBlocklistsListParams,
+        params: impl Into<WirelessBlocklistsCreateParams>,
+    ) -> crate::Call<
+        'a,
+        WirelessBlocklistsCreateParams,
+        WirelessBlocklistsCreateResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/wireless_blocklists"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Get a Wireless Blocklist
+    ///
+    /// Retrieve information about a Wireless Blocklist.
+    ///
+    /// `GET /wireless_blocklists/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the wireless blocklist.
+    #[inline]
+    pub fn retrieve(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), WirelessBlocklistsRetrieveResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::GET,
+                    ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+    /// Update a Wireless Blocklist
+    ///
+    /// Update a Wireless Blocklist.
+    ///
+    /// `PATCH /wireless_blocklists/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the wireless blocklist.
+    #[inline]
+    pub fn update(
+        &self,
+        id: &str,
+        params: impl Into<WirelessBlocklistsUpdateParams>,
+    ) -> crate::Call<
+        'a,
+        WirelessBlocklistsUpdateParams,
+        WirelessBlocklistsUpdateResponse,
+    > {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::PATCH,
+                    ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
+                ),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
+    }
+    /// Delete a Wireless Blocklist
+    ///
+    /// Deletes the Wireless Blocklist.
+    ///
+    /// `DELETE /wireless_blocklists/{id}`
+    ///
+    /// Parameters:
+    /// - `id`: Identifies the wireless blocklist.
+    #[inline]
+    pub fn delete(
+        &self,
+        id: &str,
+    ) -> crate::Call<'a, (), WirelessBlocklistsDeleteResponse> {
+        crate::Call::new(
+            self
+                .client
+                .request(
+                    reqwest::Method::DELETE,
+                    ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
+                ),
+            (),
+            |req, _| { Box::pin(req.send_json()) },
+        )
+    }
+}
+/// Inputs of [`WirelessBlocklistsApi::list`] other than path parameters: the optional ones are also set on its [`crate::Call`].
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WirelessBlocklistsListParams {
+    /// The page number to load.
+    pub page_number: Option<i64>,
+    /// The size of the page.
+    pub page_size: Option<i64>,
+    /// The name of the Wireless Blocklist.
+    pub filter_name: Option<String>,
+    /// When the Private Wireless Gateway was last updated.
+    pub filter_type: Option<String>,
+    /// Values to filter on (inclusive).
+    pub filter_values: Option<String>,
+}
+impl<T> crate::Call<'_, WirelessBlocklistsListParams, T> {
+    /// The page number to load.
+    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_number = Some(value.into());
+        self
+    }
+    /// The size of the page.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.params_mut().page_size = Some(value.into());
+        self
+    }
+    /// The name of the Wireless Blocklist.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_name = Some(value.into());
+        self
+    }
+    /// When the Private Wireless Gateway was last updated.
+    pub fn filter_type(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_type = Some(value.into());
+        self
+    }
+    /// Values to filter on (inclusive).
+    pub fn filter_values(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().filter_values = Some(value.into());
+        self
+    }
+}
+impl<'a> crate::Call<'a, WirelessBlocklistsListParams, WirelessBlocklistsListResponse> {
+    /// Every page of [`WirelessBlocklistsApi::list`]: a [`crate::Paginator`] over pages or items that stops by itself (paged by `page[number]`).
+    pub fn paginator(
+        self,
     ) -> crate::Paginator<
         'a,
         WirelessBlocklistsListParams,
         WirelessBlocklistsListResponse,
         crate::types::WirelessBlocklist,
     > {
-        let this = *self;
-        let spec: crate::PageSpec<
-            WirelessBlocklistsListParams,
-            WirelessBlocklistsListResponse,
-            crate::types::WirelessBlocklist,
-        > = crate::PageSpec {
+        self.pages_by(crate::PageSpec {
             style: crate::PageStyle::Number,
             number: |params| params.page_number,
             meta: |page| {
@@ -76,141 +238,49 @@ impl<'a> WirelessBlocklistsApi<'a> {
             apply: |params, next| {
                 params.page_number = next.number();
             },
-        };
-        crate::Paginator::new(
-            params,
-            spec,
-            move |params| {
-                #[allow(deprecated)] Box::pin(async move { this.list(params).await })
-            },
-        )
-    }
-    /// Create a Wireless Blocklist
-    ///
-    /// Create a Wireless Blocklist to prevent SIMs from connecting to certain networks.
-    ///
-    /// `POST /wireless_blocklists`
-    #[inline]
-    pub fn create(
-        &self,
-        params: impl Into<WirelessBlocklistsCreateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistsCreateResponse>,
-    > + 'a {
-        let mut req = self.client.request(reqwest::Method::POST, "/wireless_blocklists");
-        let params: WirelessBlocklistsCreateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Get a Wireless Blocklist
-    ///
-    /// Retrieve information about a Wireless Blocklist.
-    ///
-    /// `GET /wireless_blocklists/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the wireless blocklist.
-    #[inline]
-    pub fn retrieve(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistsRetrieveResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
-    }
-    /// Update a Wireless Blocklist
-    ///
-    /// Update a Wireless Blocklist.
-    ///
-    /// `PATCH /wireless_blocklists/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the wireless blocklist.
-    #[inline]
-    pub fn update(
-        &self,
-        id: &str,
-        params: impl Into<WirelessBlocklistsUpdateParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistsUpdateResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
-            );
-        let params: WirelessBlocklistsUpdateParams = params.into();
-        req.json(&params.body);
-        req.send_json()
-    }
-    /// Delete a Wireless Blocklist
-    ///
-    /// Deletes the Wireless Blocklist.
-    ///
-    /// `DELETE /wireless_blocklists/{id}`
-    ///
-    /// Parameters:
-    /// - `id`: Identifies the wireless blocklist.
-    #[inline]
-    pub fn delete(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = crate::Result<WirelessBlocklistsDeleteResponse>,
-    > + 'a {
-        let req = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                ["/wireless_blocklists/", &crate::encode_path(id)].concat(),
-            );
-        req.send_json()
+        })
     }
 }
-/// Inputs of [`WirelessBlocklistsApi::list`] other than path parameters.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WirelessBlocklistsListParams {
-    /// The page number to load.
-    pub page_number: Option<i64>,
-    /// The size of the page.
-    pub page_size: Option<i64>,
-    /// The name of the Wireless Blocklist.
-    pub filter_name: Option<String>,
-    /// When the Private Wireless Gateway was last updated.
-    pub filter_type: Option<String>,
-    /// Values to filter on (inclusive).
-    pub filter_values: Option<String>,
-}
-/// Inputs of [`WirelessBlocklistsApi::create`] other than path parameters.
+/// Inputs of [`WirelessBlocklistsApi::create`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessBlocklistsCreateParams {
     /// The request body.
     pub body: WirelessBlocklistsCreateBody,
 }
+impl WirelessBlocklistsCreateParams {
+    /// A `WirelessBlocklistsCreateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: WirelessBlocklistsCreateBody) -> Self {
+        WirelessBlocklistsCreateParams {
+            body,
+        }
+    }
+}
 impl From<WirelessBlocklistsCreateBody> for WirelessBlocklistsCreateParams {
-    /// The body alone is the whole of [`WirelessBlocklistsCreateParams`].
+    /// The body with every optional input `None`: the argument of [`WirelessBlocklistsApi::create`].
     fn from(body: WirelessBlocklistsCreateBody) -> Self {
         WirelessBlocklistsCreateParams {
             body,
         }
     }
 }
-/// Inputs of [`WirelessBlocklistsApi::update`] other than path parameters.
+/// Inputs of [`WirelessBlocklistsApi::update`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WirelessBlocklistsUpdateParams {
     /// The request body.
     pub body: WirelessBlocklistsUpdateBody,
 }
+impl WirelessBlocklistsUpdateParams {
+    /// A `WirelessBlocklistsUpdateParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: WirelessBlocklistsUpdateBody) -> Self {
+        WirelessBlocklistsUpdateParams {
+            body,
+        }
+    }
+}
 impl From<WirelessBlocklistsUpdateBody> for WirelessBlocklistsUpdateParams {
-    /// The body alone is the whole of [`WirelessBlocklistsUpdateParams`].
+    /// The body with every optional input `None`: the argument of [`WirelessBlocklistsApi::update`].
     fn from(body: WirelessBlocklistsUpdateBody) -> Self {
         WirelessBlocklistsUpdateParams {
             body,

@@ -27,16 +27,21 @@ impl<'a> X402CreditAccountApi<'a> {
     #[inline]
     pub fn settle(
         &self,
-        params: X402CreditAccountSettleParams,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::X402TransactionResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/x402/credit_account");
-        req.header("PAYMENT-SIGNATURE", &params.payment_signature);
-        req.json(&params.body);
-        req.send_json()
+        params: impl Into<X402CreditAccountSettleParams>,
+    ) -> crate::Call<
+        'a,
+        X402CreditAccountSettleParams,
+        crate::types::X402TransactionResponse,
+    > {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/v2/x402/credit_account"),
+            params.into(),
+            |mut req, params| {
+                req.header("PAYMENT-SIGNATURE", &params.payment_signature);
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
     /// Create a payment quote
     ///
@@ -47,19 +52,20 @@ impl<'a> X402CreditAccountApi<'a> {
     pub fn quote(
         &self,
         params: impl Into<X402CreditAccountQuoteParams>,
-    ) -> impl std::future::Future<
-        Output = crate::Result<crate::types::X402QuoteResponse>,
-    > + 'a {
-        let mut req = self
-            .client
-            .request(reqwest::Method::POST, "/v2/x402/credit_account/quote");
-        let params: X402CreditAccountQuoteParams = params.into();
-        req.json(&params.body);
-        req.send_json()
+    ) -> crate::Call<'a, X402CreditAccountQuoteParams, crate::types::X402QuoteResponse> {
+        crate::Call::new(
+            self.client.request(reqwest::Method::POST, "/v2/x402/credit_account/quote"),
+            params.into(),
+            |mut req, params| {
+                req.json(&params.body);
+                Box::pin(req.send_json())
+            },
+        )
     }
 }
-/// Inputs of [`X402CreditAccountApi::settle`] other than path parameters.
+/// Inputs of [`X402CreditAccountApi::settle`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct X402CreditAccountSettleParams {
     /// Signed payment authorization for the quote. Alternative to providing `payment_signature` in the request body.
     pub payment_signature: Option<String>,
@@ -75,14 +81,39 @@ impl X402CreditAccountSettleParams {
         }
     }
 }
-/// Inputs of [`X402CreditAccountApi::quote`] other than path parameters.
+impl From<crate::types::X402SettleRequest> for X402CreditAccountSettleParams {
+    /// The body with every optional input `None`: the argument of [`X402CreditAccountApi::settle`].
+    fn from(body: crate::types::X402SettleRequest) -> Self {
+        X402CreditAccountSettleParams {
+            payment_signature: None,
+            body,
+        }
+    }
+}
+impl<T> crate::Call<'_, X402CreditAccountSettleParams, T> {
+    /// Signed payment authorization for the quote. Alternative to providing `payment_signature` in the request body.
+    pub fn payment_signature(mut self, value: impl Into<String>) -> Self {
+        self.params_mut().payment_signature = Some(value.into());
+        self
+    }
+}
+/// Inputs of [`X402CreditAccountApi::quote`] other than path parameters: the optional ones are also set on its [`crate::Call`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct X402CreditAccountQuoteParams {
     /// The request body.
     pub body: crate::types::X402QuoteRequest,
 }
+impl X402CreditAccountQuoteParams {
+    /// A `X402CreditAccountQuoteParams` from its required inputs; the optional ones are `None`.
+    pub fn new(body: crate::types::X402QuoteRequest) -> Self {
+        X402CreditAccountQuoteParams {
+            body,
+        }
+    }
+}
 impl From<crate::types::X402QuoteRequest> for X402CreditAccountQuoteParams {
-    /// The body alone is the whole of [`X402CreditAccountQuoteParams`].
+    /// The body with every optional input `None`: the argument of [`X402CreditAccountApi::quote`].
     fn from(body: crate::types::X402QuoteRequest) -> Self {
         X402CreditAccountQuoteParams {
             body,
